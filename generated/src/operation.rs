@@ -1,0 +1,27 @@
+//! The operation table: what the generated methods call, described as data.
+
+/// One API operation, as described by the specs.
+///
+/// The generated modules hold a table of these ([`crate::operations`] iterates over all of
+/// them); each client method passes its row to the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's operationId, e.g. `accountsGet`.
+    pub id: &'static str,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// The path, e.g. `/accounts/get`.
+    pub path: &'static str,
+    /// The module (API group) the operation belongs to.
+    pub group: &'static str,
+    /// The spec's one-line summary.
+    pub summary: &'static str,
+    /// The Rust name of the request body type, if the operation has a body.
+    pub request_type: Option<&'static str>,
+    /// The Rust name of the success response type.
+    pub response_type: Option<&'static str>,
+    /// The Rust name of the error body type.
+    pub error_type: Option<&'static str>,
+    /// Whether the spec marks the operation deprecated.
+    pub deprecated: bool,
+}

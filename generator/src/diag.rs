@@ -1,0 +1,174 @@
+//! Diagnostics: every problem the generator finds in the specs, with where it is.
+//!
+//! The pipeline collects diagnostics instead of stopping at the first one, so a maintainer sees
+//! every mistake of a spec edit in one run.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// How bad a diagnostic is: errors stop generation, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation cannot go on; nothing is written.
+    Error,
+    /// Generation goes on, but something was skipped or guessed.
+    Warning,
+}
+
+/// A stable code per kind of problem, so tooling and docs can refer to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    /// The file could not be read.
+    Io,
+    /// The file is not valid YAML, or not a valid OpenAPI document.
+    Syntax,
+    /// The document is not OpenAPI 3.0.x.
+    Version,
+    /// A `$ref` names a component that no spec defines.
+    DanglingRef,
+    /// A `$ref` points outside the document or is malformed.
+    BadRef,
+    /// Two files define the same component differently.
+    ConflictingComponent,
+    /// Two operations share a path and method, or an operationId.
+    DuplicateOperation,
+    /// An operation has no operationId, so it has no name.
+    MissingOperationId,
+    /// A construct the generator does not support; it was skipped or approximated.
+    Unsupported,
+    /// Generated code did not parse: a bug in the generator.
+    Internal,
+}
+
+impl Code {
+    /// The stable identifier, e.g. `E0003 dangling-ref`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Io => "E0001 io",
+            Code::Syntax => "E0002 syntax",
+            Code::Version => "E0003 openapi-version",
+            Code::DanglingRef => "E0004 dangling-ref",
+            Code::BadRef => "E0005 bad-ref",
+            Code::ConflictingComponent => "E0006 conflicting-component",
+            Code::DuplicateOperation => "E0007 duplicate-operation",
+            Code::MissingOperationId => "E0008 missing-operation-id",
+            Code::Unsupported => "W0001 unsupported",
+            Code::Internal => "E0100 internal",
+        }
+    }
+}
+
+/// One problem found in the specs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// What kind of problem.
+    pub code: Code,
+    /// Whether generation can go on.
+    pub severity: Severity,
+    /// The spec file, when the problem is in one.
+    pub file: Option<PathBuf>,
+    /// 1-based line in `file`, when known.
+    pub line: Option<usize>,
+    /// JSON pointer inside the document, when known (`/paths/~1accounts~1get/post`).
+    pub pointer: Option<String>,
+    /// One line saying what is wrong.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error with a message; add the location with the builder methods.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic { code, severity: Severity::Error, file: None, line: None, pointer: None, message: message.into() }
+    }
+
+    /// A warning with a message.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// Names the file the problem is in.
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Names the line the problem is on.
+    pub fn at_line(mut self, line: Option<usize>) -> Self {
+        self.line = line;
+        self
+    }
+
+    /// Names the JSON pointer of the offending node.
+    pub fn at_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}[{}]: {}", self.code.as_str(), self.message)?;
+        if let Some(file) = &self.file {
+            write!(f, "\n  --> {}", file.display())?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+            }
+        }
+        if let Some(pointer) = &self.pointer {
+            write!(f, "\n  at {pointer}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that went wrong in one run; the error type of the pipeline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// True when at least one diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// Turns the collection into `Err` when it holds an error, so a stage can stop with all of them.
+    pub fn into_result(self) -> Result<Diagnostics, Diagnostics> {
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok(self)
+        }
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let errors = self.error_count();
+        let warnings = self.0.len() - errors;
+        write!(f, "{errors} error(s), {warnings} warning(s)")
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Escapes one segment of a JSON pointer (RFC 6901).
+pub fn pointer_segment(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}

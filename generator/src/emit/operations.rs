@@ -1,0 +1,105 @@
+//! Operations: the client methods of a module and its operation table.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, raw_docs, sanitize_docs, type_tokens};
+use crate::ir::{Module, Operation, TypeRef};
+
+/// The type name an operation table shows for a body type.
+fn type_label(ty: &Option<TypeRef>) -> TokenStream {
+    match ty {
+        None => quote!(None),
+        Some(t) => {
+            let label = label(t);
+            quote!(Some(#label))
+        }
+    }
+}
+
+/// A short, readable Rust spelling of a type: `AccountsGetResponse`, `Vec<u8>`.
+fn label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named { name, .. } => name.clone(),
+        TypeRef::List(inner) => format!("Vec<{}>", label(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", label(inner)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", label(inner)),
+        other => type_tokens(other, "").to_string().replace(' ', ""),
+    }
+}
+
+/// Method docs: the summary, the route, then the spec's description.
+fn method_doc(op: &Operation) -> String {
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(&sanitize_docs(summary.trim()));
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    if let Some(d) = &op.docs {
+        text.push_str("\n\n");
+        text.push_str(&sanitize_docs(d));
+    }
+    text
+}
+
+/// The `impl Client` block with one method per operation, and the `OPERATIONS` table.
+pub(super) fn module_operations(module: &Module) -> TokenStream {
+    if module.operations.is_empty() {
+        return quote!();
+    }
+    let here = module.name.as_str();
+    let methods = module.operations.iter().enumerate().map(|(index, op)| {
+        let doc = raw_docs(&method_doc(op));
+        let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+        let name = ident(&op.method_name);
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let (param, body) = match &op.request {
+            Some(t) => {
+                let t = type_tokens(t, here);
+                (Some(quote!(request: #t)), quote!(Some(&request)))
+            }
+            None => (None, quote!(None::<&()>)),
+        };
+        let (output, call) = match &op.response {
+            Some(TypeRef::Bytes) => (quote!(Vec<u8>), quote!(execute_bytes)),
+            Some(t) => (type_tokens(t, here), quote!(execute)),
+            None => (quote!(()), quote!(execute_empty)),
+        };
+        quote! {
+            #doc
+            #deprecated
+            pub async fn #name(&self, #param) -> Result<#output, crate::Error> {
+                self.#call(&OPERATIONS[#index], #body).await
+            }
+        }
+    });
+    let group = &module.name;
+    let rows = module.operations.iter().map(|op| {
+        let (id, method, path) = (&op.id, &op.http_method, &op.path);
+        let summary = op.summary.as_deref().unwrap_or("").trim();
+        let deprecated = op.deprecated.is_some();
+        let (request, response, error) = (type_label(&op.request), type_label(&op.response), type_label(&op.error));
+        quote! {
+            crate::Operation {
+                id: #id,
+                method: #method,
+                path: #path,
+                group: #group,
+                summary: #summary,
+                request_type: #request,
+                response_type: #response,
+                error_type: #error,
+                deprecated: #deprecated,
+            }
+        }
+    });
+    quote! {
+        impl crate::Client {
+            #(#methods)*
+        }
+
+        /// The operations of this module, in spec order.
+        pub static OPERATIONS: &[crate::Operation] = &[#(#rows),*];
+    }
+}

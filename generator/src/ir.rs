@@ -1,0 +1,204 @@
+//! The intermediate representation: what the generated crate contains, with every Rust name
+//! already decided. It is the contract between understanding the spec (`lower`) and writing Rust
+//! (`emit`): `lower` never builds tokens and `emit` never sees an `openapiv3` type.
+
+/// The whole API to generate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.version` of the specs, e.g. `2020-09-14_1.517.0`.
+    pub spec_version: String,
+    /// The API version sent in the `Plaid-Version` header, e.g. `2020-09-14`.
+    pub api_version: String,
+    /// Servers from the specs, in spec order.
+    pub servers: Vec<Server>,
+    /// Header-based security schemes: what the client must send on every call.
+    pub auth_headers: Vec<AuthHeader>,
+    /// The modules, sorted by name; `shared` holds types reached from several groups.
+    pub modules: Vec<Module>,
+}
+
+/// One server the API is served from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// Its description (`Production`, `Sandbox`, ...).
+    pub name: String,
+    /// Its base URL.
+    pub url: String,
+}
+
+/// A security scheme that is an API key in a header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthHeader {
+    /// The scheme's name in the spec (`clientId`).
+    pub scheme: String,
+    /// The header to send (`PLAID-CLIENT-ID`).
+    pub header: String,
+}
+
+/// One Rust module of the generated crate: a group of operations and the types only they use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    /// The module's Rust name.
+    pub name: String,
+    /// Where its content comes from, for its docs (`specs/accounts.yml`).
+    pub source: String,
+    /// Its types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Its operations, in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// The schema it comes from (`AccountBase`, or `AccountBase.verification_status` for an
+    /// inline schema).
+    pub origin: String,
+    /// Doc text (markdown, as in the spec).
+    pub docs: Option<String>,
+    /// The deprecation note, when the schema is deprecated.
+    pub deprecated: Option<String>,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(Struct),
+    /// A string enum with a fallback for values the spec does not list.
+    Enum(Enum),
+    /// Another name for a type (`RequestId` = `String`).
+    Alias(TypeRef),
+}
+
+/// A struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// What happens to properties the spec does not list.
+    pub extra: Extra,
+}
+
+/// The treatment of properties a schema does not list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extra {
+    /// Kept in a map field with this Rust name and written back on serialization.
+    Keep {
+        /// The map field's name.
+        field: String,
+        /// The map's value type (`Any` for `additionalProperties: true`).
+        value: TypeRef,
+    },
+    /// Dropped (`additionalProperties: false`).
+    Drop,
+}
+
+/// One struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name.
+    pub name: String,
+    /// The JSON name.
+    pub wire: String,
+    /// The type, without the `Option` that `required`/`nullable` add.
+    pub ty: TypeRef,
+    /// Listed in `required`: always present on the wire.
+    pub required: bool,
+    /// May be `null` (the property or the schema it refers to is `nullable`).
+    pub nullable: bool,
+    /// Doc text.
+    pub docs: Option<String>,
+    /// The spec's `format`, when the type does not carry it.
+    pub format: Option<String>,
+    /// The spec's `default`, as JSON text.
+    pub default: Option<String>,
+    /// The deprecation note, when the property is deprecated.
+    pub deprecated: Option<String>,
+}
+
+impl Field {
+    /// True when the Rust field is an `Option`: absent or `null` is possible.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// The listed values.
+    pub variants: Vec<Variant>,
+    /// The name of the variant that keeps any other value.
+    pub fallback: String,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// A reference to a type, as used in a field, an alias or an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// Any JSON value (`{}`, or a construct the generator cannot type).
+    Any,
+    /// Raw bytes of a non-JSON body (`format: binary`).
+    Bytes,
+    /// A named type of the generated crate.
+    Named {
+        /// The module that defines it.
+        module: String,
+        /// Its Rust name.
+        name: String,
+    },
+    /// `Vec<T>`.
+    List(Box<TypeRef>),
+    /// A map from string keys to `T`.
+    Map(Box<TypeRef>),
+    /// `Option<T>` inside a container (`items: {nullable: true}`).
+    Nullable(Box<TypeRef>),
+}
+
+/// One API operation: a client method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's operationId (`accountsGet`).
+    pub id: String,
+    /// The client method's name (`accounts_get`).
+    pub method_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// The path template.
+    pub path: String,
+    /// The summary line.
+    pub summary: Option<String>,
+    /// The description.
+    pub docs: Option<String>,
+    /// The deprecation note, when deprecated.
+    pub deprecated: Option<String>,
+    /// The JSON request body type.
+    pub request: Option<TypeRef>,
+    /// The success response type (`Bytes` for a binary body, `None` for no body).
+    pub response: Option<TypeRef>,
+    /// The error body type from the `default` response.
+    pub error: Option<TypeRef>,
+}

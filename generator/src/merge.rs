@@ -1,0 +1,221 @@
+//! Merging: all spec files into one component namespace and one operation list.
+//!
+//! Rules: a component defined in several files collapses into one when the definitions are
+//! identical, and is an error naming both files and the first differing JSON path when they are
+//! not. A path or an operationId defined twice is an error. All errors are reported together.
+
+use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, Schema};
+use serde_json::Value;
+
+use crate::diag::{pointer_segment, Code, Diagnostic, Diagnostics};
+use crate::load::SpecFile;
+
+/// HTTP methods in the order OpenAPI lists them in a path item.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// A schema component and the files that define it.
+#[derive(Debug, Clone)]
+pub struct Component {
+    /// The definition (identical in every defining file).
+    pub schema: ReferenceOr<Schema>,
+    /// Indexes into [`Merged::files`] of the files that define it, in load order.
+    pub files: Vec<usize>,
+}
+
+/// One operation and where it came from.
+#[derive(Debug, Clone)]
+pub struct SourceOperation {
+    /// Index into [`Merged::files`].
+    pub file: usize,
+    /// The path template, e.g. `/accounts/get`.
+    pub path: String,
+    /// Lower-case HTTP method.
+    pub method: &'static str,
+    /// The operation as written.
+    pub op: openapiv3::Operation,
+}
+
+/// The specs merged into one namespace.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// The files, in load order.
+    pub files: Vec<SpecFile>,
+    /// Every schema component by name, in first-seen order.
+    pub schemas: IndexMap<String, Component>,
+    /// Security schemes by name.
+    pub security_schemes: IndexMap<String, openapiv3::SecurityScheme>,
+    /// Every operation, in file then path order.
+    pub operations: Vec<SourceOperation>,
+    /// Servers, deduplicated by URL, in first-seen order.
+    pub servers: Vec<openapiv3::Server>,
+}
+
+/// Merges the files; fails with every conflict found.
+pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut schemas: IndexMap<String, Component> = IndexMap::new();
+    let mut schema_json: IndexMap<String, Value> = IndexMap::new();
+    let mut security_schemes: IndexMap<String, (usize, openapiv3::SecurityScheme)> = IndexMap::new();
+    let mut operations = Vec::new();
+    let mut path_owner: IndexMap<&str, usize> = IndexMap::new();
+    let mut op_ids: IndexMap<String, (usize, String)> = IndexMap::new();
+    let mut servers: Vec<openapiv3::Server> = Vec::new();
+
+    for (fi, file) in files.iter().enumerate() {
+        for server in &file.doc.servers {
+            if !servers.iter().any(|s| s.url == server.url) {
+                servers.push(server.clone());
+            }
+        }
+        if let Some(components) = &file.doc.components {
+            for (name, schema) in &components.schemas {
+                let json = serde_json::to_value(schema).unwrap_or(Value::Null);
+                match schemas.get_mut(name) {
+                    None => {
+                        schemas.insert(name.clone(), Component { schema: schema.clone(), files: vec![fi] });
+                        schema_json.insert(name.clone(), json);
+                    }
+                    Some(existing) => {
+                        let first = &schema_json[name];
+                        match first_difference(first, &json, &format!("/components/schemas/{}", pointer_segment(name))) {
+                            None => existing.files.push(fi),
+                            Some(at) => {
+                                let other = &files[existing.files[0]];
+                                diags.push(
+                                    Diagnostic::error(
+                                        Code::ConflictingComponent,
+                                        format!(
+                                            "component `{name}` is defined differently in {} and {}; first difference at {at}",
+                                            other.path.display(),
+                                            file.path.display()
+                                        ),
+                                    )
+                                    .in_file(&file.path)
+                                    .at_line(crate::locate::line_of(&file.text, &at))
+                                    .at_pointer(at),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            for (name, scheme) in &components.security_schemes {
+                let ReferenceOr::Item(scheme) = scheme else { continue };
+                match security_schemes.get(name) {
+                    None => {
+                        security_schemes.insert(name.clone(), (fi, scheme.clone()));
+                    }
+                    Some((other, existing)) => {
+                        let a = serde_json::to_value(existing).unwrap_or(Value::Null);
+                        let b = serde_json::to_value(scheme).unwrap_or(Value::Null);
+                        let base = format!("/components/securitySchemes/{}", pointer_segment(name));
+                        if let Some(at) = first_difference(&a, &b, &base) {
+                            diags.push(
+                                Diagnostic::error(
+                                    Code::ConflictingComponent,
+                                    format!(
+                                        "security scheme `{name}` is defined differently in {} and {}; first difference at {at}",
+                                        files[*other].path.display(),
+                                        file.path.display()
+                                    ),
+                                )
+                                .in_file(&file.path)
+                                .at_pointer(at),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for (path, item) in &file.doc.paths.paths {
+            let pointer = format!("/paths/{}", pointer_segment(path));
+            if let Some(&other) = path_owner.get(path.as_str()) {
+                let where_ = if other == fi { "twice in this file".to_string() } else { format!("also in {}", files[other].path.display()) };
+                diags.push(
+                    Diagnostic::error(Code::DuplicateOperation, format!("path `{path}` is defined {where_}"))
+                        .in_file(&file.path)
+                        .at_line(crate::locate::line_of(&file.text, &pointer))
+                        .at_pointer(pointer),
+                );
+                continue;
+            }
+            path_owner.insert(path, fi);
+            let ReferenceOr::Item(item) = item else {
+                diags.push(
+                    Diagnostic::warning(Code::Unsupported, format!("path `{path}` is a $ref to a path item; skipped"))
+                        .in_file(&file.path)
+                        .at_pointer(pointer),
+                );
+                continue;
+            };
+            for (method, op) in item.iter() {
+                let method = METHODS.iter().copied().find(|m| *m == method).unwrap_or("get");
+                let op_pointer = format!("{pointer}/{method}");
+                let line = crate::locate::line_of(&file.text, &op_pointer);
+                match &op.operation_id {
+                    None => diags.push(
+                        Diagnostic::error(
+                            Code::MissingOperationId,
+                            format!("{} {path} has no operationId, so its client method has no name; add one", method.to_uppercase()),
+                        )
+                        .in_file(&file.path)
+                        .at_line(line)
+                        .at_pointer(op_pointer.clone()),
+                    ),
+                    Some(id) => {
+                        if let Some((other, other_path)) = op_ids.get(id) {
+                            diags.push(
+                                Diagnostic::error(
+                                    Code::DuplicateOperation,
+                                    format!(
+                                        "operationId `{id}` is used by {path} and by {other_path} in {}",
+                                        files[*other].path.display()
+                                    ),
+                                )
+                                .in_file(&file.path)
+                                .at_line(line)
+                                .at_pointer(op_pointer.clone()),
+                            );
+                        } else {
+                            op_ids.insert(id.clone(), (fi, path.clone()));
+                        }
+                    }
+                }
+                operations.push(SourceOperation { file: fi, path: path.clone(), method, op: op.clone() });
+            }
+        }
+    }
+    diags.into_result()?;
+    Ok(Merged {
+        files,
+        schemas,
+        security_schemes: security_schemes.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+        operations,
+        servers,
+    })
+}
+
+/// The JSON pointer (under `base`) of the first place where `a` and `b` differ, in sorted-key
+/// order so the answer does not depend on how either file ordered its keys.
+pub fn first_difference(a: &Value, b: &Value, base: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|k| {
+                let at = format!("{base}/{}", pointer_segment(k));
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => first_difference(p, q, &at),
+                    _ => Some(at),
+                }
+            })
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            let common = x.iter().zip(y).enumerate().find_map(|(i, (p, q))| first_difference(p, q, &format!("{base}/{i}")));
+            common.or_else(|| (x.len() != y.len()).then(|| format!("{base}/{}", x.len().min(y.len()))))
+        }
+        _ => (a != b).then(|| base.to_string()),
+    }
+}

@@ -1,0 +1,152 @@
+//! Rust names for spec names: case conversion with `heck`, then whatever it takes to make a valid,
+//! unambiguous identifier. Every rule here is deterministic: the same spec names give the same
+//! Rust names on every run.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (strict and reserved, 2021 edition and later). A field or method named like one
+/// gets a trailing underscore (`type` -> `type_`).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names the generated code itself uses unqualified, or that would shadow the prelude and
+/// confuse readers; a schema with such a name gets a `Schema` suffix (`Option` -> `OptionSchema`).
+const RESERVED_TYPES: &[&str] = &[
+    "Self", "Option", "Result", "Box", "Vec", "String", "Some", "None", "Ok", "Err", "Default", "Clone", "Copy",
+    "Debug", "PartialEq", "Send", "Sync", "Sized", "Drop", "Fn", "Iterator", "ToString", "Into", "From",
+    "Serialize", "Deserialize", "Value", "Map", "Client", "Error", "Operation", "Config",
+];
+
+/// Replaces characters that cannot be in an identifier, so `heck` sees word breaks instead.
+fn clean(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// `AccountBase`, `accounts balance` -> `AccountsBalance`; reserved names get a suffix.
+pub fn type_name(raw: &str) -> String {
+    let mut name = clean(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Unnamed".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("T{name}");
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Schema");
+    }
+    name
+}
+
+/// `error_code`, `errorCode` -> `error_code`; `type` -> `type_`; `401k` -> `n401k`.
+pub fn field_name(raw: &str) -> String {
+    snake(raw, "field")
+}
+
+/// `accountsGet` -> `accounts_get`.
+pub fn method_name(raw: &str) -> String {
+    snake(raw, "operation")
+}
+
+/// `accounts.yml` stem -> `accounts`.
+pub fn module_name(raw: &str) -> String {
+    snake(raw, "module")
+}
+
+fn snake(raw: &str, empty: &str) -> String {
+    let mut name = clean(raw).to_snake_case();
+    if name.is_empty() {
+        name = empty.into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("n{name}");
+    }
+    if is_keyword(&name) {
+        name.push('_');
+    }
+    name
+}
+
+/// `credit card` -> `CreditCard`; `401k` -> `V401k`; `` -> `Empty`.
+pub fn variant_name(raw: &str) -> String {
+    let mut name = clean(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = if raw.is_empty() { "Empty".into() } else { "Symbol".into() };
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// Hands out names within one scope, resolving clashes with a numeric suffix (`Item`, `Item2`).
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Takes `candidate`, or the first free `candidate2`, `candidate3`, ...
+    pub fn claim(&mut self, candidate: String) -> String {
+        if self.taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        let sep = if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{candidate}{sep}{n}"))
+            .find(|c| self.taken.insert(c.clone()))
+            .unwrap_or(candidate)
+    }
+
+    /// True when `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_valid_identifiers() {
+        assert_eq!(type_name("RequestID"), "RequestId");
+        assert_eq!(type_name("Option"), "OptionSchema");
+        assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("errorCode"), "error_code");
+        assert_eq!(field_name("401k"), "n401k");
+        assert_eq!(field_name("$ref"), "ref_");
+        assert_eq!(variant_name("credit card"), "CreditCard");
+        assert_eq!(variant_name("401k"), "V401k");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(method_name("accountsGet"), "accounts_get");
+    }
+
+    #[test]
+    fn clashes_get_numeric_suffixes() {
+        let mut s = Scope::default();
+        assert_eq!(s.claim("Item".into()), "Item");
+        assert_eq!(s.claim("Item".into()), "Item2");
+        assert_eq!(s.claim("Item".into()), "Item3");
+        assert_eq!(s.claim("V2".into()), "V2");
+        assert_eq!(s.claim("V2".into()), "V2_2");
+    }
+}

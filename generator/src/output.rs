@@ -1,0 +1,93 @@
+//! Output: writing the emitted files into the generated crate, or comparing them with what is
+//! there (`regen --check`). Only files that start with the `@generated` header are ever
+//! overwritten or removed; hand-written runtime code beside them is never touched.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::emit::{File, HEADER};
+
+/// What happened, or would happen, to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Its contents differ from what the specs produce.
+    Differs,
+    /// The specs produce it, but it does not exist.
+    Missing,
+    /// It is a generated file that the specs no longer produce.
+    Extra,
+}
+
+/// The outcome of a write or a check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Files that are (or were, before writing) out of date, with why.
+    pub changed: Vec<(PathBuf, Change)>,
+    /// Files already up to date.
+    pub unchanged: usize,
+}
+
+/// Compares `files` with the contents of `dir` without writing anything.
+pub fn check(dir: &Path, files: &[File]) -> io::Result<Report> {
+    let mut report = Report::default();
+    for file in files {
+        let path = dir.join(&file.name);
+        match std::fs::read_to_string(&path) {
+            Ok(existing) if existing == file.contents => report.unchanged += 1,
+            Ok(_) => report.changed.push((path, Change::Differs)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => report.changed.push((path, Change::Missing)),
+            Err(e) => return Err(e),
+        }
+    }
+    for extra in generated_files(dir)? {
+        let name = extra.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !files.iter().any(|f| f.name == name) {
+            report.changed.push((extra, Change::Extra));
+        }
+    }
+    report.changed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(report)
+}
+
+/// Brings `dir` up to date: writes changed and missing files, removes generated files that are
+/// no longer produced. Returns what it changed.
+pub fn write(dir: &Path, files: &[File]) -> io::Result<Report> {
+    std::fs::create_dir_all(dir)?;
+    let report = check(dir, files)?;
+    for (path, change) in &report.changed {
+        match change {
+            Change::Extra => std::fs::remove_file(path)?,
+            Change::Differs | Change::Missing => {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                if let Some(file) = files.iter().find(|f| f.name == name) {
+                    // Write to a temporary file first, so an interrupted run leaves the old file.
+                    let tmp = path.with_extension("rs.tmp");
+                    std::fs::write(&tmp, &file.contents)?;
+                    std::fs::rename(&tmp, path)?;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The `.rs` files in `dir` that start with the generated header.
+fn generated_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if text.starts_with(HEADER) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}

@@ -1,0 +1,84 @@
+//! The merge and resolve rules, on small fixture specs under `tests/fixtures/merge/`.
+
+use generator::diag::Code;
+use generator::ir::TypeKind;
+use tests::{fixture, render};
+
+#[test]
+fn identical_duplicates_collapse_into_one_shared_type() {
+    let generated = generator::generate(&[fixture("merge/identical")]).expect("identical duplicates merge");
+    assert_eq!(generated.summary.components, 1);
+    assert_eq!(generated.summary.types, 1);
+    let names: Vec<&str> = generated.files.iter().map(|f| f.name.as_str()).collect();
+    // Reached from both files' operations: emitted once, in `shared`.
+    assert_eq!(names, ["mod.rs", "a.rs", "b.rs", "shared.rs"]);
+    let shared = &generated.files[3].contents;
+    assert_eq!(shared.matches("pub struct Shared ").count(), 1);
+    assert!(generated.files.iter().filter(|f| f.name != "shared.rs").all(|f| !f.contents.contains("pub struct Shared ")));
+}
+
+#[test]
+fn identical_duplicates_collapse_in_the_ir() {
+    let specs = generator::load::load(&generator::load::expand_inputs(&[fixture("merge/identical")]).unwrap()).unwrap();
+    let merged = generator::merge::merge(specs).unwrap();
+    assert_eq!(merged.schemas["Shared"].files, vec![0, 1]);
+    let (api, warnings) = generator::lower::lower(&merged);
+    assert!(warnings.0.is_empty());
+    let shared = api.modules.iter().find(|m| m.name == "shared").expect("shared module");
+    assert!(matches!(shared.types[0].kind, TypeKind::Struct(_)));
+}
+
+#[test]
+fn a_conflicting_duplicate_names_both_files_and_the_first_difference() {
+    let err = generator::generate(&[fixture("merge/conflicting")]).expect_err("conflict is an error");
+    assert_eq!(err.0.len(), 1);
+    assert_eq!(err.0[0].code, Code::ConflictingComponent);
+    assert_eq!(err.0[0].pointer.as_deref(), Some("/components/schemas/Shared/properties/id/type"));
+    insta::assert_snapshot!(render(&err), @r"
+    error[E0006 conflicting-component]: component `Shared` is defined differently in tests/fixtures/merge/conflicting/a.yml and tests/fixtures/merge/conflicting/b.yml; first difference at /components/schemas/Shared/properties/id/type
+      --> tests/fixtures/merge/conflicting/b.yml:19
+      at /components/schemas/Shared/properties/id/type
+    1 error(s), 0 warning(s)
+    ");
+}
+
+#[test]
+fn dangling_refs_are_all_reported_at_once() {
+    let err = generator::generate(&[fixture("merge/dangling")]).expect_err("dangling refs are errors");
+    assert!(err.0.iter().all(|d| d.code == Code::DanglingRef));
+    insta::assert_snapshot!(render(&err), @r"
+    error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingOwner`: no spec file defines schema `MissingOwner`
+      --> tests/fixtures/merge/dangling/a.yml:25
+      at /components/schemas/Thing/properties/owner/$ref
+    error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingTag`: no spec file defines schema `MissingTag`
+      --> tests/fixtures/merge/dangling/a.yml:29
+      at /components/schemas/Thing/properties/tags/items/$ref
+    error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingRequest`: no spec file defines schema `MissingRequest`
+      --> tests/fixtures/merge/dangling/a.yml:11
+      at /paths/~1a~1get/post/requestBody/content/application~1json/schema/$ref
+    3 error(s), 0 warning(s)
+    ");
+}
+
+#[test]
+fn paths_and_operation_ids_defined_twice_are_errors() {
+    let err = generator::generate(&[fixture("merge/duplicate_operation")]).expect_err("duplicates are errors");
+    insta::assert_snapshot!(render(&err), @r"
+    error[E0007 duplicate-operation]: path `/a/get` is defined also in tests/fixtures/merge/duplicate_operation/a.yml
+      --> tests/fixtures/merge/duplicate_operation/b.yml:4
+      at /paths/~1a~1get
+    error[E0007 duplicate-operation]: operationId `thingGet` is used by /b/get and by /a/get in tests/fixtures/merge/duplicate_operation/a.yml
+      --> tests/fixtures/merge/duplicate_operation/b.yml:10
+      at /paths/~1b~1get/post
+    2 error(s), 0 warning(s)
+    ");
+}
+
+#[test]
+fn the_committed_specs_merge_into_110_components_and_23_operations() {
+    let generated = generator::generate(&[tests::root().join("specs")]).expect("the committed specs generate");
+    assert_eq!(generated.summary.specs, 5);
+    assert_eq!(generated.summary.components, 110);
+    assert_eq!(generated.summary.operations, 23);
+    assert!(generated.warnings.0.is_empty(), "{}", render(&generated.warnings));
+}
