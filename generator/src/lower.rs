@@ -149,15 +149,15 @@ impl<'a> Shape<'a> {
         self.properties.is_some_and(|p| !p.is_empty())
     }
 
-    /// An object that says nothing beyond "object": the filler part of Plaid's nullable wrappers.
-    fn is_empty_object(&self) -> bool {
+    /// A schema that adds no structure, only annotations (`type`, `description`, `nullable`):
+    /// the filler part of Plaid's `allOf` wrappers around a `$ref`.
+    fn is_annotation(&self) -> bool {
         !self.has_properties()
             && self.all_of.is_empty()
             && self.items.is_none()
             && self.enum_strings.is_empty()
             && self.unsupported.is_none()
             && !matches!(self.additional, Some(AdditionalProperties::Schema(_)))
-            && matches!(self.typ, None | Some("object"))
     }
 
     fn is_object(&self) -> bool {
@@ -289,7 +289,12 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 depth < 32 && schema_ref_name(reference).is_some_and(|n| self.component_nullable(n, depth + 1))
             }
-            ReferenceOr::Item(s) => s.schema_data.nullable,
+            ReferenceOr::Item(s) => {
+                s.schema_data.nullable
+                    || single_ref_wrapper(&Shape::of(s)).is_some_and(|(target, part_nullable)| {
+                        part_nullable || (depth < 32 && self.component_nullable(target, depth + 1))
+                    })
+            }
         }
     }
 
@@ -333,7 +338,7 @@ impl<'a> Lowerer<'a> {
             return TypeKind::Enum(enum_of(&shape.enum_strings));
         }
         if shape.is_object() {
-            if let Some(target) = single_ref_wrapper(&shape) {
+            if let Some((target, _)) = single_ref_wrapper(&shape) {
                 return TypeKind::Alias(self.named(target));
             }
             if !shape.has_properties() && shape.all_of.is_empty() {
@@ -481,8 +486,9 @@ impl<'a> Lowerer<'a> {
             return plain(TypeRef::Any);
         }
         if shape.is_object() {
-            if let Some(target) = single_ref_wrapper(&shape) {
-                return Lowered { ty: self.named(target), nullable: nullable || self.component_nullable(target, 0), format: None };
+            if let Some((target, part_nullable)) = single_ref_wrapper(&shape) {
+                let nullable = nullable || part_nullable || self.component_nullable(target, 0);
+                return Lowered { ty: self.named(target), nullable, format: None };
             }
             if !shape.has_properties() && shape.all_of.is_empty() {
                 let value = match shape.additional {
@@ -657,20 +663,22 @@ fn wrap_nullable(l: Lowered) -> TypeRef {
     }
 }
 
-/// `allOf: [$ref: X, {type: object}]` with nothing else: the schema is X (maybe nullable).
-fn single_ref_wrapper<'s>(shape: &Shape<'s>) -> Option<&'s str> {
+/// `allOf: [$ref: X, {type: object}]` with nothing else: the schema is X. Returns X and whether
+/// an annotation part makes it nullable.
+fn single_ref_wrapper<'s>(shape: &Shape<'s>) -> Option<(&'s str, bool)> {
     if shape.has_properties() || shape.all_of.is_empty() {
         return None;
     }
     let mut target = None;
+    let mut nullable = false;
     for part in shape.all_of {
         match view(part) {
             View::Ref(r) if target.is_none() => target = Some(schema_ref_name(r)?),
-            View::Inline(s) if Shape::of(s).is_empty_object() => {}
+            View::Inline(s) if Shape::of(s).is_annotation() => nullable |= s.schema_data.nullable,
             _ => return None,
         }
     }
-    target
+    target.map(|t| (t, nullable))
 }
 
 fn enum_of(values: &[String]) -> Enum {

@@ -80,22 +80,7 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
                         let first = &schema_json[name];
                         match first_difference(first, &json, &format!("/components/schemas/{}", pointer_segment(name))) {
                             None => existing.files.push(fi),
-                            Some(at) => {
-                                let other = &files[existing.files[0]];
-                                diags.push(
-                                    Diagnostic::error(
-                                        Code::ConflictingComponent,
-                                        format!(
-                                            "component `{name}` is defined differently in {} and {}; first difference at {at}",
-                                            other.path.display(),
-                                            file.path.display()
-                                        ),
-                                    )
-                                    .in_file(&file.path)
-                                    .at_line(crate::locate::line_of(&file.text, &at))
-                                    .at_pointer(at),
-                                );
-                            }
+                            Some(at) => diags.push(conflict("component", name, &files[existing.files[0]], file, at)),
                         }
                     }
                 }
@@ -111,18 +96,7 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
                         let b = serde_json::to_value(scheme).unwrap_or(Value::Null);
                         let base = format!("/components/securitySchemes/{}", pointer_segment(name));
                         if let Some(at) = first_difference(&a, &b, &base) {
-                            diags.push(
-                                Diagnostic::error(
-                                    Code::ConflictingComponent,
-                                    format!(
-                                        "security scheme `{name}` is defined differently in {} and {}; first difference at {at}",
-                                        files[*other].path.display(),
-                                        file.path.display()
-                                    ),
-                                )
-                                .in_file(&file.path)
-                                .at_pointer(at),
-                            );
+                            diags.push(conflict("security scheme", name, &files[*other], file, at));
                         }
                     }
                 }
@@ -194,6 +168,21 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
         operations,
         servers,
     })
+}
+
+/// The error for a component that `file` defines differently from `first`.
+fn conflict(kind: &str, name: &str, first: &SpecFile, file: &SpecFile, at: String) -> Diagnostic {
+    Diagnostic::error(
+        Code::ConflictingComponent,
+        format!(
+            "{kind} `{name}` is defined differently in {} and {}; first difference at {at}",
+            first.path.display(),
+            file.path.display()
+        ),
+    )
+    .in_file(&file.path)
+    .at_line(crate::locate::line_of(&file.text, &at))
+    .at_pointer(at)
 }
 
 /// The JSON pointer (under `base`) of the first place where `a` and `b` differ, in sorted-key
