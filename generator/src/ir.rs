@@ -15,6 +15,9 @@ pub struct Api {
     pub auth_headers: Vec<AuthHeader>,
     /// The modules, sorted by name; `shared` holds types reached from several groups.
     pub modules: Vec<Module>,
+    /// Each spec file's name with a digest of its text, so that `regen --check` notices any
+    /// edit to a spec, even one that changes no generated type (an example, a summary).
+    pub sources: Vec<(String, String)>,
 }
 
 /// One server the API is served from.

@@ -60,18 +60,11 @@ pub fn generate(inputs: &[PathBuf]) -> Result<Generated, diag::Diagnostics> {
 
 /// Runs merge, resolve, lower and emit on files already loaded.
 pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diagnostics> {
-    let digests: Vec<(String, String)> = specs
-        .iter()
-        .map(|s| (s.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), digest(&s.text)))
-        .collect();
     let spec_count = specs.len();
     let merged = merge::merge(specs)?;
     resolve::check_refs(&merged)?;
     let (api, warnings) = lower::lower(&merged);
-    let mut files = emit::emit(&api).map_err(|d| diag::Diagnostics(vec![d]))?;
-    if let Some(root) = files.iter_mut().find(|f| f.name == "mod.rs") {
-        root.contents.push_str(&digest_table(&digests));
-    }
+    let files = emit::emit(&api).map_err(|d| diag::Diagnostics(vec![d]))?;
     let summary = Summary {
         specs: spec_count,
         operations: api.modules.iter().map(|m| m.operations.len()).sum(),
@@ -80,26 +73,4 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
         modules: api.modules.len(),
     };
     Ok(Generated { files, summary, warnings })
-}
-
-/// FNV-1a (64 bit) of the text with line endings normalised, so a checkout with CRLF endings
-/// produces the same bytes.
-fn digest(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes().filter(|&b| b != b'\r') {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-/// A table of input digests, so that `regen --check` notices any edit to a spec, even one that
-/// changes no generated type (an example, a summary).
-fn digest_table(digests: &[(String, String)]) -> String {
-    let mut out = String::from("\n/// The spec files this code was generated from, with an FNV-1a digest of each.\npub const SPEC_DIGESTS: &[(&str, &str)] = &[\n");
-    for (name, d) in digests {
-        out.push_str(&format!("    ({name:?}, \"{d}\"),\n"));
-    }
-    out.push_str("];\n");
-    out
 }

@@ -194,6 +194,8 @@ struct Lowerer<'a> {
     types: BTreeMap<String, BTreeMap<String, TypeDef>>,
     /// Components whose fields are being collected, to stop `allOf` cycles.
     in_progress: HashSet<String>,
+    /// Components already lowered (or being lowered).
+    lowered: HashSet<&'a str>,
     /// Struct shape per component, for `allOf` parts that refer to it.
     structs: HashMap<String, Struct>,
     diags: Diagnostics,
@@ -210,6 +212,7 @@ impl<'a> Lowerer<'a> {
             scope: Scope::default(),
             types: BTreeMap::new(),
             in_progress: HashSet::new(),
+            lowered: HashSet::new(),
             structs: HashMap::new(),
             diags: Diagnostics::default(),
         }
@@ -303,7 +306,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_component(&mut self, name: &'a str) {
-        if self.types.values().any(|m| m.contains_key(&self.component_name[name])) {
+        // An `allOf` may have lowered it already, out of sorted order.
+        if !self.lowered.insert(name) {
             return;
         }
         let Some(component) = self.merged.schemas.get(name) else { return };
@@ -480,8 +484,7 @@ impl<'a> Lowerer<'a> {
         let nullable = schema.schema_data.nullable;
         let shape = Shape::of(schema);
         let plain = |ty| Lowered { ty, nullable, format: shape.format.clone() };
-        if shape.unsupported.is_some() {
-            let what = shape.unsupported.unwrap_or_default();
+        if let Some(what) = shape.unsupported {
             self.warn(file, pointer.to_string(), format!("`{what}` is not supported yet; `{parent}.{hint}` is any JSON value"));
             return plain(TypeRef::Any);
         }
@@ -642,8 +645,25 @@ impl<'a> Lowerer<'a> {
                 }
             })
             .collect();
-        Api { spec_version, api_version, servers, auth_headers, modules }
+        let sources = self
+            .merged
+            .files
+            .iter()
+            .map(|f| (f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), digest(&f.text)))
+            .collect();
+        Api { spec_version, api_version, servers, auth_headers, modules, sources }
     }
+}
+
+/// FNV-1a (64 bit) of the text with line endings normalised, so a checkout with CRLF endings
+/// produces the same bytes.
+fn digest(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes().filter(|&b| b != b'\r') {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 fn location_of(p: &openapiv3::Parameter) -> &'static str {

@@ -55,7 +55,6 @@ pub struct Merged {
 pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut schemas: IndexMap<String, Component> = IndexMap::new();
-    let mut schema_json: IndexMap<String, Value> = IndexMap::new();
     let mut security_schemes: IndexMap<String, (usize, openapiv3::SecurityScheme)> = IndexMap::new();
     let mut operations = Vec::new();
     let mut path_owner: IndexMap<&str, usize> = IndexMap::new();
@@ -70,15 +69,15 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
         }
         if let Some(components) = &file.doc.components {
             for (name, schema) in &components.schemas {
-                let json = serde_json::to_value(schema).unwrap_or(Value::Null);
                 match schemas.get_mut(name) {
                     None => {
                         schemas.insert(name.clone(), Component { schema: schema.clone(), files: vec![fi] });
-                        schema_json.insert(name.clone(), json);
                     }
+                    // Only a name defined twice is compared, so the common case serializes nothing.
                     Some(existing) => {
-                        let first = &schema_json[name];
-                        match first_difference(first, &json, &format!("/components/schemas/{}", pointer_segment(name))) {
+                        let first = serde_json::to_value(&existing.schema).unwrap_or(Value::Null);
+                        let again = serde_json::to_value(schema).unwrap_or(Value::Null);
+                        match first_difference(&first, &again, &format!("/components/schemas/{}", pointer_segment(name))) {
                             None => existing.files.push(fi),
                             Some(at) => diags.push(conflict("component", name, &files[existing.files[0]], file, at)),
                         }

@@ -98,11 +98,6 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// A scope in which `reserved` are already taken.
-    pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
-    }
-
     /// Takes `candidate`, or the first free `candidate2`, `candidate3`, ...
     pub fn claim(&mut self, candidate: String) -> String {
         if self.taken.insert(candidate.clone()) {
@@ -113,11 +108,6 @@ impl Scope {
             .map(|n| format!("{candidate}{sep}{n}"))
             .find(|c| self.taken.insert(c.clone()))
             .unwrap_or(candidate)
-    }
-
-    /// True when `name` is taken.
-    pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
     }
 }
 

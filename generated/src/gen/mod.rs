@@ -86,6 +86,14 @@ pub const AUTH_HEADERS: &[(&str, &str)] = &[
     ("secret", "PLAID-SECRET"),
     ("plaidVersion", "Plaid-Version"),
 ];
+/// The spec files this code was generated from, with an FNV-1a digest of each.
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[
+    ("accounts.yml", "3076094be1cc2040"),
+    ("item.yml", "e754d8933b681a7d"),
+    ("partner.yml", "985e3c1ff2c579c5"),
+    ("profile.yml", "4466880d29db1b70"),
+    ("shared.yml", "61b5bd32b0db4b6e"),
+];
 /// Every operation of the API, group by group.
 pub fn operations() -> impl Iterator<Item = &'static crate::Operation> {
     static TABLES: &[&[crate::Operation]] = &[
@@ -96,12 +104,3 @@ pub fn operations() -> impl Iterator<Item = &'static crate::Operation> {
     ];
     TABLES.iter().flat_map(|t| t.iter())
 }
-
-/// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[
-    ("accounts.yml", "3076094be1cc2040"),
-    ("item.yml", "e754d8933b681a7d"),
-    ("partner.yml", "985e3c1ff2c579c5"),
-    ("profile.yml", "4466880d29db1b70"),
-    ("shared.yml", "61b5bd32b0db4b6e"),
-];

@@ -81,6 +81,7 @@ fn root(api: &Api) -> TokenStream {
         let (name, url) = (&s.name, &s.url);
         quote!((#name, #url))
     });
+    let sources = api.sources.iter().map(|(name, digest)| quote!((#name, #digest)));
     let headers = api.auth_headers.iter().map(|h| {
         let (scheme, header) = (&h.scheme, &h.header);
         quote!((#scheme, #header))
@@ -99,6 +100,8 @@ fn root(api: &Api) -> TokenStream {
         pub const SERVERS: &[(&str, &str)] = &[#(#servers),*];
         /// The header security schemes of the specs, as `(scheme, header name)`.
         pub const AUTH_HEADERS: &[(&str, &str)] = &[#(#headers),*];
+        /// The spec files this code was generated from, with an FNV-1a digest of each.
+        pub const SPEC_DIGESTS: &[(&str, &str)] = &[#(#sources),*];
 
         /// Every operation of the API, group by group.
         pub fn operations() -> impl Iterator<Item = &'static crate::Operation> {
