@@ -1,47 +1,160 @@
-//! Client configuration: where to send requests and with which credentials.
+//! Client configuration: where requests go, with which credentials, and how patiently.
 
 use std::fmt;
+use std::time::Duration;
 
-/// Where the client sends requests and the credentials it sends.
+use crate::retry::RetryPolicy;
+use crate::Error;
+
+/// A Plaid environment listed in the specs' `servers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Environment {
+    /// Test data, free of charge: `https://sandbox.plaid.com`.
+    Sandbox,
+    /// Real data with a limited number of Items: `https://development.plaid.com`.
+    Development,
+    /// Live data: `https://production.plaid.com`.
+    Production,
+}
+
+impl Environment {
+    /// The name the specs give the server (`Sandbox`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Environment::Sandbox => "Sandbox",
+            Environment::Development => "Development",
+            Environment::Production => "Production",
+        }
+    }
+
+    /// The environment's base URL, as the specs list it.
+    pub fn base_url(self) -> &'static str {
+        // The generated table is the source of truth; the fallback only matters for a crate
+        // generated from specs that list no servers.
+        crate::SERVERS.iter().find(|(name, _)| *name == self.name()).map(|(_, url)| *url).unwrap_or(match self {
+            Environment::Sandbox => "https://sandbox.plaid.com",
+            Environment::Development => "https://development.plaid.com",
+            Environment::Production => "https://production.plaid.com",
+        })
+    }
+}
+
+/// The timeout of one request unless the client or the call says otherwise. Generous because
+/// some calls (`/accounts/balance/get`) legitimately take 30 seconds or more.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// The largest response body read by default; a larger one is a decode error, so a broken or
+/// hostile server cannot make the client buffer without bound.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Where the client sends requests, the credentials it sends, and its timeouts and retries.
 ///
-/// `Debug` never shows the secret and shows at most the first four characters of the client ID,
-/// so a configuration can be logged safely.
+/// `Debug` never shows the secret and shows at most the first four characters of the client
+/// ID, so a configuration can be logged safely.
 ///
 /// ```
-/// let config = plaid_sdk::Config::sandbox("client-id", "secret");
-/// assert!(!format!("{config:?}").contains("secret\""));
+/// use std::time::Duration;
+/// use plaid_sdk::{Config, RetryPolicy};
+///
+/// let config = Config::sandbox("client-id", "very-secret")
+///     .with_timeout(Duration::from_secs(30))
+///     .with_retry(RetryPolicy::default().with_max_retries(4));
+/// assert!(!format!("{config:?}").contains("very-secret"));
+///
+/// // Plain http is only for loopback (tests, a local proxy).
+/// assert!(Config::with_base_url("http://127.0.0.1:8080", "id", "secret").is_ok());
+/// assert!(Config::with_base_url("http://example.com", "id", "secret").is_err());
 /// ```
 #[derive(Clone)]
 pub struct Config {
     base_url: String,
     client_id: String,
     secret: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl Config {
-    /// A configuration for the server the specs call `name` (`Sandbox`, `Development`,
-    /// `Production`), or `None` if the specs list no such server.
-    pub fn for_server(name: &str, client_id: impl Into<String>, secret: impl Into<String>) -> Option<Self> {
-        let url = crate::SERVERS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, url)| *url)?;
-        Some(Self::with_base_url(url, client_id, secret))
+    /// A configuration for one of Plaid's environments.
+    pub fn new(environment: Environment, client_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self::unchecked(environment.base_url().to_string(), client_id.into(), secret.into())
     }
 
     /// The Sandbox environment.
     pub fn sandbox(client_id: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self::with_base_url("https://sandbox.plaid.com", client_id, secret)
+        Self::new(Environment::Sandbox, client_id, secret)
+    }
+
+    /// The Development environment.
+    pub fn development(client_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self::new(Environment::Development, client_id, secret)
     }
 
     /// The Production environment.
     pub fn production(client_id: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self::with_base_url("https://production.plaid.com", client_id, secret)
+        Self::new(Environment::Production, client_id, secret)
     }
 
-    /// Any base URL, for proxies and tests.
-    pub fn with_base_url(base_url: impl Into<String>, client_id: impl Into<String>, secret: impl Into<String>) -> Self {
-        Config { base_url: base_url.into(), client_id: client_id.into(), secret: secret.into() }
+    /// A configuration for the server the specs call `name` (`Sandbox`, `Development`,
+    /// `Production`, in any case), or `None` if the specs list no such server.
+    pub fn for_server(name: &str, client_id: impl Into<String>, secret: impl Into<String>) -> Option<Self> {
+        let url = crate::SERVERS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, url)| *url)?;
+        Some(Self::unchecked(url.to_string(), client_id.into(), secret.into()))
     }
 
-    /// The base URL requests go to.
+    /// Any base URL, for proxies and tests. It must be `https://`, or `http://` on a loopback
+    /// host (`localhost`, `127.0.0.0/8`, `::1`), so credentials never cross a network in clear.
+    pub fn with_base_url(
+        base_url: impl Into<String>,
+        client_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let base_url = base_url.into();
+        check_base_url(&base_url)?;
+        Ok(Self::unchecked(base_url.trim_end_matches('/').to_string(), client_id.into(), secret.into()))
+    }
+
+    fn unchecked(base_url: String, client_id: String, secret: String) -> Self {
+        Config {
+            base_url,
+            client_id,
+            secret,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Sets the timeout of each request (one attempt, from connecting to the last body byte).
+    /// A call can override it with [`Client::with_timeout`](crate::Client::with_timeout).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the timeout for establishing a connection (TCP and TLS).
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy; [`RetryPolicy::none`] turns retries off.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the largest response body the client reads.
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -55,15 +168,58 @@ impl Config {
     pub fn secret(&self) -> &str {
         &self.secret
     }
+
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The connect timeout.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// The retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The largest response body the client reads.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+}
+
+/// Refuses URLs that are not http(s), and plain http anywhere but loopback.
+fn check_base_url(url: &str) -> Result<(), Error> {
+    let invalid = |why: String| Error::Config { message: format!("base URL `{url}`: {why}") };
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" => {
+            let host = parsed.host_str().unwrap_or("");
+            let ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>();
+            let loopback = host.eq_ignore_ascii_case("localhost") || ip.is_ok_and(|ip| ip.is_loopback());
+            if loopback {
+                Ok(())
+            } else {
+                Err(invalid("plain http is only allowed to a loopback host; use https".into()))
+            }
+        }
+        other => Err(invalid(format!("unsupported scheme `{other}`; use https"))),
+    }
 }
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown: String = self.client_id.chars().take(4).collect();
         f.debug_struct("Config")
             .field("base_url", &self.base_url)
-            .field("client_id", &format_args!("{shown}…"))
-            .field("secret", &format_args!("<redacted>"))
+            .field("client_id", &crate::redact::Partial(&self.client_id))
+            .field("secret", &crate::redact::Redacted)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }

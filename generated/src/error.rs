@@ -1,36 +1,272 @@
 //! The error type of every client method.
+//!
+//! No error value carries the request headers or the request body, and the body excerpt a
+//! decode error keeps goes through the [redaction rule](crate::redact) first, so an error can
+//! be logged without leaking credentials.
 
 use std::fmt;
 
-/// Why a call failed.
+/// Why a call failed: Plaid answered with an error, the request never got a usable answer,
+/// or the answer could not be decoded.
 ///
-/// No variant carries request headers or the request body, so an error can be logged without
-/// leaking credentials.
-#[derive(Debug)]
+/// ```no_run
+/// use plaid_sdk::{AccountsGetRequest, Client, Config, Error};
+///
+/// # async fn run(client: Client) {
+/// match client.accounts_get(AccountsGetRequest::new("access-token".to_string())).await {
+///     Ok(accounts) => println!("{} accounts", accounts.accounts.len()),
+///     Err(Error::Api(e)) if e.error_code() == "ITEM_LOGIN_REQUIRED" => println!("send the user to Link"),
+///     Err(Error::Api(e)) => println!("Plaid said no: {e} (request {})", e.request_id().unwrap_or("?")),
+///     Err(e) => println!("call failed: {e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// Plaid answered with an error body (`PlaidError`).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// No usable HTTP answer: connection, TLS or timeout failure.
+    #[error(transparent)]
+    Transport(Box<TransportError>),
+    /// An answer came but its body is not what the spec says it is.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
     /// The request could not be encoded as JSON.
+    #[error("{operation}: cannot encode the request: {message}")]
     Encode {
         /// The operation that was called.
         operation: &'static str,
         /// The encoder's message.
         message: String,
     },
-    /// The HTTP transport is not part of this build yet: the generated methods, types and
-    /// operation table exist, and the transport lands with the client runtime.
-    NotImplemented {
-        /// The operation that was called.
-        operation: &'static str,
+    /// The configuration cannot be used (a base URL that is not https, a TLS setup failure).
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
     },
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Encode { operation, message } => write!(f, "{operation}: cannot encode the request: {message}"),
-            Error::NotImplemented { operation } => write!(f, "{operation}: the HTTP transport is not implemented in this build"),
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// Plaid's `request_id` of the failed call, when the answer carried one. Quote it to
+    /// Plaid support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::Decode(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The decoded Plaid error, for an API error.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
         }
     }
 }
 
-impl std::error::Error for Error {}
+/// Plaid answered with an error: the decoded body and the HTTP status.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation that was called (`accountsGet`).
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// How many attempts were made, retries included.
+    pub attempts: u32,
+    /// The error body.
+    pub error: crate::PlaidError,
+}
+
+impl ApiError {
+    /// The broad category (`INVALID_REQUEST`, `ITEM_ERROR`, ...).
+    pub fn error_type(&self) -> &str {
+        self.error.error_type.as_str()
+    }
+
+    /// The specific code (`ITEM_LOGIN_REQUIRED`, ...).
+    pub fn error_code(&self) -> &str {
+        &self.error.error_code
+    }
+
+    /// The developer-facing message.
+    pub fn error_message(&self) -> &str {
+        &self.error.error_message
+    }
+
+    /// The message Plaid suggests showing to end users, if any.
+    pub fn display_message(&self) -> Option<&str> {
+        self.error.display_message.as_deref()
+    }
+
+    /// Plaid's request id, if the body carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.error.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: HTTP {} {} {}: {}",
+            self.operation,
+            self.status,
+            self.error_type(),
+            self.error_code(),
+            one_line(self.error_message())
+        )?;
+        if let Some(id) = self.request_id() {
+            write!(f, " (request_id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// What kind of transport failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made: DNS, TCP or the TLS handshake.
+    Connect,
+    /// The request did not finish within its timeout.
+    Timeout,
+    /// The connection failed while sending the request or reading the answer.
+    Io,
+}
+
+/// The request never got a usable HTTP answer.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// What went wrong.
+    pub kind: TransportErrorKind,
+    /// How many attempts were made, retries included.
+    pub attempts: u32,
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(operation: &'static str, attempts: u32, source: reqwest::Error) -> Self {
+        let kind = if source.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if source.is_connect() {
+            TransportErrorKind::Connect
+        } else {
+            TransportErrorKind::Io
+        };
+        // The URL holds no credentials, but it is noise in an error about a known operation.
+        TransportError { operation, kind, attempts, source: source.without_url() }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportErrorKind::Connect => "cannot connect",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Io => "connection failed",
+        };
+        write!(f, "{}: {what} after {} attempt(s): {}", self.operation, self.attempts, chain(&self.source))
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// An answer came, but its body is not what the spec says it is: HTML from a proxy, truncated
+/// JSON, an empty body, a wrong content type, or a field of the wrong type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// How many attempts were made, retries included.
+    pub attempts: u32,
+    /// The Rust type the body should have decoded into (`AccountsGetResponse`, `PlaidError`).
+    pub expected: &'static str,
+    /// The answer's `Content-Type`.
+    pub content_type: Option<String>,
+    /// Plaid's `request_id`, when it could be read from the body.
+    pub request_id: Option<String>,
+    /// Where in the body decoding failed, e.g. `accounts[3].balances.current`; `None` when
+    /// the body was refused before decoding (wrong content type, too large).
+    pub path: Option<String>,
+    /// What went wrong.
+    pub message: String,
+    /// The first bytes of the body (at most [`DecodeError::EXCERPT_CHARS`] characters), with
+    /// sensitive values redacted.
+    pub body_excerpt: String,
+}
+
+impl DecodeError {
+    /// How much of the body an error keeps.
+    pub const EXCERPT_CHARS: usize = 300;
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {} answer is not a valid {}", self.operation, self.status, self.expected)?;
+        if let Some(path) = &self.path {
+            write!(f, " at `{path}`")?;
+        }
+        write!(f, ": {}", one_line(&self.message))?;
+        if let Some(ct) = &self.content_type {
+            write!(f, " (content-type {})", one_line(ct))?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request_id {id})")?;
+        }
+        if self.body_excerpt.is_empty() {
+            f.write_str("; the body is empty")
+        } else {
+            write!(f, "; body starts {:?}", self.body_excerpt)
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Text fit for a one-line message: line breaks and other control characters become spaces.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// An error and its sources, `: `-separated, because reqwest's own message is often just
+/// "error sending request" with the useful part in a source.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    one_line(&text)
+}

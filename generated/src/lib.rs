@@ -9,7 +9,7 @@
 //!
 //! # async fn run() -> Result<(), plaid_sdk::Error> {
 //! let client = Client::new(Config::sandbox("client-id", "secret"));
-//! let accounts = client.accounts_get(AccountsGetRequest::new("access-token".into())).await?;
+//! let accounts = client.accounts_get(AccountsGetRequest::new("access-token".to_string())).await?;
 //! println!("{} accounts", accounts.accounts.len());
 //! # Ok(())
 //! # }
@@ -25,9 +25,12 @@ mod config;
 mod error;
 mod gen;
 mod operation;
+pub mod redact;
+mod retry;
 
 pub use client::Client;
-pub use config::Config;
-pub use error::Error;
+pub use config::{Config, Environment, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
+pub use error::{ApiError, DecodeError, Error, TransportError, TransportErrorKind};
 pub use gen::*;
 pub use operation::Operation;
+pub use retry::RetryPolicy;

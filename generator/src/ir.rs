@@ -122,6 +122,17 @@ pub struct Field {
     pub default: Option<String>,
     /// The deprecation note, when the property is deprecated.
     pub deprecated: Option<String>,
+    /// Whether `Debug` hides the value ([`crate::sensitivity`] decides).
+    pub sensitivity: Option<Sensitivity>,
+}
+
+/// How `Debug` shows a sensitive field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sensitivity {
+    /// Never shown.
+    Secret,
+    /// Its first four characters are shown (a string field only).
+    Partial,
 }
 
 impl Field {

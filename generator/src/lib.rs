@@ -22,6 +22,8 @@ pub mod merge;
 pub mod naming;
 pub mod output;
 pub mod resolve;
+pub mod sample;
+pub mod sensitivity;
 
 use std::path::PathBuf;
 
@@ -43,7 +45,7 @@ pub struct Summary {
 /// The result of a successful run: the files to write, the figures and any warnings.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// Files for the generated crate's `src/gen/` folder.
+    /// Files for the generated crate, with paths relative to its folder.
     pub files: Vec<emit::File>,
     /// Figures for the summary.
     pub summary: Summary,
@@ -56,6 +58,15 @@ pub fn generate(inputs: &[PathBuf]) -> Result<Generated, diag::Diagnostics> {
     let files = load::expand_inputs(inputs)?;
     let specs = load::load(&files)?;
     generate_from(specs)
+}
+
+/// Runs the pipeline up to the IR: what the generated crate contains, for tools and tests that
+/// reason about it (sample values, operation lists) without reading Rust.
+pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
+    let files = load::expand_inputs(inputs)?;
+    let merged = merge::merge(load::load(&files)?)?;
+    resolve::check_refs(&merged)?;
+    Ok(lower::lower(&merged))
 }
 
 /// Runs merge, resolve, lower and emit on files already loaded.

@@ -19,6 +19,8 @@
 //!   nullable field reads an explicit `null` as `None` and omits it when writing: absent and
 //!   `null` are not told apart.
 //! - **String enums** become enums with a fallback variant that keeps any unlisted value.
+//! - **Sensitive fields** (secrets, personal data) are marked by [`crate::sensitivity`]'s
+//!   name rule; their `Debug` output hides the value.
 //! - **Primitives.** `integer` is `i64` (`i32` with `format: int32`), `number` is `f64`, `{}` is
 //!   any JSON value. `oneOf`, `anyOf` and `not` are not modelled yet: they become any JSON value,
 //!   with a warning.
@@ -461,6 +463,7 @@ impl<'a> Lowerer<'a> {
                 format: lowered.format,
                 default,
                 deprecated,
+                sensitivity: crate::sensitivity::classify(wire),
             };
             match fields.iter_mut().find(|f| f.wire == *wire) {
                 Some(existing) => *existing = field,
@@ -651,7 +654,34 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|f| (f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), digest(&f.text)))
             .collect();
-        Api { spec_version, api_version, servers, auth_headers, modules, sources }
+        let mut api = Api { spec_version, api_version, servers, auth_headers, modules, sources };
+        settle_partial_fields(&mut api);
+        api
+    }
+}
+
+/// A partially shown field must be a string to be cut; any other type is redacted fully.
+fn settle_partial_fields(api: &mut Api) {
+    let string_aliases: HashSet<(String, String)> = api
+        .modules
+        .iter()
+        .flat_map(|m| m.types.iter().map(move |t| (m, t)))
+        .filter(|(_, t)| t.kind == TypeKind::Alias(TypeRef::String))
+        .map(|(m, t)| (m.name.clone(), t.name.clone()))
+        .collect();
+    let is_string = |ty: &TypeRef| match ty {
+        TypeRef::String => true,
+        TypeRef::Named { module, name } => string_aliases.contains(&(module.clone(), name.clone())),
+        _ => false,
+    };
+    for t in api.modules.iter_mut().flat_map(|m| m.types.iter_mut()) {
+        if let TypeKind::Struct(s) = &mut t.kind {
+            for f in &mut s.fields {
+                if f.sensitivity == Some(Sensitivity::Partial) && !is_string(&f.ty) {
+                    f.sensitivity = Some(Sensitivity::Secret);
+                }
+            }
+        }
     }
 }
 

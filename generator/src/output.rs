@@ -5,7 +5,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::emit::{File, HEADER};
+use crate::emit::{File, HEADER, MANAGED_DIRS};
 
 /// What happened, or would happen, to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,39 +27,47 @@ pub struct Report {
     pub unchanged: usize,
 }
 
-/// Compares `files` with the contents of `dir` without writing anything.
+/// Compares `files` with the contents of the crate folder `dir` without writing anything.
 pub fn check(dir: &Path, files: &[File]) -> io::Result<Report> {
     let mut report = Report::default();
     for file in files {
-        let path = dir.join(&file.name);
+        let path = dir.join(&file.path);
         match std::fs::read_to_string(&path) {
             Ok(existing) if existing == file.contents => report.unchanged += 1,
+            Ok(existing) if !existing.starts_with(HEADER) => {
+                return Err(io::Error::other(format!(
+                    "{} is hand-written (no `@generated` header) but the specs produce a file there; refusing to overwrite it",
+                    path.display()
+                )))
+            }
             Ok(_) => report.changed.push((path, Change::Differs)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => report.changed.push((path, Change::Missing)),
             Err(e) => return Err(e),
         }
     }
-    for extra in generated_files(dir)? {
-        let name = extra.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if !files.iter().any(|f| f.name == name) {
-            report.changed.push((extra, Change::Extra));
+    for managed in MANAGED_DIRS {
+        for extra in generated_files(&dir.join(managed))? {
+            if !files.iter().any(|f| dir.join(&f.path) == extra) {
+                report.changed.push((extra, Change::Extra));
+            }
         }
     }
     report.changed.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(report)
 }
 
-/// Brings `dir` up to date: writes changed and missing files, removes generated files that are
-/// no longer produced. Returns what it changed.
+/// Brings the crate folder `dir` up to date: writes changed and missing files, removes
+/// generated files that are no longer produced. Returns what it changed.
 pub fn write(dir: &Path, files: &[File]) -> io::Result<Report> {
-    std::fs::create_dir_all(dir)?;
     let report = check(dir, files)?;
     for (path, change) in &report.changed {
         match change {
             Change::Extra => std::fs::remove_file(path)?,
             Change::Differs | Change::Missing => {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                if let Some(file) = files.iter().find(|f| f.name == name) {
+                if let Some(file) = files.iter().find(|f| dir.join(&f.path) == *path) {
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
                     // Write to a temporary file first, so an interrupted run leaves the old file.
                     let tmp = path.with_extension("rs.tmp");
                     std::fs::write(&tmp, &file.contents)?;

@@ -9,12 +9,12 @@ fn identical_duplicates_collapse_into_one_shared_type() {
     let generated = generator::generate(&[fixture("merge/identical")]).expect("identical duplicates merge");
     assert_eq!(generated.summary.components, 1);
     assert_eq!(generated.summary.types, 1);
-    let names: Vec<&str> = generated.files.iter().map(|f| f.name.as_str()).collect();
+    let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
     // Reached from both files' operations: emitted once, in `shared`.
-    assert_eq!(names, ["mod.rs", "a.rs", "b.rs", "shared.rs"]);
+    assert_eq!(paths, ["src/gen/mod.rs", "src/gen/a.rs", "src/gen/b.rs", "src/gen/shared.rs", "tests/redaction.rs"]);
     let shared = &generated.files[3].contents;
     assert_eq!(shared.matches("pub struct Shared ").count(), 1);
-    assert!(generated.files.iter().filter(|f| f.name != "shared.rs").all(|f| !f.contents.contains("pub struct Shared ")));
+    assert!(generated.files.iter().filter(|f| f.path != "src/gen/shared.rs").all(|f| !f.contents.contains("pub struct Shared ")));
 }
 
 #[test]

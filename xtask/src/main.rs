@@ -1,6 +1,6 @@
 //! `cargo xtask`: the project's tasks.
 //!
-//! - `cargo xtask regen`: regenerate `generated/src/gen/` from `specs/`.
+//! - `cargo xtask regen`: regenerate `generated/src/gen/` and `generated/tests/` from `specs/`.
 //! - `cargo xtask regen --check`: write nothing; fail, naming each stale file, when the
 //!   committed output differs from what the specs produce.
 //! - `--spec <file-or-dir>` (repeatable) and `--out <crate dir>` point it elsewhere.
@@ -74,7 +74,7 @@ fn regen(args: RegenArgs) -> ExitCode {
     for w in &generated.warnings.0 {
         eprintln!("{w}");
     }
-    let dir = args.out.join("src").join("gen");
+    let dir = args.out.clone();
     let result = if args.check { output::check(&dir, &generated.files) } else { output::write(&dir, &generated.files) };
     let report = match result {
         Ok(r) => r,

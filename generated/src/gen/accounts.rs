@@ -4,7 +4,7 @@
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
 /// The balances of an account as last reported by its institution.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountBalance {
     /// The `available` property.
@@ -46,9 +46,55 @@ impl AccountBalance {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`available`](Self::available).
+    pub fn with_available(mut self, value: f64) -> Self {
+        self.available = Some(value);
+        self
+    }
+    /// Sets [`current`](Self::current).
+    pub fn with_current(mut self, value: f64) -> Self {
+        self.current = Some(value);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets [`iso_currency_code`](Self::iso_currency_code).
+    pub fn with_iso_currency_code(mut self, value: String) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+    /// Sets [`unofficial_currency_code`](Self::unofficial_currency_code).
+    pub fn with_unofficial_currency_code(mut self, value: String) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+    /// Sets [`last_updated_datetime`](Self::last_updated_datetime).
+    pub fn with_last_updated_datetime(mut self, value: String) -> Self {
+        self.last_updated_datetime = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountBalance {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountBalance")
+            .field("available", &self.available)
+            .field("current", &self.current)
+            .field("limit", &self.limit)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("last_updated_datetime", &self.last_updated_datetime)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// A financial account at an institution, as linked to an Item.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountBase {
     /// The `account_id` property.
@@ -101,6 +147,62 @@ impl AccountBase {
             persistent_account_id: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`mask`](Self::mask).
+    pub fn with_mask(mut self, value: String) -> Self {
+        self.mask = Some(value);
+        self
+    }
+    /// Sets [`official_name`](Self::official_name).
+    pub fn with_official_name(mut self, value: String) -> Self {
+        self.official_name = Some(value);
+        self
+    }
+    /// Sets [`subtype`](Self::subtype).
+    pub fn with_subtype(mut self, value: AccountSubtype) -> Self {
+        self.subtype = Some(value);
+        self
+    }
+    /// Sets [`verification_status`](Self::verification_status).
+    pub fn with_verification_status(
+        mut self,
+        value: AccountBaseVerificationStatus,
+    ) -> Self {
+        self.verification_status = Some(value);
+        self
+    }
+    /// Sets [`verification_insights`](Self::verification_insights).
+    pub fn with_verification_insights(
+        mut self,
+        value: AccountVerificationInsights,
+    ) -> Self {
+        self.verification_insights = Some(value);
+        self
+    }
+    /// Sets [`persistent_account_id`](Self::persistent_account_id).
+    pub fn with_persistent_account_id(mut self, value: String) -> Self {
+        self.persistent_account_id = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountBase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountBase")
+            .field("account_id", &self.account_id)
+            .field("balances", &self.balances)
+            .field("mask", &self.mask)
+            .field("name", &self.name)
+            .field("official_name", &self.official_name)
+            .field("type_", &self.type_)
+            .field("subtype", &self.subtype)
+            .field("verification_status", &self.verification_status)
+            .field("verification_insights", &self.verification_insights)
+            .field("persistent_account_id", &self.persistent_account_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// The `AccountBase.verification_status` schema.
@@ -558,7 +660,7 @@ impl ::std::fmt::Display for AccountType {
     }
 }
 /// Signals gathered while verifying an account's details.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountVerificationInsights {
     /// See [`AccountVerificationInsightsNetworkStatus`](crate::AccountVerificationInsightsNetworkStatus).
@@ -585,6 +687,27 @@ impl AccountVerificationInsights {
             account_number_format,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`previous_returns`](Self::previous_returns).
+    pub fn with_previous_returns(
+        mut self,
+        value: AccountVerificationInsightsPreviousReturns,
+    ) -> Self {
+        self.previous_returns = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountVerificationInsights {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountVerificationInsights")
+            .field("network_status", &self.network_status)
+            .field("previous_returns", &self.previous_returns)
+            .field("account_number_format", &self.account_number_format)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// Whether the account number has a format the institution could issue.
@@ -632,7 +755,7 @@ impl ::std::fmt::Display for AccountVerificationInsightsAccountNumberFormat {
     }
 }
 /// What the payment network knows about the account and routing numbers.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountVerificationInsightsNetworkStatus {
     /// The `has_numbers_match` property.
@@ -654,8 +777,20 @@ impl AccountVerificationInsightsNetworkStatus {
         }
     }
 }
+impl ::std::fmt::Debug for AccountVerificationInsightsNetworkStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountVerificationInsightsNetworkStatus")
+            .field("has_numbers_match", &self.has_numbers_match)
+            .field("is_numbers_match_verified", &self.is_numbers_match_verified)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Whether earlier payments to this account were returned.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountVerificationInsightsPreviousReturns {
     /// The `has_previous_administrative_return` property.
@@ -674,8 +809,22 @@ impl AccountVerificationInsightsPreviousReturns {
         }
     }
 }
+impl ::std::fmt::Debug for AccountVerificationInsightsPreviousReturns {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountVerificationInsightsPreviousReturns")
+            .field(
+                "has_previous_administrative_return",
+                &self.has_previous_administrative_return,
+            )
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/accounts/balance/get`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequest {
     /// See [`AccessToken`](crate::AccessToken).
@@ -709,9 +858,47 @@ impl AccountsBalanceGetRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`options`](Self::options).
+    pub fn with_options(mut self, value: AccountsBalanceGetRequestOptions) -> Self {
+        self.options = Some(value);
+        self
+    }
+    /// Sets [`payment_details`](Self::payment_details).
+    pub fn with_payment_details(
+        mut self,
+        value: AccountsBalanceGetRequestPaymentDetails,
+    ) -> Self {
+        self.payment_details = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountsBalanceGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsBalanceGetRequest")
+            .field("access_token", &crate::redact::Redacted)
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("options", &self.options)
+            .field("payment_details", &self.payment_details)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Optional filters for `/accounts/balance/get`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequestOptions {
     /// The `account_ids` property.
@@ -734,9 +921,34 @@ impl AccountsBalanceGetRequestOptions {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`account_ids`](Self::account_ids).
+    pub fn with_account_ids(mut self, value: Vec<String>) -> Self {
+        self.account_ids = Some(value);
+        self
+    }
+    /// Sets [`min_last_updated_datetime`](Self::min_last_updated_datetime).
+    pub fn with_min_last_updated_datetime(
+        mut self,
+        value: MinLastUpdatedDatetime,
+    ) -> Self {
+        self.min_last_updated_datetime = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountsBalanceGetRequestOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsBalanceGetRequestOptions")
+            .field("account_ids", &self.account_ids)
+            .field("min_last_updated_datetime", &self.min_last_updated_datetime)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// A planned payment to assess against the account's balance.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequestPaymentDetails {
     /// The `account_id` property.
@@ -775,9 +987,52 @@ impl AccountsBalanceGetRequestPaymentDetails {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`account_id`](Self::account_id).
+    pub fn with_account_id(mut self, value: String) -> Self {
+        self.account_id = Some(value);
+        self
+    }
+    /// Sets [`client_transaction_id`](Self::client_transaction_id).
+    pub fn with_client_transaction_id(mut self, value: String) -> Self {
+        self.client_transaction_id = Some(value);
+        self
+    }
+    /// Sets [`amount`](Self::amount).
+    pub fn with_amount(mut self, value: f64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets [`balance_threshold_percentage`](Self::balance_threshold_percentage).
+    pub fn with_balance_threshold_percentage(mut self, value: i64) -> Self {
+        self.balance_threshold_percentage = Some(value);
+        self
+    }
+    /// Sets [`requires_real_time_balance_refresh`](Self::requires_real_time_balance_refresh).
+    pub fn with_requires_real_time_balance_refresh(mut self, value: bool) -> Self {
+        self.requires_real_time_balance_refresh = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountsBalanceGetRequestPaymentDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsBalanceGetRequestPaymentDetails")
+            .field("account_id", &self.account_id)
+            .field("client_transaction_id", &self.client_transaction_id)
+            .field("amount", &self.amount)
+            .field("balance_threshold_percentage", &self.balance_threshold_percentage)
+            .field(
+                "requires_real_time_balance_refresh",
+                &self.requires_real_time_balance_refresh,
+            )
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Plaid's assessment of the risk of the planned payment given with the request.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetResponsePaymentRiskAssessment {
     /// The `risk_level` property.
@@ -818,9 +1073,55 @@ impl AccountsBalanceGetResponsePaymentRiskAssessment {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`risk_level`](Self::risk_level).
+    pub fn with_risk_level(mut self, value: String) -> Self {
+        self.risk_level = Some(value);
+        self
+    }
+    /// Sets [`attributes`](Self::attributes).
+    pub fn with_attributes(mut self, value: BalancePlusAttributes) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+    /// Sets [`score`](Self::score).
+    pub fn with_score(mut self, value: i64) -> Self {
+        self.score = Some(value);
+        self
+    }
+    /// Sets [`balance_last_updated`](Self::balance_last_updated).
+    pub fn with_balance_last_updated(mut self, value: String) -> Self {
+        self.balance_last_updated = Some(value);
+        self
+    }
+    /// Sets [`risk_reasons`](Self::risk_reasons).
+    pub fn with_risk_reasons(mut self, value: Vec<RiskReason>) -> Self {
+        self.risk_reasons = Some(value);
+        self
+    }
+    /// Sets [`exceeds_balance_threshold`](Self::exceeds_balance_threshold).
+    pub fn with_exceeds_balance_threshold(mut self, value: bool) -> Self {
+        self.exceeds_balance_threshold = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountsBalanceGetResponsePaymentRiskAssessment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsBalanceGetResponsePaymentRiskAssessment")
+            .field("risk_level", &self.risk_level)
+            .field("attributes", &self.attributes)
+            .field("score", &self.score)
+            .field("balance_last_updated", &self.balance_last_updated)
+            .field("risk_reasons", &self.risk_reasons)
+            .field("exceeds_balance_threshold", &self.exceeds_balance_threshold)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/accounts/get`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsGetRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -850,9 +1151,38 @@ impl AccountsGetRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`options`](Self::options).
+    pub fn with_options(mut self, value: AccountsGetRequestOptions) -> Self {
+        self.options = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsGetRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field("options", &self.options)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Optional filters for `/accounts/get`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsGetRequestOptions {
     /// The `account_ids` property.
@@ -871,9 +1201,25 @@ impl AccountsGetRequestOptions {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`account_ids`](Self::account_ids).
+    pub fn with_account_ids(mut self, value: Vec<String>) -> Self {
+        self.account_ids = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountsGetRequestOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsGetRequestOptions")
+            .field("account_ids", &self.account_ids)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsGetResponse {
     /// An array of financial institution accounts associated with the Item.
@@ -906,9 +1252,31 @@ impl AccountsGetResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`payment_risk_assessment`](Self::payment_risk_assessment).
+    pub fn with_payment_risk_assessment(
+        mut self,
+        value: AccountsBalanceGetResponsePaymentRiskAssessment,
+    ) -> Self {
+        self.payment_risk_assessment = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountsGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsGetResponse")
+            .field("accounts", &self.accounts)
+            .field("item", &self.item)
+            .field("payment_risk_assessment", &self.payment_risk_assessment)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Counts of recent account events that inform the payment risk assessment.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BalancePlusAttributes {
     /// The `unauthorized_transactions_count_7d` property.
@@ -1031,11 +1399,252 @@ impl BalancePlusAttributes {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`unauthorized_transactions_count_7d`](Self::unauthorized_transactions_count_7d).
+    pub fn with_unauthorized_transactions_count_7d(mut self, value: i64) -> Self {
+        self.unauthorized_transactions_count_7d = Some(value);
+        self
+    }
+    /// Sets [`unauthorized_transactions_count_30d`](Self::unauthorized_transactions_count_30d).
+    pub fn with_unauthorized_transactions_count_30d(mut self, value: i64) -> Self {
+        self.unauthorized_transactions_count_30d = Some(value);
+        self
+    }
+    /// Sets [`unauthorized_transactions_count_60d`](Self::unauthorized_transactions_count_60d).
+    pub fn with_unauthorized_transactions_count_60d(mut self, value: i64) -> Self {
+        self.unauthorized_transactions_count_60d = Some(value);
+        self
+    }
+    /// Sets [`unauthorized_transactions_count_90d`](Self::unauthorized_transactions_count_90d).
+    pub fn with_unauthorized_transactions_count_90d(mut self, value: i64) -> Self {
+        self.unauthorized_transactions_count_90d = Some(value);
+        self
+    }
+    /// Sets [`nsf_overdraft_transactions_count_7d`](Self::nsf_overdraft_transactions_count_7d).
+    pub fn with_nsf_overdraft_transactions_count_7d(mut self, value: i64) -> Self {
+        self.nsf_overdraft_transactions_count_7d = Some(value);
+        self
+    }
+    /// Sets [`nsf_overdraft_transactions_count_30d`](Self::nsf_overdraft_transactions_count_30d).
+    pub fn with_nsf_overdraft_transactions_count_30d(mut self, value: i64) -> Self {
+        self.nsf_overdraft_transactions_count_30d = Some(value);
+        self
+    }
+    /// Sets [`nsf_overdraft_transactions_count_60d`](Self::nsf_overdraft_transactions_count_60d).
+    pub fn with_nsf_overdraft_transactions_count_60d(mut self, value: i64) -> Self {
+        self.nsf_overdraft_transactions_count_60d = Some(value);
+        self
+    }
+    /// Sets [`nsf_overdraft_transactions_count_90d`](Self::nsf_overdraft_transactions_count_90d).
+    pub fn with_nsf_overdraft_transactions_count_90d(mut self, value: i64) -> Self {
+        self.nsf_overdraft_transactions_count_90d = Some(value);
+        self
+    }
+    /// Sets [`days_since_first_plaid_connection`](Self::days_since_first_plaid_connection).
+    pub fn with_days_since_first_plaid_connection(mut self, value: i64) -> Self {
+        self.days_since_first_plaid_connection = Some(value);
+        self
+    }
+    /// Sets [`plaid_connections_count_7d`](Self::plaid_connections_count_7d).
+    pub fn with_plaid_connections_count_7d(mut self, value: i64) -> Self {
+        self.plaid_connections_count_7d = Some(value);
+        self
+    }
+    /// Sets [`plaid_connections_count_30d`](Self::plaid_connections_count_30d).
+    pub fn with_plaid_connections_count_30d(mut self, value: i64) -> Self {
+        self.plaid_connections_count_30d = Some(value);
+        self
+    }
+    /// Sets [`total_plaid_connections_count`](Self::total_plaid_connections_count).
+    pub fn with_total_plaid_connections_count(mut self, value: i64) -> Self {
+        self.total_plaid_connections_count = Some(value);
+        self
+    }
+    /// Sets [`is_savings_or_money_market_account`](Self::is_savings_or_money_market_account).
+    pub fn with_is_savings_or_money_market_account(mut self, value: bool) -> Self {
+        self.is_savings_or_money_market_account = Some(value);
+        self
+    }
+    /// Sets [`phone_change_count_28d`](Self::phone_change_count_28d).
+    pub fn with_phone_change_count_28d(mut self, value: i64) -> Self {
+        self.phone_change_count_28d = Some(value);
+        self
+    }
+    /// Sets [`phone_change_count_90d`](Self::phone_change_count_90d).
+    pub fn with_phone_change_count_90d(mut self, value: i64) -> Self {
+        self.phone_change_count_90d = Some(value);
+        self
+    }
+    /// Sets [`email_change_count_28d`](Self::email_change_count_28d).
+    pub fn with_email_change_count_28d(mut self, value: i64) -> Self {
+        self.email_change_count_28d = Some(value);
+        self
+    }
+    /// Sets [`email_change_count_90d`](Self::email_change_count_90d).
+    pub fn with_email_change_count_90d(mut self, value: i64) -> Self {
+        self.email_change_count_90d = Some(value);
+        self
+    }
+    /// Sets [`address_change_count_28d`](Self::address_change_count_28d).
+    pub fn with_address_change_count_28d(mut self, value: i64) -> Self {
+        self.address_change_count_28d = Some(value);
+        self
+    }
+    /// Sets [`address_change_count_90d`](Self::address_change_count_90d).
+    pub fn with_address_change_count_90d(mut self, value: i64) -> Self {
+        self.address_change_count_90d = Some(value);
+        self
+    }
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_3d`](Self::plaid_non_oauth_authentication_attempts_count_3d).
+    pub fn with_plaid_non_oauth_authentication_attempts_count_3d(
+        mut self,
+        value: i64,
+    ) -> Self {
+        self.plaid_non_oauth_authentication_attempts_count_3d = Some(value);
+        self
+    }
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_7d`](Self::plaid_non_oauth_authentication_attempts_count_7d).
+    pub fn with_plaid_non_oauth_authentication_attempts_count_7d(
+        mut self,
+        value: i64,
+    ) -> Self {
+        self.plaid_non_oauth_authentication_attempts_count_7d = Some(value);
+        self
+    }
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_30d`](Self::plaid_non_oauth_authentication_attempts_count_30d).
+    pub fn with_plaid_non_oauth_authentication_attempts_count_30d(
+        mut self,
+        value: i64,
+    ) -> Self {
+        self.plaid_non_oauth_authentication_attempts_count_30d = Some(value);
+        self
+    }
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_3d`](Self::failed_plaid_non_oauth_authentication_attempts_count_3d).
+    pub fn with_failed_plaid_non_oauth_authentication_attempts_count_3d(
+        mut self,
+        value: i64,
+    ) -> Self {
+        self.failed_plaid_non_oauth_authentication_attempts_count_3d = Some(value);
+        self
+    }
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_7d`](Self::failed_plaid_non_oauth_authentication_attempts_count_7d).
+    pub fn with_failed_plaid_non_oauth_authentication_attempts_count_7d(
+        mut self,
+        value: i64,
+    ) -> Self {
+        self.failed_plaid_non_oauth_authentication_attempts_count_7d = Some(value);
+        self
+    }
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_30d`](Self::failed_plaid_non_oauth_authentication_attempts_count_30d).
+    pub fn with_failed_plaid_non_oauth_authentication_attempts_count_30d(
+        mut self,
+        value: i64,
+    ) -> Self {
+        self.failed_plaid_non_oauth_authentication_attempts_count_30d = Some(value);
+        self
+    }
+    /// Sets [`is_account_closed`](Self::is_account_closed).
+    pub fn with_is_account_closed(mut self, value: bool) -> Self {
+        self.is_account_closed = Some(value);
+        self
+    }
+    /// Sets [`is_account_frozen_or_restricted`](Self::is_account_frozen_or_restricted).
+    pub fn with_is_account_frozen_or_restricted(mut self, value: bool) -> Self {
+        self.is_account_frozen_or_restricted = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for BalancePlusAttributes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BalancePlusAttributes")
+            .field(
+                "unauthorized_transactions_count_7d",
+                &self.unauthorized_transactions_count_7d,
+            )
+            .field(
+                "unauthorized_transactions_count_30d",
+                &self.unauthorized_transactions_count_30d,
+            )
+            .field(
+                "unauthorized_transactions_count_60d",
+                &self.unauthorized_transactions_count_60d,
+            )
+            .field(
+                "unauthorized_transactions_count_90d",
+                &self.unauthorized_transactions_count_90d,
+            )
+            .field(
+                "nsf_overdraft_transactions_count_7d",
+                &self.nsf_overdraft_transactions_count_7d,
+            )
+            .field(
+                "nsf_overdraft_transactions_count_30d",
+                &self.nsf_overdraft_transactions_count_30d,
+            )
+            .field(
+                "nsf_overdraft_transactions_count_60d",
+                &self.nsf_overdraft_transactions_count_60d,
+            )
+            .field(
+                "nsf_overdraft_transactions_count_90d",
+                &self.nsf_overdraft_transactions_count_90d,
+            )
+            .field(
+                "days_since_first_plaid_connection",
+                &self.days_since_first_plaid_connection,
+            )
+            .field("plaid_connections_count_7d", &self.plaid_connections_count_7d)
+            .field("plaid_connections_count_30d", &self.plaid_connections_count_30d)
+            .field("total_plaid_connections_count", &self.total_plaid_connections_count)
+            .field(
+                "is_savings_or_money_market_account",
+                &self.is_savings_or_money_market_account,
+            )
+            .field("phone_change_count_28d", &self.phone_change_count_28d)
+            .field("phone_change_count_90d", &self.phone_change_count_90d)
+            .field("email_change_count_28d", &self.email_change_count_28d)
+            .field("email_change_count_90d", &self.email_change_count_90d)
+            .field("address_change_count_28d", &self.address_change_count_28d)
+            .field("address_change_count_90d", &self.address_change_count_90d)
+            .field(
+                "plaid_non_oauth_authentication_attempts_count_3d",
+                &self.plaid_non_oauth_authentication_attempts_count_3d,
+            )
+            .field(
+                "plaid_non_oauth_authentication_attempts_count_7d",
+                &self.plaid_non_oauth_authentication_attempts_count_7d,
+            )
+            .field(
+                "plaid_non_oauth_authentication_attempts_count_30d",
+                &self.plaid_non_oauth_authentication_attempts_count_30d,
+            )
+            .field(
+                "failed_plaid_non_oauth_authentication_attempts_count_3d",
+                &self.failed_plaid_non_oauth_authentication_attempts_count_3d,
+            )
+            .field(
+                "failed_plaid_non_oauth_authentication_attempts_count_7d",
+                &self.failed_plaid_non_oauth_authentication_attempts_count_7d,
+            )
+            .field(
+                "failed_plaid_non_oauth_authentication_attempts_count_30d",
+                &self.failed_plaid_non_oauth_authentication_attempts_count_30d,
+            )
+            .field("is_account_closed", &self.is_account_closed)
+            .field(
+                "is_account_frozen_or_restricted",
+                &self.is_account_frozen_or_restricted,
+            )
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The oldest balance update time that is still acceptable; older balances are refreshed.
 pub type MinLastUpdatedDatetime = String;
 /// One reason behind a payment risk assessment.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RiskReason {
     /// The `code` property.
@@ -1053,6 +1662,22 @@ impl RiskReason {
             code: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`code`](Self::code).
+    pub fn with_code(mut self, value: String) -> Self {
+        self.code = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for RiskReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RiskReason")
+            .field("code", &self.code)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 impl crate::Client {

@@ -6,7 +6,7 @@
 /// An Item's access token, or `null` when there is none.
 pub type AccessTokenNullable = String;
 /// Whether one account is shared with an application, and for which kinds of data.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountAccess {
     /// The `unique_id` property.
@@ -34,9 +34,35 @@ impl AccountAccess {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`authorized`](Self::authorized).
+    pub fn with_authorized(mut self, value: bool) -> Self {
+        self.authorized = Some(value);
+        self
+    }
+    /// Sets [`account_product_access`](Self::account_product_access).
+    pub fn with_account_product_access(
+        mut self,
+        value: AccountProductAccessNullable,
+    ) -> Self {
+        self.account_product_access = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountAccess {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountAccess")
+            .field("unique_id", &self.unique_id)
+            .field("authorized", &self.authorized)
+            .field("account_product_access", &self.account_product_access)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Which kinds of account data an application may see.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountProductAccess {
     /// The `account_data` property.
@@ -68,6 +94,34 @@ impl AccountProductAccess {
             tax_documents: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`account_data`](Self::account_data).
+    pub fn with_account_data(mut self, value: bool) -> Self {
+        self.account_data = Some(value);
+        self
+    }
+    /// Sets [`statements`](Self::statements).
+    pub fn with_statements(mut self, value: bool) -> Self {
+        self.statements = Some(value);
+        self
+    }
+    /// Sets [`tax_documents`](Self::tax_documents).
+    pub fn with_tax_documents(mut self, value: bool) -> Self {
+        self.tax_documents = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for AccountProductAccess {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountProductAccess")
+            .field("account_data", &self.account_data)
+            .field("statements", &self.statements)
+            .field("tax_documents", &self.tax_documents)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// Account-level data access, or `null` when it is not set.
@@ -125,7 +179,7 @@ impl ::std::fmt::Display for ActionState {
     }
 }
 /// One event in the log of a user's consent decisions.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Activity {
     /// See [`ActivityType`](crate::ActivityType).
@@ -170,6 +224,33 @@ impl Activity {
             scopes: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`target_application_id`](Self::target_application_id).
+    pub fn with_target_application_id(mut self, value: ApplicationId) -> Self {
+        self.target_application_id = Some(value);
+        self
+    }
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: ScopesNullable) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for Activity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Activity")
+            .field("activity", &self.activity)
+            .field("initiated_date", &self.initiated_date)
+            .field("id", &self.id)
+            .field("initiator", &self.initiator)
+            .field("state", &self.state)
+            .field("target_application_id", &self.target_application_id)
+            .field("scopes", &self.scopes)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// The kind of consent event recorded in the activity log.
@@ -247,7 +328,7 @@ impl ::std::fmt::Display for ActivityType {
 /// The identifier of an application that a user has connected.
 pub type ApplicationId = String;
 /// An application that a user has connected to their accounts.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectedApplication {
     /// See [`ApplicationId`](crate::ApplicationId).
@@ -293,9 +374,52 @@ impl ConnectedApplication {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`display_name`](Self::display_name).
+    pub fn with_display_name(mut self, value: String) -> Self {
+        self.display_name = Some(value);
+        self
+    }
+    /// Sets [`logo_url`](Self::logo_url).
+    pub fn with_logo_url(mut self, value: String) -> Self {
+        self.logo_url = Some(value);
+        self
+    }
+    /// Sets [`application_url`](Self::application_url).
+    pub fn with_application_url(mut self, value: String) -> Self {
+        self.application_url = Some(value);
+        self
+    }
+    /// Sets [`reason_for_access`](Self::reason_for_access).
+    pub fn with_reason_for_access(mut self, value: String) -> Self {
+        self.reason_for_access = Some(value);
+        self
+    }
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: ScopesNullable) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ConnectedApplication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConnectedApplication")
+            .field("application_id", &self.application_id)
+            .field("name", &self.name)
+            .field("display_name", &self.display_name)
+            .field("logo_url", &self.logo_url)
+            .field("application_url", &self.application_url)
+            .field("reason_for_access", &self.reason_for_access)
+            .field("created_at", &self.created_at)
+            .field("scopes", &self.scopes)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/item/access_token/invalidate`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemAccessTokenInvalidateRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -321,9 +445,32 @@ impl ItemAccessTokenInvalidateRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemAccessTokenInvalidateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemAccessTokenInvalidateRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// ItemAccessTokenInvalidateResponse defines the response schema for `/item/access_token/invalidate`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemAccessTokenInvalidateResponse {
     /// See [`AccessToken`](crate::AccessToken).
@@ -348,8 +495,20 @@ impl ItemAccessTokenInvalidateResponse {
         }
     }
 }
+impl ::std::fmt::Debug for ItemAccessTokenInvalidateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemAccessTokenInvalidateResponse")
+            .field("new_access_token", &crate::redact::Redacted)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/item/activity/list`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemActivityListRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -386,9 +545,52 @@ impl ItemActivityListRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`access_token`](Self::access_token).
+    pub fn with_access_token(mut self, value: super::shared::AccessToken) -> Self {
+        self.access_token = Some(value);
+        self
+    }
+    /// Sets [`cursor`](Self::cursor).
+    pub fn with_cursor(mut self, value: String) -> Self {
+        self.cursor = Some(value);
+        self
+    }
+    /// Sets [`count`](Self::count).
+    pub fn with_count(mut self, value: i64) -> Self {
+        self.count = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemActivityListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemActivityListRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| crate::redact::Redacted),
+            )
+            .field("cursor", &self.cursor)
+            .field("count", &self.count)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Describes a historical log of user consent events.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemActivityListResponse {
     /// See [`RequestId`](crate::RequestId).
@@ -420,9 +622,28 @@ impl ItemActivityListResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`cursor`](Self::cursor).
+    pub fn with_cursor(mut self, value: String) -> Self {
+        self.cursor = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemActivityListResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemActivityListResponse")
+            .field("request_id", &self.request_id)
+            .field("activities", &self.activities)
+            .field("last_data_access_times", &self.last_data_access_times)
+            .field("cursor", &self.cursor)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/item/application/list`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationListRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -449,9 +670,40 @@ impl ItemApplicationListRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`access_token`](Self::access_token).
+    pub fn with_access_token(mut self, value: AccessTokenNullable) -> Self {
+        self.access_token = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemApplicationListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationListRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| crate::redact::Redacted),
+            )
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Describes the connected application for a particular end user.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationListResponse {
     /// See [`RequestId`](crate::RequestId).
@@ -473,9 +725,26 @@ impl ItemApplicationListResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemApplicationListResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationListResponse")
+            .field("request_id", &self.request_id)
+            .field("applications", &self.applications)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/item/application/scopes/update`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationScopesUpdateRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -519,9 +788,41 @@ impl ItemApplicationScopesUpdateRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn with_state(mut self, value: ScopesState) -> Self {
+        self.state = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemApplicationScopesUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationScopesUpdateRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field("application_id", &self.application_id)
+            .field("scopes", &self.scopes)
+            .field("state", &self.state)
+            .field("context", &self.context)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// ItemApplicationScopesUpdateResponse defines the response schema for `/item/application/scopes/update`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationScopesUpdateResponse {
     /// See [`RequestId`](crate::RequestId).
@@ -540,8 +841,19 @@ impl ItemApplicationScopesUpdateResponse {
         }
     }
 }
+impl ::std::fmt::Debug for ItemApplicationScopesUpdateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationScopesUpdateResponse")
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/item/application/unlink`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationUnlinkRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -573,9 +885,33 @@ impl ItemApplicationUnlinkRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemApplicationUnlinkRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationUnlinkRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field("application_id", &self.application_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// ItemApplicationUnlinkResponse defines the response schema for `/item/application/unlink`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationUnlinkResponse {
     /// See [`RequestId`](crate::RequestId).
@@ -594,8 +930,19 @@ impl ItemApplicationUnlinkResponse {
         }
     }
 }
+impl ::std::fmt::Debug for ItemApplicationUnlinkResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationUnlinkResponse")
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/item/get`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemGetRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -621,9 +968,32 @@ impl ItemGetRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemGetRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// ItemGetResponse defines the response schema for `/item/get` and `/item/webhook/update`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemGetResponse {
     /// See [`Item`](crate::Item).
@@ -648,9 +1018,27 @@ impl ItemGetResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: ItemStatusNullable) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemGetResponse")
+            .field("item", &self.item)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/item/import`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemImportRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -686,9 +1074,39 @@ impl ItemImportRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`options`](Self::options).
+    pub fn with_options(mut self, value: ItemImportRequestOptions) -> Self {
+        self.options = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemImportRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemImportRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("products", &self.products)
+            .field("user_auth", &self.user_auth)
+            .field("options", &self.options)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Optional settings for `/item/import`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemImportRequestOptions {
     /// The `webhook` property.
@@ -707,9 +1125,25 @@ impl ItemImportRequestOptions {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`webhook`](Self::webhook).
+    pub fn with_webhook(mut self, value: String) -> Self {
+        self.webhook = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemImportRequestOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemImportRequestOptions")
+            .field("webhook", &self.webhook)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The user credentials that `/item/import` uses to create the Item.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemImportRequestUserAuth {
     /// The `user_id` property.
@@ -731,8 +1165,20 @@ impl ItemImportRequestUserAuth {
         }
     }
 }
+impl ::std::fmt::Debug for ItemImportRequestUserAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemImportRequestUserAuth")
+            .field("user_id", &self.user_id)
+            .field("auth_token", &crate::redact::Redacted)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// ItemImportResponse defines the response schema for `/item/import`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemImportResponse {
     /// See [`AccessToken`](crate::AccessToken).
@@ -757,8 +1203,20 @@ impl ItemImportResponse {
         }
     }
 }
+impl ::std::fmt::Debug for ItemImportResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemImportResponse")
+            .field("access_token", &crate::redact::Redacted)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/item/public_token/create`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPublicTokenCreateRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -784,9 +1242,32 @@ impl ItemPublicTokenCreateRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemPublicTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPublicTokenCreateRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// ItemPublicTokenCreateResponse defines the response schema for `/item/public_token/create`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPublicTokenCreateResponse {
     /// A `public_token` for the particular Item corresponding to the specified `access_token`
@@ -813,9 +1294,27 @@ impl ItemPublicTokenCreateResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`expiration`](Self::expiration).
+    pub fn with_expiration(mut self, value: String) -> Self {
+        self.expiration = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemPublicTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPublicTokenCreateResponse")
+            .field("public_token", &crate::redact::Redacted)
+            .field("expiration", &self.expiration)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/item/public_token/exchange`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPublicTokenExchangeRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -841,9 +1340,32 @@ impl ItemPublicTokenExchangeRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemPublicTokenExchangeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPublicTokenExchangeRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("public_token", &crate::redact::Redacted)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// ItemPublicTokenExchangeResponse defines the response schema for `/item/public_token/exchange`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPublicTokenExchangeResponse {
     /// See [`AccessToken`](crate::AccessToken).
@@ -872,8 +1394,21 @@ impl ItemPublicTokenExchangeResponse {
         }
     }
 }
+impl ::std::fmt::Debug for ItemPublicTokenExchangeResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPublicTokenExchangeResponse")
+            .field("access_token", &crate::redact::Redacted)
+            .field("item_id", &self.item_id)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/item/remove`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemRemoveRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -899,9 +1434,32 @@ impl ItemRemoveRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemRemoveRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// ItemRemoveResponse defines the response schema for `/item/remove`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemRemoveResponse {
     /// See [`RequestId`](crate::RequestId).
@@ -920,8 +1478,19 @@ impl ItemRemoveResponse {
         }
     }
 }
+impl ::std::fmt::Debug for ItemRemoveResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemRemoveResponse")
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// When each product last updated the Item, and the last webhook sent for it.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemStatus {
     /// See [`ItemStatusInvestments`](crate::ItemStatusInvestments).
@@ -948,9 +1517,37 @@ impl ItemStatus {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`investments`](Self::investments).
+    pub fn with_investments(mut self, value: ItemStatusInvestments) -> Self {
+        self.investments = Some(value);
+        self
+    }
+    /// Sets [`transactions`](Self::transactions).
+    pub fn with_transactions(mut self, value: ItemStatusTransactions) -> Self {
+        self.transactions = Some(value);
+        self
+    }
+    /// Sets [`last_webhook`](Self::last_webhook).
+    pub fn with_last_webhook(mut self, value: ItemStatusLastWebhook) -> Self {
+        self.last_webhook = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemStatus")
+            .field("investments", &self.investments)
+            .field("transactions", &self.transactions)
+            .field("last_webhook", &self.last_webhook)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// When investments data for the Item last updated, or failed to.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemStatusInvestments {
     /// The `last_successful_update` property.
@@ -977,9 +1574,31 @@ impl ItemStatusInvestments {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`last_successful_update`](Self::last_successful_update).
+    pub fn with_last_successful_update(mut self, value: String) -> Self {
+        self.last_successful_update = Some(value);
+        self
+    }
+    /// Sets [`last_failed_update`](Self::last_failed_update).
+    pub fn with_last_failed_update(mut self, value: String) -> Self {
+        self.last_failed_update = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemStatusInvestments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemStatusInvestments")
+            .field("last_successful_update", &self.last_successful_update)
+            .field("last_failed_update", &self.last_failed_update)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The last webhook sent for the Item.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemStatusLastWebhook {
     /// The `sent_at` property.
@@ -1004,11 +1623,33 @@ impl ItemStatusLastWebhook {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`sent_at`](Self::sent_at).
+    pub fn with_sent_at(mut self, value: String) -> Self {
+        self.sent_at = Some(value);
+        self
+    }
+    /// Sets [`code_sent`](Self::code_sent).
+    pub fn with_code_sent(mut self, value: String) -> Self {
+        self.code_sent = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemStatusLastWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemStatusLastWebhook")
+            .field("sent_at", &self.sent_at)
+            .field("code_sent", &self.code_sent)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The Item's update status, or `null` when there is none.
 pub type ItemStatusNullable = ItemStatus;
 /// When transactions data for the Item last updated, or failed to.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemStatusTransactions {
     /// The `last_successful_update` property.
@@ -1035,9 +1676,31 @@ impl ItemStatusTransactions {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`last_successful_update`](Self::last_successful_update).
+    pub fn with_last_successful_update(mut self, value: String) -> Self {
+        self.last_successful_update = Some(value);
+        self
+    }
+    /// Sets [`last_failed_update`](Self::last_failed_update).
+    pub fn with_last_failed_update(mut self, value: String) -> Self {
+        self.last_failed_update = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemStatusTransactions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemStatusTransactions")
+            .field("last_successful_update", &self.last_successful_update)
+            .field("last_failed_update", &self.last_failed_update)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/item/webhook/update`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemWebhookUpdateRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -1067,9 +1730,38 @@ impl ItemWebhookUpdateRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`webhook`](Self::webhook).
+    pub fn with_webhook(mut self, value: String) -> Self {
+        self.webhook = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemWebhookUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemWebhookUpdateRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field("webhook", &self.webhook)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// ItemWebhookUpdateResponse defines the response schema for `/item/webhook/update`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemWebhookUpdateResponse {
     /// See [`Item`](crate::Item).
@@ -1091,8 +1783,20 @@ impl ItemWebhookUpdateResponse {
         }
     }
 }
+impl ::std::fmt::Debug for ItemWebhookUpdateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemWebhookUpdateResponse")
+            .field("item", &self.item)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// When an application last read each kind of a user's data.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LastDataAccessTimes {
     /// The `application_id` property.
@@ -1150,9 +1854,68 @@ impl LastDataAccessTimes {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`account_balance_info`](Self::account_balance_info).
+    pub fn with_account_balance_info(mut self, value: String) -> Self {
+        self.account_balance_info = Some(value);
+        self
+    }
+    /// Sets [`account_routing_number`](Self::account_routing_number).
+    pub fn with_account_routing_number(mut self, value: String) -> Self {
+        self.account_routing_number = Some(value);
+        self
+    }
+    /// Sets [`contact_details`](Self::contact_details).
+    pub fn with_contact_details(mut self, value: String) -> Self {
+        self.contact_details = Some(value);
+        self
+    }
+    /// Sets [`transactions`](Self::transactions).
+    pub fn with_transactions(mut self, value: String) -> Self {
+        self.transactions = Some(value);
+        self
+    }
+    /// Sets [`credit_and_loans`](Self::credit_and_loans).
+    pub fn with_credit_and_loans(mut self, value: String) -> Self {
+        self.credit_and_loans = Some(value);
+        self
+    }
+    /// Sets [`investments`](Self::investments).
+    pub fn with_investments(mut self, value: String) -> Self {
+        self.investments = Some(value);
+        self
+    }
+    /// Sets [`payroll_info`](Self::payroll_info).
+    pub fn with_payroll_info(mut self, value: String) -> Self {
+        self.payroll_info = Some(value);
+        self
+    }
+    /// Sets [`transaction_risk_info`](Self::transaction_risk_info).
+    pub fn with_transaction_risk_info(mut self, value: String) -> Self {
+        self.transaction_risk_info = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for LastDataAccessTimes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LastDataAccessTimes")
+            .field("application_id", &self.application_id)
+            .field("account_balance_info", &self.account_balance_info)
+            .field("account_routing_number", &self.account_routing_number)
+            .field("contact_details", &self.contact_details)
+            .field("transactions", &self.transactions)
+            .field("credit_and_loans", &self.credit_and_loans)
+            .field("investments", &self.investments)
+            .field("payroll_info", &self.payroll_info)
+            .field("transaction_risk_info", &self.transaction_risk_info)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Which products an application may use with a user's data.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductAccess {
     /// The `statements` property.
@@ -1221,9 +1984,73 @@ impl ProductAccess {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`statements`](Self::statements).
+    pub fn with_statements(mut self, value: bool) -> Self {
+        self.statements = Some(value);
+        self
+    }
+    /// Sets [`identity`](Self::identity).
+    pub fn with_identity(mut self, value: bool) -> Self {
+        self.identity = Some(value);
+        self
+    }
+    /// Sets [`auth`](Self::auth).
+    pub fn with_auth(mut self, value: bool) -> Self {
+        self.auth = Some(value);
+        self
+    }
+    /// Sets [`transactions`](Self::transactions).
+    pub fn with_transactions(mut self, value: bool) -> Self {
+        self.transactions = Some(value);
+        self
+    }
+    /// Sets [`accounts_details_transactions`](Self::accounts_details_transactions).
+    pub fn with_accounts_details_transactions(mut self, value: bool) -> Self {
+        self.accounts_details_transactions = Some(value);
+        self
+    }
+    /// Sets [`accounts_routing_number`](Self::accounts_routing_number).
+    pub fn with_accounts_routing_number(mut self, value: bool) -> Self {
+        self.accounts_routing_number = Some(value);
+        self
+    }
+    /// Sets [`accounts_statements`](Self::accounts_statements).
+    pub fn with_accounts_statements(mut self, value: bool) -> Self {
+        self.accounts_statements = Some(value);
+        self
+    }
+    /// Sets [`accounts_tax_statements`](Self::accounts_tax_statements).
+    pub fn with_accounts_tax_statements(mut self, value: bool) -> Self {
+        self.accounts_tax_statements = Some(value);
+        self
+    }
+    /// Sets [`customers_profiles`](Self::customers_profiles).
+    pub fn with_customers_profiles(mut self, value: bool) -> Self {
+        self.customers_profiles = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ProductAccess {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProductAccess")
+            .field("statements", &self.statements)
+            .field("identity", &self.identity)
+            .field("auth", &self.auth)
+            .field("transactions", &self.transactions)
+            .field("accounts_details_transactions", &self.accounts_details_transactions)
+            .field("accounts_routing_number", &self.accounts_routing_number)
+            .field("accounts_statements", &self.accounts_statements)
+            .field("accounts_tax_statements", &self.accounts_tax_statements)
+            .field("customers_profiles", &self.customers_profiles)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/sandbox/item/fire_webhook`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemFireWebhookRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -1258,6 +2085,36 @@ impl SandboxItemFireWebhookRequest {
             webhook_code,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`webhook_type`](Self::webhook_type).
+    pub fn with_webhook_type(mut self, value: WebhookType) -> Self {
+        self.webhook_type = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for SandboxItemFireWebhookRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemFireWebhookRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// The `SandboxItemFireWebhookRequest.webhook_code` schema.
@@ -1329,7 +2186,7 @@ impl ::std::fmt::Display for SandboxItemFireWebhookRequestWebhookCode {
     }
 }
 /// SandboxItemFireWebhookResponse defines the response schema for `/sandbox/item/fire_webhook`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemFireWebhookResponse {
     /// Value is `true` if the test` webhook_code` was successfully fired.
@@ -1351,8 +2208,20 @@ impl SandboxItemFireWebhookResponse {
         }
     }
 }
+impl ::std::fmt::Debug for SandboxItemFireWebhookResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemFireWebhookResponse")
+            .field("webhook_fired", &self.webhook_fired)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/sandbox/item/reset_login`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemResetLoginRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -1378,9 +2247,32 @@ impl SandboxItemResetLoginRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for SandboxItemResetLoginRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemResetLoginRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemResetLoginResponse {
     /// `true` if the call succeeded
@@ -1402,8 +2294,20 @@ impl SandboxItemResetLoginResponse {
         }
     }
 }
+impl ::std::fmt::Debug for SandboxItemResetLoginResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemResetLoginResponse")
+            .field("reset_login", &self.reset_login)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/sandbox/item/set_verification_status`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemSetVerificationStatusRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -1438,6 +2342,31 @@ impl SandboxItemSetVerificationStatusRequest {
             verification_status,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for SandboxItemSetVerificationStatusRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemSetVerificationStatusRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("access_token", &crate::redact::Redacted)
+            .field("account_id", &self.account_id)
+            .field("verification_status", &self.verification_status)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// The `SandboxItemSetVerificationStatusRequest.verification_status` schema.
@@ -1481,7 +2410,7 @@ impl ::std::fmt::Display for SandboxItemSetVerificationStatusRequestVerification
     }
 }
 /// SandboxItemSetVerificationStatusResponse defines the response schema for `/sandbox/item/set_verification_status`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemSetVerificationStatusResponse {
     /// See [`RequestId`](crate::RequestId).
@@ -1500,8 +2429,19 @@ impl SandboxItemSetVerificationStatusResponse {
         }
     }
 }
+impl ::std::fmt::Debug for SandboxItemSetVerificationStatusResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemSetVerificationStatusResponse")
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// The data an application may read: per product, per account, and for accounts added later.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Scopes {
     /// See [`ProductAccess`](crate::ProductAccess).
@@ -1529,6 +2469,34 @@ impl Scopes {
             new_accounts: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`product_access`](Self::product_access).
+    pub fn with_product_access(mut self, value: ProductAccess) -> Self {
+        self.product_access = Some(value);
+        self
+    }
+    /// Sets [`accounts`](Self::accounts).
+    pub fn with_accounts(mut self, value: Vec<AccountAccess>) -> Self {
+        self.accounts = Some(value);
+        self
+    }
+    /// Sets [`new_accounts`](Self::new_accounts).
+    pub fn with_new_accounts(mut self, value: bool) -> Self {
+        self.new_accounts = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for Scopes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Scopes")
+            .field("product_access", &self.product_access)
+            .field("accounts", &self.accounts)
+            .field("new_accounts", &self.new_accounts)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// Where a change of scopes was made.

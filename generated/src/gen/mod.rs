@@ -94,6 +94,13 @@ pub const SPEC_DIGESTS: &[(&str, &str)] = &[
     ("profile.yml", "4466880d29db1b70"),
     ("shared.yml", "61b5bd32b0db4b6e"),
 ];
+/// The generator's rule for which field names hold secrets or personal data; see
+/// [`crate::redact`].
+pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {
+    secret_last_words: &["password", "secret", "secrets", "token", "tokens"],
+    secret_words: &["ssn"],
+    partial_names: &["client_id"],
+};
 /// Every operation of the API, group by group.
 pub fn operations() -> impl Iterator<Item = &'static crate::Operation> {
     static TABLES: &[&[crate::Operation]] = &[

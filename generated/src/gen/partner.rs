@@ -4,7 +4,7 @@
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
 /// Request body for `/partner/customer/create`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerCreateRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -92,9 +92,104 @@ impl PartnerCustomerCreateRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+    /// Sets [`products`](Self::products).
+    pub fn with_products(mut self, value: Vec<super::shared::Products>) -> Self {
+        self.products = Some(value);
+        self
+    }
+    /// Sets [`create_link_customization`](Self::create_link_customization).
+    pub fn with_create_link_customization(mut self, value: bool) -> Self {
+        self.create_link_customization = Some(value);
+        self
+    }
+    /// Sets [`logo`](Self::logo).
+    pub fn with_logo(mut self, value: String) -> Self {
+        self.logo = Some(value);
+        self
+    }
+    /// Sets [`technical_contact`](Self::technical_contact).
+    pub fn with_technical_contact(
+        mut self,
+        value: PartnerEndCustomerTechnicalContact,
+    ) -> Self {
+        self.technical_contact = Some(value);
+        self
+    }
+    /// Sets [`billing_contact`](Self::billing_contact).
+    pub fn with_billing_contact(
+        mut self,
+        value: PartnerEndCustomerBillingContact,
+    ) -> Self {
+        self.billing_contact = Some(value);
+        self
+    }
+    /// Sets [`customer_support_info`](Self::customer_support_info).
+    pub fn with_customer_support_info(
+        mut self,
+        value: PartnerEndCustomerCustomerSupportInfo,
+    ) -> Self {
+        self.customer_support_info = Some(value);
+        self
+    }
+    /// Sets [`assets_under_management`](Self::assets_under_management).
+    pub fn with_assets_under_management(
+        mut self,
+        value: PartnerEndCustomerAssetsUnderManagement,
+    ) -> Self {
+        self.assets_under_management = Some(value);
+        self
+    }
+    /// Sets [`redirect_uris`](Self::redirect_uris).
+    pub fn with_redirect_uris(mut self, value: Vec<String>) -> Self {
+        self.redirect_uris = Some(value);
+        self
+    }
+    /// Sets [`registration_number`](Self::registration_number).
+    pub fn with_registration_number(mut self, value: String) -> Self {
+        self.registration_number = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerCreateRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("company_name", &self.company_name)
+            .field("is_diligence_attested", &self.is_diligence_attested)
+            .field("products", &self.products)
+            .field("create_link_customization", &self.create_link_customization)
+            .field("logo", &self.logo)
+            .field("legal_entity_name", &self.legal_entity_name)
+            .field("website", &self.website)
+            .field("application_name", &self.application_name)
+            .field("technical_contact", &self.technical_contact)
+            .field("billing_contact", &self.billing_contact)
+            .field("customer_support_info", &self.customer_support_info)
+            .field("address", &self.address)
+            .field("is_bank_addendum_completed", &self.is_bank_addendum_completed)
+            .field("assets_under_management", &self.assets_under_management)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("registration_number", &self.registration_number)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Response schema for `/partner/customer/create`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerCreateResponse {
     /// See [`PartnerEndCustomerWithSecrets`](crate::PartnerEndCustomerWithSecrets).
@@ -117,9 +212,31 @@ impl PartnerCustomerCreateResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`end_customer`](Self::end_customer).
+    pub fn with_end_customer(mut self, value: PartnerEndCustomerWithSecrets) -> Self {
+        self.end_customer = Some(value);
+        self
+    }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerCreateResponse")
+            .field("end_customer", &self.end_customer)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/partner/customer/enable`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerEnableRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -145,9 +262,32 @@ impl PartnerCustomerEnableRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerEnableRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerEnableRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Response schema for `/partner/customer/enable`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerEnableResponse {
     /// The end customer's secret key for the Production environment.
@@ -170,9 +310,34 @@ impl PartnerCustomerEnableResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`production_secret`](Self::production_secret).
+    pub fn with_production_secret(mut self, value: String) -> Self {
+        self.production_secret = Some(value);
+        self
+    }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerEnableResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerEnableResponse")
+            .field(
+                "production_secret",
+                &self.production_secret.as_ref().map(|_| crate::redact::Redacted),
+            )
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/partner/customer/get`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerGetRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -198,9 +363,32 @@ impl PartnerCustomerGetRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerGetRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Response schema for `/partner/customer/get`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerGetResponse {
     /// See [`PartnerEndCustomer`](crate::PartnerEndCustomer).
@@ -223,9 +411,31 @@ impl PartnerCustomerGetResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`end_customer`](Self::end_customer).
+    pub fn with_end_customer(mut self, value: PartnerEndCustomer) -> Self {
+        self.end_customer = Some(value);
+        self
+    }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerGetResponse")
+            .field("end_customer", &self.end_customer)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/partner/customer/oauth_institutions/get`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerOAuthInstitutionsGetRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -251,9 +461,32 @@ impl PartnerCustomerOAuthInstitutionsGetRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerOAuthInstitutionsGetRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Response schema for `/partner/customer/oauth_institutions/get`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerOAuthInstitutionsGetResponse {
     /// See [`PartnerEndCustomerFlowdownStatus`](crate::PartnerEndCustomerFlowdownStatus).
@@ -284,9 +517,52 @@ impl PartnerCustomerOAuthInstitutionsGetResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`flowdown_status`](Self::flowdown_status).
+    pub fn with_flowdown_status(
+        mut self,
+        value: PartnerEndCustomerFlowdownStatus,
+    ) -> Self {
+        self.flowdown_status = Some(value);
+        self
+    }
+    /// Sets [`questionnaire_status`](Self::questionnaire_status).
+    pub fn with_questionnaire_status(
+        mut self,
+        value: PartnerEndCustomerQuestionnaireStatus,
+    ) -> Self {
+        self.questionnaire_status = Some(value);
+        self
+    }
+    /// Sets [`institutions`](Self::institutions).
+    pub fn with_institutions(
+        mut self,
+        value: Vec<PartnerEndCustomerOAuthInstitution>,
+    ) -> Self {
+        self.institutions = Some(value);
+        self
+    }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerOAuthInstitutionsGetResponse")
+            .field("flowdown_status", &self.flowdown_status)
+            .field("questionnaire_status", &self.questionnaire_status)
+            .field("institutions", &self.institutions)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Request body for `/partner/customer/remove`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerRemoveRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -312,9 +588,32 @@ impl PartnerCustomerRemoveRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerRemoveRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// Response schema for `/partner/customer/remove`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerRemoveResponse {
     /// See [`RequestId`](crate::RequestId).
@@ -333,9 +632,25 @@ impl PartnerCustomerRemoveResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerCustomerRemoveResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerRemoveResponse")
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// An end customer of a Plaid reseller partner.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomer {
     /// The `client_id` property.
@@ -362,9 +677,37 @@ impl PartnerEndCustomer {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: String) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`company_name`](Self::company_name).
+    pub fn with_company_name(mut self, value: String) -> Self {
+        self.company_name = Some(value);
+        self
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: PartnerEndCustomerStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomer")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("company_name", &self.company_name)
+            .field("status", &self.status)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The postal address of an end customer's business.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerAddress {
     /// The `city` property.
@@ -399,9 +742,49 @@ impl PartnerEndCustomerAddress {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: String) -> Self {
+        self.city = Some(value);
+        self
+    }
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: String) -> Self {
+        self.street = Some(value);
+        self
+    }
+    /// Sets [`region`](Self::region).
+    pub fn with_region(mut self, value: String) -> Self {
+        self.region = Some(value);
+        self
+    }
+    /// Sets [`postal_code`](Self::postal_code).
+    pub fn with_postal_code(mut self, value: String) -> Self {
+        self.postal_code = Some(value);
+        self
+    }
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: String) -> Self {
+        self.country_code = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomerAddress {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerAddress")
+            .field("city", &self.city)
+            .field("street", &self.street)
+            .field("region", &self.region)
+            .field("postal_code", &self.postal_code)
+            .field("country_code", &self.country_code)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The assets an end customer manages, with their currency.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerAssetsUnderManagement {
     /// The `amount` property.
@@ -425,8 +808,20 @@ impl PartnerEndCustomerAssetsUnderManagement {
         }
     }
 }
+impl ::std::fmt::Debug for PartnerEndCustomerAssetsUnderManagement {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerAssetsUnderManagement")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// The person who handles an end customer's billing.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerBillingContact {
     /// The `given_name` property.
@@ -453,9 +848,37 @@ impl PartnerEndCustomerBillingContact {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`given_name`](Self::given_name).
+    pub fn with_given_name(mut self, value: String) -> Self {
+        self.given_name = Some(value);
+        self
+    }
+    /// Sets [`family_name`](Self::family_name).
+    pub fn with_family_name(mut self, value: String) -> Self {
+        self.family_name = Some(value);
+        self
+    }
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomerBillingContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerBillingContact")
+            .field("given_name", &self.given_name)
+            .field("family_name", &self.family_name)
+            .field("email", &self.email)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// How an end customer's own users reach its support.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerCustomerSupportInfo {
     /// The `email` property.
@@ -485,6 +908,40 @@ impl PartnerEndCustomerCustomerSupportInfo {
             link_update_url: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+    /// Sets [`phone_number`](Self::phone_number).
+    pub fn with_phone_number(mut self, value: String) -> Self {
+        self.phone_number = Some(value);
+        self
+    }
+    /// Sets [`contact_url`](Self::contact_url).
+    pub fn with_contact_url(mut self, value: String) -> Self {
+        self.contact_url = Some(value);
+        self
+    }
+    /// Sets [`link_update_url`](Self::link_update_url).
+    pub fn with_link_update_url(mut self, value: String) -> Self {
+        self.link_update_url = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomerCustomerSupportInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerCustomerSupportInfo")
+            .field("email", &self.email)
+            .field("phone_number", &self.phone_number)
+            .field("contact_url", &self.contact_url)
+            .field("link_update_url", &self.link_update_url)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// Progress of the flowdown agreement for an end customer.
@@ -536,7 +993,7 @@ impl ::std::fmt::Display for PartnerEndCustomerFlowdownStatus {
     }
 }
 /// An end customer's registration status at one OAuth institution.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerOAuthInstitution {
     /// The `name` property.
@@ -570,6 +1027,49 @@ impl PartnerEndCustomerOAuthInstitution {
             classic_disablement_date: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = Some(value);
+        self
+    }
+    /// Sets [`institution_id`](Self::institution_id).
+    pub fn with_institution_id(mut self, value: String) -> Self {
+        self.institution_id = Some(value);
+        self
+    }
+    /// Sets [`environments`](Self::environments).
+    pub fn with_environments(
+        mut self,
+        value: PartnerEndCustomerOAuthInstitutionEnvironments,
+    ) -> Self {
+        self.environments = Some(value);
+        self
+    }
+    /// Sets [`production_enablement_date`](Self::production_enablement_date).
+    pub fn with_production_enablement_date(mut self, value: String) -> Self {
+        self.production_enablement_date = Some(value);
+        self
+    }
+    /// Sets [`classic_disablement_date`](Self::classic_disablement_date).
+    pub fn with_classic_disablement_date(mut self, value: String) -> Self {
+        self.classic_disablement_date = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomerOAuthInstitution {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerOAuthInstitution")
+            .field("name", &self.name)
+            .field("institution_id", &self.institution_id)
+            .field("environments", &self.environments)
+            .field("production_enablement_date", &self.production_enablement_date)
+            .field("classic_disablement_date", &self.classic_disablement_date)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// Progress of an end customer's registration in one environment.
@@ -625,7 +1125,7 @@ impl ::std::fmt::Display for PartnerEndCustomerOAuthInstitutionApplicationStatus
     }
 }
 /// Registration progress per environment at one OAuth institution.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerOAuthInstitutionEnvironments {
     /// See [`PartnerEndCustomerOAuthInstitutionApplicationStatus`](crate::PartnerEndCustomerOAuthInstitutionApplicationStatus).
@@ -647,6 +1147,34 @@ impl PartnerEndCustomerOAuthInstitutionEnvironments {
             production: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`development`](Self::development).
+    pub fn with_development(
+        mut self,
+        value: PartnerEndCustomerOAuthInstitutionApplicationStatus,
+    ) -> Self {
+        self.development = Some(value);
+        self
+    }
+    /// Sets [`production`](Self::production).
+    pub fn with_production(
+        mut self,
+        value: PartnerEndCustomerOAuthInstitutionApplicationStatus,
+    ) -> Self {
+        self.production = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomerOAuthInstitutionEnvironments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerOAuthInstitutionEnvironments")
+            .field("development", &self.development)
+            .field("production", &self.production)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// Progress of the security questionnaire for an end customer.
@@ -694,7 +1222,7 @@ impl ::std::fmt::Display for PartnerEndCustomerQuestionnaireStatus {
     }
 }
 /// An end customer's API secrets, per environment. Treat them as secrets.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerSecrets {
     /// The `sandbox` property.
@@ -716,6 +1244,28 @@ impl PartnerEndCustomerSecrets {
             development: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`sandbox`](Self::sandbox).
+    pub fn with_sandbox(mut self, value: String) -> Self {
+        self.sandbox = Some(value);
+        self
+    }
+    /// Sets [`development`](Self::development).
+    pub fn with_development(mut self, value: String) -> Self {
+        self.development = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomerSecrets {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerSecrets")
+            .field("sandbox", &self.sandbox)
+            .field("development", &self.development)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// Where an end customer stands in Plaid's review.
@@ -767,7 +1317,7 @@ impl ::std::fmt::Display for PartnerEndCustomerStatus {
     }
 }
 /// The person who handles an end customer's technical questions.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerTechnicalContact {
     /// The `given_name` property.
@@ -794,9 +1344,37 @@ impl PartnerEndCustomerTechnicalContact {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`given_name`](Self::given_name).
+    pub fn with_given_name(mut self, value: String) -> Self {
+        self.given_name = Some(value);
+        self
+    }
+    /// Sets [`family_name`](Self::family_name).
+    pub fn with_family_name(mut self, value: String) -> Self {
+        self.family_name = Some(value);
+        self
+    }
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomerTechnicalContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerTechnicalContact")
+            .field("given_name", &self.given_name)
+            .field("family_name", &self.family_name)
+            .field("email", &self.email)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// An end customer together with its API secrets.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerWithSecrets {
     /// The `client_id` property.
@@ -826,6 +1404,40 @@ impl PartnerEndCustomerWithSecrets {
             secrets: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: String) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`company_name`](Self::company_name).
+    pub fn with_company_name(mut self, value: String) -> Self {
+        self.company_name = Some(value);
+        self
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: PartnerEndCustomerStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets [`secrets`](Self::secrets).
+    pub fn with_secrets(mut self, value: PartnerEndCustomerSecrets) -> Self {
+        self.secrets = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PartnerEndCustomerWithSecrets {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerWithSecrets")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("company_name", &self.company_name)
+            .field("status", &self.status)
+            .field("secrets", &self.secrets.as_ref().map(|_| crate::redact::Redacted))
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 impl crate::Client {

@@ -4,7 +4,7 @@
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
 /// Request body for `/link/profile/eligibility/check`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkProfileEligibilityCheckRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -33,9 +33,33 @@ impl LinkProfileEligibilityCheckRequest {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
+        self.client_id = Some(value);
+        self
+    }
+    /// Sets [`secret`](Self::secret).
+    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for LinkProfileEligibilityCheckRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkProfileEligibilityCheckRequest")
+            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
+            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
+            .field("link_session_id", &self.link_session_id)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// LinkProfileEligibilityCheckResponse defines the response schema for `/link/profile/eligibility/check`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkProfileEligibilityCheckResponse {
     /// Indicates whether Plaid has a profile matching the customer's eligibility requirements for this user
@@ -57,8 +81,20 @@ impl LinkProfileEligibilityCheckResponse {
         }
     }
 }
+impl ::std::fmt::Debug for LinkProfileEligibilityCheckResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkProfileEligibilityCheckResponse")
+            .field("profile_matches", &self.profile_matches)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// The user whose saved profile is checked.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkProfileEligibilityCheckUser {
     /// The `phone_number` property.
@@ -77,8 +113,19 @@ impl LinkProfileEligibilityCheckUser {
         }
     }
 }
+impl ::std::fmt::Debug for LinkProfileEligibilityCheckUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkProfileEligibilityCheckUser")
+            .field("phone_number", &self.phone_number)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/profile/get`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileGetRequest {
     /// See [`ApiClientId`](crate::ApiClientId).
@@ -107,8 +154,21 @@ impl ProfileGetRequest {
         }
     }
 }
+impl ::std::fmt::Debug for ProfileGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProfileGetRequest")
+            .field("client_id", &crate::redact::Partial(&self.client_id))
+            .field("secret", &crate::redact::Redacted)
+            .field("profile_token", &crate::redact::Redacted)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// ProfileGetResponse defines the response schema for `/profile/get`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileGetResponse {
     /// See [`ProfileIdentity`](crate::ProfileIdentity).
@@ -132,9 +192,27 @@ impl ProfileGetResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`identity`](Self::identity).
+    pub fn with_identity(mut self, value: ProfileIdentity) -> Self {
+        self.identity = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ProfileGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProfileGetResponse")
+            .field("identity", &self.identity)
+            .field("items", &self.items)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The identity details a user saved in their profile. Contains personal data.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileIdentity {
     /// See [`ProfileIdentityName`](crate::ProfileIdentityName).
@@ -177,9 +255,64 @@ impl ProfileIdentity {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: ProfileIdentityName) -> Self {
+        self.name = Some(value);
+        self
+    }
+    /// Sets [`address`](Self::address).
+    pub fn with_address(mut self, value: ProfileIdentityAddress) -> Self {
+        self.address = Some(value);
+        self
+    }
+    /// Sets [`phone_number`](Self::phone_number).
+    pub fn with_phone_number(mut self, value: String) -> Self {
+        self.phone_number = Some(value);
+        self
+    }
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: String) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+    /// Sets [`ssn`](Self::ssn).
+    pub fn with_ssn(mut self, value: String) -> Self {
+        self.ssn = Some(value);
+        self
+    }
+    /// Sets [`ssn_last_4`](Self::ssn_last_4).
+    pub fn with_ssn_last_4(mut self, value: String) -> Self {
+        self.ssn_last_4 = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ProfileIdentity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProfileIdentity")
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("phone_number", &self.phone_number)
+            .field("email", &self.email)
+            .field("date_of_birth", &self.date_of_birth)
+            .field("ssn", &self.ssn.as_ref().map(|_| crate::redact::Redacted))
+            .field(
+                "ssn_last_4",
+                &self.ssn_last_4.as_ref().map(|_| crate::redact::Redacted),
+            )
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The postal address saved in a user's profile.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileIdentityAddress {
     /// The `city` property.
@@ -218,9 +351,55 @@ impl ProfileIdentityAddress {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: String) -> Self {
+        self.city = Some(value);
+        self
+    }
+    /// Sets [`region`](Self::region).
+    pub fn with_region(mut self, value: String) -> Self {
+        self.region = Some(value);
+        self
+    }
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: String) -> Self {
+        self.street = Some(value);
+        self
+    }
+    /// Sets [`street2`](Self::street2).
+    pub fn with_street2(mut self, value: String) -> Self {
+        self.street2 = Some(value);
+        self
+    }
+    /// Sets [`postal_code`](Self::postal_code).
+    pub fn with_postal_code(mut self, value: String) -> Self {
+        self.postal_code = Some(value);
+        self
+    }
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: String) -> Self {
+        self.country = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ProfileIdentityAddress {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProfileIdentityAddress")
+            .field("city", &self.city)
+            .field("region", &self.region)
+            .field("street", &self.street)
+            .field("street2", &self.street2)
+            .field("postal_code", &self.postal_code)
+            .field("country", &self.country)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The name saved in a user's profile.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileIdentityName {
     /// The `first_name` property.
@@ -243,9 +422,31 @@ impl ProfileIdentityName {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: String) -> Self {
+        self.first_name = Some(value);
+        self
+    }
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: String) -> Self {
+        self.last_name = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ProfileIdentityName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProfileIdentityName")
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// An Item that belongs to a user's profile, with its access token.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileItem {
     /// The `item_id` property.
@@ -267,6 +468,31 @@ impl ProfileItem {
             access_token: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`item_id`](Self::item_id).
+    pub fn with_item_id(mut self, value: String) -> Self {
+        self.item_id = Some(value);
+        self
+    }
+    /// Sets [`access_token`](Self::access_token).
+    pub fn with_access_token(mut self, value: super::shared::AccessToken) -> Self {
+        self.access_token = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for ProfileItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProfileItem")
+            .field("item_id", &self.item_id)
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| crate::redact::Redacted),
+            )
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 impl crate::Client {

@@ -10,7 +10,7 @@ pub type ApiClientId = String;
 /// Your Plaid API secret. Optional in the body: the client sends it in the `PLAID-SECRET` header.
 pub type ApiSecret = String;
 /// A login at a financial institution, through which Plaid reaches one or more accounts.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Item {
     /// The `item_id` property.
@@ -65,6 +65,56 @@ impl Item {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+    /// Sets [`institution_id`](Self::institution_id).
+    pub fn with_institution_id(mut self, value: String) -> Self {
+        self.institution_id = Some(value);
+        self
+    }
+    /// Sets [`webhook`](Self::webhook).
+    pub fn with_webhook(mut self, value: String) -> Self {
+        self.webhook = Some(value);
+        self
+    }
+    /// Sets [`error`](Self::error).
+    pub fn with_error(mut self, value: PlaidError) -> Self {
+        self.error = Some(value);
+        self
+    }
+    /// Sets [`products`](Self::products).
+    pub fn with_products(mut self, value: Vec<Products>) -> Self {
+        self.products = Some(value);
+        self
+    }
+    /// Sets [`consented_products`](Self::consented_products).
+    pub fn with_consented_products(mut self, value: Vec<Products>) -> Self {
+        self.consented_products = Some(value);
+        self
+    }
+    /// Sets [`consent_expiration_time`](Self::consent_expiration_time).
+    pub fn with_consent_expiration_time(mut self, value: String) -> Self {
+        self.consent_expiration_time = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for Item {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Item")
+            .field("item_id", &self.item_id)
+            .field("institution_id", &self.institution_id)
+            .field("webhook", &self.webhook)
+            .field("error", &self.error)
+            .field("available_products", &self.available_products)
+            .field("billed_products", &self.billed_products)
+            .field("products", &self.products)
+            .field("consented_products", &self.consented_products)
+            .field("consent_expiration_time", &self.consent_expiration_time)
+            .field("update_type", &self.update_type)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
 }
 /// The `Item.update_type` schema.
 #[derive(
@@ -107,7 +157,7 @@ impl ::std::fmt::Display for ItemUpdateType {
     }
 }
 /// Errors are identified by `error_code` and categorized by `error_type`. Use these in preference to HTTP status codes to identify and handle specific errors. HTTP status codes are set and provide the broadest categorization of errors: 4xx codes are for developer- or user-related errors, and 5xx codes are for Plaid-related errors, and the status will be 2xx in non-error cases. An Item with a non-`null` error object will only be part of an API response when calling `/item/get` to view Item status. Otherwise, error fields will be `null` if no error has occurred; if an error has occurred, an error code will be returned instead.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlaidError {
     /// See [`PlaidErrorType`](crate::PlaidErrorType).
@@ -161,6 +211,55 @@ impl PlaidError {
             suggested_action: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`display_message`](Self::display_message).
+    pub fn with_display_message(mut self, value: String) -> Self {
+        self.display_message = Some(value);
+        self
+    }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: String) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+    /// Sets [`causes`](Self::causes).
+    pub fn with_causes(mut self, value: Vec<::serde_json::Value>) -> Self {
+        self.causes = Some(value);
+        self
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: i64) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets [`documentation_url`](Self::documentation_url).
+    pub fn with_documentation_url(mut self, value: String) -> Self {
+        self.documentation_url = Some(value);
+        self
+    }
+    /// Sets [`suggested_action`](Self::suggested_action).
+    pub fn with_suggested_action(mut self, value: String) -> Self {
+        self.suggested_action = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for PlaidError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlaidError")
+            .field("error_type", &self.error_type)
+            .field("error_code", &self.error_code)
+            .field("error_message", &self.error_message)
+            .field("display_message", &self.display_message)
+            .field("request_id", &self.request_id)
+            .field("causes", &crate::redact::Json(&self.causes))
+            .field("status", &self.status)
+            .field("documentation_url", &self.documentation_url)
+            .field("suggested_action", &self.suggested_action)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 /// The broad category of a Plaid error.

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, raw_docs, sanitize_docs, type_tokens};
-use crate::ir::{Enum, Extra, Field, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Enum, Extra, Field, Sensitivity, Struct, TypeDef, TypeKind, TypeRef};
 
 
 /// One named type.
@@ -155,10 +155,12 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
     let (derive_default, many_args) = (needed.is_empty(), needed.len() > 7);
     let default = derive_default.then(|| quote!(Default,));
     let allow_many = many_args.then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let setters = s.fields.iter().filter(|f| f.is_optional()).map(|f| setter(f, here));
+    let debug = debug_impl(s, rust_name);
     quote! {
         #doc
         #deprecated
-        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#all_fields,)*
@@ -170,6 +172,73 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* }
             }
+
+            #(#setters)*
         }
+
+        #debug
+    }
+}
+
+/// `with_<field>(value)`: sets an optional field, for building requests in one expression.
+fn setter(f: &Field, here: &str) -> TokenStream {
+    let fident = ident(&f.name);
+    let method = ident(&format!("with_{}", f.name.as_str()));
+    let ty = type_tokens(&f.ty, here);
+    let doc = raw_docs(&format!("Sets [`{0}`](Self::{0}).", f.name.as_str()));
+    let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method(mut self, value: #ty) -> Self {
+            self.#fident = Some(value);
+            self
+        }
+    }
+}
+
+/// `Debug` that hides sensitive fields and applies the redaction rule inside free-form JSON
+/// and unknown properties, whose keys are only known at run time.
+fn debug_impl(s: &Struct, rust_name: &str) -> TokenStream {
+    let name = ident(rust_name);
+    let fields = s.fields.iter().map(|f| {
+        let fident = ident(&f.name);
+        let label = f.name.as_str();
+        let shown = match (f.sensitivity, f.is_optional()) {
+            (Some(Sensitivity::Secret), false) => quote!(&crate::redact::Redacted),
+            (Some(Sensitivity::Secret), true) => quote!(&self.#fident.as_ref().map(|_| crate::redact::Redacted)),
+            (Some(Sensitivity::Partial), false) => quote!(&crate::redact::Partial(&self.#fident)),
+            (Some(Sensitivity::Partial), true) => quote!(&self.#fident.as_deref().map(crate::redact::Partial)),
+            (None, _) if holds_free_json(&f.ty) => quote!(&crate::redact::Json(&self.#fident)),
+            (None, _) => quote!(&self.#fident),
+        };
+        quote!(.field(#label, #shown))
+    });
+    let extra = match &s.extra {
+        Extra::Keep { field, .. } => {
+            let fident = ident(field);
+            let label = field.as_str();
+            Some(quote!(.field(#label, &crate::redact::Json(&self.#fident))))
+        }
+        Extra::Drop => None,
+    };
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#rust_name)
+                    #(#fields)*
+                    #extra
+                    .finish()
+            }
+        }
+    }
+}
+
+/// Whether a type contains values whose keys the spec does not name (any JSON, maps).
+fn holds_free_json(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Any | TypeRef::Map(_) => true,
+        TypeRef::List(inner) | TypeRef::Nullable(inner) => holds_free_json(inner),
+        _ => false,
     }
 }

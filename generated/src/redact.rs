@@ -1,0 +1,293 @@
+//! Keeping secrets and personal data out of `Debug` output, errors and logs.
+//!
+//! Which fields are sensitive is decided by the generator, by field name, and the rule is
+//! emitted into the generated code as [`crate::REDACTION_RULE`]:
+//!
+//! - a name whose last `_`-separated word is `secret`, `secrets`, `password`, `token` or
+//!   `tokens` (`secret`, `access_token`, `public_token`, `new_access_token`,
+//!   `processor_token`, ...) is a secret: `Debug` shows `<redacted>` in place of its value,
+//!   whatever its type;
+//! - a name with the word `ssn` anywhere (`ssn`, `ssn_last_4`) is personal data, redacted the
+//!   same way;
+//! - `client_id` is shown partially: its first four characters.
+//!
+//! Generated structs apply the rule to their fields; the same rule applies to the keys of
+//! unknown properties and of free-form JSON values, and to the body excerpt that a
+//! [`DecodeError`](crate::DecodeError) keeps.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How a sensitive value is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sensitivity {
+    /// Never shown.
+    Secret,
+    /// Only its first four characters are shown.
+    Partial,
+}
+
+/// The field-name rule, as data the generator emits.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// A name whose last word is one of these is a secret.
+    pub secret_last_words: &'static [&'static str],
+    /// A name with one of these words anywhere is a secret.
+    pub secret_words: &'static [&'static str],
+    /// Names shown partially.
+    pub partial_names: &'static [&'static str],
+}
+
+impl Rule {
+    /// How a field or JSON key with this name is shown; `None` when it is not sensitive.
+    pub fn sensitivity(&self, name: &str) -> Option<Sensitivity> {
+        let lower = name.to_ascii_lowercase();
+        if self.partial_names.contains(&lower.as_str()) {
+            return Some(Sensitivity::Partial);
+        }
+        let mut words = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).peekable();
+        while let Some(word) = words.next() {
+            let last = words.peek().is_none();
+            if self.secret_words.contains(&word) || (last && self.secret_last_words.contains(&word)) {
+                return Some(Sensitivity::Secret);
+            }
+        }
+        None
+    }
+}
+
+/// How a field or JSON key with this name is shown in `Debug` output, by the generated rule;
+/// `None` when it is shown as is.
+///
+/// ```
+/// use plaid_sdk::redact::{sensitivity, Sensitivity};
+///
+/// assert_eq!(sensitivity("access_token"), Some(Sensitivity::Secret));
+/// assert_eq!(sensitivity("client_id"), Some(Sensitivity::Partial));
+/// assert_eq!(sensitivity("account_id"), None);
+/// ```
+pub fn sensitivity(name: &str) -> Option<Sensitivity> {
+    crate::REDACTION_RULE.sensitivity(name)
+}
+
+/// Shown in place of a sensitive value.
+pub const REDACTED: &str = "<redacted>";
+
+/// `Debug` prints `<redacted>`. Used by generated `Debug` impls.
+#[doc(hidden)]
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+/// `Debug` prints the first four characters and an ellipsis. Used by generated `Debug` impls.
+#[doc(hidden)]
+pub struct Partial<'a>(pub &'a str);
+
+impl fmt::Debug for Partial<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}…\"", partial(self.0))
+    }
+}
+
+fn partial(value: &str) -> String {
+    value.chars().take(4).collect()
+}
+
+/// `Debug` prints a serializable value as JSON with the rule applied to every object key.
+/// Used by generated `Debug` impls for free-form values and unknown properties.
+#[doc(hidden)]
+pub struct Json<'a, T: ?Sized>(pub &'a T);
+
+impl<T: Serialize + ?Sized> fmt::Debug for Json<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match serde_json::to_value(self.0) {
+            Ok(mut value) => {
+                redact_value(&mut value);
+                write!(f, "{value}")
+            }
+            Err(_) => f.write_str("<unprintable>"),
+        }
+    }
+}
+
+/// Applies the rule to every object key of a JSON value, in place.
+pub fn redact_value(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match sensitivity(key) {
+                    Some(Sensitivity::Secret) => *v = serde_json::Value::String(REDACTED.into()),
+                    Some(Sensitivity::Partial) => {
+                        let shown = v.as_str().map(|s| format!("{}…", partial(s))).unwrap_or_else(|| REDACTED.into());
+                        *v = serde_json::Value::String(shown);
+                    }
+                    None => redact_value(v),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_value),
+        _ => {}
+    }
+}
+
+/// Applies the rule to JSON text that may be truncated or malformed (a response body that
+/// failed to decode): the value after every sensitive key is replaced, up to its end or the
+/// end of the text. Text that is not JSON passes through.
+pub fn redact_json_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let end = string_end(bytes, i);
+        let key = string_content(text, i, end);
+        let mut j = end;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j >= bytes.len() || bytes[j] != b':' {
+            i = end;
+            continue;
+        }
+        j += 1;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let value_end = value_end(bytes, j);
+        match sensitivity(key) {
+            Some(sensitivity) => {
+                out.push_str(&text[copied..j]);
+                let shown = match (sensitivity, bytes.get(j)) {
+                    (Sensitivity::Partial, Some(b'"')) => format!("\"{}…\"", partial(string_content(text, j, value_end))),
+                    _ => format!("\"{REDACTED}\""),
+                };
+                out.push_str(&shown);
+                copied = value_end;
+                i = value_end;
+            }
+            None => i = j,
+        }
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    out
+}
+
+/// The text of the string that starts with the quote at `start` and ends just before `end`
+/// (as [`string_end`] found it), without its quotes; empty if the slice is not one.
+fn string_content(text: &str, start: usize, end: usize) -> &str {
+    let closed = end >= start + 2 && text.as_bytes().get(end - 1) == Some(&b'"');
+    let stop = if closed && !escaped_quote(text.as_bytes(), start, end - 1) { end - 1 } else { end };
+    text.get(start + 1..stop).unwrap_or("")
+}
+
+/// Whether the quote at `quote` is escaped, reading backslashes back to `start`.
+fn escaped_quote(bytes: &[u8], start: usize, quote: usize) -> bool {
+    let backslashes = bytes[start + 1..quote].iter().rev().take_while(|&&b| b == b'\\').count();
+    backslashes % 2 == 1
+}
+
+/// The index just past the string that starts with the quote at `start` (or the text's end).
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index just past the JSON value that starts at `start`: a string, a bracketed value
+/// (strings inside skipped), or a scalar up to the next `,`, `}` or `]`.
+fn value_end(bytes: &[u8], start: usize) -> usize {
+    match bytes.get(start) {
+        None => bytes.len(),
+        Some(b'"') => string_end(bytes, start),
+        Some(b'{') | Some(b'[') => {
+            let mut depth = 0usize;
+            let mut i = start;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'"' => {
+                        i = string_end(bytes, i);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            bytes.len()
+        }
+        Some(_) => {
+            let mut i = start;
+            while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']') {
+                i += 1;
+            }
+            i
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_matches_by_last_word_and_ssn() {
+        for secret in ["secret", "access_token", "public_token", "new_access_token", "secrets", "ssn", "ssn_last_4", "Password"] {
+            assert_eq!(sensitivity(secret), Some(Sensitivity::Secret), "{secret}");
+        }
+        for plain in ["account_id", "token_expiration", "request_id", "tokenize", "lessn", ""] {
+            assert_eq!(sensitivity(plain), None, "{plain}");
+        }
+        assert_eq!(sensitivity("client_id"), Some(Sensitivity::Partial));
+    }
+
+    #[test]
+    fn json_values_are_redacted_at_every_depth() {
+        let mut v = serde_json::json!({
+            "a": [{"access_token": "AT-1", "secrets": {"sandbox": "S-1"}}],
+            "client_id": "abcdefgh",
+            "ok": "visible"
+        });
+        redact_value(&mut v);
+        let shown = v.to_string();
+        assert!(!shown.contains("AT-1") && !shown.contains("S-1") && !shown.contains("efgh"), "{shown}");
+        assert!(shown.contains("visible") && shown.contains("abcd…"), "{shown}");
+    }
+
+    #[test]
+    fn truncated_and_odd_text_is_redacted_without_panicking() {
+        let text = r#"{"request_id": "r1", "access_token": "AT-9", "secrets": {"x": "S-9", "y": [1, "]"]}, "client_id": "abcdefgh", "tail": "ok""#;
+        let shown = redact_json_text(text);
+        assert!(!shown.contains("AT-9") && !shown.contains("S-9") && !shown.contains("efgh"), "{shown}");
+        assert!(shown.contains("\"r1\"") && shown.contains("\"ok\""), "{shown}");
+        // Cut anywhere, even inside an escape or a multi-byte character, and never panic or leak.
+        let text = r#"{"public_token": "PT-\"é\"-7", "n": 1}"#;
+        for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
+            let shown = redact_json_text(&text[..cut]);
+            assert!(!shown.contains("PT-"), "{cut}: {shown}");
+        }
+        assert_eq!(redact_json_text("<html>502 Bad Gateway</html>"), "<html>502 Bad Gateway</html>");
+        assert_eq!(redact_json_text("\"secret\": "), "\"secret\": \"<redacted>\"");
+    }
+}

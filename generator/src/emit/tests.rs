@@ -1,0 +1,71 @@
+//! Tests emitted beside the generated code, so that regen keeps them in step with the specs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::ir::{Api, TypeKind, TypeRef};
+use crate::sample::Sampler;
+
+/// The marker put in every sensitive field; `Debug` output must never contain it.
+const MARKER: &str = "MARKER-5f3c-sensitive-value";
+
+/// For every struct with a sensitive field, a sample with the marker in each sensitive field
+/// (and in an unknown `secret` property) must keep the marker through decoding and never show
+/// it in `Debug` output.
+pub(super) fn redaction(api: &Api, crate_name: &str) -> TokenStream {
+    let sampler = Sampler::new(api).with_optional().with_marker(MARKER);
+    let krate = ident(crate_name);
+    let cases: Vec<TokenStream> = api
+        .modules
+        .iter()
+        .flat_map(|m| m.types.iter().map(move |t| (m, t)))
+        .filter(|(_, t)| matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.sensitivity.is_some())))
+        .filter_map(|(m, t)| {
+            let json = sampler.value(&TypeRef::Named { module: m.name.clone(), name: t.name.clone() }).to_string();
+            json.contains(MARKER).then(|| {
+                let (label, name) = (&t.name, ident(&t.name));
+                quote!((#label, check::<#krate::#name>, #json))
+            })
+        })
+        .collect();
+    let count = cases.len();
+    quote! {
+        //! Generated from the specs: every type with a field that the redaction rule covers
+        //! hides it in `Debug` output.
+        #![allow(deprecated)]
+
+        /// Put in every sensitive field of the samples below.
+        const MARKER: &str = #MARKER;
+
+        /// Decodes the sample, checks that the marker survived (or the check would prove
+        /// nothing), and that `Debug` does not show it.
+        fn check<T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::fmt::Debug>(json: &str) -> Result<(), String> {
+            let value: T = ::serde_json::from_str(json).map_err(|e| format!("the sample does not decode: {e}"))?;
+            let encoded = ::serde_json::to_string(&value).map_err(|e| format!("the value does not encode: {e}"))?;
+            if !encoded.contains(MARKER) {
+                return Err(format!("the marker was lost in decoding: {encoded}"));
+            }
+            let shown = format!("{value:?}");
+            if shown.contains(MARKER) {
+                return Err(format!("Debug shows a sensitive value: {shown}"));
+            }
+            Ok(())
+        }
+
+        type Check = fn(&str) -> Result<(), String>;
+
+        /// Type name, check, sample JSON.
+        const CASES: &[(&str, Check, &str)] = &[#(#cases),*];
+
+        #[test]
+        fn debug_output_never_shows_a_sensitive_value() {
+            let failures: Vec<String> = CASES
+                .iter()
+                .filter_map(|(name, check, json)| check(json).err().map(|e| format!("{name}: {e}")))
+                .collect();
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+            assert_eq!(CASES.len(), #count);
+        }
+    }
+}
