@@ -18,3 +18,26 @@ pub fn render(diags: &generator::diag::Diagnostics) -> String {
     let root = root();
     diags.to_string().replace(&format!("{}/", root.display()), "")
 }
+
+/// Every operation of the four committed API specs, as `(operationId, operation object)`, in
+/// file order.
+pub fn spec_operations() -> Vec<(String, serde_json::Value)> {
+    let mut ops = Vec::new();
+    for name in ["accounts", "item", "partner", "profile"] {
+        let path = root().join("specs").join(format!("{name}.yml"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let spec: serde_json::Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let paths = spec["paths"].as_object().cloned().unwrap_or_default();
+        for item in paths.into_values() {
+            let op = item["post"].clone();
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{name}.yml: an operation without id")).to_string();
+            ops.push((id, op));
+        }
+    }
+    ops
+}
+
+/// The value of the first entry of a media type's `examples`.
+pub fn first_example(media: &serde_json::Value) -> Option<&serde_json::Value> {
+    media.get("examples")?.as_object()?.values().next()?.get("value")
+}

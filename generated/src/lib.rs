@@ -15,8 +15,26 @@
 //! # }
 //! ```
 //!
+//! Request types take their required fields in `new` and optional ones through `with_<field>`
+//! setters; response types are plain structs. Enums keep values this version does not list,
+//! and structs keep properties the spec does not list, so a new value from Plaid never breaks
+//! a call.
+//!
+//! The runtime behind the methods:
+//!
+//! - [`Config`]: the environment ([`Environment`]) or a custom base URL, the credentials sent in
+//!   the `PLAID-CLIENT-ID`, `PLAID-SECRET` and `Plaid-Version` headers, timeouts and the
+//!   [`RetryPolicy`];
+//! - [`Client`]: HTTP over rustls, retries with backoff and `Retry-After`, per-call timeouts,
+//!   and a `tracing` span per call (`plaid.call`, with the operation, status, attempts and
+//!   Plaid's request id);
+//! - [`Error`]: an API error ([`ApiError`], the decoded `PlaidError`), a transport error
+//!   ([`TransportError`]) or a decode error ([`DecodeError`], with the JSON path that failed);
+//! - [`redact`]: the rule by which `Debug` output, errors and logs hide secrets and personal
+//!   data.
+//!
 //! The modules under `gen` are written by `cargo xtask regen` from `specs/`; the runtime beside
-//! them ([`Client`], [`Config`], [`Error`], [`Operation`]) is hand-written.
+//! them is hand-written.
 
 #![warn(missing_docs)]
 

@@ -58,19 +58,10 @@ fn accounts_request() -> AccountsGetRequest {
 
 /// The first example of each operation's 200 response, by operationId.
 fn response_examples() -> HashMap<String, Value> {
-    let mut examples = HashMap::new();
-    for name in ["accounts", "item", "partner", "profile"] {
-        let path = tests::root().join("specs").join(format!("{name}.yml"));
-        let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("yaml");
-        for item in spec["paths"].as_object().expect("paths").values() {
-            let op = &item["post"];
-            let media = &op["responses"]["200"]["content"]["application/json"];
-            if let Some(example) = media["examples"].as_object().and_then(|e| e.values().next()).map(|e| e["value"].clone()) {
-                examples.insert(op["operationId"].as_str().expect("operationId").to_string(), example);
-            }
-        }
-    }
-    examples
+    tests::spec_operations()
+        .into_iter()
+        .filter_map(|(id, op)| Some((id, tests::first_example(&op["responses"]["200"]["content"]["application/json"])?.clone())))
+        .collect()
 }
 
 fn plaid_error(error_type: &str, code: &str) -> Value {
@@ -93,6 +84,19 @@ async fn accounts_get_answered(answer: ResponseTemplate, retry: RetryPolicy) -> 
     Mock::given(method("POST")).and(path("/accounts/get")).respond_with(answer).mount(&server).await;
     let result = client(&server, retry).accounts_get(accounts_request()).await;
     (server, result)
+}
+
+/// A server whose first `/accounts/get` answer is `first` and every later one a success, after
+/// an `accounts_get` call with two fast retries has succeeded against it.
+async fn first_fails_then_succeeds(first: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/accounts/get")).respond_with(first).up_to_n_times(1).mount(&server).await;
+    Mock::given(path("/accounts/get"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(response_examples()["accountsGet"].clone()))
+        .mount(&server)
+        .await;
+    client(&server, fast_retries(2)).accounts_get(accounts_request()).await.expect("the retry succeeds");
+    server
 }
 
 /// No error output may show a credential or the request's access token, and `Display` is
@@ -281,18 +285,11 @@ async fn a_decode_error_never_shows_a_token_from_the_body() {
 
 #[tokio::test]
 async fn too_many_requests_is_retried_after_the_servers_retry_after() {
-    let server = MockServer::start().await;
-    Mock::given(path("/accounts/get"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1").set_body_json(plaid_error("RATE_LIMIT_EXCEEDED", "ACCOUNTS_LIMIT")))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/accounts/get"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(response_examples()["accountsGet"].clone()))
-        .mount(&server)
-        .await;
     let started = Instant::now();
-    client(&server, fast_retries(2)).accounts_get(accounts_request()).await.expect("the retry succeeds");
+    let first = ResponseTemplate::new(429)
+        .insert_header("Retry-After", "1")
+        .set_body_json(plaid_error("RATE_LIMIT_EXCEEDED", "ACCOUNTS_LIMIT"));
+    let server = first_fails_then_succeeds(first).await;
     // The policy's own backoff is at most 20 ms: only Retry-After explains a full second.
     assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
     assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
@@ -300,17 +297,9 @@ async fn too_many_requests_is_retried_after_the_servers_retry_after() {
 
 #[tokio::test]
 async fn a_transient_plaid_error_is_retried_and_an_item_error_is_not() {
-    let server = MockServer::start().await;
-    Mock::given(path("/accounts/get"))
-        .respond_with(ResponseTemplate::new(500).set_body_json(plaid_error("INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR")))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/accounts/get"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(response_examples()["accountsGet"].clone()))
-        .mount(&server)
-        .await;
-    client(&server, fast_retries(2)).accounts_get(accounts_request()).await.expect("the retry succeeds");
+    let first = ResponseTemplate::new(500).set_body_json(plaid_error("INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR"));
+    let server = first_fails_then_succeeds(first).await;
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 2);
 
     let (server, result) = accounts_get_answered(
         ResponseTemplate::new(500).set_body_json(plaid_error("ITEM_ERROR", "ITEM_LOGIN_REQUIRED")),

@@ -66,10 +66,6 @@ fn assert_keys_kept(at: &str, original: &Value, encoded: &Value) {
     }
 }
 
-fn first_example(media: &Value) -> Option<&Value> {
-    media.get("examples")?.as_object()?.values().next()?.get("value")
-}
-
 #[test]
 fn the_operation_table_lists_all_23_operations() {
     let ops: Vec<&Operation> = plaid_sdk::operations().collect();
@@ -92,21 +88,15 @@ fn the_operation_table_lists_all_23_operations() {
 fn every_spec_example_decodes_and_round_trips() {
     let mut checked = 0;
     let mut seen = Vec::new();
-    for name in ["accounts", "item", "partner", "profile"] {
-        let path = tests::root().join("specs").join(format!("{name}.yml"));
-        let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("yaml");
-        for item in spec["paths"].as_object().expect("paths").values() {
-            let op = &item["post"];
-            let id = op["operationId"].as_str().expect("operationId");
-            let request = first_example(&op["requestBody"]["content"]["application/json"]);
-            let response = first_example(&op["responses"]["200"]["content"]["application/json"]);
-            checked += check_examples(id, request, response);
-            // The error type is the `default` response's, where the spec gives one.
-            let table = plaid_sdk::operations().find(|o| o.id == id).expect("in the table");
-            let has_default = op["responses"].get("default").is_some();
-            assert_eq!(table.error_type.is_some(), has_default, "{id}");
-            seen.push(id.to_string());
-        }
+    for (id, op) in tests::spec_operations() {
+        let request = tests::first_example(&op["requestBody"]["content"]["application/json"]);
+        let response = tests::first_example(&op["responses"]["200"]["content"]["application/json"]);
+        checked += check_examples(&id, request, response);
+        // The error type is the `default` response's, where the spec gives one.
+        let table = plaid_sdk::operations().find(|o| o.id == id).expect("in the table");
+        let has_default = op["responses"].get("default").is_some();
+        assert_eq!(table.error_type.is_some(), has_default, "{id}");
+        seen.push(id);
     }
     assert_eq!(seen.len(), 23);
     // The four specs carry 28 request and response examples between them.
