@@ -41,3 +41,15 @@ pub fn spec_operations() -> Vec<(String, serde_json::Value)> {
 pub fn first_example(media: &serde_json::Value) -> Option<&serde_json::Value> {
     media.get("examples")?.as_object()?.values().next()?.get("value")
 }
+
+/// The value with every number as an `f64`, so that `100` and `100.0` (an integer in the spec's
+/// example, written back from an `f64` field) compare equal.
+pub fn numbers_as_f64(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Number(n)),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect()),
+        other => other,
+    }
+}

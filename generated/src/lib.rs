@@ -40,15 +40,22 @@
 
 mod client;
 mod config;
+mod datetime;
 mod error;
 mod gen;
+mod nullable;
 mod operation;
 pub mod redact;
 mod retry;
 
 pub use client::Client;
 pub use config::{Config, Environment, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
+pub use datetime::{Date, DateTime};
 pub use error::{ApiError, DecodeError, Error, TransportError, TransportErrorKind};
 pub use gen::*;
 pub use operation::Operation;
 pub use retry::RetryPolicy;
+
+/// The date library behind [`Date`] and [`DateTime`], re-exported so applications use the same
+/// version.
+pub use chrono;

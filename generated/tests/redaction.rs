@@ -28,7 +28,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "AccountsBalanceGetRequest",
         check::<plaid_sdk::AccountsBalanceGetRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"min_last_updated_datetime\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"payment_details\":{\"account_id\":\"sample\",\"amount\":1.5,\"balance_threshold_percentage\":1,\"client_transaction_id\":\"sample\",\"requires_real_time_balance_refresh\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"min_last_updated_datetime\":\"2024-05-17T10:11:12Z\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"payment_details\":{\"account_id\":\"sample\",\"amount\":1.5,\"balance_threshold_percentage\":1,\"client_transaction_id\":\"sample\",\"requires_real_time_balance_refresh\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "AccountsGetRequest",

@@ -18,6 +18,20 @@ pub struct Api {
     /// Each spec file's name with a digest of its text, so that `regen --check` notices any
     /// edit to a spec, even one that changes no generated type (an example, a summary).
     pub sources: Vec<(String, String)>,
+    /// Every example value of the specs with the type it must decode into; each becomes a
+    /// generated round-trip test.
+    pub examples: Vec<Example>,
+}
+
+/// One `example` or `examples` value of the specs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Where it is, for a failing test's message (`POST /accounts/get request example_1`).
+    pub origin: String,
+    /// The type it must decode into.
+    pub ty: TypeRef,
+    /// The value, as JSON text.
+    pub json: String,
 }
 
 /// One server the API is served from.
@@ -124,6 +138,8 @@ pub struct Field {
     pub deprecated: Option<String>,
     /// Whether `Debug` hides the value ([`crate::sensitivity`] decides).
     pub sensitivity: Option<Sensitivity>,
+    /// The property's `example`, as JSON text.
+    pub example: Option<String>,
 }
 
 /// How `Debug` shows a sensitive field.
@@ -140,6 +156,28 @@ impl Field {
     pub fn is_optional(&self) -> bool {
         !self.required || self.nullable
     }
+
+    /// How the Rust field wraps its type.
+    pub fn wrapping(&self) -> Wrapping {
+        match (self.required, self.nullable) {
+            (true, false) => Wrapping::Plain,
+            (false, true) => Wrapping::DoubleOption,
+            _ => Wrapping::Option,
+        }
+    }
+}
+
+/// How a field's type is wrapped, from `required` and `nullable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrapping {
+    /// Required, not nullable: `T`.
+    Plain,
+    /// Required and nullable (always written, `null` for `None`), or optional and not
+    /// nullable (omitted when `None`): `Option<T>`.
+    Option,
+    /// Optional and nullable: `Option<Option<T>>`, so that absent (`None`) and `null`
+    /// (`Some(None)`) stay apart and both round-trip.
+    DoubleOption,
 }
 
 /// A string enum.
@@ -173,6 +211,10 @@ pub enum TypeRef {
     I64,
     /// `f64`.
     F64,
+    /// A calendar date (`format: date`, `2024-05-17`).
+    Date,
+    /// An instant with its UTC offset (`format: date-time`, RFC 3339).
+    DateTime,
     /// Any JSON value (`{}`, or a construct the generator cannot type).
     Any,
     /// Raw bytes of a non-JSON body (`format: binary`).

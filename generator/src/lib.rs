@@ -40,6 +40,8 @@ pub struct Summary {
     pub types: usize,
     /// Modules generated.
     pub modules: usize,
+    /// Spec examples, each a generated round-trip test.
+    pub examples: usize,
 }
 
 /// The result of a successful run: the files to write, the figures and any warnings.
@@ -82,6 +84,7 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
         components: merged.schemas.len(),
         types: api.modules.iter().map(|m| m.types.len()).sum(),
         modules: api.modules.len(),
+        examples: api.examples.len(),
     };
     Ok(Generated { files, summary, warnings })
 }

@@ -13,14 +13,16 @@
 //!   the map's values. An object with no properties is a map.
 //! - **`allOf`** merges the parts' properties into one struct (`required` is the union). An
 //!   `allOf` of one `$ref` plus empty objects (Plaid's `FooNullable` wrappers) is an alias.
-//! - **`required` and `nullable`.** A required, non-nullable field is a plain value. Everything
-//!   else is an `Option`: optional fields are omitted when `None`; required nullable fields are
-//!   written as `null`. A `$ref` to a nullable schema makes the field nullable. An optional
-//!   nullable field reads an explicit `null` as `None` and omits it when writing: absent and
-//!   `null` are not told apart.
+//! - **`required` and `nullable`.** A required, non-nullable field is a plain value. A required
+//!   nullable field is an `Option` that is always written (`null` for `None`). An optional field
+//!   is an `Option` omitted when `None`; an optional *nullable* field is `Option<Option<T>>`:
+//!   absent is `None`, `null` is `Some(None)`, and both are written back as they came. A `$ref`
+//!   to a nullable schema makes the field nullable. (See [`Wrapping`].)
 //! - **String enums** become enums with a fallback variant that keeps any unlisted value.
 //! - **Sensitive fields** (secrets, personal data) are marked by [`crate::sensitivity`]'s
 //!   name rule; their `Debug` output hides the value.
+//! - **Dates.** `format: date` is a `chrono::NaiveDate` (`YYYY-MM-DD`); `format: date-time` is the
+//!   runtime's `DateTime` (RFC 3339, offset kept, `Z` written back as `Z`).
 //! - **Primitives.** `integer` is `i64` (`i32` with `format: int32`), `number` is `f64`, `{}` is
 //!   any JSON value. `oneOf`, `anyOf` and `not` are not modelled yet: they become any JSON value,
 //!   with a warning.
@@ -198,6 +200,8 @@ struct Lowerer<'a> {
     in_progress: HashSet<String>,
     /// Components already lowered (or being lowered).
     lowered: HashSet<&'a str>,
+    /// Example values met so far, in spec order.
+    examples: Vec<Example>,
     /// Struct shape per component, for `allOf` parts that refer to it.
     structs: HashMap<String, Struct>,
     diags: Diagnostics,
@@ -215,6 +219,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             in_progress: HashSet::new(),
             lowered: HashSet::new(),
+            examples: Vec::new(),
             structs: HashMap::new(),
             diags: Diagnostics::default(),
         }
@@ -326,6 +331,10 @@ impl<'a> Lowerer<'a> {
                 kind: TypeKind::Alias(schema_ref_name(reference).map(|n| self.named(n)).unwrap_or(TypeRef::Any)),
             },
             ReferenceOr::Item(schema) => {
+                if let Some(example) = &schema.schema_data.example {
+                    let ty = TypeRef::Named { module: module.clone(), name: rust.clone() };
+                    self.examples.push(Example { origin: format!("schema {name}"), ty, json: example.to_string() });
+                }
                 let kind = self.lower_kind(schema, &rust, &module, file, &pointer, Some(name));
                 TypeDef { name: rust, origin: name.to_string(), docs: docs_of(schema), deprecated: deprecation(schema), kind }
             }
@@ -449,9 +458,14 @@ impl<'a> Lowerer<'a> {
         for (wire, prop) in props {
             let prop_pointer = format!("{pointer}/properties/{}", pointer_segment(wire));
             let lowered = self.lower_field_type(view_boxed(prop), rust, wire, module, file, &prop_pointer);
-            let (docs, default, deprecated) = match prop {
-                ReferenceOr::Item(s) => (docs_of(s), s.schema_data.default.as_ref().map(|d| d.to_string()), deprecation(s)),
-                ReferenceOr::Reference { .. } => (None, None, None),
+            let (docs, default, deprecated, example) = match prop {
+                ReferenceOr::Item(s) => (
+                    docs_of(s),
+                    s.schema_data.default.as_ref().map(|d| d.to_string()),
+                    deprecation(s),
+                    s.schema_data.example.as_ref().map(|e| e.to_string()),
+                ),
+                ReferenceOr::Reference { .. } => (None, None, None, None),
             };
             let field = Field {
                 name: String::new(),
@@ -464,6 +478,7 @@ impl<'a> Lowerer<'a> {
                 default,
                 deprecated,
                 sensitivity: crate::sensitivity::classify(wire),
+                example,
             };
             match fields.iter_mut().find(|f| f.wire == *wire) {
                 Some(existing) => *existing = field,
@@ -515,6 +530,8 @@ impl<'a> Lowerer<'a> {
             return Lowered { ty: TypeRef::Named { module: module.to_string(), name }, nullable, format: None };
         }
         let ty = match shape.typ {
+            Some("string") if shape.format.as_deref() == Some("date") => TypeRef::Date,
+            Some("string") if shape.format.as_deref() == Some("date-time") => TypeRef::DateTime,
             Some("string") => TypeRef::String,
             Some("boolean") => TypeRef::Bool,
             Some("number") => TypeRef::F64,
@@ -555,7 +572,9 @@ impl<'a> Lowerer<'a> {
             Some(ReferenceOr::Item(body)) => match body.content.get("application/json") {
                 Some(media) => media.schema.as_ref().map(|s| {
                     let body_pointer = format!("{pointer}/requestBody/content/application~1json/schema");
-                    wrap_nullable(self.lower_field_type(view(s), &base, "Request", &module, src.file, &body_pointer))
+                    let ty = wrap_nullable(self.lower_field_type(view(s), &base, "Request", &module, src.file, &body_pointer));
+                    self.media_examples(media, &ty, &format!("{} {} request", src.method.to_uppercase(), src.path));
+                    ty
                 }),
                 None => {
                     let types: Vec<&String> = body.content.keys().collect();
@@ -577,14 +596,22 @@ impl<'a> Lowerer<'a> {
             }
             Some((code, ReferenceOr::Item(resp))) => {
                 let at = format!("{pointer}/responses/{code}/content/application~1json/schema");
-                self.body_type(&resp.content, &base, "Response", &module, src.file, &at).map(wrap_nullable)
+                let ty = self.body_type(&resp.content, &base, "Response", &module, src.file, &at).map(wrap_nullable);
+                if let (Some(ty), Some(media)) = (&ty, resp.content.get("application/json")) {
+                    self.media_examples(media, ty, &format!("{} {} response {code}", src.method.to_uppercase(), src.path));
+                }
+                ty
             }
         };
         let error = match &op.responses.default {
             Some(ReferenceOr::Item(resp)) => {
                 let at = format!("{pointer}/responses/default/content/application~1json/schema");
                 // An error body is decoded only when there is one, so its nullability is moot.
-                self.body_type(&resp.content, &base, "Error", &module, src.file, &at).map(|l| l.ty)
+                let ty = self.body_type(&resp.content, &base, "Error", &module, src.file, &at).map(|l| l.ty);
+                if let (Some(ty), Some(media)) = (&ty, resp.content.get("application/json")) {
+                    self.media_examples(media, ty, &format!("{} {} response default", src.method.to_uppercase(), src.path));
+                }
+                ty
             }
             _ => None,
         };
@@ -600,6 +627,19 @@ impl<'a> Lowerer<'a> {
             response,
             error,
         })
+    }
+
+    /// Records a media type's `example` and inline `examples` (a `$ref` to a shared example or
+    /// an `externalValue` has no value here to test).
+    fn media_examples(&mut self, media: &openapiv3::MediaType, ty: &TypeRef, origin: &str) {
+        if let Some(example) = &media.example {
+            self.examples.push(Example { origin: format!("{origin} example"), ty: ty.clone(), json: example.to_string() });
+        }
+        for (name, example) in &media.examples {
+            if let ReferenceOr::Item(openapiv3::Example { value: Some(value), .. }) = example {
+                self.examples.push(Example { origin: format!("{origin} `{name}`"), ty: ty.clone(), json: value.to_string() });
+            }
+        }
     }
 
     fn body_type(&mut self, content: &'a IndexMap<String, openapiv3::MediaType>, base: &str, hint: &str, module: &str, file: usize, pointer: &str) -> Option<Lowered> {
@@ -628,7 +668,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         let mut module_names: BTreeSet<String> = self.types.keys().cloned().collect();
         module_names.extend(ops.keys().cloned());
-        let modules = module_names
+        let modules: Vec<Module> = module_names
             .into_iter()
             .map(|name| {
                 let sources: BTreeSet<String> = self
@@ -654,10 +694,28 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|f| (f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), digest(&f.text)))
             .collect();
-        let mut api = Api { spec_version, api_version, servers, auth_headers, modules, sources };
+        let mut examples = std::mem::take(&mut self.examples);
+        examples.extend(property_examples(&modules));
+        let mut api = Api { spec_version, api_version, servers, auth_headers, modules, sources, examples };
         settle_partial_fields(&mut api);
         api
     }
+}
+
+/// The `example` of every property, typed as the field is (`null` allowed where the field is an
+/// `Option`).
+fn property_examples(modules: &[Module]) -> Vec<Example> {
+    let mut out = Vec::new();
+    for t in modules.iter().flat_map(|m| &m.types) {
+        let TypeKind::Struct(s) = &t.kind else { continue };
+        for f in &s.fields {
+            if let Some(json) = &f.example {
+                let ty = if f.is_optional() { TypeRef::Nullable(Box::new(f.ty.clone())) } else { f.ty.clone() };
+                out.push(Example { origin: format!("{}.{}", t.origin, f.wire), ty, json: json.clone() });
+            }
+        }
+    }
+    out
 }
 
 /// A partially shown field must be a string to be cut; any other type is redacted fully.

@@ -66,6 +66,8 @@ impl<'a> Sampler<'a> {
             TypeRef::Bool => Value::Bool(true),
             TypeRef::I32 | TypeRef::I64 => json!(1),
             TypeRef::F64 => json!(1.5),
+            TypeRef::Date => Value::String(self.string(Some("date"), false)),
+            TypeRef::DateTime => Value::String(self.string(Some("date-time"), false)),
             TypeRef::Any => json!({ "sample": true }),
             TypeRef::Bytes => Value::String(String::new()),
             TypeRef::List(inner) => Value::Array(vec![self.sample(inner, format, sensitive, depth + 1)]),

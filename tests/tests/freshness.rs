@@ -44,7 +44,7 @@ fn a_hand_written_file_is_never_overwritten() {
 
 #[test]
 fn a_one_character_spec_edit_changes_the_output() {
-    // Edit a spec in a way that changes no Rust type (an example value): the digest table in
+    // Edit a spec in a way that changes no generated code (its title): the digest table in
     // `mod.rs` still makes `--check` notice.
     let dir = std::env::temp_dir().join(format!("plaid-sdk-spec-edit-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -55,8 +55,8 @@ fn a_one_character_spec_edit_changes_the_output() {
     }
     let spec = dir.join("accounts.yml");
     let text = std::fs::read_to_string(&spec).expect("spec");
-    assert!(text.contains("request_id: bkVE1BHWMAZ9Rnr"));
-    std::fs::write(&spec, text.replace("request_id: bkVE1BHWMAZ9Rnr", "request_id: bkVE1BHWMAZ9Rnx")).expect("write");
+    assert!(text.contains("title: 'Plaid accounts/'"));
+    std::fs::write(&spec, text.replace("title: 'Plaid accounts/'", "title: 'Plaid accounts!'")).expect("write");
 
     let edited = generator::generate(std::slice::from_ref(&dir)).expect("still generates");
     let report = output::check(&root().join("generated"), &edited.files).expect("readable");

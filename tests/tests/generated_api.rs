@@ -47,11 +47,6 @@ fn assert_keys_kept(at: &str, original: &Value, encoded: &Value) {
     match (original, encoded) {
         (Value::Object(a), Value::Object(b)) => {
             for (k, v) in a {
-                // An optional, nullable field reads `null` as `None` and omits it on writing;
-                // see the rules in `generator::lower`.
-                if v.is_null() && !b.contains_key(k) {
-                    continue;
-                }
                 let w = b.get(k).unwrap_or_else(|| panic!("{at}: key `{k}` was lost on re-encoding"));
                 assert_keys_kept(&format!("{at}.{k}"), v, w);
             }
@@ -129,4 +124,48 @@ fn required_nullable_fields_are_written_as_null_and_optional_ones_omitted() {
         serde_json::json!({"available": null, "current": null, "limit": null,
                            "iso_currency_code": null, "unofficial_currency_code": null})
     );
+}
+
+/// The spec's `/accounts/get` example, with the changes Plaid makes over time: a new property
+/// in an account and at the top level, a new account subtype, and an error of a new type.
+#[test]
+fn a_response_from_a_newer_api_decodes_and_keeps_what_it_does_not_know() {
+    let (_, op) = tests::spec_operations().into_iter().find(|(id, _)| id == "accountsGet").expect("accountsGet");
+    let mut body = tests::first_example(&op["responses"]["200"]["content"]["application/json"]).expect("example").clone();
+    body["accounts"][0]["holder_category"] = serde_json::json!("personal");
+    body["accounts"][0]["subtype"] = serde_json::json!("orbital savings");
+    body["accounts"][0]["balances"]["last_statement"] = serde_json::json!({"amount": 12.5, "date": "2026-10-31"});
+    body["brand_new_top_level"] = serde_json::json!([1, {"nested": null}]);
+    body["item"]["error"] = serde_json::json!({
+        "error_type": "QUANTUM_ERROR", "error_code": "ENTANGLED", "error_message": "m",
+        "display_message": null, "request_id": "r", "causes": [], "status": 500,
+        "documentation_url": "https://plaid.com/docs", "suggested_action": null, "new_hint": "h"
+    });
+
+    let decoded: AccountsGetResponse = serde_json::from_value(body.clone()).expect("a newer response decodes");
+    let account = &decoded.accounts[0];
+    assert_eq!(account.subtype, Some(AccountSubtype::UnknownValue("orbital savings".into())));
+    assert_eq!(account.subtype.as_ref().map(AccountSubtype::as_str), Some("orbital savings"));
+    assert_eq!(account.additional_properties["holder_category"], "personal");
+    assert_eq!(account.balances.additional_properties["last_statement"]["amount"], 12.5);
+    assert_eq!(decoded.additional_properties["brand_new_top_level"], serde_json::json!([1, {"nested": null}]));
+    let error = decoded.item.error.as_ref().expect("the item carries the error");
+    assert_eq!(error.error_type, PlaidErrorType::UnknownValue("QUANTUM_ERROR".into()));
+    assert_eq!(error.error_type.to_string(), "QUANTUM_ERROR");
+
+    // Written back, the unknown parts are all there, exactly as they came.
+    let encoded = serde_json::to_value(&decoded).expect("encodes");
+    assert_eq!(tests::numbers_as_f64(encoded), tests::numbers_as_f64(body));
+}
+
+#[test]
+fn optional_nullable_fields_keep_absent_and_null_apart() {
+    let absent: ItemWebhookUpdateRequest = serde_json::from_str(r#"{"access_token": "t"}"#).expect("decodes");
+    let null: ItemWebhookUpdateRequest = serde_json::from_str(r#"{"access_token": "t", "webhook": null}"#).expect("decodes");
+    assert_eq!(absent.webhook, None);
+    assert_eq!(null.webhook, Some(None));
+    assert_eq!(serde_json::to_string(&absent).expect("encodes"), r#"{"access_token":"t"}"#);
+    assert_eq!(serde_json::to_string(&null).expect("encodes"), r#"{"access_token":"t","webhook":null}"#);
+    let cleared = ItemWebhookUpdateRequest::new("t".into()).with_webhook(None);
+    assert_eq!(cleared, null);
 }

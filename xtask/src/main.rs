@@ -88,6 +88,7 @@ fn regen(args: RegenArgs) -> ExitCode {
     println!("specs read:  {} ({})", s.specs, args.specs.iter().map(|p| shown(p)).collect::<Vec<_>>().join(", "));
     println!("operations:  {}", s.operations);
     println!("types:       {} ({} component schemas, {} modules)", s.types, s.components, s.modules);
+    println!("examples:    {} (each a generated round-trip test in tests/examples.rs)", s.examples);
     println!("warnings:    {}", generated.warnings.0.len());
     if args.check {
         for (path, change) in &report.changed {

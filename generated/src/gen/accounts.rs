@@ -26,8 +26,12 @@ pub struct AccountBalance {
     /// The `last_updated_datetime` property.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_datetime: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_updated_datetime: Option<Option<crate::DateTime>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -71,8 +75,8 @@ impl AccountBalance {
         self.unofficial_currency_code = Some(value);
         self
     }
-    /// Sets [`last_updated_datetime`](Self::last_updated_datetime).
-    pub fn with_last_updated_datetime(mut self, value: String) -> Self {
+    /// Sets [`last_updated_datetime`](Self::last_updated_datetime); `None` sends an explicit `null`.
+    pub fn with_last_updated_datetime(mut self, value: Option<crate::DateTime>) -> Self {
         self.last_updated_datetime = Some(value);
         self
     }
@@ -839,8 +843,12 @@ pub struct AccountsBalanceGetRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AccountsBalanceGetRequestOptions>,
     /// See [`AccountsBalanceGetRequestPaymentDetails`](crate::AccountsBalanceGetRequestPaymentDetails).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_details: Option<AccountsBalanceGetRequestPaymentDetails>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_details: Option<Option<AccountsBalanceGetRequestPaymentDetails>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -873,10 +881,10 @@ impl AccountsBalanceGetRequest {
         self.options = Some(value);
         self
     }
-    /// Sets [`payment_details`](Self::payment_details).
+    /// Sets [`payment_details`](Self::payment_details); `None` sends an explicit `null`.
     pub fn with_payment_details(
         mut self,
-        value: AccountsBalanceGetRequestPaymentDetails,
+        value: Option<AccountsBalanceGetRequestPaymentDetails>,
     ) -> Self {
         self.payment_details = Some(value);
         self
@@ -1042,13 +1050,17 @@ pub struct AccountsBalanceGetResponsePaymentRiskAssessment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<BalancePlusAttributes>,
     /// The `score` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub score: Option<Option<i64>>,
     /// The `balance_last_updated` property.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance_last_updated: Option<String>,
+    pub balance_last_updated: Option<crate::DateTime>,
     /// The `risk_reasons` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_reasons: Option<Vec<RiskReason>>,
@@ -1083,13 +1095,13 @@ impl AccountsBalanceGetResponsePaymentRiskAssessment {
         self.attributes = Some(value);
         self
     }
-    /// Sets [`score`](Self::score).
-    pub fn with_score(mut self, value: i64) -> Self {
+    /// Sets [`score`](Self::score); `None` sends an explicit `null`.
+    pub fn with_score(mut self, value: Option<i64>) -> Self {
         self.score = Some(value);
         self
     }
     /// Sets [`balance_last_updated`](Self::balance_last_updated).
-    pub fn with_balance_last_updated(mut self, value: String) -> Self {
+    pub fn with_balance_last_updated(mut self, value: crate::DateTime) -> Self {
         self.balance_last_updated = Some(value);
         self
     }
@@ -1228,8 +1240,14 @@ pub struct AccountsGetResponse {
     /// See [`Item`](crate::Item).
     pub item: super::shared::Item,
     /// See [`AccountsBalanceGetResponsePaymentRiskAssessment`](crate::AccountsBalanceGetResponsePaymentRiskAssessment).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_risk_assessment: Option<AccountsBalanceGetResponsePaymentRiskAssessment>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_risk_assessment: Option<
+        Option<AccountsBalanceGetResponsePaymentRiskAssessment>,
+    >,
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
@@ -1252,10 +1270,10 @@ impl AccountsGetResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`payment_risk_assessment`](Self::payment_risk_assessment).
+    /// Sets [`payment_risk_assessment`](Self::payment_risk_assessment); `None` sends an explicit `null`.
     pub fn with_payment_risk_assessment(
         mut self,
-        value: AccountsBalanceGetResponsePaymentRiskAssessment,
+        value: Option<AccountsBalanceGetResponsePaymentRiskAssessment>,
     ) -> Self {
         self.payment_risk_assessment = Some(value);
         self
@@ -1280,86 +1298,194 @@ impl ::std::fmt::Debug for AccountsGetResponse {
 #[non_exhaustive]
 pub struct BalancePlusAttributes {
     /// The `unauthorized_transactions_count_7d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unauthorized_transactions_count_7d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unauthorized_transactions_count_7d: Option<Option<i64>>,
     /// The `unauthorized_transactions_count_30d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unauthorized_transactions_count_30d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unauthorized_transactions_count_30d: Option<Option<i64>>,
     /// The `unauthorized_transactions_count_60d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unauthorized_transactions_count_60d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unauthorized_transactions_count_60d: Option<Option<i64>>,
     /// The `unauthorized_transactions_count_90d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unauthorized_transactions_count_90d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unauthorized_transactions_count_90d: Option<Option<i64>>,
     /// The `nsf_overdraft_transactions_count_7d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsf_overdraft_transactions_count_7d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nsf_overdraft_transactions_count_7d: Option<Option<i64>>,
     /// The `nsf_overdraft_transactions_count_30d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsf_overdraft_transactions_count_30d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nsf_overdraft_transactions_count_30d: Option<Option<i64>>,
     /// The `nsf_overdraft_transactions_count_60d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsf_overdraft_transactions_count_60d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nsf_overdraft_transactions_count_60d: Option<Option<i64>>,
     /// The `nsf_overdraft_transactions_count_90d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsf_overdraft_transactions_count_90d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nsf_overdraft_transactions_count_90d: Option<Option<i64>>,
     /// The `days_since_first_plaid_connection` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days_since_first_plaid_connection: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub days_since_first_plaid_connection: Option<Option<i64>>,
     /// The `plaid_connections_count_7d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plaid_connections_count_7d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub plaid_connections_count_7d: Option<Option<i64>>,
     /// The `plaid_connections_count_30d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plaid_connections_count_30d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub plaid_connections_count_30d: Option<Option<i64>>,
     /// The `total_plaid_connections_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_plaid_connections_count: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_plaid_connections_count: Option<Option<i64>>,
     /// The `is_savings_or_money_market_account` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_savings_or_money_market_account: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_savings_or_money_market_account: Option<Option<bool>>,
     /// The `phone_change_count_28d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_change_count_28d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_change_count_28d: Option<Option<i64>>,
     /// The `phone_change_count_90d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_change_count_90d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_change_count_90d: Option<Option<i64>>,
     /// The `email_change_count_28d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_change_count_28d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_change_count_28d: Option<Option<i64>>,
     /// The `email_change_count_90d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_change_count_90d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_change_count_90d: Option<Option<i64>>,
     /// The `address_change_count_28d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_change_count_28d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub address_change_count_28d: Option<Option<i64>>,
     /// The `address_change_count_90d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_change_count_90d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub address_change_count_90d: Option<Option<i64>>,
     /// The `plaid_non_oauth_authentication_attempts_count_3d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plaid_non_oauth_authentication_attempts_count_3d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub plaid_non_oauth_authentication_attempts_count_3d: Option<Option<i64>>,
     /// The `plaid_non_oauth_authentication_attempts_count_7d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plaid_non_oauth_authentication_attempts_count_7d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub plaid_non_oauth_authentication_attempts_count_7d: Option<Option<i64>>,
     /// The `plaid_non_oauth_authentication_attempts_count_30d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plaid_non_oauth_authentication_attempts_count_30d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub plaid_non_oauth_authentication_attempts_count_30d: Option<Option<i64>>,
     /// The `failed_plaid_non_oauth_authentication_attempts_count_3d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed_plaid_non_oauth_authentication_attempts_count_3d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failed_plaid_non_oauth_authentication_attempts_count_3d: Option<Option<i64>>,
     /// The `failed_plaid_non_oauth_authentication_attempts_count_7d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed_plaid_non_oauth_authentication_attempts_count_7d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failed_plaid_non_oauth_authentication_attempts_count_7d: Option<Option<i64>>,
     /// The `failed_plaid_non_oauth_authentication_attempts_count_30d` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed_plaid_non_oauth_authentication_attempts_count_30d: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failed_plaid_non_oauth_authentication_attempts_count_30d: Option<Option<i64>>,
     /// The `is_account_closed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_account_closed: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_account_closed: Option<Option<bool>>,
     /// The `is_account_frozen_or_restricted` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_account_frozen_or_restricted: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_account_frozen_or_restricted: Option<Option<bool>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1399,156 +1525,183 @@ impl BalancePlusAttributes {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`unauthorized_transactions_count_7d`](Self::unauthorized_transactions_count_7d).
-    pub fn with_unauthorized_transactions_count_7d(mut self, value: i64) -> Self {
+    /// Sets [`unauthorized_transactions_count_7d`](Self::unauthorized_transactions_count_7d); `None` sends an explicit `null`.
+    pub fn with_unauthorized_transactions_count_7d(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
         self.unauthorized_transactions_count_7d = Some(value);
         self
     }
-    /// Sets [`unauthorized_transactions_count_30d`](Self::unauthorized_transactions_count_30d).
-    pub fn with_unauthorized_transactions_count_30d(mut self, value: i64) -> Self {
+    /// Sets [`unauthorized_transactions_count_30d`](Self::unauthorized_transactions_count_30d); `None` sends an explicit `null`.
+    pub fn with_unauthorized_transactions_count_30d(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
         self.unauthorized_transactions_count_30d = Some(value);
         self
     }
-    /// Sets [`unauthorized_transactions_count_60d`](Self::unauthorized_transactions_count_60d).
-    pub fn with_unauthorized_transactions_count_60d(mut self, value: i64) -> Self {
+    /// Sets [`unauthorized_transactions_count_60d`](Self::unauthorized_transactions_count_60d); `None` sends an explicit `null`.
+    pub fn with_unauthorized_transactions_count_60d(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
         self.unauthorized_transactions_count_60d = Some(value);
         self
     }
-    /// Sets [`unauthorized_transactions_count_90d`](Self::unauthorized_transactions_count_90d).
-    pub fn with_unauthorized_transactions_count_90d(mut self, value: i64) -> Self {
+    /// Sets [`unauthorized_transactions_count_90d`](Self::unauthorized_transactions_count_90d); `None` sends an explicit `null`.
+    pub fn with_unauthorized_transactions_count_90d(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
         self.unauthorized_transactions_count_90d = Some(value);
         self
     }
-    /// Sets [`nsf_overdraft_transactions_count_7d`](Self::nsf_overdraft_transactions_count_7d).
-    pub fn with_nsf_overdraft_transactions_count_7d(mut self, value: i64) -> Self {
+    /// Sets [`nsf_overdraft_transactions_count_7d`](Self::nsf_overdraft_transactions_count_7d); `None` sends an explicit `null`.
+    pub fn with_nsf_overdraft_transactions_count_7d(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
         self.nsf_overdraft_transactions_count_7d = Some(value);
         self
     }
-    /// Sets [`nsf_overdraft_transactions_count_30d`](Self::nsf_overdraft_transactions_count_30d).
-    pub fn with_nsf_overdraft_transactions_count_30d(mut self, value: i64) -> Self {
+    /// Sets [`nsf_overdraft_transactions_count_30d`](Self::nsf_overdraft_transactions_count_30d); `None` sends an explicit `null`.
+    pub fn with_nsf_overdraft_transactions_count_30d(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
         self.nsf_overdraft_transactions_count_30d = Some(value);
         self
     }
-    /// Sets [`nsf_overdraft_transactions_count_60d`](Self::nsf_overdraft_transactions_count_60d).
-    pub fn with_nsf_overdraft_transactions_count_60d(mut self, value: i64) -> Self {
+    /// Sets [`nsf_overdraft_transactions_count_60d`](Self::nsf_overdraft_transactions_count_60d); `None` sends an explicit `null`.
+    pub fn with_nsf_overdraft_transactions_count_60d(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
         self.nsf_overdraft_transactions_count_60d = Some(value);
         self
     }
-    /// Sets [`nsf_overdraft_transactions_count_90d`](Self::nsf_overdraft_transactions_count_90d).
-    pub fn with_nsf_overdraft_transactions_count_90d(mut self, value: i64) -> Self {
+    /// Sets [`nsf_overdraft_transactions_count_90d`](Self::nsf_overdraft_transactions_count_90d); `None` sends an explicit `null`.
+    pub fn with_nsf_overdraft_transactions_count_90d(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
         self.nsf_overdraft_transactions_count_90d = Some(value);
         self
     }
-    /// Sets [`days_since_first_plaid_connection`](Self::days_since_first_plaid_connection).
-    pub fn with_days_since_first_plaid_connection(mut self, value: i64) -> Self {
+    /// Sets [`days_since_first_plaid_connection`](Self::days_since_first_plaid_connection); `None` sends an explicit `null`.
+    pub fn with_days_since_first_plaid_connection(mut self, value: Option<i64>) -> Self {
         self.days_since_first_plaid_connection = Some(value);
         self
     }
-    /// Sets [`plaid_connections_count_7d`](Self::plaid_connections_count_7d).
-    pub fn with_plaid_connections_count_7d(mut self, value: i64) -> Self {
+    /// Sets [`plaid_connections_count_7d`](Self::plaid_connections_count_7d); `None` sends an explicit `null`.
+    pub fn with_plaid_connections_count_7d(mut self, value: Option<i64>) -> Self {
         self.plaid_connections_count_7d = Some(value);
         self
     }
-    /// Sets [`plaid_connections_count_30d`](Self::plaid_connections_count_30d).
-    pub fn with_plaid_connections_count_30d(mut self, value: i64) -> Self {
+    /// Sets [`plaid_connections_count_30d`](Self::plaid_connections_count_30d); `None` sends an explicit `null`.
+    pub fn with_plaid_connections_count_30d(mut self, value: Option<i64>) -> Self {
         self.plaid_connections_count_30d = Some(value);
         self
     }
-    /// Sets [`total_plaid_connections_count`](Self::total_plaid_connections_count).
-    pub fn with_total_plaid_connections_count(mut self, value: i64) -> Self {
+    /// Sets [`total_plaid_connections_count`](Self::total_plaid_connections_count); `None` sends an explicit `null`.
+    pub fn with_total_plaid_connections_count(mut self, value: Option<i64>) -> Self {
         self.total_plaid_connections_count = Some(value);
         self
     }
-    /// Sets [`is_savings_or_money_market_account`](Self::is_savings_or_money_market_account).
-    pub fn with_is_savings_or_money_market_account(mut self, value: bool) -> Self {
+    /// Sets [`is_savings_or_money_market_account`](Self::is_savings_or_money_market_account); `None` sends an explicit `null`.
+    pub fn with_is_savings_or_money_market_account(
+        mut self,
+        value: Option<bool>,
+    ) -> Self {
         self.is_savings_or_money_market_account = Some(value);
         self
     }
-    /// Sets [`phone_change_count_28d`](Self::phone_change_count_28d).
-    pub fn with_phone_change_count_28d(mut self, value: i64) -> Self {
+    /// Sets [`phone_change_count_28d`](Self::phone_change_count_28d); `None` sends an explicit `null`.
+    pub fn with_phone_change_count_28d(mut self, value: Option<i64>) -> Self {
         self.phone_change_count_28d = Some(value);
         self
     }
-    /// Sets [`phone_change_count_90d`](Self::phone_change_count_90d).
-    pub fn with_phone_change_count_90d(mut self, value: i64) -> Self {
+    /// Sets [`phone_change_count_90d`](Self::phone_change_count_90d); `None` sends an explicit `null`.
+    pub fn with_phone_change_count_90d(mut self, value: Option<i64>) -> Self {
         self.phone_change_count_90d = Some(value);
         self
     }
-    /// Sets [`email_change_count_28d`](Self::email_change_count_28d).
-    pub fn with_email_change_count_28d(mut self, value: i64) -> Self {
+    /// Sets [`email_change_count_28d`](Self::email_change_count_28d); `None` sends an explicit `null`.
+    pub fn with_email_change_count_28d(mut self, value: Option<i64>) -> Self {
         self.email_change_count_28d = Some(value);
         self
     }
-    /// Sets [`email_change_count_90d`](Self::email_change_count_90d).
-    pub fn with_email_change_count_90d(mut self, value: i64) -> Self {
+    /// Sets [`email_change_count_90d`](Self::email_change_count_90d); `None` sends an explicit `null`.
+    pub fn with_email_change_count_90d(mut self, value: Option<i64>) -> Self {
         self.email_change_count_90d = Some(value);
         self
     }
-    /// Sets [`address_change_count_28d`](Self::address_change_count_28d).
-    pub fn with_address_change_count_28d(mut self, value: i64) -> Self {
+    /// Sets [`address_change_count_28d`](Self::address_change_count_28d); `None` sends an explicit `null`.
+    pub fn with_address_change_count_28d(mut self, value: Option<i64>) -> Self {
         self.address_change_count_28d = Some(value);
         self
     }
-    /// Sets [`address_change_count_90d`](Self::address_change_count_90d).
-    pub fn with_address_change_count_90d(mut self, value: i64) -> Self {
+    /// Sets [`address_change_count_90d`](Self::address_change_count_90d); `None` sends an explicit `null`.
+    pub fn with_address_change_count_90d(mut self, value: Option<i64>) -> Self {
         self.address_change_count_90d = Some(value);
         self
     }
-    /// Sets [`plaid_non_oauth_authentication_attempts_count_3d`](Self::plaid_non_oauth_authentication_attempts_count_3d).
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_3d`](Self::plaid_non_oauth_authentication_attempts_count_3d); `None` sends an explicit `null`.
     pub fn with_plaid_non_oauth_authentication_attempts_count_3d(
         mut self,
-        value: i64,
+        value: Option<i64>,
     ) -> Self {
         self.plaid_non_oauth_authentication_attempts_count_3d = Some(value);
         self
     }
-    /// Sets [`plaid_non_oauth_authentication_attempts_count_7d`](Self::plaid_non_oauth_authentication_attempts_count_7d).
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_7d`](Self::plaid_non_oauth_authentication_attempts_count_7d); `None` sends an explicit `null`.
     pub fn with_plaid_non_oauth_authentication_attempts_count_7d(
         mut self,
-        value: i64,
+        value: Option<i64>,
     ) -> Self {
         self.plaid_non_oauth_authentication_attempts_count_7d = Some(value);
         self
     }
-    /// Sets [`plaid_non_oauth_authentication_attempts_count_30d`](Self::plaid_non_oauth_authentication_attempts_count_30d).
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_30d`](Self::plaid_non_oauth_authentication_attempts_count_30d); `None` sends an explicit `null`.
     pub fn with_plaid_non_oauth_authentication_attempts_count_30d(
         mut self,
-        value: i64,
+        value: Option<i64>,
     ) -> Self {
         self.plaid_non_oauth_authentication_attempts_count_30d = Some(value);
         self
     }
-    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_3d`](Self::failed_plaid_non_oauth_authentication_attempts_count_3d).
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_3d`](Self::failed_plaid_non_oauth_authentication_attempts_count_3d); `None` sends an explicit `null`.
     pub fn with_failed_plaid_non_oauth_authentication_attempts_count_3d(
         mut self,
-        value: i64,
+        value: Option<i64>,
     ) -> Self {
         self.failed_plaid_non_oauth_authentication_attempts_count_3d = Some(value);
         self
     }
-    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_7d`](Self::failed_plaid_non_oauth_authentication_attempts_count_7d).
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_7d`](Self::failed_plaid_non_oauth_authentication_attempts_count_7d); `None` sends an explicit `null`.
     pub fn with_failed_plaid_non_oauth_authentication_attempts_count_7d(
         mut self,
-        value: i64,
+        value: Option<i64>,
     ) -> Self {
         self.failed_plaid_non_oauth_authentication_attempts_count_7d = Some(value);
         self
     }
-    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_30d`](Self::failed_plaid_non_oauth_authentication_attempts_count_30d).
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_30d`](Self::failed_plaid_non_oauth_authentication_attempts_count_30d); `None` sends an explicit `null`.
     pub fn with_failed_plaid_non_oauth_authentication_attempts_count_30d(
         mut self,
-        value: i64,
+        value: Option<i64>,
     ) -> Self {
         self.failed_plaid_non_oauth_authentication_attempts_count_30d = Some(value);
         self
     }
-    /// Sets [`is_account_closed`](Self::is_account_closed).
-    pub fn with_is_account_closed(mut self, value: bool) -> Self {
+    /// Sets [`is_account_closed`](Self::is_account_closed); `None` sends an explicit `null`.
+    pub fn with_is_account_closed(mut self, value: Option<bool>) -> Self {
         self.is_account_closed = Some(value);
         self
     }
-    /// Sets [`is_account_frozen_or_restricted`](Self::is_account_frozen_or_restricted).
-    pub fn with_is_account_frozen_or_restricted(mut self, value: bool) -> Self {
+    /// Sets [`is_account_frozen_or_restricted`](Self::is_account_frozen_or_restricted); `None` sends an explicit `null`.
+    pub fn with_is_account_frozen_or_restricted(mut self, value: Option<bool>) -> Self {
         self.is_account_frozen_or_restricted = Some(value);
         self
     }
@@ -1642,7 +1795,7 @@ impl ::std::fmt::Debug for BalancePlusAttributes {
     }
 }
 /// The oldest balance update time that is still acceptable; older balances are refreshed.
-pub type MinLastUpdatedDatetime = String;
+pub type MinLastUpdatedDatetime = crate::DateTime;
 /// One reason behind a payment risk assessment.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

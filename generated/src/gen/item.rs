@@ -14,11 +14,19 @@ pub struct AccountAccess {
     /// The `authorized` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorized: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub authorized: Option<Option<bool>>,
     /// See [`AccountProductAccessNullable`](crate::AccountProductAccessNullable).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_product_access: Option<AccountProductAccessNullable>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_product_access: Option<Option<AccountProductAccessNullable>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -34,15 +42,15 @@ impl AccountAccess {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`authorized`](Self::authorized).
-    pub fn with_authorized(mut self, value: bool) -> Self {
+    /// Sets [`authorized`](Self::authorized); `None` sends an explicit `null`.
+    pub fn with_authorized(mut self, value: Option<bool>) -> Self {
         self.authorized = Some(value);
         self
     }
-    /// Sets [`account_product_access`](Self::account_product_access).
+    /// Sets [`account_product_access`](Self::account_product_access); `None` sends an explicit `null`.
     pub fn with_account_product_access(
         mut self,
-        value: AccountProductAccessNullable,
+        value: Option<AccountProductAccessNullable>,
     ) -> Self {
         self.account_product_access = Some(value);
         self
@@ -68,18 +76,30 @@ pub struct AccountProductAccess {
     /// The `account_data` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_data: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_data: Option<Option<bool>>,
     /// The `statements` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statements: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub statements: Option<Option<bool>>,
     /// The `tax_documents` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_documents: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tax_documents: Option<Option<bool>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -95,18 +115,18 @@ impl AccountProductAccess {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`account_data`](Self::account_data).
-    pub fn with_account_data(mut self, value: bool) -> Self {
+    /// Sets [`account_data`](Self::account_data); `None` sends an explicit `null`.
+    pub fn with_account_data(mut self, value: Option<bool>) -> Self {
         self.account_data = Some(value);
         self
     }
-    /// Sets [`statements`](Self::statements).
-    pub fn with_statements(mut self, value: bool) -> Self {
+    /// Sets [`statements`](Self::statements); `None` sends an explicit `null`.
+    pub fn with_statements(mut self, value: Option<bool>) -> Self {
         self.statements = Some(value);
         self
     }
-    /// Sets [`tax_documents`](Self::tax_documents).
-    pub fn with_tax_documents(mut self, value: bool) -> Self {
+    /// Sets [`tax_documents`](Self::tax_documents); `None` sends an explicit `null`.
+    pub fn with_tax_documents(mut self, value: Option<bool>) -> Self {
         self.tax_documents = Some(value);
         self
     }
@@ -187,7 +207,7 @@ pub struct Activity {
     /// The `initiated_date` property.
     ///
     /// Format: `date`.
-    pub initiated_date: String,
+    pub initiated_date: crate::Date,
     /// The `id` property.
     pub id: String,
     /// The `initiator` property.
@@ -198,8 +218,12 @@ pub struct Activity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_application_id: Option<ApplicationId>,
     /// See [`ScopesNullable`](crate::ScopesNullable).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<ScopesNullable>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scopes: Option<Option<ScopesNullable>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -209,7 +233,7 @@ impl Activity {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
         activity: ActivityType,
-        initiated_date: String,
+        initiated_date: crate::Date,
         id: String,
         initiator: String,
         state: ActionState,
@@ -230,8 +254,8 @@ impl Activity {
         self.target_application_id = Some(value);
         self
     }
-    /// Sets [`scopes`](Self::scopes).
-    pub fn with_scopes(mut self, value: ScopesNullable) -> Self {
+    /// Sets [`scopes`](Self::scopes); `None` sends an explicit `null`.
+    pub fn with_scopes(mut self, value: Option<ScopesNullable>) -> Self {
         self.scopes = Some(value);
         self
     }
@@ -336,24 +360,44 @@ pub struct ConnectedApplication {
     /// The `name` property.
     pub name: String,
     /// The `display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub display_name: Option<Option<String>>,
     /// The `logo_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub logo_url: Option<Option<String>>,
     /// The `application_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_url: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_url: Option<Option<String>>,
     /// The `reason_for_access` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason_for_access: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reason_for_access: Option<Option<String>>,
     /// The `created_at` property.
     ///
     /// Format: `date-time`.
-    pub created_at: String,
+    pub created_at: crate::DateTime,
     /// See [`ScopesNullable`](crate::ScopesNullable).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<ScopesNullable>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scopes: Option<Option<ScopesNullable>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -361,7 +405,11 @@ pub struct ConnectedApplication {
 }
 impl ConnectedApplication {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(application_id: ApplicationId, name: String, created_at: String) -> Self {
+    pub fn new(
+        application_id: ApplicationId,
+        name: String,
+        created_at: crate::DateTime,
+    ) -> Self {
         Self {
             application_id,
             name,
@@ -374,28 +422,28 @@ impl ConnectedApplication {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`display_name`](Self::display_name).
-    pub fn with_display_name(mut self, value: String) -> Self {
+    /// Sets [`display_name`](Self::display_name); `None` sends an explicit `null`.
+    pub fn with_display_name(mut self, value: Option<String>) -> Self {
         self.display_name = Some(value);
         self
     }
-    /// Sets [`logo_url`](Self::logo_url).
-    pub fn with_logo_url(mut self, value: String) -> Self {
+    /// Sets [`logo_url`](Self::logo_url); `None` sends an explicit `null`.
+    pub fn with_logo_url(mut self, value: Option<String>) -> Self {
         self.logo_url = Some(value);
         self
     }
-    /// Sets [`application_url`](Self::application_url).
-    pub fn with_application_url(mut self, value: String) -> Self {
+    /// Sets [`application_url`](Self::application_url); `None` sends an explicit `null`.
+    pub fn with_application_url(mut self, value: Option<String>) -> Self {
         self.application_url = Some(value);
         self
     }
-    /// Sets [`reason_for_access`](Self::reason_for_access).
-    pub fn with_reason_for_access(mut self, value: String) -> Self {
+    /// Sets [`reason_for_access`](Self::reason_for_access); `None` sends an explicit `null`.
+    pub fn with_reason_for_access(mut self, value: Option<String>) -> Self {
         self.reason_for_access = Some(value);
         self
     }
-    /// Sets [`scopes`](Self::scopes).
-    pub fn with_scopes(mut self, value: ScopesNullable) -> Self {
+    /// Sets [`scopes`](Self::scopes); `None` sends an explicit `null`.
+    pub fn with_scopes(mut self, value: Option<ScopesNullable>) -> Self {
         self.scopes = Some(value);
         self
     }
@@ -653,8 +701,12 @@ pub struct ItemApplicationListRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessTokenNullable`](crate::AccessTokenNullable).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<AccessTokenNullable>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_token: Option<Option<AccessTokenNullable>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -680,8 +732,8 @@ impl ItemApplicationListRequest {
         self.secret = Some(value);
         self
     }
-    /// Sets [`access_token`](Self::access_token).
-    pub fn with_access_token(mut self, value: AccessTokenNullable) -> Self {
+    /// Sets [`access_token`](Self::access_token); `None` sends an explicit `null`.
+    pub fn with_access_token(mut self, value: Option<AccessTokenNullable>) -> Self {
         self.access_token = Some(value);
         self
     }
@@ -693,7 +745,10 @@ impl ::std::fmt::Debug for ItemApplicationListRequest {
             .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field(
                 "access_token",
-                &self.access_token.as_ref().map(|_| crate::redact::Redacted),
+                &self
+                    .access_token
+                    .as_ref()
+                    .map(|v| v.as_ref().map(|_| crate::redact::Redacted)),
             )
             .field(
                 "additional_properties",
@@ -999,8 +1054,12 @@ pub struct ItemGetResponse {
     /// See [`Item`](crate::Item).
     pub item: super::shared::Item,
     /// See [`ItemStatusNullable`](crate::ItemStatusNullable).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ItemStatusNullable>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<Option<ItemStatusNullable>>,
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
@@ -1018,8 +1077,8 @@ impl ItemGetResponse {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`status`](Self::status).
-    pub fn with_status(mut self, value: ItemStatusNullable) -> Self {
+    /// Sets [`status`](Self::status); `None` sends an explicit `null`.
+    pub fn with_status(mut self, value: Option<ItemStatusNullable>) -> Self {
         self.status = Some(value);
         self
     }
@@ -1276,7 +1335,7 @@ pub struct ItemPublicTokenCreateResponse {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<String>,
+    pub expiration: Option<crate::DateTime>,
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
@@ -1295,7 +1354,7 @@ impl ItemPublicTokenCreateResponse {
         }
     }
     /// Sets [`expiration`](Self::expiration).
-    pub fn with_expiration(mut self, value: String) -> Self {
+    pub fn with_expiration(mut self, value: crate::DateTime) -> Self {
         self.expiration = Some(value);
         self
     }
@@ -1494,14 +1553,26 @@ impl ::std::fmt::Debug for ItemRemoveResponse {
 #[non_exhaustive]
 pub struct ItemStatus {
     /// See [`ItemStatusInvestments`](crate::ItemStatusInvestments).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub investments: Option<ItemStatusInvestments>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub investments: Option<Option<ItemStatusInvestments>>,
     /// See [`ItemStatusTransactions`](crate::ItemStatusTransactions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transactions: Option<ItemStatusTransactions>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transactions: Option<Option<ItemStatusTransactions>>,
     /// See [`ItemStatusLastWebhook`](crate::ItemStatusLastWebhook).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_webhook: Option<ItemStatusLastWebhook>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_webhook: Option<Option<ItemStatusLastWebhook>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1517,18 +1588,18 @@ impl ItemStatus {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`investments`](Self::investments).
-    pub fn with_investments(mut self, value: ItemStatusInvestments) -> Self {
+    /// Sets [`investments`](Self::investments); `None` sends an explicit `null`.
+    pub fn with_investments(mut self, value: Option<ItemStatusInvestments>) -> Self {
         self.investments = Some(value);
         self
     }
-    /// Sets [`transactions`](Self::transactions).
-    pub fn with_transactions(mut self, value: ItemStatusTransactions) -> Self {
+    /// Sets [`transactions`](Self::transactions); `None` sends an explicit `null`.
+    pub fn with_transactions(mut self, value: Option<ItemStatusTransactions>) -> Self {
         self.transactions = Some(value);
         self
     }
-    /// Sets [`last_webhook`](Self::last_webhook).
-    pub fn with_last_webhook(mut self, value: ItemStatusLastWebhook) -> Self {
+    /// Sets [`last_webhook`](Self::last_webhook); `None` sends an explicit `null`.
+    pub fn with_last_webhook(mut self, value: Option<ItemStatusLastWebhook>) -> Self {
         self.last_webhook = Some(value);
         self
     }
@@ -1553,13 +1624,21 @@ pub struct ItemStatusInvestments {
     /// The `last_successful_update` property.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_successful_update: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_successful_update: Option<Option<crate::DateTime>>,
     /// The `last_failed_update` property.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_failed_update: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_failed_update: Option<Option<crate::DateTime>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1574,13 +1653,16 @@ impl ItemStatusInvestments {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`last_successful_update`](Self::last_successful_update).
-    pub fn with_last_successful_update(mut self, value: String) -> Self {
+    /// Sets [`last_successful_update`](Self::last_successful_update); `None` sends an explicit `null`.
+    pub fn with_last_successful_update(
+        mut self,
+        value: Option<crate::DateTime>,
+    ) -> Self {
         self.last_successful_update = Some(value);
         self
     }
-    /// Sets [`last_failed_update`](Self::last_failed_update).
-    pub fn with_last_failed_update(mut self, value: String) -> Self {
+    /// Sets [`last_failed_update`](Self::last_failed_update); `None` sends an explicit `null`.
+    pub fn with_last_failed_update(mut self, value: Option<crate::DateTime>) -> Self {
         self.last_failed_update = Some(value);
         self
     }
@@ -1604,11 +1686,19 @@ pub struct ItemStatusLastWebhook {
     /// The `sent_at` property.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sent_at: Option<Option<crate::DateTime>>,
     /// The `code_sent` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_sent: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub code_sent: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1623,13 +1713,13 @@ impl ItemStatusLastWebhook {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`sent_at`](Self::sent_at).
-    pub fn with_sent_at(mut self, value: String) -> Self {
+    /// Sets [`sent_at`](Self::sent_at); `None` sends an explicit `null`.
+    pub fn with_sent_at(mut self, value: Option<crate::DateTime>) -> Self {
         self.sent_at = Some(value);
         self
     }
-    /// Sets [`code_sent`](Self::code_sent).
-    pub fn with_code_sent(mut self, value: String) -> Self {
+    /// Sets [`code_sent`](Self::code_sent); `None` sends an explicit `null`.
+    pub fn with_code_sent(mut self, value: Option<String>) -> Self {
         self.code_sent = Some(value);
         self
     }
@@ -1655,13 +1745,21 @@ pub struct ItemStatusTransactions {
     /// The `last_successful_update` property.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_successful_update: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_successful_update: Option<Option<crate::DateTime>>,
     /// The `last_failed_update` property.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_failed_update: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_failed_update: Option<Option<crate::DateTime>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1676,13 +1774,16 @@ impl ItemStatusTransactions {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`last_successful_update`](Self::last_successful_update).
-    pub fn with_last_successful_update(mut self, value: String) -> Self {
+    /// Sets [`last_successful_update`](Self::last_successful_update); `None` sends an explicit `null`.
+    pub fn with_last_successful_update(
+        mut self,
+        value: Option<crate::DateTime>,
+    ) -> Self {
         self.last_successful_update = Some(value);
         self
     }
-    /// Sets [`last_failed_update`](Self::last_failed_update).
-    pub fn with_last_failed_update(mut self, value: String) -> Self {
+    /// Sets [`last_failed_update`](Self::last_failed_update); `None` sends an explicit `null`.
+    pub fn with_last_failed_update(mut self, value: Option<crate::DateTime>) -> Self {
         self.last_failed_update = Some(value);
         self
     }
@@ -1712,8 +1813,12 @@ pub struct ItemWebhookUpdateRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// The `webhook` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub webhook: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1740,8 +1845,8 @@ impl ItemWebhookUpdateRequest {
         self.secret = Some(value);
         self
     }
-    /// Sets [`webhook`](Self::webhook).
-    pub fn with_webhook(mut self, value: String) -> Self {
+    /// Sets [`webhook`](Self::webhook); `None` sends an explicit `null`.
+    pub fn with_webhook(mut self, value: Option<String>) -> Self {
         self.webhook = Some(value);
         self
     }
@@ -1804,35 +1909,35 @@ pub struct LastDataAccessTimes {
     /// The `account_balance_info` property.
     ///
     /// Format: `date-time`.
-    pub account_balance_info: Option<String>,
+    pub account_balance_info: Option<crate::DateTime>,
     /// The `account_routing_number` property.
     ///
     /// Format: `date-time`.
-    pub account_routing_number: Option<String>,
+    pub account_routing_number: Option<crate::DateTime>,
     /// The `contact_details` property.
     ///
     /// Format: `date-time`.
-    pub contact_details: Option<String>,
+    pub contact_details: Option<crate::DateTime>,
     /// The `transactions` property.
     ///
     /// Format: `date-time`.
-    pub transactions: Option<String>,
+    pub transactions: Option<crate::DateTime>,
     /// The `credit_and_loans` property.
     ///
     /// Format: `date-time`.
-    pub credit_and_loans: Option<String>,
+    pub credit_and_loans: Option<crate::DateTime>,
     /// The `investments` property.
     ///
     /// Format: `date-time`.
-    pub investments: Option<String>,
+    pub investments: Option<crate::DateTime>,
     /// The `payroll_info` property.
     ///
     /// Format: `date-time`.
-    pub payroll_info: Option<String>,
+    pub payroll_info: Option<crate::DateTime>,
     /// The `transaction_risk_info` property.
     ///
     /// Format: `date-time`.
-    pub transaction_risk_info: Option<String>,
+    pub transaction_risk_info: Option<crate::DateTime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1855,42 +1960,42 @@ impl LastDataAccessTimes {
         }
     }
     /// Sets [`account_balance_info`](Self::account_balance_info).
-    pub fn with_account_balance_info(mut self, value: String) -> Self {
+    pub fn with_account_balance_info(mut self, value: crate::DateTime) -> Self {
         self.account_balance_info = Some(value);
         self
     }
     /// Sets [`account_routing_number`](Self::account_routing_number).
-    pub fn with_account_routing_number(mut self, value: String) -> Self {
+    pub fn with_account_routing_number(mut self, value: crate::DateTime) -> Self {
         self.account_routing_number = Some(value);
         self
     }
     /// Sets [`contact_details`](Self::contact_details).
-    pub fn with_contact_details(mut self, value: String) -> Self {
+    pub fn with_contact_details(mut self, value: crate::DateTime) -> Self {
         self.contact_details = Some(value);
         self
     }
     /// Sets [`transactions`](Self::transactions).
-    pub fn with_transactions(mut self, value: String) -> Self {
+    pub fn with_transactions(mut self, value: crate::DateTime) -> Self {
         self.transactions = Some(value);
         self
     }
     /// Sets [`credit_and_loans`](Self::credit_and_loans).
-    pub fn with_credit_and_loans(mut self, value: String) -> Self {
+    pub fn with_credit_and_loans(mut self, value: crate::DateTime) -> Self {
         self.credit_and_loans = Some(value);
         self
     }
     /// Sets [`investments`](Self::investments).
-    pub fn with_investments(mut self, value: String) -> Self {
+    pub fn with_investments(mut self, value: crate::DateTime) -> Self {
         self.investments = Some(value);
         self
     }
     /// Sets [`payroll_info`](Self::payroll_info).
-    pub fn with_payroll_info(mut self, value: String) -> Self {
+    pub fn with_payroll_info(mut self, value: crate::DateTime) -> Self {
         self.payroll_info = Some(value);
         self
     }
     /// Sets [`transaction_risk_info`](Self::transaction_risk_info).
-    pub fn with_transaction_risk_info(mut self, value: String) -> Self {
+    pub fn with_transaction_risk_info(mut self, value: crate::DateTime) -> Self {
         self.transaction_risk_info = Some(value);
         self
     }
@@ -1921,48 +2026,84 @@ pub struct ProductAccess {
     /// The `statements` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statements: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub statements: Option<Option<bool>>,
     /// The `identity` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity: Option<Option<bool>>,
     /// The `auth` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth: Option<Option<bool>>,
     /// The `transactions` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transactions: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transactions: Option<Option<bool>>,
     /// The `accounts_details_transactions` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accounts_details_transactions: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accounts_details_transactions: Option<Option<bool>>,
     /// The `accounts_routing_number` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accounts_routing_number: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accounts_routing_number: Option<Option<bool>>,
     /// The `accounts_statements` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accounts_statements: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accounts_statements: Option<Option<bool>>,
     /// The `accounts_tax_statements` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accounts_tax_statements: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accounts_tax_statements: Option<Option<bool>>,
     /// The `customers_profiles` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customers_profiles: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customers_profiles: Option<Option<bool>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1984,48 +2125,48 @@ impl ProductAccess {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`statements`](Self::statements).
-    pub fn with_statements(mut self, value: bool) -> Self {
+    /// Sets [`statements`](Self::statements); `None` sends an explicit `null`.
+    pub fn with_statements(mut self, value: Option<bool>) -> Self {
         self.statements = Some(value);
         self
     }
-    /// Sets [`identity`](Self::identity).
-    pub fn with_identity(mut self, value: bool) -> Self {
+    /// Sets [`identity`](Self::identity); `None` sends an explicit `null`.
+    pub fn with_identity(mut self, value: Option<bool>) -> Self {
         self.identity = Some(value);
         self
     }
-    /// Sets [`auth`](Self::auth).
-    pub fn with_auth(mut self, value: bool) -> Self {
+    /// Sets [`auth`](Self::auth); `None` sends an explicit `null`.
+    pub fn with_auth(mut self, value: Option<bool>) -> Self {
         self.auth = Some(value);
         self
     }
-    /// Sets [`transactions`](Self::transactions).
-    pub fn with_transactions(mut self, value: bool) -> Self {
+    /// Sets [`transactions`](Self::transactions); `None` sends an explicit `null`.
+    pub fn with_transactions(mut self, value: Option<bool>) -> Self {
         self.transactions = Some(value);
         self
     }
-    /// Sets [`accounts_details_transactions`](Self::accounts_details_transactions).
-    pub fn with_accounts_details_transactions(mut self, value: bool) -> Self {
+    /// Sets [`accounts_details_transactions`](Self::accounts_details_transactions); `None` sends an explicit `null`.
+    pub fn with_accounts_details_transactions(mut self, value: Option<bool>) -> Self {
         self.accounts_details_transactions = Some(value);
         self
     }
-    /// Sets [`accounts_routing_number`](Self::accounts_routing_number).
-    pub fn with_accounts_routing_number(mut self, value: bool) -> Self {
+    /// Sets [`accounts_routing_number`](Self::accounts_routing_number); `None` sends an explicit `null`.
+    pub fn with_accounts_routing_number(mut self, value: Option<bool>) -> Self {
         self.accounts_routing_number = Some(value);
         self
     }
-    /// Sets [`accounts_statements`](Self::accounts_statements).
-    pub fn with_accounts_statements(mut self, value: bool) -> Self {
+    /// Sets [`accounts_statements`](Self::accounts_statements); `None` sends an explicit `null`.
+    pub fn with_accounts_statements(mut self, value: Option<bool>) -> Self {
         self.accounts_statements = Some(value);
         self
     }
-    /// Sets [`accounts_tax_statements`](Self::accounts_tax_statements).
-    pub fn with_accounts_tax_statements(mut self, value: bool) -> Self {
+    /// Sets [`accounts_tax_statements`](Self::accounts_tax_statements); `None` sends an explicit `null`.
+    pub fn with_accounts_tax_statements(mut self, value: Option<bool>) -> Self {
         self.accounts_tax_statements = Some(value);
         self
     }
-    /// Sets [`customers_profiles`](Self::customers_profiles).
-    pub fn with_customers_profiles(mut self, value: bool) -> Self {
+    /// Sets [`customers_profiles`](Self::customers_profiles); `None` sends an explicit `null`.
+    pub fn with_customers_profiles(mut self, value: Option<bool>) -> Self {
         self.customers_profiles = Some(value);
         self
     }
@@ -2453,8 +2594,12 @@ pub struct Scopes {
     /// The `new_accounts` property.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_accounts: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub new_accounts: Option<Option<bool>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -2480,8 +2625,8 @@ impl Scopes {
         self.accounts = Some(value);
         self
     }
-    /// Sets [`new_accounts`](Self::new_accounts).
-    pub fn with_new_accounts(mut self, value: bool) -> Self {
+    /// Sets [`new_accounts`](Self::new_accounts); `None` sends an explicit `null`.
+    pub fn with_new_accounts(mut self, value: Option<bool>) -> Self {
         self.new_accounts = Some(value);
         self
     }

@@ -1006,11 +1006,19 @@ pub struct PartnerEndCustomerOAuthInstitution {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<PartnerEndCustomerOAuthInstitutionEnvironments>,
     /// The `production_enablement_date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub production_enablement_date: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub production_enablement_date: Option<Option<String>>,
     /// The `classic_disablement_date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub classic_disablement_date: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub classic_disablement_date: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -1046,13 +1054,13 @@ impl PartnerEndCustomerOAuthInstitution {
         self.environments = Some(value);
         self
     }
-    /// Sets [`production_enablement_date`](Self::production_enablement_date).
-    pub fn with_production_enablement_date(mut self, value: String) -> Self {
+    /// Sets [`production_enablement_date`](Self::production_enablement_date); `None` sends an explicit `null`.
+    pub fn with_production_enablement_date(mut self, value: Option<String>) -> Self {
         self.production_enablement_date = Some(value);
         self
     }
-    /// Sets [`classic_disablement_date`](Self::classic_disablement_date).
-    pub fn with_classic_disablement_date(mut self, value: String) -> Self {
+    /// Sets [`classic_disablement_date`](Self::classic_disablement_date); `None` sends an explicit `null`.
+    pub fn with_classic_disablement_date(mut self, value: Option<String>) -> Self {
         self.classic_disablement_date = Some(value);
         self
     }

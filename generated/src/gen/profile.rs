@@ -216,26 +216,50 @@ impl ::std::fmt::Debug for ProfileGetResponse {
 #[non_exhaustive]
 pub struct ProfileIdentity {
     /// See [`ProfileIdentityName`](crate::ProfileIdentityName).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ProfileIdentityName>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<Option<ProfileIdentityName>>,
     /// See [`ProfileIdentityAddress`](crate::ProfileIdentityAddress).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<ProfileIdentityAddress>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub address: Option<Option<ProfileIdentityAddress>>,
     /// The `phone_number` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<Option<String>>,
     /// The `date_of_birth` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_of_birth: Option<Option<String>>,
     /// The `ssn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssn: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssn: Option<Option<String>>,
     /// The `ssn_last_4` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssn_last_4: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssn_last_4: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -255,13 +279,13 @@ impl ProfileIdentity {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: ProfileIdentityName) -> Self {
+    /// Sets [`name`](Self::name); `None` sends an explicit `null`.
+    pub fn with_name(mut self, value: Option<ProfileIdentityName>) -> Self {
         self.name = Some(value);
         self
     }
-    /// Sets [`address`](Self::address).
-    pub fn with_address(mut self, value: ProfileIdentityAddress) -> Self {
+    /// Sets [`address`](Self::address); `None` sends an explicit `null`.
+    pub fn with_address(mut self, value: Option<ProfileIdentityAddress>) -> Self {
         self.address = Some(value);
         self
     }
@@ -270,23 +294,23 @@ impl ProfileIdentity {
         self.phone_number = Some(value);
         self
     }
-    /// Sets [`email`](Self::email).
-    pub fn with_email(mut self, value: String) -> Self {
+    /// Sets [`email`](Self::email); `None` sends an explicit `null`.
+    pub fn with_email(mut self, value: Option<String>) -> Self {
         self.email = Some(value);
         self
     }
-    /// Sets [`date_of_birth`](Self::date_of_birth).
-    pub fn with_date_of_birth(mut self, value: String) -> Self {
+    /// Sets [`date_of_birth`](Self::date_of_birth); `None` sends an explicit `null`.
+    pub fn with_date_of_birth(mut self, value: Option<String>) -> Self {
         self.date_of_birth = Some(value);
         self
     }
-    /// Sets [`ssn`](Self::ssn).
-    pub fn with_ssn(mut self, value: String) -> Self {
+    /// Sets [`ssn`](Self::ssn); `None` sends an explicit `null`.
+    pub fn with_ssn(mut self, value: Option<String>) -> Self {
         self.ssn = Some(value);
         self
     }
-    /// Sets [`ssn_last_4`](Self::ssn_last_4).
-    pub fn with_ssn_last_4(mut self, value: String) -> Self {
+    /// Sets [`ssn_last_4`](Self::ssn_last_4); `None` sends an explicit `null`.
+    pub fn with_ssn_last_4(mut self, value: Option<String>) -> Self {
         self.ssn_last_4 = Some(value);
         self
     }
@@ -299,10 +323,16 @@ impl ::std::fmt::Debug for ProfileIdentity {
             .field("phone_number", &self.phone_number)
             .field("email", &self.email)
             .field("date_of_birth", &self.date_of_birth)
-            .field("ssn", &self.ssn.as_ref().map(|_| crate::redact::Redacted))
+            .field(
+                "ssn",
+                &self.ssn.as_ref().map(|v| v.as_ref().map(|_| crate::redact::Redacted)),
+            )
             .field(
                 "ssn_last_4",
-                &self.ssn_last_4.as_ref().map(|_| crate::redact::Redacted),
+                &self
+                    .ssn_last_4
+                    .as_ref()
+                    .map(|v| v.as_ref().map(|_| crate::redact::Redacted)),
             )
             .field(
                 "additional_properties",
@@ -316,23 +346,47 @@ impl ::std::fmt::Debug for ProfileIdentity {
 #[non_exhaustive]
 pub struct ProfileIdentityAddress {
     /// The `city` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub city: Option<Option<String>>,
     /// The `region` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub region: Option<Option<String>>,
     /// The `street` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub street: Option<Option<String>>,
     /// The `street2` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street2: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub street2: Option<Option<String>>,
     /// The `postal_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub postal_code: Option<Option<String>>,
     /// The `country` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub country: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -351,33 +405,33 @@ impl ProfileIdentityAddress {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`city`](Self::city).
-    pub fn with_city(mut self, value: String) -> Self {
+    /// Sets [`city`](Self::city); `None` sends an explicit `null`.
+    pub fn with_city(mut self, value: Option<String>) -> Self {
         self.city = Some(value);
         self
     }
-    /// Sets [`region`](Self::region).
-    pub fn with_region(mut self, value: String) -> Self {
+    /// Sets [`region`](Self::region); `None` sends an explicit `null`.
+    pub fn with_region(mut self, value: Option<String>) -> Self {
         self.region = Some(value);
         self
     }
-    /// Sets [`street`](Self::street).
-    pub fn with_street(mut self, value: String) -> Self {
+    /// Sets [`street`](Self::street); `None` sends an explicit `null`.
+    pub fn with_street(mut self, value: Option<String>) -> Self {
         self.street = Some(value);
         self
     }
-    /// Sets [`street2`](Self::street2).
-    pub fn with_street2(mut self, value: String) -> Self {
+    /// Sets [`street2`](Self::street2); `None` sends an explicit `null`.
+    pub fn with_street2(mut self, value: Option<String>) -> Self {
         self.street2 = Some(value);
         self
     }
-    /// Sets [`postal_code`](Self::postal_code).
-    pub fn with_postal_code(mut self, value: String) -> Self {
+    /// Sets [`postal_code`](Self::postal_code); `None` sends an explicit `null`.
+    pub fn with_postal_code(mut self, value: Option<String>) -> Self {
         self.postal_code = Some(value);
         self
     }
-    /// Sets [`country`](Self::country).
-    pub fn with_country(mut self, value: String) -> Self {
+    /// Sets [`country`](Self::country); `None` sends an explicit `null`.
+    pub fn with_country(mut self, value: Option<String>) -> Self {
         self.country = Some(value);
         self
     }

@@ -16,8 +16,12 @@ pub struct Item {
     /// The `item_id` property.
     pub item_id: String,
     /// The `institution_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub institution_id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub institution_id: Option<Option<String>>,
     /// The `webhook` property.
     pub webhook: Option<String>,
     /// See [`PlaidError`](crate::PlaidError).
@@ -35,7 +39,7 @@ pub struct Item {
     /// The `consent_expiration_time` property.
     ///
     /// Format: `date-time`.
-    pub consent_expiration_time: Option<String>,
+    pub consent_expiration_time: Option<crate::DateTime>,
     /// See [`ItemUpdateType`](crate::ItemUpdateType).
     pub update_type: ItemUpdateType,
     /// Properties the spec does not list, kept as received and written back when
@@ -65,8 +69,8 @@ impl Item {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`institution_id`](Self::institution_id).
-    pub fn with_institution_id(mut self, value: String) -> Self {
+    /// Sets [`institution_id`](Self::institution_id); `None` sends an explicit `null`.
+    pub fn with_institution_id(mut self, value: Option<String>) -> Self {
         self.institution_id = Some(value);
         self
     }
@@ -91,7 +95,7 @@ impl Item {
         self
     }
     /// Sets [`consent_expiration_time`](Self::consent_expiration_time).
-    pub fn with_consent_expiration_time(mut self, value: String) -> Self {
+    pub fn with_consent_expiration_time(mut self, value: crate::DateTime) -> Self {
         self.consent_expiration_time = Some(value);
         self
     }
@@ -179,14 +183,22 @@ pub struct PlaidError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causes: Option<Vec<::serde_json::Value>>,
     /// The HTTP status code associated with the error. This will only be returned in the response body when the error information is provided via a webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<Option<i64>>,
     /// The URL of a Plaid documentation page with more information about the error
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Suggested steps for resolving the error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suggested_action: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub suggested_action: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     #[serde(flatten)]
@@ -227,8 +239,8 @@ impl PlaidError {
         self.causes = Some(value);
         self
     }
-    /// Sets [`status`](Self::status).
-    pub fn with_status(mut self, value: i64) -> Self {
+    /// Sets [`status`](Self::status); `None` sends an explicit `null`.
+    pub fn with_status(mut self, value: Option<i64>) -> Self {
         self.status = Some(value);
         self
     }
@@ -237,8 +249,8 @@ impl PlaidError {
         self.documentation_url = Some(value);
         self
     }
-    /// Sets [`suggested_action`](Self::suggested_action).
-    pub fn with_suggested_action(mut self, value: String) -> Self {
+    /// Sets [`suggested_action`](Self::suggested_action); `None` sends an explicit `null`.
+    pub fn with_suggested_action(mut self, value: Option<String>) -> Self {
         self.suggested_action = Some(value);
         self
     }

@@ -40,6 +40,7 @@ pub fn emit(api: &Api) -> Result<Vec<File>, Diagnostic> {
     for module in &api.modules {
         files.push(render(&format!("src/gen/{}.rs", module.name), module_tokens(module))?);
     }
+    files.push(render("tests/examples.rs", tests::examples(api, CRATE_NAME))?);
     files.push(render("tests/redaction.rs", tests::redaction(api, CRATE_NAME))?);
     Ok(files)
 }
@@ -159,6 +160,20 @@ pub(crate) fn raw_docs(text: &str) -> TokenStream {
 
 /// The Rust type for a type reference, as seen from module `here`.
 pub(crate) fn type_tokens(ty: &TypeRef, here: &str) -> TokenStream {
+    type_tokens_at(ty, Place::Module(here))
+}
+
+/// Where a type is named from.
+#[derive(Clone, Copy)]
+pub(crate) enum Place<'a> {
+    /// Inside the generated module of this name.
+    Module(&'a str),
+    /// Outside the crate (a test), which is imported under this name.
+    Outside(&'a str),
+}
+
+/// The Rust type for a type reference, as seen from `place`.
+pub(crate) fn type_tokens_at(ty: &TypeRef, place: Place<'_>) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -167,25 +182,38 @@ pub(crate) fn type_tokens(ty: &TypeRef, here: &str) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Date | TypeRef::DateTime => {
+            let name = ident(if *ty == TypeRef::Date { "Date" } else { "DateTime" });
+            match place {
+                Place::Module(_) => quote!(crate::#name),
+                Place::Outside(krate) => {
+                    let krate = ident(krate);
+                    quote!(#krate::#name)
+                }
+            }
+        }
         TypeRef::Named { module, name } => {
             let name = ident(name);
-            if module == here {
-                quote!(#name)
-            } else {
-                let module = format_ident!("{}", module);
-                quote!(super::#module::#name)
+            let module_ident = format_ident!("{}", module);
+            match place {
+                Place::Module(here) if here == module => quote!(#name),
+                Place::Module(_) => quote!(super::#module_ident::#name),
+                Place::Outside(krate) => {
+                    let krate = ident(krate);
+                    quote!(#krate::#module_ident::#name)
+                }
             }
         }
         TypeRef::List(inner) => {
-            let inner = type_tokens(inner, here);
+            let inner = type_tokens_at(inner, place);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner, here);
+            let inner = type_tokens_at(inner, place);
             quote!(::std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = type_tokens(inner, here);
+            let inner = type_tokens_at(inner, place);
             quote!(Option<#inner>)
         }
     }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
+use super::{ident, type_tokens_at, Place};
 use crate::ir::{Api, TypeKind, TypeRef};
 use crate::sample::Sampler;
 
@@ -65,6 +65,69 @@ pub(super) fn redaction(api: &Api, crate_name: &str) -> TokenStream {
                 .filter_map(|(name, check, json)| check(json).err().map(|e| format!("{name}: {e}")))
                 .collect();
             assert!(failures.is_empty(), "{}", failures.join("\n"));
+            assert_eq!(CASES.len(), #count);
+        }
+    }
+}
+
+/// Every example of the specs decodes into its type, encodes again, decodes to an equal value,
+/// and the re-encoded JSON keeps every key of the original.
+pub(super) fn examples(api: &Api, crate_name: &str) -> TokenStream {
+    let cases = api.examples.iter().map(|e| {
+        let ty = type_tokens_at(&e.ty, Place::Outside(crate_name));
+        let (origin, json) = (&e.origin, &e.json);
+        quote!((#origin, round_trip::<#ty>, #json))
+    });
+    let count = api.examples.len();
+    quote! {
+        //! Generated from the specs: every `example` and `examples` value decodes into its
+        //! generated type and round-trips without losing a key.
+        #![allow(deprecated)]
+
+        use ::serde_json::Value;
+
+        /// Decodes, encodes and decodes again; the two values must be equal and the encoding
+        /// must keep every key of the example.
+        fn round_trip<T>(json: &str) -> Result<(), String>
+        where
+            T: ::serde::de::DeserializeOwned + ::serde::Serialize + PartialEq + ::std::fmt::Debug,
+        {
+            let original: Value = ::serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
+            let decoded: T = ::serde_json::from_value(original.clone()).map_err(|e| format!("does not decode: {e}"))?;
+            let encoded = ::serde_json::to_value(&decoded).map_err(|e| format!("does not encode: {e}"))?;
+            let again: T = ::serde_json::from_value(encoded.clone()).map_err(|e| format!("does not decode again: {e}"))?;
+            if decoded != again {
+                return Err(format!("the round trip changed the value: {decoded:?} became {again:?}"));
+            }
+            keys_kept("", &original, &encoded)
+        }
+
+        fn keys_kept(at: &str, original: &Value, encoded: &Value) -> Result<(), String> {
+            match (original, encoded) {
+                (Value::Object(a), Value::Object(b)) => a.iter().try_for_each(|(k, v)| match b.get(k) {
+                    Some(w) => keys_kept(&format!("{at}.{k}"), v, w),
+                    None => Err(format!("`{at}.{k}` was lost on re-encoding")),
+                }),
+                (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+                    a.iter().zip(b).enumerate().try_for_each(|(i, (v, w))| keys_kept(&format!("{at}[{i}]"), v, w))
+                }
+                (Value::Array(_), _) => Err(format!("`{at}`: the array changed length")),
+                _ => Ok(()),
+            }
+        }
+
+        type Check = fn(&str) -> Result<(), String>;
+
+        /// Where the example is, check, example JSON.
+        const CASES: &[(&str, Check, &str)] = &[#(#cases),*];
+
+        #[test]
+        fn every_spec_example_round_trips() {
+            let failures: Vec<String> = CASES
+                .iter()
+                .filter_map(|(origin, check, json)| check(json).err().map(|e| format!("{origin}: {e}")))
+                .collect();
+            assert!(failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), CASES.len(), failures.join("\n"));
             assert_eq!(CASES.len(), #count);
         }
     }

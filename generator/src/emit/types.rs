@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, raw_docs, sanitize_docs, type_tokens};
-use crate::ir::{Enum, Extra, Field, Sensitivity, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Enum, Extra, Field, Sensitivity, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
 
 
 /// One named type.
@@ -98,12 +98,24 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
         let fdoc = raw_docs(&field_doc(f));
         let fident = ident(&f.name);
         let base = type_tokens(&f.ty, here);
-        let ty = if f.is_optional() { quote!(Option<#base>) } else { base };
+        let ty = match f.wrapping() {
+            Wrapping::Plain => base,
+            Wrapping::Option => quote!(Option<#base>),
+            Wrapping::DoubleOption => quote!(Option<Option<#base>>),
+        };
         let rename = (f.name != f.wire).then(|| {
             let wire = &f.wire;
             quote!(#[serde(rename = #wire)])
         });
-        let skip = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let skip = match f.wrapping() {
+            _ if f.required => None,
+            Wrapping::DoubleOption => Some(quote!(#[serde(
+                default,
+                deserialize_with = "crate::nullable::deserialize",
+                skip_serializing_if = "Option::is_none"
+            )])),
+            _ => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        };
         let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
         quote! {
             #fdoc
@@ -181,11 +193,19 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
 }
 
 /// `with_<field>(value)`: sets an optional field, for building requests in one expression.
+/// For an optional nullable field the value is an `Option`: `None` sends an explicit `null`.
 fn setter(f: &Field, here: &str) -> TokenStream {
     let fident = ident(&f.name);
     let method = ident(&format!("with_{}", f.name.as_str()));
-    let ty = type_tokens(&f.ty, here);
-    let doc = raw_docs(&format!("Sets [`{0}`](Self::{0}).", f.name.as_str()));
+    let base = type_tokens(&f.ty, here);
+    let (ty, doc) = match f.wrapping() {
+        Wrapping::DoubleOption => (
+            quote!(Option<#base>),
+            format!("Sets [`{0}`](Self::{0}); `None` sends an explicit `null`.", f.name),
+        ),
+        _ => (base, format!("Sets [`{0}`](Self::{0}).", f.name)),
+    };
+    let doc = raw_docs(&doc);
     let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
     quote! {
         #doc
@@ -204,11 +224,17 @@ fn debug_impl(s: &Struct, rust_name: &str) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fident = ident(&f.name);
         let label = f.name.as_str();
-        let shown = match (f.sensitivity, f.is_optional()) {
-            (Some(Sensitivity::Secret), false) => quote!(&crate::redact::Redacted),
-            (Some(Sensitivity::Secret), true) => quote!(&self.#fident.as_ref().map(|_| crate::redact::Redacted)),
-            (Some(Sensitivity::Partial), false) => quote!(&crate::redact::Partial(&self.#fident)),
-            (Some(Sensitivity::Partial), true) => quote!(&self.#fident.as_deref().map(crate::redact::Partial)),
+        let shown = match (f.sensitivity, f.wrapping()) {
+            (Some(Sensitivity::Secret), Wrapping::Plain) => quote!(&crate::redact::Redacted),
+            (Some(Sensitivity::Secret), Wrapping::Option) => quote!(&self.#fident.as_ref().map(|_| crate::redact::Redacted)),
+            (Some(Sensitivity::Secret), Wrapping::DoubleOption) => {
+                quote!(&self.#fident.as_ref().map(|v| v.as_ref().map(|_| crate::redact::Redacted)))
+            }
+            (Some(Sensitivity::Partial), Wrapping::Plain) => quote!(&crate::redact::Partial(&self.#fident)),
+            (Some(Sensitivity::Partial), Wrapping::Option) => quote!(&self.#fident.as_deref().map(crate::redact::Partial)),
+            (Some(Sensitivity::Partial), Wrapping::DoubleOption) => {
+                quote!(&self.#fident.as_ref().map(|v| v.as_deref().map(crate::redact::Partial)))
+            }
             (None, _) if holds_free_json(&f.ty) => quote!(&crate::redact::Json(&self.#fident)),
             (None, _) => quote!(&self.#fident),
         };
