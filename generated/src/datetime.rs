@@ -14,9 +14,11 @@ pub type Date = chrono::NaiveDate;
 /// A `format: date-time` value: an instant with the UTC offset it was written with (RFC 3339,
 /// e.g. `2024-05-17T10:11:12Z` or `2024-05-17T12:11:12+02:00`).
 ///
-/// It is written back the way Plaid writes it: a UTC time received as `Z` is sent as `Z`, any
-/// other offset as `±hh:mm`, and fractional seconds with as many digits as they need (0, 3, 6 or
-/// 9). Two values are equal when they are the same instant.
+/// It is written back the way it came: a UTC time received as `Z` is sent as `Z`, any other
+/// offset as `±hh:mm`, and fractional seconds with as many digits as they need (0, 3, 6 or 9).
+/// A bare date (`2020-01-01`, which Plaid's own spec uses as the example of some date-time
+/// fields) reads as midnight UTC and is written back as the bare date. Two values are equal
+/// when they are the same instant.
 ///
 /// ```
 /// use plaid_sdk::DateTime;
@@ -30,8 +32,18 @@ pub type Date = chrono::NaiveDate;
 #[derive(Clone, Copy)]
 pub struct DateTime {
     value: chrono::DateTime<FixedOffset>,
-    /// Written with `Z` rather than `+00:00`.
-    zulu: bool,
+    form: Form,
+}
+
+/// How a value is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// RFC 3339 with `Z` for UTC.
+    Zulu,
+    /// RFC 3339 with a numeric offset.
+    Offset,
+    /// `YYYY-MM-DD` only.
+    Date,
 }
 
 impl DateTime {
@@ -48,13 +60,13 @@ impl DateTime {
 
 impl From<chrono::DateTime<Utc>> for DateTime {
     fn from(value: chrono::DateTime<Utc>) -> Self {
-        DateTime { value: value.fixed_offset(), zulu: true }
+        DateTime { value: value.fixed_offset(), form: Form::Zulu }
     }
 }
 
 impl From<chrono::DateTime<FixedOffset>> for DateTime {
     fn from(value: chrono::DateTime<FixedOffset>) -> Self {
-        DateTime { value, zulu: false }
+        DateTime { value, form: Form::Offset }
     }
 }
 
@@ -62,14 +74,25 @@ impl FromStr for DateTime {
     type Err = chrono::ParseError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let value = chrono::DateTime::parse_from_rfc3339(text)?;
-        Ok(DateTime { value, zulu: text.ends_with(['Z', 'z']) })
+        match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(value) => Ok(DateTime { value, form: if text.ends_with(['Z', 'z']) { Form::Zulu } else { Form::Offset } }),
+            Err(e) => {
+                // Only a well-formed bare date is accepted in place of a date-time; any other
+                // text reports the date-time error, which says more.
+                let date = Date::parse_from_str(text, "%Y-%m-%d").map_err(|_| e)?;
+                let value = date.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset();
+                Ok(DateTime { value, form: Form::Date })
+            }
+        }
     }
 }
 
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.value.to_rfc3339_opts(SecondsFormat::AutoSi, self.zulu))
+        match self.form {
+            Form::Date => write!(f, "{}", self.value.date_naive().format("%Y-%m-%d")),
+            form => f.write_str(&self.value.to_rfc3339_opts(SecondsFormat::AutoSi, form == Form::Zulu)),
+        }
     }
 }
 
@@ -128,7 +151,12 @@ mod tests {
             let value: DateTime = serde_json::from_value(serde_json::json!(text)).expect(text);
             assert_eq!(serde_json::to_value(value).expect("encodes"), serde_json::json!(text));
         }
-        assert!(serde_json::from_value::<DateTime>(serde_json::json!("2019-05-17")).is_err());
+        let bare: DateTime = serde_json::from_value(serde_json::json!("2020-01-01")).expect("a bare date");
+        assert_eq!(bare.to_utc().timestamp(), 1_577_836_800);
+        assert_eq!(serde_json::to_value(bare).expect("encodes"), serde_json::json!("2020-01-01"));
+        for bad in ["2019-05-17 10:00", "yesterday", "2019-13-01", ""] {
+            assert!(serde_json::from_value::<DateTime>(serde_json::json!(bad)).is_err(), "{bad}");
+        }
         let date: Date = serde_json::from_value(serde_json::json!("2024-02-29")).expect("a date");
         assert_eq!(serde_json::to_value(date).expect("encodes"), serde_json::json!("2024-02-29"));
     }

@@ -5,7 +5,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::emit::{File, HEADER, MANAGED_DIRS};
+use crate::emit::{is_generated, File, MANAGED_DIRS};
 
 /// What happened, or would happen, to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub fn check(dir: &Path, files: &[File]) -> io::Result<Report> {
         let path = dir.join(&file.path);
         match std::fs::read_to_string(&path) {
             Ok(existing) if existing == file.contents => report.unchanged += 1,
-            Ok(existing) if !existing.starts_with(HEADER) => {
+            Ok(existing) if !is_generated(&existing) => {
                 return Err(io::Error::other(format!(
                     "{} is hand-written (no `@generated` header) but the specs produce a file there; refusing to overwrite it",
                     path.display()
@@ -91,7 +91,7 @@ fn generated_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            if text.starts_with(HEADER) {
+            if is_generated(&text) {
                 found.push(path);
             }
         }

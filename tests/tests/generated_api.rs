@@ -169,3 +169,22 @@ fn optional_nullable_fields_keep_absent_and_null_apart() {
     let cleared = ItemWebhookUpdateRequest::new("t".into()).with_webhook(None);
     assert_eq!(cleared, null);
 }
+
+/// Found by `cargo xtask corpus`: Plaid's own example for this `date-time` field is a bare date.
+#[test]
+fn a_bare_date_in_a_date_time_field_decodes_and_is_written_back_as_it_came() {
+    let mut app = serde_json::to_value(ConnectedApplication::new(
+        "app-1".into(),
+        "Acme".into(),
+        "2020-01-01T00:00:00Z".parse().expect("a date-time"),
+    ))
+    .expect("encodes");
+    for text in ["2020-01-01", "2020-01-01T10:11:12.125Z", "2020-01-01T10:11:12+02:00"] {
+        app["created_at"] = serde_json::json!(text);
+        let decoded: ConnectedApplication = serde_json::from_value(app.clone()).expect(text);
+        assert_eq!(serde_json::to_value(&decoded).expect("encodes")["created_at"], text);
+    }
+    app["created_at"] = serde_json::json!("01/01/2020");
+    let error = serde_json::from_value::<ConnectedApplication>(app).expect_err("not a date");
+    assert!(error.to_string().contains("not an RFC 3339 date-time"), "{error}");
+}

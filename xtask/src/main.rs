@@ -3,7 +3,10 @@
 //! - `cargo xtask regen`: regenerate `generated/src/gen/` and `generated/tests/` from `specs/`.
 //! - `cargo xtask regen --check`: write nothing; fail, naming each stale file, when the
 //!   committed output differs from what the specs produce.
-//! - `--spec <file-or-dir>` (repeatable) and `--out <crate dir>` point it elsewhere.
+//! - `--spec <file-or-dir>` (repeatable) and `--out <crate dir>` point it elsewhere; a folder other
+//!   than `generated/` becomes a standalone crate (its own `Cargo.toml` and runtime copy).
+//! - `cargo xtask corpus`: generate the complete Plaid spec from `../shared/corpus/` into
+//!   `target/corpus-sdk/` and run that crate's generated tests with warnings denied.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,13 +14,30 @@ use std::time::Instant;
 
 use generator::output::{self, Change};
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]";
+mod standalone;
+
+const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
+       cargo xtask corpus [--spec <file-or-dir>]...";
+
+/// The complete Plaid spec beside the checkout: the generality test input.
+const CORPUS: &str = "../shared/corpus/plaid-2020-09-14_1.517.0.yml";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("regen") => match RegenArgs::parse(&args[1..]) {
             Ok(a) => regen(a),
+            Err(e) => {
+                eprintln!("error: {e}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("corpus") => match RegenArgs::parse(&args[1..]) {
+            Ok(a) if !a.check && !a.out_given => corpus(a),
+            Ok(_) => {
+                eprintln!("error: corpus takes only --spec\n{USAGE}");
+                ExitCode::from(2)
+            }
             Err(e) => {
                 eprintln!("error: {e}\n{USAGE}");
                 ExitCode::from(2)
@@ -40,17 +60,21 @@ struct RegenArgs {
     check: bool,
     specs: Vec<PathBuf>,
     out: PathBuf,
+    out_given: bool,
 }
 
 impl RegenArgs {
     fn parse(args: &[String]) -> Result<Self, String> {
-        let mut a = RegenArgs { check: false, specs: Vec::new(), out: root().join("generated") };
+        let mut a = RegenArgs { check: false, specs: Vec::new(), out: root().join("generated"), out_given: false };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             match arg.as_str() {
                 "--check" => a.check = true,
                 "--spec" => a.specs.push(it.next().ok_or("--spec needs a path")?.into()),
-                "--out" => a.out = it.next().ok_or("--out needs a folder")?.into(),
+                "--out" => {
+                    a.out = it.next().ok_or("--out needs a folder")?.into();
+                    a.out_given = true;
+                }
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
@@ -75,7 +99,18 @@ fn regen(args: RegenArgs) -> ExitCode {
         eprintln!("{w}");
     }
     let dir = args.out.clone();
-    let result = if args.check { output::check(&dir, &generated.files) } else { output::write(&dir, &generated.files) };
+    let mut files = generated.files.clone();
+    let own_crate = dir.canonicalize().ok() == root().join("generated").canonicalize().ok();
+    if !own_crate {
+        match standalone::files(&root()) {
+            Ok(extra) => files.extend(extra),
+            Err(e) => {
+                eprintln!("error: cannot prepare a standalone crate: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let result = if args.check { output::check(&dir, &files) } else { output::write(&dir, &files) };
     let report = match result {
         Ok(r) => r,
         Err(e) => {
@@ -117,4 +152,49 @@ fn regen(args: RegenArgs) -> ExitCode {
         println!("time:        {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
     }
     ExitCode::SUCCESS
+}
+
+/// Generates a standalone crate from the complete Plaid spec (or `--spec`) into
+/// `target/corpus-sdk/` and runs its tests (the generated example round-trips and redaction
+/// checks) with warnings denied: the generality check CI runs.
+fn corpus(mut args: RegenArgs) -> ExitCode {
+    if args.specs == [root().join("specs")] {
+        args.specs = vec![root().join(CORPUS)];
+    }
+    args.out = root().join("target/corpus-sdk");
+    let generated = regen(args);
+    if generated != ExitCode::SUCCESS {
+        return generated;
+    }
+    let started = Instant::now();
+    let manifest = root().join("target/corpus-sdk/Cargo.toml");
+    println!("== cargo test --manifest-path {} (RUSTFLAGS=-D warnings)", manifest.display());
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .env("RUSTFLAGS", "-D warnings")
+        .env("CARGO_TARGET_DIR", root().join("target/corpus-sdk-target"))
+        .status();
+    let lines = count_lines(&root().join("target/corpus-sdk/src"));
+    println!("corpus crate: {lines} lines of Rust; build and tests took {:.1} s", started.elapsed().as_secs_f64());
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => {
+            eprintln!("the corpus crate failed to build or test ({s})");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Lines of the `.rs` files under `dir`.
+fn count_lines(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .map(|p| if p.is_dir() { count_lines(&p) } else { std::fs::read_to_string(&p).map(|t| t.lines().count()).unwrap_or(0) })
+        .sum()
 }

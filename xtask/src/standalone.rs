@@ -1,0 +1,98 @@
+//! A standalone crate: what `regen --out <dir>` writes besides the generated modules when `<dir>`
+//! is not the workspace's own `generated/` crate. It gets its own `Cargo.toml` (the
+//! `generated/` manifest with the workspace's dependency versions written in) and a copy of the
+//! hand-written runtime, so it builds on its own.
+
+use std::path::Path;
+
+use generator::emit::{File, HEADER};
+use toml::{Table, Value};
+
+/// The manifest and runtime files of a standalone crate, marked as generated so that a later
+/// regen may update them and never touches anything else.
+pub fn files(root: &Path) -> Result<Vec<File>, String> {
+    let mut files = vec![File { path: "Cargo.toml".into(), contents: manifest(root)? }];
+    let src = root.join("generated/src");
+    let mut entries: Vec<_> = std::fs::read_dir(&src)
+        .map_err(|e| format!("{}: {e}", src.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if generator::emit::is_generated(&text) {
+            continue;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        files.push(File { path: format!("src/{name}"), contents: format!("{HEADER}\n{text}") });
+    }
+    Ok(files)
+}
+
+/// `generated/Cargo.toml` with every `workspace = true` resolved against the workspace manifest.
+fn manifest(root: &Path) -> Result<String, String> {
+    let read = |p: &Path| -> Result<Table, String> {
+        let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        text.parse::<Table>().map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let workspace = read(&root.join("Cargo.toml"))?;
+    let mut crate_manifest = read(&root.join("generated/Cargo.toml"))?;
+    let ws = workspace.get("workspace").and_then(Value::as_table).ok_or("Cargo.toml has no [workspace]")?;
+    let ws_package = ws.get("package").and_then(Value::as_table).cloned().unwrap_or_default();
+    let ws_deps = ws.get("dependencies").and_then(Value::as_table).cloned().unwrap_or_default();
+
+    if let Some(package) = crate_manifest.get_mut("package").and_then(Value::as_table_mut) {
+        for (key, value) in package.iter_mut() {
+            if is_workspace_ref(value) {
+                *value = ws_package.get(key).cloned().ok_or(format!("workspace.package.{key} is missing"))?;
+            }
+        }
+    }
+    for section in ["dependencies", "dev-dependencies"] {
+        let Some(deps) = crate_manifest.get_mut(section).and_then(Value::as_table_mut) else { continue };
+        for (name, dep) in deps.iter_mut() {
+            if is_workspace_ref(dep) {
+                let base = ws_deps.get(name).ok_or(format!("workspace.dependencies.{name} is missing"))?;
+                *dep = inline(base, dep);
+            }
+        }
+    }
+    // Its own workspace, so that it builds wherever it is written.
+    crate_manifest.insert("workspace".into(), Value::Table(Table::new()));
+    let header = HEADER.replacen("//", "#", 1);
+    Ok(format!("{header}\n{}", toml::to_string(&crate_manifest).map_err(|e| e.to_string())?))
+}
+
+fn is_workspace_ref(value: &Value) -> bool {
+    value.as_table().and_then(|t| t.get("workspace")).and_then(Value::as_bool) == Some(true)
+}
+
+/// The workspace's spec of a dependency with the crate's own additions (features).
+fn inline(base: &Value, local: &Value) -> Value {
+    let mut spec = match base {
+        Value::String(version) => {
+            let mut t = Table::new();
+            t.insert("version".into(), Value::String(version.clone()));
+            t
+        }
+        Value::Table(t) => t.clone(),
+        other => return other.clone(),
+    };
+    for (key, value) in local.as_table().into_iter().flatten() {
+        match (key.as_str(), spec.get_mut(key)) {
+            ("workspace", _) => {}
+            ("features", Some(Value::Array(existing))) => {
+                for feature in value.as_array().into_iter().flatten() {
+                    if !existing.contains(feature) {
+                        existing.push(feature.clone());
+                    }
+                }
+            }
+            _ => {
+                spec.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Value::Table(spec)
+}
