@@ -337,6 +337,10 @@ fn body_request_id(body: &[u8]) -> Option<String> {
 fn build_http(config: &Config) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .connect_timeout(config.connect_timeout())
+        // Plaid never redirects API calls, and following one would resend `PLAID-SECRET` to
+        // wherever it points (reqwest strips only the standard credential headers): a 3xx
+        // answer is returned as an error instead.
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("plaid-sdk-rust/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))

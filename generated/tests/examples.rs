@@ -192,12 +192,12 @@ const CASES: &[(&str, Check, &str)] = &[
 fn every_spec_example_round_trips() {
     let failures: Vec<String> = CASES
         .iter()
-        .filter_map(|(origin, check, json)| {
-            check(json).err().map(|e| format!("{origin}: {e}"))
+        .filter_map(|(name, check, json)| {
+            check(json).err().map(|e| format!("{name}: {e}"))
         })
         .collect();
     assert!(
-        failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), CASES.len(),
+        failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
     assert_eq!(CASES.len(), 28usize);

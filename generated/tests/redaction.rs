@@ -199,6 +199,9 @@ fn debug_output_never_shows_a_sensitive_value() {
             check(json).err().map(|e| format!("{name}: {e}"))
         })
         .collect();
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
+        failures.join("\n")
+    );
     assert_eq!(CASES.len(), 33usize);
 }

@@ -71,6 +71,15 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
     Ok(lower::lower(&merged))
 }
 
+/// Loads, merges and resolves the specs into one OpenAPI document (for a mock server that wants
+/// a single file).
+pub fn merged_document(inputs: &[PathBuf]) -> Result<openapiv3::OpenAPI, diag::Diagnostics> {
+    let files = load::expand_inputs(inputs)?;
+    let merged = merge::merge(load::load(&files)?)?;
+    resolve::check_refs(&merged)?;
+    Ok(merged.to_openapi())
+}
+
 /// Runs merge, resolve, lower and emit on files already loaded.
 pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diagnostics> {
     let spec_count = specs.len();

@@ -21,6 +21,10 @@
 //! - **String enums** become enums with a fallback variant that keeps any unlisted value.
 //! - **Sensitive fields** (secrets, personal data) are marked by [`crate::sensitivity`]'s
 //!   name rule; their `Debug` output hides the value.
+//! - **`default`** is documented on the field and never filled in on decoding: an absent field
+//!   stays `None`, so re-encoding writes back exactly the keys that came.
+//! - **`deprecated: true`** becomes `#[deprecated]` with the spec's note, on types, fields,
+//!   setters and methods.
 //! - **Dates.** `format: date` is a `chrono::NaiveDate` (`YYYY-MM-DD`); `format: date-time` is the
 //!   runtime's `DateTime` (RFC 3339, offset kept, `Z` written back as `Z`).
 //! - **Primitives.** `integer` is `i64` (`i32` with `format: int32`), `number` is `f64`, `{}` is

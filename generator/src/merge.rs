@@ -207,3 +207,40 @@ pub fn first_difference(a: &Value, b: &Value, base: &str) -> Option<String> {
         _ => (a != b).then(|| base.to_string()),
     }
 }
+
+impl Merged {
+    /// The merged specs as one OpenAPI document: every path, every component and security
+    /// scheme, the first file's `info` and top-level `security`. Tools that want a single file
+    /// (a mock server) read this.
+    pub fn to_openapi(&self) -> openapiv3::OpenAPI {
+        let first = self.files.first().map(|f| &f.doc);
+        let mut doc = openapiv3::OpenAPI {
+            openapi: first.map(|d| d.openapi.clone()).unwrap_or_else(|| "3.0.0".into()),
+            info: first.map(|d| d.info.clone()).unwrap_or_default(),
+            servers: self.servers.clone(),
+            security: first.and_then(|d| d.security.clone()),
+            ..Default::default()
+        };
+        for src in &self.operations {
+            let entry = doc.paths.paths.entry(src.path.clone()).or_insert_with(|| ReferenceOr::Item(Default::default()));
+            if let ReferenceOr::Item(item) = entry {
+                let slot = match src.method {
+                    "get" => &mut item.get,
+                    "put" => &mut item.put,
+                    "post" => &mut item.post,
+                    "delete" => &mut item.delete,
+                    "options" => &mut item.options,
+                    "head" => &mut item.head,
+                    "patch" => &mut item.patch,
+                    _ => &mut item.trace,
+                };
+                *slot = Some(src.op.clone());
+            }
+        }
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.schemas = self.schemas.iter().map(|(name, c)| (name.clone(), c.schema.clone())).collect();
+        components.security_schemes =
+            self.security_schemes.iter().map(|(name, s)| (name.clone(), ReferenceOr::Item(s.clone()))).collect();
+        doc
+    }
+}

@@ -284,6 +284,21 @@ async fn a_decode_error_never_shows_a_token_from_the_body() {
 }
 
 #[tokio::test]
+async fn a_redirect_is_not_followed_so_the_secret_stays_with_the_configured_host() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(path("/accounts/get")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&elsewhere).await;
+    let (_, result) = accounts_get_answered(
+        ResponseTemplate::new(307).insert_header("Location", format!("{}/accounts/get", elsewhere.uri())),
+        fast_retries(2),
+    )
+    .await;
+    let error = result.expect_err("a redirect is an error");
+    assert_eq!(error.status(), Some(307));
+    assert_safe(&error);
+    elsewhere.verify().await;
+}
+
+#[tokio::test]
 async fn too_many_requests_is_retried_after_the_servers_retry_after() {
     let started = Instant::now();
     let first = ResponseTemplate::new(429)

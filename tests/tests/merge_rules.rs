@@ -82,3 +82,22 @@ fn the_committed_specs_merge_into_110_components_and_23_operations() {
     assert_eq!(generated.summary.operations, 23);
     assert!(generated.warnings.0.is_empty(), "{}", render(&generated.warnings));
 }
+
+#[test]
+fn the_merged_document_is_one_spec_that_generates_the_same_api() {
+    let document = generator::merged_document(&[tests::root().join("specs")]).expect("the specs merge");
+    assert_eq!(document.paths.paths.len(), 23);
+    let components = document.components.as_ref().expect("components");
+    assert_eq!((components.schemas.len(), components.security_schemes.len()), (110, 3));
+
+    let dir = std::env::temp_dir().join(format!("plaid-sdk-merged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let file = dir.join("merged.yml");
+    std::fs::write(&file, serde_yaml::to_string(&document).expect("serializes")).expect("writable");
+    let again = generator::generate(std::slice::from_ref(&file)).expect("the merged document generates");
+    let original = generator::generate(&[tests::root().join("specs")]).expect("the specs generate");
+    assert_eq!(again.summary.operations, original.summary.operations);
+    assert_eq!(again.summary.components, original.summary.components);
+    assert_eq!(again.summary.examples, original.summary.examples);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,6 +5,7 @@
 //!   committed output differs from what the specs produce.
 //! - `--spec <file-or-dir>` (repeatable) and `--out <crate dir>` point it elsewhere; a folder other
 //!   than `generated/` becomes a standalone crate (its own `Cargo.toml` and runtime copy).
+//! - `cargo xtask contract`: the generated client against Stoplight Prism (see `contract.rs`).
 //! - `cargo xtask corpus`: generate the complete Plaid spec from `../shared/corpus/` into
 //!   `target/corpus-sdk/` and run that crate's generated tests with warnings denied.
 
@@ -14,10 +15,12 @@ use std::time::Instant;
 
 use generator::output::{self, Change};
 
+mod contract;
 mod standalone;
 
 const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
-       cargo xtask corpus [--spec <file-or-dir>]...";
+       cargo xtask corpus [--spec <file-or-dir>]...
+       cargo xtask contract";
 
 /// The complete Plaid spec beside the checkout: the generality test input.
 const CORPUS: &str = "../shared/corpus/plaid-2020-09-14_1.517.0.yml";
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("contract") if args.len() == 1 => contract::run(&root()),
         Some("corpus") => match RegenArgs::parse(&args[1..]) {
             Ok(a) if !a.check && !a.out_given => corpus(a),
             Ok(_) => {

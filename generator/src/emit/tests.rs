@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, type_tokens_at, Place};
+use super::{ident, raw_docs, type_tokens_at, Place};
 use crate::ir::{Api, TypeKind, TypeRef};
 use crate::sample::Sampler;
 
@@ -29,7 +29,7 @@ pub(super) fn redaction(api: &Api, crate_name: &str) -> TokenStream {
             })
         })
         .collect();
-    let count = cases.len();
+    let table = case_table(&cases, "Type name, check, sample JSON.", "debug_output_never_shows_a_sensitive_value");
     quote! {
         //! Generated from the specs: every type with a field that the redaction rule covers
         //! hides it in `Debug` output.
@@ -53,32 +53,23 @@ pub(super) fn redaction(api: &Api, crate_name: &str) -> TokenStream {
             Ok(())
         }
 
-        type Check = fn(&str) -> Result<(), String>;
-
-        /// Type name, check, sample JSON.
-        const CASES: &[(&str, Check, &str)] = &[#(#cases),*];
-
-        #[test]
-        fn debug_output_never_shows_a_sensitive_value() {
-            let failures: Vec<String> = CASES
-                .iter()
-                .filter_map(|(name, check, json)| check(json).err().map(|e| format!("{name}: {e}")))
-                .collect();
-            assert!(failures.is_empty(), "{}", failures.join("\n"));
-            assert_eq!(CASES.len(), #count);
-        }
+        #table
     }
 }
 
 /// Every example of the specs decodes into its type, encodes again, decodes to an equal value,
 /// and the re-encoded JSON keeps every key of the original.
 pub(super) fn examples(api: &Api, crate_name: &str) -> TokenStream {
-    let cases = api.examples.iter().map(|e| {
-        let ty = type_tokens_at(&e.ty, Place::Outside(crate_name));
-        let (origin, json) = (&e.origin, &e.json);
-        quote!((#origin, round_trip::<#ty>, #json))
-    });
-    let count = api.examples.len();
+    let cases: Vec<TokenStream> = api
+        .examples
+        .iter()
+        .map(|e| {
+            let ty = type_tokens_at(&e.ty, Place::Outside(crate_name));
+            let (origin, json) = (&e.origin, &e.json);
+            quote!((#origin, round_trip::<#ty>, #json))
+        })
+        .collect();
+    let table = case_table(&cases, "Where the example is, check, example JSON.", "every_spec_example_round_trips");
     quote! {
         //! Generated from the specs: every `example` and `examples` value decodes into its
         //! generated type and round-trips without losing a key.
@@ -116,18 +107,29 @@ pub(super) fn examples(api: &Api, crate_name: &str) -> TokenStream {
             }
         }
 
+        #table
+    }
+}
+
+/// The case table of a generated test and the test that runs every case, reporting all
+/// failures at once; it also pins the number of cases, so a lost case fails.
+fn case_table(cases: &[TokenStream], doc: &str, test: &str) -> TokenStream {
+    let count = cases.len();
+    let test = ident(test);
+    let doc = raw_docs(doc);
+    quote! {
         type Check = fn(&str) -> Result<(), String>;
 
-        /// Where the example is, check, example JSON.
+        #doc
         const CASES: &[(&str, Check, &str)] = &[#(#cases),*];
 
         #[test]
-        fn every_spec_example_round_trips() {
+        fn #test() {
             let failures: Vec<String> = CASES
                 .iter()
-                .filter_map(|(origin, check, json)| check(json).err().map(|e| format!("{origin}: {e}")))
+                .filter_map(|(name, check, json)| check(json).err().map(|e| format!("{name}: {e}")))
                 .collect();
-            assert!(failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+            assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(), failures.join("\n"));
             assert_eq!(CASES.len(), #count);
         }
     }
