@@ -50,7 +50,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /accounts/get request `example-1`",
         round_trip::<plaid_sdk::accounts::AccountsGetRequest>,
-        "{\"access_token\":\"string\",\"client_id\":\"string\",\"options\":{\"account_ids\":[\"string\"]},\"secret\":\"string\"}",
+        "{\"client_id\":\"string\",\"secret\":\"string\",\"access_token\":\"string\",\"options\":{\"account_ids\":[\"string\"]}}",
     ),
     (
         "POST /accounts/get response 200 `example-1`",
@@ -60,7 +60,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /accounts/balance/get request `example-1`",
         round_trip::<plaid_sdk::accounts::AccountsBalanceGetRequest>,
-        "{\"access_token\":\"string\",\"client_id\":\"string\",\"options\":{\"account_ids\":[\"string\"]},\"secret\":\"string\"}",
+        "{\"access_token\":\"string\",\"secret\":\"string\",\"client_id\":\"string\",\"options\":{\"account_ids\":[\"string\"]}}",
     ),
     (
         "POST /accounts/balance/get response 200 `example-1`",
@@ -70,7 +70,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /item/activity/list response 200 `example-1`",
         round_trip::<plaid_sdk::item::ItemActivityListResponse>,
-        "{\"activities\":[],\"last_data_access_times\":[],\"request_id\":\"m8MDnv9okwxFNBV\"}",
+        "{\"request_id\":\"m8MDnv9okwxFNBV\",\"activities\":[],\"last_data_access_times\":[]}",
     ),
     (
         "POST /item/application/unlink response 200 `example-1`",
@@ -80,7 +80,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /item/get response 200 `example-1`",
         round_trip::<plaid_sdk::item::ItemGetResponse>,
-        "{\"item\":{\"available_products\":[\"balance\",\"auth\"],\"billed_products\":[\"identity\",\"transactions\"],\"consent_expiration_time\":null,\"error\":null,\"institution_id\":\"ins_109508\",\"item_id\":\"Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr\",\"update_type\":\"background\",\"webhook\":\"https://plaid.com/example/hook\"},\"request_id\":\"m8MDnv9okwxFNBV\",\"status\":{\"last_webhook\":{\"code_sent\":\"DEFAULT_UPDATE\",\"sent_at\":\"2019-02-15T15:53:00Z\"},\"transactions\":{\"last_failed_update\":\"2019-01-22T04:32:00Z\",\"last_successful_update\":\"2019-02-15T15:52:39Z\"}}}",
+        "{\"item\":{\"available_products\":[\"balance\",\"auth\"],\"billed_products\":[\"identity\",\"transactions\"],\"error\":null,\"institution_id\":\"ins_109508\",\"item_id\":\"Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr\",\"update_type\":\"background\",\"webhook\":\"https://plaid.com/example/hook\",\"consent_expiration_time\":null},\"status\":{\"transactions\":{\"last_successful_update\":\"2019-02-15T15:52:39Z\",\"last_failed_update\":\"2019-01-22T04:32:00Z\"},\"last_webhook\":{\"sent_at\":\"2019-02-15T15:53:00Z\",\"code_sent\":\"DEFAULT_UPDATE\"}},\"request_id\":\"m8MDnv9okwxFNBV\"}",
     ),
     (
         "POST /item/remove response 200 `example-1`",
@@ -90,7 +90,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /sandbox/item/fire_webhook response 200 `example-1`",
         round_trip::<plaid_sdk::item::SandboxItemFireWebhookResponse>,
-        "{\"request_id\":\"1vwmF5TBQwiqfwP\",\"webhook_fired\":true}",
+        "{\"webhook_fired\":true,\"request_id\":\"1vwmF5TBQwiqfwP\"}",
     ),
     (
         "POST /item/webhook/update response 200 `example-1`",
@@ -105,7 +105,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /sandbox/item/reset_login response 200 `example-1`",
         round_trip::<plaid_sdk::item::SandboxItemResetLoginResponse>,
-        "{\"request_id\":\"m8MDnv9okwxFNBV\",\"reset_login\":true}",
+        "{\"reset_login\":true,\"request_id\":\"m8MDnv9okwxFNBV\"}",
     ),
     (
         "POST /sandbox/item/set_verification_status response 200 `example-1`",
@@ -130,17 +130,17 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /partner/customer/create request `example-1`",
         round_trip::<plaid_sdk::partner::PartnerCustomerCreateRequest>,
-        "{\"address\":{\"city\":\"New York\",\"country_code\":\"US\",\"postal_code\":\"12345\",\"region\":\"NY\",\"street\":\"123 Main St\"},\"application_name\":\"Plaid\",\"billing_contact\":{\"email\":\"[email\u{a0}protected]\",\"family_name\":\"Jones\",\"given_name\":\"Bob\"},\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"company_name\":\"Plaid\",\"create_link_customization\":true,\"customer_support_info\":{\"contact_url\":\"example.com/contact\",\"email\":\"[email\u{a0}protected]\",\"link_update_url\":\"example.com/update\",\"phone_number\":\"1234567890\"},\"is_bank_addendum_completed\":true,\"is_diligence_attested\":true,\"legal_entity_name\":\"Plaid\",\"products\":[\"auth\",\"identity\"],\"redirect_uris\":[\"http://localhost/oauth.html\",\"https://www.example.com/oauth.html\",\"https://*.example.com/oauth.html\"],\"secret\":\"79g03eoofwl8240v776r2h667442119\",\"technical_contact\":{\"email\":\"[email\u{a0}protected]\",\"family_name\":\"Smith\",\"given_name\":\"Alice\"},\"website\":\"plaid.com\"}",
+        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\",\"company_name\":\"Plaid\",\"is_diligence_attested\":true,\"products\":[\"auth\",\"identity\"],\"create_link_customization\":true,\"legal_entity_name\":\"Plaid\",\"website\":\"plaid.com\",\"application_name\":\"Plaid\",\"technical_contact\":{\"given_name\":\"Alice\",\"family_name\":\"Smith\",\"email\":\"[email\u{a0}protected]\"},\"billing_contact\":{\"given_name\":\"Bob\",\"family_name\":\"Jones\",\"email\":\"[email\u{a0}protected]\"},\"address\":{\"city\":\"New York\",\"street\":\"123 Main St\",\"region\":\"NY\",\"postal_code\":\"12345\",\"country_code\":\"US\"},\"is_bank_addendum_completed\":true,\"customer_support_info\":{\"email\":\"[email\u{a0}protected]\",\"phone_number\":\"1234567890\",\"contact_url\":\"example.com/contact\",\"link_update_url\":\"example.com/update\"},\"redirect_uris\":[\"http://localhost/oauth.html\",\"https://www.example.com/oauth.html\",\"https://*.example.com/oauth.html\"]}",
     ),
     (
         "POST /partner/customer/create response 200 `example-1`",
         round_trip::<plaid_sdk::partner::PartnerCustomerCreateResponse>,
-        "{\"end_customer\":{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"company_name\":\"Plaid\",\"secrets\":{\"development\":\"95e56a510204f293d3bebd4b9cf5c7\",\"sandbox\":\"b60b5201d006ca5a7081d27c824d77\"},\"status\":\"ACTIVE\"},\"request_id\":\"4zlKapIkTm8p5KM\"}",
+        "{\"end_customer\":{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"company_name\":\"Plaid\",\"status\":\"ACTIVE\",\"secrets\":{\"sandbox\":\"b60b5201d006ca5a7081d27c824d77\",\"development\":\"95e56a510204f293d3bebd4b9cf5c7\"}},\"request_id\":\"4zlKapIkTm8p5KM\"}",
     ),
     (
         "POST /partner/customer/get request `example-1`",
         round_trip::<plaid_sdk::partner::PartnerCustomerGetRequest>,
-        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"end_customer_client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\"}",
+        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\",\"end_customer_client_id\":\"7f57eb3d2a9j6480121fx361\"}",
     ),
     (
         "POST /partner/customer/get response 200 `example-1`",
@@ -150,7 +150,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /partner/customer/enable request `example-1`",
         round_trip::<plaid_sdk::partner::PartnerCustomerEnableRequest>,
-        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"end_customer_client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\"}",
+        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\",\"end_customer_client_id\":\"7f57eb3d2a9j6480121fx361\"}",
     ),
     (
         "POST /partner/customer/enable response 200 `example-1`",
@@ -160,7 +160,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /partner/customer/remove request `example-1`",
         round_trip::<plaid_sdk::partner::PartnerCustomerRemoveRequest>,
-        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"end_customer_client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\"}",
+        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\",\"end_customer_client_id\":\"7f57eb3d2a9j6480121fx361\"}",
     ),
     (
         "POST /partner/customer/remove response 200 `example-1`",
@@ -170,17 +170,17 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /partner/customer/oauth_institutions/get request `example-1`",
         round_trip::<plaid_sdk::partner::PartnerCustomerOAuthInstitutionsGetRequest>,
-        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"end_customer_client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\"}",
+        "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\",\"end_customer_client_id\":\"7f57eb3d2a9j6480121fx361\"}",
     ),
     (
         "POST /partner/customer/oauth_institutions/get response 200 `example-1`",
         round_trip::<plaid_sdk::partner::PartnerCustomerOAuthInstitutionsGetResponse>,
-        "{\"flowdown_status\":\"COMPLETE\",\"institutions\":[{\"classic_disablement_date\":\"2022-06-30\",\"environments\":{\"development\":\"PROCESSING\",\"production\":\"PROCESSING\"},\"institution_id\":\"ins_56\",\"name\":\"Chase\",\"production_enablement_date\":null},{\"classic_disablement_date\":null,\"environments\":{\"development\":\"ENABLED\",\"production\":\"ENABLED\"},\"institution_id\":\"ins_128026\",\"name\":\"Capital One\",\"production_enablement_date\":\"2022-12-19\"}],\"questionnaire_status\":\"COMPLETE\",\"request_id\":\"4zlKapIkTm8p5KM\"}",
+        "{\"flowdown_status\":\"COMPLETE\",\"questionnaire_status\":\"COMPLETE\",\"institutions\":[{\"name\":\"Chase\",\"institution_id\":\"ins_56\",\"environments\":{\"production\":\"PROCESSING\",\"development\":\"PROCESSING\"},\"production_enablement_date\":null,\"classic_disablement_date\":\"2022-06-30\"},{\"name\":\"Capital One\",\"institution_id\":\"ins_128026\",\"environments\":{\"production\":\"ENABLED\",\"development\":\"ENABLED\"},\"production_enablement_date\":\"2022-12-19\",\"classic_disablement_date\":null}],\"request_id\":\"4zlKapIkTm8p5KM\"}",
     ),
     (
         "POST /profile/get response 200 `example-1`",
         round_trip::<plaid_sdk::profile::ProfileGetResponse>,
-        "{\"identity\":{\"address\":{\"city\":\"Pawnee\",\"country\":\"US\",\"postal_code\":\"41006\",\"region\":\"IN\",\"street\":\"123 Main St.\",\"street2\":\"\"},\"date_of_birth\":\"1975-01-18\",\"email\":\"[email\u{a0}protected]\",\"name\":{\"first_name\":\"Leslie\",\"last_name\":\"Knope\"},\"phone\":\"+14151234567\",\"ssn\":\"987654321\",\"ssn_last_4\":\"4321\"},\"items\":[{\"access_token\":\"access-sandbox-435beced-94e8-4df3-a181-1dde1cfa19f0\",\"item_id\":\"Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr\"}],\"request_id\":\"m8MDnv9okwxFNBV\"}",
+        "{\"identity\":{\"name\":{\"first_name\":\"Leslie\",\"last_name\":\"Knope\"},\"address\":{\"street\":\"123 Main St.\",\"street2\":\"\",\"city\":\"Pawnee\",\"region\":\"IN\",\"postal_code\":\"41006\",\"country\":\"US\"},\"email\":\"[email\u{a0}protected]\",\"phone\":\"+14151234567\",\"date_of_birth\":\"1975-01-18\",\"ssn\":\"987654321\",\"ssn_last_4\":\"4321\"},\"items\":[{\"item_id\":\"Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr\",\"access_token\":\"access-sandbox-435beced-94e8-4df3-a181-1dde1cfa19f0\"}],\"request_id\":\"m8MDnv9okwxFNBV\"}",
     ),
     (
         "POST /link/profile/eligibility/check response 200 `example-1`",

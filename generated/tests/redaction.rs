@@ -28,17 +28,17 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "AccountsBalanceGetRequest",
         check::<plaid_sdk::AccountsBalanceGetRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"min_last_updated_datetime\":\"2024-05-17T10:11:12Z\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"payment_details\":{\"account_id\":\"sample\",\"amount\":1.5,\"balance_threshold_percentage\":1,\"client_transaction_id\":\"sample\",\"requires_real_time_balance_refresh\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"min_last_updated_datetime\":\"2024-05-17T10:11:12Z\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"payment_details\":{\"account_id\":\"sample\",\"client_transaction_id\":\"sample\",\"amount\":1.5,\"balance_threshold_percentage\":1,\"requires_real_time_balance_refresh\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
     ),
     (
         "AccountsGetRequest",
         check::<plaid_sdk::AccountsGetRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
     ),
     (
         "ItemAccessTokenInvalidateRequest",
         check::<plaid_sdk::ItemAccessTokenInvalidateRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemAccessTokenInvalidateResponse",
@@ -48,37 +48,37 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "ItemActivityListRequest",
         check::<plaid_sdk::ItemActivityListRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"count\":1,\"cursor\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"cursor\":\"sample\",\"count\":1}",
     ),
     (
         "ItemApplicationListRequest",
         check::<plaid_sdk::ItemApplicationListRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemApplicationScopesUpdateRequest",
         check::<plaid_sdk::ItemApplicationScopesUpdateRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"application_id\":\"sample\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"context\":\"ENROLLMENT\",\"scopes\":{\"accounts\":[{\"account_product_access\":{\"account_data\":true,\"secret\":\"MARKER-5f3c-sensitive-value\",\"statements\":true,\"tax_documents\":true},\"authorized\":true,\"secret\":\"MARKER-5f3c-sensitive-value\",\"unique_id\":\"sample\"}],\"new_accounts\":true,\"product_access\":{\"accounts_details_transactions\":true,\"accounts_routing_number\":true,\"accounts_statements\":true,\"accounts_tax_statements\":true,\"auth\":true,\"customers_profiles\":true,\"identity\":true,\"secret\":\"MARKER-5f3c-sensitive-value\",\"statements\":true,\"transactions\":true},\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\",\"state\":\"sample\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"application_id\":\"sample\",\"scopes\":{\"product_access\":{\"statements\":true,\"identity\":true,\"auth\":true,\"transactions\":true,\"accounts_details_transactions\":true,\"accounts_routing_number\":true,\"accounts_statements\":true,\"accounts_tax_statements\":true,\"customers_profiles\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"accounts\":[{\"unique_id\":\"sample\",\"authorized\":true,\"account_product_access\":{\"account_data\":true,\"statements\":true,\"tax_documents\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}],\"new_accounts\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"state\":\"sample\",\"context\":\"ENROLLMENT\"}",
     ),
     (
         "ItemApplicationUnlinkRequest",
         check::<plaid_sdk::ItemApplicationUnlinkRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"application_id\":\"sample\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"application_id\":\"sample\"}",
     ),
     (
         "ItemGetRequest",
         check::<plaid_sdk::ItemGetRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemImportRequest",
         check::<plaid_sdk::ItemImportRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"secret\":\"MARKER-5f3c-sensitive-value\",\"webhook\":\"sample\"},\"products\":[\"assets\"],\"secret\":\"MARKER-5f3c-sensitive-value\",\"user_auth\":{\"auth_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"user_id\":\"sample\"}}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"products\":[\"assets\"],\"user_auth\":{\"user_id\":\"sample\",\"auth_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"options\":{\"webhook\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
     ),
     (
         "ItemImportRequestUserAuth",
         check::<plaid_sdk::ItemImportRequestUserAuth>,
-        "{\"auth_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"user_id\":\"sample\"}",
+        "{\"user_id\":\"sample\",\"auth_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemImportResponse",
@@ -88,17 +88,17 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "ItemPublicTokenCreateRequest",
         check::<plaid_sdk::ItemPublicTokenCreateRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemPublicTokenCreateResponse",
         check::<plaid_sdk::ItemPublicTokenCreateResponse>,
-        "{\"expiration\":\"2024-05-17T10:11:12Z\",\"public_token\":\"MARKER-5f3c-sensitive-value\",\"request_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"public_token\":\"MARKER-5f3c-sensitive-value\",\"expiration\":\"2024-05-17T10:11:12Z\",\"request_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemPublicTokenExchangeRequest",
         check::<plaid_sdk::ItemPublicTokenExchangeRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"public_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"public_token\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemPublicTokenExchangeResponse",
@@ -108,37 +108,37 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "ItemRemoveRequest",
         check::<plaid_sdk::ItemRemoveRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemWebhookUpdateRequest",
         check::<plaid_sdk::ItemWebhookUpdateRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"webhook\":\"sample\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"webhook\":\"sample\"}",
     ),
     (
         "SandboxItemFireWebhookRequest",
         check::<plaid_sdk::SandboxItemFireWebhookRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"webhook_code\":\"DEFAULT_UPDATE\",\"webhook_type\":\"AUTH\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"webhook_type\":\"AUTH\",\"webhook_code\":\"DEFAULT_UPDATE\"}",
     ),
     (
         "SandboxItemResetLoginRequest",
         check::<plaid_sdk::SandboxItemResetLoginRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "SandboxItemSetVerificationStatusRequest",
         check::<plaid_sdk::SandboxItemSetVerificationStatusRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"account_id\":\"sample\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"verification_status\":\"automatically_verified\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"account_id\":\"sample\",\"verification_status\":\"automatically_verified\"}",
     ),
     (
         "PartnerCustomerCreateRequest",
         check::<plaid_sdk::PartnerCustomerCreateRequest>,
-        "{\"address\":{\"city\":\"sample\",\"country_code\":\"sample\",\"postal_code\":\"sample\",\"region\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"street\":\"sample\"},\"application_name\":\"sample\",\"assets_under_management\":{\"amount\":1.5,\"iso_currency_code\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"billing_contact\":{\"email\":\"sample\",\"family_name\":\"sample\",\"given_name\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"client_id\":\"MARKER-5f3c-sensitive-value\",\"company_name\":\"sample\",\"create_link_customization\":true,\"customer_support_info\":{\"contact_url\":\"sample\",\"email\":\"sample\",\"link_update_url\":\"sample\",\"phone_number\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"is_bank_addendum_completed\":true,\"is_diligence_attested\":true,\"legal_entity_name\":\"sample\",\"logo\":\"sample\",\"products\":[\"assets\"],\"redirect_uris\":[\"sample\"],\"registration_number\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"technical_contact\":{\"email\":\"sample\",\"family_name\":\"sample\",\"given_name\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"website\":\"sample\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"company_name\":\"sample\",\"is_diligence_attested\":true,\"products\":[\"assets\"],\"create_link_customization\":true,\"logo\":\"sample\",\"legal_entity_name\":\"sample\",\"website\":\"sample\",\"application_name\":\"sample\",\"technical_contact\":{\"given_name\":\"sample\",\"family_name\":\"sample\",\"email\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"billing_contact\":{\"given_name\":\"sample\",\"family_name\":\"sample\",\"email\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"customer_support_info\":{\"email\":\"sample\",\"phone_number\":\"sample\",\"contact_url\":\"sample\",\"link_update_url\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"address\":{\"city\":\"sample\",\"street\":\"sample\",\"region\":\"sample\",\"postal_code\":\"sample\",\"country_code\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"is_bank_addendum_completed\":true,\"assets_under_management\":{\"amount\":1.5,\"iso_currency_code\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"redirect_uris\":[\"sample\"],\"registration_number\":\"sample\"}",
     ),
     (
         "PartnerCustomerEnableRequest",
         check::<plaid_sdk::PartnerCustomerEnableRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\"}",
     ),
     (
         "PartnerCustomerEnableResponse",
@@ -148,47 +148,47 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "PartnerCustomerGetRequest",
         check::<plaid_sdk::PartnerCustomerGetRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\"}",
     ),
     (
         "PartnerCustomerOAuthInstitutionsGetRequest",
         check::<plaid_sdk::PartnerCustomerOAuthInstitutionsGetRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\"}",
     ),
     (
         "PartnerCustomerRemoveRequest",
         check::<plaid_sdk::PartnerCustomerRemoveRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\"}",
     ),
     (
         "PartnerEndCustomer",
         check::<plaid_sdk::PartnerEndCustomer>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"company_name\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"status\":\"UNDER_REVIEW\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"company_name\":\"sample\",\"status\":\"UNDER_REVIEW\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "PartnerEndCustomerWithSecrets",
         check::<plaid_sdk::PartnerEndCustomerWithSecrets>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"company_name\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"secrets\":{\"development\":\"MARKER-5f3c-sensitive-value\",\"sandbox\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"status\":\"UNDER_REVIEW\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"company_name\":\"sample\",\"status\":\"UNDER_REVIEW\",\"secrets\":{\"sandbox\":\"MARKER-5f3c-sensitive-value\",\"development\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "LinkProfileEligibilityCheckRequest",
         check::<plaid_sdk::LinkProfileEligibilityCheckRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"link_session_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"user\":{\"phone_number\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"link_session_id\":\"sample\",\"user\":{\"phone_number\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
     ),
     (
         "ProfileGetRequest",
         check::<plaid_sdk::ProfileGetRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"profile_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"profile_token\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ProfileIdentity",
         check::<plaid_sdk::ProfileIdentity>,
-        "{\"address\":{\"city\":\"sample\",\"country\":\"sample\",\"postal_code\":\"sample\",\"region\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"street\":\"sample\",\"street2\":\"sample\"},\"date_of_birth\":\"sample\",\"email\":\"sample\",\"name\":{\"first_name\":\"sample\",\"last_name\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"phone_number\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"ssn\":\"MARKER-5f3c-sensitive-value\",\"ssn_last_4\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"name\":{\"first_name\":\"sample\",\"last_name\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"address\":{\"city\":\"sample\",\"region\":\"sample\",\"street\":\"sample\",\"street2\":\"sample\",\"postal_code\":\"sample\",\"country\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"phone_number\":\"sample\",\"email\":\"sample\",\"date_of_birth\":\"sample\",\"ssn\":\"MARKER-5f3c-sensitive-value\",\"ssn_last_4\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ProfileItem",
         check::<plaid_sdk::ProfileItem>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"item_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"item_id\":\"sample\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
 ];
 #[test]

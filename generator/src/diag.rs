@@ -36,6 +36,11 @@ pub enum Code {
     MissingOperationId,
     /// A construct the generator does not support; it was skipped or approximated.
     Unsupported,
+    /// Two schema names map to one Rust name; one got a numbered suffix.
+    NameClash,
+    /// Schemas contain each other by value with no way out (every link required, or aliases
+    /// of each other): no finite value exists.
+    Cycle,
     /// Generated code did not parse: a bug in the generator.
     Internal,
 }
@@ -53,6 +58,8 @@ impl Code {
             Code::DuplicateOperation => "E0007 duplicate-operation",
             Code::MissingOperationId => "E0008 missing-operation-id",
             Code::Unsupported => "W0001 unsupported",
+            Code::NameClash => "W0002 name-clash",
+            Code::Cycle => "E0009 unrepresentable-cycle",
             Code::Internal => "E0100 internal",
         }
     }
@@ -69,16 +76,29 @@ pub struct Diagnostic {
     pub file: Option<PathBuf>,
     /// 1-based line in `file`, when known.
     pub line: Option<usize>,
+    /// 1-based column in `line`, when the YAML parser gives one.
+    pub column: Option<usize>,
     /// JSON pointer inside the document, when known (`/paths/~1accounts~1get/post`).
     pub pointer: Option<String>,
     /// One line saying what is wrong.
     pub message: String,
+    /// One line saying what to do about it, when there is something to say.
+    pub hint: Option<String>,
 }
 
 impl Diagnostic {
     /// An error with a message; add the location with the builder methods.
     pub fn error(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: Severity::Error, file: None, line: None, pointer: None, message: message.into() }
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            file: None,
+            line: None,
+            column: None,
+            pointer: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// A warning with a message.
@@ -95,6 +115,18 @@ impl Diagnostic {
     /// Names the line the problem is on.
     pub fn at_line(mut self, line: Option<usize>) -> Self {
         self.line = line;
+        self
+    }
+
+    /// Names the column the problem is at.
+    pub fn at_column(mut self, column: Option<usize>) -> Self {
+        self.column = column;
+        self
+    }
+
+    /// Says what to do about it.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
         self
     }
 
@@ -116,10 +148,16 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n  --> {}", file.display())?;
             if let Some(line) = self.line {
                 write!(f, ":{line}")?;
+                if let Some(column) = self.column {
+                    write!(f, ":{column}")?;
+                }
             }
         }
         if let Some(pointer) = &self.pointer {
             write!(f, "\n  at {pointer}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
         }
         Ok(())
     }

@@ -140,6 +140,8 @@ pub struct Field {
     pub sensitivity: Option<Sensitivity>,
     /// The property's `example`, as JSON text.
     pub example: Option<String>,
+    /// The field is on a by-value cycle and is boxed ([`crate::cycles`]).
+    pub boxed: bool,
 }
 
 /// How `Debug` shows a sensitive field.

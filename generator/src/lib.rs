@@ -10,8 +10,15 @@
 //! 5. [`emit`]: the IR becomes Rust source (`quote`, then `prettyplease`);
 //! 6. [`output`]: files are written, or compared for `--check`.
 //!
-//! [`diag`] is the diagnostic type every stage reports with; [`locate`] finds lines for it.
+//! Beside them: [`diag`] is the diagnostic type every stage reports with and [`locate`] finds
+//! lines for it; [`sensitivity`] decides which fields are redacted; [`cycles`] boxes recursive
+//! fields; [`sample`] makes sample values of IR types for generated and contract tests.
 
+// A diagnostic carries its whole location and hint by value; it only travels on the error path,
+// where its size costs nothing that matters.
+#![allow(clippy::result_large_err)]
+
+pub mod cycles;
 pub mod diag;
 pub mod emit;
 pub mod ir;
@@ -68,7 +75,9 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
     let files = load::expand_inputs(inputs)?;
     let merged = merge::merge(load::load(&files)?)?;
     resolve::check_refs(&merged)?;
-    Ok(lower::lower(&merged))
+    let (api, diags) = lower::lower(&merged);
+    let diags = diags.into_result()?;
+    Ok((api, diags))
 }
 
 /// Loads, merges and resolves the specs into one OpenAPI document (for a mock server that wants
@@ -86,6 +95,7 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
     let merged = merge::merge(specs)?;
     resolve::check_refs(&merged)?;
     let (api, warnings) = lower::lower(&merged);
+    let warnings = warnings.into_result()?;
     let files = emit::emit(&api).map_err(|d| diag::Diagnostics(vec![d]))?;
     let summary = Summary {
         specs: spec_count,

@@ -73,11 +73,37 @@ pub fn load_one(path: &Path) -> Result<SpecFile, Diagnostic> {
 }
 
 /// Parses spec text that was read from `path`.
+///
+/// The YAML is read into a JSON value first and the OpenAPI document from that value: errors in
+/// the YAML itself carry serde_yaml's line, errors in the document's structure the JSON pointer
+/// of the offending node (found with `serde_path_to_error`) and its line. Reading from a JSON
+/// value also keeps clear of an `openapiv3` panic on some malformed input, where its second,
+/// error-reporting parse of a `$ref`-or-schema node succeeds after the first failed (found by
+/// the fuzz test).
 pub fn parse(path: &Path, text: String) -> Result<SpecFile, Diagnostic> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("spec").to_string();
-    let doc: openapiv3::OpenAPI = match serde_yaml::from_str(&text) {
-        Ok(doc) => doc,
-        Err(e) => return Err(explain_parse_error(path, &text, e)),
+    let value: serde_json::Value = serde_yaml::from_str(&text).map_err(|e| {
+        let location = e.location();
+        Diagnostic::error(Code::Syntax, format!("invalid YAML: {}", first_sentence(&e.to_string())))
+            .in_file(path)
+            .at_line(location.as_ref().map(|l| l.line()))
+            .at_column(location.as_ref().map(|l| l.column()))
+    })?;
+    check_kind(path, &text, &value)?;
+    let parsed = std::panic::catch_unwind(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value));
+    let doc = match parsed {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(e)) => {
+            let pointer = json_pointer(e.path());
+            return Err(Diagnostic::error(Code::Syntax, format!("not a valid OpenAPI document: {}", first_sentence(&e.inner().to_string())))
+                .in_file(path)
+                .at_line(crate::locate::line_of(&text, &pointer))
+                .at_pointer(pointer));
+        }
+        Err(_) => {
+            return Err(Diagnostic::error(Code::Internal, "the OpenAPI parser failed on this document; please report it with the file")
+                .in_file(path))
+        }
     };
     if !doc.openapi.starts_with("3.0.") {
         return Err(Diagnostic::error(
@@ -91,24 +117,69 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Diagnostic> {
     Ok(SpecFile { path: path.to_path_buf(), stem, text, doc })
 }
 
-/// Turns a parse failure into a located diagnostic; tells a Swagger 2.0 file apart from broken YAML.
-fn explain_parse_error(path: &Path, text: &str, e: serde_yaml::Error) -> Diagnostic {
-    let line = e.location().map(|l| l.line());
-    // Only on this error path is the text parsed a second time, to say what kind of document it is.
-    if let Ok(serde_yaml::Value::Mapping(m)) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-        if let Some(v) = m.get("swagger") {
-            let v = serde_yaml::to_string(v).unwrap_or_default();
-            return Diagnostic::error(
-                Code::Version,
-                format!("this is a Swagger {} document; the generator reads OpenAPI 3.0.x (convert it first)", v.trim()),
-            )
-            .in_file(path)
-            .at_line(crate::locate::line_of(text, "/swagger"))
-            .at_pointer("/swagger");
-        }
-        if !m.contains_key("openapi") {
-            return Diagnostic::error(Code::Syntax, "not an OpenAPI document: the `openapi` key is missing").in_file(path);
-        }
+/// Tells what kind of document it is before reading it as OpenAPI 3.0: Swagger 2.0, OpenAPI
+/// 3.1, or not an API description at all.
+fn check_kind(path: &Path, text: &str, value: &serde_json::Value) -> Result<(), Diagnostic> {
+    let at = |pointer: &str| crate::locate::line_of(text, pointer);
+    let Some(map) = value.as_object() else {
+        return Err(Diagnostic::error(Code::Syntax, "not an OpenAPI document: the file is not a YAML mapping").in_file(path).at_line(Some(1)));
+    };
+    if let Some(v) = map.get("swagger") {
+        return Err(Diagnostic::error(
+            Code::Version,
+            format!("this is a Swagger {} document; the generator reads OpenAPI 3.0.x (convert it first)", plain(v)),
+        )
+        .with_hint("convert it with swagger2openapi or editor.swagger.io, then regenerate")
+        .in_file(path)
+        .at_line(at("/swagger"))
+        .at_pointer("/swagger"));
     }
-    Diagnostic::error(Code::Syntax, format!("invalid spec: {e}")).in_file(path).at_line(line)
+    let Some(version) = map.get("openapi") else {
+        return Err(Diagnostic::error(Code::Syntax, "not an OpenAPI document: the `openapi` key is missing").in_file(path).at_line(Some(1)));
+    };
+    let version = plain(version);
+    if !version.starts_with("3.0.") {
+        return Err(Diagnostic::error(Code::Version, format!("OpenAPI version {version} is not supported; the generator reads OpenAPI 3.0.x"))
+            .with_hint("3.1 changed `nullable` and `example`; write the spec as 3.0.x")
+            .in_file(path)
+            .at_line(at("/openapi"))
+            .at_pointer("/openapi"));
+    }
+    if !map.contains_key("paths") {
+        return Err(Diagnostic::error(Code::Syntax, "not a valid OpenAPI document: `paths` is missing")
+            .with_hint("a spec with no operations still needs `paths: {}`")
+            .in_file(path)
+            .at_line(Some(1)));
+    }
+    Ok(())
+}
+
+/// A scalar as its text (`2.0`, not `"2.0"`).
+fn plain(v: &serde_json::Value) -> String {
+    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+}
+
+/// serde's messages end with a position that the diagnostic shows in its own way.
+fn first_sentence(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A `serde_path_to_error` path as a JSON pointer.
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        let part = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.clone(),
+            Segment::Enum { variant } => variant.clone(),
+            Segment::Unknown => continue,
+        };
+        pointer.push('/');
+        pointer.push_str(&crate::diag::pointer_segment(&part));
+    }
+    pointer
 }

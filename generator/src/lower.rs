@@ -19,6 +19,8 @@
 //!   absent is `None`, `null` is `Some(None)`, and both are written back as they came. A `$ref`
 //!   to a nullable schema makes the field nullable. (See [`Wrapping`].)
 //! - **String enums** become enums with a fallback variant that keeps any unlisted value.
+//! - **Recursion.** Fields on a by-value cycle are boxed; a cycle of required links has no
+//!   finite value and is an error ([`crate::cycles`]).
 //! - **Sensitive fields** (secrets, personal data) are marked by [`crate::sensitivity`]'s
 //!   name rule; their `Debug` output hides the value.
 //! - **`default`** is documented on the field and never filled in on decoding: an absent field
@@ -230,9 +232,17 @@ impl<'a> Lowerer<'a> {
     }
 
     fn warn(&mut self, file: usize, pointer: String, message: String) {
-        let f = &self.merged.files[file];
+        self.push_located(file, pointer, Diagnostic::warning(Code::Unsupported, message));
+    }
+
+    /// Adds a diagnostic located at `pointer` in spec file number `file`.
+    fn push_located(&mut self, file: usize, pointer: String, d: Diagnostic) {
+        let Some(f) = self.merged.files.get(file) else {
+            self.diags.push(d.at_pointer(pointer));
+            return;
+        };
         let line = crate::locate::line_of(&f.text, &pointer);
-        self.diags.push(Diagnostic::warning(Code::Unsupported, message).in_file(&f.path).at_line(line).at_pointer(pointer));
+        self.diags.push(d.in_file(&f.path).at_line(line).at_pointer(pointer));
     }
 
     /// The first file that defines a component, for diagnostics.
@@ -283,8 +293,22 @@ impl<'a> Lowerer<'a> {
     fn name_components(&mut self) {
         let mut names: Vec<&'a String> = self.merged.schemas.keys().collect();
         names.sort();
+        let mut first_claimant: HashMap<String, &'a String> = HashMap::new();
         for name in names {
-            let rust = self.scope.claim(naming::type_name(name));
+            let wanted = naming::type_name(name);
+            let rust = self.scope.claim(wanted.clone());
+            if rust != wanted {
+                // Two schema names that differ only in case or separators; the suffix keeps
+                // both, but a maintainer should know which got which name.
+                let other = first_claimant.get(&wanted).map(|n| format!("`{n}`")).unwrap_or_else(|| "another name".into());
+                let file = self.defining_file(name);
+                let message = format!("schemas {other} and `{name}` both map to the Rust name `{wanted}`; `{name}` becomes `{rust}`");
+                let d = Diagnostic::warning(Code::NameClash, message)
+                    .with_hint("rename one of the schemas, or accept the numbered name");
+                self.push_located(file, format!("/components/schemas/{}", pointer_segment(name)), d);
+            } else {
+                first_claimant.insert(wanted, name);
+            }
             self.component_name.insert(name, rust);
         }
     }
@@ -483,6 +507,7 @@ impl<'a> Lowerer<'a> {
                 deprecated,
                 sensitivity: crate::sensitivity::classify(wire),
                 example,
+                boxed: false,
             };
             match fields.iter_mut().find(|f| f.wire == *wire) {
                 Some(existing) => *existing = field,
@@ -702,6 +727,13 @@ impl<'a> Lowerer<'a> {
         examples.extend(property_examples(&modules));
         let mut api = Api { spec_version, api_version, servers, auth_headers, modules, sources, examples };
         settle_partial_fields(&mut api);
+        for (origin, message) in crate::cycles::settle(&mut api) {
+            let component = origin.split('.').next().unwrap_or(&origin).to_string();
+            let file = self.defining_file(&component);
+            let d = Diagnostic::error(Code::Cycle, message)
+                .with_hint("make one of the links optional or nullable, or an array");
+            self.push_located(file, format!("/components/schemas/{}", pointer_segment(&component)), d);
+        }
         api
     }
 }

@@ -47,15 +47,15 @@ fn dangling_refs_are_all_reported_at_once() {
     let err = generator::generate(&[fixture("merge/dangling")]).expect_err("dangling refs are errors");
     assert!(err.0.iter().all(|d| d.code == Code::DanglingRef));
     insta::assert_snapshot!(render(&err), @r"
+    error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingRequest`: no spec file defines schema `MissingRequest`
+      --> tests/fixtures/merge/dangling/a.yml:11
+      at /paths/~1a~1get/post/requestBody/content/application~1json/schema/$ref
     error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingOwner`: no spec file defines schema `MissingOwner`
       --> tests/fixtures/merge/dangling/a.yml:25
       at /components/schemas/Thing/properties/owner/$ref
     error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingTag`: no spec file defines schema `MissingTag`
       --> tests/fixtures/merge/dangling/a.yml:29
       at /components/schemas/Thing/properties/tags/items/$ref
-    error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingRequest`: no spec file defines schema `MissingRequest`
-      --> tests/fixtures/merge/dangling/a.yml:11
-      at /paths/~1a~1get/post/requestBody/content/application~1json/schema/$ref
     3 error(s), 0 warning(s)
     ");
 }

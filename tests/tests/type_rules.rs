@@ -3,17 +3,15 @@
 
 use tests::fixture;
 
-/// The emitted modules of one fixture, without `mod.rs` and the generated tests.
+/// The warnings and emitted modules of one fixture, without `mod.rs` and the generated tests.
 fn emitted(name: &str) -> String {
     let path = fixture("rules").join(format!("{name}.yml"));
     let generated = generator::generate(&[path]).unwrap_or_else(|d| panic!("{name}: {}", tests::render(&d)));
-    assert!(generated.warnings.0.is_empty(), "{name}: {}", tests::render(&generated.warnings));
-    generated
-        .files
-        .iter()
-        .filter(|f| f.path.starts_with("src/gen/") && f.path != "src/gen/mod.rs")
-        .map(|f| format!("// ---- {}\n{}", f.path, f.contents))
-        .collect()
+    let mut text = format!("// ---- diagnostics: {}\n", tests::render(&generated.warnings).replace('\n', "\n// "));
+    for f in generated.files.iter().filter(|f| f.path.starts_with("src/gen/") && f.path != "src/gen/mod.rs") {
+        text.push_str(&format!("// ---- {}\n{}", f.path, f.contents));
+    }
+    text
 }
 
 macro_rules! rule {

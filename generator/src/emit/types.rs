@@ -97,7 +97,7 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
     let fields = s.fields.iter().map(|f| {
         let fdoc = raw_docs(&field_doc(f));
         let fident = ident(&f.name);
-        let base = type_tokens(&f.ty, here);
+        let base = field_base(f, here);
         let ty = match f.wrapping() {
             Wrapping::Plain => base,
             Wrapping::Option => quote!(Option<#base>),
@@ -144,7 +144,7 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
     let needed: Vec<&Field> = s.fields.iter().filter(|f| !f.is_optional()).collect();
     let params = needed.iter().map(|f| {
         let fident = ident(&f.name);
-        let ty = type_tokens(&f.ty, here);
+        let ty = field_base(f, here);
         quote!(#fident: #ty)
     });
     let inits = s.fields.iter().map(|f| {
@@ -192,12 +192,22 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
     }
 }
 
+/// A field's type without the `Option`s of `required`/`nullable`: boxed on a recursive cycle.
+fn field_base(f: &Field, here: &str) -> TokenStream {
+    let ty = type_tokens(&f.ty, here);
+    if f.boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
+    }
+}
+
 /// `with_<field>(value)`: sets an optional field, for building requests in one expression.
 /// For an optional nullable field the value is an `Option`: `None` sends an explicit `null`.
 fn setter(f: &Field, here: &str) -> TokenStream {
     let fident = ident(&f.name);
     let method = ident(&format!("with_{}", f.name.as_str()));
-    let base = type_tokens(&f.ty, here);
+    let base = field_base(f, here);
     let (ty, doc) = match f.wrapping() {
         Wrapping::DoubleOption => (
             quote!(Option<#base>),

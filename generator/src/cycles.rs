@@ -1,0 +1,150 @@
+//! Recursive types. A struct that contains itself by value (directly or through other structs
+//! and aliases, not through a `Vec` or a map, which already allocate) has no size in Rust; the
+//! fields on such a cycle are boxed (`Option<Box<Node>>`). A cycle whose every link is required
+//! and not nullable (or a ring of aliases) has no finite JSON value at all: that is an error.
+
+use std::collections::HashMap;
+
+use crate::ir::{Api, TypeKind, TypeRef, Wrapping};
+
+/// A type, by module and name.
+type Key = (String, String);
+
+/// One by-value link: from a type to the type it contains.
+struct Link {
+    to: Key,
+    /// The field that makes the link (`None` for an alias).
+    field: Option<usize>,
+    /// Required and not nullable, or an alias: the link cannot be absent.
+    unavoidable: bool,
+}
+
+/// Boxes the fields on by-value cycles. Returns, for each cycle with no finite value, the
+/// origin of one of its types and a message naming the whole cycle.
+pub fn settle(api: &mut Api) -> Vec<(String, String)> {
+    let mut links: HashMap<Key, Vec<Link>> = HashMap::new();
+    let mut origins: HashMap<Key, String> = HashMap::new();
+    for m in &api.modules {
+        for t in &m.types {
+            let key = (m.name.clone(), t.name.clone());
+            origins.insert(key.clone(), t.origin.clone());
+            let out = links.entry(key).or_default();
+            match &t.kind {
+                TypeKind::Struct(s) => {
+                    for (i, f) in s.fields.iter().enumerate() {
+                        if let Some(to) = by_value(&f.ty) {
+                            out.push(Link { to, field: Some(i), unavoidable: f.wrapping() == Wrapping::Plain });
+                        }
+                    }
+                }
+                TypeKind::Alias(target) => {
+                    if let Some(to) = by_value(target) {
+                        out.push(Link { to, field: None, unavoidable: true });
+                    }
+                }
+                TypeKind::Enum(_) => {}
+            }
+        }
+    }
+    let mut keys: Vec<&Key> = links.keys().collect();
+    keys.sort();
+    let out = |k: &Key| links.get(k).map(Vec::as_slice).unwrap_or_default();
+    let component = components(&keys, |k| out(k).iter().map(|l| &l.to).collect());
+    let unavoidable = components(&keys, |k| out(k).iter().filter(|l| l.unavoidable).map(|l| &l.to).collect());
+
+    let mut errors = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for key in &keys {
+        let ring: Vec<&Key> = keys.iter().copied().filter(|k| unavoidable[*k] == unavoidable[*key]).collect();
+        let self_loop = out(key).iter().any(|l| l.unavoidable && &l.to == *key);
+        if (ring.len() > 1 || self_loop) && reported.insert(unavoidable[*key]) {
+            let names: Vec<String> = ring.iter().map(|k| format!("`{}`", origins[*k])).collect();
+            let what = if names.len() == 1 { format!("{} contains itself", names[0]) } else { format!("{} contain each other", names.join(", ")) };
+            let message = format!("{what} through required, non-nullable fields or aliases only; no finite value exists");
+            errors.push((origins[*key].clone(), message));
+        }
+    }
+
+    let boxed: Vec<(Key, usize)> = keys
+        .iter()
+        .flat_map(|k| {
+            out(k)
+                .iter()
+                .filter(|l| component.get(&l.to) == component.get(*k))
+                .filter_map(|l| l.field.map(|i| ((*k).clone(), i)))
+        })
+        .collect();
+    for ((module, name), field) in boxed {
+        let t = api.modules.iter_mut().find(|m| m.name == module).and_then(|m| m.types.iter_mut().find(|t| t.name == name));
+        if let Some(TypeKind::Struct(s)) = t.map(|t| &mut t.kind) {
+            s.fields[field].boxed = true;
+        }
+    }
+    errors
+}
+
+/// The named type a value of `ty` holds inline, if any: through `Option`, not through `Vec` or
+/// maps.
+fn by_value(ty: &TypeRef) -> Option<Key> {
+    match ty {
+        TypeRef::Named { module, name } => Some((module.clone(), name.clone())),
+        TypeRef::Nullable(inner) => by_value(inner),
+        _ => None,
+    }
+}
+
+/// Strongly connected components (Tarjan), as a component number per key. Iterative, so a long
+/// chain of types cannot overflow the stack.
+fn components<'k>(keys: &[&'k Key], next: impl Fn(&Key) -> Vec<&'k Key>) -> HashMap<&'k Key, usize> {
+    let mut index: HashMap<&Key, usize> = HashMap::new();
+    let mut low: HashMap<&Key, usize> = HashMap::new();
+    let mut on_stack = std::collections::HashSet::new();
+    let mut stack: Vec<&Key> = Vec::new();
+    let mut component: HashMap<&'k Key, usize> = HashMap::new();
+    let mut counter = 0;
+    for &root in keys {
+        if index.contains_key(root) {
+            continue;
+        }
+        // Each frame: a node and the successors still to visit.
+        let mut frames: Vec<(&'k Key, Vec<&'k Key>)> = vec![(root, next(root))];
+        index.insert(root, counter);
+        low.insert(root, counter);
+        counter += 1;
+        stack.push(root);
+        on_stack.insert(root);
+        while let Some((node, todo)) = frames.last_mut() {
+            let node = *node;
+            if let Some(succ) = todo.pop() {
+                if !index.contains_key(succ) {
+                    index.insert(succ, counter);
+                    low.insert(succ, counter);
+                    counter += 1;
+                    stack.push(succ);
+                    on_stack.insert(succ);
+                    frames.push((succ, next(succ)));
+                } else if on_stack.contains(succ) {
+                    let l = low[node].min(index[succ]);
+                    low.insert(node, l);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some((parent, _)) = frames.last() {
+                let l = low[*parent].min(low[node]);
+                low.insert(*parent, l);
+            }
+            if low[node] == index[node] {
+                let id = component.len();
+                while let Some(top) = stack.pop() {
+                    on_stack.remove(top);
+                    component.insert(top, id);
+                    if top == node {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    component
+}
