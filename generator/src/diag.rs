@@ -65,6 +65,26 @@ impl Code {
     }
 }
 
+impl Code {
+    /// What to do about a diagnostic of this kind, unless it says something more specific.
+    pub fn default_hint(self) -> &'static str {
+        match self {
+            Code::Io => "check the path and its permissions",
+            Code::Syntax => "fix the spec at the line shown",
+            Code::Version => "the generator reads OpenAPI 3.0.x",
+            Code::DanglingRef => "define the schema in one of the spec files (shared ones in specs/shared.yml), or fix the name",
+            Code::BadRef => "refer to schemas as `#/components/schemas/<Name>`; copy external ones into the specs",
+            Code::ConflictingComponent => "make the definitions identical, or keep one copy in specs/shared.yml",
+            Code::DuplicateOperation => "define each path and operationId once across all spec files",
+            Code::MissingOperationId => "add `operationId: <name>`; the client method is named after it",
+            Code::Unsupported => "the generated code approximates or skips it, as the message says",
+            Code::NameClash => "rename one of the schemas, or accept the numbered name",
+            Code::Cycle => "make one of the links optional or nullable, or an array",
+            Code::Internal => "this is a generator bug; please report it with the spec",
+        }
+    }
+}
+
 /// One problem found in the specs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -82,7 +102,8 @@ pub struct Diagnostic {
     pub pointer: Option<String>,
     /// One line saying what is wrong.
     pub message: String,
-    /// One line saying what to do about it, when there is something to say.
+    /// One line saying what to do about it, when there is more to say than the code's
+    /// [default hint](Code::default_hint).
     pub hint: Option<String>,
 }
 
@@ -156,9 +177,7 @@ impl fmt::Display for Diagnostic {
         if let Some(pointer) = &self.pointer {
             write!(f, "\n  at {pointer}")?;
         }
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
-        }
+        write!(f, "\n  = hint: {}", self.hint.as_deref().unwrap_or(self.code.default_hint()))?;
         Ok(())
     }
 }

@@ -303,8 +303,7 @@ impl<'a> Lowerer<'a> {
                 let other = first_claimant.get(&wanted).map(|n| format!("`{n}`")).unwrap_or_else(|| "another name".into());
                 let file = self.defining_file(name);
                 let message = format!("schemas {other} and `{name}` both map to the Rust name `{wanted}`; `{name}` becomes `{rust}`");
-                let d = Diagnostic::warning(Code::NameClash, message)
-                    .with_hint("rename one of the schemas, or accept the numbered name");
+                let d = Diagnostic::warning(Code::NameClash, message);
                 self.push_located(file, format!("/components/schemas/{}", pointer_segment(name)), d);
             } else {
                 first_claimant.insert(wanted, name);
@@ -730,8 +729,7 @@ impl<'a> Lowerer<'a> {
         for (origin, message) in crate::cycles::settle(&mut api) {
             let component = origin.split('.').next().unwrap_or(&origin).to_string();
             let file = self.defining_file(&component);
-            let d = Diagnostic::error(Code::Cycle, message)
-                .with_hint("make one of the links optional or nullable, or an array");
+            let d = Diagnostic::error(Code::Cycle, message);
             self.push_located(file, format!("/components/schemas/{}", pointer_segment(&component)), d);
         }
         api

@@ -34,44 +34,20 @@ fn a_conflicting_duplicate_names_both_files_and_the_first_difference() {
     assert_eq!(err.0.len(), 1);
     assert_eq!(err.0[0].code, Code::ConflictingComponent);
     assert_eq!(err.0[0].pointer.as_deref(), Some("/components/schemas/Shared/properties/id/type"));
-    insta::assert_snapshot!(render(&err), @r"
-    error[E0006 conflicting-component]: component `Shared` is defined differently in tests/fixtures/merge/conflicting/a.yml and tests/fixtures/merge/conflicting/b.yml; first difference at /components/schemas/Shared/properties/id/type
-      --> tests/fixtures/merge/conflicting/b.yml:19
-      at /components/schemas/Shared/properties/id/type
-    1 error(s), 0 warning(s)
-    ");
+    insta::assert_snapshot!(render(&err));
 }
 
 #[test]
 fn dangling_refs_are_all_reported_at_once() {
     let err = generator::generate(&[fixture("merge/dangling")]).expect_err("dangling refs are errors");
     assert!(err.0.iter().all(|d| d.code == Code::DanglingRef));
-    insta::assert_snapshot!(render(&err), @r"
-    error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingRequest`: no spec file defines schema `MissingRequest`
-      --> tests/fixtures/merge/dangling/a.yml:11
-      at /paths/~1a~1get/post/requestBody/content/application~1json/schema/$ref
-    error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingOwner`: no spec file defines schema `MissingOwner`
-      --> tests/fixtures/merge/dangling/a.yml:25
-      at /components/schemas/Thing/properties/owner/$ref
-    error[E0004 dangling-ref]: `$ref: #/components/schemas/MissingTag`: no spec file defines schema `MissingTag`
-      --> tests/fixtures/merge/dangling/a.yml:29
-      at /components/schemas/Thing/properties/tags/items/$ref
-    3 error(s), 0 warning(s)
-    ");
+    insta::assert_snapshot!(render(&err));
 }
 
 #[test]
 fn paths_and_operation_ids_defined_twice_are_errors() {
     let err = generator::generate(&[fixture("merge/duplicate_operation")]).expect_err("duplicates are errors");
-    insta::assert_snapshot!(render(&err), @r"
-    error[E0007 duplicate-operation]: path `/a/get` is defined also in tests/fixtures/merge/duplicate_operation/a.yml
-      --> tests/fixtures/merge/duplicate_operation/b.yml:4
-      at /paths/~1a~1get
-    error[E0007 duplicate-operation]: operationId `thingGet` is used by /b/get and by /a/get in tests/fixtures/merge/duplicate_operation/a.yml
-      --> tests/fixtures/merge/duplicate_operation/b.yml:10
-      at /paths/~1b~1get/post
-    2 error(s), 0 warning(s)
-    ");
+    insta::assert_snapshot!(render(&err));
 }
 
 #[test]

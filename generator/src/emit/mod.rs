@@ -44,38 +44,88 @@ pub struct File {
 
 /// Renders every module, `mod.rs`, and the generated tests.
 pub fn emit(api: &Api) -> Result<Vec<File>, Diagnostic> {
-    let mut files = Vec::with_capacity(api.modules.len() + 2);
-    files.push(render("src/gen/mod.rs", root(api))?);
+    check_names(api)?;
+    let mut files = Vec::with_capacity(api.modules.len() + 3);
+    files.push(render("src/gen/mod.rs", root(api), &[])?);
     for module in &api.modules {
-        files.push(render(&format!("src/gen/{}.rs", module.name), module_tokens(module))?);
+        let items = module_items(module);
+        files.push(render(&format!("src/gen/{}.rs", module.name), module_tokens(module, &items), &items)?);
     }
-    files.push(render("tests/examples.rs", tests::examples(api, CRATE_NAME))?);
-    files.push(render("tests/redaction.rs", tests::redaction(api, CRATE_NAME))?);
+    files.push(render("tests/examples.rs", tests::examples(api, CRATE_NAME), &[])?);
+    files.push(render("tests/redaction.rs", tests::redaction(api, CRATE_NAME), &[])?);
     Ok(files)
 }
 
 /// Parses the tokens with `syn` (a generator bug becomes a diagnostic, not a broken crate) and
-/// prints them with `prettyplease`.
-fn render(path: &str, tokens: TokenStream) -> Result<File, Diagnostic> {
-    let ast: syn::File = syn::parse2(tokens)
-        .map_err(|e| Diagnostic::error(Code::Internal, format!("generated `{path}` does not parse: {e}")))?;
+/// prints them with `prettyplease`. When the file does not parse, its `items` are parsed one by
+/// one so that the diagnostic names the type whose code is broken.
+fn render(path: &str, tokens: TokenStream, items: &[(String, TokenStream)]) -> Result<File, Diagnostic> {
+    let ast: syn::File = syn::parse2(tokens).map_err(|e| {
+        let culprit = items.iter().find_map(|(label, item)| syn::parse2::<syn::File>(item.clone()).err().map(|e| (label, e)));
+        let message = match culprit {
+            Some((label, e)) => format!("generated code for `{label}` in `{path}` does not parse: {e}"),
+            None => format!("generated `{path}` does not parse: {e}"),
+        };
+        Diagnostic::error(Code::Internal, message)
+    })?;
     let body = prettyplease::unparse(&ast);
     Ok(File { path: path.to_string(), contents: format!("{HEADER}\n{body}") })
 }
 
-fn module_tokens(module: &Module) -> TokenStream {
+/// Every name the IR decided must be a Rust identifier before tokens are built from it (building
+/// an identifier from anything else would panic): a naming bug becomes a diagnostic.
+fn check_names(api: &Api) -> Result<(), Diagnostic> {
+    let bad = |what: String, name: &str| {
+        Diagnostic::error(Code::Internal, format!("{what} has the name `{name}`, which is not a Rust identifier"))
+    };
+    for m in &api.modules {
+        if !is_ident(&m.name) {
+            return Err(bad(format!("module from {}", m.source), &m.name));
+        }
+        for t in &m.types {
+            if !is_ident(&t.name) {
+                return Err(bad(format!("the type for `{}`", t.origin), &t.name));
+            }
+            let inner: Vec<&str> = match &t.kind {
+                crate::ir::TypeKind::Struct(s) => s.fields.iter().map(|f| f.name.as_str()).collect(),
+                crate::ir::TypeKind::Enum(e) => e.variants.iter().map(|v| v.name.as_str()).chain([e.fallback.as_str()]).collect(),
+                crate::ir::TypeKind::Alias(_) => Vec::new(),
+            };
+            if let Some(name) = inner.into_iter().find(|n| !is_ident(n)) {
+                return Err(bad(format!("a member of `{}`", t.name), name));
+            }
+        }
+        if let Some(op) = m.operations.iter().find(|op| !is_ident(&op.method_name)) {
+            return Err(bad(format!("the method for `{}`", op.id), &op.method_name));
+        }
+    }
+    Ok(())
+}
+
+/// A plain (non-raw) identifier that is not a keyword.
+fn is_ident(name: &str) -> bool {
+    syn::parse_str::<syn::Ident>(name).is_ok()
+}
+
+/// The items of a module file, each labelled with what it is for a diagnostic.
+fn module_items(module: &Module) -> Vec<(String, TokenStream)> {
+    let mut items: Vec<(String, TokenStream)> =
+        module.types.iter().map(|t| (t.name.clone(), types::type_def(t, &module.name))).collect();
+    items.push(("the client methods".into(), operations::module_operations(module)));
+    items
+}
+
+fn module_tokens(module: &Module, items: &[(String, TokenStream)]) -> TokenStream {
     let doc = doc_attrs(&format!(
         "Types and operations from {}.\n\nEvery type here is re-exported at the crate root.",
         module.source
     ));
     let inner_doc = doc.iter().map(|d| quote!(#![doc = #d]));
-    let types = module.types.iter().map(|t| types::type_def(t, &module.name));
-    let ops = operations::module_operations(module);
+    let items = items.iter().map(|(_, tokens)| tokens);
     quote! {
         #(#inner_doc)*
         #![allow(deprecated)]
-        #(#types)*
-        #ops
+        #(#items)*
     }
 }
 
@@ -225,5 +275,26 @@ pub(crate) fn type_tokens_at(ty: &TypeRef, place: Place<'_>) -> TokenStream {
             let inner = type_tokens_at(inner, place);
             quote!(Option<#inner>)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests_render {
+    use super::*;
+
+    #[test]
+    fn a_broken_item_is_named_in_the_diagnostic() {
+        let good = quote!(pub struct Good;);
+        let broken = quote!(pub struct 5 {});
+        let items = vec![("Good".to_string(), good.clone()), ("Broken".to_string(), broken.clone())];
+        let error = render("src/gen/x.rs", quote!(#good #broken), &items).expect_err("does not parse");
+        assert_eq!(error.code, Code::Internal);
+        assert!(error.message.starts_with("generated code for `Broken` in `src/gen/x.rs` does not parse"), "{}", error.message);
+    }
+
+    #[test]
+    fn names_that_are_not_identifiers_are_diagnosed_before_tokens_are_built() {
+        assert!(is_ident("AccountBase") && is_ident("type_") && is_ident("_x"));
+        assert!(!is_ident("type") && !is_ident("3d") && !is_ident("a-b") && !is_ident(""));
     }
 }
