@@ -52,10 +52,14 @@ pub fn settle(api: &mut Api) -> Vec<(String, String)> {
     let component = components(&keys, |k| out(k).iter().map(|l| &l.to).collect());
     let unavoidable = components(&keys, |k| out(k).iter().filter(|l| l.unavoidable).map(|l| &l.to).collect());
 
+    let mut rings: HashMap<usize, Vec<&Key>> = HashMap::new();
+    for key in &keys {
+        rings.entry(unavoidable[*key]).or_default().push(key);
+    }
     let mut errors = Vec::new();
     let mut reported = std::collections::HashSet::new();
     for key in &keys {
-        let ring: Vec<&Key> = keys.iter().copied().filter(|k| unavoidable[*k] == unavoidable[*key]).collect();
+        let ring = &rings[&unavoidable[*key]];
         let self_loop = out(key).iter().any(|l| l.unavoidable && &l.to == *key);
         if (ring.len() > 1 || self_loop) && reported.insert(unavoidable[*key]) {
             let names: Vec<String> = ring.iter().map(|k| format!("`{}`", origins[*k])).collect();

@@ -125,7 +125,8 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
             for (method, op) in item.iter() {
                 let method = METHODS.iter().copied().find(|m| *m == method).unwrap_or("get");
                 let op_pointer = format!("{pointer}/{method}");
-                let line = crate::locate::line_of(&file.text, &op_pointer);
+                // Finding a line scans the file: only on the error paths below.
+                let line = || crate::locate::line_of(&file.text, &op_pointer);
                 match &op.operation_id {
                     None => diags.push(
                         Diagnostic::error(
@@ -133,7 +134,7 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
                             format!("{} {path} has no operationId, so its client method has no name; add one", method.to_uppercase()),
                         )
                         .in_file(&file.path)
-                        .at_line(line)
+                        .at_line(line())
                         .at_pointer(op_pointer.clone()),
                     ),
                     Some(id) => {
@@ -147,7 +148,7 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
                                     ),
                                 )
                                 .in_file(&file.path)
-                                .at_line(line)
+                                .at_line(line())
                                 .at_pointer(op_pointer.clone()),
                             );
                         } else {
