@@ -46,28 +46,20 @@ pub struct File {
 pub fn emit(api: &Api) -> Result<Vec<File>, Diagnostic> {
     check_names(api)?;
     let mut files = Vec::with_capacity(api.modules.len() + 3);
-    files.push(render("src/gen/mod.rs", root(api), &[])?);
+    files.push(render("src/gen/mod.rs", root(api))?);
     for module in &api.modules {
-        let items = module_items(module);
-        files.push(render(&format!("src/gen/{}.rs", module.name), module_tokens(module, &items), &items)?);
+        files.push(render_module(module)?);
     }
-    files.push(render("tests/examples.rs", tests::examples(api, CRATE_NAME), &[])?);
-    files.push(render("tests/redaction.rs", tests::redaction(api, CRATE_NAME), &[])?);
+    files.push(render("tests/examples.rs", tests::examples(api, CRATE_NAME))?);
+    files.push(render("tests/redaction.rs", tests::redaction(api, CRATE_NAME))?);
     Ok(files)
 }
 
 /// Parses the tokens with `syn` (a generator bug becomes a diagnostic, not a broken crate) and
-/// prints them with `prettyplease`. When the file does not parse, its `items` are parsed one by
-/// one so that the diagnostic names the type whose code is broken.
-fn render(path: &str, tokens: TokenStream, items: &[(String, TokenStream)]) -> Result<File, Diagnostic> {
-    let ast: syn::File = syn::parse2(tokens).map_err(|e| {
-        let culprit = items.iter().find_map(|(label, item)| syn::parse2::<syn::File>(item.clone()).err().map(|e| (label, e)));
-        let message = match culprit {
-            Some((label, e)) => format!("generated code for `{label}` in `{path}` does not parse: {e}"),
-            None => format!("generated `{path}` does not parse: {e}"),
-        };
-        Diagnostic::error(Code::Internal, message)
-    })?;
+/// prints them with `prettyplease`.
+fn render(path: &str, tokens: TokenStream) -> Result<File, Diagnostic> {
+    let ast: syn::File = syn::parse2(tokens)
+        .map_err(|e| Diagnostic::error(Code::Internal, format!("generated `{path}` does not parse: {e}")))?;
     let body = prettyplease::unparse(&ast);
     Ok(File { path: path.to_string(), contents: format!("{HEADER}\n{body}") })
 }
@@ -107,26 +99,61 @@ fn is_ident(name: &str) -> bool {
     syn::parse_str::<syn::Ident>(name).is_ok()
 }
 
-/// The items of a module file, each labelled with what it is for a diagnostic.
-fn module_items(module: &Module) -> Vec<(String, TokenStream)> {
-    let mut items: Vec<(String, TokenStream)> =
-        module.types.iter().map(|t| (t.name.clone(), types::type_def(t, &module.name))).collect();
-    items.push(("the client methods".into(), operations::module_operations(module)));
-    items
+/// One item of a module file, turned into tokens by the thread that prints it (tokens cannot
+/// cross threads).
+enum Item<'a> {
+    /// A type with its impls.
+    Type(&'a crate::ir::TypeDef),
+    /// The client methods and the operation table.
+    Operations,
 }
 
-fn module_tokens(module: &Module, items: &[(String, TokenStream)]) -> TokenStream {
+/// The inner attributes a module file starts with.
+fn module_header(module: &Module) -> TokenStream {
     let doc = doc_attrs(&format!(
         "Types and operations from {}.\n\nEvery type here is re-exported at the crate root.",
         module.source
     ));
     let inner_doc = doc.iter().map(|d| quote!(#![doc = #d]));
-    let items = items.iter().map(|(_, tokens)| tokens);
     quote! {
         #(#inner_doc)*
         #![allow(deprecated)]
-        #(#items)*
     }
+}
+
+/// Renders a module file item by item: each item is built, parsed and printed on its own
+/// (prettyplease prints a file item by item, so the text is the same), spread over the
+/// machine's cores, and a broken item is named in the diagnostic.
+fn render_module(module: &Module) -> Result<File, Diagnostic> {
+    let path = format!("src/gen/{}.rs", module.name);
+    let items: Vec<Item<'_>> = module.types.iter().map(Item::Type).chain([Item::Operations]).collect();
+    let print = |item: &Item<'_>| -> Result<String, Diagnostic> {
+        let (label, tokens) = match item {
+            Item::Type(t) => (t.name.as_str(), types::type_def(t, &module.name)),
+            Item::Operations => ("the client methods", operations::module_operations(module)),
+        };
+        let ast: syn::File = syn::parse2(tokens).map_err(|e| {
+            Diagnostic::error(Code::Internal, format!("generated code for `{label}` in `{path}` does not parse: {e}"))
+        })?;
+        Ok(prettyplease::unparse(&ast))
+    };
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let printed: Vec<Result<String, Diagnostic>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(print).collect::<Result<Vec<String>, Diagnostic>>().map(|v| v.concat())))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(Diagnostic::error(Code::Internal, format!("rendering `{path}` panicked")))))
+            .collect()
+    });
+    let mut contents = render(&path, module_header(module))?.contents;
+    for part in printed {
+        contents.push_str(&part?);
+    }
+    Ok(File { path, contents })
 }
 
 fn root(api: &Api) -> TokenStream {
@@ -283,13 +310,10 @@ mod tests_render {
     use super::*;
 
     #[test]
-    fn a_broken_item_is_named_in_the_diagnostic() {
-        let good = quote!(pub struct Good;);
-        let broken = quote!(pub struct 5 {});
-        let items = vec![("Good".to_string(), good.clone()), ("Broken".to_string(), broken.clone())];
-        let error = render("src/gen/x.rs", quote!(#good #broken), &items).expect_err("does not parse");
+    fn code_that_does_not_parse_is_a_diagnostic_naming_the_file() {
+        let error = render("src/gen/x.rs", quote!(pub struct 5 {})).expect_err("does not parse");
         assert_eq!(error.code, Code::Internal);
-        assert!(error.message.starts_with("generated code for `Broken` in `src/gen/x.rs` does not parse"), "{}", error.message);
+        assert!(error.message.starts_with("generated `src/gen/x.rs` does not parse"), "{}", error.message);
     }
 
     #[test]
