@@ -1,9 +1,11 @@
 //! Lowering: the merged, resolved specs become the [`ir`](crate::ir). Every decision about what a
 //! spec construct means in Rust is made here, and documented here:
 //!
-//! - **Placement.** A component reached from the operations of exactly one spec file lives in that
-//!   file's module; one reached from several (or from none) lives in `shared`. Inline schemas live
-//!   with the type or operation that contains them.
+//! - **Groups and placement.** Operations are grouped by spec file; when one file holds every
+//!   operation (Plaid's complete spec), by the first segment of their path (`/accounts/...`,
+//!   `/transfer/...`). Each group is a module. A component reached from the operations of
+//!   exactly one group lives in that group's module; one reached from several (or from none)
+//!   lives in `shared`. Inline schemas live with the type or operation that contains them.
 //! - **Names.** Component names become UpperCamelCase type names, unique across the crate (they
 //!   are all re-exported at the root); inline schemas are named after their parent and property
 //!   (`AccountBase.verification_status` -> `AccountBaseVerificationStatus`). Clashes get numeric
@@ -60,7 +62,7 @@ pub fn lower(merged: &Merged) -> (Api, Diagnostics) {
     let mut ops: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
     for op in &merged.operations {
         if let Some(lowered) = l.lower_operation(op) {
-            ops.entry(l.file_module[op.file].clone()).or_default().push(lowered);
+            ops.entry(l.group_of(op)).or_default().push(lowered);
         }
     }
     let api = l.finish(ops);
@@ -194,6 +196,11 @@ struct Lowerer<'a> {
     merged: &'a Merged,
     /// Module name per file index.
     file_module: Vec<String>,
+    /// Whether operations are grouped by the first segment of their path (one spec file holds
+    /// them all) rather than by spec file.
+    by_path_segment: bool,
+    /// For path-segment groups: the path prefix each group stands for (`/accounts/...`).
+    group_paths: HashMap<String, String>,
     /// Module per component name.
     component_module: HashMap<&'a str, String>,
     /// Rust name per component name.
@@ -216,9 +223,18 @@ struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     fn new(merged: &'a Merged) -> Self {
         let file_module = merged.files.iter().map(|f| naming::module_name(&f.stem)).collect();
+        let files_with_operations: BTreeSet<usize> = merged.operations.iter().map(|o| o.file).collect();
+        let by_path_segment = files_with_operations.len() == 1;
+        let group_paths = if by_path_segment {
+            merged.operations.iter().map(|o| (path_group(&o.path), format!("/{}/...", first_segment(&o.path)))).collect()
+        } else {
+            HashMap::new()
+        };
         Lowerer {
             merged,
             file_module,
+            by_path_segment,
+            group_paths,
             component_module: HashMap::new(),
             component_name: HashMap::new(),
             scope: Scope::default(),
@@ -245,6 +261,16 @@ impl<'a> Lowerer<'a> {
         self.diags.push(d.in_file(&f.path).at_line(line).at_pointer(pointer));
     }
 
+    /// The group (module) an operation belongs to: its spec file, or the first segment of its
+    /// path when one file holds every operation.
+    fn group_of(&self, op: &SourceOperation) -> String {
+        if self.by_path_segment {
+            path_group(&op.path)
+        } else {
+            self.file_module[op.file].clone()
+        }
+    }
+
     /// The first file that defines a component, for diagnostics.
     fn defining_file(&self, component: &str) -> usize {
         self.merged.schemas.get(component).and_then(|c| c.files.first().copied()).unwrap_or(0)
@@ -252,11 +278,11 @@ impl<'a> Lowerer<'a> {
 
     /// Decides each component's module from which files' operations reach it.
     fn place_components(&mut self) {
-        let mut users: HashMap<&'a str, BTreeSet<&str>> = HashMap::new();
+        let mut users: HashMap<&'a str, BTreeSet<String>> = HashMap::new();
         for op in &self.merged.operations {
             let mut roots = Vec::new();
             op_schema_refs(&op.op, &mut roots);
-            let module = self.file_module[op.file].as_str();
+            let module = self.group_of(op);
             let mut stack = roots;
             let mut seen: HashSet<&str> = HashSet::new();
             while let Some(name) = stack.pop() {
@@ -264,7 +290,7 @@ impl<'a> Lowerer<'a> {
                 if !seen.insert(key.as_str()) {
                     continue;
                 }
-                users.entry(key.as_str()).or_default().insert(module);
+                users.entry(key.as_str()).or_default().insert(module.clone());
                 schema_refs(view(&component.schema), &mut stack);
             }
         }
@@ -273,7 +299,8 @@ impl<'a> Lowerer<'a> {
                 Some(u) if u.len() == 1 => u.iter().next().map(|m| m.to_string()),
                 Some(_) => None,
                 // Reached by no operation: it belongs to the file that defines it, if only one
-                // file with operations does.
+                // file with operations does (and files are the groups).
+                None if self.by_path_segment => None,
                 None => {
                     let owners: BTreeSet<&str> = component
                         .files
@@ -581,7 +608,7 @@ impl<'a> Lowerer<'a> {
     fn lower_operation(&mut self, src: &'a SourceOperation) -> Option<Operation> {
         let op = &src.op;
         let id = op.operation_id.clone()?;
-        let module = self.file_module[src.file].clone();
+        let module = self.group_of(src);
         let pointer = format!("/paths/{}/{}", pointer_segment(&src.path), src.method);
         let base = naming::type_name(&id);
         for (i, p) in op.parameters.iter().enumerate() {
@@ -707,7 +734,11 @@ impl<'a> Lowerer<'a> {
                     .filter(|(i, _)| self.file_module[*i] == name)
                     .map(|(_, f)| f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
                     .collect();
-                let source = if sources.is_empty() { "types shared by several specs".to_string() } else { sources.into_iter().collect::<Vec<_>>().join(", ") };
+                let source = match self.group_paths.get(&name) {
+                    Some(prefix) => format!("the `{prefix}` operations"),
+                    None if sources.is_empty() || self.by_path_segment => "types shared by several groups".to_string(),
+                    None => sources.into_iter().collect::<Vec<_>>().join(", "),
+                };
                 Module {
                     types: self.types.remove(&name).map(|m| m.into_values().collect()).unwrap_or_default(),
                     operations: ops.remove(&name).unwrap_or_default(),
@@ -774,6 +805,21 @@ fn settle_partial_fields(api: &mut Api) {
                 }
             }
         }
+    }
+}
+
+/// The first segment of a path (`accounts` for `/accounts/balance/get`).
+fn first_segment(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or("")
+}
+
+/// The module name of a path-segment group; never `shared`, which holds the types of several.
+fn path_group(path: &str) -> String {
+    let name = naming::module_name(first_segment(path));
+    match name.as_str() {
+        "" => "root".to_string(),
+        SHARED => format!("{SHARED}_operations"),
+        _ => name,
     }
 }
 
