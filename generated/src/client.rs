@@ -104,7 +104,9 @@ impl Client {
         Client { retry: Some(retry), ..self.clone() }
     }
 
-    /// Runs an operation whose success body is JSON of type `R`.
+    /// Runs an operation whose success body is JSON of type `R`. (Unused only when no group's
+    /// feature is on.)
+    #[allow(dead_code)]
     pub(crate) async fn execute<B: Serialize + ?Sized, R: DeserializeOwned>(
         &self,
         op: &'static Operation,

@@ -79,6 +79,9 @@ pub struct TypeDef {
     pub deprecated: Option<String>,
     /// What kind of type.
     pub kind: TypeKind,
+    /// For a type in `shared`: the groups (Cargo features) that reach it, one of which must be
+    /// on for it to compile; `None` when it is always compiled.
+    pub gate: Option<Vec<String>>,
 }
 
 /// The shape of a named type.

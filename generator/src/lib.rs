@@ -21,6 +21,7 @@
 pub mod cycles;
 pub mod diag;
 pub mod emit;
+pub mod features;
 pub mod ir;
 pub mod load;
 pub mod locate;
@@ -60,6 +61,8 @@ pub struct Generated {
     pub summary: Summary,
     /// Warnings (never errors: those make the run fail).
     pub warnings: diag::Diagnostics,
+    /// The API groups: the generated crate's modules with operations and its Cargo features.
+    pub groups: Vec<String>,
 }
 
 /// Runs the whole pipeline on spec files or folders; writes nothing.
@@ -105,5 +108,5 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
         modules: api.modules.len(),
         examples: api.examples.len(),
     };
-    Ok(Generated { files, summary, warnings })
+    Ok(Generated { files, summary, warnings, groups: features::groups(&api) })
 }

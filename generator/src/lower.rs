@@ -313,6 +313,24 @@ impl<'a> Lowerer<'a> {
             };
             self.component_module.insert(name, module.unwrap_or_else(|| SHARED.to_string()));
         }
+        // A type may refer only to its own module or to `shared` (and a shared one only to
+        // `shared`), because a group's module is compiled out when its feature is off.
+        let mut stack: Vec<&'a str> = self.merged.schemas.keys().map(String::as_str).collect();
+        while let Some(name) = stack.pop() {
+            let Some(component) = self.merged.schemas.get(name) else { continue };
+            let home = self.component_module.get(name).cloned().unwrap_or_else(|| SHARED.to_string());
+            let mut refs = Vec::new();
+            schema_refs(view(&component.schema), &mut refs);
+            for target in refs {
+                let Some((key, _)) = self.merged.schemas.get_key_value(target) else { continue };
+                if let Some(module) = self.component_module.get_mut(key.as_str()) {
+                    if *module != SHARED && *module != home {
+                        *module = SHARED.to_string();
+                        stack.push(key.as_str());
+                    }
+                }
+            }
+        }
     }
 
     /// Names every component before any inline type is named, so inline names never take a
@@ -383,6 +401,7 @@ impl<'a> Lowerer<'a> {
                 docs: None,
                 deprecated: None,
                 kind: TypeKind::Alias(schema_ref_name(reference).map(|n| self.named(n)).unwrap_or(TypeRef::Any)),
+                gate: None,
             },
             ReferenceOr::Item(schema) => {
                 if let Some(example) = &schema.schema_data.example {
@@ -390,7 +409,7 @@ impl<'a> Lowerer<'a> {
                     self.examples.push(Example { origin: format!("schema {name}"), ty, json: example.to_string() });
                 }
                 let kind = self.lower_kind(schema, &rust, &module, file, &pointer, Some(name));
-                TypeDef { name: rust, origin: name.to_string(), docs: docs_of(schema), deprecated: deprecation(schema), kind }
+                TypeDef { name: rust, origin: name.to_string(), docs: docs_of(schema), deprecated: deprecation(schema), kind, gate: None }
             }
         };
         self.add_type(&module, def);
@@ -580,7 +599,7 @@ impl<'a> Lowerer<'a> {
         if shape.is_object() || !shape.enum_strings.is_empty() {
             let name = self.scope.claim(naming::type_name(&format!("{parent} {hint}")));
             let kind = self.lower_kind(schema, &name, module, file, pointer, None);
-            let def = TypeDef { name: name.clone(), origin: format!("{parent}.{hint}"), docs: docs_of(schema), deprecated: None, kind };
+            let def = TypeDef { name: name.clone(), origin: format!("{parent}.{hint}"), docs: docs_of(schema), deprecated: None, kind, gate: None };
             self.add_type(module, def);
             return Lowered { ty: TypeRef::Named { module: module.to_string(), name }, nullable, format: None };
         }
@@ -757,6 +776,7 @@ impl<'a> Lowerer<'a> {
         examples.extend(property_examples(&modules));
         let mut api = Api { spec_version, api_version, servers, auth_headers, modules, sources, examples };
         settle_partial_fields(&mut api);
+        crate::features::gate_shared_types(&mut api);
         for (origin, message) in crate::cycles::settle(&mut api) {
             let component = origin.split('.').next().unwrap_or(&origin).to_string();
             let file = self.defining_file(&component);

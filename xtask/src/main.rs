@@ -5,9 +5,11 @@
 //!   committed output differs from what the specs produce.
 //! - `--spec <file-or-dir>` (repeatable) and `--out <crate dir>` point it elsewhere; a folder other
 //!   than `generated/` becomes a standalone crate (its own `Cargo.toml` and runtime copy).
+//! - `cargo xtask bench`: regen speed and the build cost of the generated code (see `bench.rs`).
 //! - `cargo xtask contract`: the generated client against Stoplight Prism (see `contract.rs`).
 //! - `cargo xtask corpus`: generate the complete Plaid spec from `../shared/corpus/` into
-//!   `target/corpus-sdk/` and run that crate's generated tests with warnings denied.
+//!   `target/corpus-sdk/`, run that crate's generated tests with warnings denied, and check that
+//!   each group's feature compiles alone.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,12 +17,14 @@ use std::time::Instant;
 
 use generator::output::{self, Change};
 
+mod bench;
 mod contract;
 mod standalone;
 
 const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
        cargo xtask corpus [--spec <file-or-dir>]...
-       cargo xtask contract";
+       cargo xtask contract
+       cargo xtask bench";
 
 /// The complete Plaid spec beside the checkout: the generality test input.
 const CORPUS: &str = "../shared/corpus/plaid-2020-09-14_1.517.0.yml";
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
             }
         },
         Some("contract") if args.len() == 1 => contract::run(&root()),
+        Some("bench") if args.len() == 1 => bench::run(&root(), &root().join(CORPUS)),
         Some("corpus") => match RegenArgs::parse(&args[1..]) {
             Ok(a) if !a.check && !a.out_given => corpus(a),
             Ok(_) => {
@@ -105,8 +110,13 @@ fn regen(args: RegenArgs) -> ExitCode {
     let dir = args.out.clone();
     let mut files = generated.files.clone();
     let own_crate = dir.canonicalize().ok() == root().join("generated").canonicalize().ok();
-    if !own_crate {
-        match standalone::files(&root()) {
+    if own_crate {
+        if let Err(e) = standalone::check_own_features(&root(), &generated.groups) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    } else {
+        match standalone::files(&root(), &generated.groups) {
             Ok(extra) => files.extend(extra),
             Err(e) => {
                 eprintln!("error: cannot prepare a standalone crate: {e}");
@@ -166,6 +176,7 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
         args.specs = vec![root().join(CORPUS)];
     }
     args.out = root().join("target/corpus-sdk");
+    let args_specs = args.specs.clone();
     let generated = regen(args);
     if generated != ExitCode::SUCCESS {
         return generated;
@@ -173,25 +184,66 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     let started = Instant::now();
     let manifest = root().join("target/corpus-sdk/Cargo.toml");
     println!("== cargo test --manifest-path {} (RUSTFLAGS=-D warnings)", manifest.display());
-    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--quiet", "--manifest-path"])
-        .arg(&manifest)
-        .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_TARGET_DIR", root().join("target/corpus-sdk-target"))
-        .status();
+    if let Err(e) = corpus_cargo(&["test", "--quiet"]) {
+        eprintln!("the corpus crate failed to build or test: {e}");
+        return ExitCode::FAILURE;
+    }
     let lines = count_lines(&root().join("target/corpus-sdk/src"));
     println!("corpus crate: {lines} lines of Rust; build and tests took {:.1} s", started.elapsed().as_secs_f64());
-    match status {
-        Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(s) => {
-            eprintln!("the corpus crate failed to build or test ({s})");
-            ExitCode::FAILURE
+
+    // Every group's feature must compile on its own.
+    let groups = match generator::generate(&args_specs) {
+        Ok(g) => g.groups,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
         }
-        Err(e) => {
-            eprintln!("error: cannot run cargo: {e}");
-            ExitCode::FAILURE
+    };
+    let started = Instant::now();
+    let mut failed = Vec::new();
+    for group in &groups {
+        let one = Instant::now();
+        match corpus_cargo(&["check", "--quiet", "--lib", "--no-default-features", "--features", group]) {
+            Ok(()) => println!("feature {group:<28} compiles alone ({:.1} s)", one.elapsed().as_secs_f64()),
+            Err(e) => {
+                eprintln!("feature {group} does not compile alone: {e}");
+                failed.push(group.clone());
+            }
         }
     }
+    println!(
+        "features: {} of {} compile alone, in {:.1} s",
+        groups.len() - failed.len(),
+        groups.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs cargo on the corpus crate with warnings denied and its own target folder.
+fn corpus_cargo(args: &[&str]) -> Result<(), String> {
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .arg("--manifest-path")
+        .arg(root().join("target/corpus-sdk/Cargo.toml"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env("CARGO_TARGET_DIR", root().join("target/corpus-sdk-target"))
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo {} failed ({status})", args.join(" ")))
+    }
+}
+
+/// Lines of one file (0 if it cannot be read).
+fn count_lines_of(file: &Path) -> usize {
+    std::fs::read_to_string(file).map(|t| t.lines().count()).unwrap_or(0)
 }
 
 /// Lines of the `.rs` files under `dir`.

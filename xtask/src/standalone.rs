@@ -10,8 +10,8 @@ use toml::{Table, Value};
 
 /// The manifest and runtime files of a standalone crate, marked as generated so that a later
 /// regen may update them and never touches anything else.
-pub fn files(root: &Path) -> Result<Vec<File>, String> {
-    let mut files = vec![File { path: "Cargo.toml".into(), contents: manifest(root)? }];
+pub fn files(root: &Path, groups: &[String]) -> Result<Vec<File>, String> {
+    let mut files = vec![File { path: "Cargo.toml".into(), contents: manifest(root, groups)? }];
     let src = root.join("generated/src");
     let mut entries: Vec<_> = std::fs::read_dir(&src)
         .map_err(|e| format!("{}: {e}", src.display()))?
@@ -30,8 +30,9 @@ pub fn files(root: &Path) -> Result<Vec<File>, String> {
     Ok(files)
 }
 
-/// `generated/Cargo.toml` with every `workspace = true` resolved against the workspace manifest.
-fn manifest(root: &Path) -> Result<String, String> {
+/// `generated/Cargo.toml` with every `workspace = true` resolved against the workspace manifest,
+/// and one feature per group of these specs.
+fn manifest(root: &Path, groups: &[String]) -> Result<String, String> {
     let read = |p: &Path| -> Result<Table, String> {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         text.parse::<Table>().map_err(|e| format!("{}: {e}", p.display()))
@@ -58,6 +59,7 @@ fn manifest(root: &Path) -> Result<String, String> {
             }
         }
     }
+    crate_manifest.insert("features".into(), Value::Table(features_table(groups)));
     // Its own workspace, so that it builds wherever it is written.
     crate_manifest.insert("workspace".into(), Value::Table(Table::new()));
     let header = HEADER.replacen("//", "#", 1);
@@ -95,4 +97,35 @@ fn inline(base: &Value, local: &Value) -> Value {
         }
     }
     Value::Table(spec)
+}
+
+/// `[features]`: one empty feature per group, all of them on by default.
+pub fn features_table(groups: &[String]) -> Table {
+    let mut features = Table::new();
+    features.insert("default".into(), Value::Array(groups.iter().map(|g| Value::String(g.clone())).collect()));
+    for g in groups {
+        features.insert(g.clone(), Value::Array(Vec::new()));
+    }
+    features
+}
+
+/// Whether the workspace's own `generated/Cargo.toml` declares exactly these groups as
+/// features, all on by default; the section to write when it does not.
+pub fn check_own_features(root: &Path, groups: &[String]) -> Result<(), String> {
+    let path = root.join("generated/Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let manifest = text.parse::<Table>().map_err(|e| format!("{}: {e}", path.display()))?;
+    let expected = features_table(groups);
+    match manifest.get("features").and_then(Value::as_table) {
+        Some(found) if *found == expected => Ok(()),
+        _ => {
+            let mut section = Table::new();
+            section.insert("features".into(), Value::Table(expected));
+            Err(format!(
+                "{} must declare one feature per API group, all on by default; write:\n\n{}",
+                path.display(),
+                toml::to_string(&section).unwrap_or_default()
+            ))
+        }
+    }
 }

@@ -3,7 +3,9 @@
 //! hand-written runtime reads.
 #![allow(deprecated)]
 /// Types and operations from accounts.yml.
+#[cfg(feature = "accounts")]
 pub mod accounts;
+#[cfg(feature = "accounts")]
 pub use self::accounts::{
     AccountBalance, AccountBase, AccountBaseVerificationStatus, AccountSubtype,
     AccountType, AccountVerificationInsights,
@@ -16,7 +18,9 @@ pub use self::accounts::{
     MinLastUpdatedDatetime, RiskReason,
 };
 /// Types and operations from item.yml.
+#[cfg(feature = "item")]
 pub mod item;
+#[cfg(feature = "item")]
 pub use self::item::{
     AccessTokenNullable, AccountAccess, AccountProductAccess,
     AccountProductAccessNullable, ActionState, Activity, ActivityType, ApplicationId,
@@ -40,7 +44,9 @@ pub use self::item::{
     ScopesState, WebhookType,
 };
 /// Types and operations from partner.yml.
+#[cfg(feature = "partner")]
 pub mod partner;
+#[cfg(feature = "partner")]
 pub use self::partner::{
     PartnerCustomerCreateRequest, PartnerCustomerCreateResponse,
     PartnerCustomerEnableRequest, PartnerCustomerEnableResponse,
@@ -58,7 +64,9 @@ pub use self::partner::{
     PartnerEndCustomerWithSecrets,
 };
 /// Types and operations from profile.yml.
+#[cfg(feature = "profile")]
 pub mod profile;
+#[cfg(feature = "profile")]
 pub use self::profile::{
     LinkProfileEligibilityCheckRequest, LinkProfileEligibilityCheckResponse,
     LinkProfileEligibilityCheckUser, ProfileGetRequest, ProfileGetResponse,
@@ -66,10 +74,27 @@ pub use self::profile::{
 };
 /// Types and operations from shared.yml.
 pub mod shared;
-pub use self::shared::{
-    AccessToken, ApiClientId, ApiSecret, Item, ItemUpdateType, PlaidError,
-    PlaidErrorType, Products, RequestId,
-};
+pub use self::shared::{PlaidError, PlaidErrorType};
+#[cfg(any(feature = "accounts", feature = "item", feature = "profile"))]
+pub use self::shared::AccessToken;
+#[cfg(
+    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+)]
+pub use self::shared::ApiClientId;
+#[cfg(
+    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+)]
+pub use self::shared::ApiSecret;
+#[cfg(any(feature = "accounts", feature = "item"))]
+pub use self::shared::Item;
+#[cfg(any(feature = "accounts", feature = "item"))]
+pub use self::shared::ItemUpdateType;
+#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
+pub use self::shared::Products;
+#[cfg(
+    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+)]
+pub use self::shared::RequestId;
 /// The `info.version` of the specs this code was generated from.
 pub const SPEC_VERSION: &str = "2020-09-14_1.517.0";
 /// The API version sent in the `Plaid-Version` header.
@@ -101,13 +126,16 @@ pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {
     secret_words: &["ssn"],
     partial_names: &["client_id"],
 };
-/// Every operation of the API, group by group.
+/// The API groups, each a module and a Cargo feature of this crate (all on by default).
+pub const GROUPS: &[&str] = &["accounts", "item", "partner", "profile"];
+/// Every operation of the API, group by group (of the groups whose features are on).
+#[allow(clippy::vec_init_then_push)]
 pub fn operations() -> impl Iterator<Item = &'static crate::Operation> {
-    static TABLES: &[&[crate::Operation]] = &[
-        accounts::OPERATIONS,
-        item::OPERATIONS,
-        partner::OPERATIONS,
-        profile::OPERATIONS,
-    ];
-    TABLES.iter().flat_map(|t| t.iter())
+    #[allow(unused_mut)]
+    let mut tables: Vec<&'static [crate::Operation]> = Vec::new();
+    #[cfg(feature = "accounts")] tables.push(accounts::OPERATIONS);
+    #[cfg(feature = "item")] tables.push(item::OPERATIONS);
+    #[cfg(feature = "partner")] tables.push(partner::OPERATIONS);
+    #[cfg(feature = "profile")] tables.push(profile::OPERATIONS);
+    tables.into_iter().flat_map(|t| t.iter())
 }

@@ -3,12 +3,20 @@
 //!
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
+#[cfg(any(feature = "accounts", feature = "item", feature = "profile"))]
 /// The token that grants access to one Item's data. Treat it as a secret.
 pub type AccessToken = String;
+#[cfg(
+    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+)]
 /// Your Plaid API client ID. Optional in the body: the client sends it in the `PLAID-CLIENT-ID` header.
 pub type ApiClientId = String;
+#[cfg(
+    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+)]
 /// Your Plaid API secret. Optional in the body: the client sends it in the `PLAID-SECRET` header.
 pub type ApiSecret = String;
+#[cfg(any(feature = "accounts", feature = "item"))]
 /// A login at a financial institution, through which Plaid reaches one or more accounts.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -47,6 +55,7 @@ pub struct Item {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+#[cfg(any(feature = "accounts", feature = "item"))]
 impl Item {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
@@ -100,6 +109,7 @@ impl Item {
         self
     }
 }
+#[cfg(any(feature = "accounts", feature = "item"))]
 impl ::std::fmt::Debug for Item {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Item")
@@ -120,6 +130,7 @@ impl ::std::fmt::Debug for Item {
             .finish()
     }
 }
+#[cfg(any(feature = "accounts", feature = "item"))]
 /// The `Item.update_type` schema.
 #[derive(
     Clone,
@@ -145,6 +156,7 @@ pub enum ItemUpdateType {
     #[serde(untagged)]
     UnknownValue(String),
 }
+#[cfg(any(feature = "accounts", feature = "item"))]
 impl ItemUpdateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -155,6 +167,7 @@ impl ItemUpdateType {
         }
     }
 }
+#[cfg(any(feature = "accounts", feature = "item"))]
 impl ::std::fmt::Display for ItemUpdateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -362,6 +375,7 @@ impl ::std::fmt::Display for PlaidErrorType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
 /// A Plaid product that an Item can be enabled for.
 #[derive(
     Clone,
@@ -453,6 +467,7 @@ pub enum Products {
     #[serde(untagged)]
     UnknownValue(String),
 }
+#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
 impl Products {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -485,10 +500,14 @@ impl Products {
         }
     }
 }
+#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
 impl ::std::fmt::Display for Products {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+)]
 /// An identifier Plaid gives every request; quote it when asking Plaid for support.
 pub type RequestId = String;

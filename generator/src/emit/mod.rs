@@ -132,9 +132,15 @@ fn render_module(module: &Module) -> Result<File, Diagnostic> {
             Item::Type(t) => (t.name.as_str(), types::type_def(t, &module.name)),
             Item::Operations => ("the client methods", operations::module_operations(module)),
         };
-        let ast: syn::File = syn::parse2(tokens).map_err(|e| {
+        let mut ast: syn::File = syn::parse2(tokens).map_err(|e| {
             Diagnostic::error(Code::Internal, format!("generated code for `{label}` in `{path}` does not parse: {e}"))
         })?;
+        if let Item::Type(crate::ir::TypeDef { gate: Some(groups), .. }) = item {
+            let cfg = cfg_any(groups);
+            let attr = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg)
+                .map_err(|e| Diagnostic::error(Code::Internal, format!("the feature gate of `{label}` does not parse: {e}")))?;
+            attr.iter().for_each(|a| gate_items(&mut ast, a));
+        }
         Ok(prettyplease::unparse(&ast))
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
@@ -157,20 +163,32 @@ fn render_module(module: &Module) -> Result<File, Diagnostic> {
 }
 
 fn root(api: &Api) -> TokenStream {
+    let groups = crate::features::groups(api);
     let mods = api.modules.iter().map(|m| {
         let module = ident(&m.name);
         let doc = raw_docs(&format!("Types and operations from {}.", m.source));
-        let names = m.types.iter().map(|t| ident(&t.name));
+        let gate = groups.contains(&m.name).then(|| cfg_any(std::slice::from_ref(&m.name)));
+        let open = m.types.iter().filter(|t| t.gate.is_none()).map(|t| ident(&t.name));
+        let gated = m.types.iter().filter_map(|t| {
+            let cfg = cfg_any(t.gate.as_ref()?);
+            let name = ident(&t.name);
+            Some(quote!(#cfg pub use self::#module::#name;))
+        });
         quote! {
             #doc
+            #gate
             pub mod #module;
-            pub use self::#module::{#(#names),*};
+            #gate
+            pub use self::#module::{#(#open),*};
+            #(#gated)*
         }
     });
     let tables = api.modules.iter().filter(|m| !m.operations.is_empty()).map(|m| {
         let module = ident(&m.name);
-        quote!(#module::OPERATIONS)
+        let gate = groups.contains(&m.name).then(|| cfg_any(std::slice::from_ref(&m.name)));
+        quote!(#gate tables.push(#module::OPERATIONS);)
     });
+    let group_names = groups.iter();
     let spec_version = &api.spec_version;
     let api_version = &api.api_version;
     let servers = api.servers.iter().map(|s| {
@@ -209,11 +227,45 @@ fn root(api: &Api) -> TokenStream {
             partial_names: &[#(#partial),*],
         };
 
-        /// Every operation of the API, group by group.
+        /// The API groups, each a module and a Cargo feature of this crate (all on by default).
+        pub const GROUPS: &[&str] = &[#(#group_names),*];
+
+        /// Every operation of the API, group by group (of the groups whose features are on).
+        // One `push` per group, each behind its feature: not expressible as a `vec![]` literal.
+        #[allow(clippy::vec_init_then_push)]
         pub fn operations() -> impl Iterator<Item = &'static crate::Operation> {
-            static TABLES: &[&[crate::Operation]] = &[#(#tables),*];
-            TABLES.iter().flat_map(|t| t.iter())
+            // Not mutated when no group's feature is on.
+            #[allow(unused_mut)]
+            let mut tables: Vec<&'static [crate::Operation]> = Vec::new();
+            #(#tables)*
+            tables.into_iter().flat_map(|t| t.iter())
         }
+    }
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]` for several groups.
+pub(crate) fn cfg_any(groups: &[String]) -> TokenStream {
+    match groups {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// Puts `attr` on every item of a file: all the items one type emits (struct, impls).
+fn gate_items(file: &mut syn::File, attr: &syn::Attribute) {
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Static(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Use(i) => &mut i.attrs,
+            _ => continue,
+        };
+        attrs.insert(0, attr.clone());
     }
 }
 

@@ -30,9 +30,11 @@ pub(super) fn redaction(api: &Api, crate_name: &str) -> TokenStream {
         })
         .collect();
     let table = case_table(&cases, "Type name, check, sample JSON.", "debug_output_never_shows_a_sensitive_value");
+    let all = all_groups(api);
     quote! {
         //! Generated from the specs: every type with a field that the redaction rule covers
         //! hides it in `Debug` output.
+        #all
         #![allow(deprecated)]
 
         /// Put in every sensitive field of the samples below.
@@ -70,9 +72,11 @@ pub(super) fn examples(api: &Api, crate_name: &str) -> TokenStream {
         })
         .collect();
     let table = case_table(&cases, "Where the example is, check, example JSON.", "every_spec_example_round_trips");
+    let all = all_groups(api);
     quote! {
         //! Generated from the specs: every `example` and `examples` value decodes into its
         //! generated type and round-trips without losing a key.
+        #all
         #![allow(deprecated)]
 
         use ::serde_json::Value;
@@ -133,4 +137,14 @@ fn case_table(cases: &[TokenStream], doc: &str, test: &str) -> TokenStream {
             assert_eq!(CASES.len(), #count);
         }
     }
+}
+
+/// `#![cfg(all(feature = ...))]` over every group: the generated tests name types of all of
+/// them, so they run with every feature on (the default).
+fn all_groups(api: &Api) -> TokenStream {
+    let groups = crate::features::groups(api);
+    if groups.is_empty() {
+        return quote!();
+    }
+    quote!(#![cfg(all(#(feature = #groups),*))])
 }
