@@ -33,6 +33,10 @@
 //! - [`redact`]: the rule by which `Debug` output, errors and logs hide secrets and personal
 //!   data.
 //!
+//! Each API group (module with operations: [`accounts`], [`item`], ...) is a Cargo feature, all
+//! on by default ([`GROUPS`] lists them); with `default-features = false` only the enabled
+//! groups and the shared types they reach are compiled.
+//!
 //! The modules under `gen` are written by `cargo xtask regen` from `specs/`; the runtime beside
 //! them is hand-written.
 
