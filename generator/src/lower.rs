@@ -637,6 +637,13 @@ impl<'a> Lowerer<'a> {
             };
             self.warn(src.file, format!("{pointer}/parameters/{i}"), format!("{what} of `{id}` is not supported yet; it is not sent"));
         }
+        if let Some(ReferenceOr::Item(body)) = &op.request_body {
+            if body.content.contains_key("application/json") && body.content.len() > 1 {
+                let others: Vec<&String> = body.content.keys().filter(|k| *k != "application/json").collect();
+                let message = format!("request body of `{id}` also lists {others:?} beside application/json; the client sends JSON only");
+                self.warn(src.file, format!("{pointer}/requestBody/content"), message);
+            }
+        }
         let request = match &op.request_body {
             None => None,
             Some(ReferenceOr::Reference { reference }) => {

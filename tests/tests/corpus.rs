@@ -11,5 +11,10 @@ fn the_complete_plaid_spec_generates() {
     // Every emitted file parsed with syn before it was printed; the module holds real code.
     assert!(generated.files.iter().all(|f| f.contents.starts_with(generator::emit::HEADER)));
     assert!(generated.files.iter().map(|f| f.contents.len()).sum::<usize>() > 1_000_000);
-    assert!(generated.warnings.0.is_empty(), "{}", tests::render(&generated.warnings));
+    // Its one odd spot: a request body that lists a media type called `examples` beside JSON.
+    let warnings: Vec<&str> = generated.warnings.0.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        warnings,
+        [r#"request body of `transferOriginatorGet` also lists ["examples"] beside application/json; the client sends JSON only"#]
+    );
 }
