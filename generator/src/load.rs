@@ -16,6 +16,9 @@ pub struct SpecFile {
     pub text: String,
     /// The parsed document.
     pub doc: openapiv3::OpenAPI,
+    /// The same document as JSON, as read: `resolve` walks it for `$ref`s without serializing
+    /// the typed document again.
+    pub json: serde_json::Value,
 }
 
 /// Expands the inputs (files, or folders of `*.yml`/`*.yaml` files) into a sorted list of files,
@@ -114,7 +117,7 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Diagnostic> {
         .at_line(crate::locate::line_of(&text, "/openapi"))
         .at_pointer("/openapi"));
     }
-    Ok(SpecFile { path: path.to_path_buf(), stem, text, doc })
+    Ok(SpecFile { path: path.to_path_buf(), stem, text, doc, json: value })
 }
 
 /// Tells what kind of document it is before reading it as OpenAPI 3.0: Swagger 2.0, OpenAPI

@@ -18,15 +18,8 @@ pub fn schema_ref_name(reference: &str) -> Option<&str> {
 pub fn check_refs(merged: &Merged) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::default();
     for file in &merged.files {
-        let json = match serde_json::to_value(&file.doc) {
-            Ok(v) => v,
-            Err(e) => {
-                diags.push(Diagnostic::error(Code::Internal, format!("cannot walk the document: {e}")).in_file(&file.path));
-                continue;
-            }
-        };
         let mut refs = Vec::new();
-        collect_refs(&json, false, &mut String::new(), &mut refs);
+        collect_refs(&file.json, false, &mut String::new(), &mut refs);
         for (pointer, target) in refs {
             let problem = check_one(merged, &target);
             if let Some((code, message)) = problem {

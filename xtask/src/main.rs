@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("regen") => match RegenArgs::parse(&args[1..]) {
-            Ok(a) => regen(a),
+            Ok(a) => regen(a).map_or_else(|code| code, |_| ExitCode::SUCCESS),
             Err(e) => {
                 eprintln!("error: {e}\n{USAGE}");
                 ExitCode::from(2)
@@ -94,14 +94,15 @@ impl RegenArgs {
     }
 }
 
-fn regen(args: RegenArgs) -> ExitCode {
+/// Generates, then writes or checks; on success, the API groups of what was generated.
+fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     let start = Instant::now();
     let generated = match generator::generate(&args.specs) {
         Ok(g) => g,
         Err(diags) => {
             eprintln!("{diags}");
             eprintln!("regen failed; nothing was written");
-            return ExitCode::FAILURE;
+            return Err(ExitCode::FAILURE);
         }
     };
     for w in &generated.warnings.0 {
@@ -113,14 +114,14 @@ fn regen(args: RegenArgs) -> ExitCode {
     if own_crate {
         if let Err(e) = standalone::check_own_features(&root(), &generated.groups) {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            return Err(ExitCode::FAILURE);
         }
     } else {
         match standalone::files(&root(), &generated.groups) {
             Ok(extra) => files.extend(extra),
             Err(e) => {
                 eprintln!("error: cannot prepare a standalone crate: {e}");
-                return ExitCode::FAILURE;
+                return Err(ExitCode::FAILURE);
             }
         }
     }
@@ -129,7 +130,7 @@ fn regen(args: RegenArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot {} {}: {e}", if args.check { "read" } else { "write" }, dir.display());
-            return ExitCode::FAILURE;
+            return Err(ExitCode::FAILURE);
         }
     };
     let s = &generated.summary;
@@ -152,7 +153,7 @@ fn regen(args: RegenArgs) -> ExitCode {
         println!("time:        {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
         if !report.changed.is_empty() {
             eprintln!("generated code is out of date: run `cargo xtask regen`");
-            return ExitCode::FAILURE;
+            return Err(ExitCode::FAILURE);
         }
     } else {
         let removed = report.changed.iter().filter(|(_, c)| *c == Change::Extra).count();
@@ -165,7 +166,7 @@ fn regen(args: RegenArgs) -> ExitCode {
         );
         println!("time:        {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
     }
-    ExitCode::SUCCESS
+    Ok(generated.groups)
 }
 
 /// Generates a standalone crate from the complete Plaid spec (or `--spec`) into
@@ -176,11 +177,10 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
         args.specs = vec![root().join(CORPUS)];
     }
     args.out = root().join("target/corpus-sdk");
-    let args_specs = args.specs.clone();
-    let generated = regen(args);
-    if generated != ExitCode::SUCCESS {
-        return generated;
-    }
+    let groups = match regen(args) {
+        Ok(groups) => groups,
+        Err(code) => return code,
+    };
     let started = Instant::now();
     let manifest = root().join("target/corpus-sdk/Cargo.toml");
     println!("== cargo test --manifest-path {} (RUSTFLAGS=-D warnings)", manifest.display());
@@ -192,13 +192,6 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     println!("corpus crate: {lines} lines of Rust; build and tests took {:.1} s", started.elapsed().as_secs_f64());
 
     // Every group's feature must compile on its own.
-    let groups = match generator::generate(&args_specs) {
-        Ok(g) => g.groups,
-        Err(d) => {
-            eprintln!("{d}");
-            return ExitCode::FAILURE;
-        }
-    };
     let started = Instant::now();
     let mut failed = Vec::new();
     for group in &groups {
