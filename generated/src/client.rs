@@ -12,6 +12,7 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use crate::error::{ApiError, DecodeError, TransportError};
+use crate::params::Parts;
 use crate::retry::{parse_retry_after, retryable_status, RetryPolicy};
 use crate::{Config, Error, Operation};
 
@@ -110,27 +111,46 @@ impl Client {
     pub(crate) async fn execute<B: Serialize + ?Sized, R: DeserializeOwned>(
         &self,
         op: &'static Operation,
+        parts: Parts,
         body: Option<&B>,
     ) -> Result<R, Error> {
-        let answer = self.call(op, body, "application/json").await?;
+        let answer = self.call(op, parts, body, "application/json").await?;
         answer.json(op)
+    }
+
+    /// Runs an operation some of whose success answers have a JSON body of type `R` and others
+    /// none (`204 No Content`): `None` for an answer without a body.
+    #[allow(dead_code)]
+    pub(crate) async fn execute_optional<B: Serialize + ?Sized, R: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        parts: Parts,
+        body: Option<&B>,
+    ) -> Result<Option<R>, Error> {
+        let answer = self.call(op, parts, body, "application/json").await?;
+        if answer.status == 204 || answer.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        answer.json(op).map(Some)
     }
 
     /// Runs an operation whose success body is not JSON (a PDF, a ZIP).
     #[allow(dead_code)]
-    pub(crate) async fn execute_bytes<B: Serialize + ?Sized>(&self, op: &'static Operation, body: Option<&B>) -> Result<Vec<u8>, Error> {
-        Ok(self.call(op, body, "*/*").await?.body)
+    pub(crate) async fn execute_bytes<B: Serialize + ?Sized>(&self, op: &'static Operation, parts: Parts, body: Option<&B>) -> Result<Vec<u8>, Error> {
+        Ok(self.call(op, parts, body, "*/*").await?.body)
     }
 
     /// Runs an operation whose success response has no body.
     #[allow(dead_code)]
-    pub(crate) async fn execute_empty<B: Serialize + ?Sized>(&self, op: &'static Operation, body: Option<&B>) -> Result<(), Error> {
-        self.call(op, body, "*/*").await.map(drop)
+    pub(crate) async fn execute_empty<B: Serialize + ?Sized>(&self, op: &'static Operation, parts: Parts, body: Option<&B>) -> Result<(), Error> {
+        self.call(op, parts, body, "*/*").await.map(drop)
     }
 
     /// Sends the request until it succeeds or the retry policy gives up; a non-2xx answer
     /// becomes an error here.
-    async fn call<B: Serialize + ?Sized>(&self, op: &'static Operation, body: Option<&B>, accept: &'static str) -> Result<Answer, Error> {
+    async fn call<B: Serialize + ?Sized>(&self, op: &'static Operation, parts: Parts, body: Option<&B>, accept: &'static str) -> Result<Answer, Error> {
+        // A parameter that cannot be sent fails the call before anything goes out.
+        let (path_and_query, param_headers) = parts.finish()?;
         let body = match body {
             Some(b) => Some(serde_json::to_vec(b).map_err(|e| Error::Encode { operation: op.id, message: e.to_string() })?),
             None => None,
@@ -144,7 +164,8 @@ impl Client {
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let result = self.attempts(op, body, accept).instrument(span.clone()).await;
+        let target = Target { path_and_query, headers: param_headers };
+        let result = self.attempts(op, &target, body, accept).instrument(span.clone()).await;
         let (status, attempts, request_id) = match &result {
             Ok(a) => (Some(a.status), a.attempts, (!span.is_disabled()).then(|| body_request_id(&a.body)).flatten()),
             Err(Error::Api(e)) => (Some(e.status), e.attempts, e.request_id().map(str::to_string)),
@@ -166,12 +187,12 @@ impl Client {
         result
     }
 
-    async fn attempts(&self, op: &'static Operation, body: Option<Vec<u8>>, accept: &'static str) -> Result<Answer, Error> {
+    async fn attempts(&self, op: &'static Operation, target: &Target, body: Option<Vec<u8>>, accept: &'static str) -> Result<Answer, Error> {
         let shared = &*self.shared;
         let http = shared.http.as_ref().map_err(|message| Error::Config { message: message.clone() })?;
         let retry = self.retry.as_ref().unwrap_or(shared.config.retry());
         let timeout = self.timeout.unwrap_or(shared.config.timeout());
-        let url = format!("{}{}", shared.config.base_url(), op.path);
+        let url = format!("{}{}", shared.config.base_url(), target.path_and_query);
         let method = reqwest::Method::from_bytes(op.method.as_bytes())
             .map_err(|_| Error::Config { message: format!("{}: unsupported HTTP method `{}`", op.id, op.method) })?;
         let started = Instant::now();
@@ -184,6 +205,9 @@ impl Client {
                 .headers(http.headers.clone())
                 .header(ACCEPT, accept)
                 .timeout(timeout);
+            for (name, value) in &target.headers {
+                request = request.header(name.clone(), value.clone());
+            }
             if let Some(body) = &body {
                 request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
             }
@@ -247,6 +271,13 @@ impl Client {
         }
         Ok(Answer { status, attempts, content_type, retry_after, body, cut_at })
     }
+}
+
+/// Where a call goes: the path with its parameters and the query string, and the parameter
+/// headers.
+struct Target {
+    path_and_query: String,
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 /// One HTTP answer, read in full.

@@ -41,6 +41,20 @@ pub enum Error {
         /// The encoder's message.
         message: String,
     },
+    /// A parameter cannot be sent as given: a path parameter without a value, or a header value
+    /// that is not a valid HTTP header value. Nothing was sent. The message never includes the
+    /// value, which may be a credential.
+    #[error("{operation}: {location} parameter `{name}` {message}")]
+    Parameter {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The parameter's name in the spec.
+        name: &'static str,
+        /// Where it goes: `path`, `query` or `header`.
+        location: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// The configuration cannot be used (a base URL that is not https, a TLS setup failure).
     #[error("invalid client configuration: {message}")]
     Config {

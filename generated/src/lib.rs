@@ -49,6 +49,7 @@ mod error;
 mod gen;
 mod nullable;
 mod operation;
+mod params;
 pub mod redact;
 mod retry;
 

@@ -10,12 +10,15 @@ pub struct Operation {
     pub id: &'static str,
     /// Upper-case HTTP method.
     pub method: &'static str,
-    /// The path, e.g. `/accounts/get`.
+    /// The path template, e.g. `/accounts/get` or `/fdx/consents/{consentId}`.
     pub path: &'static str,
     /// The module (API group) the operation belongs to.
     pub group: &'static str,
     /// The spec's one-line summary.
     pub summary: &'static str,
+    /// The Rust name of the parameter struct, if the operation has path, query or header
+    /// parameters.
+    pub params_type: Option<&'static str>,
     /// The Rust name of the request body type, if the operation has a body.
     pub request_type: Option<&'static str>,
     /// The Rust name of the success response type.

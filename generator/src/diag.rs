@@ -26,7 +26,8 @@ pub enum Code {
     Version,
     /// A `$ref` names a component that no spec defines.
     DanglingRef,
-    /// A `$ref` points outside the document or is malformed.
+    /// A `$ref` points outside the document, is malformed, names the wrong kind of component
+    /// for its place, or is one of a chain of refs that loops.
     BadRef,
     /// Two files define the same component differently.
     ConflictingComponent,
@@ -41,6 +42,9 @@ pub enum Code {
     /// Schemas contain each other by value with no way out (every link required, or aliases
     /// of each other): no finite value exists.
     Cycle,
+    /// A parameter cannot be sent as declared (the path names a placeholder no parameter
+    /// fills, a header name that is not a token).
+    BadParameter,
     /// Generated code did not parse: a bug in the generator.
     Internal,
 }
@@ -60,6 +64,7 @@ impl Code {
             Code::Unsupported => "W0001 unsupported",
             Code::NameClash => "W0002 name-clash",
             Code::Cycle => "E0009 unrepresentable-cycle",
+            Code::BadParameter => "E0010 bad-parameter",
             Code::Internal => "E0100 internal",
         }
     }
@@ -72,14 +77,15 @@ impl Code {
             Code::Io => "check the path and its permissions",
             Code::Syntax => "fix the spec at the line shown",
             Code::Version => "the generator reads OpenAPI 3.0.x",
-            Code::DanglingRef => "define the schema in one of the spec files (shared ones in specs/shared.yml), or fix the name",
-            Code::BadRef => "refer to schemas as `#/components/schemas/<Name>`; copy external ones into the specs",
+            Code::DanglingRef => "define the component in one of the spec files (shared ones in specs/shared.yml), or fix the name",
+            Code::BadRef => "refer to components as `#/components/<kind>/<Name>`, of the kind the place needs; copy external ones into the specs",
             Code::ConflictingComponent => "make the definitions identical, or keep one copy in specs/shared.yml",
             Code::DuplicateOperation => "define each path and operationId once across all spec files",
             Code::MissingOperationId => "add `operationId: <name>`; the client method is named after it",
             Code::Unsupported => "the generated code approximates or skips it, as the message says",
             Code::NameClash => "rename one of the schemas, or accept the numbered name",
             Code::Cycle => "make one of the links optional or nullable, or an array",
+            Code::BadParameter => "declare a path parameter for every `{name}` of the path, and name headers with letters, digits and `-`",
             Code::Internal => "this is a generator bug; please report it with the spec",
         }
     }

@@ -5,8 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::ir::{Api, Extra, TypeKind, TypeRef};
-use crate::lower::SHARED;
+use crate::ir::{Api, Extra, TypeKind, TypeRef, SHARED};
 
 /// Types of `shared` that the hand-written runtime names, so they must always exist.
 pub const RUNTIME_TYPES: &[&str] = &["PlaidError"];
@@ -48,7 +47,13 @@ pub fn gate_shared_types(api: &mut Api) {
     };
     let mut users: HashMap<String, BTreeSet<String>> = HashMap::new();
     for m in api.modules.iter().filter(|m| !m.operations.is_empty()) {
-        let roots = m.operations.iter().flat_map(|op| [&op.request, &op.response, &op.error]).flatten().collect();
+        let params: Vec<TypeRef> = m
+            .operations
+            .iter()
+            .filter_map(|op| op.params.as_ref())
+            .map(|p| TypeRef::Named { module: m.name.clone(), name: p.type_name.clone() })
+            .collect();
+        let roots = m.operations.iter().flat_map(|op| [&op.request, &op.response, &op.error]).flatten().chain(&params).collect();
         for reached in reach(roots) {
             users.entry(reached).or_default().insert(m.name.clone());
         }

@@ -2,6 +2,9 @@
 //! already decided. It is the contract between understanding the spec (`lower`) and writing Rust
 //! (`emit`): `lower` never builds tokens and `emit` never sees an `openapiv3` type.
 
+/// The module that holds types reached from several groups (and types no operation reaches).
+pub const SHARED: &str = "shared";
+
 /// The whole API to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -82,6 +85,9 @@ pub struct TypeDef {
     /// For a type in `shared`: the groups (Cargo features) that reach it, one of which must be
     /// on for it to compile; `None` when it is always compiled.
     pub gate: Option<Vec<String>>,
+    /// For an alias of a primitive (`Email` = `String`): the schema's `format` and value
+    /// constraints, which samples of every field of this type must meet.
+    pub value_rules: Option<(Option<String>, Constraints)>,
 }
 
 /// The shape of a named type.
@@ -145,6 +151,28 @@ pub struct Field {
     pub example: Option<String>,
     /// The field is on a by-value cycle and is boxed ([`crate::cycles`]).
     pub boxed: bool,
+    /// The schema's value constraints, which samples for contract tests must meet.
+    pub constraints: Constraints,
+}
+
+/// Value constraints of a schema (`minLength`, `pattern`, `minimum`, `minItems`, ...). The
+/// generated types do not enforce them (the server does); samples respect them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern` (an ECMA 262 regular expression).
+    pub pattern: Option<String>,
+    /// `minimum` (raised past `exclusiveMinimum`'s bound by the sampler).
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
 }
 
 /// How `Debug` shows a sensitive field.
@@ -240,15 +268,19 @@ pub enum TypeRef {
 }
 
 /// One API operation: a client method.
+///
+/// The method takes, in this order, the parameter struct ([`Operation::params`]) when the
+/// operation has parameters and the request body when it has one, and returns the success
+/// type ([`Operation::response`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The spec's operationId (`accountsGet`).
     pub id: String,
     /// The client method's name (`accounts_get`).
     pub method_name: String,
-    /// Upper-case HTTP method.
-    pub http_method: String,
-    /// The path template.
+    /// The HTTP method.
+    pub http_method: HttpMethod,
+    /// The path template (`/fdx/consents/{consentId}`).
     pub path: String,
     /// The summary line.
     pub summary: Option<String>,
@@ -256,10 +288,130 @@ pub struct Operation {
     pub docs: Option<String>,
     /// The deprecation note, when deprecated.
     pub deprecated: Option<String>,
+    /// The path, query and header parameters, when the operation has any.
+    pub params: Option<Params>,
     /// The JSON request body type.
     pub request: Option<TypeRef>,
-    /// The success response type (`Bytes` for a binary body, `None` for no body).
+    /// The success response type (`Bytes` for a binary body, `None` when no 2xx answer has a
+    /// body).
     pub response: Option<TypeRef>,
-    /// The error body type from the `default` response.
+    /// Some 2xx answers carry [`Operation::response`] and others no body (`200` and `204`): the
+    /// method returns `Option<T>`, `None` for an answer without a body.
+    pub response_optional: bool,
+    /// The error body type from the `default` response (or the first 4xx/5xx one).
     pub error: Option<TypeRef>,
+}
+
+/// An HTTP method an operation may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method from its lower-case name in a path item (`get`), if it is one.
+    pub fn from_path_item_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "get" => Self::Get,
+            "put" => Self::Put,
+            "post" => Self::Post,
+            "delete" => Self::Delete,
+            "options" => Self::Options,
+            "head" => Self::Head,
+            "patch" => Self::Patch,
+            "trace" => Self::Trace,
+            _ => return None,
+        })
+    }
+
+    /// The upper-case name sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+/// The parameters of one operation: a generated struct (a [`TypeDef`] of the operation's
+/// module, one field per parameter, required ones taken by its `new`) and how each field goes
+/// on the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// The struct's Rust name (`FdxConsentGetParams`).
+    pub type_name: String,
+    /// The parameters, in spec order (path-item parameters first, then the operation's).
+    pub items: Vec<Parameter>,
+}
+
+/// One path, query or header parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The Rust field of the parameter struct that holds its value.
+    pub field: String,
+    /// The parameter's name on the wire (the path template's `{name}`, the query key, the
+    /// header name).
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// How the value is written (OpenAPI's `style`, with its default for the location).
+    pub style: ParamStyle,
+    /// OpenAPI's `explode` (default: true for `form`, false otherwise): whether an array or
+    /// object gives one pair per item.
+    pub explode: bool,
+    /// Whether a value must be given (the field is not an `Option`).
+    pub required: bool,
+    /// The value is JSON text (`content: application/json` instead of `schema`).
+    pub json: bool,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A segment of the path (`/consents/{consentId}`).
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// OpenAPI's serialization styles for parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `a,b,c` (path and header default).
+    Simple,
+    /// `.a.b.c` (path).
+    Label,
+    /// `;name=a,b,c` (path).
+    Matrix,
+    /// `name=a&name=b` or `name=a,b` (query default).
+    Form,
+    /// `name=a%20b` (query arrays).
+    SpaceDelimited,
+    /// `name=a|b` (query arrays).
+    PipeDelimited,
+    /// `name[key]=value` (query objects).
+    DeepObject,
 }

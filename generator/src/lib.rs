@@ -63,6 +63,8 @@ pub struct Generated {
     pub warnings: diag::Diagnostics,
     /// The API groups: the generated crate's modules with operations and its Cargo features.
     pub groups: Vec<String>,
+    /// The spec files, as the generated files' header names them.
+    pub sources: String,
 }
 
 /// Runs the whole pipeline on spec files or folders; writes nothing.
@@ -78,9 +80,27 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
     let files = load::expand_inputs(inputs)?;
     let merged = merge::merge(load::load(&files)?)?;
     resolve::check_refs(&merged)?;
-    let (api, diags) = lower::lower(&merged);
-    let diags = diags.into_result()?;
-    Ok((api, diags))
+    build_ir(&merged)
+}
+
+/// Lowers merged specs to the IR and runs the passes that need the whole IR, in order:
+/// sensitivity of partially shown fields, feature gates of shared types, boxing of recursive
+/// fields (a cycle with no finite value is an error located at one of its schemas). Fails
+/// with every error; returns the warnings otherwise.
+pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
+    let (mut api, mut diags) = lower::lower(merged);
+    sensitivity::settle_partial_fields(&mut api);
+    features::gate_shared_types(&mut api);
+    for (origin, message) in cycles::settle(&mut api) {
+        let component = origin.split('.').next().unwrap_or(&origin);
+        let (file, line, pointer) = lower::component_location(merged, component);
+        let mut d = diag::Diagnostic::error(diag::Code::Cycle, message).at_line(line).at_pointer(pointer);
+        if let Some(file) = file {
+            d = d.in_file(file);
+        }
+        diags.push(d);
+    }
+    diags.into_result().map(|warnings| (api, warnings))
 }
 
 /// Loads, merges and resolves the specs into one OpenAPI document (for a mock server that wants
@@ -97,8 +117,7 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
     let spec_count = specs.len();
     let merged = merge::merge(specs)?;
     resolve::check_refs(&merged)?;
-    let (api, warnings) = lower::lower(&merged);
-    let warnings = warnings.into_result()?;
+    let (api, warnings) = build_ir(&merged)?;
     let files = emit::emit(&api).map_err(|d| diag::Diagnostics(vec![d]))?;
     let summary = Summary {
         specs: spec_count,
@@ -108,5 +127,5 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
         modules: api.modules.len(),
         examples: api.examples.len(),
     };
-    Ok(Generated { files, summary, warnings, groups: features::groups(&api) })
+    Ok(Generated { files, summary, warnings, groups: features::groups(&api), sources: emit::sources_label(&api) })
 }

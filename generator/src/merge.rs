@@ -1,11 +1,14 @@
 //! Merging: all spec files into one component namespace and one operation list.
 //!
-//! Rules: a component defined in several files collapses into one when the definitions are
+//! Rules: a component of any kind (schema, parameter, request body, response, header, example,
+//! security scheme) defined in several files collapses into one when the definitions are
 //! identical, and is an error naming both files and the first differing JSON path when they are
-//! not. A path or an operationId defined twice is an error. All errors are reported together.
+//! not (one merge step decides this for every kind). A path or an operationId defined
+//! twice is an error. All errors are reported together.
 
 use indexmap::IndexMap;
-use openapiv3::{ReferenceOr, Schema};
+use openapiv3::{Header, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::diag::{pointer_segment, Code, Diagnostic, Diagnostics};
@@ -14,11 +17,11 @@ use crate::load::SpecFile;
 /// HTTP methods in the order OpenAPI lists them in a path item.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// A schema component and the files that define it.
+/// A component (a schema by default) and the files that define it.
 #[derive(Debug, Clone)]
-pub struct Component {
+pub struct Component<T = ReferenceOr<Schema>> {
     /// The definition (identical in every defining file).
-    pub schema: ReferenceOr<Schema>,
+    pub def: T,
     /// Indexes into [`Merged::files`] of the files that define it, in load order.
     pub files: Vec<usize>,
 }
@@ -34,7 +37,13 @@ pub struct SourceOperation {
     pub method: &'static str,
     /// The operation as written.
     pub op: openapiv3::Operation,
+    /// The parameters of its path item, which apply to every operation of the path unless the
+    /// operation declares one of the same name and location.
+    pub path_params: Vec<ReferenceOr<Parameter>>,
 }
+
+/// Components of one kind by name, in first-seen order.
+pub type Components<T> = IndexMap<String, Component<ReferenceOr<T>>>;
 
 /// The specs merged into one namespace.
 #[derive(Debug, Clone)]
@@ -43,8 +52,18 @@ pub struct Merged {
     pub files: Vec<SpecFile>,
     /// Every schema component by name, in first-seen order.
     pub schemas: IndexMap<String, Component>,
+    /// Parameter components (`#/components/parameters/...`).
+    pub parameters: Components<Parameter>,
+    /// Request body components (`#/components/requestBodies/...`).
+    pub request_bodies: Components<RequestBody>,
+    /// Response components (`#/components/responses/...`).
+    pub responses: Components<Response>,
+    /// Header components (`#/components/headers/...`).
+    pub headers: Components<Header>,
+    /// Example components (`#/components/examples/...`).
+    pub examples: Components<openapiv3::Example>,
     /// Security schemes by name.
-    pub security_schemes: IndexMap<String, openapiv3::SecurityScheme>,
+    pub security_schemes: Components<SecurityScheme>,
     /// Every operation, in file then path order.
     pub operations: Vec<SourceOperation>,
     /// Servers, deduplicated by URL, in first-seen order.
@@ -55,7 +74,12 @@ pub struct Merged {
 pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut schemas: IndexMap<String, Component> = IndexMap::new();
-    let mut security_schemes: IndexMap<String, (usize, openapiv3::SecurityScheme)> = IndexMap::new();
+    let mut parameters = Components::new();
+    let mut request_bodies = Components::new();
+    let mut responses = Components::new();
+    let mut headers = Components::new();
+    let mut examples = Components::new();
+    let mut security_schemes = Components::new();
     let mut operations = Vec::new();
     let mut path_owner: IndexMap<&str, usize> = IndexMap::new();
     let mut op_ids: IndexMap<String, (usize, String)> = IndexMap::new();
@@ -67,39 +91,15 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
                 servers.push(server.clone());
             }
         }
-        if let Some(components) = &file.doc.components {
-            for (name, schema) in &components.schemas {
-                match schemas.get_mut(name) {
-                    None => {
-                        schemas.insert(name.clone(), Component { schema: schema.clone(), files: vec![fi] });
-                    }
-                    // Only a name defined twice is compared, so the common case serializes nothing.
-                    Some(existing) => {
-                        let first = serde_json::to_value(&existing.schema).unwrap_or(Value::Null);
-                        let again = serde_json::to_value(schema).unwrap_or(Value::Null);
-                        match first_difference(&first, &again, &format!("/components/schemas/{}", pointer_segment(name))) {
-                            None => existing.files.push(fi),
-                            Some(at) => diags.push(conflict("component", name, &files[existing.files[0]], file, at)),
-                        }
-                    }
-                }
-            }
-            for (name, scheme) in &components.security_schemes {
-                let ReferenceOr::Item(scheme) = scheme else { continue };
-                match security_schemes.get(name) {
-                    None => {
-                        security_schemes.insert(name.clone(), (fi, scheme.clone()));
-                    }
-                    Some((other, existing)) => {
-                        let a = serde_json::to_value(existing).unwrap_or(Value::Null);
-                        let b = serde_json::to_value(scheme).unwrap_or(Value::Null);
-                        let base = format!("/components/securitySchemes/{}", pointer_segment(name));
-                        if let Some(at) = first_difference(&a, &b, &base) {
-                            diags.push(conflict("security scheme", name, &files[*other], file, at));
-                        }
-                    }
-                }
-            }
+        if let Some(c) = &file.doc.components {
+            let each = |kind: &str, section: &str| MergeStep { kind: kind.to_string(), section: section.to_string(), fi, files: &files };
+            each("component", "schemas").run(&mut schemas, &c.schemas, &mut diags);
+            each("parameter", "parameters").run(&mut parameters, &c.parameters, &mut diags);
+            each("request body", "requestBodies").run(&mut request_bodies, &c.request_bodies, &mut diags);
+            each("response", "responses").run(&mut responses, &c.responses, &mut diags);
+            each("header", "headers").run(&mut headers, &c.headers, &mut diags);
+            each("example", "examples").run(&mut examples, &c.examples, &mut diags);
+            each("security scheme", "securitySchemes").run(&mut security_schemes, &c.security_schemes, &mut diags);
         }
         for (path, item) in &file.doc.paths.paths {
             let pointer = format!("/paths/{}", pointer_segment(path));
@@ -156,7 +156,13 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
                         }
                     }
                 }
-                operations.push(SourceOperation { file: fi, path: path.clone(), method, op: op.clone() });
+                operations.push(SourceOperation {
+                    file: fi,
+                    path: path.clone(),
+                    method,
+                    op: op.clone(),
+                    path_params: item.parameters.clone(),
+                });
             }
         }
     }
@@ -164,10 +170,50 @@ pub fn merge(files: Vec<SpecFile>) -> Result<Merged, Diagnostics> {
     Ok(Merged {
         files,
         schemas,
-        security_schemes: security_schemes.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+        parameters,
+        request_bodies,
+        responses,
+        headers,
+        examples,
+        security_schemes,
         operations,
         servers,
     })
+}
+
+/// One kind of component of one file, merged into the namespace.
+struct MergeStep<'f> {
+    /// What the kind is called in messages (`parameter`).
+    kind: String,
+    /// Its section under `components` (`parameters`).
+    section: String,
+    /// The file's index.
+    fi: usize,
+    files: &'f [SpecFile],
+}
+
+impl MergeStep<'_> {
+    /// The one merge rule for every kind: a new name is added, an identical redefinition adds
+    /// its file, a different one is a conflict at the first differing path. Only a name defined
+    /// twice is serialized, so the common case costs nothing.
+    fn run<T: Clone + Serialize>(&self, into: &mut IndexMap<String, Component<T>>, from: &IndexMap<String, T>, diags: &mut Diagnostics) {
+        for (name, def) in from {
+            match into.get_mut(name) {
+                None => {
+                    into.insert(name.clone(), Component { def: def.clone(), files: vec![self.fi] });
+                }
+                Some(existing) => {
+                    let first = serde_json::to_value(&existing.def).unwrap_or(Value::Null);
+                    let again = serde_json::to_value(def).unwrap_or(Value::Null);
+                    let base = format!("/components/{}/{}", self.section, pointer_segment(name));
+                    match first_difference(&first, &again, &base) {
+                        None => existing.files.push(self.fi),
+                        Some(at) => diags.push(conflict(&self.kind, name, &self.files[existing.files[0]], &self.files[self.fi], at)),
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The error for a component that `file` defines differently from `first`.
@@ -236,12 +282,22 @@ impl Merged {
                     _ => &mut item.trace,
                 };
                 *slot = Some(src.op.clone());
+                if item.parameters.is_empty() {
+                    item.parameters = src.path_params.clone();
+                }
             }
         }
         let components = doc.components.get_or_insert_with(Default::default);
-        components.schemas = self.schemas.iter().map(|(name, c)| (name.clone(), c.schema.clone())).collect();
-        components.security_schemes =
-            self.security_schemes.iter().map(|(name, s)| (name.clone(), ReferenceOr::Item(s.clone()))).collect();
+        fn defs<T: Clone>(map: &IndexMap<String, Component<T>>) -> IndexMap<String, T> {
+            map.iter().map(|(name, c)| (name.clone(), c.def.clone())).collect()
+        }
+        components.schemas = defs(&self.schemas);
+        components.parameters = defs(&self.parameters);
+        components.request_bodies = defs(&self.request_bodies);
+        components.responses = defs(&self.responses);
+        components.headers = defs(&self.headers);
+        components.examples = defs(&self.examples);
+        components.security_schemes = defs(&self.security_schemes);
         doc
     }
 }

@@ -3,13 +3,15 @@
 //!
 //! Samples follow the IR, not the spec, so they exercise exactly what the generated types
 //! accept: required fields always, optional fields on request, enums by their first listed
-//! value, formats by a typical value (`date`, `date-time`, `email`, `uri`).
+//! value, formats by a typical value (`date`, `date-time`, `email`, `uri`). They meet the
+//! fields' value constraints (length, pattern, bounds, item counts), so that a server that
+//! validates requests accepts them.
 
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::ir::{Api, Extra, Field, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, Extra, Field, TypeDef, TypeKind, TypeRef};
 
 /// Optional fields are filled only this deep, so that recursive schemas end.
 const OPTIONAL_DEPTH: usize = 6;
@@ -54,33 +56,44 @@ impl<'a> Sampler<'a> {
 
     /// A sample value of `ty`.
     pub fn value(&self, ty: &TypeRef) -> Value {
-        self.sample(ty, None, false, 0)
+        self.sample(ty, None, false, 0, &Constraints::default())
     }
 
-    fn sample(&self, ty: &TypeRef, format: Option<&str>, sensitive: bool, depth: usize) -> Value {
+    fn sample(&self, ty: &TypeRef, format: Option<&str>, sensitive: bool, depth: usize, c: &Constraints) -> Value {
         if depth > MAX_DEPTH {
             return Value::Null;
         }
         match ty {
-            TypeRef::String => Value::String(self.string(format, sensitive)),
+            TypeRef::String => Value::String(self.string(format, sensitive, c)),
             TypeRef::Bool => Value::Bool(true),
-            TypeRef::I32 | TypeRef::I64 => json!(1),
-            TypeRef::F64 => json!(1.5),
-            TypeRef::Date => Value::String(self.string(Some("date"), false)),
-            TypeRef::DateTime => Value::String(self.string(Some("date-time"), false)),
+            TypeRef::I32 | TypeRef::I64 => json!(bounded(1.0, c).round() as i64),
+            TypeRef::F64 => json!(bounded(1.5, c)),
+            TypeRef::Date => Value::String(self.string(Some("date"), false, &Constraints::default())),
+            TypeRef::DateTime => Value::String(self.string(Some("date-time"), false, &Constraints::default())),
             TypeRef::Any => json!({ "sample": true }),
             TypeRef::Bytes => Value::String(String::new()),
-            TypeRef::List(inner) => Value::Array(vec![self.sample(inner, format, sensitive, depth + 1)]),
-            TypeRef::Map(inner) => json!({ "key": self.sample(inner, format, sensitive, depth + 1) }),
-            TypeRef::Nullable(inner) => self.sample(inner, format, sensitive, depth),
-            TypeRef::Named { module, name } => match self.type_def(module, name).map(|t| &t.kind) {
-                Some(TypeKind::Alias(target)) => self.sample(target, format, sensitive, depth + 1),
-                Some(TypeKind::Enum(e)) => Value::String(e.variants.first().map(|v| v.wire.clone()).unwrap_or_else(|| "unlisted".into())),
-                Some(TypeKind::Struct(s)) => {
+            TypeRef::List(inner) => {
+                let count = c.min_items.unwrap_or(1).max(1).min(c.max_items.unwrap_or(usize::MAX)).min(16);
+                let none = Constraints::default();
+                Value::Array((0..count).map(|_| self.sample(inner, format, sensitive, depth + 1, &none)).collect())
+            }
+            TypeRef::Map(inner) => json!({ "key": self.sample(inner, format, sensitive, depth + 1, &Constraints::default()) }),
+            TypeRef::Nullable(inner) => self.sample(inner, format, sensitive, depth, c),
+            TypeRef::Named { module, name } => match self.type_def(module, name).map(|t| (&t.kind, &t.value_rules)) {
+                // The alias's own format and constraints apply where the field states none.
+                Some((TypeKind::Alias(target), Some((own_format, own))))
+                    if format.is_none() && *c == Constraints::default() =>
+                {
+                    self.sample(target, own_format.as_deref(), sensitive, depth + 1, own)
+                }
+                Some((TypeKind::Alias(target), _)) => self.sample(target, format, sensitive, depth + 1, c),
+                Some((TypeKind::Enum(e), _)) => Value::String(e.variants.first().map(|v| v.wire.clone()).unwrap_or_else(|| "unlisted".into())),
+                Some((TypeKind::Struct(s), _)) => {
                     let mut object = Map::new();
                     for field in s.fields.iter().filter(|f| self.includes(f, depth)) {
                         let sensitive = sensitive || field.sensitivity.is_some();
-                        object.insert(field.wire.clone(), self.sample(&field.ty, field.format.as_deref(), sensitive, depth + 1));
+                        let value = self.sample(&field.ty, field.format.as_deref(), sensitive, depth + 1, &field.constraints);
+                        object.insert(field.wire.clone(), value);
                     }
                     if let (Extra::Keep { value: TypeRef::Any, .. }, Some(marker)) = (&s.extra, self.marker) {
                         // An unknown property with a sensitive name: the runtime's rule must catch it.
@@ -97,17 +110,74 @@ impl<'a> Sampler<'a> {
         !field.is_optional() || (field.required && field.nullable) || (self.fill_optional && depth < OPTIONAL_DEPTH)
     }
 
-    fn string(&self, format: Option<&str>, sensitive: bool) -> String {
+    fn string(&self, format: Option<&str>, sensitive: bool, c: &Constraints) -> String {
         if let (true, Some(marker)) = (sensitive, self.marker) {
             return marker.to_string();
         }
-        match format {
+        let typical = match format {
             Some("date") => "2024-05-17",
             Some("date-time") => "2024-05-17T10:11:12Z",
             Some("email") => "user@example.com",
             Some("uri") | Some("url") => "https://example.com/",
             _ => "sample",
+        };
+        constrained_string(typical, c)
+    }
+}
+
+/// `value` moved into the bounds, if any.
+fn bounded(value: f64, c: &Constraints) -> f64 {
+    let low = c.minimum.unwrap_or(f64::MIN);
+    let high = c.maximum.unwrap_or(f64::MAX).max(low);
+    value.clamp(low, high)
+}
+
+/// A string that meets the length bounds and the pattern: the typical value padded or cut to
+/// length, or else the first of a few common shapes that the pattern accepts.
+fn constrained_string(typical: &str, c: &Constraints) -> String {
+    let fit = |s: &str| -> String {
+        let min = c.min_length.unwrap_or(0);
+        let max = c.max_length.unwrap_or(usize::MAX).max(min);
+        let mut out: String = s.chars().take(max).collect();
+        while out.chars().count() < min {
+            out.push('a');
         }
-        .to_string()
+        out
+    };
+    let Some(pattern) = &c.pattern else { return fit(typical) };
+    // A pattern the regex engine cannot read is left to the typical value.
+    let Ok(re) = regex::Regex::new(pattern) else { return fit(typical) };
+    let lengths_ok = |s: &str| {
+        let n = s.chars().count();
+        n >= c.min_length.unwrap_or(0) && n <= c.max_length.unwrap_or(usize::MAX)
+    };
+    let candidates = [typical.to_string(), fit(typical), "AB12".into(), "abc".into(), "ABC".into(), "123".into(), "1".into(), "a".into(), String::new()];
+    candidates.into_iter().find(|s| lengths_ok(s) && re.is_match(s)).unwrap_or_else(|| fit(typical))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_meet_lengths_and_patterns() {
+        let c = |min, max, pattern: Option<&str>| Constraints {
+            min_length: min,
+            max_length: max,
+            pattern: pattern.map(str::to_string),
+            ..Constraints::default()
+        };
+        assert_eq!(constrained_string("sample", &c(Some(15), None, None)), "sampleaaaaaaaaa");
+        assert_eq!(constrained_string("sample", &c(None, Some(2), None)), "sa");
+        assert_eq!(constrained_string("sample", &c(None, None, Some("^$|^[A-Za-z0-9]{2,4}$"))), "AB12");
+        assert_eq!(constrained_string("sample", &c(None, None, Some("^[0-9]+$"))), "123");
+    }
+
+    #[test]
+    fn numbers_stay_in_bounds() {
+        let c = Constraints { minimum: Some(10.0), maximum: Some(20.0), ..Constraints::default() };
+        assert_eq!(bounded(1.0, &c), 10.0);
+        let c = Constraints { maximum: Some(0.0), ..Constraints::default() };
+        assert_eq!(bounded(1.5, &c), 0.0);
     }
 }

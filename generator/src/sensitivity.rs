@@ -15,7 +15,9 @@
 //! Matching on the last word keeps `token_expiration` or `secret_rotation_date` visible while
 //! catching every `*_token` Plaid has added over the years without a list to maintain.
 
-use crate::ir::Sensitivity;
+use std::collections::HashSet;
+
+use crate::ir::{Api, Sensitivity, TypeKind, TypeRef};
 
 /// A name whose last word is one of these is a secret.
 pub const SECRET_LAST_WORDS: &[&str] = &["password", "secret", "secrets", "token", "tokens"];
@@ -35,6 +37,31 @@ pub fn classify(wire: &str) -> Option<Sensitivity> {
     let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let secret = words.iter().any(|w| SECRET_WORDS.contains(w)) || words.last().is_some_and(|w| SECRET_LAST_WORDS.contains(w));
     secret.then_some(Sensitivity::Secret)
+}
+
+/// A partially shown field must be a string to be cut; any other type is redacted fully.
+pub fn settle_partial_fields(api: &mut Api) {
+    let string_aliases: HashSet<(String, String)> = api
+        .modules
+        .iter()
+        .flat_map(|m| m.types.iter().map(move |t| (m, t)))
+        .filter(|(_, t)| t.kind == TypeKind::Alias(TypeRef::String))
+        .map(|(m, t)| (m.name.clone(), t.name.clone()))
+        .collect();
+    let is_string = |ty: &TypeRef| match ty {
+        TypeRef::String => true,
+        TypeRef::Named { module, name } => string_aliases.contains(&(module.clone(), name.clone())),
+        _ => false,
+    };
+    for t in api.modules.iter_mut().flat_map(|m| m.types.iter_mut()) {
+        if let TypeKind::Struct(s) = &mut t.kind {
+            for f in &mut s.fields {
+                if f.sensitivity == Some(Sensitivity::Partial) && !is_string(&f.ty) {
+                    f.sensitivity = Some(Sensitivity::Secret);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

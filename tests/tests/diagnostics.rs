@@ -35,6 +35,9 @@ case!(
     name_clash,
     unsupported,
     conflict,
+    ref_chains,
+    ref_cycle,
+    bad_parameters,
 );
 
 #[test]
@@ -44,7 +47,7 @@ fn every_fixture_has_a_case() {
         .map(|e| e.expect("entry").path().file_stem().expect("stem").to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 12, "{names:?}");
+    assert_eq!(names.len(), 15, "{names:?}");
 }
 
 #[test]

@@ -1,8 +1,13 @@
-//! `cargo xtask contract`: the generated client against Stoplight Prism, a mock server written
-//! by someone else. Prism serves the merged specs on loopback twice: in static mode it
-//! validates every request we send (422 with the violations when one breaks the spec), in
-//! dynamic mode it answers with random responses valid for the schema. The tests themselves
-//! are `tests/tests/contract.rs`, run with the two servers' URLs in the environment.
+//! `cargo xtask contract [--spec FILE]... [--fuzz N]`: a generated client against Stoplight
+//! Prism, a mock server written by someone else. Prism serves the merged specs on loopback
+//! twice: in static mode it validates every request we send (422 with the violations when one
+//! breaks the spec), in dynamic mode it answers with random responses valid for the schema.
+//! The test is the crate's generated `tests/contract.rs` (every operation, required fields and
+//! parameters only and then every one set; `N` random answers per operation), run with the two
+//! servers' URLs in the environment. Without `--spec` it checks the workspace's own crate (and
+//! `tests/tests/contract.rs`, a request that breaks the spec on purpose); with `--spec` it
+//! generates the standalone crate the spec makes (the one `cargo xtask corpus` builds, so the
+//! build is shared) and checks that.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -30,8 +35,21 @@ impl Drop for Prism {
     }
 }
 
-pub fn run(root: &Path) -> ExitCode {
-    match contract(root) {
+/// What to check: the spec files, and the standalone crate they make (`None` for the workspace's
+/// own crate and `specs/`).
+pub struct Target {
+    /// The spec files or folders.
+    pub specs: Vec<PathBuf>,
+    /// The standalone crate's manifest, already generated from `specs`.
+    pub manifest: Option<PathBuf>,
+    /// The target folder to build that crate in.
+    pub target_dir: Option<PathBuf>,
+    /// Random answers decoded per operation.
+    pub fuzz: usize,
+}
+
+pub fn run(root: &Path, target: &Target) -> ExitCode {
+    match contract(root, target) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -40,12 +58,12 @@ pub fn run(root: &Path) -> ExitCode {
     }
 }
 
-fn contract(root: &Path) -> Result<ExitCode, String> {
+fn contract(root: &Path, target: &Target) -> Result<ExitCode, String> {
     let prism = install(root)?;
     let dir = root.join("target/contract");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let spec = dir.join("plaid-merged.json");
-    let document = generator::merged_document(&[root.join("specs")]).map_err(|d| format!("the specs do not merge:\n{d}"))?;
+    let document = generator::merged_document(&target.specs).map_err(|d| format!("the specs do not merge:\n{d}"))?;
     let json = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
     std::fs::write(&spec, json).map_err(|e| format!("{}: {e}", spec.display()))?;
 
@@ -55,14 +73,34 @@ fn contract(root: &Path) -> Result<ExitCode, String> {
     wait_until_answering(&mut dynamic_server)?;
     println!("prism {PRISM_VERSION}: static at {}, dynamic (seed {SEED}) at {}", static_server.url, dynamic_server.url);
 
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["test", "--quiet", "-p", "tests", "--test", "contract", "--", "--ignored", "--nocapture"])
-        .env("PRISM_STATIC_URL", &static_server.url)
-        .env("PRISM_DYNAMIC_URL", &dynamic_server.url)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    Ok(if status.success() {
+    let cargo = || {
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.current_dir(root)
+            .env("PRISM_STATIC_URL", &static_server.url)
+            .env("PRISM_DYNAMIC_URL", &dynamic_server.url)
+            .env("CONTRACT_FUZZ", target.fuzz.to_string());
+        c
+    };
+    let run = |mut c: Command| c.status().map_err(|e| format!("cannot run cargo: {e}")).map(|s| s.success());
+    let ok = match (&target.manifest, &target.target_dir) {
+        (Some(manifest), Some(dir)) => {
+            let mut c = cargo();
+            c.args(["test", "--quiet", "--test", "contract", "--manifest-path"])
+                .arg(manifest)
+                .args(["--", "--ignored", "--nocapture"])
+                .env("RUSTFLAGS", "-D warnings")
+                .env("CARGO_TARGET_DIR", dir);
+            run(c)?
+        }
+        _ => {
+            let mut generated = cargo();
+            generated.args(["test", "--quiet", "-p", "plaid-sdk", "--test", "contract", "--", "--ignored", "--nocapture"]);
+            let mut broken = cargo();
+            broken.args(["test", "--quiet", "-p", "tests", "--test", "contract", "--", "--ignored", "--nocapture"]);
+            run(generated)? & run(broken)?
+        }
+    };
+    Ok(if ok {
         ExitCode::SUCCESS
     } else {
         eprintln!("the contract tests failed; Prism's logs are in {}", dir.display());

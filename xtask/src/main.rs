@@ -1,12 +1,14 @@
 //! `cargo xtask`: the project's tasks.
 //!
-//! - `cargo xtask regen`: regenerate `generated/src/gen/` and `generated/tests/` from `specs/`.
+//! - `cargo xtask regen`: regenerate `generated/src/gen/` and `generated/tests/` from `specs/`,
+//!   and the fixture crate `tests/fixture-sdk/` from `tests/fixtures/operations/`.
 //! - `cargo xtask regen --check`: write nothing; fail, naming each stale file, when the
 //!   committed output differs from what the specs produce.
 //! - `--spec <file-or-dir>` (repeatable) and `--out <crate dir>` point it elsewhere; a folder other
 //!   than `generated/` becomes a standalone crate (its own `Cargo.toml` and runtime copy).
 //! - `cargo xtask bench`: regen speed and the build cost of the generated code (see `bench.rs`).
-//! - `cargo xtask contract`: the generated client against Stoplight Prism (see `contract.rs`).
+//! - `cargo xtask contract [--spec <file>]... [--fuzz N]`: a generated client against Stoplight
+//!   Prism (see `contract.rs`).
 //! - `cargo xtask corpus`: generate the complete Plaid spec from `../shared/corpus/` into
 //!   `target/corpus-sdk/`, run that crate's generated tests with warnings denied, and check that
 //!   each group's feature compiles alone.
@@ -23,8 +25,18 @@ mod standalone;
 
 const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
        cargo xtask corpus [--spec <file-or-dir>]...
-       cargo xtask contract
+       cargo xtask contract [--spec <file-or-dir>]... [--fuzz <answers per operation>]
        cargo xtask bench";
+
+/// The spec of the fixture crate, which exercises the whole operation model on loopback.
+const FIXTURE_SPEC: &str = "tests/fixtures/operations/operation_model.yml";
+/// The fixture crate, a workspace member regenerated with `generated/`.
+const FIXTURE_CRATE: &str = "tests/fixture-sdk";
+
+/// Where `corpus` and `contract --spec` write the standalone crate of a spec, and build it: one
+/// place, so that the second reuses the first's build.
+const SPEC_CRATE: &str = "target/corpus-sdk";
+const SPEC_CRATE_TARGET: &str = "target/corpus-sdk-target";
 
 /// The complete Plaid spec beside the checkout: the generality test input.
 const CORPUS: &str = "../shared/corpus/plaid-2020-09-14_1.517.0.yml";
@@ -33,13 +45,32 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("regen") => match RegenArgs::parse(&args[1..]) {
+            // Without --spec and --out: the workspace's own crate, then the fixture crate.
+            Ok(a) if !a.out_given && !a.specs_given => {
+                let fixture = RegenArgs {
+                    check: a.check,
+                    specs: vec![root().join(FIXTURE_SPEC)],
+                    specs_given: true,
+                    out: root().join(FIXTURE_CRATE),
+                    out_given: true,
+                };
+                let own = regen(a);
+                let fixture = regen(fixture);
+                match (own, fixture) {
+                    (Ok(_), Ok(_)) => ExitCode::SUCCESS,
+                    _ => ExitCode::FAILURE,
+                }
+            }
             Ok(a) => regen(a).map_or_else(|code| code, |_| ExitCode::SUCCESS),
             Err(e) => {
                 eprintln!("error: {e}\n{USAGE}");
                 ExitCode::from(2)
             }
         },
-        Some("contract") if args.len() == 1 => contract::run(&root()),
+        Some("contract") => match contract_args(&args[1..]) {
+            Ok(target) => contract::run(&root(), &target),
+            Err(code) => code,
+        },
         Some("bench") if args.len() == 1 => bench::run(&root(), &root().join(CORPUS)),
         Some("corpus") => match RegenArgs::parse(&args[1..]) {
             Ok(a) if !a.check && !a.out_given => corpus(a),
@@ -68,18 +99,22 @@ fn root() -> PathBuf {
 struct RegenArgs {
     check: bool,
     specs: Vec<PathBuf>,
+    specs_given: bool,
     out: PathBuf,
     out_given: bool,
 }
 
 impl RegenArgs {
     fn parse(args: &[String]) -> Result<Self, String> {
-        let mut a = RegenArgs { check: false, specs: Vec::new(), out: root().join("generated"), out_given: false };
+        let mut a = RegenArgs { check: false, specs: Vec::new(), specs_given: false, out: root().join("generated"), out_given: false };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             match arg.as_str() {
                 "--check" => a.check = true,
-                "--spec" => a.specs.push(it.next().ok_or("--spec needs a path")?.into()),
+                "--spec" => {
+                    a.specs.push(it.next().ok_or("--spec needs a path")?.into());
+                    a.specs_given = true;
+                }
                 "--out" => {
                     a.out = it.next().ok_or("--out needs a folder")?.into();
                     a.out_given = true;
@@ -117,7 +152,12 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
             return Err(ExitCode::FAILURE);
         }
     } else {
-        match standalone::files(&root(), &generated.groups) {
+        // A crate written under `tests/` joins the workspace (the fixture crate); any other is a
+        // workspace of its own.
+        let inside = std::path::absolute(&dir).is_ok_and(|d| d.starts_with(root().join("tests")));
+        let home = if inside { standalone::Home::Member } else { standalone::Home::Own };
+        let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match standalone::files(&root(), &generated.groups, &generated.sources, home, &folder) {
             Ok(extra) => files.extend(extra),
             Err(e) => {
                 eprintln!("error: cannot prepare a standalone crate: {e}");
@@ -176,19 +216,19 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     if args.specs == [root().join("specs")] {
         args.specs = vec![root().join(CORPUS)];
     }
-    args.out = root().join("target/corpus-sdk");
+    args.out = root().join(SPEC_CRATE);
     let groups = match regen(args) {
         Ok(groups) => groups,
         Err(code) => return code,
     };
     let started = Instant::now();
-    let manifest = root().join("target/corpus-sdk/Cargo.toml");
+    let manifest = root().join(SPEC_CRATE).join("Cargo.toml");
     println!("== cargo test --manifest-path {} (RUSTFLAGS=-D warnings)", manifest.display());
     if let Err(e) = corpus_cargo(&["test", "--quiet"]) {
         eprintln!("the corpus crate failed to build or test: {e}");
         return ExitCode::FAILURE;
     }
-    let lines = count_lines(&root().join("target/corpus-sdk/src"));
+    let lines = count_lines(&root().join(SPEC_CRATE).join("src"));
     println!("corpus crate: {lines} lines of Rust; build and tests took {:.1} s", started.elapsed().as_secs_f64());
 
     // Every group's feature must compile on its own.
@@ -217,14 +257,45 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     }
 }
 
+/// The contract's arguments; with `--spec`, the standalone crate is generated first.
+fn contract_args(args: &[String]) -> Result<contract::Target, ExitCode> {
+    let usage = |e: String| {
+        eprintln!("error: {e}\n{USAGE}");
+        ExitCode::from(2)
+    };
+    let mut specs = Vec::new();
+    let mut fuzz = 50;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--spec" => specs.push(PathBuf::from(it.next().ok_or_else(|| usage("--spec needs a path".into()))?)),
+            "--fuzz" => {
+                fuzz = it.next().and_then(|n| n.parse().ok()).ok_or_else(|| usage("--fuzz needs a number".into()))?;
+            }
+            other => return Err(usage(format!("unknown argument `{other}`"))),
+        }
+    }
+    if specs.is_empty() {
+        return Ok(contract::Target { specs: vec![root().join("specs")], manifest: None, target_dir: None, fuzz });
+    }
+    let regen_args = RegenArgs { check: false, specs: specs.clone(), specs_given: true, out: root().join(SPEC_CRATE), out_given: true };
+    regen(regen_args)?;
+    Ok(contract::Target {
+        specs,
+        manifest: Some(root().join(SPEC_CRATE).join("Cargo.toml")),
+        target_dir: Some(root().join(SPEC_CRATE_TARGET)),
+        fuzz,
+    })
+}
+
 /// Runs cargo on the corpus crate with warnings denied and its own target folder.
 fn corpus_cargo(args: &[&str]) -> Result<(), String> {
     let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
         .arg("--manifest-path")
-        .arg(root().join("target/corpus-sdk/Cargo.toml"))
+        .arg(root().join(SPEC_CRATE).join("Cargo.toml"))
         .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_TARGET_DIR", root().join("target/corpus-sdk-target"))
+        .env("CARGO_TARGET_DIR", root().join(SPEC_CRATE_TARGET))
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {

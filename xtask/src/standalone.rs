@@ -5,13 +5,24 @@
 
 use std::path::Path;
 
-use generator::emit::{File, HEADER};
+use generator::emit::File;
 use toml::{Table, Value};
+
+/// How a standalone crate relates to this workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    /// Written outside the workspace: a workspace of its own, named `plaid-sdk`.
+    Own,
+    /// Written inside the workspace (the fixture crate under `tests/`): a member named after its
+    /// folder, whose runtime doc examples (written for Plaid's operations) are not run and whose
+    /// docs are not built (its library has the same name as `plaid-sdk`'s).
+    Member,
+}
 
 /// The manifest and runtime files of a standalone crate, marked as generated so that a later
 /// regen may update them and never touches anything else.
-pub fn files(root: &Path, groups: &[String]) -> Result<Vec<File>, String> {
-    let mut files = vec![File { path: "Cargo.toml".into(), contents: manifest(root, groups)? }];
+pub fn files(root: &Path, groups: &[String], sources: &str, home: Home, folder: &str) -> Result<Vec<File>, String> {
+    let mut files = vec![File { path: "Cargo.toml".into(), contents: manifest(root, groups, sources, home, folder)? }];
     let src = root.join("generated/src");
     let mut entries: Vec<_> = std::fs::read_dir(&src)
         .map_err(|e| format!("{}: {e}", src.display()))?
@@ -25,14 +36,14 @@ pub fn files(root: &Path, groups: &[String]) -> Result<Vec<File>, String> {
             continue;
         }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        files.push(File { path: format!("src/{name}"), contents: format!("{HEADER}\n{text}") });
+        files.push(File { path: format!("src/{name}"), contents: format!("{}\n{text}", generator::emit::header_for(sources)) });
     }
     Ok(files)
 }
 
 /// `generated/Cargo.toml` with every `workspace = true` resolved against the workspace manifest,
 /// and one feature per group of these specs.
-fn manifest(root: &Path, groups: &[String]) -> Result<String, String> {
+fn manifest(root: &Path, groups: &[String], sources: &str, home: Home, folder: &str) -> Result<String, String> {
     let read = |p: &Path| -> Result<Table, String> {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         text.parse::<Table>().map_err(|e| format!("{}: {e}", p.display()))
@@ -60,9 +71,22 @@ fn manifest(root: &Path, groups: &[String]) -> Result<String, String> {
         }
     }
     crate_manifest.insert("features".into(), Value::Table(features_table(groups)));
-    // Its own workspace, so that it builds wherever it is written.
-    crate_manifest.insert("workspace".into(), Value::Table(Table::new()));
-    let header = HEADER.replacen("//", "#", 1);
+    match home {
+        // Its own workspace, so that it builds wherever it is written.
+        Home::Own => {
+            crate_manifest.insert("workspace".into(), Value::Table(Table::new()));
+        }
+        Home::Member => {
+            if let Some(package) = crate_manifest.get_mut("package").and_then(Value::as_table_mut) {
+                package.insert("name".into(), Value::String(folder.to_string()));
+            }
+            if let Some(lib) = crate_manifest.get_mut("lib").and_then(Value::as_table_mut) {
+                lib.insert("doctest".into(), Value::Boolean(false));
+                lib.insert("doc".into(), Value::Boolean(false));
+            }
+        }
+    }
+    let header = generator::emit::header_for(sources).replacen("//", "#", 1);
     Ok(format!("{header}\n{}", toml::to_string(&crate_manifest).map_err(|e| e.to_string())?))
 }
 

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, raw_docs, sanitize_docs, type_tokens};
-use crate::ir::{Module, Operation, TypeRef};
+use crate::ir::{Module, Operation, ParamLocation, ParamStyle, Parameter, TypeRef};
 
 /// The type name an operation table shows for a body type.
 fn type_label(ty: &Option<TypeRef>) -> TokenStream {
@@ -35,12 +35,38 @@ fn method_doc(op: &Operation) -> String {
         text.push_str(&sanitize_docs(summary.trim()));
         text.push_str("\n\n");
     }
-    text.push_str(&format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    text.push_str(&format!("`{} {}` (operation `{}`).", op.http_method.as_str(), op.path, op.id));
     if let Some(d) = &op.docs {
         text.push_str("\n\n");
         text.push_str(&sanitize_docs(d));
     }
     text
+}
+
+/// The call that puts one parameter on the wire, by its location, style and `explode`.
+fn param_write(p: &Parameter) -> TokenStream {
+    let field = ident(&p.field);
+    let name = &p.name;
+    let writer = ident(match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    });
+    let style = ident(if p.json {
+        "Json"
+    } else {
+        match p.style {
+            ParamStyle::Simple => "Simple",
+            ParamStyle::Label => "Label",
+            ParamStyle::Matrix => "Matrix",
+            ParamStyle::Form => "Form",
+            ParamStyle::SpaceDelimited => "SpaceDelimited",
+            ParamStyle::PipeDelimited => "PipeDelimited",
+            ParamStyle::DeepObject => "DeepObject",
+        }
+    });
+    let explode = p.explode;
+    quote!(parts.#writer(#name, &params.#field, crate::params::Style::#style, #explode);)
 }
 
 /// The `impl Client` block with one method per operation, and the `OPERATIONS` table.
@@ -54,6 +80,11 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
         let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
         let name = ident(&op.method_name);
         let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let params_arg = op.params.as_ref().map(|p| {
+            let t = ident(&p.type_name);
+            quote!(params: #t,)
+        });
+        let writes = op.params.iter().flat_map(|p| &p.items).map(param_write);
         let (param, body) = match &op.request {
             Some(t) => {
                 let t = type_tokens(t, here);
@@ -61,25 +92,40 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
             }
             None => (None, quote!(None::<&()>)),
         };
-        let (output, call) = match &op.response {
-            Some(TypeRef::Bytes) => (quote!(Vec<u8>), quote!(execute_bytes)),
-            Some(t) => (type_tokens(t, here), quote!(execute)),
-            None => (quote!(()), quote!(execute_empty)),
+        let (output, call) = match (&op.response, op.response_optional) {
+            (Some(TypeRef::Bytes), _) => (quote!(Vec<u8>), quote!(execute_bytes)),
+            (Some(t), false) => (type_tokens(t, here), quote!(execute)),
+            (Some(t), true) => {
+                let t = type_tokens(t, here);
+                (quote!(Option<#t>), quote!(execute_optional))
+            }
+            (None, _) => (quote!(()), quote!(execute_empty)),
         };
+        let parts_mut = op.params.as_ref().map(|_| quote!(mut));
         quote! {
             #doc
             #deprecated
-            pub async fn #name(&self, #param) -> Result<#output, crate::Error> {
-                self.#call(&OPERATIONS[#index], #body).await
+            pub async fn #name(&self, #params_arg #param) -> Result<#output, crate::Error> {
+                let op = &OPERATIONS[#index];
+                let #parts_mut parts = crate::params::Parts::new(op);
+                #(#writes)*
+                self.#call(op, parts, #body).await
             }
         }
     });
     let group = &module.name;
     let rows = module.operations.iter().map(|op| {
-        let (id, method, path) = (&op.id, &op.http_method, &op.path);
+        let (id, method, path) = (&op.id, op.http_method.as_str(), &op.path);
         let summary = op.summary.as_deref().unwrap_or("").trim();
         let deprecated = op.deprecated.is_some();
         let (request, response, error) = (type_label(&op.request), type_label(&op.response), type_label(&op.error));
+        let params_type = match &op.params {
+            Some(p) => {
+                let name = &p.type_name;
+                quote!(Some(#name))
+            }
+            None => quote!(None),
+        };
         quote! {
             crate::Operation {
                 id: #id,
@@ -87,6 +133,7 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
                 path: #path,
                 group: #group,
                 summary: #summary,
+                params_type: #params_type,
                 request_type: #request,
                 response_type: #response,
                 error_type: #error,

@@ -1,0 +1,181 @@
+//! Operations become client methods: the HTTP method and path, the request body, the success
+//! type from the 2xx answers and the error type. Parameters are `parameter`'s
+//! job; component refs (`requestBodies`, `responses`, `examples`) are followed here.
+
+use indexmap::IndexMap;
+use openapiv3::{MediaType, ReferenceOr, StatusCode};
+
+use super::shape::view;
+use super::{wrap_nullable, Lowered, Lowerer};
+use crate::diag::{pointer_segment, Code, Diagnostic};
+use crate::ir::*;
+use crate::merge::SourceOperation;
+use crate::naming;
+use crate::resolve::follow;
+
+/// The media type the client sends and decodes.
+const JSON: &str = "application/json";
+
+/// Where a resolved component sits: the file index and pointer of the definition, for inline
+/// types made from it and for diagnostics.
+struct Site {
+    file: usize,
+    pointer: String,
+}
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operation(&mut self, src: &'a SourceOperation) -> Option<Operation> {
+        let op = &src.op;
+        let id = op.operation_id.clone()?;
+        let module = self.group_of(src);
+        let pointer = format!("/paths/{}/{}", pointer_segment(&src.path), src.method);
+        let base = naming::type_name(&id);
+        let http_method = HttpMethod::from_path_item_key(src.method).unwrap_or(HttpMethod::Get);
+        let label = format!("{} {}", http_method.as_str(), src.path);
+        let params = self.lower_parameters(src, &id, &base, &module, &pointer);
+        let request = self.lower_request_body(src, &id, &base, &module, &pointer, &label);
+        let (response, response_optional) = self.lower_success(src, &id, &base, &module, &pointer, &label);
+        let error = self.lower_error(src, &base, &module, &pointer, &label);
+        Some(Operation {
+            method_name: naming::method_name(&id),
+            id,
+            http_method,
+            path: src.path.clone(),
+            summary: op.summary.clone(),
+            docs: op.description.clone(),
+            deprecated: op.deprecated.then(|| "This operation is deprecated in the API spec.".to_string()),
+            params,
+            request,
+            response,
+            response_optional,
+            error,
+        })
+    }
+
+    /// Follows a component ref of `section` for the operation at `file`/`pointer`; a ref that
+    /// does not lead to a definition is a located error.
+    fn resolve_at<T>(&mut self, components: &'a crate::merge::Components<T>, section: &str, item: &'a ReferenceOr<T>, file: usize, pointer: &str) -> Option<(&'a T, Site)> {
+        let site = match item {
+            ReferenceOr::Reference { reference } => {
+                let name = crate::resolve::ref_name(reference, section).unwrap_or_default();
+                let at = components.get(name).and_then(|c| c.files.first().copied()).unwrap_or(file);
+                Site { file: at, pointer: format!("/components/{section}/{}", pointer_segment(name)) }
+            }
+            ReferenceOr::Item(_) => Site { file, pointer: pointer.to_string() },
+        };
+        match follow(components, section, item) {
+            Ok(def) => Some((def, site)),
+            Err(message) => {
+                self.push_located(file, pointer.to_string(), Diagnostic::error(Code::BadRef, message));
+                None
+            }
+        }
+    }
+
+    fn lower_request_body(&mut self, src: &'a SourceOperation, id: &str, base: &str, module: &str, pointer: &str, label: &str) -> Option<TypeRef> {
+        let item = src.op.request_body.as_ref()?;
+        let (body, site) = self.resolve_at(&self.merged.request_bodies, "requestBodies", item, src.file, &format!("{pointer}/requestBody"))?;
+        match body.content.get(JSON) {
+            Some(media) => {
+                if body.content.len() > 1 {
+                    let others: Vec<&String> = body.content.keys().filter(|k| *k != JSON).collect();
+                    let message = format!("request body of `{id}` also lists {others:?} beside application/json; the client sends JSON only");
+                    self.warn(site.file, format!("{}/content", site.pointer), message);
+                }
+                let s = media.schema.as_ref()?;
+                let at = format!("{}/content/application~1json/schema", site.pointer);
+                let ty = wrap_nullable(self.lower_field_type(view(s), base, "Request", module, site.file, &at));
+                self.media_examples(media, &ty, &format!("{label} request"));
+                Some(ty)
+            }
+            None if body.content.is_empty() => None,
+            None => {
+                let types: Vec<&String> = body.content.keys().collect();
+                self.warn(site.file, site.pointer, format!("request body of `{id}` is not JSON ({types:?}); the method sends no body"));
+                None
+            }
+        }
+    }
+
+    /// The success type from every 2xx answer, and whether some 2xx answers have no body.
+    fn lower_success(&mut self, src: &'a SourceOperation, id: &str, base: &str, module: &str, pointer: &str, label: &str) -> (Option<TypeRef>, bool) {
+        let mut first: Option<(serde_json::Value, Option<TypeRef>)> = None;
+        let (mut with_body, mut without_body, mut differ) = (false, false, false);
+        for (code, item) in &src.op.responses.responses {
+            if !matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)) {
+                continue;
+            }
+            let at = format!("{pointer}/responses/{code}");
+            let Some((resp, site)) = self.resolve_at(&self.merged.responses, "responses", item, src.file, &at) else { continue };
+            // HEAD answers never carry a body, whatever the spec lists.
+            if resp.content.is_empty() || src.method == "head" {
+                without_body = true;
+                continue;
+            }
+            with_body = true;
+            let shape = serde_json::to_value(resp.content.get(JSON).map(|m| &m.schema)).unwrap_or_default();
+            match &first {
+                Some((seen, _)) if *seen == shape => {}
+                Some(_) => differ = true,
+                None => {
+                    let schema_at = format!("{}/content/application~1json/schema", site.pointer);
+                    let ty = self.body_type(&resp.content, base, "Response", module, site.file, &schema_at).map(wrap_nullable);
+                    if let (Some(ty), Some(media)) = (&ty, resp.content.get(JSON)) {
+                        self.media_examples(media, ty, &format!("{label} response {code}"));
+                    }
+                    first = Some((shape, ty));
+                }
+            }
+        }
+        if differ {
+            let message = format!("the 2xx answers of `{id}` have bodies of different types; the method returns any JSON value");
+            self.warn(src.file, format!("{pointer}/responses"), message);
+            return (Some(TypeRef::Any), without_body);
+        }
+        let ty = first.and_then(|(_, ty)| ty);
+        (ty, with_body && without_body)
+    }
+
+    /// The error body type: `default`, or else the first 4xx/5xx answer with a body.
+    fn lower_error(&mut self, src: &'a SourceOperation, base: &str, module: &str, pointer: &str, label: &str) -> Option<TypeRef> {
+        let responses = &src.op.responses;
+        let candidates = responses
+            .default
+            .iter()
+            .map(|r| ("default".to_string(), r))
+            .chain(responses.responses.iter().filter(|(c, _)| matches!(c, StatusCode::Code(400..=599) | StatusCode::Range(4 | 5))).map(|(c, r)| (c.to_string(), r)));
+        for (code, item) in candidates {
+            let at = format!("{pointer}/responses/{code}");
+            let Some((resp, site)) = self.resolve_at(&self.merged.responses, "responses", item, src.file, &at) else { continue };
+            let schema_at = format!("{}/content/application~1json/schema", site.pointer);
+            // An error body is decoded only when there is one, so its nullability is moot.
+            let Some(ty) = self.body_type(&resp.content, base, "Error", module, site.file, &schema_at).map(|l| l.ty) else { continue };
+            if let Some(media) = resp.content.get(JSON) {
+                self.media_examples(media, &ty, &format!("{label} response {code}"));
+            }
+            return Some(ty);
+        }
+        None
+    }
+
+    /// Records a media type's `example` and its `examples` (inline, or refs to example
+    /// components); an `externalValue` has no value here to test.
+    fn media_examples(&mut self, media: &'a MediaType, ty: &TypeRef, origin: &str) {
+        if let Some(example) = &media.example {
+            self.examples.push(Example { origin: format!("{origin} example"), ty: ty.clone(), json: example.to_string() });
+        }
+        for (name, example) in &media.examples {
+            if let Ok(openapiv3::Example { value: Some(value), .. }) = follow(&self.merged.examples, "examples", example) {
+                self.examples.push(Example { origin: format!("{origin} `{name}`"), ty: ty.clone(), json: value.to_string() });
+            }
+        }
+    }
+
+    fn body_type(&mut self, content: &'a IndexMap<String, MediaType>, base: &str, hint: &str, module: &str, file: usize, pointer: &str) -> Option<Lowered> {
+        if let Some(media) = content.get(JSON) {
+            return media.schema.as_ref().map(|s| self.lower_field_type(view(s), base, hint, module, file, pointer));
+        }
+        // Any other media type (PDF, ZIP, ...) is handed over as bytes.
+        (!content.is_empty()).then_some(Lowered { ty: TypeRef::Bytes, nullable: false, format: None })
+    }
+}
