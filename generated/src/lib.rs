@@ -16,7 +16,8 @@
 //! ```
 //!
 //! Request types take their required fields in `new` and optional ones through `with_<field>`
-//! setters; response types are plain structs. Enums keep values this version does not list,
+//! setters; response types are plain structs. An operation with path, query or header
+//! parameters takes a `<OperationId>Params` struct (built the same way) before its body. Enums keep values this version does not list,
 //! and structs keep properties the spec does not list, so a new value from Plaid never breaks
 //! a call.
 //!

@@ -200,15 +200,12 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let mut request = http
-                .client
-                .request(method.clone(), &url)
-                .headers(http.headers.clone())
-                .header(ACCEPT, accept)
-                .timeout(timeout);
+            let mut headers = http.headers.clone();
+            // A parameter header replaces a default one of the same name instead of doubling it.
             for (name, value) in &target.headers {
-                request = request.header(name.clone(), value.clone());
+                headers.insert(name.clone(), value.clone());
             }
+            let mut request = http.client.request(method.clone(), &url).headers(headers).header(ACCEPT, accept).timeout(timeout);
             if let Some(body) = &body {
                 request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
             }
