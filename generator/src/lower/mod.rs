@@ -66,9 +66,9 @@ mod shape;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{pointer_segment, Code, Diagnostic, Diagnostics};
 use crate::ir::*;
-use crate::merge::Merged;
+use crate::merge::{Components, Merged};
 use crate::naming::Scope;
 
 pub use placement::SHARED_OPERATIONS;
@@ -182,9 +182,36 @@ impl<'a> Lowerer<'a> {
         self.merged.schemas.get(component).and_then(|c| c.files.first().copied()).unwrap_or(0)
     }
 
+    /// Follows a component ref of `section` for the operation at `file`/`pointer`; a ref that
+    /// does not lead to a definition is a located error.
+    pub(super) fn resolve_at<T>(&mut self, components: &'a Components<T>, section: &str, item: &'a openapiv3::ReferenceOr<T>, file: usize, pointer: &str) -> Option<(&'a T, Site)> {
+        let site = match item {
+            openapiv3::ReferenceOr::Reference { reference } => {
+                let name = crate::resolve::ref_name(reference, section).unwrap_or_default();
+                let at = components.get(name).and_then(|c| c.files.first().copied()).unwrap_or(file);
+                Site { file: at, pointer: format!("/components/{section}/{}", pointer_segment(name)) }
+            }
+            openapiv3::ReferenceOr::Item(_) => Site { file, pointer: pointer.to_string() },
+        };
+        match crate::resolve::follow(components, section, item) {
+            Ok(def) => Some((def, site)),
+            Err(message) => {
+                self.push_located(file, pointer.to_string(), Diagnostic::error(Code::BadRef, message));
+                None
+            }
+        }
+    }
+
     fn add_type(&mut self, module: &str, def: TypeDef) {
         self.types.entry(module.to_string()).or_default().insert(def.name.clone(), def);
     }
+}
+
+/// Where a resolved component sits: the file index and pointer of the definition, for inline
+/// types made from it and for diagnostics.
+struct Site {
+    pub(super) file: usize,
+    pub(super) pointer: String,
 }
 
 /// `Option<T>` for a value that may be `null`.

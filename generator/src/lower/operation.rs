@@ -3,11 +3,11 @@
 //! job; component refs (`requestBodies`, `responses`, `examples`) are followed here.
 
 use indexmap::IndexMap;
-use openapiv3::{MediaType, ReferenceOr, StatusCode};
+use openapiv3::{MediaType, ReferenceOr, Schema, StatusCode};
 
 use super::shape::view;
 use super::{wrap_nullable, Lowered, Lowerer};
-use crate::diag::{pointer_segment, Code, Diagnostic};
+use crate::diag::pointer_segment;
 use crate::ir::*;
 use crate::merge::SourceOperation;
 use crate::naming;
@@ -15,13 +15,6 @@ use crate::resolve::follow;
 
 /// The media type the client sends and decodes.
 const JSON: &str = "application/json";
-
-/// Where a resolved component sits: the file index and pointer of the definition, for inline
-/// types made from it and for diagnostics.
-struct Site {
-    file: usize,
-    pointer: String,
-}
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operation(&mut self, src: &'a SourceOperation) -> Option<Operation> {
@@ -52,26 +45,6 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// Follows a component ref of `section` for the operation at `file`/`pointer`; a ref that
-    /// does not lead to a definition is a located error.
-    fn resolve_at<T>(&mut self, components: &'a crate::merge::Components<T>, section: &str, item: &'a ReferenceOr<T>, file: usize, pointer: &str) -> Option<(&'a T, Site)> {
-        let site = match item {
-            ReferenceOr::Reference { reference } => {
-                let name = crate::resolve::ref_name(reference, section).unwrap_or_default();
-                let at = components.get(name).and_then(|c| c.files.first().copied()).unwrap_or(file);
-                Site { file: at, pointer: format!("/components/{section}/{}", pointer_segment(name)) }
-            }
-            ReferenceOr::Item(_) => Site { file, pointer: pointer.to_string() },
-        };
-        match follow(components, section, item) {
-            Ok(def) => Some((def, site)),
-            Err(message) => {
-                self.push_located(file, pointer.to_string(), Diagnostic::error(Code::BadRef, message));
-                None
-            }
-        }
-    }
-
     fn lower_request_body(&mut self, src: &'a SourceOperation, id: &str, base: &str, module: &str, pointer: &str, label: &str) -> Option<TypeRef> {
         let item = src.op.request_body.as_ref()?;
         let (body, site) = self.resolve_at(&self.merged.request_bodies, "requestBodies", item, src.file, &format!("{pointer}/requestBody"))?;
@@ -99,7 +72,7 @@ impl<'a> Lowerer<'a> {
 
     /// The success type from every 2xx answer, and whether some 2xx answers have no body.
     fn lower_success(&mut self, src: &'a SourceOperation, id: &str, base: &str, module: &str, pointer: &str, label: &str) -> (Option<TypeRef>, bool) {
-        let mut first: Option<(serde_json::Value, Option<TypeRef>)> = None;
+        let mut first: Option<(Option<&'a ReferenceOr<Schema>>, Option<TypeRef>)> = None;
         let (mut with_body, mut without_body, mut differ) = (false, false, false);
         for (code, item) in &src.op.responses.responses {
             if !matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)) {
@@ -113,7 +86,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             with_body = true;
-            let shape = serde_json::to_value(resp.content.get(JSON).map(|m| &m.schema)).unwrap_or_default();
+            let shape = resp.content.get(JSON).and_then(|m| m.schema.as_ref());
             match &first {
                 Some((seen, _)) if *seen == shape => {}
                 Some(_) => differ = true,

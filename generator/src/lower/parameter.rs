@@ -8,7 +8,7 @@
 use openapiv3::{Parameter as Declaration, ParameterData, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr};
 
 use super::shape::{constraints_of, deprecation, view};
-use super::Lowerer;
+use super::{Lowerer, Site};
 use crate::diag::{pointer_segment, Code, Diagnostic};
 use crate::ir::*;
 use crate::merge::SourceOperation;
@@ -21,8 +21,7 @@ const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
 /// A parameter as declared, with where its definition is.
 struct Declared<'a> {
     param: &'a Declaration,
-    file: usize,
-    pointer: String,
+    site: Site,
 }
 
 impl<'a> Lowerer<'a> {
@@ -40,14 +39,14 @@ impl<'a> Lowerer<'a> {
             let Some((location, style)) = self.location_and_style(d, id, &placeholders) else { continue };
             let (lowered, json) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => {
-                    let at = format!("{}/schema", d.pointer);
-                    (self.lower_field_type(view(s), &type_name, &data.name, module, d.file, &at), false)
+                    let at = format!("{}/schema", d.site.pointer);
+                    (self.lower_field_type(view(s), &type_name, &data.name, module, d.site.file, &at), false)
                 }
                 ParameterSchemaOrContent::Content(content) => {
                     let Some((media_type, media)) = content.iter().next() else { continue };
-                    let at = format!("{}/content/{}/schema", d.pointer, pointer_segment(media_type));
+                    let at = format!("{}/content/{}/schema", d.site.pointer, pointer_segment(media_type));
                     let lowered = match &media.schema {
-                        Some(s) => self.lower_field_type(view(s), &type_name, &data.name, module, d.file, &at),
+                        Some(s) => self.lower_field_type(view(s), &type_name, &data.name, module, d.site.file, &at),
                         None => super::Lowered { ty: TypeRef::Any, nullable: false, format: None },
                     };
                     (lowered, true)
@@ -110,34 +109,21 @@ impl<'a> Lowerer<'a> {
         let path_pointer = format!("/paths/{}", pointer_segment(&src.path));
         let merged = self.merged;
         let mut out: Vec<Declared<'a>> = Vec::new();
-        for (level, list, base) in [(0, &src.path_params, &path_pointer), (1, &src.op.parameters, &pointer.to_string())] {
+        for (list, base) in [(&src.path_params, &path_pointer), (&src.op.parameters, &pointer.to_string())] {
             let level_start = out.len();
             for (i, item) in list.iter().enumerate() {
                 let at = format!("{base}/parameters/{i}");
-                let (file, def_pointer) = match item {
-                    ReferenceOr::Reference { reference } => {
-                        let name = crate::resolve::ref_name(reference, "parameters").unwrap_or_default();
-                        let file = merged.parameters.get(name).and_then(|c| c.files.first().copied()).unwrap_or(src.file);
-                        (file, format!("/components/parameters/{}", pointer_segment(name)))
-                    }
-                    ReferenceOr::Item(_) => (src.file, at.clone()),
-                };
-                let param = match crate::resolve::follow(&merged.parameters, "parameters", item) {
-                    Ok(p) => p,
-                    Err(message) => {
-                        self.push_located(src.file, at, Diagnostic::error(Code::BadRef, message));
-                        continue;
-                    }
-                };
+                let Some((param, site)) = self.resolve_at(&merged.parameters, "parameters", item, src.file, &at) else { continue };
                 let key = |p: &Declaration| (p.parameter_data_ref().name.clone(), location_name(p));
                 let same = out.iter().position(|d| key(d.param) == key(param));
                 match same {
-                    Some(j) if j >= level_start || level == 0 => {
+                    // Twice at one level; an earlier level's is overridden.
+                    Some(j) if j >= level_start => {
                         let (name, location) = key(param);
                         self.warn(src.file, at, format!("{location} parameter `{name}` is defined twice here; the first definition is used"));
                     }
-                    Some(j) => out[j] = Declared { param, file, pointer: def_pointer },
-                    None => out.push(Declared { param, file, pointer: def_pointer }),
+                    Some(j) => out[j] = Declared { param, site },
+                    None => out.push(Declared { param, site }),
                 }
             }
         }
@@ -150,7 +136,7 @@ impl<'a> Lowerer<'a> {
         match d.param {
             Declaration::Path { style, .. } => {
                 if !placeholders.contains(name) {
-                    self.warn(d.file, d.pointer.clone(), format!("path parameter `{name}` of `{id}` is not in the path template; it is not sent"));
+                    self.warn(d.site.file, d.site.pointer.clone(), format!("path parameter `{name}` of `{id}` is not in the path template; it is not sent"));
                     return None;
                 }
                 let style = match style {
@@ -171,19 +157,19 @@ impl<'a> Lowerer<'a> {
             }
             Declaration::Header { .. } => {
                 if IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-                    self.warn(d.file, d.pointer.clone(), format!("header parameter `{name}` of `{id}` is ignored, as OpenAPI says: the client sets this header itself"));
+                    self.warn(d.site.file, d.site.pointer.clone(), format!("header parameter `{name}` of `{id}` is ignored, as OpenAPI says: the client sets this header itself"));
                     return None;
                 }
                 if !is_header_name(name) {
                     let message = format!("header parameter `{name}` of `{id}` is not a valid HTTP header name");
-                    self.push_located(d.file, d.pointer.clone(), Diagnostic::error(Code::BadParameter, message));
+                    self.push_located(d.site.file, d.site.pointer.clone(), Diagnostic::error(Code::BadParameter, message));
                     return None;
                 }
                 Some((ParamLocation::Header, ParamStyle::Simple))
             }
             Declaration::Cookie { .. } => {
                 let message = format!("cookie parameter `{name}` of `{id}` is not supported; the client does not send it");
-                self.warn(d.file, d.pointer.clone(), message);
+                self.warn(d.site.file, d.site.pointer.clone(), message);
                 None
             }
         }

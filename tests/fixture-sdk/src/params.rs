@@ -190,14 +190,10 @@ impl Parts {
     }
 
     fn push_pair(&mut self, name: &str, value: &str) {
-        if !self.query.is_empty() {
-            self.query.push('&');
-        }
-        encode_into(&mut self.query, name);
-        self.query.push('=');
-        encode_into(&mut self.query, value);
+        self.push_raw(name, &encode(value));
     }
 
+    /// Adds `name=<joined>`, the name encoded, `joined` already encoded with its separators.
     fn push_raw(&mut self, name: &str, joined: &str) {
         if !self.query.is_empty() {
             self.query.push('&');
