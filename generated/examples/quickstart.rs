@@ -82,7 +82,14 @@ fn explain(error: &Error) {
             eprintln!("{t}\n  -> the call may still have happened; check before repeating it")
         }
         Error::Transport(t) => eprintln!("{t}\n  -> check the network and the base URL"),
-        Error::Decode(d) => eprintln!("{d}\n  -> the answer did not match the API spec; quote the request id to Plaid support"),
+        Error::Status(s) if s.is_redirect() => eprintln!("{s}\n  -> the base URL or a proxy redirects; point the client at the API itself"),
+        Error::Status(s) => {
+            eprintln!("{s}\n  -> something between you and Plaid answered (a proxy, a gateway); check the base URL and status.plaid.com")
+        }
+        Error::Decode(d) => {
+            let quote = d.request_id.as_deref().map(|id| format!("; quote request id {id} to Plaid support")).unwrap_or_default();
+            eprintln!("{d}\n  -> Plaid's answer does not match this SDK's types: update the SDK{quote}")
+        }
         other => eprintln!("{other}"),
     }
 }

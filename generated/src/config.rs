@@ -48,6 +48,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
 /// hostile server cannot make the client buffer without bound.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
+/// How many idle connections per host the client keeps open by default; more are closed as
+/// soon as they fall idle.
+pub const DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST: usize = 16;
+
 /// Where the client sends requests, the credentials it sends, and its timeouts and retries.
 ///
 /// `Debug` never shows the secret and shows at most the first four characters of the client
@@ -75,6 +79,7 @@ pub struct Config {
     connect_timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    max_idle_connections_per_host: usize,
 }
 
 impl Config {
@@ -126,6 +131,7 @@ impl Config {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_idle_connections_per_host: DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST,
         }
     }
 
@@ -148,9 +154,19 @@ impl Config {
         self
     }
 
-    /// Sets the largest response body the client reads.
+    /// Sets the largest response body the client reads. A larger one is not read past the
+    /// limit: the call fails with a decode error (2xx) or a status error, never retried.
+    /// Non-2xx bodies are read up to [`MAX_ERROR_BODY_BYTES`](crate::MAX_ERROR_BODY_BYTES) at
+    /// most.
     pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// Sets how many idle connections per host are kept for reuse (default
+    /// [`DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST`]); 0 closes each connection after its call.
+    pub fn with_max_idle_connections_per_host(mut self, max: usize) -> Self {
+        self.max_idle_connections_per_host = max;
         self
     }
 
@@ -188,6 +204,11 @@ impl Config {
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
     }
+
+    /// How many idle connections per host are kept.
+    pub fn max_idle_connections_per_host(&self) -> usize {
+        self.max_idle_connections_per_host
+    }
 }
 
 /// Refuses URLs that are not http(s), and plain http anywhere but loopback.
@@ -220,6 +241,7 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_idle_connections_per_host", &self.max_idle_connections_per_host)
             .finish()
     }
 }

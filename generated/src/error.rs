@@ -1,13 +1,16 @@
 //! The error type of every client method.
 //!
-//! No error value carries the request headers or the request body, and the body excerpt a
-//! decode error keeps goes through the [redaction rule](crate::redact) first, so an error can
+//! No error value carries the request headers or the request body, and everything an error
+//! keeps from the answer (messages, excerpts, the content type) has been scrubbed of the
+//! call's secret values and redacted by the [name rule](crate::redact) first, so an error can
 //! be logged without leaking credentials.
 
 use std::fmt;
 
-/// Why a call failed: Plaid answered with an error, the request never got a usable answer,
-/// or the answer could not be decoded.
+/// Why a call failed: Plaid answered with an error ([`Error::Api`]), something that is not
+/// Plaid's API answered with a non-2xx status ([`Error::Status`]: a proxy, a gateway, a
+/// redirect), the request never got an answer ([`Error::Transport`]), or a 2xx answer does not
+/// match the API spec ([`Error::Decode`]).
 ///
 /// ```no_run
 /// use plaid_sdk::{AccountsGetRequest, Client, Config, Error};
@@ -17,6 +20,7 @@ use std::fmt;
 ///     Ok(accounts) => println!("{} accounts", accounts.accounts.len()),
 ///     Err(Error::Api(e)) if e.error_code() == "ITEM_LOGIN_REQUIRED" => println!("send the user to Link"),
 ///     Err(Error::Api(e)) => println!("Plaid said no: {e} (request {})", e.request_id().unwrap_or("?")),
+///     Err(Error::Status(e)) => println!("not an answer from Plaid's API: {e}"),
 ///     Err(e) => println!("call failed: {e}"),
 /// }
 /// # }
@@ -27,10 +31,15 @@ pub enum Error {
     /// Plaid answered with an error body (`PlaidError`).
     #[error(transparent)]
     Api(Box<ApiError>),
+    /// A non-2xx answer whose body is not a Plaid error: a proxy's or gateway's error page, an
+    /// empty `503`, a redirect (never followed). Retried like a transient failure when it is a
+    /// `429` or a `5xx`.
+    #[error(transparent)]
+    Status(Box<StatusError>),
     /// No usable HTTP answer: connection, TLS or timeout failure.
     #[error(transparent)]
     Transport(Box<TransportError>),
-    /// An answer came but its body is not what the spec says it is.
+    /// A 2xx answer came but its body is not what the spec says it is.
     #[error(transparent)]
     Decode(Box<DecodeError>),
     /// The request could not be encoded as JSON.
@@ -68,6 +77,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
+            Error::Status(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             _ => None,
         }
@@ -78,9 +88,27 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id(),
+            Error::Status(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
             _ => None,
         }
+    }
+
+    /// How many attempts were made, retries included (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(e) => e.attempts,
+            Error::Status(e) => e.attempts,
+            Error::Decode(e) => e.attempts,
+            Error::Transport(e) => e.attempts,
+            _ => 0,
+        }
+    }
+
+    /// The error without any excerpt of the body, for logs: what the client's own tracing
+    /// events show.
+    pub fn brief(&self) -> Brief<'_> {
+        Brief(self)
     }
 
     /// The decoded Plaid error, for an API error.
@@ -153,6 +181,83 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// An [`Error`] shown without body excerpts (see [`Error::brief`]).
+pub struct Brief<'a>(&'a Error);
+
+impl fmt::Display for Brief<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Error::Status(e) => e.describe(f),
+            Error::Decode(e) => e.describe(f),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
+/// Something other than Plaid's API answered: a non-2xx status whose body is not a Plaid error.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct StatusError {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// How many attempts were made, retries included.
+    pub attempts: u32,
+    /// The answer's `Content-Type`.
+    pub content_type: Option<String>,
+    /// The `Location` of a redirect (`3xx`), which the client does not follow.
+    pub location: Option<String>,
+    /// Plaid's `request_id`, when the body carried one anyway.
+    pub request_id: Option<String>,
+    /// Why the body is not a Plaid error (`the body is empty`, `expected a JSON body, got
+    /// content type text/html`, a decoder's message).
+    pub reason: String,
+    /// The first characters of the body (at most [`DecodeError::EXCERPT_CHARS`]), scrubbed and
+    /// redacted; `…` marks a cut.
+    pub body_excerpt: String,
+}
+
+impl StatusError {
+    /// Whether the answer is a redirect, which the client never follows.
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
+    }
+
+    /// Everything but the excerpt.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        if self.is_redirect() {
+            f.write_str(" redirect")?;
+            if let Some(location) = &self.location {
+                write!(f, " to `{}`", one_line(location))?;
+            }
+            f.write_str(" not followed: Plaid's API never redirects, and following would send the credentials elsewhere; check the base URL and any proxy")?;
+        } else {
+            write!(f, " answer that is not a Plaid error ({})", one_line(&self.reason))?;
+        }
+        if let Some(ct) = &self.content_type {
+            write!(f, " (content-type {})", one_line(ct))?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request_id {})", one_line(id))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f)?;
+        if !self.body_excerpt.is_empty() {
+            write!(f, "; body starts {:?}", self.body_excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StatusError {}
+
 /// What kind of transport failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -209,8 +314,8 @@ impl std::error::Error for TransportError {
     }
 }
 
-/// An answer came, but its body is not what the spec says it is: HTML from a proxy, truncated
-/// JSON, an empty body, a wrong content type, or a field of the wrong type.
+/// A 2xx answer came, but its body is not what the spec says it is: truncated JSON, an empty
+/// body, a wrong content type, a body over the size limit, or a field of the wrong type.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct DecodeError {
@@ -231,8 +336,8 @@ pub struct DecodeError {
     pub path: Option<String>,
     /// What went wrong.
     pub message: String,
-    /// The first bytes of the body (at most [`DecodeError::EXCERPT_CHARS`] characters), with
-    /// sensitive values redacted.
+    /// The first characters of the body (at most [`DecodeError::EXCERPT_CHARS`]), scrubbed of
+    /// the call's secrets and redacted by name; `…` marks a cut.
     pub body_excerpt: String,
 }
 
@@ -241,8 +346,9 @@ impl DecodeError {
     pub const EXCERPT_CHARS: usize = 300;
 }
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DecodeError {
+    /// Everything but the excerpt.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {} answer is not a valid {}", self.operation, self.status, self.expected)?;
         if let Some(path) = &self.path {
             write!(f, " at `{path}`")?;
@@ -252,8 +358,15 @@ impl fmt::Display for DecodeError {
             write!(f, " (content-type {})", one_line(ct))?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request_id {id})")?;
+            write!(f, " (request_id {})", one_line(id))?;
         }
+        Ok(())
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f)?;
         if self.body_excerpt.is_empty() {
             f.write_str("; the body is empty")
         } else {

@@ -29,10 +29,12 @@
 //! - [`Client`]: HTTP over rustls, retries with backoff and `Retry-After`, per-call timeouts,
 //!   and a `tracing` span per call (`plaid.call`, with the operation, status, attempts and
 //!   Plaid's request id);
-//! - [`Error`]: an API error ([`ApiError`], the decoded `PlaidError`), a transport error
-//!   ([`TransportError`]) or a decode error ([`DecodeError`], with the JSON path that failed);
-//! - [`redact`]: the rule by which `Debug` output, errors and logs hide secrets and personal
-//!   data.
+//! - [`Error`]: an API error ([`ApiError`], the decoded `PlaidError`), a non-2xx answer that
+//!   is not a Plaid error ([`StatusError`]: a proxy page, a redirect), a transport error
+//!   ([`TransportError`]) or a 2xx answer that does not decode ([`DecodeError`], with the JSON
+//!   path that failed);
+//! - [`redact`]: how `Debug` output, errors and logs hide secrets and personal data, by field
+//!   name and by the values the call knows are secret.
 //!
 //! Each API group (module with operations: [`accounts`], [`item`], ...) is a Cargo feature, all
 //! on by default ([`GROUPS`] lists them); with `default-features = false` only the enabled
@@ -43,21 +45,25 @@
 
 #![warn(missing_docs)]
 
+mod answer;
 mod client;
 mod config;
 mod datetime;
 mod error;
 mod gen;
+mod name_words;
 mod nullable;
 mod operation;
 mod params;
 pub mod redact;
 mod retry;
+mod scrub;
 
+pub use answer::MAX_ERROR_BODY_BYTES;
 pub use client::Client;
-pub use config::{Config, Environment, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
+pub use config::{Config, Environment, DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use datetime::{Date, DateTime};
-pub use error::{ApiError, DecodeError, Error, TransportError, TransportErrorKind};
+pub use error::{ApiError, Brief, DecodeError, Error, StatusError, TransportError, TransportErrorKind};
 pub use gen::*;
 pub use operation::Operation;
 pub use retry::RetryPolicy;

@@ -1,19 +1,32 @@
 //! Keeping secrets and personal data out of `Debug` output, errors and logs.
 //!
-//! Which fields are sensitive is decided by the generator, by field name, and the rule is
-//! emitted into the generated code as [`crate::REDACTION_RULE`]:
+//! Two rules work together:
 //!
-//! - a name whose last `_`-separated word is `secret`, `secrets`, `password`, `token` or
-//!   `tokens` (`secret`, `access_token`, `public_token`, `new_access_token`,
-//!   `processor_token`, ...) is a secret: `Debug` shows `<redacted>` in place of its value,
-//!   whatever its type;
-//! - a name with the word `ssn` anywhere (`ssn`, `ssn_last_4`) is personal data, redacted the
-//!   same way;
-//! - `client_id` is shown partially: its first four characters.
+//! - **By name.** Which fields are sensitive is decided by the generator and emitted into the
+//!   generated code as [`crate::REDACTION_RULE`]. Names are split into lower-case words at
+//!   every non-alphanumeric character and at camelCase and PascalCase boundaries, so
+//!   `access_token`, `accessToken`, `AccessToken` and `ACCESS-TOKEN` are the same name:
+//!   - a name whose last word is `secret`, `secrets`, `password`, `token` or `tokens`
+//!     (`secret`, `access_token`, `public_token`, `processor_token`, ...) is a secret: `Debug`
+//!     shows `<redacted>` in place of its value, whatever its type;
+//!   - a name with the word `ssn` anywhere (`ssn`, `ssn_last_4`) is personal data, redacted the
+//!     same way;
+//!   - a field whose schema says `format: password` or `writeOnly: true` is a secret whatever
+//!     its name, and so is every key of that name the runtime meets;
+//!   - `client_id` is shown partially: its first four characters.
 //!
-//! Generated structs apply the rule to their fields; the same rule applies to the keys of
-//! unknown properties and of free-form JSON values, and to the body excerpt that a
-//! [`DecodeError`](crate::DecodeError) keeps.
+//!   Generated structs apply the rule to their fields; the runtime applies it to the keys of
+//!   unknown properties and free-form JSON values, and to body excerpts.
+//! - **By value.** On every call the client knows which values are secret: the configured
+//!   secret and the values of the request's sensitive fields and parameters (the access
+//!   token, a public token, ...). Whatever a server sends back is scrubbed of those values
+//!   before it reaches an error (`Display` or `Debug`), an excerpt or a tracing event: a proxy
+//!   page that echoes the request headers, or an error message that quotes the access token,
+//!   shows `<redacted>` instead. Values shorter than six characters are not scrubbed this way
+//!   (they would match ordinary text); their keys still are redacted by name.
+//!
+//! Excerpts are cut from a bounded prefix of the body (a few kilobytes) before any scan, and
+//! every scan is a single linear pass, so a hostile body costs no more than its length.
 
 use std::fmt;
 
@@ -36,25 +49,25 @@ pub struct Rule {
     pub secret_last_words: &'static [&'static str],
     /// A name with one of these words anywhere is a secret.
     pub secret_words: &'static [&'static str],
-    /// Names shown partially.
+    /// Names shown partially, as lower-case words joined by `_`.
     pub partial_names: &'static [&'static str],
+    /// Names that the specs mark secret by schema (`format: password`, `writeOnly`), as
+    /// lower-case words joined by `_`.
+    pub secret_names: &'static [&'static str],
 }
 
 impl Rule {
     /// How a field or JSON key with this name is shown; `None` when it is not sensitive.
     pub fn sensitivity(&self, name: &str) -> Option<Sensitivity> {
-        let lower = name.to_ascii_lowercase();
-        if self.partial_names.contains(&lower.as_str()) {
+        let words = crate::name_words::words(name);
+        let joined = words.join("_");
+        if self.partial_names.contains(&joined.as_str()) {
             return Some(Sensitivity::Partial);
         }
-        let mut words = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).peekable();
-        while let Some(word) = words.next() {
-            let last = words.peek().is_none();
-            if self.secret_words.contains(&word) || (last && self.secret_last_words.contains(&word)) {
-                return Some(Sensitivity::Secret);
-            }
-        }
-        None
+        let secret = self.secret_names.contains(&joined.as_str())
+            || words.iter().any(|w| self.secret_words.contains(&w.as_str()))
+            || words.last().is_some_and(|w| self.secret_last_words.contains(&w.as_str()));
+        secret.then_some(Sensitivity::Secret)
     }
 }
 
@@ -136,50 +149,67 @@ pub fn redact_value(value: &mut serde_json::Value) {
     }
 }
 
-/// Applies the rule to JSON text that may be truncated or malformed (a response body that
-/// failed to decode): the value after every sensitive key is replaced, up to its end or the
-/// end of the text. Text that is not JSON passes through.
+/// Applies the rule to JSON text that may be truncated or malformed (a body excerpt): the
+/// value after every sensitive key is replaced, up to its end or the end of the text. Text that
+/// is not JSON passes through. One pass: the time is linear in the length of the text.
 pub fn redact_json_text(text: &str) -> String {
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
     let mut copied = 0;
+    sensitive_values(text, |sensitivity, start, end| {
+        out.push_str(&text[copied..start]);
+        match (sensitivity, text.as_bytes().get(start)) {
+            (Sensitivity::Partial, Some(b'"')) => {
+                out.push('"');
+                out.push_str(&partial(string_content(text, start, end)));
+                out.push_str("…\"");
+            }
+            _ => {
+                out.push('"');
+                out.push_str(REDACTED);
+                out.push('"');
+            }
+        }
+        copied = end;
+    });
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Calls `found(sensitivity, start, end)` with the byte range of the value after each sensitive
+/// key of JSON-like text, in order, and skips over that value. Every byte is looked at a bounded
+/// number of times, whatever the nesting: a non-sensitive key's value is not measured, its
+/// inside is simply scanned next.
+pub(crate) fn sensitive_values(text: &str, mut found: impl FnMut(Sensitivity, usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
     while i < bytes.len() {
         if bytes[i] != b'"' {
             i += 1;
             continue;
         }
         let end = string_end(bytes, i);
-        let key = string_content(text, i, end);
-        let mut j = end;
-        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        if j >= bytes.len() || bytes[j] != b':' {
+        let colon = skip_whitespace(bytes, end);
+        if bytes.get(colon) != Some(&b':') {
             i = end;
             continue;
         }
-        j += 1;
-        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        let value_end = value_end(bytes, j);
-        match sensitivity(key) {
+        let value = skip_whitespace(bytes, colon + 1);
+        match sensitivity(string_content(text, i, end)) {
             Some(sensitivity) => {
-                out.push_str(&text[copied..j]);
-                let shown = match (sensitivity, bytes.get(j)) {
-                    (Sensitivity::Partial, Some(b'"')) => format!("\"{}…\"", partial(string_content(text, j, value_end))),
-                    _ => format!("\"{REDACTED}\""),
-                };
-                out.push_str(&shown);
-                copied = value_end;
-                i = value_end;
+                let value_end = value_end(bytes, value);
+                found(sensitivity, value, value_end);
+                i = value_end.max(value);
             }
-            None => i = j,
+            None => i = value,
         }
     }
-    out.push_str(&text[copied.min(text.len())..]);
-    out
+}
+
+fn skip_whitespace(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
 }
 
 /// The text of the string that starts with the quote at `start` and ends just before `end`
@@ -226,7 +256,7 @@ fn value_end(bytes: &[u8], start: usize) -> usize {
                     }
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
-                        depth -= 1;
+                        depth = depth.saturating_sub(1);
                         if depth == 0 {
                             return i + 1;
                         }
@@ -253,13 +283,14 @@ mod tests {
 
     #[test]
     fn the_rule_matches_by_last_word_and_ssn() {
-        for secret in ["secret", "access_token", "public_token", "new_access_token", "secrets", "ssn", "ssn_last_4", "Password"] {
+        for secret in ["secret", "access_token", "public_token", "new_access_token", "secrets", "ssn", "ssn_last_4", "Password", "accessToken", "PlaidSecret", "ACCESS-TOKEN"] {
             assert_eq!(sensitivity(secret), Some(Sensitivity::Secret), "{secret}");
         }
         for plain in ["account_id", "token_expiration", "request_id", "tokenize", "lessn", ""] {
             assert_eq!(sensitivity(plain), None, "{plain}");
         }
         assert_eq!(sensitivity("client_id"), Some(Sensitivity::Partial));
+        assert_eq!(sensitivity("clientId"), Some(Sensitivity::Partial));
     }
 
     #[test]

@@ -24,6 +24,22 @@ pub struct Api {
     /// Every example value of the specs with the type it must decode into; each becomes a
     /// generated round-trip test.
     pub examples: Vec<Example>,
+    /// The redaction rule the runtime applies to names it meets at run time.
+    pub redaction: RedactionRule,
+}
+
+/// The field-name rule of [`crate::sensitivity`], as the runtime receives it
+/// (`REDACTION_RULE`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RedactionRule {
+    /// A name whose last word is one of these is a secret.
+    pub secret_last_words: Vec<String>,
+    /// A name with one of these words anywhere is a secret.
+    pub secret_words: Vec<String>,
+    /// Names shown partially (normalized: lower-case words joined by `_`).
+    pub partial_names: Vec<String>,
+    /// Names that some schema marks secret (`format: password`, `writeOnly`), normalized.
+    pub secret_names: Vec<String>,
 }
 
 /// One `example` or `examples` value of the specs.
@@ -384,6 +400,9 @@ pub struct Parameter {
     pub required: bool,
     /// The value is JSON text (`content: application/json` instead of `schema`).
     pub json: bool,
+    /// The value is a secret or personal data (the field's sensitivity): the runtime marks the
+    /// header sensitive and scrubs the value from everything it shows.
+    pub sensitive: bool,
 }
 
 /// Where a parameter goes.

@@ -90,6 +90,7 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
 pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
     let (mut api, mut diags) = lower::lower(merged);
     sensitivity::settle_partial_fields(&mut api);
+    sensitivity::settle_rule(&mut api);
     features::gate_shared_types(&mut api);
     for (origin, message) in cycles::settle(&mut api) {
         let component = origin.split('.').next().unwrap_or(&origin);

@@ -1,9 +1,12 @@
-//! Which fields hold secrets or personal data, decided by field name. Generated `Debug` impls
-//! redact these fields, and the rule itself is emitted into the generated crate
-//! (`REDACTION_RULE`) so that the runtime applies it to keys it only meets at run time: unknown
-//! properties, free-form JSON values and the body excerpts of decode errors.
+//! Which fields hold secrets or personal data, decided by field name and by the schema.
+//! Generated `Debug` impls redact these fields, and the rule itself is emitted into the
+//! generated crate (`REDACTION_RULE`) so that the runtime applies it to keys it only meets at
+//! run time (unknown properties, free-form JSON values, body excerpts) and collects the values of
+//! a request's sensitive fields to scrub them from everything it shows.
 //!
-//! The rule, on the JSON name split into lower-case words at every non-alphanumeric character:
+//! The name rule, on the JSON name split into lower-case words (at every non-alphanumeric
+//! character and at camelCase and PascalCase boundaries, by `generated/src/name_words.rs`, the
+//! same file the runtime uses):
 //!
 //! - the last word is one of [`SECRET_LAST_WORDS`] (`secret`, `access_token`,
 //!   `public_token`, `new_access_token`, `processor_token`, `secrets`, `password`): a secret;
@@ -12,12 +15,20 @@
 //! - the whole name is one of [`PARTIAL_NAMES`] (`client_id`): shown partially, its first
 //!   four characters, when its type is a string (redacted fully otherwise).
 //!
+//! A property whose schema says `format: password` or `writeOnly: true` is a secret whatever its
+//! name; such names are emitted with the rule ([`settle_rule`]), so the runtime treats the
+//! same keys as secret too.
+//!
 //! Matching on the last word keeps `token_expiration` or `secret_rotation_date` visible while
 //! catching every `*_token` Plaid has added over the years without a list to maintain.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
-use crate::ir::{Api, Sensitivity, TypeKind, TypeRef};
+use crate::ir::{Api, RedactionRule, Sensitivity, TypeKind, TypeRef};
+
+// The word splitter is shared with the runtime, byte for byte.
+#[path = "../../generated/src/name_words.rs"]
+mod name_words;
 
 /// A name whose last word is one of these is a secret.
 pub const SECRET_LAST_WORDS: &[&str] = &["password", "secret", "secrets", "token", "tokens"];
@@ -28,15 +39,51 @@ pub const SECRET_WORDS: &[&str] = &["ssn"];
 /// Names shown partially.
 pub const PARTIAL_NAMES: &[&str] = &["client_id"];
 
-/// How a field with this JSON name is shown; `None` when it is not sensitive.
+/// How a field with this JSON name is shown by the name rule; `None` when it is not sensitive.
 pub fn classify(wire: &str) -> Option<Sensitivity> {
-    let lower = wire.to_ascii_lowercase();
-    if PARTIAL_NAMES.contains(&lower.as_str()) {
+    let words = name_words::words(wire);
+    if PARTIAL_NAMES.contains(&words.join("_").as_str()) {
         return Some(Sensitivity::Partial);
     }
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let secret = words.iter().any(|w| SECRET_WORDS.contains(w)) || words.last().is_some_and(|w| SECRET_LAST_WORDS.contains(w));
+    let secret = words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
+        || words.last().is_some_and(|w| SECRET_LAST_WORDS.contains(&w.as_str()));
     secret.then_some(Sensitivity::Secret)
+}
+
+/// How a field is shown: a secret when its schema says so (`format: password`, `writeOnly`),
+/// else as its name says. Every field and parameter goes through here.
+pub fn of_field(wire: &str, secret_by_schema: bool) -> Option<Sensitivity> {
+    if secret_by_schema {
+        return Some(Sensitivity::Secret);
+    }
+    classify(wire)
+}
+
+/// Puts the rule into the IR: the name rule's word lists, and the names of the fields that are
+/// secret by their schema but not by their name (normalized: lower-case words joined by `_`),
+/// which the runtime must treat as secret too.
+pub fn settle_rule(api: &mut Api) {
+    let list = |words: &[&str]| words.iter().map(|w| w.to_string()).collect();
+    api.redaction = RedactionRule {
+        secret_last_words: list(SECRET_LAST_WORDS),
+        secret_words: list(SECRET_WORDS),
+        partial_names: list(PARTIAL_NAMES),
+        secret_names: schema_secret_names(api),
+    };
+}
+
+fn schema_secret_names(api: &Api) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    let fields = api.modules.iter().flat_map(|m| &m.types).flat_map(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.as_slice(),
+        _ => &[],
+    });
+    for f in fields {
+        if f.sensitivity == Some(Sensitivity::Secret) && classify(&f.wire) != Some(Sensitivity::Secret) {
+            names.insert(name_words::words(&f.wire).join("_"));
+        }
+    }
+    names.into_iter().collect()
 }
 
 /// A partially shown field must be a string to be cut; any other type is redacted fully.
@@ -70,12 +117,15 @@ mod tests {
 
     #[test]
     fn names_are_classified_by_their_words() {
-        for name in ["secret", "access_token", "public_token", "new_access_token", "secrets", "ssn_last_4", "user-password"] {
+        for name in ["secret", "access_token", "public_token", "new_access_token", "secrets", "ssn_last_4", "user-password", "accessToken", "PlaidSecret", "SSN"] {
             assert_eq!(classify(name), Some(Sensitivity::Secret), "{name}");
         }
         for name in ["account_id", "token_expiration", "secret_rotation_date", "tokenized", "classn", ""] {
             assert_eq!(classify(name), None, "{name}");
         }
         assert_eq!(classify("client_id"), Some(Sensitivity::Partial));
+        assert_eq!(classify("clientId"), Some(Sensitivity::Partial));
+        assert_eq!(of_field("pin", true), Some(Sensitivity::Secret));
+        assert_eq!(of_field("pin", false), None);
     }
 }

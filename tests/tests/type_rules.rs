@@ -23,7 +23,7 @@ macro_rules! rule {
     )*};
 }
 
-rule!(enums, additional_properties, nullable, all_of, defaults_deprecated, formats, arrays_nested, binary_bodies, names);
+rule!(enums, additional_properties, nullable, all_of, defaults_deprecated, formats, arrays_nested, binary_bodies, names, sensitivity);
 
 #[test]
 fn every_fixture_has_a_test() {
@@ -32,7 +32,7 @@ fn every_fixture_has_a_test() {
         .map(|e| e.expect("entry").path().file_stem().expect("stem").to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let expected = ["additional_properties", "all_of", "arrays_nested", "binary_bodies", "defaults_deprecated", "enums", "formats", "names", "nullable"];
+    let expected = ["additional_properties", "all_of", "arrays_nested", "binary_bodies", "defaults_deprecated", "enums", "formats", "names", "nullable", "sensitivity"];
     assert_eq!(names, expected);
 }
 
@@ -41,4 +41,14 @@ fn output_is_deterministic() {
     for name in ["names", "all_of", "nullable"] {
         assert_eq!(emitted(name), emitted(name), "{name}");
     }
+}
+
+#[test]
+fn fields_secret_by_schema_are_named_in_the_runtime_rule() {
+    // `format: password` and `writeOnly` make a field secret whatever its name; the runtime
+    // must treat keys of those names as secret too (unknown properties, echoed bodies).
+    let path = fixture("rules").join("sensitivity.yml");
+    let generated = generator::generate(&[path]).unwrap_or_else(|d| panic!("{}", tests::render(&d)));
+    let module = generated.files.iter().find(|f| f.path == "src/gen/mod.rs").expect("mod.rs");
+    assert!(module.contents.contains(r#"secret_names: &["device", "note", "pin"]"#), "{}", module.contents);
 }

@@ -214,8 +214,8 @@ fn root(api: &Api) -> TokenStream {
         let (scheme, header) = (&h.scheme, &h.header);
         quote!((#scheme, #header))
     });
-    let (last_words, words, partial) =
-        (crate::sensitivity::SECRET_LAST_WORDS, crate::sensitivity::SECRET_WORDS, crate::sensitivity::PARTIAL_NAMES);
+    let rule = &api.redaction;
+    let (last_words, words, partial, names) = (&rule.secret_last_words, &rule.secret_words, &rule.partial_names, &rule.secret_names);
     quote! {
         //! The generated part of the crate: one module per API group, and the tables the
         //! hand-written runtime reads.
@@ -239,6 +239,7 @@ fn root(api: &Api) -> TokenStream {
             secret_last_words: &[#(#last_words),*],
             secret_words: &[#(#words),*],
             partial_names: &[#(#partial),*],
+            secret_names: &[#(#names),*],
         };
 
         /// The API groups, each a module and a Cargo feature of this crate (all on by default).

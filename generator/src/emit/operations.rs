@@ -84,6 +84,12 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
             let t = ident(&p.type_name);
             quote!(params: #t,)
         });
+        // Secrets are recorded before the writes so that a header carrying one is marked
+        // sensitive as it is written.
+        let secrets = op.params.iter().flat_map(|p| &p.items).filter(|p| p.sensitive).map(|p| {
+            let field = ident(&p.field);
+            quote!(parts.secret(&params.#field);)
+        });
         let writes = op.params.iter().flat_map(|p| &p.items).map(param_write);
         let (param, body) = match &op.request {
             Some(t) => {
@@ -108,6 +114,7 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
             pub async fn #name(&self, #params_arg #param) -> Result<#output, crate::Error> {
                 let op = &OPERATIONS[#index];
                 let #parts_mut parts = crate::params::Parts::new(op);
+                #(#secrets)*
                 #(#writes)*
                 self.#call(op, parts, #body).await
             }

@@ -57,7 +57,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         let mut examples = std::mem::take(&mut self.examples);
         examples.extend(property_examples(&modules));
-        Api { spec_version, api_version, servers, auth_headers, modules, sources, examples }
+        Api { spec_version, api_version, servers, auth_headers, modules, sources, examples, redaction: Default::default() }
     }
 }
 /// The `example` of every property, typed as the field is (`null` allowed where the field is an

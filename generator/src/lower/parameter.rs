@@ -57,6 +57,12 @@ impl<'a> Lowerer<'a> {
             let field = field_names.claim(naming::field_name(&data.name));
             // The struct's serde key: the parameter's name, unless another location uses it too.
             let wire = wire_keys.claim(data.name.clone());
+            let secret_by_schema = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => self.secret_by_schema(view(s), 0),
+                ParameterSchemaOrContent::Content(content) => {
+                    content.values().filter_map(|m| m.schema.as_ref()).any(|s| self.secret_by_schema(view(s), 0))
+                }
+            };
             let schema_data = match &data.format {
                 ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => Some(s),
                 _ => None,
@@ -71,12 +77,13 @@ impl<'a> Lowerer<'a> {
                 format: lowered.format,
                 default: schema_data.and_then(|s| s.schema_data.default.as_ref().map(|v| v.to_string())),
                 deprecated: data.deprecated.unwrap_or(false).then(|| "Deprecated in the API spec.".to_string()).or_else(|| schema_data.and_then(deprecation)),
-                sensitivity: sensitivity::classify(&data.name),
+                sensitivity: sensitivity::of_field(&data.name, secret_by_schema),
                 example: data.example.as_ref().map(|v| v.to_string()),
                 boxed: false,
                 constraints: schema_data.map(constraints_of).unwrap_or_default(),
             });
-            items.push(Parameter { field, name: data.name.clone(), location, style, explode: explode(data, style), required, json });
+            let sensitive = fields.last().is_some_and(|f| f.sensitivity.is_some());
+            items.push(Parameter { field, name: data.name.clone(), location, style, explode: explode(data, style), required, json, sensitive });
         }
         for missing in placeholders.iter().filter(|p| !items.iter().any(|i| i.location == ParamLocation::Path && &i.name == *p)) {
             let message = format!("the path of `{id}` names `{{{missing}}}`, but no path parameter `{missing}` is defined; the URL cannot be built");

@@ -36,6 +36,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether a schema marks its value secret (`format: password` or `writeOnly: true`),
+    /// following `$ref`s to the component that says so.
+    pub(super) fn secret_by_schema(&self, v: View<'_>, depth: usize) -> bool {
+        match v {
+            View::Ref(r) => {
+                let Some(c) = schema_ref_name(r).and_then(|n| self.merged.schemas.get(n)) else { return false };
+                depth < 32 && self.secret_by_schema(view(&c.def), depth + 1)
+            }
+            View::Inline(s) => s.schema_data.write_only || Shape::of(s).format.as_deref() == Some("password"),
+        }
+    }
+
     pub(super) fn lower_component(&mut self, name: &'a str) {
         // An `allOf` may have lowered it already, out of sorted order.
         if !self.lowered.insert(name) {
@@ -205,7 +217,7 @@ impl<'a> Lowerer<'a> {
                 format: lowered.format,
                 default,
                 deprecated,
-                sensitivity: crate::sensitivity::classify(wire),
+                sensitivity: crate::sensitivity::of_field(wire, self.secret_by_schema(view_boxed(prop), 0)),
                 example,
                 boxed: false,
                 constraints,

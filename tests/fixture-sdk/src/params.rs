@@ -20,6 +20,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::scrub::Secrets;
 use crate::{Error, Operation};
 
 /// How a parameter's value is written (OpenAPI's `style`, plus JSON text for a parameter
@@ -52,8 +53,19 @@ pub(crate) struct Parts {
     path: String,
     query: String,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// The values of the sensitive parameters.
+    secrets: Secrets,
     /// The first problem met; reported before anything is sent.
     error: Option<Error>,
+}
+
+/// Where a call goes and what it must keep quiet about: the path with its parameters and the
+/// query string, the parameter headers, and the values of the sensitive parameters.
+#[derive(Debug)]
+pub(crate) struct Target {
+    pub(crate) path_and_query: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) secrets: Secrets,
 }
 
 /// Characters left as they are in a path segment, a query name or a query value: RFC 3986's
@@ -74,7 +86,7 @@ fn encode_into(out: &mut String, text: &str) {
     }
 }
 
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     encode_into(&mut out, text);
     out
@@ -148,7 +160,7 @@ fn pairs_text(pairs: &[(String, String)], explode: bool, sep: &str) -> String {
 impl Parts {
     /// Nothing filled in yet: the operation's path template, no query, no headers.
     pub(crate) fn new(operation: &'static Operation) -> Self {
-        Parts { operation, path: operation.path.to_string(), query: String::new(), headers: Vec::new(), error: None }
+        Parts { operation, path: operation.path.to_string(), query: String::new(), headers: Vec::new(), secrets: Secrets::default(), error: None }
     }
 
     fn fail(&mut self, name: &'static str, location: &'static str, message: String) {
@@ -164,6 +176,14 @@ impl Parts {
                 self.fail(name, location, format!("cannot be encoded: {e}"));
                 None
             }
+        }
+    }
+
+    /// Records the value of a parameter the generator marked sensitive: a header carrying it is
+    /// marked sensitive, and the value is scrubbed from whatever the server sends back.
+    pub(crate) fn secret<T: Serialize + ?Sized>(&mut self, value: &T) {
+        if let Ok(value) = serde_json::to_value(value) {
+            self.secrets.add_json(&value);
         }
     }
 
@@ -245,7 +265,7 @@ impl Parts {
         };
         match HeaderValue::from_str(&text) {
             Ok(mut v) => {
-                v.set_sensitive(crate::redact::sensitivity(name).is_some());
+                v.set_sensitive(self.secrets.contains(&text));
                 self.headers.push((header, v));
             }
             // The message leaves the value out: it may be a credential.
@@ -253,14 +273,13 @@ impl Parts {
         }
     }
 
-    /// The path with its parameters filled in and the query string (empty when there is none),
-    /// and the headers; or the first problem met.
-    pub(crate) fn finish(self) -> Result<(String, Vec<(HeaderName, HeaderValue)>), Error> {
+    /// Where the call goes, or the first problem met.
+    pub(crate) fn finish(self) -> Result<Target, Error> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let url_tail = if self.query.is_empty() { self.path } else { format!("{}?{}", self.path, self.query) };
-        Ok((url_tail, self.headers))
+        let path_and_query = if self.query.is_empty() { self.path } else { format!("{}?{}", self.path, self.query) };
+        Ok(Target { path_and_query, headers: self.headers, secrets: self.secrets })
     }
 }
 
@@ -282,7 +301,7 @@ mod tests {
     };
 
     fn tail(parts: Parts) -> String {
-        parts.finish().expect("no error").0
+        parts.finish().expect("no error").path_and_query
     }
 
     #[test]
@@ -349,7 +368,7 @@ mod tests {
         p.header("OAUTH-STATE-ID", "abc-123", Style::Simple, false);
         p.header("X-Opt", &None::<bool>, Style::Simple, false);
         p.header("X-List", &[1, 2], Style::Simple, false);
-        let (_, headers) = p.finish().expect("valid");
+        let headers = p.finish().expect("valid").headers;
         let shown: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("?").to_string())).collect();
         assert_eq!(shown, [("oauth-state-id".to_string(), "abc-123".to_string()), ("x-list".to_string(), "1,2".to_string())]);
     }

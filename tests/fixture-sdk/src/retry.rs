@@ -122,8 +122,9 @@ impl RetryPolicy {
         let capped = doubled.min(self.max_backoff);
         let half = capped / 2;
         let jitter = Duration::from_nanos(fastrand::u64(0..=half.as_nanos().min(u64::MAX as u128) as u64));
-        let wait = (half + jitter).max(retry_after.unwrap_or_default());
-        (elapsed + wait <= self.max_elapsed).then_some(wait)
+        let wait = half.saturating_add(jitter).max(retry_after.unwrap_or_default());
+        // A wait past the budget (a `Retry-After` of years included) means giving up now.
+        (elapsed.saturating_add(wait) <= self.max_elapsed).then_some(wait)
     }
 }
 
@@ -171,6 +172,21 @@ mod tests {
         assert_eq!(policy.next_wait(0, zero, Some(Duration::from_secs(3))), Some(Duration::from_secs(3)));
         assert_eq!(policy.next_wait(0, zero, Some(Duration::from_secs(11))), None, "Retry-After beyond the budget");
         assert_eq!(RetryPolicy::none().next_wait(0, zero, None), None);
+    }
+
+    #[test]
+    fn extreme_retry_after_values_give_up_instead_of_overflowing() {
+        let policy = RetryPolicy::default();
+        for elapsed in [Duration::ZERO, Duration::from_millis(1500), Duration::MAX] {
+            assert_eq!(policy.next_wait(0, elapsed, Some(Duration::MAX)), None);
+            assert_eq!(policy.next_wait(0, elapsed, parse_retry_after("18446744073709551615", SystemTime::now())), None);
+        }
+        let patient = RetryPolicy::default().with_max_elapsed(Duration::MAX).with_initial_backoff(Duration::MAX).with_max_backoff(Duration::MAX);
+        assert!(patient.next_wait(0, Duration::from_secs(1), Some(Duration::MAX)).is_some());
+        let now = SystemTime::now();
+        for value in ["99999999999999999999999", "-1", "1e9", "Fri, 31 Dec 9999 23:59:59 GMT", "\u{0}"] {
+            let _ = policy.next_wait(0, Duration::from_secs(2), parse_retry_after(value, now));
+        }
     }
 
     #[test]

@@ -145,6 +145,20 @@ async fn path_query_and_header_parameters_go_exactly_where_the_spec_says() {
 }
 
 #[tokio::test]
+async fn a_sensitive_parameter_echoed_back_is_scrubbed_from_the_error() {
+    // `X-Trace-Token` is sensitive by name: its value is scrubbed from whatever comes back.
+    let echo = r#"{"message":"unknown trace trace-secret-77 for the-secret"}"#;
+    let server = Server::start(vec![(500, Some(echo))]);
+    let params = ItemGetParams::new("s1".into(), "i1".into(), "st".into()).with_x_trace_token("trace-secret-77".into());
+    let error = server.client().item_get(params).await.expect_err("a 500");
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains("trace-secret-77") && !shown.contains("the-secret"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+    assert_eq!(server.next().header("x-trace-token"), Some("trace-secret-77"));
+}
+
+#[tokio::test]
 async fn optional_parameters_left_out_are_not_sent() {
     let server = Server::start(vec![(200, Some(ITEM))]);
     server.client().item_get(ItemGetParams::new("s1".into(), "i1".into(), "st".into())).await.expect("the call succeeds");

@@ -30,6 +30,7 @@ pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {
     secret_last_words: &["password", "secret", "secrets", "token", "tokens"],
     secret_words: &["ssn"],
     partial_names: &["client_id"],
+    secret_names: &[],
 };
 /// The API groups, each a module and a Cargo feature of this crate (all on by default).
 pub const GROUPS: &[&str] = &["stores"];

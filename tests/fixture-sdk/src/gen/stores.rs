@@ -714,6 +714,7 @@ impl crate::Client {
     pub async fn item_get(&self, params: ItemGetParams) -> Result<Item, crate::Error> {
         let op = &OPERATIONS[0];
         let mut parts = crate::params::Parts::new(op);
+        parts.secret(&params.x_trace_token);
         parts.path("storeId", &params.store_id, crate::params::Style::Simple, false);
         parts.path("itemId", &params.item_id, crate::params::Style::Simple, false);
         parts.query("verbose", &params.verbose, crate::params::Style::Form, true);
