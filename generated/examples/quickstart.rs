@@ -48,7 +48,7 @@ async fn main() -> ExitCode {
 
 async fn run(client: &Client, public_token: &str) -> Result<(), Error> {
     // The access token is a long-lived credential: store it encrypted, never log it.
-    let exchange = client.item_public_token_exchange(ItemPublicTokenExchangeRequest::new(public_token.to_string())).await?;
+    let exchange = client.item_public_token_exchange(ItemPublicTokenExchangeRequest::new(public_token)).await?;
     println!("Item {} linked (request {})", exchange.item_id, exchange.request_id);
 
     let accounts = client.accounts_get(AccountsGetRequest::new(exchange.access_token)).await?;

@@ -30,7 +30,7 @@ use crate::{Config, Error, Operation};
 ///
 /// # async fn run() -> Result<(), plaid_sdk::Error> {
 /// let client = Client::new(Config::sandbox("client-id", "secret"));
-/// let accounts = client.accounts_get(AccountsGetRequest::new("access-token".to_string())).await?;
+/// let accounts = client.accounts_get(AccountsGetRequest::new("access-token")).await?;
 /// for account in &accounts.accounts {
 ///     println!("{}: {:?}", account.name, account.balances.current);
 /// }
@@ -38,7 +38,7 @@ use crate::{Config, Error, Operation};
 /// // Balance checks can take a while: give this one call more time.
 /// let balances = client
 ///     .with_timeout(Duration::from_secs(120))
-///     .accounts_balance_get(AccountsBalanceGetRequest::new("access-token".to_string()))
+///     .accounts_balance_get(AccountsBalanceGetRequest::new("access-token"))
 ///     .await?;
 /// # let _ = balances;
 /// # Ok(())
@@ -80,7 +80,36 @@ impl Client {
     /// A client for the given configuration. It never fails: if TLS cannot be set up on this
     /// machine, each call returns [`Error::Config`] (use [`Client::try_new`] to find out now).
     pub fn new(config: Config) -> Self {
-        let http = build_http(&config).and_then(|client| Ok(Http { client, headers: auth_headers(&config)? }));
+        match build_http(&config) {
+            Ok(http) => Self::with_http_client(config, http),
+            Err(message) => Self::from_parts(config, Err(message)),
+        }
+    }
+
+    /// A client that sends through the application's own `reqwest::Client`: a proxy, custom
+    /// TLS roots, shared connection pools. The configuration's per-request timeout still
+    /// applies; its connect timeout and idle-connection cap are the given client's to set.
+    ///
+    /// Build that client with `redirect(reqwest::redirect::Policy::none())`: the client
+    /// refuses to follow redirects itself because following one would send `PLAID-SECRET` to
+    /// wherever it points, and a `reqwest::Client` that follows them would do exactly that.
+    ///
+    /// ```
+    /// use plaid_sdk::{reqwest, Client, Config};
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()
+    ///     .expect("TLS is available");
+    /// let client = Client::with_http_client(Config::sandbox("client-id", "secret"), http);
+    /// # let _ = client;
+    /// ```
+    pub fn with_http_client(config: Config, http: reqwest::Client) -> Self {
+        let http = auth_headers(&config).map(|headers| Http { client: http, headers });
+        Self::from_parts(config, http)
+    }
+
+    fn from_parts(config: Config, http: Result<Http, String>) -> Self {
         let mut secrets = Secrets::default();
         secrets.add(config.secret());
         Client { shared: Arc::new(Shared { config, http, secrets }), timeout: None, retry: None }
@@ -159,7 +188,10 @@ impl Client {
         // A parameter that cannot be sent fails the call before anything goes out.
         let target = parts.finish()?;
         let body = match body {
-            Some(b) => Some(serde_json::to_vec(b).map_err(|e| Error::Encode { operation: op.id, message: e.to_string() })?),
+            Some(b) => {
+                let encoded = serde_json::to_vec(b).map_err(|e| Error::Encode { operation: op.id, message: e.to_string() })?;
+                Some(self.with_body_credentials(op, encoded))
+            }
             None => None,
         };
         // What this call must never show: the configured secret, and the values of the
@@ -205,6 +237,33 @@ impl Client {
             Err(e) => tracing::debug!(error = %e.brief(), "call failed"),
         });
         result.map(|(value, _)| value)
+    }
+
+    /// The body with the credentials its schema requires written in (the request types leave
+    /// them out: the headers carry them too).
+    fn with_body_credentials(&self, op: &'static Operation, body: Vec<u8>) -> Vec<u8> {
+        if op.body_credentials.is_empty() || !body.starts_with(b"{") {
+            return body;
+        }
+        let mut fields = String::new();
+        for (name, credential) in op.body_credentials {
+            let (value, _) = self.shared.config.credential(*credential);
+            let pair = serde_json::to_string(name).and_then(|k| serde_json::to_string(value).map(|v| format!("{k}:{v}")));
+            if let Ok(pair) = pair {
+                fields.push_str(&pair);
+                fields.push(',');
+            }
+        }
+        let rest = &body[1..];
+        // `{}` takes the fields without the trailing comma.
+        if rest.iter().all(|b| b.is_ascii_whitespace() || *b == b'}') {
+            fields.pop();
+        }
+        let mut out = Vec::with_capacity(body.len() + fields.len());
+        out.push(b'{');
+        out.extend_from_slice(fields.as_bytes());
+        out.extend_from_slice(rest);
+        out
     }
 
     async fn attempts(&self, op: &'static Operation, target: &Target, body: Option<Vec<u8>>, accept: &'static str, secrets: &Secrets) -> Result<Answer, Error> {
@@ -292,13 +351,8 @@ fn build_http(config: &Config) -> Result<reqwest::Client, String> {
 /// The headers every call carries: the security schemes of the specs.
 fn auth_headers(config: &Config) -> Result<HeaderMap, String> {
     let mut headers = HeaderMap::new();
-    for (scheme, name) in crate::AUTH_HEADERS {
-        let (value, sensitive) = match *scheme {
-            "clientId" => (config.client_id(), false),
-            "secret" => (config.secret(), true),
-            "plaidVersion" => (crate::API_VERSION, false),
-            _ => continue,
-        };
+    for (name, credential) in crate::AUTH_HEADERS {
+        let (value, sensitive) = config.credential(*credential);
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
         // The message names the header, never the value: it may be the secret.
         let mut value = HeaderValue::from_str(value).map_err(|_| format!("the value for `{name}` is not a valid header value"))?;

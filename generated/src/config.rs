@@ -40,6 +40,30 @@ impl Environment {
     }
 }
 
+/// A value the client sends with every call, in the header the specs' security schemes name
+/// ([`AUTH_HEADERS`](crate::AUTH_HEADERS)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credential {
+    /// The configured client id.
+    ClientId,
+    /// The configured secret.
+    Secret,
+    /// The API version the code was generated for ([`API_VERSION`](crate::API_VERSION)).
+    ApiVersion,
+}
+
+impl Config {
+    /// The value of a credential, and whether it is secret.
+    pub(crate) fn credential(&self, credential: Credential) -> (&str, bool) {
+        match credential {
+            Credential::ClientId => (self.client_id(), false),
+            Credential::Secret => (self.secret(), true),
+            Credential::ApiVersion => (crate::API_VERSION, false),
+        }
+    }
+}
+
 /// The timeout of one request unless the client or the call says otherwise. Generous because
 /// some calls (`/accounts/balance/get`) legitimately take 30 seconds or more.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);

@@ -16,7 +16,7 @@ use std::fmt;
 /// use plaid_sdk::{AccountsGetRequest, Client, Config, Error};
 ///
 /// # async fn run(client: Client) {
-/// match client.accounts_get(AccountsGetRequest::new("access-token".to_string())).await {
+/// match client.accounts_get(AccountsGetRequest::new("access-token")).await {
 ///     Ok(accounts) => println!("{} accounts", accounts.accounts.len()),
 ///     Err(Error::Api(e)) if e.error_code() == "ITEM_LOGIN_REQUIRED" => println!("send the user to Link"),
 ///     Err(Error::Api(e)) => println!("Plaid said no: {e} (request {})", e.request_id().unwrap_or("?")),
@@ -130,34 +130,85 @@ pub struct ApiError {
     pub status: u16,
     /// How many attempts were made, retries included.
     pub attempts: u32,
-    /// The error body.
-    pub error: crate::PlaidError,
+    /// The error body, of the type the specs' error responses declare (`PlaidError`).
+    pub error: crate::ErrorBody,
 }
 
 impl ApiError {
     /// The broad category (`INVALID_REQUEST`, `ITEM_ERROR`, ...).
     pub fn error_type(&self) -> &str {
-        self.error.error_type.as_str()
+        self.error.error_type()
     }
 
     /// The specific code (`ITEM_LOGIN_REQUIRED`, ...).
     pub fn error_code(&self) -> &str {
-        &self.error.error_code
+        self.error.error_code()
     }
 
     /// The developer-facing message.
     pub fn error_message(&self) -> &str {
-        &self.error.error_message
+        self.error.error_message()
     }
 
     /// The message Plaid suggests showing to end users, if any.
     pub fn display_message(&self) -> Option<&str> {
-        self.error.display_message.as_deref()
+        self.error.display_message()
     }
 
     /// Plaid's request id, if the body carried one.
     pub fn request_id(&self) -> Option<&str> {
-        self.error.request_id.as_deref()
+        self.error.request_id()
+    }
+}
+
+/// The fields of an error body the client reads, whichever type the specs declare for it:
+/// implemented by the generated [`ErrorBody`](crate::ErrorBody).
+pub trait ErrorFields {
+    /// The broad category (`error_type`); empty when the body has none.
+    fn error_type(&self) -> &str;
+    /// The specific code (`error_code`); empty when the body has none.
+    fn error_code(&self) -> &str;
+    /// The developer-facing message (`error_message`); empty when the body has none.
+    fn error_message(&self) -> &str;
+    /// The message for end users (`display_message`), if any.
+    fn display_message(&self) -> Option<&str>;
+    /// Plaid's request id (`request_id`), if any.
+    fn request_id(&self) -> Option<&str>;
+}
+
+/// An error body read as plain JSON, for specs that declare no error type: the fields are read
+/// by name. `Debug` applies the redaction rule to every key.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct UntypedError(pub serde_json::Value);
+
+impl UntypedError {
+    fn text(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(serde_json::Value::as_str)
+    }
+}
+
+impl ErrorFields for UntypedError {
+    fn error_type(&self) -> &str {
+        self.text("error_type").unwrap_or_default()
+    }
+    fn error_code(&self) -> &str {
+        self.text("error_code").unwrap_or_default()
+    }
+    fn error_message(&self) -> &str {
+        self.text("error_message").unwrap_or_default()
+    }
+    fn display_message(&self) -> Option<&str> {
+        self.text("display_message")
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.text("request_id")
+    }
+}
+
+impl fmt::Debug for UntypedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("UntypedError").field(&crate::redact::Json(&self.0)).finish()
     }
 }
 

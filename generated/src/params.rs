@@ -297,6 +297,7 @@ mod tests {
         response_type: None,
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     };
 
     fn tail(parts: Parts) -> String {

@@ -31,17 +31,17 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "AccountsBalanceGetRequest",
         check::<plaid_sdk::AccountsBalanceGetRequest>,
-        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"client_id\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"min_last_updated_datetime\":\"2024-05-17T10:11:12Z\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"payment_details\":{\"account_id\":\"sample\",\"client_transaction_id\":\"sample\",\"amount\":1.5,\"balance_threshold_percentage\":1,\"requires_real_time_balance_refresh\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"min_last_updated_datetime\":\"2024-05-17T10:11:12Z\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"payment_details\":{\"account_id\":\"sample\",\"client_transaction_id\":\"sample\",\"amount\":1.5,\"balance_threshold_percentage\":1,\"requires_real_time_balance_refresh\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "AccountsGetRequest",
         check::<plaid_sdk::AccountsGetRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"options\":{\"account_ids\":[\"sample\"],\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemAccessTokenInvalidateRequest",
         check::<plaid_sdk::ItemAccessTokenInvalidateRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemAccessTokenInvalidateResponse",
@@ -51,32 +51,27 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "ItemActivityListRequest",
         check::<plaid_sdk::ItemActivityListRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"cursor\":\"sample\",\"count\":1}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"cursor\":\"sample\",\"count\":1,\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemApplicationListRequest",
         check::<plaid_sdk::ItemApplicationListRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemApplicationScopesUpdateRequest",
         check::<plaid_sdk::ItemApplicationScopesUpdateRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"application_id\":\"sample\",\"scopes\":{\"product_access\":{\"statements\":true,\"identity\":true,\"auth\":true,\"transactions\":true,\"accounts_details_transactions\":true,\"accounts_routing_number\":true,\"accounts_statements\":true,\"accounts_tax_statements\":true,\"customers_profiles\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"accounts\":[{\"unique_id\":\"sample\",\"authorized\":true,\"account_product_access\":{\"account_data\":true,\"statements\":true,\"tax_documents\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}],\"new_accounts\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"state\":\"sample\",\"context\":\"ENROLLMENT\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"application_id\":\"sample\",\"scopes\":{\"product_access\":{\"statements\":true,\"identity\":true,\"auth\":true,\"transactions\":true,\"accounts_details_transactions\":true,\"accounts_routing_number\":true,\"accounts_statements\":true,\"accounts_tax_statements\":true,\"customers_profiles\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"accounts\":[{\"unique_id\":\"sample\",\"authorized\":true,\"account_product_access\":{\"account_data\":true,\"statements\":true,\"tax_documents\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}],\"new_accounts\":true,\"secret\":\"MARKER-5f3c-sensitive-value\"},\"state\":\"sample\",\"context\":\"ENROLLMENT\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemApplicationUnlinkRequest",
         check::<plaid_sdk::ItemApplicationUnlinkRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"application_id\":\"sample\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"application_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemGetRequest",
         check::<plaid_sdk::ItemGetRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
-    ),
-    (
-        "ItemImportRequest",
-        check::<plaid_sdk::ItemImportRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"products\":[\"assets\"],\"user_auth\":{\"user_id\":\"sample\",\"auth_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"options\":{\"webhook\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemImportRequestUserAuth",
@@ -91,7 +86,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "ItemPublicTokenCreateRequest",
         check::<plaid_sdk::ItemPublicTokenCreateRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemPublicTokenCreateResponse",
@@ -101,7 +96,7 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "ItemPublicTokenExchangeRequest",
         check::<plaid_sdk::ItemPublicTokenExchangeRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"public_token\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"public_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemPublicTokenExchangeResponse",
@@ -111,57 +106,32 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "ItemRemoveRequest",
         check::<plaid_sdk::ItemRemoveRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ItemWebhookUpdateRequest",
         check::<plaid_sdk::ItemWebhookUpdateRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"webhook\":\"sample\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"webhook\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "SandboxItemFireWebhookRequest",
         check::<plaid_sdk::SandboxItemFireWebhookRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"webhook_type\":\"AUTH\",\"webhook_code\":\"DEFAULT_UPDATE\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"webhook_type\":\"AUTH\",\"webhook_code\":\"DEFAULT_UPDATE\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "SandboxItemResetLoginRequest",
         check::<plaid_sdk::SandboxItemResetLoginRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "SandboxItemSetVerificationStatusRequest",
         check::<plaid_sdk::SandboxItemSetVerificationStatusRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"access_token\":\"MARKER-5f3c-sensitive-value\",\"account_id\":\"sample\",\"verification_status\":\"automatically_verified\"}",
-    ),
-    (
-        "PartnerCustomerCreateRequest",
-        check::<plaid_sdk::PartnerCustomerCreateRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"company_name\":\"sample\",\"is_diligence_attested\":true,\"products\":[\"assets\"],\"create_link_customization\":true,\"logo\":\"sample\",\"legal_entity_name\":\"sample\",\"website\":\"sample\",\"application_name\":\"sample\",\"technical_contact\":{\"given_name\":\"sample\",\"family_name\":\"sample\",\"email\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"billing_contact\":{\"given_name\":\"sample\",\"family_name\":\"sample\",\"email\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"customer_support_info\":{\"email\":\"sample\",\"phone_number\":\"sample\",\"contact_url\":\"sample\",\"link_update_url\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"address\":{\"city\":\"sample\",\"street\":\"sample\",\"region\":\"sample\",\"postal_code\":\"sample\",\"country_code\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"is_bank_addendum_completed\":true,\"assets_under_management\":{\"amount\":1.5,\"iso_currency_code\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"redirect_uris\":[\"sample\"],\"registration_number\":\"sample\"}",
-    ),
-    (
-        "PartnerCustomerEnableRequest",
-        check::<plaid_sdk::PartnerCustomerEnableRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\"}",
+        "{\"access_token\":\"MARKER-5f3c-sensitive-value\",\"account_id\":\"sample\",\"verification_status\":\"automatically_verified\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "PartnerCustomerEnableResponse",
         check::<plaid_sdk::PartnerCustomerEnableResponse>,
         "{\"production_secret\":\"MARKER-5f3c-sensitive-value\",\"request_id\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
-    ),
-    (
-        "PartnerCustomerGetRequest",
-        check::<plaid_sdk::PartnerCustomerGetRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\"}",
-    ),
-    (
-        "PartnerCustomerOAuthInstitutionsGetRequest",
-        check::<plaid_sdk::PartnerCustomerOAuthInstitutionsGetRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\"}",
-    ),
-    (
-        "PartnerCustomerRemoveRequest",
-        check::<plaid_sdk::PartnerCustomerRemoveRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"end_customer_client_id\":\"sample\"}",
     ),
     (
         "PartnerEndCustomer",
@@ -174,14 +144,9 @@ const CASES: &[(&str, Check, &str)] = &[
         "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"company_name\":\"sample\",\"status\":\"UNDER_REVIEW\",\"secrets\":{\"sandbox\":\"MARKER-5f3c-sensitive-value\",\"development\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"},\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
-        "LinkProfileEligibilityCheckRequest",
-        check::<plaid_sdk::LinkProfileEligibilityCheckRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"link_session_id\":\"sample\",\"user\":{\"phone_number\":\"sample\",\"secret\":\"MARKER-5f3c-sensitive-value\"}}",
-    ),
-    (
         "ProfileGetRequest",
         check::<plaid_sdk::ProfileGetRequest>,
-        "{\"client_id\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\",\"profile_token\":\"MARKER-5f3c-sensitive-value\"}",
+        "{\"profile_token\":\"MARKER-5f3c-sensitive-value\",\"secret\":\"MARKER-5f3c-sensitive-value\"}",
     ),
     (
         "ProfileIdentity",
@@ -206,5 +171,5 @@ fn debug_output_never_shows_a_sensitive_value() {
         failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
-    assert_eq!(CASES.len(), 33usize);
+    assert_eq!(CASES.len(), 26usize);
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::graph::strongly_connected;
 use crate::ir::{Api, TypeKind, TypeRef, Wrapping};
 
 /// A type, by module and name.
@@ -49,8 +50,8 @@ pub fn settle(api: &mut Api) -> Vec<(String, String)> {
     let mut keys: Vec<&Key> = links.keys().collect();
     keys.sort();
     let out = |k: &Key| links.get(k).map(Vec::as_slice).unwrap_or_default();
-    let component = components(&keys, |k| out(k).iter().map(|l| &l.to).collect());
-    let unavoidable = components(&keys, |k| out(k).iter().filter(|l| l.unavoidable).map(|l| &l.to).collect());
+    let component = strongly_connected(&keys, |k| out(k).iter().map(|l| &l.to).collect());
+    let unavoidable = strongly_connected(&keys, |k| out(k).iter().filter(|l| l.unavoidable).map(|l| &l.to).collect());
 
     let mut rings: HashMap<usize, Vec<&Key>> = HashMap::new();
     for key in &keys {
@@ -95,60 +96,4 @@ fn by_value(ty: &TypeRef) -> Option<Key> {
         TypeRef::Nullable(inner) => by_value(inner),
         _ => None,
     }
-}
-
-/// Strongly connected components (Tarjan), as a component number per key. Iterative, so a long
-/// chain of types cannot overflow the stack.
-fn components<'k>(keys: &[&'k Key], next: impl Fn(&Key) -> Vec<&'k Key>) -> HashMap<&'k Key, usize> {
-    let mut index: HashMap<&Key, usize> = HashMap::new();
-    let mut low: HashMap<&Key, usize> = HashMap::new();
-    let mut on_stack = std::collections::HashSet::new();
-    let mut stack: Vec<&Key> = Vec::new();
-    let mut component: HashMap<&'k Key, usize> = HashMap::new();
-    let mut counter = 0;
-    for &root in keys {
-        if index.contains_key(root) {
-            continue;
-        }
-        // Each frame: a node and the successors still to visit.
-        let mut frames: Vec<(&'k Key, Vec<&'k Key>)> = vec![(root, next(root))];
-        index.insert(root, counter);
-        low.insert(root, counter);
-        counter += 1;
-        stack.push(root);
-        on_stack.insert(root);
-        while let Some((node, todo)) = frames.last_mut() {
-            let node = *node;
-            if let Some(succ) = todo.pop() {
-                if !index.contains_key(succ) {
-                    index.insert(succ, counter);
-                    low.insert(succ, counter);
-                    counter += 1;
-                    stack.push(succ);
-                    on_stack.insert(succ);
-                    frames.push((succ, next(succ)));
-                } else if on_stack.contains(succ) {
-                    let l = low[node].min(index[succ]);
-                    low.insert(node, l);
-                }
-                continue;
-            }
-            frames.pop();
-            if let Some((parent, _)) = frames.last() {
-                let l = low[*parent].min(low[node]);
-                low.insert(*parent, l);
-            }
-            if low[node] == index[node] {
-                let id = component.len();
-                while let Some(top) = stack.pop() {
-                    on_stack.remove(top);
-                    component.insert(top, id);
-                    if top == node {
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    component
 }

@@ -45,6 +45,9 @@ pub enum Code {
     /// A parameter cannot be sent as declared (the path names a placeholder no parameter
     /// fills, a header name that is not a token).
     BadParameter,
+    /// The spec does not give the client what its runtime needs: a security scheme it cannot
+    /// send, or an error schema without the fields errors are read by.
+    RuntimeContract,
     /// Generated code did not parse: a bug in the generator.
     Internal,
 }
@@ -65,6 +68,7 @@ impl Code {
             Code::NameClash => "W0002 name-clash",
             Code::Cycle => "E0009 unrepresentable-cycle",
             Code::BadParameter => "E0010 bad-parameter",
+            Code::RuntimeContract => "E0011 runtime-contract",
             Code::Internal => "E0100 internal",
         }
     }
@@ -86,6 +90,7 @@ impl Code {
             Code::NameClash => "rename one of the schemas, or accept the numbered name",
             Code::Cycle => "make one of the links optional or nullable, or an array",
             Code::BadParameter => "declare a path parameter for every `{name}` of the path, and name headers with letters, digits and `-`",
+            Code::RuntimeContract => "security schemes must be API keys in headers carrying the client id, the secret or the API version; error schemas need `error_type`, `error_code` and `error_message`",
             Code::Internal => "this is a generator bug; please report it with the spec",
         }
     }

@@ -26,6 +26,12 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// The redaction rule the runtime applies to names it meets at run time.
     pub redaction: RedactionRule,
+    /// The type error answers decode into; `None` when no operation declares one (errors are
+    /// then read from untyped JSON).
+    pub error_body: Option<ErrorBody>,
+    /// The API groups, sorted: the modules with operations, each a Cargo feature (set by
+    /// [`crate::features`]).
+    pub groups: Vec<String>,
 }
 
 /// The field-name rule of [`crate::sensitivity`], as the runtime receives it
@@ -69,6 +75,52 @@ pub struct AuthHeader {
     pub scheme: String,
     /// The header to send (`PLAID-CLIENT-ID`).
     pub header: String,
+    /// What the header carries ([`crate::credentials`] decides).
+    pub credential: Credential,
+}
+
+/// A value the client sends with every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Credential {
+    /// The configured client id.
+    ClientId,
+    /// The configured secret.
+    Secret,
+    /// The API version the code was generated for.
+    ApiVersion,
+}
+
+/// The type non-2xx answers decode into, and how the runtime reads the fields it needs
+/// ([`crate::credentials`] has the sibling rule for security schemes; this one is decided by
+/// [`crate::error_body`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorBody {
+    /// The error type.
+    pub ty: TypeRef,
+    /// The broad category (`error_type`).
+    pub error_type: ErrorField,
+    /// The specific code (`error_code`).
+    pub error_code: ErrorField,
+    /// The developer-facing message (`error_message`).
+    pub error_message: ErrorField,
+    /// The message for end users (`display_message`), when the schema has one.
+    pub display_message: Option<ErrorField>,
+    /// Plaid's request id (`request_id`), when the schema has one.
+    pub request_id: Option<ErrorField>,
+    /// The feature the type compiles under, when it lives in a group's module (set by
+    /// [`crate::features`]); without it errors are read from untyped JSON.
+    pub gate: Option<String>,
+}
+
+/// How the runtime reads one text field of the error body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorField {
+    /// The Rust field name.
+    pub field: String,
+    /// The field is an `Option` (not required, or nullable).
+    pub optional: bool,
+    /// The field is a generated string enum (read with `as_str`).
+    pub is_enum: bool,
 }
 
 /// One Rust module of the generated crate: a group of operations and the types only they use.
@@ -104,6 +156,33 @@ pub struct TypeDef {
     /// For an alias of a primitive (`Email` = `String`): the schema's `format` and value
     /// constraints, which samples of every field of this type must meet.
     pub value_rules: Option<(Option<String>, Constraints)>,
+    /// The traits derived on the type ([`crate::surface`] decides; empty for an alias).
+    pub derives: Vec<Derive>,
+}
+
+/// A derived trait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Derive {
+    /// `Clone`.
+    Clone,
+    /// `Debug` (structs write their own, which redacts).
+    Debug,
+    /// `Default`: a struct with nothing to require.
+    Default,
+    /// `PartialEq`.
+    PartialEq,
+    /// `Eq`.
+    Eq,
+    /// `Hash`.
+    Hash,
+    /// `PartialOrd`.
+    PartialOrd,
+    /// `Ord`.
+    Ord,
+    /// serde's `Serialize`.
+    Serialize,
+    /// serde's `Deserialize`.
+    Deserialize,
 }
 
 /// The shape of a named type.
@@ -124,6 +203,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// What happens to properties the spec does not list.
     pub extra: Extra,
+    /// The Rust names of the fields `new` takes, in field order: those that must have a value
+    /// ([`crate::surface`] decides).
+    pub constructor: Vec<String>,
 }
 
 /// The treatment of properties a schema does not list.
@@ -169,6 +251,26 @@ pub struct Field {
     pub boxed: bool,
     /// The schema's value constraints, which samples for contract tests must meet.
     pub constraints: Constraints,
+    /// The setter of an optional field (`with_type` for the field `type_`), checked against
+    /// the struct's other methods ([`crate::surface`] decides).
+    pub setter: Option<String>,
+    /// How `Debug` shows the value ([`crate::surface`] decides).
+    pub show: Show,
+}
+
+/// How a struct's `Debug` shows a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Show {
+    /// As its own `Debug` says.
+    #[default]
+    Plain,
+    /// As JSON with the redaction rule applied to every key: free-form values and maps, whose
+    /// keys only the server knows.
+    Json,
+    /// `<redacted>`.
+    Redacted,
+    /// Its first four characters.
+    Partial,
 }
 
 /// Value constraints of a schema (`minLength`, `pattern`, `minimum`, `minItems`, ...). The
@@ -316,6 +418,10 @@ pub struct Operation {
     pub response_optional: bool,
     /// The error body type from the `default` response (or the first 4xx/5xx one).
     pub error: Option<TypeRef>,
+    /// Credentials the request body must carry because its schema requires them; the runtime
+    /// fills them in from the configuration, as `(JSON name, credential)`. The request type
+    /// has no such field ([`crate::credentials`]).
+    pub body_credentials: Vec<(String, Credential)>,
 }
 
 /// An HTTP method an operation may use.

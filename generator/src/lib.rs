@@ -18,20 +18,27 @@
 // where its size costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
+pub mod credentials;
 pub mod cycles;
 pub mod diag;
 pub mod emit;
+pub mod error_body;
 pub mod features;
+pub mod graph;
 pub mod ir;
 pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod merge;
 pub mod naming;
+// The one word splitter of names, shared byte for byte with the runtime's redaction rule.
+#[path = "../../generated/src/name_words.rs"]
+mod name_words;
 pub mod output;
 pub mod resolve;
 pub mod sample;
 pub mod sensitivity;
+pub mod surface;
 
 use std::path::PathBuf;
 
@@ -84,24 +91,38 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
 }
 
 /// Lowers merged specs to the IR and runs the passes that need the whole IR, in order:
-/// sensitivity of partially shown fields, feature gates of shared types, boxing of recursive
-/// fields (a cycle with no finite value is an error located at one of its schemas). Fails
-/// with every error; returns the warnings otherwise.
+/// sensitivity of partially shown fields; body fields that duplicate header credentials; the
+/// error body the runtime decodes (a type without the fields it reads is a located error); the
+/// redaction rule; groups and feature gates of shared types; boxing of recursive fields (a
+/// cycle with no finite value is an error located at one of its schemas); and last each
+/// type's public surface (derives, constructor, setters, `Debug`). Fails with every error;
+/// returns the warnings otherwise.
 pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
     let (mut api, mut diags) = lower::lower(merged);
     sensitivity::settle_partial_fields(&mut api);
+    credentials::settle_body_fields(&mut api);
+    if let Some((origin, message)) = error_body::settle(&mut api) {
+        diags.push(located(merged, &origin, diag::Diagnostic::error(diag::Code::RuntimeContract, message)));
+    }
     sensitivity::settle_rule(&mut api);
     features::gate_shared_types(&mut api);
     for (origin, message) in cycles::settle(&mut api) {
-        let component = origin.split('.').next().unwrap_or(&origin);
-        let (file, line, pointer) = lower::component_location(merged, component);
-        let mut d = diag::Diagnostic::error(diag::Code::Cycle, message).at_line(line).at_pointer(pointer);
-        if let Some(file) = file {
-            d = d.in_file(file);
-        }
-        diags.push(d);
+        diags.push(located(merged, &origin, diag::Diagnostic::error(diag::Code::Cycle, message)));
     }
+    surface::settle(&mut api);
     diags.into_result().map(|warnings| (api, warnings))
+}
+
+/// A diagnostic about a type, located at the component schema it comes from (for an inline
+/// type, `Parent.field`, at `Parent`).
+fn located(merged: &merge::Merged, origin: &str, d: diag::Diagnostic) -> diag::Diagnostic {
+    let component = origin.split('.').next().unwrap_or(origin);
+    let (file, line, pointer) = lower::component_location(merged, component);
+    let d = d.at_line(line).at_pointer(pointer);
+    match file {
+        Some(file) => d.in_file(file),
+        None => d,
+    }
 }
 
 /// Loads, merges and resolves the specs into one OpenAPI document (for a mock server that wants
@@ -128,5 +149,5 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
         modules: api.modules.len(),
         examples: api.examples.len(),
     };
-    Ok(Generated { files, summary, warnings, groups: features::groups(&api), sources: emit::sources_label(&api) })
+    Ok(Generated { files, summary, warnings, groups: api.groups.clone(), sources: emit::sources_label(&api) })
 }

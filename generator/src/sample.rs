@@ -7,10 +7,9 @@
 //! fields' value constraints (length, pattern, bounds, item counts), so that a server that
 //! validates requests accepts them.
 
-use std::collections::HashMap;
-
 use serde_json::{json, Map, Value};
 
+use crate::graph::TypeIndex;
 use crate::ir::{Api, Constraints, Extra, Field, TypeDef, TypeKind, TypeRef};
 
 /// Optional fields are filled only this deep, so that recursive schemas end.
@@ -21,7 +20,7 @@ const MAX_DEPTH: usize = 32;
 /// Makes sample values for the types of one [`Api`].
 #[derive(Debug, Clone)]
 pub struct Sampler<'a> {
-    types: HashMap<(&'a str, &'a str), &'a TypeDef>,
+    types: TypeIndex<'a>,
     fill_optional: bool,
     marker: Option<&'a str>,
 }
@@ -29,12 +28,7 @@ pub struct Sampler<'a> {
 impl<'a> Sampler<'a> {
     /// A sampler that sets required fields only.
     pub fn new(api: &'a Api) -> Self {
-        let types = api
-            .modules
-            .iter()
-            .flat_map(|m| m.types.iter().map(move |t| ((m.name.as_str(), t.name.as_str()), t)))
-            .collect();
-        Sampler { types, fill_optional: false, marker: None }
+        Sampler { types: TypeIndex::new(api), fill_optional: false, marker: None }
     }
 
     /// Sets optional fields too.
@@ -51,7 +45,7 @@ impl<'a> Sampler<'a> {
 
     /// The type definition a named reference points to.
     pub fn type_def(&self, module: &str, name: &str) -> Option<&'a TypeDef> {
-        self.types.get(&(module, name)).copied()
+        self.types.get(module, name)
     }
 
     /// A sample value of `ty`.

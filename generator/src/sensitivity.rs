@@ -24,11 +24,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use crate::name_words;
 use crate::ir::{Api, RedactionRule, Sensitivity, TypeKind, TypeRef};
 
-// The word splitter is shared with the runtime, byte for byte.
-#[path = "../../generated/src/name_words.rs"]
-mod name_words;
 
 /// A name whose last word is one of these is a secret.
 pub const SECRET_LAST_WORDS: &[&str] = &["password", "secret", "secrets", "token", "tokens"];

@@ -81,7 +81,7 @@ fn decode_stall() {
             }
         });
         let start = Instant::now();
-        let decoded = client.accounts_get(AccountsGetRequest::new("access-token-1".into())).await.map(|r| r.accounts.len());
+        let decoded = client.accounts_get(AccountsGetRequest::new("access-token-1")).await.map(|r| r.accounts.len());
         let took = start.elapsed();
         ticker.abort();
         let l = last.lock().expect("not poisoned");

@@ -138,6 +138,16 @@ async fn every_operation_sends_its_route_credentials_and_body() {
     for op in api.modules.iter().flat_map(|m| &m.operations) {
         // Every field set, so the body must carry every field of the request type.
         let request = sampler.value(op.request.as_ref().expect("every operation has a body"));
+        // And the credentials its schema requires, written in from the configuration.
+        let mut sent = request.clone();
+        for (wire, credential) in &op.body_credentials {
+            let value = match credential {
+                generator::ir::Credential::ClientId => CLIENT_ID,
+                generator::ir::Credential::Secret => SECRET,
+                generator::ir::Credential::ApiVersion => "2020-09-14",
+            };
+            sent[wire.as_str()] = json!(value);
+        }
         // The spec's example where it gives one, a sample with every field otherwise.
         let response = match examples.get(&op.id) {
             Some(example) => example.clone(),
@@ -149,7 +159,7 @@ async fn every_operation_sends_its_route_credentials_and_body() {
             .and(header("PLAID-SECRET", SECRET))
             .and(header("Plaid-Version", "2020-09-14"))
             .and(header("content-type", "application/json"))
-            .and(body_json(&request))
+            .and(body_json(&sent))
             .respond_with(ResponseTemplate::new(200).set_body_json(&response))
             .expect(1)
             .named(op.id.as_str())
@@ -158,6 +168,9 @@ async fn every_operation_sends_its_route_credentials_and_body() {
         cases.push((op.id.clone(), request, response));
     }
     assert_eq!(cases.len(), 23);
+    let with_credentials: Vec<&str> =
+        api.modules.iter().flat_map(|m| &m.operations).filter(|op| !op.body_credentials.is_empty()).map(|op| op.id.as_str()).collect();
+    assert_eq!(with_credentials, ["profileGet"], "operations whose body schema requires credentials");
     assert_eq!(examples.len(), 21, "operations whose 200 response has an example");
     let client = client(&server, RetryPolicy::none());
     for (id, request, response) in cases {
@@ -181,7 +194,7 @@ async fn a_request_built_from_required_fields_sends_only_them() {
 
     // Optional fields by setter, in one expression.
     let request = AccountsGetRequest::new(ACCESS_TOKEN.to_string())
-        .with_options(AccountsGetRequestOptions::new().with_account_ids(vec!["acc-1".into()]));
+        .with_options(AccountsGetRequestOptions::new().with_account_ids(["acc-1".to_string()]));
     assert_eq!(
         serde_json::to_value(&request).expect("encodes"),
         json!({ "access_token": ACCESS_TOKEN, "options": { "account_ids": ["acc-1"] } })
@@ -283,7 +296,7 @@ async fn a_decode_error_never_shows_a_token_from_the_body() {
     let body = json!({ "access_token": "access-LEAK-1", "item_id": 42, "request_id": "req-9" });
     Mock::given(path("/item/public_token/exchange")).respond_with(ResponseTemplate::new(200).set_body_json(&body)).mount(&server).await;
     let error = client(&server, RetryPolicy::none())
-        .item_public_token_exchange(ItemPublicTokenExchangeRequest::new("public-sandbox-1".into()))
+        .item_public_token_exchange(ItemPublicTokenExchangeRequest::new("public-sandbox-1"))
         .await
         .expect_err("item_id has the wrong type");
     for shown in [format!("{error}"), format!("{error:?}")] {

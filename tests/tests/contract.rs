@@ -13,8 +13,8 @@ async fn a_request_that_breaks_the_spec_comes_back_as_prisms_422() {
     let client = Client::new(config.with_retry(RetryPolicy::none()));
     // A webhook code the spec does not list.
     let broken = SandboxItemFireWebhookRequest::new(
-        "access-sandbox-1".into(),
-        SandboxItemFireWebhookRequestWebhookCode::UnknownValue("NOT_A_WEBHOOK_CODE".into()),
+        "access-sandbox-1",
+        SandboxItemFireWebhookRequestWebhookCode::UnknownValue("NOT_A_WEBHOOK_CODE".to_string()),
     );
     match client.sandbox_item_fire_webhook(broken).await {
         Err(e) => assert_eq!(e.status(), Some(422), "{e}"),

@@ -38,6 +38,7 @@ case!(
     ref_chains,
     ref_cycle,
     bad_parameters,
+    runtime_contract,
 );
 
 #[test]
@@ -47,7 +48,7 @@ fn every_fixture_has_a_case() {
         .map(|e| e.expect("entry").path().file_stem().expect("stem").to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 15, "{names:?}");
+    assert_eq!(names.len(), 16, "{names:?}");
 }
 
 #[test]

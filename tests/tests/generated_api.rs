@@ -110,7 +110,7 @@ fn unknown_enum_values_and_fields_survive() {
     });
     let account: AccountBase = serde_json::from_value(json.clone()).expect("decodes");
     assert_eq!(account.type_, AccountType::Depository);
-    assert_eq!(account.subtype, Some(AccountSubtype::UnknownValue("space account".into())));
+    assert_eq!(account.subtype, Some(AccountSubtype::UnknownValue("space account".to_string())));
     assert_eq!(account.additional_properties["added_later"], serde_json::json!({"x": 1}));
     assert_eq!(serde_json::to_value(&account).expect("encodes"), json);
 }
@@ -144,13 +144,13 @@ fn a_response_from_a_newer_api_decodes_and_keeps_what_it_does_not_know() {
 
     let decoded: AccountsGetResponse = serde_json::from_value(body.clone()).expect("a newer response decodes");
     let account = &decoded.accounts[0];
-    assert_eq!(account.subtype, Some(AccountSubtype::UnknownValue("orbital savings".into())));
+    assert_eq!(account.subtype, Some(AccountSubtype::UnknownValue("orbital savings".to_string())));
     assert_eq!(account.subtype.as_ref().map(AccountSubtype::as_str), Some("orbital savings"));
     assert_eq!(account.additional_properties["holder_category"], "personal");
     assert_eq!(account.balances.additional_properties["last_statement"]["amount"], 12.5);
     assert_eq!(decoded.additional_properties["brand_new_top_level"], serde_json::json!([1, {"nested": null}]));
     let error = decoded.item.error.as_ref().expect("the item carries the error");
-    assert_eq!(error.error_type, PlaidErrorType::UnknownValue("QUANTUM_ERROR".into()));
+    assert_eq!(error.error_type, PlaidErrorType::UnknownValue("QUANTUM_ERROR".to_string()));
     assert_eq!(error.error_type.to_string(), "QUANTUM_ERROR");
 
     // Written back, the unknown parts are all there, exactly as they came.
@@ -166,7 +166,7 @@ fn optional_nullable_fields_keep_absent_and_null_apart() {
     assert_eq!(null.webhook, Some(None));
     assert_eq!(serde_json::to_string(&absent).expect("encodes"), r#"{"access_token":"t"}"#);
     assert_eq!(serde_json::to_string(&null).expect("encodes"), r#"{"access_token":"t","webhook":null}"#);
-    let cleared = ItemWebhookUpdateRequest::new("t".into()).with_webhook(None);
+    let cleared = ItemWebhookUpdateRequest::new("t").with_webhook(None);
     assert_eq!(cleared, null);
 }
 
@@ -174,9 +174,9 @@ fn optional_nullable_fields_keep_absent_and_null_apart() {
 #[test]
 fn a_bare_date_in_a_date_time_field_decodes_and_is_written_back_as_it_came() {
     let mut app = serde_json::to_value(ConnectedApplication::new(
-        "app-1".into(),
-        "Acme".into(),
-        "2020-01-01T00:00:00Z".parse().expect("a date-time"),
+        "app-1",
+        "Acme",
+        "2020-01-01T00:00:00Z".parse::<DateTime>().expect("a date-time"),
     ))
     .expect("encodes");
     for text in ["2020-01-01", "2020-01-01T10:11:12.125Z", "2020-01-01T10:11:12+02:00"] {

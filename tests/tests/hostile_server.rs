@@ -247,8 +247,8 @@ fn proxy_pages_empty_answers_and_redirects_are_status_errors_that_say_what_came(
     let (gateway, empty, redirect) = within(Duration::from_secs(15), async move {
         (
             c.accounts_get(request()).await.expect_err("502"),
-            c.item_get(ItemGetRequest::new(ACCESS_TOKEN.into())).await.expect_err("503"),
-            c.accounts_balance_get(AccountsBalanceGetRequest::new(ACCESS_TOKEN.into())).await.expect_err("307"),
+            c.item_get(ItemGetRequest::new(ACCESS_TOKEN)).await.expect_err("503"),
+            c.accounts_balance_get(AccountsBalanceGetRequest::new(ACCESS_TOKEN)).await.expect_err("307"),
         )
     });
     let status = |e: &Error| match e {
@@ -367,4 +367,28 @@ fn accounts_example() -> Value {
     let spec = tests::spec_operations();
     let (_, op) = spec.into_iter().find(|(id, _)| id == "accountsGet").expect("accountsGet is in the specs");
     tests::first_example(&op["responses"]["200"]["content"]["application/json"]).expect("an example").clone()
+}
+
+#[test]
+fn an_applications_own_http_client_carries_the_calls() {
+    // The application's client adds a header of its own; the call still carries the
+    // credentials from the configuration.
+    let example = accounts_example();
+    let server = Loopback::start(Duration::from_secs(20), move |request, _| {
+        let head = request.head.to_ascii_lowercase();
+        if head.contains("x-app: mine") && head.contains("plaid-secret: secret-never-shown-9f2") {
+            Reply::json(200, &example)
+        } else {
+            Reply::new(400, "text/plain", "missing headers")
+        }
+    });
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-app", reqwest::header::HeaderValue::from_static("mine"));
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    let client = Client::with_http_client(config(&server), http);
+    within(Duration::from_secs(15), async move { client.accounts_get(request()).await }).expect("the call goes through the given client");
 }

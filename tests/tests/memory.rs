@@ -75,13 +75,13 @@ fn oversized_answers_cost_at_most_their_limit() {
     let client = Client::new(config.with_max_response_bytes(8 * MB).with_retry(RetryPolicy::none()));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
 
-    let (result, peak) = peak_during(|| runtime.block_on(client.accounts_get(AccountsGetRequest::new("access-token-1".into()))));
+    let (result, peak) = peak_during(|| runtime.block_on(client.accounts_get(AccountsGetRequest::new("access-token-1"))));
     let error = result.expect_err("over the limit");
     assert!(matches!(&error, Error::Decode(e) if e.message.contains("limit")), "{error}");
     eprintln!("2xx peak {peak}");
     assert!(peak < 8 * MB + 2 * MB, "a 2xx answer over an 8 MB limit peaked at {:.1} MB", peak as f64 / MB as f64);
 
-    let (result, peak) = peak_during(|| runtime.block_on(client.item_get(ItemGetRequest::new("access-token-1".into()))));
+    let (result, peak) = peak_during(|| runtime.block_on(client.item_get(ItemGetRequest::new("access-token-1"))));
     assert!(matches!(result, Err(Error::Status(_))), "{result:?}");
     eprintln!("5xx peak {peak}");
     assert!(peak < MAX_ERROR_BODY_BYTES + 2 * MB, "a 5xx answer peaked at {:.1} MB", peak as f64 / MB as f64);

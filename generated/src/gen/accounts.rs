@@ -3,29 +3,22 @@
 //!
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
+#![allow(clippy::too_many_arguments)]
 /// The balances of an account as last reported by its institution.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountBalance {
-    /// The `available` property.
-    ///
-    /// Format: `double`.
+    #[allow(missing_docs)]
     pub available: Option<f64>,
-    /// The `current` property.
-    ///
-    /// Format: `double`.
+    #[allow(missing_docs)]
     pub current: Option<f64>,
-    /// The `limit` property.
-    ///
-    /// Format: `double`.
+    #[allow(missing_docs)]
     pub limit: Option<f64>,
-    /// The `iso_currency_code` property.
+    #[allow(missing_docs)]
     pub iso_currency_code: Option<String>,
-    /// The `unofficial_currency_code` property.
+    #[allow(missing_docs)]
     pub unofficial_currency_code: Option<String>,
-    /// The `last_updated_datetime` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -51,28 +44,28 @@ impl AccountBalance {
         }
     }
     /// Sets [`available`](Self::available).
-    pub fn with_available(mut self, value: f64) -> Self {
-        self.available = Some(value);
+    pub fn with_available(mut self, value: impl Into<f64>) -> Self {
+        self.available = Some(value.into());
         self
     }
     /// Sets [`current`](Self::current).
-    pub fn with_current(mut self, value: f64) -> Self {
-        self.current = Some(value);
+    pub fn with_current(mut self, value: impl Into<f64>) -> Self {
+        self.current = Some(value.into());
         self
     }
     /// Sets [`limit`](Self::limit).
-    pub fn with_limit(mut self, value: f64) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<f64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sets [`iso_currency_code`](Self::iso_currency_code).
-    pub fn with_iso_currency_code(mut self, value: String) -> Self {
-        self.iso_currency_code = Some(value);
+    pub fn with_iso_currency_code(mut self, value: impl Into<String>) -> Self {
+        self.iso_currency_code = Some(value.into());
         self
     }
     /// Sets [`unofficial_currency_code`](Self::unofficial_currency_code).
-    pub fn with_unofficial_currency_code(mut self, value: String) -> Self {
-        self.unofficial_currency_code = Some(value);
+    pub fn with_unofficial_currency_code(mut self, value: impl Into<String>) -> Self {
+        self.unofficial_currency_code = Some(value.into());
         self
     }
     /// Sets [`last_updated_datetime`](Self::last_updated_datetime); `None` sends an explicit `null`.
@@ -101,15 +94,15 @@ impl ::std::fmt::Debug for AccountBalance {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountBase {
-    /// The `account_id` property.
+    #[allow(missing_docs)]
     pub account_id: String,
     /// See [`AccountBalance`](crate::AccountBalance).
     pub balances: AccountBalance,
-    /// The `mask` property.
+    #[allow(missing_docs)]
     pub mask: Option<String>,
-    /// The `name` property.
+    #[allow(missing_docs)]
     pub name: String,
-    /// The `official_name` property.
+    #[allow(missing_docs)]
     pub official_name: Option<String>,
     /// See [`AccountType`](crate::AccountType).
     #[serde(rename = "type")]
@@ -122,7 +115,7 @@ pub struct AccountBase {
     /// See [`AccountVerificationInsights`](crate::AccountVerificationInsights).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_insights: Option<AccountVerificationInsights>,
-    /// The `persistent_account_id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -133,18 +126,18 @@ pub struct AccountBase {
 impl AccountBase {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        account_id: String,
-        balances: AccountBalance,
-        name: String,
-        type_: AccountType,
+        account_id: impl Into<String>,
+        balances: impl Into<AccountBalance>,
+        name: impl Into<String>,
+        type_: impl Into<AccountType>,
     ) -> Self {
         Self {
-            account_id,
-            balances,
+            account_id: account_id.into(),
+            balances: balances.into(),
             mask: None,
-            name,
+            name: name.into(),
             official_name: None,
-            type_,
+            type_: type_.into(),
             subtype: None,
             verification_status: None,
             verification_insights: None,
@@ -153,39 +146,39 @@ impl AccountBase {
         }
     }
     /// Sets [`mask`](Self::mask).
-    pub fn with_mask(mut self, value: String) -> Self {
-        self.mask = Some(value);
+    pub fn with_mask(mut self, value: impl Into<String>) -> Self {
+        self.mask = Some(value.into());
         self
     }
     /// Sets [`official_name`](Self::official_name).
-    pub fn with_official_name(mut self, value: String) -> Self {
-        self.official_name = Some(value);
+    pub fn with_official_name(mut self, value: impl Into<String>) -> Self {
+        self.official_name = Some(value.into());
         self
     }
     /// Sets [`subtype`](Self::subtype).
-    pub fn with_subtype(mut self, value: AccountSubtype) -> Self {
-        self.subtype = Some(value);
+    pub fn with_subtype(mut self, value: impl Into<AccountSubtype>) -> Self {
+        self.subtype = Some(value.into());
         self
     }
     /// Sets [`verification_status`](Self::verification_status).
     pub fn with_verification_status(
         mut self,
-        value: AccountBaseVerificationStatus,
+        value: impl Into<AccountBaseVerificationStatus>,
     ) -> Self {
-        self.verification_status = Some(value);
+        self.verification_status = Some(value.into());
         self
     }
     /// Sets [`verification_insights`](Self::verification_insights).
     pub fn with_verification_insights(
         mut self,
-        value: AccountVerificationInsights,
+        value: impl Into<AccountVerificationInsights>,
     ) -> Self {
-        self.verification_insights = Some(value);
+        self.verification_insights = Some(value.into());
         self
     }
     /// Sets [`persistent_account_id`](Self::persistent_account_id).
-    pub fn with_persistent_account_id(mut self, value: String) -> Self {
-        self.persistent_account_id = Some(value);
+    pub fn with_persistent_account_id(mut self, value: impl Into<String>) -> Self {
+        self.persistent_account_id = Some(value.into());
         self
     }
 }
@@ -209,7 +202,7 @@ impl ::std::fmt::Debug for AccountBase {
             .finish()
     }
 }
-/// The `AccountBase.verification_status` schema.
+#[allow(missing_docs)]
 #[derive(
     Clone,
     Debug,
@@ -281,6 +274,29 @@ impl AccountBaseVerificationStatus {
 impl ::std::fmt::Display for AccountBaseVerificationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for AccountBaseVerificationStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "automatically_verified" => Self::AutomaticallyVerified,
+                "pending_automatic_verification" => Self::PendingAutomaticVerification,
+                "pending_manual_verification" => Self::PendingManualVerification,
+                "manually_verified" => Self::ManuallyVerified,
+                "verification_expired" => Self::VerificationExpired,
+                "verification_failed" => Self::VerificationFailed,
+                "database_matched" => Self::DatabaseMatched,
+                "database_insights_pass" => Self::DatabaseInsightsPass,
+                "database_insights_pass_with_caution" => {
+                    Self::DatabaseInsightsPassWithCaution
+                }
+                "database_insights_fail" => Self::DatabaseInsightsFail,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
     }
 }
 /// The finer kind of an account (for example `checking` or `401k`); `null` when unknown.
@@ -607,6 +623,92 @@ impl ::std::fmt::Display for AccountSubtype {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for AccountSubtype {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "401a" => Self::V401a,
+                "401k" => Self::V401k,
+                "403B" => Self::V403b,
+                "457b" => Self::V457b,
+                "529" => Self::V529,
+                "brokerage" => Self::Brokerage,
+                "cash isa" => Self::CashIsa,
+                "crypto exchange" => Self::CryptoExchange,
+                "education savings account" => Self::EducationSavingsAccount,
+                "ebt" => Self::Ebt,
+                "fixed annuity" => Self::FixedAnnuity,
+                "gic" => Self::Gic,
+                "health reimbursement arrangement" => {
+                    Self::HealthReimbursementArrangement
+                }
+                "hsa" => Self::Hsa,
+                "isa" => Self::Isa,
+                "ira" => Self::Ira,
+                "lif" => Self::Lif,
+                "life insurance" => Self::LifeInsurance,
+                "lira" => Self::Lira,
+                "lrif" => Self::Lrif,
+                "lrsp" => Self::Lrsp,
+                "non-custodial wallet" => Self::NonCustodialWallet,
+                "non-taxable brokerage account" => Self::NonTaxableBrokerageAccount,
+                "other" => Self::Other,
+                "other insurance" => Self::OtherInsurance,
+                "other annuity" => Self::OtherAnnuity,
+                "prif" => Self::Prif,
+                "rdsp" => Self::Rdsp,
+                "resp" => Self::Resp,
+                "rlif" => Self::Rlif,
+                "rrif" => Self::Rrif,
+                "pension" => Self::Pension,
+                "profit sharing plan" => Self::ProfitSharingPlan,
+                "retirement" => Self::Retirement,
+                "roth" => Self::Roth,
+                "roth 401k" => Self::Roth401k,
+                "rrsp" => Self::Rrsp,
+                "sep ira" => Self::SepIra,
+                "simple ira" => Self::SimpleIra,
+                "sipp" => Self::Sipp,
+                "stock plan" => Self::StockPlan,
+                "thrift savings plan" => Self::ThriftSavingsPlan,
+                "tfsa" => Self::Tfsa,
+                "trust" => Self::Trust,
+                "ugma" => Self::Ugma,
+                "utma" => Self::Utma,
+                "variable annuity" => Self::VariableAnnuity,
+                "credit card" => Self::CreditCard,
+                "paypal" => Self::Paypal,
+                "cd" => Self::Cd,
+                "checking" => Self::Checking,
+                "savings" => Self::Savings,
+                "money market" => Self::MoneyMarket,
+                "prepaid" => Self::Prepaid,
+                "auto" => Self::Auto,
+                "business" => Self::Business,
+                "commercial" => Self::Commercial,
+                "construction" => Self::Construction,
+                "consumer" => Self::Consumer,
+                "home equity" => Self::HomeEquity,
+                "loan" => Self::Loan,
+                "mortgage" => Self::Mortgage,
+                "overdraft" => Self::Overdraft,
+                "line of credit" => Self::LineOfCredit,
+                "student" => Self::Student,
+                "cash management" => Self::CashManagement,
+                "keogh" => Self::Keogh,
+                "mutual fund" => Self::MutualFund,
+                "recurring" => Self::Recurring,
+                "rewards" => Self::Rewards,
+                "safe deposit" => Self::SafeDeposit,
+                "sarsep" => Self::Sarsep,
+                "payroll" => Self::Payroll,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// The broad kind of an account: depository, credit, loan, investment and so on.
 #[derive(
     Clone,
@@ -663,6 +765,23 @@ impl ::std::fmt::Display for AccountType {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for AccountType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "investment" => Self::Investment,
+                "credit" => Self::Credit,
+                "depository" => Self::Depository,
+                "loan" => Self::Loan,
+                "brokerage" => Self::Brokerage,
+                "other" => Self::Other,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// Signals gathered while verifying an account's details.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -682,22 +801,22 @@ pub struct AccountVerificationInsights {
 impl AccountVerificationInsights {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        network_status: AccountVerificationInsightsNetworkStatus,
-        account_number_format: AccountVerificationInsightsAccountNumberFormat,
+        network_status: impl Into<AccountVerificationInsightsNetworkStatus>,
+        account_number_format: impl Into<AccountVerificationInsightsAccountNumberFormat>,
     ) -> Self {
         Self {
-            network_status,
+            network_status: network_status.into(),
             previous_returns: None,
-            account_number_format,
+            account_number_format: account_number_format.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`previous_returns`](Self::previous_returns).
     pub fn with_previous_returns(
         mut self,
-        value: AccountVerificationInsightsPreviousReturns,
+        value: impl Into<AccountVerificationInsightsPreviousReturns>,
     ) -> Self {
-        self.previous_returns = Some(value);
+        self.previous_returns = Some(value.into());
         self
     }
 }
@@ -758,13 +877,27 @@ impl ::std::fmt::Display for AccountVerificationInsightsAccountNumberFormat {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for AccountVerificationInsightsAccountNumberFormat {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "valid" => Self::Valid,
+                "invalid" => Self::Invalid,
+                "unknown" => Self::Unknown,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// What the payment network knows about the account and routing numbers.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountVerificationInsightsNetworkStatus {
-    /// The `has_numbers_match` property.
+    #[allow(missing_docs)]
     pub has_numbers_match: bool,
-    /// The `is_numbers_match_verified` property.
+    #[allow(missing_docs)]
     pub is_numbers_match_verified: bool,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -773,10 +906,13 @@ pub struct AccountVerificationInsightsNetworkStatus {
 }
 impl AccountVerificationInsightsNetworkStatus {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(has_numbers_match: bool, is_numbers_match_verified: bool) -> Self {
+    pub fn new(
+        has_numbers_match: impl Into<bool>,
+        is_numbers_match_verified: impl Into<bool>,
+    ) -> Self {
         Self {
-            has_numbers_match,
-            is_numbers_match_verified,
+            has_numbers_match: has_numbers_match.into(),
+            is_numbers_match_verified: is_numbers_match_verified.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -797,7 +933,7 @@ impl ::std::fmt::Debug for AccountVerificationInsightsNetworkStatus {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountVerificationInsightsPreviousReturns {
-    /// The `has_previous_administrative_return` property.
+    #[allow(missing_docs)]
     pub has_previous_administrative_return: bool,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -806,9 +942,10 @@ pub struct AccountVerificationInsightsPreviousReturns {
 }
 impl AccountVerificationInsightsPreviousReturns {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(has_previous_administrative_return: bool) -> Self {
+    pub fn new(has_previous_administrative_return: impl Into<bool>) -> Self {
         Self {
-            has_previous_administrative_return,
+            has_previous_administrative_return: has_previous_administrative_return
+                .into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -833,12 +970,6 @@ impl ::std::fmt::Debug for AccountVerificationInsightsPreviousReturns {
 pub struct AccountsBalanceGetRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
     /// See [`AccountsBalanceGetRequestOptions`](crate::AccountsBalanceGetRequestOptions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AccountsBalanceGetRequestOptions>,
@@ -856,29 +987,20 @@ pub struct AccountsBalanceGetRequest {
 }
 impl AccountsBalanceGetRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: super::shared::AccessToken) -> Self {
+    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
         Self {
-            access_token,
-            secret: None,
-            client_id: None,
+            access_token: access_token.into(),
             options: None,
             payment_details: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
     /// Sets [`options`](Self::options).
-    pub fn with_options(mut self, value: AccountsBalanceGetRequestOptions) -> Self {
-        self.options = Some(value);
+    pub fn with_options(
+        mut self,
+        value: impl Into<AccountsBalanceGetRequestOptions>,
+    ) -> Self {
+        self.options = Some(value.into());
         self
     }
     /// Sets [`payment_details`](Self::payment_details); `None` sends an explicit `null`.
@@ -894,8 +1016,6 @@ impl ::std::fmt::Debug for AccountsBalanceGetRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AccountsBalanceGetRequest")
             .field("access_token", &crate::redact::Redacted)
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
             .field("options", &self.options)
             .field("payment_details", &self.payment_details)
             .field(
@@ -909,7 +1029,7 @@ impl ::std::fmt::Debug for AccountsBalanceGetRequest {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequestOptions {
-    /// The `account_ids` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// See [`MinLastUpdatedDatetime`](crate::MinLastUpdatedDatetime).
@@ -930,16 +1050,16 @@ impl AccountsBalanceGetRequestOptions {
         }
     }
     /// Sets [`account_ids`](Self::account_ids).
-    pub fn with_account_ids(mut self, value: Vec<String>) -> Self {
-        self.account_ids = Some(value);
+    pub fn with_account_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.account_ids = Some(value.into());
         self
     }
     /// Sets [`min_last_updated_datetime`](Self::min_last_updated_datetime).
     pub fn with_min_last_updated_datetime(
         mut self,
-        value: MinLastUpdatedDatetime,
+        value: impl Into<MinLastUpdatedDatetime>,
     ) -> Self {
-        self.min_last_updated_datetime = Some(value);
+        self.min_last_updated_datetime = Some(value.into());
         self
     }
 }
@@ -959,23 +1079,19 @@ impl ::std::fmt::Debug for AccountsBalanceGetRequestOptions {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequestPaymentDetails {
-    /// The `account_id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    /// The `client_transaction_id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_transaction_id: Option<String>,
-    /// The `amount` property.
-    ///
-    /// Format: `double`.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
-    /// The `balance_threshold_percentage` property.
-    ///
     /// Default: `90`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_threshold_percentage: Option<i64>,
-    /// The `requires_real_time_balance_refresh` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_real_time_balance_refresh: Option<bool>,
     /// Properties the spec does not list, kept as received and written back when
@@ -996,28 +1112,31 @@ impl AccountsBalanceGetRequestPaymentDetails {
         }
     }
     /// Sets [`account_id`](Self::account_id).
-    pub fn with_account_id(mut self, value: String) -> Self {
-        self.account_id = Some(value);
+    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
         self
     }
     /// Sets [`client_transaction_id`](Self::client_transaction_id).
-    pub fn with_client_transaction_id(mut self, value: String) -> Self {
-        self.client_transaction_id = Some(value);
+    pub fn with_client_transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.client_transaction_id = Some(value.into());
         self
     }
     /// Sets [`amount`](Self::amount).
-    pub fn with_amount(mut self, value: f64) -> Self {
-        self.amount = Some(value);
+    pub fn with_amount(mut self, value: impl Into<f64>) -> Self {
+        self.amount = Some(value.into());
         self
     }
     /// Sets [`balance_threshold_percentage`](Self::balance_threshold_percentage).
-    pub fn with_balance_threshold_percentage(mut self, value: i64) -> Self {
-        self.balance_threshold_percentage = Some(value);
+    pub fn with_balance_threshold_percentage(mut self, value: impl Into<i64>) -> Self {
+        self.balance_threshold_percentage = Some(value.into());
         self
     }
     /// Sets [`requires_real_time_balance_refresh`](Self::requires_real_time_balance_refresh).
-    pub fn with_requires_real_time_balance_refresh(mut self, value: bool) -> Self {
-        self.requires_real_time_balance_refresh = Some(value);
+    pub fn with_requires_real_time_balance_refresh(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.requires_real_time_balance_refresh = Some(value.into());
         self
     }
 }
@@ -1043,28 +1162,26 @@ impl ::std::fmt::Debug for AccountsBalanceGetRequestPaymentDetails {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetResponsePaymentRiskAssessment {
-    /// The `risk_level` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<String>,
     /// See [`BalancePlusAttributes`](crate::BalancePlusAttributes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<BalancePlusAttributes>,
-    /// The `score` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub score: Option<Option<i64>>,
-    /// The `balance_last_updated` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_last_updated: Option<crate::DateTime>,
-    /// The `risk_reasons` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_reasons: Option<Vec<RiskReason>>,
-    /// The `exceeds_balance_threshold` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exceeds_balance_threshold: Option<bool>,
     /// Properties the spec does not list, kept as received and written back when
@@ -1086,13 +1203,13 @@ impl AccountsBalanceGetResponsePaymentRiskAssessment {
         }
     }
     /// Sets [`risk_level`](Self::risk_level).
-    pub fn with_risk_level(mut self, value: String) -> Self {
-        self.risk_level = Some(value);
+    pub fn with_risk_level(mut self, value: impl Into<String>) -> Self {
+        self.risk_level = Some(value.into());
         self
     }
     /// Sets [`attributes`](Self::attributes).
-    pub fn with_attributes(mut self, value: BalancePlusAttributes) -> Self {
-        self.attributes = Some(value);
+    pub fn with_attributes(mut self, value: impl Into<BalancePlusAttributes>) -> Self {
+        self.attributes = Some(value.into());
         self
     }
     /// Sets [`score`](Self::score); `None` sends an explicit `null`.
@@ -1101,18 +1218,21 @@ impl AccountsBalanceGetResponsePaymentRiskAssessment {
         self
     }
     /// Sets [`balance_last_updated`](Self::balance_last_updated).
-    pub fn with_balance_last_updated(mut self, value: crate::DateTime) -> Self {
-        self.balance_last_updated = Some(value);
+    pub fn with_balance_last_updated(
+        mut self,
+        value: impl Into<crate::DateTime>,
+    ) -> Self {
+        self.balance_last_updated = Some(value.into());
         self
     }
     /// Sets [`risk_reasons`](Self::risk_reasons).
-    pub fn with_risk_reasons(mut self, value: Vec<RiskReason>) -> Self {
-        self.risk_reasons = Some(value);
+    pub fn with_risk_reasons(mut self, value: impl Into<Vec<RiskReason>>) -> Self {
+        self.risk_reasons = Some(value.into());
         self
     }
     /// Sets [`exceeds_balance_threshold`](Self::exceeds_balance_threshold).
-    pub fn with_exceeds_balance_threshold(mut self, value: bool) -> Self {
-        self.exceeds_balance_threshold = Some(value);
+    pub fn with_exceeds_balance_threshold(mut self, value: impl Into<bool>) -> Self {
+        self.exceeds_balance_threshold = Some(value.into());
         self
     }
 }
@@ -1136,12 +1256,6 @@ impl ::std::fmt::Debug for AccountsBalanceGetResponsePaymentRiskAssessment {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsGetRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// See [`AccountsGetRequestOptions`](crate::AccountsGetRequestOptions).
@@ -1154,36 +1268,22 @@ pub struct AccountsGetRequest {
 }
 impl AccountsGetRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: super::shared::AccessToken) -> Self {
+    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
+            access_token: access_token.into(),
             options: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
-    }
     /// Sets [`options`](Self::options).
-    pub fn with_options(mut self, value: AccountsGetRequestOptions) -> Self {
-        self.options = Some(value);
+    pub fn with_options(mut self, value: impl Into<AccountsGetRequestOptions>) -> Self {
+        self.options = Some(value.into());
         self
     }
 }
 impl ::std::fmt::Debug for AccountsGetRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AccountsGetRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field("options", &self.options)
             .field(
@@ -1197,7 +1297,7 @@ impl ::std::fmt::Debug for AccountsGetRequest {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsGetRequestOptions {
-    /// The `account_ids` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// Properties the spec does not list, kept as received and written back when
@@ -1214,8 +1314,8 @@ impl AccountsGetRequestOptions {
         }
     }
     /// Sets [`account_ids`](Self::account_ids).
-    pub fn with_account_ids(mut self, value: Vec<String>) -> Self {
-        self.account_ids = Some(value);
+    pub fn with_account_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.account_ids = Some(value.into());
         self
     }
 }
@@ -1258,15 +1358,15 @@ pub struct AccountsGetResponse {
 impl AccountsGetResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        accounts: Vec<AccountBase>,
-        item: super::shared::Item,
-        request_id: super::shared::RequestId,
+        accounts: impl Into<Vec<AccountBase>>,
+        item: impl Into<super::shared::Item>,
+        request_id: impl Into<super::shared::RequestId>,
     ) -> Self {
         Self {
-            accounts,
-            item,
+            accounts: accounts.into(),
+            item: item.into(),
             payment_risk_assessment: None,
-            request_id,
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -1297,189 +1397,189 @@ impl ::std::fmt::Debug for AccountsGetResponse {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BalancePlusAttributes {
-    /// The `unauthorized_transactions_count_7d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub unauthorized_transactions_count_7d: Option<Option<i64>>,
-    /// The `unauthorized_transactions_count_30d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub unauthorized_transactions_count_30d: Option<Option<i64>>,
-    /// The `unauthorized_transactions_count_60d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub unauthorized_transactions_count_60d: Option<Option<i64>>,
-    /// The `unauthorized_transactions_count_90d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub unauthorized_transactions_count_90d: Option<Option<i64>>,
-    /// The `nsf_overdraft_transactions_count_7d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub nsf_overdraft_transactions_count_7d: Option<Option<i64>>,
-    /// The `nsf_overdraft_transactions_count_30d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub nsf_overdraft_transactions_count_30d: Option<Option<i64>>,
-    /// The `nsf_overdraft_transactions_count_60d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub nsf_overdraft_transactions_count_60d: Option<Option<i64>>,
-    /// The `nsf_overdraft_transactions_count_90d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub nsf_overdraft_transactions_count_90d: Option<Option<i64>>,
-    /// The `days_since_first_plaid_connection` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub days_since_first_plaid_connection: Option<Option<i64>>,
-    /// The `plaid_connections_count_7d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub plaid_connections_count_7d: Option<Option<i64>>,
-    /// The `plaid_connections_count_30d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub plaid_connections_count_30d: Option<Option<i64>>,
-    /// The `total_plaid_connections_count` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_plaid_connections_count: Option<Option<i64>>,
-    /// The `is_savings_or_money_market_account` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_savings_or_money_market_account: Option<Option<bool>>,
-    /// The `phone_change_count_28d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_change_count_28d: Option<Option<i64>>,
-    /// The `phone_change_count_90d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_change_count_90d: Option<Option<i64>>,
-    /// The `email_change_count_28d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub email_change_count_28d: Option<Option<i64>>,
-    /// The `email_change_count_90d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub email_change_count_90d: Option<Option<i64>>,
-    /// The `address_change_count_28d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub address_change_count_28d: Option<Option<i64>>,
-    /// The `address_change_count_90d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub address_change_count_90d: Option<Option<i64>>,
-    /// The `plaid_non_oauth_authentication_attempts_count_3d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub plaid_non_oauth_authentication_attempts_count_3d: Option<Option<i64>>,
-    /// The `plaid_non_oauth_authentication_attempts_count_7d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub plaid_non_oauth_authentication_attempts_count_7d: Option<Option<i64>>,
-    /// The `plaid_non_oauth_authentication_attempts_count_30d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub plaid_non_oauth_authentication_attempts_count_30d: Option<Option<i64>>,
-    /// The `failed_plaid_non_oauth_authentication_attempts_count_3d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_plaid_non_oauth_authentication_attempts_count_3d: Option<Option<i64>>,
-    /// The `failed_plaid_non_oauth_authentication_attempts_count_7d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_plaid_non_oauth_authentication_attempts_count_7d: Option<Option<i64>>,
-    /// The `failed_plaid_non_oauth_authentication_attempts_count_30d` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_plaid_non_oauth_authentication_attempts_count_30d: Option<Option<i64>>,
-    /// The `is_account_closed` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_account_closed: Option<Option<bool>>,
-    /// The `is_account_frozen_or_restricted` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -1800,7 +1900,7 @@ pub type MinLastUpdatedDatetime = crate::DateTime;
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RiskReason {
-    /// The `code` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -1817,8 +1917,8 @@ impl RiskReason {
         }
     }
     /// Sets [`code`](Self::code).
-    pub fn with_code(mut self, value: String) -> Self {
-        self.code = Some(value);
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
         self
     }
 }
@@ -1879,6 +1979,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("AccountsGetResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "accountsBalanceGet",
@@ -1891,5 +1992,6 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("AccountsGetResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
 ];

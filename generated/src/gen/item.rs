@@ -3,16 +3,15 @@
 //!
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
+#![allow(clippy::too_many_arguments)]
 /// An Item's access token, or `null` when there is none.
 pub type AccessTokenNullable = String;
 /// Whether one account is shared with an application, and for which kinds of data.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountAccess {
-    /// The `unique_id` property.
+    #[allow(missing_docs)]
     pub unique_id: String,
-    /// The `authorized` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -34,9 +33,9 @@ pub struct AccountAccess {
 }
 impl AccountAccess {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(unique_id: String) -> Self {
+    pub fn new(unique_id: impl Into<String>) -> Self {
         Self {
-            unique_id,
+            unique_id: unique_id.into(),
             authorized: None,
             account_product_access: None,
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -73,8 +72,6 @@ impl ::std::fmt::Debug for AccountAccess {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountProductAccess {
-    /// The `account_data` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -82,8 +79,6 @@ pub struct AccountProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub account_data: Option<Option<bool>>,
-    /// The `statements` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -91,8 +86,6 @@ pub struct AccountProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub statements: Option<Option<bool>>,
-    /// The `tax_documents` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -198,19 +191,33 @@ impl ::std::fmt::Display for ActionState {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for ActionState {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "UNKNOWN" => Self::Unknown,
+                "ATTEMPT" => Self::Attempt,
+                "SUCCESS" => Self::Success,
+                "FAILURE" => Self::Failure,
+                "SKIPPED" => Self::Skipped,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// One event in the log of a user's consent decisions.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Activity {
     /// See [`ActivityType`](crate::ActivityType).
     pub activity: ActivityType,
-    /// The `initiated_date` property.
-    ///
-    /// Format: `date`.
+    #[allow(missing_docs)]
     pub initiated_date: crate::Date,
-    /// The `id` property.
+    #[allow(missing_docs)]
     pub id: String,
-    /// The `initiator` property.
+    #[allow(missing_docs)]
     pub initiator: String,
     /// See [`ActionState`](crate::ActionState).
     pub state: ActionState,
@@ -232,26 +239,29 @@ pub struct Activity {
 impl Activity {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        activity: ActivityType,
-        initiated_date: crate::Date,
-        id: String,
-        initiator: String,
-        state: ActionState,
+        activity: impl Into<ActivityType>,
+        initiated_date: impl Into<crate::Date>,
+        id: impl Into<String>,
+        initiator: impl Into<String>,
+        state: impl Into<ActionState>,
     ) -> Self {
         Self {
-            activity,
-            initiated_date,
-            id,
-            initiator,
-            state,
+            activity: activity.into(),
+            initiated_date: initiated_date.into(),
+            id: id.into(),
+            initiator: initiator.into(),
+            state: state.into(),
             target_application_id: None,
             scopes: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`target_application_id`](Self::target_application_id).
-    pub fn with_target_application_id(mut self, value: ApplicationId) -> Self {
-        self.target_application_id = Some(value);
+    pub fn with_target_application_id(
+        mut self,
+        value: impl Into<ApplicationId>,
+    ) -> Self {
+        self.target_application_id = Some(value.into());
         self
     }
     /// Sets [`scopes`](Self::scopes); `None` sends an explicit `null`.
@@ -349,6 +359,27 @@ impl ::std::fmt::Display for ActivityType {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for ActivityType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "UNKNOWN" => Self::Unknown,
+                "ITEM_CREATE" => Self::ItemCreate,
+                "ITEM_IMPORT" => Self::ItemImport,
+                "ITEM_UPDATE" => Self::ItemUpdate,
+                "ITEM_UNLINK" => Self::ItemUnlink,
+                "PORTAL_UNLINK" => Self::PortalUnlink,
+                "PORTAL_ITEMS_DELETE" => Self::PortalItemsDelete,
+                "ITEM_REMOVE" => Self::ItemRemove,
+                "INVARIANT_CHECKER_DELETION" => Self::InvariantCheckerDeletion,
+                "SCOPES_UPDATE" => Self::ScopesUpdate,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// The identifier of an application that a user has connected.
 pub type ApplicationId = String;
 /// An application that a user has connected to their accounts.
@@ -357,39 +388,37 @@ pub type ApplicationId = String;
 pub struct ConnectedApplication {
     /// See [`ApplicationId`](crate::ApplicationId).
     pub application_id: ApplicationId,
-    /// The `name` property.
+    #[allow(missing_docs)]
     pub name: String,
-    /// The `display_name` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<Option<String>>,
-    /// The `logo_url` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub logo_url: Option<Option<String>>,
-    /// The `application_url` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub application_url: Option<Option<String>>,
-    /// The `reason_for_access` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub reason_for_access: Option<Option<String>>,
-    /// The `created_at` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub created_at: crate::DateTime,
     /// See [`ScopesNullable`](crate::ScopesNullable).
     #[serde(
@@ -406,18 +435,18 @@ pub struct ConnectedApplication {
 impl ConnectedApplication {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        application_id: ApplicationId,
-        name: String,
-        created_at: crate::DateTime,
+        application_id: impl Into<ApplicationId>,
+        name: impl Into<String>,
+        created_at: impl Into<crate::DateTime>,
     ) -> Self {
         Self {
-            application_id,
-            name,
+            application_id: application_id.into(),
+            name: name.into(),
             display_name: None,
             logo_url: None,
             application_url: None,
             reason_for_access: None,
-            created_at,
+            created_at: created_at.into(),
             scopes: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
@@ -470,12 +499,6 @@ impl ::std::fmt::Debug for ConnectedApplication {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemAccessTokenInvalidateRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
@@ -485,30 +508,16 @@ pub struct ItemAccessTokenInvalidateRequest {
 }
 impl ItemAccessTokenInvalidateRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: super::shared::AccessToken) -> Self {
+    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
+            access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for ItemAccessTokenInvalidateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemAccessTokenInvalidateRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field(
                 "additional_properties",
@@ -533,12 +542,12 @@ pub struct ItemAccessTokenInvalidateResponse {
 impl ItemAccessTokenInvalidateResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        new_access_token: super::shared::AccessToken,
-        request_id: super::shared::RequestId,
+        new_access_token: impl Into<super::shared::AccessToken>,
+        request_id: impl Into<super::shared::RequestId>,
     ) -> Self {
         Self {
-            new_access_token,
-            request_id,
+            new_access_token: new_access_token.into(),
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -559,20 +568,12 @@ impl ::std::fmt::Debug for ItemAccessTokenInvalidateResponse {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemActivityListRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<super::shared::AccessToken>,
-    /// The `cursor` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    /// The `count` property.
-    ///
     /// Default: `50`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -585,45 +586,34 @@ impl ItemActivityListRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new() -> Self {
         Self {
-            client_id: None,
-            secret: None,
             access_token: None,
             cursor: None,
             count: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
-    }
     /// Sets [`access_token`](Self::access_token).
-    pub fn with_access_token(mut self, value: super::shared::AccessToken) -> Self {
-        self.access_token = Some(value);
+    pub fn with_access_token(
+        mut self,
+        value: impl Into<super::shared::AccessToken>,
+    ) -> Self {
+        self.access_token = Some(value.into());
         self
     }
     /// Sets [`cursor`](Self::cursor).
-    pub fn with_cursor(mut self, value: String) -> Self {
-        self.cursor = Some(value);
+    pub fn with_cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
         self
     }
     /// Sets [`count`](Self::count).
-    pub fn with_count(mut self, value: i64) -> Self {
-        self.count = Some(value);
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
         self
     }
 }
 impl ::std::fmt::Debug for ItemActivityListRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemActivityListRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field(
                 "access_token",
                 &self.access_token.as_ref().map(|_| crate::redact::Redacted),
@@ -658,21 +648,21 @@ pub struct ItemActivityListResponse {
 impl ItemActivityListResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        request_id: super::shared::RequestId,
-        activities: Vec<Activity>,
-        last_data_access_times: Vec<LastDataAccessTimes>,
+        request_id: impl Into<super::shared::RequestId>,
+        activities: impl Into<Vec<Activity>>,
+        last_data_access_times: impl Into<Vec<LastDataAccessTimes>>,
     ) -> Self {
         Self {
-            request_id,
-            activities,
-            last_data_access_times,
+            request_id: request_id.into(),
+            activities: activities.into(),
+            last_data_access_times: last_data_access_times.into(),
             cursor: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`cursor`](Self::cursor).
-    pub fn with_cursor(mut self, value: String) -> Self {
-        self.cursor = Some(value);
+    pub fn with_cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
         self
     }
 }
@@ -694,12 +684,6 @@ impl ::std::fmt::Debug for ItemActivityListResponse {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationListRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessTokenNullable`](crate::AccessTokenNullable).
     #[serde(
         default,
@@ -716,21 +700,9 @@ impl ItemApplicationListRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new() -> Self {
         Self {
-            client_id: None,
-            secret: None,
             access_token: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
     /// Sets [`access_token`](Self::access_token); `None` sends an explicit `null`.
     pub fn with_access_token(mut self, value: Option<AccessTokenNullable>) -> Self {
@@ -741,8 +713,6 @@ impl ItemApplicationListRequest {
 impl ::std::fmt::Debug for ItemApplicationListRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemApplicationListRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field(
                 "access_token",
                 &self
@@ -773,16 +743,19 @@ pub struct ItemApplicationListResponse {
 }
 impl ItemApplicationListResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(applications: Vec<ConnectedApplication>) -> Self {
+    pub fn new(applications: impl Into<Vec<ConnectedApplication>>) -> Self {
         Self {
             request_id: None,
-            applications,
+            applications: applications.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
-        self.request_id = Some(value);
+    pub fn with_request_id(
+        mut self,
+        value: impl Into<super::shared::RequestId>,
+    ) -> Self {
+        self.request_id = Some(value.into());
         self
     }
 }
@@ -802,12 +775,6 @@ impl ::std::fmt::Debug for ItemApplicationListResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationScopesUpdateRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// See [`ApplicationId`](crate::ApplicationId).
@@ -827,43 +794,29 @@ pub struct ItemApplicationScopesUpdateRequest {
 impl ItemApplicationScopesUpdateRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        access_token: super::shared::AccessToken,
-        application_id: ApplicationId,
-        scopes: Scopes,
-        context: ScopesContext,
+        access_token: impl Into<super::shared::AccessToken>,
+        application_id: impl Into<ApplicationId>,
+        scopes: impl Into<Scopes>,
+        context: impl Into<ScopesContext>,
     ) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
-            application_id,
-            scopes,
+            access_token: access_token.into(),
+            application_id: application_id.into(),
+            scopes: scopes.into(),
             state: None,
-            context,
+            context: context.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
-    }
     /// Sets [`state`](Self::state).
-    pub fn with_state(mut self, value: ScopesState) -> Self {
-        self.state = Some(value);
+    pub fn with_state(mut self, value: impl Into<ScopesState>) -> Self {
+        self.state = Some(value.into());
         self
     }
 }
 impl ::std::fmt::Debug for ItemApplicationScopesUpdateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemApplicationScopesUpdateRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field("application_id", &self.application_id)
             .field("scopes", &self.scopes)
@@ -889,9 +842,9 @@ pub struct ItemApplicationScopesUpdateResponse {
 }
 impl ItemApplicationScopesUpdateResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(request_id: super::shared::RequestId) -> Self {
+    pub fn new(request_id: impl Into<super::shared::RequestId>) -> Self {
         Self {
-            request_id,
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -911,12 +864,6 @@ impl ::std::fmt::Debug for ItemApplicationScopesUpdateResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemApplicationUnlinkRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// See [`ApplicationId`](crate::ApplicationId).
@@ -929,33 +876,19 @@ pub struct ItemApplicationUnlinkRequest {
 impl ItemApplicationUnlinkRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        access_token: super::shared::AccessToken,
-        application_id: ApplicationId,
+        access_token: impl Into<super::shared::AccessToken>,
+        application_id: impl Into<ApplicationId>,
     ) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
-            application_id,
+            access_token: access_token.into(),
+            application_id: application_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for ItemApplicationUnlinkRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemApplicationUnlinkRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field("application_id", &self.application_id)
             .field(
@@ -978,9 +911,9 @@ pub struct ItemApplicationUnlinkResponse {
 }
 impl ItemApplicationUnlinkResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(request_id: super::shared::RequestId) -> Self {
+    pub fn new(request_id: impl Into<super::shared::RequestId>) -> Self {
         Self {
-            request_id,
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -1000,12 +933,6 @@ impl ::std::fmt::Debug for ItemApplicationUnlinkResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemGetRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
@@ -1015,30 +942,16 @@ pub struct ItemGetRequest {
 }
 impl ItemGetRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: super::shared::AccessToken) -> Self {
+    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
+            access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for ItemGetRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemGetRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field(
                 "additional_properties",
@@ -1069,11 +982,14 @@ pub struct ItemGetResponse {
 }
 impl ItemGetResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(item: super::shared::Item, request_id: super::shared::RequestId) -> Self {
+    pub fn new(
+        item: impl Into<super::shared::Item>,
+        request_id: impl Into<super::shared::RequestId>,
+    ) -> Self {
         Self {
-            item,
+            item: item.into(),
             status: None,
-            request_id,
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -1100,13 +1016,7 @@ impl ::std::fmt::Debug for ItemGetResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemImportRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// The `products` property.
+    #[allow(missing_docs)]
     pub products: Vec<super::shared::Products>,
     /// See [`ItemImportRequestUserAuth`](crate::ItemImportRequestUserAuth).
     pub user_auth: ItemImportRequestUserAuth,
@@ -1121,39 +1031,25 @@ pub struct ItemImportRequest {
 impl ItemImportRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        products: Vec<super::shared::Products>,
-        user_auth: ItemImportRequestUserAuth,
+        products: impl Into<Vec<super::shared::Products>>,
+        user_auth: impl Into<ItemImportRequestUserAuth>,
     ) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            products,
-            user_auth,
+            products: products.into(),
+            user_auth: user_auth.into(),
             options: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
-    }
     /// Sets [`options`](Self::options).
-    pub fn with_options(mut self, value: ItemImportRequestOptions) -> Self {
-        self.options = Some(value);
+    pub fn with_options(mut self, value: impl Into<ItemImportRequestOptions>) -> Self {
+        self.options = Some(value.into());
         self
     }
 }
 impl ::std::fmt::Debug for ItemImportRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemImportRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("products", &self.products)
             .field("user_auth", &self.user_auth)
             .field("options", &self.options)
@@ -1168,7 +1064,7 @@ impl ::std::fmt::Debug for ItemImportRequest {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemImportRequestOptions {
-    /// The `webhook` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -1185,8 +1081,8 @@ impl ItemImportRequestOptions {
         }
     }
     /// Sets [`webhook`](Self::webhook).
-    pub fn with_webhook(mut self, value: String) -> Self {
-        self.webhook = Some(value);
+    pub fn with_webhook(mut self, value: impl Into<String>) -> Self {
+        self.webhook = Some(value.into());
         self
     }
 }
@@ -1205,9 +1101,9 @@ impl ::std::fmt::Debug for ItemImportRequestOptions {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemImportRequestUserAuth {
-    /// The `user_id` property.
+    #[allow(missing_docs)]
     pub user_id: String,
-    /// The `auth_token` property.
+    #[allow(missing_docs)]
     pub auth_token: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -1216,10 +1112,10 @@ pub struct ItemImportRequestUserAuth {
 }
 impl ItemImportRequestUserAuth {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(user_id: String, auth_token: String) -> Self {
+    pub fn new(user_id: impl Into<String>, auth_token: impl Into<String>) -> Self {
         Self {
-            user_id,
-            auth_token,
+            user_id: user_id.into(),
+            auth_token: auth_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -1252,12 +1148,12 @@ pub struct ItemImportResponse {
 impl ItemImportResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        access_token: super::shared::AccessToken,
-        request_id: super::shared::RequestId,
+        access_token: impl Into<super::shared::AccessToken>,
+        request_id: impl Into<super::shared::RequestId>,
     ) -> Self {
         Self {
-            access_token,
-            request_id,
+            access_token: access_token.into(),
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -1278,12 +1174,6 @@ impl ::std::fmt::Debug for ItemImportResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPublicTokenCreateRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
@@ -1293,30 +1183,16 @@ pub struct ItemPublicTokenCreateRequest {
 }
 impl ItemPublicTokenCreateRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: super::shared::AccessToken) -> Self {
+    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
+            access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for ItemPublicTokenCreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemPublicTokenCreateRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field(
                 "additional_properties",
@@ -1331,9 +1207,7 @@ impl ::std::fmt::Debug for ItemPublicTokenCreateRequest {
 pub struct ItemPublicTokenCreateResponse {
     /// A `public_token` for the particular Item corresponding to the specified `access_token`
     pub public_token: String,
-    /// The `expiration` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<crate::DateTime>,
     /// See [`RequestId`](crate::RequestId).
@@ -1345,17 +1219,20 @@ pub struct ItemPublicTokenCreateResponse {
 }
 impl ItemPublicTokenCreateResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(public_token: String, request_id: super::shared::RequestId) -> Self {
+    pub fn new(
+        public_token: impl Into<String>,
+        request_id: impl Into<super::shared::RequestId>,
+    ) -> Self {
         Self {
-            public_token,
+            public_token: public_token.into(),
             expiration: None,
-            request_id,
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`expiration`](Self::expiration).
-    pub fn with_expiration(mut self, value: crate::DateTime) -> Self {
-        self.expiration = Some(value);
+    pub fn with_expiration(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.expiration = Some(value.into());
         self
     }
 }
@@ -1376,13 +1253,7 @@ impl ::std::fmt::Debug for ItemPublicTokenCreateResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPublicTokenExchangeRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// The `public_token` property.
+    #[allow(missing_docs)]
     pub public_token: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -1391,30 +1262,16 @@ pub struct ItemPublicTokenExchangeRequest {
 }
 impl ItemPublicTokenExchangeRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(public_token: String) -> Self {
+    pub fn new(public_token: impl Into<String>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            public_token,
+            public_token: public_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for ItemPublicTokenExchangeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemPublicTokenExchangeRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("public_token", &crate::redact::Redacted)
             .field(
                 "additional_properties",
@@ -1441,14 +1298,14 @@ pub struct ItemPublicTokenExchangeResponse {
 impl ItemPublicTokenExchangeResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        access_token: super::shared::AccessToken,
-        item_id: String,
-        request_id: super::shared::RequestId,
+        access_token: impl Into<super::shared::AccessToken>,
+        item_id: impl Into<String>,
+        request_id: impl Into<super::shared::RequestId>,
     ) -> Self {
         Self {
-            access_token,
-            item_id,
-            request_id,
+            access_token: access_token.into(),
+            item_id: item_id.into(),
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -1470,12 +1327,6 @@ impl ::std::fmt::Debug for ItemPublicTokenExchangeResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemRemoveRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
@@ -1485,30 +1336,16 @@ pub struct ItemRemoveRequest {
 }
 impl ItemRemoveRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: super::shared::AccessToken) -> Self {
+    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
+            access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for ItemRemoveRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemRemoveRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field(
                 "additional_properties",
@@ -1530,9 +1367,9 @@ pub struct ItemRemoveResponse {
 }
 impl ItemRemoveResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(request_id: super::shared::RequestId) -> Self {
+    pub fn new(request_id: impl Into<super::shared::RequestId>) -> Self {
         Self {
-            request_id,
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -1621,18 +1458,14 @@ impl ::std::fmt::Debug for ItemStatus {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemStatusInvestments {
-    /// The `last_successful_update` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_successful_update: Option<Option<crate::DateTime>>,
-    /// The `last_failed_update` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -1683,16 +1516,14 @@ impl ::std::fmt::Debug for ItemStatusInvestments {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemStatusLastWebhook {
-    /// The `sent_at` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub sent_at: Option<Option<crate::DateTime>>,
-    /// The `code_sent` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -1742,18 +1573,14 @@ pub type ItemStatusNullable = ItemStatus;
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemStatusTransactions {
-    /// The `last_successful_update` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_successful_update: Option<Option<crate::DateTime>>,
-    /// The `last_failed_update` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -1804,15 +1631,9 @@ impl ::std::fmt::Debug for ItemStatusTransactions {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemWebhookUpdateRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
-    /// The `webhook` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -1826,24 +1647,12 @@ pub struct ItemWebhookUpdateRequest {
 }
 impl ItemWebhookUpdateRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: super::shared::AccessToken) -> Self {
+    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
+            access_token: access_token.into(),
             webhook: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
     /// Sets [`webhook`](Self::webhook); `None` sends an explicit `null`.
     pub fn with_webhook(mut self, value: Option<String>) -> Self {
@@ -1854,8 +1663,6 @@ impl ItemWebhookUpdateRequest {
 impl ::std::fmt::Debug for ItemWebhookUpdateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ItemWebhookUpdateRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field("webhook", &self.webhook)
             .field(
@@ -1880,10 +1687,13 @@ pub struct ItemWebhookUpdateResponse {
 }
 impl ItemWebhookUpdateResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(item: super::shared::Item, request_id: super::shared::RequestId) -> Self {
+    pub fn new(
+        item: impl Into<super::shared::Item>,
+        request_id: impl Into<super::shared::RequestId>,
+    ) -> Self {
         Self {
-            item,
-            request_id,
+            item: item.into(),
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -1904,39 +1714,23 @@ impl ::std::fmt::Debug for ItemWebhookUpdateResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LastDataAccessTimes {
-    /// The `application_id` property.
+    #[allow(missing_docs)]
     pub application_id: String,
-    /// The `account_balance_info` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub account_balance_info: Option<crate::DateTime>,
-    /// The `account_routing_number` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub account_routing_number: Option<crate::DateTime>,
-    /// The `contact_details` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub contact_details: Option<crate::DateTime>,
-    /// The `transactions` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub transactions: Option<crate::DateTime>,
-    /// The `credit_and_loans` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub credit_and_loans: Option<crate::DateTime>,
-    /// The `investments` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub investments: Option<crate::DateTime>,
-    /// The `payroll_info` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub payroll_info: Option<crate::DateTime>,
-    /// The `transaction_risk_info` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub transaction_risk_info: Option<crate::DateTime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -1945,9 +1739,9 @@ pub struct LastDataAccessTimes {
 }
 impl LastDataAccessTimes {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(application_id: String) -> Self {
+    pub fn new(application_id: impl Into<String>) -> Self {
         Self {
-            application_id,
+            application_id: application_id.into(),
             account_balance_info: None,
             account_routing_number: None,
             contact_details: None,
@@ -1960,43 +1754,52 @@ impl LastDataAccessTimes {
         }
     }
     /// Sets [`account_balance_info`](Self::account_balance_info).
-    pub fn with_account_balance_info(mut self, value: crate::DateTime) -> Self {
-        self.account_balance_info = Some(value);
+    pub fn with_account_balance_info(
+        mut self,
+        value: impl Into<crate::DateTime>,
+    ) -> Self {
+        self.account_balance_info = Some(value.into());
         self
     }
     /// Sets [`account_routing_number`](Self::account_routing_number).
-    pub fn with_account_routing_number(mut self, value: crate::DateTime) -> Self {
-        self.account_routing_number = Some(value);
+    pub fn with_account_routing_number(
+        mut self,
+        value: impl Into<crate::DateTime>,
+    ) -> Self {
+        self.account_routing_number = Some(value.into());
         self
     }
     /// Sets [`contact_details`](Self::contact_details).
-    pub fn with_contact_details(mut self, value: crate::DateTime) -> Self {
-        self.contact_details = Some(value);
+    pub fn with_contact_details(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.contact_details = Some(value.into());
         self
     }
     /// Sets [`transactions`](Self::transactions).
-    pub fn with_transactions(mut self, value: crate::DateTime) -> Self {
-        self.transactions = Some(value);
+    pub fn with_transactions(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.transactions = Some(value.into());
         self
     }
     /// Sets [`credit_and_loans`](Self::credit_and_loans).
-    pub fn with_credit_and_loans(mut self, value: crate::DateTime) -> Self {
-        self.credit_and_loans = Some(value);
+    pub fn with_credit_and_loans(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.credit_and_loans = Some(value.into());
         self
     }
     /// Sets [`investments`](Self::investments).
-    pub fn with_investments(mut self, value: crate::DateTime) -> Self {
-        self.investments = Some(value);
+    pub fn with_investments(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.investments = Some(value.into());
         self
     }
     /// Sets [`payroll_info`](Self::payroll_info).
-    pub fn with_payroll_info(mut self, value: crate::DateTime) -> Self {
-        self.payroll_info = Some(value);
+    pub fn with_payroll_info(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.payroll_info = Some(value.into());
         self
     }
     /// Sets [`transaction_risk_info`](Self::transaction_risk_info).
-    pub fn with_transaction_risk_info(mut self, value: crate::DateTime) -> Self {
-        self.transaction_risk_info = Some(value);
+    pub fn with_transaction_risk_info(
+        mut self,
+        value: impl Into<crate::DateTime>,
+    ) -> Self {
+        self.transaction_risk_info = Some(value.into());
         self
     }
 }
@@ -2023,8 +1826,6 @@ impl ::std::fmt::Debug for LastDataAccessTimes {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductAccess {
-    /// The `statements` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2032,8 +1833,6 @@ pub struct ProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub statements: Option<Option<bool>>,
-    /// The `identity` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2041,8 +1840,6 @@ pub struct ProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub identity: Option<Option<bool>>,
-    /// The `auth` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2050,8 +1847,6 @@ pub struct ProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub auth: Option<Option<bool>>,
-    /// The `transactions` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2059,8 +1854,6 @@ pub struct ProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub transactions: Option<Option<bool>>,
-    /// The `accounts_details_transactions` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2068,8 +1861,6 @@ pub struct ProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub accounts_details_transactions: Option<Option<bool>>,
-    /// The `accounts_routing_number` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2077,8 +1868,6 @@ pub struct ProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub accounts_routing_number: Option<Option<bool>>,
-    /// The `accounts_statements` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2086,8 +1875,6 @@ pub struct ProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub accounts_statements: Option<Option<bool>>,
-    /// The `accounts_tax_statements` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2095,8 +1882,6 @@ pub struct ProductAccess {
         skip_serializing_if = "Option::is_none"
     )]
     pub accounts_tax_statements: Option<Option<bool>>,
-    /// The `customers_profiles` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2194,12 +1979,6 @@ impl ::std::fmt::Debug for ProductAccess {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemFireWebhookRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// See [`WebhookType`](crate::WebhookType).
@@ -2215,39 +1994,25 @@ pub struct SandboxItemFireWebhookRequest {
 impl SandboxItemFireWebhookRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        access_token: super::shared::AccessToken,
-        webhook_code: SandboxItemFireWebhookRequestWebhookCode,
+        access_token: impl Into<super::shared::AccessToken>,
+        webhook_code: impl Into<SandboxItemFireWebhookRequestWebhookCode>,
     ) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
+            access_token: access_token.into(),
             webhook_type: None,
-            webhook_code,
+            webhook_code: webhook_code.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
-    }
     /// Sets [`webhook_type`](Self::webhook_type).
-    pub fn with_webhook_type(mut self, value: WebhookType) -> Self {
-        self.webhook_type = Some(value);
+    pub fn with_webhook_type(mut self, value: impl Into<WebhookType>) -> Self {
+        self.webhook_type = Some(value.into());
         self
     }
 }
 impl ::std::fmt::Debug for SandboxItemFireWebhookRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SandboxItemFireWebhookRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field("webhook_type", &self.webhook_type)
             .field("webhook_code", &self.webhook_code)
@@ -2258,7 +2023,7 @@ impl ::std::fmt::Debug for SandboxItemFireWebhookRequest {
             .finish()
     }
 }
-/// The `SandboxItemFireWebhookRequest.webhook_code` schema.
+#[allow(missing_docs)]
 #[derive(
     Clone,
     Debug,
@@ -2326,6 +2091,26 @@ impl ::std::fmt::Display for SandboxItemFireWebhookRequestWebhookCode {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for SandboxItemFireWebhookRequestWebhookCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "DEFAULT_UPDATE" => Self::DefaultUpdate,
+                "NEW_ACCOUNTS_AVAILABLE" => Self::NewAccountsAvailable,
+                "AUTH_DATA_UPDATE" => Self::AuthDataUpdate,
+                "SMS_MICRODEPOSITS_VERIFICATION" => Self::SmsMicrodepositsVerification,
+                "AUTHORIZATION_GRANTED" => Self::AuthorizationGranted,
+                "RECURRING_TRANSACTIONS_UPDATE" => Self::RecurringTransactionsUpdate,
+                "SYNC_UPDATES_AVAILABLE" => Self::SyncUpdatesAvailable,
+                "PRODUCT_READY" => Self::ProductReady,
+                "ERROR" => Self::Error,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// SandboxItemFireWebhookResponse defines the response schema for `/sandbox/item/fire_webhook`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2341,10 +2126,13 @@ pub struct SandboxItemFireWebhookResponse {
 }
 impl SandboxItemFireWebhookResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(webhook_fired: bool, request_id: super::shared::RequestId) -> Self {
+    pub fn new(
+        webhook_fired: impl Into<bool>,
+        request_id: impl Into<super::shared::RequestId>,
+    ) -> Self {
         Self {
-            webhook_fired,
-            request_id,
+            webhook_fired: webhook_fired.into(),
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -2365,12 +2153,6 @@ impl ::std::fmt::Debug for SandboxItemFireWebhookResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemResetLoginRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
@@ -2380,30 +2162,16 @@ pub struct SandboxItemResetLoginRequest {
 }
 impl SandboxItemResetLoginRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: super::shared::AccessToken) -> Self {
+    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
+            access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for SandboxItemResetLoginRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SandboxItemResetLoginRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field(
                 "additional_properties",
@@ -2427,10 +2195,13 @@ pub struct SandboxItemResetLoginResponse {
 }
 impl SandboxItemResetLoginResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(reset_login: bool, request_id: super::shared::RequestId) -> Self {
+    pub fn new(
+        reset_login: impl Into<bool>,
+        request_id: impl Into<super::shared::RequestId>,
+    ) -> Self {
         Self {
-            reset_login,
-            request_id,
+            reset_login: reset_login.into(),
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -2451,15 +2222,9 @@ impl ::std::fmt::Debug for SandboxItemResetLoginResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxItemSetVerificationStatusRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
-    /// The `account_id` property.
+    #[allow(missing_docs)]
     pub account_id: String,
     /// See [`SandboxItemSetVerificationStatusRequestVerificationStatus`](crate::SandboxItemSetVerificationStatusRequestVerificationStatus).
     pub verification_status: SandboxItemSetVerificationStatusRequestVerificationStatus,
@@ -2471,35 +2236,23 @@ pub struct SandboxItemSetVerificationStatusRequest {
 impl SandboxItemSetVerificationStatusRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        access_token: super::shared::AccessToken,
-        account_id: String,
-        verification_status: SandboxItemSetVerificationStatusRequestVerificationStatus,
+        access_token: impl Into<super::shared::AccessToken>,
+        account_id: impl Into<String>,
+        verification_status: impl Into<
+            SandboxItemSetVerificationStatusRequestVerificationStatus,
+        >,
     ) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            access_token,
-            account_id,
-            verification_status,
+            access_token: access_token.into(),
+            account_id: account_id.into(),
+            verification_status: verification_status.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for SandboxItemSetVerificationStatusRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SandboxItemSetVerificationStatusRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("access_token", &crate::redact::Redacted)
             .field("account_id", &self.account_id)
             .field("verification_status", &self.verification_status)
@@ -2510,7 +2263,7 @@ impl ::std::fmt::Debug for SandboxItemSetVerificationStatusRequest {
             .finish()
     }
 }
-/// The `SandboxItemSetVerificationStatusRequest.verification_status` schema.
+#[allow(missing_docs)]
 #[derive(
     Clone,
     Debug,
@@ -2550,6 +2303,19 @@ impl ::std::fmt::Display for SandboxItemSetVerificationStatusRequestVerification
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for SandboxItemSetVerificationStatusRequestVerificationStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "automatically_verified" => Self::AutomaticallyVerified,
+                "verification_expired" => Self::VerificationExpired,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// SandboxItemSetVerificationStatusResponse defines the response schema for `/sandbox/item/set_verification_status`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2563,9 +2329,9 @@ pub struct SandboxItemSetVerificationStatusResponse {
 }
 impl SandboxItemSetVerificationStatusResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(request_id: super::shared::RequestId) -> Self {
+    pub fn new(request_id: impl Into<super::shared::RequestId>) -> Self {
         Self {
-            request_id,
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -2588,11 +2354,9 @@ pub struct Scopes {
     /// See [`ProductAccess`](crate::ProductAccess).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_access: Option<ProductAccess>,
-    /// The `accounts` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<AccountAccess>>,
-    /// The `new_accounts` property.
-    ///
     /// Default: `true`.
     #[serde(
         default,
@@ -2616,13 +2380,13 @@ impl Scopes {
         }
     }
     /// Sets [`product_access`](Self::product_access).
-    pub fn with_product_access(mut self, value: ProductAccess) -> Self {
-        self.product_access = Some(value);
+    pub fn with_product_access(mut self, value: impl Into<ProductAccess>) -> Self {
+        self.product_access = Some(value.into());
         self
     }
     /// Sets [`accounts`](Self::accounts).
-    pub fn with_accounts(mut self, value: Vec<AccountAccess>) -> Self {
-        self.accounts = Some(value);
+    pub fn with_accounts(mut self, value: impl Into<Vec<AccountAccess>>) -> Self {
+        self.accounts = Some(value.into());
         self
     }
     /// Sets [`new_accounts`](Self::new_accounts); `None` sends an explicit `null`.
@@ -2682,6 +2446,19 @@ impl ScopesContext {
 impl ::std::fmt::Display for ScopesContext {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for ScopesContext {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "ENROLLMENT" => Self::Enrollment,
+                "PORTAL" => Self::Portal,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
     }
 }
 /// Scopes, or `null` when none are set.
@@ -2746,6 +2523,24 @@ impl WebhookType {
 impl ::std::fmt::Display for WebhookType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for WebhookType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "AUTH" => Self::Auth,
+                "HOLDINGS" => Self::Holdings,
+                "INVESTMENTS_TRANSACTIONS" => Self::InvestmentsTransactions,
+                "ITEM" => Self::Item,
+                "LIABILITIES" => Self::Liabilities,
+                "TRANSACTIONS" => Self::Transactions,
+                "ASSETS" => Self::Assets,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
     }
 }
 impl crate::Client {
@@ -2994,6 +2789,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemActivityListResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemApplicationList",
@@ -3006,6 +2802,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemApplicationListResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemApplicationUnlink",
@@ -3018,6 +2815,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemApplicationUnlinkResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemApplicationScopesUpdate",
@@ -3030,6 +2828,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemApplicationScopesUpdateResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemGet",
@@ -3042,6 +2841,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemGetResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemRemove",
@@ -3054,6 +2854,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemRemoveResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "sandboxItemFireWebhook",
@@ -3066,6 +2867,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("SandboxItemFireWebhookResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemWebhookUpdate",
@@ -3078,6 +2880,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemWebhookUpdateResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemAccessTokenInvalidate",
@@ -3090,6 +2893,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemAccessTokenInvalidateResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "sandboxItemResetLogin",
@@ -3102,6 +2906,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("SandboxItemResetLoginResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "sandboxItemSetVerificationStatus",
@@ -3114,6 +2919,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("SandboxItemSetVerificationStatusResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemPublicTokenExchange",
@@ -3126,6 +2932,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemPublicTokenExchangeResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemCreatePublicToken",
@@ -3138,6 +2945,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemPublicTokenCreateResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemImport",
@@ -3150,5 +2958,6 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ItemImportResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
 ];

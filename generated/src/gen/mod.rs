@@ -74,17 +74,9 @@ pub use self::profile::{
 };
 /// Types and operations from shared.yml.
 pub mod shared;
-pub use self::shared::{PlaidError, PlaidErrorType};
+pub use self::shared::{ApiClientId, ApiSecret, PlaidError, PlaidErrorType};
 #[cfg(any(feature = "accounts", feature = "item", feature = "profile"))]
 pub use self::shared::AccessToken;
-#[cfg(
-    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
-)]
-pub use self::shared::ApiClientId;
-#[cfg(
-    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
-)]
-pub use self::shared::ApiSecret;
 #[cfg(any(feature = "accounts", feature = "item"))]
 pub use self::shared::Item;
 #[cfg(any(feature = "accounts", feature = "item"))]
@@ -105,12 +97,31 @@ pub const SERVERS: &[(&str, &str)] = &[
     ("Development", "https://development.plaid.com"),
     ("Sandbox", "https://sandbox.plaid.com"),
 ];
-/// The header security schemes of the specs, as `(scheme, header name)`.
-pub const AUTH_HEADERS: &[(&str, &str)] = &[
-    ("clientId", "PLAID-CLIENT-ID"),
-    ("secret", "PLAID-SECRET"),
-    ("plaidVersion", "Plaid-Version"),
+/// The headers the specs' security schemes put on every call, with what each carries.
+pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[
+    ("PLAID-CLIENT-ID", crate::Credential::ClientId),
+    ("PLAID-SECRET", crate::Credential::Secret),
+    ("Plaid-Version", crate::Credential::ApiVersion),
 ];
+/// The type error answers decode into, as the specs' error responses declare it.
+pub type ErrorBody = self::shared::PlaidError;
+impl crate::ErrorFields for ErrorBody {
+    fn error_type(&self) -> &str {
+        self.error_type.as_str()
+    }
+    fn error_code(&self) -> &str {
+        &self.error_code
+    }
+    fn error_message(&self) -> &str {
+        &self.error_message
+    }
+    fn display_message(&self) -> Option<&str> {
+        self.display_message.as_deref()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
 /// The spec files this code was generated from, with an FNV-1a digest of each.
 pub const SPEC_DIGESTS: &[(&str, &str)] = &[
     ("accounts.yml", "3076094be1cc2040"),

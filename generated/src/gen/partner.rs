@@ -3,34 +3,29 @@
 //!
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
+#![allow(clippy::too_many_arguments)]
 /// Request body for `/partner/customer/create`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerCreateRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// The `company_name` property.
+    #[allow(missing_docs)]
     pub company_name: String,
-    /// The `is_diligence_attested` property.
+    #[allow(missing_docs)]
     pub is_diligence_attested: bool,
-    /// The `products` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<super::shared::Products>>,
-    /// The `create_link_customization` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_link_customization: Option<bool>,
-    /// The `logo` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
-    /// The `legal_entity_name` property.
+    #[allow(missing_docs)]
     pub legal_entity_name: String,
-    /// The `website` property.
+    #[allow(missing_docs)]
     pub website: String,
-    /// The `application_name` property.
+    #[allow(missing_docs)]
     pub application_name: String,
     /// See [`PartnerEndCustomerTechnicalContact`](crate::PartnerEndCustomerTechnicalContact).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,15 +38,15 @@ pub struct PartnerCustomerCreateRequest {
     pub customer_support_info: Option<PartnerEndCustomerCustomerSupportInfo>,
     /// See [`PartnerEndCustomerAddress`](crate::PartnerEndCustomerAddress).
     pub address: PartnerEndCustomerAddress,
-    /// The `is_bank_addendum_completed` property.
+    #[allow(missing_docs)]
     pub is_bank_addendum_completed: bool,
     /// See [`PartnerEndCustomerAssetsUnderManagement`](crate::PartnerEndCustomerAssetsUnderManagement).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets_under_management: Option<PartnerEndCustomerAssetsUnderManagement>,
-    /// The `redirect_uris` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<Vec<String>>,
-    /// The `registration_number` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -62,109 +57,98 @@ pub struct PartnerCustomerCreateRequest {
 impl PartnerCustomerCreateRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        company_name: String,
-        is_diligence_attested: bool,
-        legal_entity_name: String,
-        website: String,
-        application_name: String,
-        address: PartnerEndCustomerAddress,
-        is_bank_addendum_completed: bool,
+        company_name: impl Into<String>,
+        is_diligence_attested: impl Into<bool>,
+        legal_entity_name: impl Into<String>,
+        website: impl Into<String>,
+        application_name: impl Into<String>,
+        address: impl Into<PartnerEndCustomerAddress>,
+        is_bank_addendum_completed: impl Into<bool>,
     ) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            company_name,
-            is_diligence_attested,
+            company_name: company_name.into(),
+            is_diligence_attested: is_diligence_attested.into(),
             products: None,
             create_link_customization: None,
             logo: None,
-            legal_entity_name,
-            website,
-            application_name,
+            legal_entity_name: legal_entity_name.into(),
+            website: website.into(),
+            application_name: application_name.into(),
             technical_contact: None,
             billing_contact: None,
             customer_support_info: None,
-            address,
-            is_bank_addendum_completed,
+            address: address.into(),
+            is_bank_addendum_completed: is_bank_addendum_completed.into(),
             assets_under_management: None,
             redirect_uris: None,
             registration_number: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
-    }
     /// Sets [`products`](Self::products).
-    pub fn with_products(mut self, value: Vec<super::shared::Products>) -> Self {
-        self.products = Some(value);
+    pub fn with_products(
+        mut self,
+        value: impl Into<Vec<super::shared::Products>>,
+    ) -> Self {
+        self.products = Some(value.into());
         self
     }
     /// Sets [`create_link_customization`](Self::create_link_customization).
-    pub fn with_create_link_customization(mut self, value: bool) -> Self {
-        self.create_link_customization = Some(value);
+    pub fn with_create_link_customization(mut self, value: impl Into<bool>) -> Self {
+        self.create_link_customization = Some(value.into());
         self
     }
     /// Sets [`logo`](Self::logo).
-    pub fn with_logo(mut self, value: String) -> Self {
-        self.logo = Some(value);
+    pub fn with_logo(mut self, value: impl Into<String>) -> Self {
+        self.logo = Some(value.into());
         self
     }
     /// Sets [`technical_contact`](Self::technical_contact).
     pub fn with_technical_contact(
         mut self,
-        value: PartnerEndCustomerTechnicalContact,
+        value: impl Into<PartnerEndCustomerTechnicalContact>,
     ) -> Self {
-        self.technical_contact = Some(value);
+        self.technical_contact = Some(value.into());
         self
     }
     /// Sets [`billing_contact`](Self::billing_contact).
     pub fn with_billing_contact(
         mut self,
-        value: PartnerEndCustomerBillingContact,
+        value: impl Into<PartnerEndCustomerBillingContact>,
     ) -> Self {
-        self.billing_contact = Some(value);
+        self.billing_contact = Some(value.into());
         self
     }
     /// Sets [`customer_support_info`](Self::customer_support_info).
     pub fn with_customer_support_info(
         mut self,
-        value: PartnerEndCustomerCustomerSupportInfo,
+        value: impl Into<PartnerEndCustomerCustomerSupportInfo>,
     ) -> Self {
-        self.customer_support_info = Some(value);
+        self.customer_support_info = Some(value.into());
         self
     }
     /// Sets [`assets_under_management`](Self::assets_under_management).
     pub fn with_assets_under_management(
         mut self,
-        value: PartnerEndCustomerAssetsUnderManagement,
+        value: impl Into<PartnerEndCustomerAssetsUnderManagement>,
     ) -> Self {
-        self.assets_under_management = Some(value);
+        self.assets_under_management = Some(value.into());
         self
     }
     /// Sets [`redirect_uris`](Self::redirect_uris).
-    pub fn with_redirect_uris(mut self, value: Vec<String>) -> Self {
-        self.redirect_uris = Some(value);
+    pub fn with_redirect_uris(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.redirect_uris = Some(value.into());
         self
     }
     /// Sets [`registration_number`](Self::registration_number).
-    pub fn with_registration_number(mut self, value: String) -> Self {
-        self.registration_number = Some(value);
+    pub fn with_registration_number(mut self, value: impl Into<String>) -> Self {
+        self.registration_number = Some(value.into());
         self
     }
 }
 impl ::std::fmt::Debug for PartnerCustomerCreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PartnerCustomerCreateRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("company_name", &self.company_name)
             .field("is_diligence_attested", &self.is_diligence_attested)
             .field("products", &self.products)
@@ -213,13 +197,19 @@ impl PartnerCustomerCreateResponse {
         }
     }
     /// Sets [`end_customer`](Self::end_customer).
-    pub fn with_end_customer(mut self, value: PartnerEndCustomerWithSecrets) -> Self {
-        self.end_customer = Some(value);
+    pub fn with_end_customer(
+        mut self,
+        value: impl Into<PartnerEndCustomerWithSecrets>,
+    ) -> Self {
+        self.end_customer = Some(value.into());
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
-        self.request_id = Some(value);
+    pub fn with_request_id(
+        mut self,
+        value: impl Into<super::shared::RequestId>,
+    ) -> Self {
+        self.request_id = Some(value.into());
         self
     }
 }
@@ -239,13 +229,7 @@ impl ::std::fmt::Debug for PartnerCustomerCreateResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerEnableRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// The `end_customer_client_id` property.
+    #[allow(missing_docs)]
     pub end_customer_client_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -254,30 +238,16 @@ pub struct PartnerCustomerEnableRequest {
 }
 impl PartnerCustomerEnableRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(end_customer_client_id: String) -> Self {
+    pub fn new(end_customer_client_id: impl Into<String>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            end_customer_client_id,
+            end_customer_client_id: end_customer_client_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for PartnerCustomerEnableRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PartnerCustomerEnableRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("end_customer_client_id", &self.end_customer_client_id)
             .field(
                 "additional_properties",
@@ -311,13 +281,16 @@ impl PartnerCustomerEnableResponse {
         }
     }
     /// Sets [`production_secret`](Self::production_secret).
-    pub fn with_production_secret(mut self, value: String) -> Self {
-        self.production_secret = Some(value);
+    pub fn with_production_secret(mut self, value: impl Into<String>) -> Self {
+        self.production_secret = Some(value.into());
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
-        self.request_id = Some(value);
+    pub fn with_request_id(
+        mut self,
+        value: impl Into<super::shared::RequestId>,
+    ) -> Self {
+        self.request_id = Some(value.into());
         self
     }
 }
@@ -340,13 +313,7 @@ impl ::std::fmt::Debug for PartnerCustomerEnableResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerGetRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// The `end_customer_client_id` property.
+    #[allow(missing_docs)]
     pub end_customer_client_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -355,30 +322,16 @@ pub struct PartnerCustomerGetRequest {
 }
 impl PartnerCustomerGetRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(end_customer_client_id: String) -> Self {
+    pub fn new(end_customer_client_id: impl Into<String>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            end_customer_client_id,
+            end_customer_client_id: end_customer_client_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for PartnerCustomerGetRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PartnerCustomerGetRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("end_customer_client_id", &self.end_customer_client_id)
             .field(
                 "additional_properties",
@@ -412,13 +365,16 @@ impl PartnerCustomerGetResponse {
         }
     }
     /// Sets [`end_customer`](Self::end_customer).
-    pub fn with_end_customer(mut self, value: PartnerEndCustomer) -> Self {
-        self.end_customer = Some(value);
+    pub fn with_end_customer(mut self, value: impl Into<PartnerEndCustomer>) -> Self {
+        self.end_customer = Some(value.into());
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
-        self.request_id = Some(value);
+    pub fn with_request_id(
+        mut self,
+        value: impl Into<super::shared::RequestId>,
+    ) -> Self {
+        self.request_id = Some(value.into());
         self
     }
 }
@@ -438,13 +394,7 @@ impl ::std::fmt::Debug for PartnerCustomerGetResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerOAuthInstitutionsGetRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// The `end_customer_client_id` property.
+    #[allow(missing_docs)]
     pub end_customer_client_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -453,30 +403,16 @@ pub struct PartnerCustomerOAuthInstitutionsGetRequest {
 }
 impl PartnerCustomerOAuthInstitutionsGetRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(end_customer_client_id: String) -> Self {
+    pub fn new(end_customer_client_id: impl Into<String>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            end_customer_client_id,
+            end_customer_client_id: end_customer_client_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PartnerCustomerOAuthInstitutionsGetRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("end_customer_client_id", &self.end_customer_client_id)
             .field(
                 "additional_properties",
@@ -520,30 +456,33 @@ impl PartnerCustomerOAuthInstitutionsGetResponse {
     /// Sets [`flowdown_status`](Self::flowdown_status).
     pub fn with_flowdown_status(
         mut self,
-        value: PartnerEndCustomerFlowdownStatus,
+        value: impl Into<PartnerEndCustomerFlowdownStatus>,
     ) -> Self {
-        self.flowdown_status = Some(value);
+        self.flowdown_status = Some(value.into());
         self
     }
     /// Sets [`questionnaire_status`](Self::questionnaire_status).
     pub fn with_questionnaire_status(
         mut self,
-        value: PartnerEndCustomerQuestionnaireStatus,
+        value: impl Into<PartnerEndCustomerQuestionnaireStatus>,
     ) -> Self {
-        self.questionnaire_status = Some(value);
+        self.questionnaire_status = Some(value.into());
         self
     }
     /// Sets [`institutions`](Self::institutions).
     pub fn with_institutions(
         mut self,
-        value: Vec<PartnerEndCustomerOAuthInstitution>,
+        value: impl Into<Vec<PartnerEndCustomerOAuthInstitution>>,
     ) -> Self {
-        self.institutions = Some(value);
+        self.institutions = Some(value.into());
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
-        self.request_id = Some(value);
+    pub fn with_request_id(
+        mut self,
+        value: impl Into<super::shared::RequestId>,
+    ) -> Self {
+        self.request_id = Some(value.into());
         self
     }
 }
@@ -565,13 +504,7 @@ impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCustomerRemoveRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// The `end_customer_client_id` property.
+    #[allow(missing_docs)]
     pub end_customer_client_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -580,30 +513,16 @@ pub struct PartnerCustomerRemoveRequest {
 }
 impl PartnerCustomerRemoveRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(end_customer_client_id: String) -> Self {
+    pub fn new(end_customer_client_id: impl Into<String>) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            end_customer_client_id,
+            end_customer_client_id: end_customer_client_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for PartnerCustomerRemoveRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PartnerCustomerRemoveRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("end_customer_client_id", &self.end_customer_client_id)
             .field(
                 "additional_properties",
@@ -633,8 +552,11 @@ impl PartnerCustomerRemoveResponse {
         }
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(mut self, value: super::shared::RequestId) -> Self {
-        self.request_id = Some(value);
+    pub fn with_request_id(
+        mut self,
+        value: impl Into<super::shared::RequestId>,
+    ) -> Self {
+        self.request_id = Some(value.into());
         self
     }
 }
@@ -653,10 +575,10 @@ impl ::std::fmt::Debug for PartnerCustomerRemoveResponse {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomer {
-    /// The `client_id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// The `company_name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// See [`PartnerEndCustomerStatus`](crate::PartnerEndCustomerStatus).
@@ -678,18 +600,18 @@ impl PartnerEndCustomer {
         }
     }
     /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: String) -> Self {
-        self.client_id = Some(value);
+    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
         self
     }
     /// Sets [`company_name`](Self::company_name).
-    pub fn with_company_name(mut self, value: String) -> Self {
-        self.company_name = Some(value);
+    pub fn with_company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
         self
     }
     /// Sets [`status`](Self::status).
-    pub fn with_status(mut self, value: PartnerEndCustomerStatus) -> Self {
-        self.status = Some(value);
+    pub fn with_status(mut self, value: impl Into<PartnerEndCustomerStatus>) -> Self {
+        self.status = Some(value.into());
         self
     }
 }
@@ -710,19 +632,19 @@ impl ::std::fmt::Debug for PartnerEndCustomer {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerAddress {
-    /// The `city` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// The `street` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
-    /// The `region` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// The `postal_code` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
-    /// The `country_code` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -743,28 +665,28 @@ impl PartnerEndCustomerAddress {
         }
     }
     /// Sets [`city`](Self::city).
-    pub fn with_city(mut self, value: String) -> Self {
-        self.city = Some(value);
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
         self
     }
     /// Sets [`street`](Self::street).
-    pub fn with_street(mut self, value: String) -> Self {
-        self.street = Some(value);
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
         self
     }
     /// Sets [`region`](Self::region).
-    pub fn with_region(mut self, value: String) -> Self {
-        self.region = Some(value);
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
         self
     }
     /// Sets [`postal_code`](Self::postal_code).
-    pub fn with_postal_code(mut self, value: String) -> Self {
-        self.postal_code = Some(value);
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
         self
     }
     /// Sets [`country_code`](Self::country_code).
-    pub fn with_country_code(mut self, value: String) -> Self {
-        self.country_code = Some(value);
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
         self
     }
 }
@@ -787,11 +709,9 @@ impl ::std::fmt::Debug for PartnerEndCustomerAddress {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerAssetsUnderManagement {
-    /// The `amount` property.
-    ///
-    /// Format: `double`.
+    #[allow(missing_docs)]
     pub amount: f64,
-    /// The `iso_currency_code` property.
+    #[allow(missing_docs)]
     pub iso_currency_code: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -800,10 +720,10 @@ pub struct PartnerEndCustomerAssetsUnderManagement {
 }
 impl PartnerEndCustomerAssetsUnderManagement {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(amount: f64, iso_currency_code: String) -> Self {
+    pub fn new(amount: impl Into<f64>, iso_currency_code: impl Into<String>) -> Self {
         Self {
-            amount,
-            iso_currency_code,
+            amount: amount.into(),
+            iso_currency_code: iso_currency_code.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -824,13 +744,13 @@ impl ::std::fmt::Debug for PartnerEndCustomerAssetsUnderManagement {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerBillingContact {
-    /// The `given_name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
-    /// The `family_name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
-    /// The `email` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -849,18 +769,18 @@ impl PartnerEndCustomerBillingContact {
         }
     }
     /// Sets [`given_name`](Self::given_name).
-    pub fn with_given_name(mut self, value: String) -> Self {
-        self.given_name = Some(value);
+    pub fn with_given_name(mut self, value: impl Into<String>) -> Self {
+        self.given_name = Some(value.into());
         self
     }
     /// Sets [`family_name`](Self::family_name).
-    pub fn with_family_name(mut self, value: String) -> Self {
-        self.family_name = Some(value);
+    pub fn with_family_name(mut self, value: impl Into<String>) -> Self {
+        self.family_name = Some(value.into());
         self
     }
     /// Sets [`email`](Self::email).
-    pub fn with_email(mut self, value: String) -> Self {
-        self.email = Some(value);
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 }
@@ -881,16 +801,16 @@ impl ::std::fmt::Debug for PartnerEndCustomerBillingContact {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerCustomerSupportInfo {
-    /// The `email` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// The `phone_number` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    /// The `contact_url` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_url: Option<String>,
-    /// The `link_update_url` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_update_url: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -910,23 +830,23 @@ impl PartnerEndCustomerCustomerSupportInfo {
         }
     }
     /// Sets [`email`](Self::email).
-    pub fn with_email(mut self, value: String) -> Self {
-        self.email = Some(value);
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
     /// Sets [`phone_number`](Self::phone_number).
-    pub fn with_phone_number(mut self, value: String) -> Self {
-        self.phone_number = Some(value);
+    pub fn with_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
         self
     }
     /// Sets [`contact_url`](Self::contact_url).
-    pub fn with_contact_url(mut self, value: String) -> Self {
-        self.contact_url = Some(value);
+    pub fn with_contact_url(mut self, value: impl Into<String>) -> Self {
+        self.contact_url = Some(value.into());
         self
     }
     /// Sets [`link_update_url`](Self::link_update_url).
-    pub fn with_link_update_url(mut self, value: String) -> Self {
-        self.link_update_url = Some(value);
+    pub fn with_link_update_url(mut self, value: impl Into<String>) -> Self {
+        self.link_update_url = Some(value.into());
         self
     }
 }
@@ -992,27 +912,42 @@ impl ::std::fmt::Display for PartnerEndCustomerFlowdownStatus {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for PartnerEndCustomerFlowdownStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "NOT_STARTED" => Self::NotStarted,
+                "IN_REVIEW" => Self::InReview,
+                "NEGOTIATION" => Self::Negotiation,
+                "COMPLETE" => Self::Complete,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// An end customer's registration status at one OAuth institution.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerOAuthInstitution {
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `institution_id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
     /// See [`PartnerEndCustomerOAuthInstitutionEnvironments`](crate::PartnerEndCustomerOAuthInstitutionEnvironments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<PartnerEndCustomerOAuthInstitutionEnvironments>,
-    /// The `production_enablement_date` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub production_enablement_date: Option<Option<String>>,
-    /// The `classic_disablement_date` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -1037,21 +972,21 @@ impl PartnerEndCustomerOAuthInstitution {
         }
     }
     /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: String) -> Self {
-        self.name = Some(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
     /// Sets [`institution_id`](Self::institution_id).
-    pub fn with_institution_id(mut self, value: String) -> Self {
-        self.institution_id = Some(value);
+    pub fn with_institution_id(mut self, value: impl Into<String>) -> Self {
+        self.institution_id = Some(value.into());
         self
     }
     /// Sets [`environments`](Self::environments).
     pub fn with_environments(
         mut self,
-        value: PartnerEndCustomerOAuthInstitutionEnvironments,
+        value: impl Into<PartnerEndCustomerOAuthInstitutionEnvironments>,
     ) -> Self {
-        self.environments = Some(value);
+        self.environments = Some(value.into());
         self
     }
     /// Sets [`production_enablement_date`](Self::production_enablement_date); `None` sends an explicit `null`.
@@ -1132,6 +1067,22 @@ impl ::std::fmt::Display for PartnerEndCustomerOAuthInstitutionApplicationStatus
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for PartnerEndCustomerOAuthInstitutionApplicationStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "NOT_STARTED" => Self::NotStarted,
+                "PROCESSING" => Self::Processing,
+                "APPROVED" => Self::Approved,
+                "ENABLED" => Self::Enabled,
+                "ATTENTION_REQUIRED" => Self::AttentionRequired,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// Registration progress per environment at one OAuth institution.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1159,17 +1110,17 @@ impl PartnerEndCustomerOAuthInstitutionEnvironments {
     /// Sets [`development`](Self::development).
     pub fn with_development(
         mut self,
-        value: PartnerEndCustomerOAuthInstitutionApplicationStatus,
+        value: impl Into<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
     ) -> Self {
-        self.development = Some(value);
+        self.development = Some(value.into());
         self
     }
     /// Sets [`production`](Self::production).
     pub fn with_production(
         mut self,
-        value: PartnerEndCustomerOAuthInstitutionApplicationStatus,
+        value: impl Into<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
     ) -> Self {
-        self.production = Some(value);
+        self.production = Some(value.into());
         self
     }
 }
@@ -1229,14 +1180,28 @@ impl ::std::fmt::Display for PartnerEndCustomerQuestionnaireStatus {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for PartnerEndCustomerQuestionnaireStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "NOT_STARTED" => Self::NotStarted,
+                "RECEIVED" => Self::Received,
+                "COMPLETE" => Self::Complete,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// An end customer's API secrets, per environment. Treat them as secrets.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerSecrets {
-    /// The `sandbox` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<String>,
-    /// The `development` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub development: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -1254,13 +1219,13 @@ impl PartnerEndCustomerSecrets {
         }
     }
     /// Sets [`sandbox`](Self::sandbox).
-    pub fn with_sandbox(mut self, value: String) -> Self {
-        self.sandbox = Some(value);
+    pub fn with_sandbox(mut self, value: impl Into<String>) -> Self {
+        self.sandbox = Some(value.into());
         self
     }
     /// Sets [`development`](Self::development).
-    pub fn with_development(mut self, value: String) -> Self {
-        self.development = Some(value);
+    pub fn with_development(mut self, value: impl Into<String>) -> Self {
+        self.development = Some(value.into());
         self
     }
 }
@@ -1324,17 +1289,32 @@ impl ::std::fmt::Display for PartnerEndCustomerStatus {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for PartnerEndCustomerStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "UNDER_REVIEW" => Self::UnderReview,
+                "PENDING_ENABLEMENT" => Self::PendingEnablement,
+                "ACTIVE" => Self::Active,
+                "DENIED" => Self::Denied,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// The person who handles an end customer's technical questions.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerTechnicalContact {
-    /// The `given_name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
-    /// The `family_name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
-    /// The `email` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -1353,18 +1333,18 @@ impl PartnerEndCustomerTechnicalContact {
         }
     }
     /// Sets [`given_name`](Self::given_name).
-    pub fn with_given_name(mut self, value: String) -> Self {
-        self.given_name = Some(value);
+    pub fn with_given_name(mut self, value: impl Into<String>) -> Self {
+        self.given_name = Some(value.into());
         self
     }
     /// Sets [`family_name`](Self::family_name).
-    pub fn with_family_name(mut self, value: String) -> Self {
-        self.family_name = Some(value);
+    pub fn with_family_name(mut self, value: impl Into<String>) -> Self {
+        self.family_name = Some(value.into());
         self
     }
     /// Sets [`email`](Self::email).
-    pub fn with_email(mut self, value: String) -> Self {
-        self.email = Some(value);
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 }
@@ -1385,10 +1365,10 @@ impl ::std::fmt::Debug for PartnerEndCustomerTechnicalContact {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerWithSecrets {
-    /// The `client_id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// The `company_name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// See [`PartnerEndCustomerStatus`](crate::PartnerEndCustomerStatus).
@@ -1414,23 +1394,23 @@ impl PartnerEndCustomerWithSecrets {
         }
     }
     /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: String) -> Self {
-        self.client_id = Some(value);
+    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
         self
     }
     /// Sets [`company_name`](Self::company_name).
-    pub fn with_company_name(mut self, value: String) -> Self {
-        self.company_name = Some(value);
+    pub fn with_company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
         self
     }
     /// Sets [`status`](Self::status).
-    pub fn with_status(mut self, value: PartnerEndCustomerStatus) -> Self {
-        self.status = Some(value);
+    pub fn with_status(mut self, value: impl Into<PartnerEndCustomerStatus>) -> Self {
+        self.status = Some(value.into());
         self
     }
     /// Sets [`secrets`](Self::secrets).
-    pub fn with_secrets(mut self, value: PartnerEndCustomerSecrets) -> Self {
-        self.secrets = Some(value);
+    pub fn with_secrets(mut self, value: impl Into<PartnerEndCustomerSecrets>) -> Self {
+        self.secrets = Some(value.into());
         self
     }
 }
@@ -1528,6 +1508,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("PartnerCustomerCreateResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "partnerCustomerGet",
@@ -1540,6 +1521,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("PartnerCustomerGetResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "partnerCustomerEnable",
@@ -1552,6 +1534,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("PartnerCustomerEnableResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "partnerCustomerRemove",
@@ -1564,6 +1547,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("PartnerCustomerRemoveResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "partnerCustomerOauthInstitutionsGet",
@@ -1576,5 +1560,6 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("PartnerCustomerOAuthInstitutionsGetResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
 ];

@@ -3,17 +3,12 @@
 //!
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
+#![allow(clippy::too_many_arguments)]
 /// Request body for `/link/profile/eligibility/check`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkProfileEligibilityCheckRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<super::shared::ApiClientId>,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<super::shared::ApiSecret>,
-    /// The `link_session_id` property.
+    #[allow(missing_docs)]
     pub link_session_id: String,
     /// See [`LinkProfileEligibilityCheckUser`](crate::LinkProfileEligibilityCheckUser).
     pub user: LinkProfileEligibilityCheckUser,
@@ -24,31 +19,20 @@ pub struct LinkProfileEligibilityCheckRequest {
 }
 impl LinkProfileEligibilityCheckRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(link_session_id: String, user: LinkProfileEligibilityCheckUser) -> Self {
+    pub fn new(
+        link_session_id: impl Into<String>,
+        user: impl Into<LinkProfileEligibilityCheckUser>,
+    ) -> Self {
         Self {
-            client_id: None,
-            secret: None,
-            link_session_id,
-            user,
+            link_session_id: link_session_id.into(),
+            user: user.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
-    }
-    /// Sets [`client_id`](Self::client_id).
-    pub fn with_client_id(mut self, value: super::shared::ApiClientId) -> Self {
-        self.client_id = Some(value);
-        self
-    }
-    /// Sets [`secret`](Self::secret).
-    pub fn with_secret(mut self, value: super::shared::ApiSecret) -> Self {
-        self.secret = Some(value);
-        self
     }
 }
 impl ::std::fmt::Debug for LinkProfileEligibilityCheckRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LinkProfileEligibilityCheckRequest")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("secret", &self.secret.as_ref().map(|_| crate::redact::Redacted))
             .field("link_session_id", &self.link_session_id)
             .field("user", &self.user)
             .field(
@@ -73,10 +57,13 @@ pub struct LinkProfileEligibilityCheckResponse {
 }
 impl LinkProfileEligibilityCheckResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(profile_matches: bool, request_id: super::shared::RequestId) -> Self {
+    pub fn new(
+        profile_matches: impl Into<bool>,
+        request_id: impl Into<super::shared::RequestId>,
+    ) -> Self {
         Self {
-            profile_matches,
-            request_id,
+            profile_matches: profile_matches.into(),
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -97,7 +84,7 @@ impl ::std::fmt::Debug for LinkProfileEligibilityCheckResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkProfileEligibilityCheckUser {
-    /// The `phone_number` property.
+    #[allow(missing_docs)]
     pub phone_number: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -106,9 +93,9 @@ pub struct LinkProfileEligibilityCheckUser {
 }
 impl LinkProfileEligibilityCheckUser {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(phone_number: String) -> Self {
+    pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
-            phone_number,
+            phone_number: phone_number.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -128,11 +115,7 @@ impl ::std::fmt::Debug for LinkProfileEligibilityCheckUser {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileGetRequest {
-    /// See [`ApiClientId`](crate::ApiClientId).
-    pub client_id: super::shared::ApiClientId,
-    /// See [`ApiSecret`](crate::ApiSecret).
-    pub secret: super::shared::ApiSecret,
-    /// The `profile_token` property.
+    #[allow(missing_docs)]
     pub profile_token: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -141,15 +124,9 @@ pub struct ProfileGetRequest {
 }
 impl ProfileGetRequest {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        client_id: super::shared::ApiClientId,
-        secret: super::shared::ApiSecret,
-        profile_token: String,
-    ) -> Self {
+    pub fn new(profile_token: impl Into<String>) -> Self {
         Self {
-            client_id,
-            secret,
-            profile_token,
+            profile_token: profile_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -157,8 +134,6 @@ impl ProfileGetRequest {
 impl ::std::fmt::Debug for ProfileGetRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ProfileGetRequest")
-            .field("client_id", &crate::redact::Partial(&self.client_id))
-            .field("secret", &crate::redact::Redacted)
             .field("profile_token", &crate::redact::Redacted)
             .field(
                 "additional_properties",
@@ -173,7 +148,7 @@ impl ::std::fmt::Debug for ProfileGetRequest {
 pub struct ProfileGetResponse {
     /// See [`ProfileIdentity`](crate::ProfileIdentity).
     pub identity: Option<ProfileIdentity>,
-    /// The `items` property.
+    #[allow(missing_docs)]
     pub items: Vec<ProfileItem>,
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
@@ -184,17 +159,20 @@ pub struct ProfileGetResponse {
 }
 impl ProfileGetResponse {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(items: Vec<ProfileItem>, request_id: super::shared::RequestId) -> Self {
+    pub fn new(
+        items: impl Into<Vec<ProfileItem>>,
+        request_id: impl Into<super::shared::RequestId>,
+    ) -> Self {
         Self {
             identity: None,
-            items,
-            request_id,
+            items: items.into(),
+            request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`identity`](Self::identity).
-    pub fn with_identity(mut self, value: ProfileIdentity) -> Self {
-        self.identity = Some(value);
+    pub fn with_identity(mut self, value: impl Into<ProfileIdentity>) -> Self {
+        self.identity = Some(value.into());
         self
     }
 }
@@ -229,31 +207,31 @@ pub struct ProfileIdentity {
         skip_serializing_if = "Option::is_none"
     )]
     pub address: Option<Option<ProfileIdentityAddress>>,
-    /// The `phone_number` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    /// The `email` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub email: Option<Option<String>>,
-    /// The `date_of_birth` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub date_of_birth: Option<Option<String>>,
-    /// The `ssn` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssn: Option<Option<String>>,
-    /// The `ssn_last_4` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -290,8 +268,8 @@ impl ProfileIdentity {
         self
     }
     /// Sets [`phone_number`](Self::phone_number).
-    pub fn with_phone_number(mut self, value: String) -> Self {
-        self.phone_number = Some(value);
+    pub fn with_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
         self
     }
     /// Sets [`email`](Self::email); `None` sends an explicit `null`.
@@ -345,42 +323,42 @@ impl ::std::fmt::Debug for ProfileIdentity {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileIdentityAddress {
-    /// The `city` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub city: Option<Option<String>>,
-    /// The `region` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<Option<String>>,
-    /// The `street` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub street: Option<Option<String>>,
-    /// The `street2` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub street2: Option<Option<String>>,
-    /// The `postal_code` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub postal_code: Option<Option<String>>,
-    /// The `country` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
@@ -456,10 +434,10 @@ impl ::std::fmt::Debug for ProfileIdentityAddress {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileIdentityName {
-    /// The `first_name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// The `last_name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -477,13 +455,13 @@ impl ProfileIdentityName {
         }
     }
     /// Sets [`first_name`](Self::first_name).
-    pub fn with_first_name(mut self, value: String) -> Self {
-        self.first_name = Some(value);
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
         self
     }
     /// Sets [`last_name`](Self::last_name).
-    pub fn with_last_name(mut self, value: String) -> Self {
-        self.last_name = Some(value);
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
         self
     }
 }
@@ -503,7 +481,7 @@ impl ::std::fmt::Debug for ProfileIdentityName {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileItem {
-    /// The `item_id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// See [`AccessToken`](crate::AccessToken).
@@ -524,13 +502,16 @@ impl ProfileItem {
         }
     }
     /// Sets [`item_id`](Self::item_id).
-    pub fn with_item_id(mut self, value: String) -> Self {
-        self.item_id = Some(value);
+    pub fn with_item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = Some(value.into());
         self
     }
     /// Sets [`access_token`](Self::access_token).
-    pub fn with_access_token(mut self, value: super::shared::AccessToken) -> Self {
-        self.access_token = Some(value);
+    pub fn with_access_token(
+        mut self,
+        value: impl Into<super::shared::AccessToken>,
+    ) -> Self {
+        self.access_token = Some(value.into());
         self
     }
 }
@@ -592,6 +573,10 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("ProfileGetResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[
+            ("client_id", crate::Credential::ClientId),
+            ("secret", crate::Credential::Secret),
+        ],
     },
     crate::Operation {
         id: "linkProfileEligibilityCheck",
@@ -604,5 +589,6 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("LinkProfileEligibilityCheckResponse"),
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
 ];

@@ -3,17 +3,12 @@
 //!
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
+#![allow(clippy::too_many_arguments)]
 #[cfg(any(feature = "accounts", feature = "item", feature = "profile"))]
 /// The token that grants access to one Item's data. Treat it as a secret.
 pub type AccessToken = String;
-#[cfg(
-    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
-)]
 /// Your Plaid API client ID. Optional in the body: the client sends it in the `PLAID-CLIENT-ID` header.
 pub type ApiClientId = String;
-#[cfg(
-    any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
-)]
 /// Your Plaid API secret. Optional in the body: the client sends it in the `PLAID-SECRET` header.
 pub type ApiSecret = String;
 #[cfg(any(feature = "accounts", feature = "item"))]
@@ -21,32 +16,30 @@ pub type ApiSecret = String;
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Item {
-    /// The `item_id` property.
+    #[allow(missing_docs)]
     pub item_id: String,
-    /// The `institution_id` property.
+    #[allow(missing_docs)]
     #[serde(
         default,
         deserialize_with = "crate::nullable::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub institution_id: Option<Option<String>>,
-    /// The `webhook` property.
+    #[allow(missing_docs)]
     pub webhook: Option<String>,
     /// See [`PlaidError`](crate::PlaidError).
     pub error: Option<PlaidError>,
-    /// The `available_products` property.
+    #[allow(missing_docs)]
     pub available_products: Vec<Products>,
-    /// The `billed_products` property.
+    #[allow(missing_docs)]
     pub billed_products: Vec<Products>,
-    /// The `products` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Products>>,
-    /// The `consented_products` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_products: Option<Vec<Products>>,
-    /// The `consent_expiration_time` property.
-    ///
-    /// Format: `date-time`.
+    #[allow(missing_docs)]
     pub consent_expiration_time: Option<crate::DateTime>,
     /// See [`ItemUpdateType`](crate::ItemUpdateType).
     pub update_type: ItemUpdateType,
@@ -59,22 +52,22 @@ pub struct Item {
 impl Item {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        item_id: String,
-        available_products: Vec<Products>,
-        billed_products: Vec<Products>,
-        update_type: ItemUpdateType,
+        item_id: impl Into<String>,
+        available_products: impl Into<Vec<Products>>,
+        billed_products: impl Into<Vec<Products>>,
+        update_type: impl Into<ItemUpdateType>,
     ) -> Self {
         Self {
-            item_id,
+            item_id: item_id.into(),
             institution_id: None,
             webhook: None,
             error: None,
-            available_products,
-            billed_products,
+            available_products: available_products.into(),
+            billed_products: billed_products.into(),
             products: None,
             consented_products: None,
             consent_expiration_time: None,
-            update_type,
+            update_type: update_type.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -84,28 +77,31 @@ impl Item {
         self
     }
     /// Sets [`webhook`](Self::webhook).
-    pub fn with_webhook(mut self, value: String) -> Self {
-        self.webhook = Some(value);
+    pub fn with_webhook(mut self, value: impl Into<String>) -> Self {
+        self.webhook = Some(value.into());
         self
     }
     /// Sets [`error`](Self::error).
-    pub fn with_error(mut self, value: PlaidError) -> Self {
-        self.error = Some(value);
+    pub fn with_error(mut self, value: impl Into<PlaidError>) -> Self {
+        self.error = Some(value.into());
         self
     }
     /// Sets [`products`](Self::products).
-    pub fn with_products(mut self, value: Vec<Products>) -> Self {
-        self.products = Some(value);
+    pub fn with_products(mut self, value: impl Into<Vec<Products>>) -> Self {
+        self.products = Some(value.into());
         self
     }
     /// Sets [`consented_products`](Self::consented_products).
-    pub fn with_consented_products(mut self, value: Vec<Products>) -> Self {
-        self.consented_products = Some(value);
+    pub fn with_consented_products(mut self, value: impl Into<Vec<Products>>) -> Self {
+        self.consented_products = Some(value.into());
         self
     }
     /// Sets [`consent_expiration_time`](Self::consent_expiration_time).
-    pub fn with_consent_expiration_time(mut self, value: crate::DateTime) -> Self {
-        self.consent_expiration_time = Some(value);
+    pub fn with_consent_expiration_time(
+        mut self,
+        value: impl Into<crate::DateTime>,
+    ) -> Self {
+        self.consent_expiration_time = Some(value.into());
         self
     }
 }
@@ -131,7 +127,7 @@ impl ::std::fmt::Debug for Item {
     }
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
-/// The `Item.update_type` schema.
+#[allow(missing_docs)]
 #[derive(
     Clone,
     Debug,
@@ -171,6 +167,20 @@ impl ItemUpdateType {
 impl ::std::fmt::Display for ItemUpdateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "accounts", feature = "item"))]
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for ItemUpdateType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "background" => Self::Background,
+                "user_present_required" => Self::UserPresentRequired,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
     }
 }
 /// Errors are identified by `error_code` and categorized by `error_type`. Use these in preference to HTTP status codes to identify and handle specific errors. HTTP status codes are set and provide the broadest categorization of errors: 4xx codes are for developer- or user-related errors, and 5xx codes are for Plaid-related errors, and the status will be 2xx in non-error cases. An Item with a non-`null` error object will only be part of an API response when calling `/item/get` to view Item status. Otherwise, error fields will be `null` if no error has occurred; if an error has occurred, an error code will be returned instead.
@@ -220,14 +230,14 @@ pub struct PlaidError {
 impl PlaidError {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        error_type: PlaidErrorType,
-        error_code: String,
-        error_message: String,
+        error_type: impl Into<PlaidErrorType>,
+        error_code: impl Into<String>,
+        error_message: impl Into<String>,
     ) -> Self {
         Self {
-            error_type,
-            error_code,
-            error_message,
+            error_type: error_type.into(),
+            error_code: error_code.into(),
+            error_message: error_message.into(),
             display_message: None,
             request_id: None,
             causes: None,
@@ -238,18 +248,18 @@ impl PlaidError {
         }
     }
     /// Sets [`display_message`](Self::display_message).
-    pub fn with_display_message(mut self, value: String) -> Self {
-        self.display_message = Some(value);
+    pub fn with_display_message(mut self, value: impl Into<String>) -> Self {
+        self.display_message = Some(value.into());
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(mut self, value: String) -> Self {
-        self.request_id = Some(value);
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
         self
     }
     /// Sets [`causes`](Self::causes).
-    pub fn with_causes(mut self, value: Vec<::serde_json::Value>) -> Self {
-        self.causes = Some(value);
+    pub fn with_causes(mut self, value: impl Into<Vec<::serde_json::Value>>) -> Self {
+        self.causes = Some(value.into());
         self
     }
     /// Sets [`status`](Self::status); `None` sends an explicit `null`.
@@ -258,8 +268,8 @@ impl PlaidError {
         self
     }
     /// Sets [`documentation_url`](Self::documentation_url).
-    pub fn with_documentation_url(mut self, value: String) -> Self {
-        self.documentation_url = Some(value);
+    pub fn with_documentation_url(mut self, value: impl Into<String>) -> Self {
+        self.documentation_url = Some(value.into());
         self
     }
     /// Sets [`suggested_action`](Self::suggested_action); `None` sends an explicit `null`.
@@ -373,6 +383,31 @@ impl PlaidErrorType {
 impl ::std::fmt::Display for PlaidErrorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for PlaidErrorType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "INVALID_REQUEST" => Self::InvalidRequest,
+                "INVALID_RESULT" => Self::InvalidResult,
+                "INVALID_INPUT" => Self::InvalidInput,
+                "INSTITUTION_ERROR" => Self::InstitutionError,
+                "RATE_LIMIT_EXCEEDED" => Self::RateLimitExceeded,
+                "API_ERROR" => Self::ApiError,
+                "ITEM_ERROR" => Self::ItemError,
+                "ASSET_REPORT_ERROR" => Self::AssetReportError,
+                "RECAPTCHA_ERROR" => Self::RecaptchaError,
+                "OAUTH_ERROR" => Self::OauthError,
+                "PAYMENT_ERROR" => Self::PaymentError,
+                "BANK_TRANSFER_ERROR" => Self::BankTransferError,
+                "INCOME_VERIFICATION_ERROR" => Self::IncomeVerificationError,
+                "MICRODEPOSITS_ERROR" => Self::MicrodepositsError,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
     }
 }
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
@@ -504,6 +539,42 @@ impl Products {
 impl ::std::fmt::Display for Products {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for Products {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "assets" => Self::Assets,
+                "auth" => Self::Auth,
+                "balance" => Self::Balance,
+                "identity" => Self::Identity,
+                "identity_match" => Self::IdentityMatch,
+                "investments" => Self::Investments,
+                "investments_auth" => Self::InvestmentsAuth,
+                "liabilities" => Self::Liabilities,
+                "payment_initiation" => Self::PaymentInitiation,
+                "identity_verification" => Self::IdentityVerification,
+                "transactions" => Self::Transactions,
+                "credit_details" => Self::CreditDetails,
+                "income" => Self::Income,
+                "income_verification" => Self::IncomeVerification,
+                "deposit_switch" => Self::DepositSwitch,
+                "standing_orders" => Self::StandingOrders,
+                "transfer" => Self::Transfer,
+                "employment" => Self::Employment,
+                "recurring_transactions" => Self::RecurringTransactions,
+                "signal" => Self::Signal,
+                "statements" => Self::Statements,
+                "processor_payments" => Self::ProcessorPayments,
+                "processor_identity" => Self::ProcessorIdentity,
+                "profile" => Self::Profile,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
     }
 }
 #[cfg(

@@ -93,7 +93,7 @@ fn check_names(api: &Api) -> Result<(), Diagnostic> {
                 return Err(bad(format!("the type for `{}`", t.origin), &t.name));
             }
             let inner: Vec<&str> = match &t.kind {
-                crate::ir::TypeKind::Struct(s) => s.fields.iter().map(|f| f.name.as_str()).collect(),
+                crate::ir::TypeKind::Struct(s) => s.fields.iter().flat_map(|f| [Some(f.name.as_str()), f.setter.as_deref()]).flatten().collect(),
                 crate::ir::TypeKind::Enum(e) => e.variants.iter().map(|v| v.name.as_str()).chain([e.fallback.as_str()]).collect(),
                 crate::ir::TypeKind::Alias(_) => Vec::new(),
             };
@@ -132,6 +132,8 @@ fn module_header(module: &Module) -> TokenStream {
     quote! {
         #(#inner_doc)*
         #![allow(deprecated)]
+        // `new` takes every required field, however many the schema has.
+        #![allow(clippy::too_many_arguments)]
     }
 }
 
@@ -177,7 +179,7 @@ fn render_module(header: &str, module: &Module) -> Result<File, Diagnostic> {
 }
 
 fn root(api: &Api) -> TokenStream {
-    let groups = crate::features::groups(api);
+    let groups = &api.groups;
     let mods = api.modules.iter().map(|m| {
         let module = ident(&m.name);
         let doc = raw_docs(&format!("Types and operations from {}.", m.source));
@@ -211,9 +213,11 @@ fn root(api: &Api) -> TokenStream {
     });
     let sources = api.sources.iter().map(|(name, digest)| quote!((#name, #digest)));
     let headers = api.auth_headers.iter().map(|h| {
-        let (scheme, header) = (&h.scheme, &h.header);
-        quote!((#scheme, #header))
+        let header = &h.header;
+        let credential = credential_tokens(h.credential);
+        quote!((#header, #credential))
     });
+    let error_body = error_body_tokens(api.error_body.as_ref());
     let rule = &api.redaction;
     let (last_words, words, partial, names) = (&rule.secret_last_words, &rule.secret_words, &rule.partial_names, &rule.secret_names);
     quote! {
@@ -228,8 +232,10 @@ fn root(api: &Api) -> TokenStream {
         pub const API_VERSION: &str = #api_version;
         /// The servers the specs list, as `(description, base URL)`.
         pub const SERVERS: &[(&str, &str)] = &[#(#servers),*];
-        /// The header security schemes of the specs, as `(scheme, header name)`.
-        pub const AUTH_HEADERS: &[(&str, &str)] = &[#(#headers),*];
+        /// The headers the specs' security schemes put on every call, with what each carries.
+        pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[#(#headers),*];
+
+        #error_body
         /// The spec files this code was generated from, with an FNV-1a digest of each.
         pub const SPEC_DIGESTS: &[(&str, &str)] = &[#(#sources),*];
 
@@ -255,6 +261,86 @@ fn root(api: &Api) -> TokenStream {
             #(#tables)*
             tables.into_iter().flat_map(|t| t.iter())
         }
+    }
+}
+
+/// The runtime's name for a credential.
+pub(crate) fn credential_tokens(c: crate::ir::Credential) -> TokenStream {
+    match c {
+        crate::ir::Credential::ClientId => quote!(crate::Credential::ClientId),
+        crate::ir::Credential::Secret => quote!(crate::Credential::Secret),
+        crate::ir::Credential::ApiVersion => quote!(crate::Credential::ApiVersion),
+    }
+}
+
+/// `ErrorBody`, the type error answers decode into, and how the runtime reads its fields; the
+/// runtime's untyped JSON errors when the specs declare none (or its feature is off).
+fn error_body_tokens(body: Option<&crate::ir::ErrorBody>) -> TokenStream {
+    let untyped = quote! {
+        /// The type error answers decode into: untyped JSON, as the specs declare no error type
+        /// (or the group that has it is off).
+        pub type ErrorBody = crate::UntypedError;
+    };
+    let Some(body) = body else { return untyped };
+    let read = |f: &crate::ir::ErrorField| {
+        let field = ident(&f.field);
+        match (f.optional, f.is_enum) {
+            (false, false) => quote!(&self.#field),
+            (false, true) => quote!(self.#field.as_str()),
+            (true, false) => quote!(self.#field.as_deref().unwrap_or_default()),
+            (true, true) => quote!(self.#field.as_ref().map(|v| v.as_str()).unwrap_or_default()),
+        }
+    };
+    let read_opt = |f: Option<&crate::ir::ErrorField>| match f {
+        None => quote!(None),
+        Some(f) => {
+            let field = ident(&f.field);
+            match (f.optional, f.is_enum) {
+                (false, false) => quote!(Some(&self.#field)),
+                (false, true) => quote!(Some(self.#field.as_str())),
+                (true, false) => quote!(self.#field.as_deref()),
+                (true, true) => quote!(self.#field.as_ref().map(|v| v.as_str())),
+            }
+        }
+    };
+    let (error_type, error_code, error_message) = (read(&body.error_type), read(&body.error_code), read(&body.error_message));
+    let (display_message, request_id) = (read_opt(body.display_message.as_ref()), read_opt(body.request_id.as_ref()));
+    let ty = match &body.ty {
+        TypeRef::Named { module, name } => {
+            let (module, name) = (ident(module), ident(name));
+            quote!(self::#module::#name)
+        }
+        other => type_tokens(other, ""),
+    };
+    let (gate, fallback) = match &body.gate {
+        Some(group) => (Some(cfg_any(std::slice::from_ref(group))), Some(quote!(#[cfg(not(feature = #group))] #untyped))),
+        None => (None, None),
+    };
+    quote! {
+        /// The type error answers decode into, as the specs' error responses declare it.
+        #gate
+        pub type ErrorBody = #ty;
+
+        #gate
+        impl crate::ErrorFields for ErrorBody {
+            fn error_type(&self) -> &str {
+                #error_type
+            }
+            fn error_code(&self) -> &str {
+                #error_code
+            }
+            fn error_message(&self) -> &str {
+                #error_message
+            }
+            fn display_message(&self) -> Option<&str> {
+                #display_message
+            }
+            fn request_id(&self) -> Option<&str> {
+                #request_id
+            }
+        }
+
+        #fallback
     }
 }
 

@@ -126,6 +126,10 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
         let summary = op.summary.as_deref().unwrap_or("").trim();
         let deprecated = op.deprecated.is_some();
         let (request, response, error) = (type_label(&op.request), type_label(&op.response), type_label(&op.error));
+        let body_credentials = op.body_credentials.iter().map(|(wire, c)| {
+            let c = super::credential_tokens(*c);
+            quote!((#wire, #c))
+        });
         let params_type = match &op.params {
             Some(p) => {
                 let name = &p.type_name;
@@ -145,6 +149,7 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
                 response_type: #response,
                 error_type: #error,
                 deprecated: #deprecated,
+                body_credentials: &[#(#body_credentials),*],
             }
         }
     });

@@ -247,7 +247,7 @@ fn case_table(cases: &[TokenStream], doc: &str, test: &str) -> TokenStream {
 /// `#![cfg(all(feature = ...))]` over every group: the generated tests name types of all of
 /// them, so they run with every feature on (the default).
 fn all_groups(api: &Api) -> TokenStream {
-    let groups = crate::features::groups(api);
+    let groups = &api.groups;
     if groups.is_empty() {
         return quote!();
     }

@@ -4,13 +4,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, raw_docs, sanitize_docs, type_tokens};
-use crate::ir::{Enum, Extra, Field, Sensitivity, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
+use crate::ir::{Derive, Enum, Extra, Field, Show, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
 
 
 /// One named type.
 pub(super) fn type_def(def: &TypeDef, here: &str) -> TokenStream {
-    let doc_text = def.docs.clone().unwrap_or_else(|| format!("The `{}` schema.", def.origin));
-    let doc = docs(&doc_text);
+    let doc = match &def.docs {
+        Some(text) => docs(text),
+        // The spec says nothing; a line restating the name would say nothing either.
+        None => quote!(#[allow(missing_docs)]),
+    };
     let deprecated = def.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
     let name = ident(&def.name);
     match &def.kind {
@@ -22,12 +25,29 @@ pub(super) fn type_def(def: &TypeDef, here: &str) -> TokenStream {
                 pub type #name = #target;
             }
         }
-        TypeKind::Enum(e) => enum_tokens(e, &name, doc, deprecated),
-        TypeKind::Struct(s) => struct_tokens(s, &def.name, here, doc, deprecated),
+        TypeKind::Enum(e) => enum_tokens(e, &name, derives(&def.derives), doc, deprecated),
+        TypeKind::Struct(s) => struct_tokens(s, &def.name, here, derives(&def.derives), doc, deprecated),
     }
 }
 
-fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, doc: TokenStream, deprecated: Option<TokenStream>) -> TokenStream {
+/// `#[derive(...)]` for the IR's list.
+fn derives(list: &[Derive]) -> TokenStream {
+    let paths = list.iter().map(|d| match d {
+        Derive::Clone => quote!(Clone),
+        Derive::Debug => quote!(Debug),
+        Derive::Default => quote!(Default),
+        Derive::PartialEq => quote!(PartialEq),
+        Derive::Eq => quote!(Eq),
+        Derive::Hash => quote!(Hash),
+        Derive::PartialOrd => quote!(PartialOrd),
+        Derive::Ord => quote!(Ord),
+        Derive::Serialize => quote!(::serde::Serialize),
+        Derive::Deserialize => quote!(::serde::Deserialize),
+    });
+    quote!(#[derive(#(#paths),*)])
+}
+
+fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, derives: TokenStream, doc: TokenStream, deprecated: Option<TokenStream>) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.name);
         let wire = &v.wire;
@@ -43,11 +63,16 @@ fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, doc: TokenStream, deprecated
         let wire = &v.wire;
         quote!(Self::#ident => #wire)
     });
+    let parse_arms = e.variants.iter().map(|v| {
+        let ident = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#ident)
+    });
     let fallback = ident(&e.fallback);
     quote! {
         #doc
         #deprecated
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #derives
         #[non_exhaustive]
         pub enum #name {
             #(#variants,)*
@@ -72,30 +97,50 @@ fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, doc: TokenStream, deprecated
                 f.write_str(self.as_str())
             }
         }
+
+        /// Never fails: a value this version does not list becomes the fallback variant.
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    #(#parse_arms,)*
+                    other => Self::#fallback(other.to_string()),
+                })
+            }
+        }
     }
 }
 
-/// Field docs: the spec's text, or a pointer to the field's type, plus format and default.
-fn field_doc(f: &Field) -> String {
-    let mut text = match (&f.docs, &f.ty) {
-        (Some(d), _) => sanitize_docs(d),
+/// Field docs: the spec's text, or a link to the field's type; then what the spec adds that
+/// the Rust type does not say (the default, an example). `None` when the spec says nothing.
+fn field_doc(f: &Field) -> Option<String> {
+    let mut parts = Vec::new();
+    match (&f.docs, &f.ty) {
+        (Some(d), _) => parts.push(sanitize_docs(d)),
         // Every type is re-exported at the crate root, so the link resolves from any module.
-        (None, TypeRef::Named { name, .. }) => format!("See [`{name}`](crate::{name})."),
-        (None, _) => format!("The `{}` property.", f.wire),
-    };
-    if let Some(format) = &f.format {
-        text.push_str(&format!("\n\nFormat: `{format}`."));
+        (None, TypeRef::Named { name, .. }) => parts.push(format!("See [`{name}`](crate::{name}).")),
+        (None, _) => {}
     }
     if let Some(default) = &f.default {
-        text.push_str(&format!("\n\nDefault: `{default}`."));
+        parts.push(format!("Default: `{}`.", default.replace('`', "'")));
     }
-    text
+    if f.docs.is_none() && f.show == Show::Plain {
+        if let Some(example) = f.example.as_ref().filter(|e| e.len() <= 80) {
+            parts.push(format!("Example: `{}`.", example.replace('`', "'")));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
-fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, deprecated: Option<TokenStream>) -> TokenStream {
+fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, doc: TokenStream, deprecated: Option<TokenStream>) -> TokenStream {
     let name = ident(rust_name);
     let fields = s.fields.iter().map(|f| {
-        let fdoc = raw_docs(&field_doc(f));
+        // A field the spec says nothing about gets no filler line.
+        let fdoc = match field_doc(f) {
+            Some(text) => raw_docs(&text),
+            None => quote!(#[allow(missing_docs)]),
+        };
         let fident = ident(&f.name);
         let base = field_base(f, here);
         let ty = match f.wrapping() {
@@ -140,19 +185,18 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
     };
     let all_fields = fields.chain(extra);
 
-    // `new` takes the fields that must have a value; everything else starts empty.
-    let needed: Vec<&Field> = s.fields.iter().filter(|f| !f.is_optional()).collect();
-    let params = needed.iter().map(|f| {
+    let taken: Vec<&Field> = s.constructor.iter().filter_map(|n| s.fields.iter().find(|f| &f.name == n)).collect();
+    let params = taken.iter().map(|f| {
         let fident = ident(&f.name);
         let ty = field_base(f, here);
-        quote!(#fident: #ty)
+        quote!(#fident: impl Into<#ty>)
     });
     let inits = s.fields.iter().map(|f| {
         let fident = ident(&f.name);
-        if f.is_optional() {
-            quote!(#fident: None)
+        if s.constructor.contains(&f.name) {
+            quote!(#fident: #fident.into())
         } else {
-            quote!(#fident)
+            quote!(#fident: None)
         }
     });
     let extra_init = match &s.extra {
@@ -164,15 +208,12 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
     };
     let inits = inits.chain(extra_init);
     let new_doc = raw_docs("Creates a value from its required fields; optional fields start as `None`.");
-    let (derive_default, many_args) = (needed.is_empty(), needed.len() > 7);
-    let default = derive_default.then(|| quote!(Default,));
-    let allow_many = many_args.then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let setters = s.fields.iter().filter(|f| f.is_optional()).map(|f| setter(f, here));
+    let setters = s.fields.iter().filter_map(|f| setter(f, here));
     let debug = debug_impl(s, rust_name);
     quote! {
         #doc
         #deprecated
-        #[derive(Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #derives
         #[non_exhaustive]
         pub struct #name {
             #(#all_fields,)*
@@ -180,7 +221,6 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, doc: TokenStream, depr
 
         impl #name {
             #new_doc
-            #allow_many
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* }
             }
@@ -202,29 +242,30 @@ fn field_base(f: &Field, here: &str) -> TokenStream {
     }
 }
 
-/// `with_<field>(value)`: sets an optional field, for building requests in one expression.
-/// For an optional nullable field the value is an `Option`: `None` sends an explicit `null`.
-fn setter(f: &Field, here: &str) -> TokenStream {
+/// The setter of an optional field, for building requests in one expression. For an optional
+/// nullable field the value is an `Option`: `None` sends an explicit `null`.
+fn setter(f: &Field, here: &str) -> Option<TokenStream> {
     let fident = ident(&f.name);
-    let method = ident(&format!("with_{}", f.name.as_str()));
+    let method = ident(f.setter.as_deref()?);
     let base = field_base(f, here);
-    let (ty, doc) = match f.wrapping() {
+    let (ty, value, doc) = match f.wrapping() {
         Wrapping::DoubleOption => (
             quote!(Option<#base>),
+            quote!(value),
             format!("Sets [`{0}`](Self::{0}); `None` sends an explicit `null`.", f.name),
         ),
-        _ => (base, format!("Sets [`{0}`](Self::{0}).", f.name)),
+        _ => (quote!(impl Into<#base>), quote!(value.into()), format!("Sets [`{0}`](Self::{0}).", f.name)),
     };
     let doc = raw_docs(&doc);
     let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
-    quote! {
+    Some(quote! {
         #doc
         #deprecated
         pub fn #method(mut self, value: #ty) -> Self {
-            self.#fident = Some(value);
+            self.#fident = Some(#value);
             self
         }
-    }
+    })
 }
 
 /// `Debug` that hides sensitive fields and applies the redaction rule inside free-form JSON
@@ -234,19 +275,19 @@ fn debug_impl(s: &Struct, rust_name: &str) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fident = ident(&f.name);
         let label = f.name.as_str();
-        let shown = match (f.sensitivity, f.wrapping()) {
-            (Some(Sensitivity::Secret), Wrapping::Plain) => quote!(&crate::redact::Redacted),
-            (Some(Sensitivity::Secret), Wrapping::Option) => quote!(&self.#fident.as_ref().map(|_| crate::redact::Redacted)),
-            (Some(Sensitivity::Secret), Wrapping::DoubleOption) => {
+        let shown = match (f.show, f.wrapping()) {
+            (Show::Redacted, Wrapping::Plain) => quote!(&crate::redact::Redacted),
+            (Show::Redacted, Wrapping::Option) => quote!(&self.#fident.as_ref().map(|_| crate::redact::Redacted)),
+            (Show::Redacted, Wrapping::DoubleOption) => {
                 quote!(&self.#fident.as_ref().map(|v| v.as_ref().map(|_| crate::redact::Redacted)))
             }
-            (Some(Sensitivity::Partial), Wrapping::Plain) => quote!(&crate::redact::Partial(&self.#fident)),
-            (Some(Sensitivity::Partial), Wrapping::Option) => quote!(&self.#fident.as_deref().map(crate::redact::Partial)),
-            (Some(Sensitivity::Partial), Wrapping::DoubleOption) => {
+            (Show::Partial, Wrapping::Plain) => quote!(&crate::redact::Partial(&self.#fident)),
+            (Show::Partial, Wrapping::Option) => quote!(&self.#fident.as_deref().map(crate::redact::Partial)),
+            (Show::Partial, Wrapping::DoubleOption) => {
                 quote!(&self.#fident.as_ref().map(|v| v.as_deref().map(crate::redact::Partial)))
             }
-            (None, _) if holds_free_json(&f.ty) => quote!(&crate::redact::Json(&self.#fident)),
-            (None, _) => quote!(&self.#fident),
+            (Show::Json, _) => quote!(&crate::redact::Json(&self.#fident)),
+            (Show::Plain, _) => quote!(&self.#fident),
         };
         quote!(.field(#label, #shown))
     });
@@ -267,14 +308,5 @@ fn debug_impl(s: &Struct, rust_name: &str) -> TokenStream {
                     .finish()
             }
         }
-    }
-}
-
-/// Whether a type contains values whose keys the spec does not name (any JSON, maps).
-fn holds_free_json(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Any | TypeRef::Map(_) => true,
-        TypeRef::List(inner) | TypeRef::Nullable(inner) => holds_free_json(inner),
-        _ => false,
     }
 }

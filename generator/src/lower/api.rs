@@ -4,25 +4,48 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Lowerer;
+use crate::credentials;
 use crate::ir::*;
 
 impl<'a> Lowerer<'a> {
+    /// The headers the security schemes say every call carries, each with the credential it
+    /// carries; a scheme the client cannot send is a located error.
+    fn auth_headers(&mut self) -> Vec<AuthHeader> {
+        let mut headers = Vec::new();
+        for (name, scheme) in &self.merged.security_schemes {
+            let file = scheme.files.first().copied().unwrap_or(0);
+            let pointer = format!("/components/securitySchemes/{}", crate::diag::pointer_segment(name));
+            let problem = match &scheme.def {
+                openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name: header, .. }) => {
+                    match credentials::credential_of(name, header) {
+                        Some(credential) => {
+                            headers.push(AuthHeader { scheme: name.clone(), header: header.clone(), credential });
+                            continue;
+                        }
+                        None => format!(
+                            "security scheme `{name}` sends header `{header}`, but the client has no credential for it (it sends the client id, the secret and the API version)"
+                        ),
+                    }
+                }
+                openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { .. }) => {
+                    format!("security scheme `{name}` puts its API key outside the headers; the client sends credentials only as headers")
+                }
+                openapiv3::ReferenceOr::Item(_) => {
+                    format!("security scheme `{name}` is not an API key; the client sends only API keys in headers")
+                }
+                openapiv3::ReferenceOr::Reference { .. } => continue,
+            };
+            self.push_located(file, pointer, crate::diag::Diagnostic::error(crate::diag::Code::RuntimeContract, problem));
+        }
+        headers
+    }
+
     pub(super) fn assemble(&mut self, mut ops: BTreeMap<String, Vec<Operation>>) -> Api {
         let first = self.merged.files.first().map(|f| &f.doc);
         let spec_version = first.map(|d| d.info.version.clone()).unwrap_or_default();
         let api_version = spec_version.split('_').next().unwrap_or_default().to_string();
         let servers = self.merged.servers.iter().map(|s| Server { name: s.description.clone().unwrap_or_else(|| s.url.clone()), url: s.url.clone() }).collect();
-        let auth_headers = self
-            .merged
-            .security_schemes
-            .iter()
-            .filter_map(|(name, scheme)| match &scheme.def {
-                openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name: header, .. }) => {
-                    Some(AuthHeader { scheme: name.clone(), header: header.clone() })
-                }
-                _ => None,
-            })
-            .collect();
+        let auth_headers = self.auth_headers();
         let mut module_names: BTreeSet<String> = self.types.keys().cloned().collect();
         module_names.extend(ops.keys().cloned());
         let modules: Vec<Module> = module_names
@@ -57,7 +80,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         let mut examples = std::mem::take(&mut self.examples);
         examples.extend(property_examples(&modules));
-        Api { spec_version, api_version, servers, auth_headers, modules, sources, examples, redaction: Default::default() }
+        Api { spec_version, api_version, servers, auth_headers, modules, sources, examples, redaction: Default::default(), error_body: None, groups: Vec::new() }
     }
 }
 /// The `example` of every property, typed as the field is (`null` allowed where the field is an

@@ -42,6 +42,7 @@ impl<'a> Lowerer<'a> {
             response,
             response_optional,
             error,
+            body_credentials: Vec::new(),
         })
     }
 

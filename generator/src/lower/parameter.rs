@@ -81,6 +81,8 @@ impl<'a> Lowerer<'a> {
                 example: data.example.as_ref().map(|v| v.to_string()),
                 boxed: false,
                 constraints: schema_data.map(constraints_of).unwrap_or_default(),
+                setter: None,
+                show: Show::Plain,
             });
             let sensitive = fields.last().is_some_and(|f| f.sensitivity.is_some());
             items.push(Parameter { field, name: data.name.clone(), location, style, explode: explode(data, style), required, json, sensitive });
@@ -103,9 +105,10 @@ impl<'a> Lowerer<'a> {
                 src.path
             )),
             deprecated: None,
-            kind: TypeKind::Struct(Struct { fields, extra: Extra::Drop }),
+            kind: TypeKind::Struct(Struct { fields, extra: Extra::Drop, constructor: Vec::new() }),
             gate: None,
             value_rules: None,
+            derives: Vec::new(),
         };
         self.add_type(module, def);
         Some(Params { type_name, items })

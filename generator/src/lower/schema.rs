@@ -67,6 +67,7 @@ impl<'a> Lowerer<'a> {
                 kind: TypeKind::Alias(schema_ref_name(reference).map(|n| self.named(n)).unwrap_or(TypeRef::Any)),
                 gate: None,
                 value_rules: None,
+                derives: Vec::new(),
             },
             ReferenceOr::Item(schema) => {
                 if let Some(example) = &schema.schema_data.example {
@@ -75,7 +76,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let kind = self.lower_kind(schema, &rust, &module, file, &pointer, Some(name));
                 let value_rules = matches!(kind, TypeKind::Alias(_)).then(|| (Shape::of(schema).format, constraints_of(schema)));
-                TypeDef { name: rust, origin: name.to_string(), docs: docs_of(schema), deprecated: deprecation(schema), kind, gate: None, value_rules }
+                TypeDef { name: rust, origin: name.to_string(), docs: docs_of(schema), deprecated: deprecation(schema), kind, gate: None, value_rules, derives: Vec::new() }
             }
         };
         self.add_type(&module, def);
@@ -96,12 +97,7 @@ impl<'a> Lowerer<'a> {
                 return TypeKind::Alias(self.named(target));
             }
             if !shape.has_properties() && shape.all_of.is_empty() {
-                let value = match shape.additional {
-                    Some(AdditionalProperties::Schema(s)) => {
-                        self.lower_field_type(view(s), rust, "Value", module, file, &format!("{pointer}/additionalProperties")).ty
-                    }
-                    _ => TypeRef::Any,
-                };
+                let value = self.map_value(shape.additional, rust, "Value", module, file, pointer).unwrap_or(TypeRef::Any);
                 return TypeKind::Alias(TypeRef::Map(Box::new(value)));
             }
             if let Some(c) = component {
@@ -132,7 +128,7 @@ impl<'a> Lowerer<'a> {
             Some(value) => Extra::Keep { field: scope.claim("additional_properties".into()), value },
             None => Extra::Drop,
         };
-        Struct { fields, extra }
+        Struct { fields, extra, constructor: Vec::new() }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -185,13 +181,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         required.extend(shape.required.iter().cloned());
-        match shape.additional {
-            Some(AdditionalProperties::Any(false)) => *extra = None,
-            Some(AdditionalProperties::Schema(s)) => {
-                let ty = self.lower_field_type(view(s), rust, "Value", module, file, &format!("{pointer}/additionalProperties")).ty;
-                *extra = Some(ty);
-            }
-            _ => {}
+        // A part that says nothing about extra properties leaves what another part said.
+        if shape.additional.is_some() {
+            *extra = self.map_value(shape.additional, rust, "Value", module, file, pointer);
         }
         let Some(props) = shape.properties else { return };
         for (wire, prop) in props {
@@ -221,10 +213,27 @@ impl<'a> Lowerer<'a> {
                 example,
                 boxed: false,
                 constraints,
+                setter: None,
+                show: Show::Plain,
             };
             match fields.iter_mut().find(|f| f.wire == *wire) {
                 Some(existing) => *existing = field,
                 None => fields.push(field),
+            }
+        }
+    }
+
+    /// The value type of a map, from an object schema's `additionalProperties`, wherever the map
+    /// appears (a component, a property, a struct's unknown properties): any JSON value when
+    /// absent or `true`, `None` when `false`, else the schema's type, nullable values as
+    /// `Option`s so that one `null` does not fail the whole map.
+    fn map_value(&mut self, additional: Option<&'a AdditionalProperties>, parent: &str, hint: &str, module: &str, file: usize, pointer: &str) -> Option<TypeRef> {
+        match additional {
+            None | Some(AdditionalProperties::Any(true)) => Some(TypeRef::Any),
+            Some(AdditionalProperties::Any(false)) => None,
+            Some(AdditionalProperties::Schema(s)) => {
+                let lowered = self.lower_field_type(view(s), parent, hint, module, file, &format!("{pointer}/additionalProperties"));
+                Some(wrap_nullable(lowered))
             }
         }
     }
@@ -254,20 +263,14 @@ impl<'a> Lowerer<'a> {
                 return Lowered { ty: self.named(target), nullable, format: None };
             }
             if !shape.has_properties() && shape.all_of.is_empty() {
-                let value = match shape.additional {
-                    Some(AdditionalProperties::Schema(s)) => {
-                        let inner = self.lower_field_type(view(s), parent, &format!("{hint} value"), module, file, &format!("{pointer}/additionalProperties"));
-                        wrap_nullable(inner)
-                    }
-                    _ => TypeRef::Any,
-                };
+                let value = self.map_value(shape.additional, parent, &format!("{hint} value"), module, file, pointer).unwrap_or(TypeRef::Any);
                 return plain(TypeRef::Map(Box::new(value)));
             }
         }
         if shape.is_object() || !shape.enum_strings.is_empty() {
             let name = self.scope.claim(naming::type_name(&format!("{parent} {hint}")));
             let kind = self.lower_kind(schema, &name, module, file, pointer, None);
-            let def = TypeDef { name: name.clone(), origin: format!("{parent}.{hint}"), docs: docs_of(schema), deprecated: None, kind, gate: None, value_rules: None };
+            let def = TypeDef { name: name.clone(), origin: format!("{parent}.{hint}"), docs: docs_of(schema), deprecated: None, kind, gate: None, value_rules: None, derives: Vec::new() };
             self.add_type(module, def);
             return Lowered { ty: TypeRef::Named { module: module.to_string(), name }, nullable, format: None };
         }

@@ -147,7 +147,7 @@ impl Answer {
     }
 
     /// The body as a Plaid error, scrubbed of the call's secrets; or why it is not one.
-    fn plaid_error(&self) -> Result<crate::PlaidError, String> {
+    fn plaid_error(&self) -> Result<crate::ErrorBody, String> {
         if let Some(limit) = self.cut_at {
             return Err(format!("the body exceeds the {limit}-byte limit for error answers"));
         }
@@ -158,7 +158,12 @@ impl Answer {
         // as decoded text, whatever escapes the server used.
         let mut value: Value = serde_json::from_slice(&self.body).map_err(|e| e.to_string())?;
         self.secrets.scrub_json(&mut value);
-        serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
+        let body: crate::ErrorBody = serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
+        // Untyped JSON counts as a Plaid error only when it reads like one.
+        if crate::ErrorFields::error_code(&body).is_empty() {
+            return Err("the body has no `error_code`".to_string());
+        }
+        Ok(body)
     }
 
     /// Why the body cannot be JSON, if it cannot.

@@ -10,7 +10,7 @@
 //!
 //! # async fn run() -> Result<(), plaid_sdk::Error> {
 //! let client = Client::new(Config::sandbox("client-id", "secret"));
-//! let accounts = client.accounts_get(AccountsGetRequest::new("access-token".to_string())).await?;
+//! let accounts = client.accounts_get(AccountsGetRequest::new("access-token")).await?;
 //! println!("{} accounts", accounts.accounts.len());
 //! # Ok(())
 //! # }
@@ -62,9 +62,9 @@ mod scrub;
 
 pub use answer::MAX_ERROR_BODY_BYTES;
 pub use client::Client;
-pub use config::{Config, Environment, DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
+pub use config::{Config, Credential, Environment, DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use datetime::{Date, DateTime};
-pub use error::{ApiError, Brief, DecodeError, Error, StatusError, TransportError, TransportErrorKind};
+pub use error::{ApiError, Brief, DecodeError, Error, ErrorFields, StatusError, TransportError, TransportErrorKind, UntypedError};
 pub use gen::*;
 pub use operation::Operation;
 pub use retry::RetryPolicy;
@@ -72,3 +72,7 @@ pub use retry::RetryPolicy;
 /// The date library behind [`Date`] and [`DateTime`], re-exported so applications use the same
 /// version.
 pub use chrono;
+
+/// The HTTP client library, re-exported so that an application building its own client for
+/// [`Client::with_http_client`] uses the same version.
+pub use reqwest;

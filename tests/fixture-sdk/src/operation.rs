@@ -28,4 +28,7 @@ pub struct Operation {
     pub error_type: Option<&'static str>,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
+    /// Credentials the body schema requires, as `(JSON name, credential)`: the request type
+    /// leaves them out and the client writes the configured values in.
+    pub body_credentials: &'static [(&'static str, crate::Credential)],
 }

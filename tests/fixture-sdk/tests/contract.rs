@@ -40,6 +40,10 @@ async fn call(
             let body: plaid_sdk::stores::ItemChange = decode(body)?;
             client.item_patch(params, body).await.map(drop).map_err(|e| e.to_string())
         }
+        "storeReport" => {
+            let body: plaid_sdk::stores::StoreReportRequest = decode(body)?;
+            client.store_report(body).await.map(drop).map_err(|e| e.to_string())
+        }
         "storeList" => {
             let params: plaid_sdk::stores::StoreListParams = decode(params)?;
             client.store_list(params).await.map(drop).map_err(|e| e.to_string())
@@ -92,6 +96,7 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "{\"storeId\":\"sample\",\"itemId\":\"sample\",\"verbose\":\"sample\",\"If-Match\":\"sample\",\"mode\":\"merge\"}",
         "{\"name\":\"sample\"}",
     ),
+    ("storeReport", "", "{\"store_id\":\"sample\"}", "", "{\"store_id\":\"sample\"}"),
     (
         "storeList",
         "{}",
@@ -158,5 +163,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 8usize);
+    assert_eq!(CASES.len(), 9usize);
 }

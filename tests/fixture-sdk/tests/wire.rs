@@ -118,13 +118,13 @@ const ITEM: &str = r#"{"id":"item-1","name":"Lamp"}"#;
 #[tokio::test]
 async fn path_query_and_header_parameters_go_exactly_where_the_spec_says() {
     let server = Server::start(vec![(200, Some(ITEM))]);
-    let params = ItemGetParams::new("a/b c".into(), "x?y#z%".into(), "state-42".into())
+    let params = ItemGetParams::new("a/b c", "x?y#z%", "state-42")
         .with_verbose(true)
-        .with_fields(vec!["name".into(), "a b&c=d".into()])
+        .with_fields(["name".to_string(), "a b&c=d".to_string()])
         .with_ids(vec![1, 2, 3])
-        .with_x_trace_token("trace-secret".into());
+        .with_x_trace_token("trace-secret");
     let item = server.client().item_get(params).await.expect("the call succeeds");
-    assert_eq!(item, Item::new("item-1".into()).with_name("Lamp".into()));
+    assert_eq!(item, Item::new("item-1").with_name("Lamp"));
 
     let seen = server.next();
     assert_eq!(seen.method, "GET");
@@ -149,7 +149,7 @@ async fn a_sensitive_parameter_echoed_back_is_scrubbed_from_the_error() {
     // `X-Trace-Token` is sensitive by name: its value is scrubbed from whatever comes back.
     let echo = r#"{"message":"unknown trace trace-secret-77 for the-secret"}"#;
     let server = Server::start(vec![(500, Some(echo))]);
-    let params = ItemGetParams::new("s1".into(), "i1".into(), "st".into()).with_x_trace_token("trace-secret-77".into());
+    let params = ItemGetParams::new("s1", "i1", "st").with_x_trace_token("trace-secret-77");
     let error = server.client().item_get(params).await.expect_err("a 500");
     for shown in [error.to_string(), format!("{error:?}")] {
         assert!(!shown.contains("trace-secret-77") && !shown.contains("the-secret"), "{shown}");
@@ -159,9 +159,22 @@ async fn a_sensitive_parameter_echoed_back_is_scrubbed_from_the_error() {
 }
 
 #[tokio::test]
+async fn credentials_a_body_schema_requires_are_written_in_from_the_configuration() {
+    // `StoreReportRequest` requires `client_id` and `secret`; the type leaves them out (the
+    // headers carry them) and the client writes the configured values into the body.
+    let server = Server::start(vec![(200, Some(r#"{"id":"s1"}"#))]);
+    let store = server.client().store_report(StoreReportRequest::new("s1")).await.expect("the call succeeds");
+    assert_eq!(store.id, "s1");
+    let seen = server.next();
+    let body: serde_json::Value = serde_json::from_slice(&seen.body).expect("a JSON body");
+    assert_eq!(body, serde_json::json!({"client_id": "client-id-1234", "secret": "the-secret", "store_id": "s1"}));
+    assert_eq!(seen.header("plaid-secret"), Some("the-secret"));
+}
+
+#[tokio::test]
 async fn optional_parameters_left_out_are_not_sent() {
     let server = Server::start(vec![(200, Some(ITEM))]);
-    server.client().item_get(ItemGetParams::new("s1".into(), "i1".into(), "st".into())).await.expect("the call succeeds");
+    server.client().item_get(ItemGetParams::new("s1", "i1", "st")).await.expect("the call succeeds");
     let seen = server.next();
     assert_eq!(seen.target, "/stores/s1/items/i1");
     assert_eq!(seen.header("x-trace-token"), None);
@@ -173,10 +186,10 @@ async fn query_styles_enums_deep_objects_and_pipes() {
     let params = StoreListParams::new()
         .with_limit(5)
         .with_region(Region::North)
-        .with_filter(StoreListParamsFilter::new().with_open(true).with_city("Oslo".into()))
-        .with_tags(vec!["a".into(), "b c".into()]);
+        .with_filter(StoreListParamsFilter::new().with_open(true).with_city("Oslo"))
+        .with_tags(["a".to_string(), "b c".to_string()]);
     let list = server.client().store_list(params).await.expect("the call succeeds");
-    assert_eq!(list.stores[1].region, Some(Region::UnknownValue("west".into())), "an unlisted enum value is kept");
+    assert_eq!(list.stores[1].region, Some(Region::UnknownValue("west".to_string())), "an unlisted enum value is kept");
     let seen = server.next();
     assert_eq!(seen.target, "/stores?limit=5&region=north&filter%5Bcity%5D=Oslo&filter%5Bopen%5D=true&tags=a|b%20c");
 }
@@ -184,8 +197,8 @@ async fn query_styles_enums_deep_objects_and_pipes() {
 #[tokio::test]
 async fn a_put_sends_parameters_and_a_body_together_and_decodes_a_201() {
     let server = Server::start(vec![(201, Some(ITEM))]);
-    let body = Item::new("item-1".into()).with_name("Lamp".into());
-    let item = server.client().item_replace(ItemReplaceParams::new("s 1".into(), "i/1".into()), body.clone()).await.expect("201 is a success");
+    let body = Item::new("item-1").with_name("Lamp");
+    let item = server.client().item_replace(ItemReplaceParams::new("s 1", "i/1"), body.clone()).await.expect("201 is a success");
     assert_eq!(item, body);
     let seen = server.next();
     assert_eq!(seen.method, "PUT");
@@ -199,7 +212,7 @@ async fn a_put_sends_parameters_and_a_body_together_and_decodes_a_201() {
 async fn a_patch_that_may_answer_204_returns_an_option() {
     let server = Server::start(vec![(204, None), (200, Some(ITEM))]);
     let client = server.client();
-    let params = || ItemPatchParams::new("s".into(), "i".into(), ItemPatchParamsMode::Merge).with_if_match("\"v7\"".into());
+    let params = || ItemPatchParams::new("s", "i", ItemPatchParamsMode::Merge).with_if_match("\"v7\"");
     let nothing = client.item_patch(params(), ItemChange::new()).await.expect("204 is a success");
     assert_eq!(nothing, None);
     let seen = server.next();
@@ -207,7 +220,7 @@ async fn a_patch_that_may_answer_204_returns_an_option() {
     assert_eq!(seen.header("if-match"), Some("\"v7\""));
     assert_eq!(seen.body, b"{}");
 
-    let changed = client.item_patch(params(), ItemChange::new().with_name("Lamp".into())).await.expect("200 is a success");
+    let changed = client.item_patch(params(), ItemChange::new().with_name("Lamp")).await.expect("200 is a success");
     assert_eq!(changed.map(|i| i.id), Some("item-1".to_string()));
 }
 
@@ -215,12 +228,12 @@ async fn a_patch_that_may_answer_204_returns_an_option() {
 async fn delete_head_and_options_without_bodies() {
     let server = Server::start(vec![(204, None), (200, None), (204, None)]);
     let client = server.client();
-    client.item_delete(ItemDeleteParams::new("s".into(), "i".into())).await.expect("204 is a success");
+    client.item_delete(ItemDeleteParams::new("s", "i")).await.expect("204 is a success");
     let seen = server.next();
     assert_eq!((seen.method.as_str(), seen.target.as_str()), ("DELETE", "/stores/s/items/i"));
     assert!(seen.body.is_empty());
 
-    client.item_exists(ItemExistsParams::new("s".into(), "i".into()).with_verbose("yes".into())).await.expect("200 is a success");
+    client.item_exists(ItemExistsParams::new("s", "i").with_verbose("yes")).await.expect("200 is a success");
     let seen = server.next();
     assert_eq!((seen.method.as_str(), seen.target.as_str()), ("HEAD", "/stores/s/items/i?verbose=yes"));
 
@@ -232,7 +245,7 @@ async fn delete_head_and_options_without_bodies() {
 #[tokio::test]
 async fn a_post_with_a_required_header_decodes_a_202() {
     let server = Server::start(vec![(202, Some(r#"{"id":"s9"}"#))]);
-    let store = server.client().store_create(StoreCreateParams::new("key-1".into()), Store::new("s9".into())).await.expect("202 is a success");
+    let store = server.client().store_create(StoreCreateParams::new("key-1"), Store::new("s9")).await.expect("202 is a success");
     assert_eq!(store.id, "s9");
     let seen = server.next();
     assert_eq!((seen.method.as_str(), seen.target.as_str()), ("POST", "/stores"));
@@ -243,7 +256,7 @@ async fn a_post_with_a_required_header_decodes_a_202() {
 async fn an_error_answer_of_a_declared_4xx_is_an_api_error() {
     let error = r#"{"error_type":"INVALID_REQUEST","error_code":"NOT_FOUND","error_message":"no such item","display_message":null,"request_id":"r-1"}"#;
     let server = Server::start(vec![(404, Some(error))]);
-    let e = server.client().item_get(ItemGetParams::new("s".into(), "i".into(), "st".into())).await.expect_err("404 is an error");
+    let e = server.client().item_get(ItemGetParams::new("s", "i", "st")).await.expect_err("404 is an error");
     assert_eq!(e.status(), Some(404));
     let api = e.api().expect("a Plaid error");
     assert_eq!((api.error_code(), api.request_id()), ("NOT_FOUND", Some("r-1")));
@@ -252,7 +265,7 @@ async fn an_error_answer_of_a_declared_4xx_is_an_api_error() {
 #[tokio::test]
 async fn a_header_value_that_cannot_be_sent_is_a_typed_error_and_nothing_is_sent() {
     let server = Server::start(vec![(200, Some(ITEM))]);
-    let params = ItemGetParams::new("s".into(), "i".into(), "line\r\nX-Injected: 1".into());
+    let params = ItemGetParams::new("s", "i", "line\r\nX-Injected: 1");
     let e = server.client().item_get(params).await.expect_err("a header value with CR LF is refused");
     match &e {
         Error::Parameter { operation, name, location, .. } => assert_eq!((*operation, *name, *location), ("itemGet", "OAUTH-STATE-ID", "header")),
@@ -267,5 +280,7 @@ fn the_operation_table_lists_parameters_methods_and_paths() {
     let ops: Vec<(&str, &str, &str, Option<&str>)> = operations().map(|o| (o.id, o.method, o.path, o.params_type)).collect();
     assert!(ops.contains(&("itemGet", "GET", "/stores/{storeId}/items/{itemId}", Some("ItemGetParams"))));
     assert!(ops.contains(&("storeOptions", "OPTIONS", "/stores", None)));
-    assert_eq!(ops.len(), 8);
+    assert_eq!(ops.len(), 9);
+    let report = operations().find(|o| o.id == "storeReport").expect("storeReport");
+    assert_eq!(report.body_credentials, &[("client_id", Credential::ClientId), ("secret", Credential::Secret)]);
 }

@@ -3,13 +3,14 @@
 //!
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
-/// The `Item` schema.
+#![allow(clippy::too_many_arguments)]
+#[allow(missing_docs)]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Item {
-    /// The `id` property.
+    #[allow(missing_docs)]
     pub id: String,
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -19,16 +20,16 @@ pub struct Item {
 }
 impl Item {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             name: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: String) -> Self {
-        self.name = Some(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 }
@@ -44,11 +45,11 @@ impl ::std::fmt::Debug for Item {
             .finish()
     }
 }
-/// The `ItemChange` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemChange {
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -65,8 +66,8 @@ impl ItemChange {
         }
     }
     /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: String) -> Self {
-        self.name = Some(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 }
@@ -97,16 +98,16 @@ pub struct ItemDeleteParams {
 }
 impl ItemDeleteParams {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(store_id: String, item_id: String) -> Self {
+    pub fn new(store_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
-            store_id,
-            item_id,
+            store_id: store_id.into(),
+            item_id: item_id.into(),
             verbose: None,
         }
     }
     /// Sets [`verbose`](Self::verbose).
-    pub fn with_verbose(mut self, value: String) -> Self {
-        self.verbose = Some(value);
+    pub fn with_verbose(mut self, value: impl Into<String>) -> Self {
+        self.verbose = Some(value.into());
         self
     }
 }
@@ -135,16 +136,16 @@ pub struct ItemExistsParams {
 }
 impl ItemExistsParams {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(store_id: String, item_id: String) -> Self {
+    pub fn new(store_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
-            store_id,
-            item_id,
+            store_id: store_id.into(),
+            item_id: item_id.into(),
             verbose: None,
         }
     }
     /// Sets [`verbose`](Self::verbose).
-    pub fn with_verbose(mut self, value: String) -> Self {
-        self.verbose = Some(value);
+    pub fn with_verbose(mut self, value: impl Into<String>) -> Self {
+        self.verbose = Some(value.into());
         self
     }
 }
@@ -186,35 +187,39 @@ pub struct ItemGetParams {
 }
 impl ItemGetParams {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(store_id: String, item_id: String, oauth_state_id: String) -> Self {
+    pub fn new(
+        store_id: impl Into<String>,
+        item_id: impl Into<String>,
+        oauth_state_id: impl Into<String>,
+    ) -> Self {
         Self {
-            store_id,
-            item_id,
+            store_id: store_id.into(),
+            item_id: item_id.into(),
             verbose: None,
             fields: None,
             ids: None,
             x_trace_token: None,
-            oauth_state_id,
+            oauth_state_id: oauth_state_id.into(),
         }
     }
     /// Sets [`verbose`](Self::verbose).
-    pub fn with_verbose(mut self, value: bool) -> Self {
-        self.verbose = Some(value);
+    pub fn with_verbose(mut self, value: impl Into<bool>) -> Self {
+        self.verbose = Some(value.into());
         self
     }
     /// Sets [`fields`](Self::fields).
-    pub fn with_fields(mut self, value: Vec<String>) -> Self {
-        self.fields = Some(value);
+    pub fn with_fields(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.fields = Some(value.into());
         self
     }
     /// Sets [`ids`](Self::ids).
-    pub fn with_ids(mut self, value: Vec<i64>) -> Self {
-        self.ids = Some(value);
+    pub fn with_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.ids = Some(value.into());
         self
     }
     /// Sets [`x_trace_token`](Self::x_trace_token).
-    pub fn with_x_trace_token(mut self, value: String) -> Self {
-        self.x_trace_token = Some(value);
+    pub fn with_x_trace_token(mut self, value: impl Into<String>) -> Self {
+        self.x_trace_token = Some(value.into());
         self
     }
 }
@@ -247,7 +252,7 @@ pub struct ItemPatchParams {
     /// Declared on the path item; the GET below overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verbose: Option<String>,
-    /// The `If-Match` property.
+    #[allow(missing_docs)]
     #[serde(rename = "If-Match")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
@@ -256,23 +261,27 @@ pub struct ItemPatchParams {
 }
 impl ItemPatchParams {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(store_id: String, item_id: String, mode: ItemPatchParamsMode) -> Self {
+    pub fn new(
+        store_id: impl Into<String>,
+        item_id: impl Into<String>,
+        mode: impl Into<ItemPatchParamsMode>,
+    ) -> Self {
         Self {
-            store_id,
-            item_id,
+            store_id: store_id.into(),
+            item_id: item_id.into(),
             verbose: None,
             if_match: None,
-            mode,
+            mode: mode.into(),
         }
     }
     /// Sets [`verbose`](Self::verbose).
-    pub fn with_verbose(mut self, value: String) -> Self {
-        self.verbose = Some(value);
+    pub fn with_verbose(mut self, value: impl Into<String>) -> Self {
+        self.verbose = Some(value.into());
         self
     }
     /// Sets [`if_match`](Self::if_match).
-    pub fn with_if_match(mut self, value: String) -> Self {
-        self.if_match = Some(value);
+    pub fn with_if_match(mut self, value: impl Into<String>) -> Self {
+        self.if_match = Some(value.into());
         self
     }
 }
@@ -287,7 +296,7 @@ impl ::std::fmt::Debug for ItemPatchParams {
             .finish()
     }
 }
-/// The `ItemPatchParams.mode` schema.
+#[allow(missing_docs)]
 #[derive(
     Clone,
     Debug,
@@ -327,6 +336,19 @@ impl ::std::fmt::Display for ItemPatchParamsMode {
         f.write_str(self.as_str())
     }
 }
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for ItemPatchParamsMode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "merge" => Self::Merge,
+                "replace" => Self::Replace,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// The parameters of `item_replace` (`PUT /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -343,16 +365,16 @@ pub struct ItemReplaceParams {
 }
 impl ItemReplaceParams {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(store_id: String, item_id: String) -> Self {
+    pub fn new(store_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
-            store_id,
-            item_id,
+            store_id: store_id.into(),
+            item_id: item_id.into(),
             verbose: None,
         }
     }
     /// Sets [`verbose`](Self::verbose).
-    pub fn with_verbose(mut self, value: String) -> Self {
-        self.verbose = Some(value);
+    pub fn with_verbose(mut self, value: impl Into<String>) -> Self {
+        self.verbose = Some(value.into());
         self
     }
 }
@@ -365,19 +387,19 @@ impl ::std::fmt::Debug for ItemReplaceParams {
             .finish()
     }
 }
-/// The `PlaidError` schema.
+#[allow(missing_docs)]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlaidError {
     /// See [`PlaidErrorErrorType`](crate::PlaidErrorErrorType).
     pub error_type: PlaidErrorErrorType,
-    /// The `error_code` property.
+    #[allow(missing_docs)]
     pub error_code: String,
-    /// The `error_message` property.
+    #[allow(missing_docs)]
     pub error_message: String,
-    /// The `display_message` property.
+    #[allow(missing_docs)]
     pub display_message: Option<String>,
-    /// The `request_id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -388,27 +410,27 @@ pub struct PlaidError {
 impl PlaidError {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(
-        error_type: PlaidErrorErrorType,
-        error_code: String,
-        error_message: String,
+        error_type: impl Into<PlaidErrorErrorType>,
+        error_code: impl Into<String>,
+        error_message: impl Into<String>,
     ) -> Self {
         Self {
-            error_type,
-            error_code,
-            error_message,
+            error_type: error_type.into(),
+            error_code: error_code.into(),
+            error_message: error_message.into(),
             display_message: None,
             request_id: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`display_message`](Self::display_message).
-    pub fn with_display_message(mut self, value: String) -> Self {
-        self.display_message = Some(value);
+    pub fn with_display_message(mut self, value: impl Into<String>) -> Self {
+        self.display_message = Some(value.into());
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(mut self, value: String) -> Self {
-        self.request_id = Some(value);
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
         self
     }
 }
@@ -427,7 +449,7 @@ impl ::std::fmt::Debug for PlaidError {
             .finish()
     }
 }
-/// The `PlaidError.error_type` schema.
+#[allow(missing_docs)]
 #[derive(
     Clone,
     Debug,
@@ -467,7 +489,20 @@ impl ::std::fmt::Display for PlaidErrorErrorType {
         f.write_str(self.as_str())
     }
 }
-/// The `Region` schema.
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for PlaidErrorErrorType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "INVALID_REQUEST" => Self::InvalidRequest,
+                "API_ERROR" => Self::ApiError,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
+#[allow(missing_docs)]
 #[derive(
     Clone,
     Debug,
@@ -507,11 +542,24 @@ impl ::std::fmt::Display for Region {
         f.write_str(self.as_str())
     }
 }
-/// The `Store` schema.
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for Region {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "north" => Self::North,
+                "south" => Self::South,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
+#[allow(missing_docs)]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Store {
-    /// The `id` property.
+    #[allow(missing_docs)]
     pub id: String,
     /// See [`Region`](crate::Region).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -523,16 +571,16 @@ pub struct Store {
 }
 impl Store {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             region: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`region`](Self::region).
-    pub fn with_region(mut self, value: Region) -> Self {
-        self.region = Some(value);
+    pub fn with_region(mut self, value: impl Into<Region>) -> Self {
+        self.region = Some(value.into());
         self
     }
 }
@@ -552,14 +600,16 @@ impl ::std::fmt::Debug for Store {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreCreateParams {
-    /// The `Idempotency-Key` property.
+    #[allow(missing_docs)]
     #[serde(rename = "Idempotency-Key")]
     pub idempotency_key: String,
 }
 impl StoreCreateParams {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(idempotency_key: String) -> Self {
-        Self { idempotency_key }
+    pub fn new(idempotency_key: impl Into<String>) -> Self {
+        Self {
+            idempotency_key: idempotency_key.into(),
+        }
     }
 }
 impl ::std::fmt::Debug for StoreCreateParams {
@@ -569,11 +619,11 @@ impl ::std::fmt::Debug for StoreCreateParams {
             .finish()
     }
 }
-/// The `StoreList` schema.
+#[allow(missing_docs)]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreList {
-    /// The `stores` property.
+    #[allow(missing_docs)]
     pub stores: Vec<Store>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -582,9 +632,9 @@ pub struct StoreList {
 }
 impl StoreList {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(stores: Vec<Store>) -> Self {
+    pub fn new(stores: impl Into<Vec<Store>>) -> Self {
         Self {
-            stores,
+            stores: stores.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -604,9 +654,7 @@ impl ::std::fmt::Debug for StoreList {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreListParams {
-    /// The `limit` property.
-    ///
-    /// Format: `int32`.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// See [`Region`](crate::Region).
@@ -615,7 +663,7 @@ pub struct StoreListParams {
     /// See [`StoreListParamsFilter`](crate::StoreListParamsFilter).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<StoreListParamsFilter>,
-    /// The `tags` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
@@ -630,23 +678,23 @@ impl StoreListParams {
         }
     }
     /// Sets [`limit`](Self::limit).
-    pub fn with_limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+    pub fn with_limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sets [`region`](Self::region).
-    pub fn with_region(mut self, value: Region) -> Self {
-        self.region = Some(value);
+    pub fn with_region(mut self, value: impl Into<Region>) -> Self {
+        self.region = Some(value.into());
         self
     }
     /// Sets [`filter`](Self::filter).
-    pub fn with_filter(mut self, value: StoreListParamsFilter) -> Self {
-        self.filter = Some(value);
+    pub fn with_filter(mut self, value: impl Into<StoreListParamsFilter>) -> Self {
+        self.filter = Some(value.into());
         self
     }
     /// Sets [`tags`](Self::tags).
-    pub fn with_tags(mut self, value: Vec<String>) -> Self {
-        self.tags = Some(value);
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
         self
     }
 }
@@ -660,14 +708,14 @@ impl ::std::fmt::Debug for StoreListParams {
             .finish()
     }
 }
-/// The `StoreListParams.filter` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreListParamsFilter {
-    /// The `open` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
-    /// The `city` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
@@ -685,13 +733,13 @@ impl StoreListParamsFilter {
         }
     }
     /// Sets [`open`](Self::open).
-    pub fn with_open(mut self, value: bool) -> Self {
-        self.open = Some(value);
+    pub fn with_open(mut self, value: impl Into<bool>) -> Self {
+        self.open = Some(value.into());
         self
     }
     /// Sets [`city`](Self::city).
-    pub fn with_city(mut self, value: String) -> Self {
-        self.city = Some(value);
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
         self
     }
 }
@@ -700,6 +748,37 @@ impl ::std::fmt::Debug for StoreListParamsFilter {
         f.debug_struct("StoreListParamsFilter")
             .field("open", &self.open)
             .field("city", &self.city)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
+/// Requires the credentials the headers carry too, as some Plaid requests do.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct StoreReportRequest {
+    #[allow(missing_docs)]
+    pub store_id: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl StoreReportRequest {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(store_id: impl Into<String>) -> Self {
+        Self {
+            store_id: store_id.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+impl ::std::fmt::Debug for StoreReportRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StoreReportRequest")
+            .field("store_id", &self.store_id)
             .field(
                 "additional_properties",
                 &crate::redact::Json(&self.additional_properties),
@@ -796,6 +875,17 @@ impl crate::Client {
         parts.query("mode", &params.mode, crate::params::Style::Form, true);
         self.execute_optional(op, parts, Some(&request)).await
     }
+    /// Report on a store; the body schema requires the credentials
+    ///
+    /// `POST /stores/report` (operation `storeReport`).
+    pub async fn store_report(
+        &self,
+        request: StoreReportRequest,
+    ) -> Result<Store, crate::Error> {
+        let op = &OPERATIONS[5];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
     /// List stores
     ///
     /// `GET /stores` (operation `storeList`).
@@ -803,7 +893,7 @@ impl crate::Client {
         &self,
         params: StoreListParams,
     ) -> Result<StoreList, crate::Error> {
-        let op = &OPERATIONS[5];
+        let op = &OPERATIONS[6];
         let mut parts = crate::params::Parts::new(op);
         parts.query("limit", &params.limit, crate::params::Style::Form, true);
         parts.query("region", &params.region, crate::params::Style::Form, true);
@@ -819,7 +909,7 @@ impl crate::Client {
         params: StoreCreateParams,
         request: Store,
     ) -> Result<Store, crate::Error> {
-        let op = &OPERATIONS[6];
+        let op = &OPERATIONS[7];
         let mut parts = crate::params::Parts::new(op);
         parts
             .header(
@@ -834,7 +924,7 @@ impl crate::Client {
     ///
     /// `OPTIONS /stores` (operation `storeOptions`).
     pub async fn store_options(&self) -> Result<(), crate::Error> {
-        let op = &OPERATIONS[7];
+        let op = &OPERATIONS[8];
         let parts = crate::params::Parts::new(op);
         self.execute_empty(op, parts, None::<&()>).await
     }
@@ -852,6 +942,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Item"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemReplace",
@@ -864,6 +955,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Item"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemDelete",
@@ -876,6 +968,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: None,
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemExists",
@@ -888,6 +981,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: None,
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "itemPatch",
@@ -900,6 +994,23 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Item"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
+    },
+    crate::Operation {
+        id: "storeReport",
+        method: "POST",
+        path: "/stores/report",
+        group: "stores",
+        summary: "Report on a store; the body schema requires the credentials",
+        params_type: None,
+        request_type: Some("StoreReportRequest"),
+        response_type: Some("Store"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[
+            ("client_id", crate::Credential::ClientId),
+            ("secret", crate::Credential::Secret),
+        ],
     },
     crate::Operation {
         id: "storeList",
@@ -912,6 +1023,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("StoreList"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "storeCreate",
@@ -924,6 +1036,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Store"),
         error_type: Some("PlaidError"),
         deprecated: false,
+        body_credentials: &[],
     },
     crate::Operation {
         id: "storeOptions",
@@ -936,5 +1049,6 @@ pub static OPERATIONS: &[crate::Operation] = &[
         response_type: None,
         error_type: None,
         deprecated: false,
+        body_credentials: &[],
     },
 ];
