@@ -6,6 +6,7 @@
 #![cfg(
     all(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
 )]
+#![allow(dead_code)]
 #![allow(deprecated, unused_variables)]
 use plaid_sdk::{Client, Config, RetryPolicy};
 /// Decodes a sample value into the type the method takes.

@@ -4,6 +4,7 @@
 #![cfg(
     all(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
 )]
+#![allow(dead_code)]
 #![allow(deprecated)]
 use ::serde_json::Value;
 /// Decodes, encodes and decodes again; the two values must be equal and the encoding

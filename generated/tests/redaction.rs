@@ -4,6 +4,7 @@
 #![cfg(
     all(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
 )]
+#![allow(dead_code)]
 #![allow(deprecated)]
 /// Put in every sensitive field of the samples below.
 const MARKER: &str = "MARKER-5f3c-sensitive-value";

@@ -291,7 +291,7 @@ fn a_burst_of_calls_leaves_at_most_the_configured_idle_connections_open() {
         for h in handles {
             succeeded += usize::from(h.await.unwrap_or(false));
         }
-        let peak = watched.open_connections();
+        let peak = watched.peak_connections();
         // The client is still alive: give the closing sockets a moment to be seen.
         let mut settled = watched.open_connections();
         for _ in 0..100 {
@@ -391,4 +391,25 @@ fn an_applications_own_http_client_carries_the_calls() {
         .expect("an HTTP client");
     let client = Client::with_http_client(config(&server), http);
     within(Duration::from_secs(15), async move { client.accounts_get(request()).await }).expect("the call goes through the given client");
+}
+
+#[test]
+fn the_largest_timeouts_and_budgets_do_not_overflow() {
+    let example = accounts_example();
+    let server = Loopback::start(Duration::from_secs(20), move |_, n| {
+        if n == 0 {
+            Reply::new(503, "text/plain", "busy").header("Retry-After", "0")
+        } else {
+            Reply::json(200, &example)
+        }
+    });
+    let policy = RetryPolicy::default()
+        .with_max_retries(u32::MAX)
+        .with_max_elapsed(Duration::MAX)
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(5));
+    let config = config(&server).with_timeout(Duration::MAX).with_connect_timeout(Duration::MAX).with_retry(policy);
+    let client = Client::new(config);
+    within(Duration::from_secs(15), async move { client.accounts_get(request()).await }).expect("retried once, then answered");
+    assert_eq!(server.requests(), 2);
 }

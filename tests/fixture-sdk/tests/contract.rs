@@ -4,6 +4,7 @@
 //! (`PRISM_STATIC_URL`, validates each request) and dynamic (`PRISM_DYNAMIC_URL`, answers
 //! with random valid bodies; `CONTRACT_FUZZ` of them per operation, 50 by default).
 #![cfg(feature = "stores")]
+#![allow(dead_code)]
 #![allow(deprecated, unused_variables)]
 use plaid_sdk::{Client, Config, RetryPolicy};
 /// Decodes a sample value into the type the method takes.

@@ -2,6 +2,7 @@
 //! Generated from the specs: every `example` and `examples` value decodes into its
 //! generated type and round-trips without losing a key.
 #![cfg(feature = "stores")]
+#![allow(dead_code)]
 #![allow(deprecated)]
 use ::serde_json::Value;
 /// Decodes, encodes and decodes again; the two values must be equal and the encoding

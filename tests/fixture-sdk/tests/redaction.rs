@@ -2,6 +2,7 @@
 //! Generated from the specs: every type with a field that the redaction rule covers
 //! hides it in `Debug` output.
 #![cfg(feature = "stores")]
+#![allow(dead_code)]
 #![allow(deprecated)]
 /// Put in every sensitive field of the samples below.
 const MARKER: &str = "MARKER-5f3c-sensitive-value";

@@ -63,6 +63,7 @@ pub struct Loopback {
     pub url: String,
     requests: Arc<AtomicUsize>,
     open: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
 }
 
@@ -74,14 +75,16 @@ impl Loopback {
         let url = format!("http://{}", listener.local_addr().expect("an address"));
         listener.set_nonblocking(true).expect("non-blocking accept");
         let (requests, open, stop) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
+        let peak = Arc::new(AtomicUsize::new(0));
         let answer = Arc::new(answer);
         let deadline = Instant::now() + lifetime;
-        let (r, o, s) = (requests.clone(), open.clone(), stop.clone());
+        let (r, o, s, p) = (requests.clone(), open.clone(), stop.clone(), peak.clone());
         std::thread::spawn(move || {
             while Instant::now() < deadline && !s.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        o.fetch_add(1, Ordering::SeqCst);
+                        let now = o.fetch_add(1, Ordering::SeqCst) + 1;
+                        p.fetch_max(now, Ordering::SeqCst);
                         let (r, o, s, answer) = (r.clone(), o.clone(), s.clone(), answer.clone());
                         std::thread::spawn(move || {
                             serve(stream, deadline, &s, &r, &*answer);
@@ -92,7 +95,7 @@ impl Loopback {
                 }
             }
         });
-        Loopback { url, requests, open, stop }
+        Loopback { url, requests, open, peak, stop }
     }
 
     /// How many requests were answered.
@@ -103,6 +106,11 @@ impl Loopback {
     /// How many connections are open now.
     pub fn open_connections(&self) -> usize {
         self.open.load(Ordering::SeqCst)
+    }
+
+    /// The most connections that were open at once.
+    pub fn peak_connections(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
     }
 }
 
