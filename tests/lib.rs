@@ -53,3 +53,16 @@ pub fn numbers_as_f64(value: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+/// The best of `rounds` timings of `f`, for benchmarks: the minimum keeps noise from other
+/// processes out.
+pub fn best_of(rounds: usize, mut f: impl FnMut()) -> std::time::Duration {
+    (0..rounds)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}

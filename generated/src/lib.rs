@@ -17,9 +17,11 @@
 //!
 //! Request types take their required fields in `new` and optional ones through `with_<field>`
 //! setters; response types are plain structs. An operation with path, query or header
-//! parameters takes a `<OperationId>Params` struct (built the same way) before its body. Enums keep values this version does not list,
-//! and structs keep properties the spec does not list, so a new value from Plaid never breaks
-//! a call.
+//! parameters takes a `<OperationId>Params` struct (built the same way) before its body. A
+//! paged operation also has `<operation>_pages`, a stream of its pages, and a
+//! `/transactions/sync`-style one `<operation>_all`, which reads a whole update. Enums keep
+//! values this version does not list, and structs keep properties the spec does not list, so a
+//! new value from Plaid never breaks a call.
 //!
 //! The runtime behind the methods:
 //!
@@ -54,6 +56,7 @@ mod gen;
 mod name_words;
 mod nullable;
 mod operation;
+mod pages;
 mod params;
 pub mod redact;
 mod retry;
@@ -66,6 +69,7 @@ pub use datetime::{Date, DateTime};
 pub use error::{ApiError, Brief, DecodeError, Error, ErrorFields, StatusError, TransportError, TransportErrorKind, UntypedError};
 pub use gen::*;
 pub use operation::Operation;
+pub use pages::{MAX_RESTARTS, MUTATION_DURING_PAGINATION};
 pub use retry::RetryPolicy;
 
 /// The date library behind [`Date`] and [`DateTime`], re-exported so applications use the same

@@ -61,15 +61,20 @@ fn error_field(f: &Field, is_enum: bool) -> ErrorField {
     ErrorField { field: f.name.clone(), optional: f.is_optional(), is_enum }
 }
 
-/// `Some(is_enum)` for a text type (a string, a string enum, or an alias of one).
+/// `Some(is_enum)` for a text type (a string, a string enum, or an alias of a string; an alias
+/// ring, an error of its own, is not text).
 fn text_kind(index: &TypeIndex<'_>, ty: &TypeRef) -> Option<bool> {
-    match ty {
-        TypeRef::String => Some(false),
-        TypeRef::Named { module, name } => match &index.get(module, name)?.kind {
-            TypeKind::Enum(_) => Some(true),
-            TypeKind::Alias(target) => text_kind(index, target).filter(|is_enum| !is_enum),
-            TypeKind::Struct(_) => None,
-        },
-        _ => None,
+    let mut ty = ty;
+    for depth in 0..32 {
+        match ty {
+            TypeRef::String => return Some(false),
+            TypeRef::Named { module, name } => match &index.get(module, name)?.kind {
+                TypeKind::Enum(_) if depth == 0 => return Some(true),
+                TypeKind::Alias(target) => ty = target,
+                _ => return None,
+            },
+            _ => return None,
+        }
     }
+    None
 }

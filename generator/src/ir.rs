@@ -422,6 +422,69 @@ pub struct Operation {
     /// fills them in from the configuration, as `(JSON name, credential)`. The request type
     /// has no such field ([`crate::credentials`]).
     pub body_credentials: Vec<(String, Credential)>,
+    /// How the operation pages its results, when it does ([`crate::pagination`] decides).
+    pub pagination: Option<Paging>,
+}
+
+/// A paged operation's extra methods and how they page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// How the pages follow each other.
+    pub style: Pagination,
+    /// The method streaming every page (`transactions_sync_pages`).
+    pub pages_method: String,
+    /// The method reading a whole `has_more` update (`transactions_sync_all`).
+    pub all_method: Option<String>,
+}
+
+/// How an operation pages its results.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pagination {
+    /// A `cursor` in, `next_cursor` and `has_more` out (`/transactions/sync`): a complete
+    /// update is every page until `has_more` is false.
+    CursorHasMore {
+        /// The request's cursor.
+        cursor: PageField,
+        /// The response's next cursor.
+        next_cursor: PageField,
+        /// The response's `has_more`.
+        has_more: PageField,
+        /// The response's lists, concatenated when pages are merged.
+        lists: Vec<PageField>,
+    },
+    /// A `cursor` in, `next_cursor` out, absent, `null` or empty after the last page.
+    Cursor {
+        /// The request's cursor.
+        cursor: PageField,
+        /// The response's next cursor.
+        next_cursor: PageField,
+    },
+    /// `count` and `offset` in the request or its options, a list out, with a `total_*` or a
+    /// short page at the end.
+    Offset {
+        /// The request field that holds `count` and `offset` (`options`), if not the request.
+        holder: Option<PageField>,
+        /// The page size.
+        count: PageField,
+        /// The position of the first item.
+        offset: PageField,
+        /// The response's list the offset counts.
+        items: PageField,
+        /// The response's total, when it has one.
+        total: Option<PageField>,
+    },
+}
+
+/// A field paging reads or writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageField {
+    /// The Rust field name.
+    pub field: String,
+    /// How its type is wrapped.
+    pub wrapping: Wrapping,
+    /// Its type under aliases (`String`, `DateTime`, `I32`, `I64`, `Bool`, a list), which the
+    /// paging code converts from and to.
+    pub base: TypeRef,
 }
 
 /// An HTTP method an operation may use.

@@ -35,6 +35,7 @@ pub mod naming;
 #[path = "../../generated/src/name_words.rs"]
 mod name_words;
 pub mod output;
+pub mod pagination;
 pub mod resolve;
 pub mod sample;
 pub mod sensitivity;
@@ -57,6 +58,8 @@ pub struct Summary {
     pub modules: usize,
     /// Spec examples, each a generated round-trip test.
     pub examples: usize,
+    /// Paged operations, by style.
+    pub pagination: pagination::Counts,
 }
 
 /// The result of a successful run: the files to write, the figures and any warnings.
@@ -94,9 +97,9 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
 /// sensitivity of partially shown fields; body fields that duplicate header credentials; the
 /// error body the runtime decodes (a type without the fields it reads is a located error); the
 /// redaction rule; groups and feature gates of shared types; boxing of recursive fields (a
-/// cycle with no finite value is an error located at one of its schemas); and last each
-/// type's public surface (derives, constructor, setters, `Debug`). Fails with every error;
-/// returns the warnings otherwise.
+/// cycle with no finite value is an error located at one of its schemas); which operations
+/// page their results; and last each type's public surface (derives, constructor, setters,
+/// `Debug`). Fails with every error; returns the warnings otherwise.
 pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
     let (mut api, mut diags) = lower::lower(merged);
     sensitivity::settle_partial_fields(&mut api);
@@ -108,6 +111,9 @@ pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), 
     features::gate_shared_types(&mut api);
     for (origin, message) in cycles::settle(&mut api) {
         diags.push(located(merged, &origin, diag::Diagnostic::error(diag::Code::Cycle, message)));
+    }
+    for message in pagination::settle(&mut api) {
+        diags.push(diag::Diagnostic::warning(diag::Code::Unsupported, message));
     }
     surface::settle(&mut api);
     diags.into_result().map(|warnings| (api, warnings))
@@ -148,6 +154,7 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
         types: api.modules.iter().map(|m| m.types.len()).sum(),
         modules: api.modules.len(),
         examples: api.examples.len(),
+        pagination: pagination::Counts::of(&api),
     };
     Ok(Generated { files, summary, warnings, groups: api.groups.clone(), sources: emit::sources_label(&api) })
 }

@@ -3,7 +3,7 @@
 //! structs of the same shape that drop them. Prints throughput and the cost of preservation.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use plaid_sdk::{AccountSubtype, AccountType, AccountsGetResponse};
 use serde_json::{json, Value};
@@ -63,18 +63,6 @@ fn body(accounts: usize) -> String {
     json!({"accounts": list, "item": item, "request_id": "bkVE1BHWMAZ9Rnr"}).to_string()
 }
 
-/// The best of `rounds` timings of `f`, to keep noise from other processes out.
-fn best_of(rounds: usize, mut f: impl FnMut()) -> Duration {
-    (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 fn main() {
     let text = body(10_000);
     let mb = text.len() as f64 / 1e6;
@@ -84,10 +72,10 @@ fn main() {
     assert_eq!(generated.accounts[0].type_, AccountType::Depository);
 
     let rounds = 15;
-    let keep = best_of(rounds, || {
+    let keep = tests::best_of(rounds, || {
         black_box(serde_json::from_str::<AccountsGetResponse>(black_box(&text)).expect("decodes"));
     });
-    let plain = best_of(rounds, || {
+    let plain = tests::best_of(rounds, || {
         black_box(serde_json::from_str::<plain::Response>(black_box(&text)).expect("decodes"));
     });
     let mbps = |d: Duration| mb / d.as_secs_f64();

@@ -20,17 +20,6 @@ use loopback::{Loopback, Reply};
 
 const MB: usize = 1 << 20;
 
-fn best_of(rounds: usize, mut f: impl FnMut()) -> Duration {
-    (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 /// A hostile body of about the given size.
 type Shape = fn(usize) -> String;
 
@@ -43,7 +32,7 @@ fn redaction() {
     for (name, make) in shapes {
         for mb in [1, 2, 4, 8] {
             let text = make(mb * MB);
-            let took = best_of(5, || {
+            let took = tests::best_of(5, || {
                 black_box(redact::redact_json_text(black_box(&text)));
             });
             let ms = took.as_secs_f64() * 1e3;

@@ -1,6 +1,8 @@
 //! Generality: Plaid's complete spec (read from `../shared/corpus/`, never copied into the
 //! project) goes through the whole pipeline without an error.
 
+use serde_json::Value;
+
 #[test]
 fn the_complete_plaid_spec_generates() {
     let corpus = tests::root().join("../shared/corpus/plaid-2020-09-14_1.517.0.yml");
@@ -17,4 +19,57 @@ fn the_complete_plaid_spec_generates() {
         warnings,
         [r#"request body of `transferOriginatorGet` also lists ["examples"] beside application/json; the client sends JSON only"#]
     );
+}
+
+/// The properties of a schema, through `$ref`s and `allOf`.
+fn properties(spec: &Value, schema: &Value) -> serde_json::Map<String, Value> {
+    let schema = resolve(spec, schema);
+    let mut props = schema["properties"].as_object().cloned().unwrap_or_default();
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        props.extend(properties(spec, part));
+    }
+    props
+}
+
+fn resolve<'s>(spec: &'s Value, mut schema: &'s Value) -> &'s Value {
+    while let Some(r) = schema["$ref"].as_str() {
+        schema = &spec["components"]["schemas"][r.trim_start_matches("#/components/schemas/")];
+    }
+    schema
+}
+
+#[test]
+fn every_paged_operation_of_the_complete_spec_gets_its_methods() {
+    // Counted here from the spec's own structure, independently of the generator: a `cursor`
+    // in and a `next_cursor` out (with `has_more`, or without), or `count` and `offset` in the
+    // request or its `options`.
+    let corpus = tests::root().join("../shared/corpus/plaid-2020-09-14_1.517.0.yml");
+    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&corpus).expect("the corpus")).expect("yaml");
+    let (mut has_more, mut cursor, mut offset) = (0, 0, 0);
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("a path item").values() {
+            let request = properties(&spec, &op["requestBody"]["content"]["application/json"]["schema"]);
+            let response = properties(&spec, &op["responses"]["200"]["content"]["application/json"]["schema"]);
+            let options = request.get("options").map(|o| properties(&spec, o)).unwrap_or_default();
+            let pair = |p: &serde_json::Map<String, Value>| p.contains_key("count") && p.contains_key("offset");
+            if request.contains_key("cursor") && response.contains_key("next_cursor") {
+                if response.contains_key("has_more") {
+                    has_more += 1;
+                } else {
+                    cursor += 1;
+                }
+            } else if pair(&request) || pair(&options) {
+                offset += 1;
+            }
+        }
+    }
+    let generated = generator::generate(&[corpus]).unwrap_or_else(|d| panic!("{d}"));
+    let counts = generated.summary.pagination;
+    assert_eq!((counts.cursor_has_more, counts.cursor, counts.offset), (has_more, cursor, offset));
+    assert!(has_more >= 2 && cursor > 10 && offset > 10, "{has_more} {cursor} {offset}");
+    let text: String = generated.files.iter().filter(|f| f.path.starts_with("src/gen/")).map(|f| f.contents.as_str()).collect();
+    let methods = |prefix: &str, suffix: &str| text.lines().map(str::trim_start).filter(|l| l.starts_with(prefix) && l.contains(suffix)).count();
+    assert_eq!(methods("pub fn ", "_pages("), has_more + cursor + offset);
+    assert_eq!(methods("pub async fn ", "_all("), has_more);
+    assert!(text.contains("pub async fn transactions_sync_all(") && text.contains("pub fn transactions_get_pages("));
 }

@@ -65,14 +65,16 @@ fn parameters_merge_path_item_and_operation_and_follow_ref_chains() {
 #[test]
 fn success_and_error_types_come_from_2xx_answers_and_error_answers() {
     let named = |name: &str| Some(TypeRef::Named { module: "stores".into(), name: name.into() });
+    // The error type serves the `things` group too, so it is shared.
+    let error = Some(TypeRef::Named { module: "shared".into(), name: "PlaidError".into() });
     let cases = [
-        ("itemGet", named("Item"), false, named("PlaidError")),
-        ("itemReplace", named("Item"), false, named("PlaidError")),
-        ("itemPatch", named("Item"), true, named("PlaidError")),
-        ("itemDelete", None, false, named("PlaidError")),
+        ("itemGet", named("Item"), false, error.clone()),
+        ("itemReplace", named("Item"), false, error.clone()),
+        ("itemPatch", named("Item"), true, error.clone()),
+        ("itemDelete", None, false, error.clone()),
         ("itemExists", None, false, None),
         ("storeOptions", None, false, None),
-        ("storeCreate", named("Store"), false, named("PlaidError")),
+        ("storeCreate", named("Store"), false, error.clone()),
     ];
     for (id, response, optional, error) in cases {
         let o = op(id);
@@ -106,4 +108,35 @@ fn the_committed_fixture_crate_is_what_the_fixture_produces() {
     let generated = generator::generate(&[spec()]).expect("the fixture generates");
     let report = generator::output::check(&root().join("tests/fixture-sdk"), &generated.files).expect("readable");
     assert!(report.changed.is_empty(), "stale fixture crate (run `cargo xtask regen`): {:?}", report.changed);
+}
+
+#[test]
+fn paging_is_read_from_the_structure_of_requests_and_responses() {
+    let style = |id: &str| op(id).pagination.map(|p| (p.pages_method, p.all_method, std::mem::discriminant(&p.style)));
+    let (api, _) = generator::api(&[spec()]).expect("the fixture lowers");
+    let styles: Vec<(String, &'static str)> = api
+        .modules
+        .iter()
+        .flat_map(|m| &m.operations)
+        .filter_map(|o| {
+            let kind = match o.pagination.as_ref()?.style {
+                generator::ir::Pagination::CursorHasMore { .. } => "cursor + has_more",
+                generator::ir::Pagination::Cursor { .. } => "cursor",
+                generator::ir::Pagination::Offset { .. } => "offset",
+            };
+            Some((o.id.clone(), kind))
+        })
+        .collect();
+    assert_eq!(
+        styles,
+        [
+            ("thingsSync".to_string(), "cursor + has_more"),
+            ("thingsList".to_string(), "cursor"),
+            ("thingsGet".to_string(), "offset"),
+            ("thingsHistory".to_string(), "offset"),
+        ]
+    );
+    let sync = style("thingsSync").expect("paged");
+    assert_eq!((sync.0.as_str(), sync.1.as_deref()), ("things_sync_pages", Some("things_sync_all")));
+    assert!(style("itemGet").is_none() && style("storeCreate").is_none());
 }

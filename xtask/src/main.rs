@@ -179,6 +179,8 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     println!("operations:  {}", s.operations);
     println!("types:       {} ({} component schemas, {} modules)", s.types, s.components, s.modules);
     println!("examples:    {} (each a generated round-trip test in tests/examples.rs)", s.examples);
+    let p = s.pagination;
+    println!("pagination:  {} cursor + has_more (_pages, _all), {} cursor (_pages), {} count + offset (_pages)", p.cursor_has_more, p.cursor, p.offset);
     println!("warnings:    {}", generated.warnings.0.len());
     if args.check {
         for (path, change) in &report.changed {

@@ -3,6 +3,7 @@
 
 mod docs;
 mod operations;
+mod pages;
 mod tests;
 mod types;
 
@@ -101,8 +102,11 @@ fn check_names(api: &Api) -> Result<(), Diagnostic> {
                 return Err(bad(format!("a member of `{}`", t.name), name));
             }
         }
-        if let Some(op) = m.operations.iter().find(|op| !is_ident(&op.method_name)) {
-            return Err(bad(format!("the method for `{}`", op.id), &op.method_name));
+        for op in &m.operations {
+            let paging = op.pagination.iter().flat_map(|p| std::iter::once(&p.pages_method).chain(&p.all_method));
+            if let Some(name) = std::iter::once(&op.method_name).chain(paging).find(|n| !is_ident(n)) {
+                return Err(bad(format!("a method for `{}`", op.id), name));
+            }
         }
     }
     Ok(())

@@ -76,6 +76,7 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
     }
     let here = module.name.as_str();
     let methods = module.operations.iter().enumerate().map(|(index, op)| {
+        let index_usize = index;
         let doc = raw_docs(&method_doc(op));
         let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
         let name = ident(&op.method_name);
@@ -108,6 +109,7 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
             (None, _) => (quote!(()), quote!(execute_empty)),
         };
         let parts_mut = op.params.as_ref().map(|_| quote!(mut));
+        let paging = super::pages::methods(op, index_usize, here);
         quote! {
             #doc
             #deprecated
@@ -118,6 +120,8 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
                 #(#writes)*
                 self.#call(op, parts, #body).await
             }
+
+            #paging
         }
     });
     let group = &module.name;

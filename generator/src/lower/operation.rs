@@ -43,6 +43,7 @@ impl<'a> Lowerer<'a> {
             response_optional,
             error,
             body_credentials: Vec::new(),
+            pagination: None,
         })
     }
 

@@ -186,22 +186,36 @@ impl Client {
         T: Send + 'static,
         D: FnOnce(Answer) -> Result<T, Error> + Send + 'static,
     {
-        // A parameter that cannot be sent fails the call before anything goes out.
-        let target = parts.finish()?;
-        let body = match body {
-            Some(b) => {
-                let encoded = serde_json::to_vec(b).map_err(|e| Error::Encode { operation: op.id, message: e.to_string() })?;
-                Some(self.with_body_credentials(op, encoded))
+        // Only encoding and decoding depend on the operation's types; everything between is
+        // one non-generic path, compiled once for all operations.
+        let body = body.map(|b| serde_json::to_vec(b).map_err(|e| Error::Encode { operation: op.id, message: e.to_string() }));
+        let (answer, span) = self.send(op, parts, body.transpose(), accept).await;
+        let want_id = !span.is_disabled();
+        let result = match answer {
+            Ok(answer) => {
+                let decoded = answer::off_runtime(answer, move |answer| {
+                    let seen = Seen { status: Some(answer.status), attempts: answer.attempts, request_id: want_id.then(|| answer.request_id()).flatten() };
+                    decode(answer).map(|value| (value, seen))
+                });
+                decoded.instrument(span.clone()).await
             }
-            None => None,
+            Err(e) => Err(e),
         };
-        // What this call must never show: the configured secret, and the values of the
-        // request's sensitive parameters and body fields.
-        let mut secrets = self.shared.secrets.clone();
-        secrets.extend(&target.secrets);
-        if let Some(body) = &body {
-            secrets.add_from_body(body);
+        match result {
+            Ok((value, seen)) => {
+                finish_span(&span, seen, None);
+                Ok(value)
+            }
+            Err(e) => {
+                finish_span(&span, Seen { status: e.status(), attempts: e.attempts(), request_id: e.request_id().map(str::to_string) }, Some(&e));
+                Err(e)
+            }
         }
+    }
+
+    /// Everything between encoding the body and decoding the answer: the parameters, the
+    /// secrets of the call, its tracing span, and the attempts.
+    async fn send(&self, op: &'static Operation, parts: Parts, body: Result<Option<Vec<u8>>, Error>, accept: &'static str) -> (Result<Answer, Error>, tracing::Span) {
         let span = tracing::info_span!(
             "plaid.call",
             operation = op.id,
@@ -211,33 +225,21 @@ impl Client {
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let want_id = !span.is_disabled();
-        let result = async {
-            let answer = self.attempts(op, &target, body, accept, &secrets).await?;
-            answer::off_runtime(answer, move |answer| {
-                let seen = (answer.status, answer.attempts, want_id.then(|| answer.request_id()).flatten());
-                decode(answer).map(|value| (value, seen))
-            })
-            .await
-        }
-        .instrument(span.clone())
-        .await;
-        let (status, attempts, request_id) = match &result {
-            Ok((_, (status, attempts, id))) => (Some(*status), *attempts, id.clone()),
-            Err(e) => (e.status(), e.attempts(), e.request_id().map(str::to_string)),
+        // A parameter or a body that cannot be sent fails the call before anything goes out.
+        let prepared = parts.finish().and_then(|target| Ok((target, body?.map(|b| self.with_body_credentials(op, b)))));
+        let (target, body) = match prepared {
+            Ok(prepared) => prepared,
+            Err(e) => return (Err(e), span),
         };
-        if let Some(status) = status {
-            span.record("status", status);
+        // What this call must never show: the configured secret, and the values of the
+        // request's sensitive parameters and body fields.
+        let mut secrets = self.shared.secrets.clone();
+        secrets.extend(&target.secrets);
+        if let Some(body) = &body {
+            secrets.add_from_body(body);
         }
-        span.record("attempts", attempts);
-        if let Some(id) = &request_id {
-            span.record("request_id", id.as_str());
-        }
-        span.in_scope(|| match &result {
-            Ok(_) => tracing::debug!("call succeeded"),
-            Err(e) => tracing::debug!(error = %e.brief(), "call failed"),
-        });
-        result.map(|(value, _)| value)
+        let answer = self.attempts(op, &target, body, accept, &secrets).instrument(span.clone()).await;
+        (answer, span)
     }
 
     /// The body with the credentials its schema requires written in (the request types leave
@@ -332,6 +334,28 @@ impl Client {
             }
         }
     }
+}
+
+/// What a call's span records when it ends.
+struct Seen {
+    status: Option<u16>,
+    attempts: u32,
+    request_id: Option<String>,
+}
+
+/// Records the outcome on the call's span and logs it (the error in its brief form: no body).
+fn finish_span(span: &tracing::Span, seen: Seen, error: Option<&Error>) {
+    if let Some(status) = seen.status {
+        span.record("status", status);
+    }
+    span.record("attempts", seen.attempts);
+    if let Some(id) = &seen.request_id {
+        span.record("request_id", id.as_str());
+    }
+    span.in_scope(|| match error {
+        None => tracing::debug!("call succeeded"),
+        Some(e) => tracing::debug!(error = %e.brief(), "call failed"),
+    });
 }
 
 fn build_http(config: &Config) -> Result<reqwest::Client, String> {

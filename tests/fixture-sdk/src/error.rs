@@ -65,6 +65,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A paged walk cannot go on: the server returned the cursor it was sent (the pages would
+    /// repeat forever), or said there is more without saying where.
+    #[error("{operation}: paging stopped: {message}")]
+    Pagination {
+        /// The operation that was paged.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
     /// The configuration cannot be used (a base URL that is not https, a TLS setup failure).
     #[error("invalid client configuration: {message}")]
     Config {

@@ -3,7 +3,7 @@
 //! Run by `cargo xtask contract`, which starts Prism twice on the specs: static
 //! (`PRISM_STATIC_URL`, validates each request) and dynamic (`PRISM_DYNAMIC_URL`, answers
 //! with random valid bodies; `CONTRACT_FUZZ` of them per operation, 50 by default).
-#![cfg(feature = "stores")]
+#![cfg(all(feature = "stores", feature = "things"))]
 #![allow(dead_code)]
 #![allow(deprecated, unused_variables)]
 use plaid_sdk::{Client, Config, RetryPolicy};
@@ -56,6 +56,22 @@ async fn call(
         }
         "storeOptions" => {
             client.store_options().await.map(drop).map_err(|e| e.to_string())
+        }
+        "thingsSync" => {
+            let body: plaid_sdk::things::ThingsSyncRequest = decode(body)?;
+            client.things_sync(body).await.map(drop).map_err(|e| e.to_string())
+        }
+        "thingsList" => {
+            let body: plaid_sdk::things::ThingsListRequest = decode(body)?;
+            client.things_list(body).await.map(drop).map_err(|e| e.to_string())
+        }
+        "thingsGet" => {
+            let body: plaid_sdk::things::ThingsGetRequest = decode(body)?;
+            client.things_get(body).await.map(drop).map_err(|e| e.to_string())
+        }
+        "thingsHistory" => {
+            let body: plaid_sdk::things::ThingsHistoryRequest = decode(body)?;
+            client.things_history(body).await.map(drop).map_err(|e| e.to_string())
         }
         other => Err(format!("operation `{other}` is not in this test")),
     }
@@ -113,6 +129,16 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "{\"id\":\"sample\",\"region\":\"north\"}",
     ),
     ("storeOptions", "", "", "", ""),
+    ("thingsSync", "", "{}", "", "{\"cursor\":\"sample\",\"count\":1}"),
+    ("thingsList", "", "{}", "", "{\"cursor\":\"sample\"}"),
+    (
+        "thingsGet",
+        "",
+        "{\"kind\":\"sample\"}",
+        "",
+        "{\"kind\":\"sample\",\"options\":{\"count\":1,\"offset\":1}}",
+    ),
+    ("thingsHistory", "", "{}", "", "{\"count\":1,\"offset\":1}"),
 ];
 fn client(url_var: &str) -> Client {
     let url = ::std::env::var(url_var)
@@ -164,5 +190,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 9usize);
+    assert_eq!(CASES.len(), 13usize);
 }

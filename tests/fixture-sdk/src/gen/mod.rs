@@ -4,16 +4,26 @@
 #![allow(deprecated)]
 /// Types and operations from types shared by several groups.
 pub mod shared;
-pub use self::shared::{NullableStringMap, NullableValues};
+pub use self::shared::{
+    NullableStringMap, NullableValues, PlaidError, PlaidErrorErrorType,
+};
 /// Types and operations from the `/stores/...` operations.
 #[cfg(feature = "stores")]
 pub mod stores;
 #[cfg(feature = "stores")]
 pub use self::stores::{
     Item, ItemChange, ItemDeleteParams, ItemExistsParams, ItemGetParams, ItemPatchParams,
-    ItemPatchParamsMode, ItemReplaceParams, PlaidError, PlaidErrorErrorType, Region,
-    Store, StoreCreateParams, StoreList, StoreListParams, StoreListParamsFilter,
-    StoreReportRequest,
+    ItemPatchParamsMode, ItemReplaceParams, Region, Store, StoreCreateParams, StoreList,
+    StoreListParams, StoreListParamsFilter, StoreReportRequest,
+};
+/// Types and operations from the `/things/...` operations.
+#[cfg(feature = "things")]
+pub mod things;
+#[cfg(feature = "things")]
+pub use self::things::{
+    ThingsGetRequest, ThingsGetRequestOptions, ThingsGetResponse, ThingsHistoryRequest,
+    ThingsHistoryResponse, ThingsListRequest, ThingsListResponse, ThingsSyncRequest,
+    ThingsSyncResponse,
 };
 /// The `info.version` of the specs this code was generated from.
 pub const SPEC_VERSION: &str = "2024-01-01_1.0.0";
@@ -27,9 +37,7 @@ pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[
     ("PLAID-SECRET", crate::Credential::Secret),
 ];
 /// The type error answers decode into, as the specs' error responses declare it.
-#[cfg(feature = "stores")]
-pub type ErrorBody = self::stores::PlaidError;
-#[cfg(feature = "stores")]
+pub type ErrorBody = self::shared::PlaidError;
 impl crate::ErrorFields for ErrorBody {
     fn error_type(&self) -> &str {
         self.error_type.as_str()
@@ -47,12 +55,8 @@ impl crate::ErrorFields for ErrorBody {
         self.request_id.as_deref()
     }
 }
-#[cfg(not(feature = "stores"))]
-/// The type error answers decode into: untyped JSON, as the specs declare no error type
-/// (or the group that has it is off).
-pub type ErrorBody = crate::UntypedError;
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "2e4376a13c532294")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "272f0a695816a628")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {
@@ -62,12 +66,13 @@ pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {
     secret_names: &[],
 };
 /// The API groups, each a module and a Cargo feature of this crate (all on by default).
-pub const GROUPS: &[&str] = &["stores"];
+pub const GROUPS: &[&str] = &["stores", "things"];
 /// Every operation of the API, group by group (of the groups whose features are on).
 #[allow(clippy::vec_init_then_push)]
 pub fn operations() -> impl Iterator<Item = &'static crate::Operation> {
     #[allow(unused_mut)]
     let mut tables: Vec<&'static [crate::Operation]> = Vec::new();
     #[cfg(feature = "stores")] tables.push(stores::OPERATIONS);
+    #[cfg(feature = "things")] tables.push(things::OPERATIONS);
     tables.into_iter().flat_map(|t| t.iter())
 }

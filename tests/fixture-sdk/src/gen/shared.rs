@@ -56,3 +56,118 @@ impl ::std::fmt::Debug for NullableValues {
             .finish()
     }
 }
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlaidError {
+    /// See [`PlaidErrorErrorType`](crate::PlaidErrorErrorType).
+    pub error_type: PlaidErrorErrorType,
+    #[allow(missing_docs)]
+    pub error_code: String,
+    #[allow(missing_docs)]
+    pub error_message: String,
+    #[allow(missing_docs)]
+    pub display_message: Option<String>,
+    #[allow(missing_docs)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl PlaidError {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        error_type: impl Into<PlaidErrorErrorType>,
+        error_code: impl Into<String>,
+        error_message: impl Into<String>,
+    ) -> Self {
+        Self {
+            error_type: error_type.into(),
+            error_code: error_code.into(),
+            error_message: error_message.into(),
+            display_message: None,
+            request_id: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`display_message`](Self::display_message).
+    pub fn with_display_message(mut self, value: impl Into<String>) -> Self {
+        self.display_message = Some(value.into());
+        self
+    }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+}
+impl ::std::fmt::Debug for PlaidError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlaidError")
+            .field("error_type", &self.error_type)
+            .field("error_code", &self.error_code)
+            .field("error_message", &self.error_message)
+            .field("display_message", &self.display_message)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
+#[allow(missing_docs)]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum PlaidErrorErrorType {
+    /// `INVALID_REQUEST`
+    #[serde(rename = "INVALID_REQUEST")]
+    InvalidRequest,
+    /// `API_ERROR`
+    #[serde(rename = "API_ERROR")]
+    ApiError,
+    /// A value this version of the SDK does not list; kept as received and sent back
+    /// unchanged.
+    #[serde(untagged)]
+    UnknownValue(String),
+}
+impl PlaidErrorErrorType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "INVALID_REQUEST",
+            Self::ApiError => "API_ERROR",
+            Self::UnknownValue(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for PlaidErrorErrorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for PlaidErrorErrorType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "INVALID_REQUEST" => Self::InvalidRequest,
+                "API_ERROR" => Self::ApiError,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
