@@ -132,15 +132,14 @@ impl Answer {
             }
             Err(reason) => reason,
         };
-        let scrub = |text: &str| self.secrets.scrub(text).into_owned();
         Error::Status(Box::new(StatusError {
             operation: self.op.id,
             status: self.status,
             attempts: self.attempts,
-            content_type: self.content_type.as_deref().map(scrub),
-            location: self.location.as_deref().map(scrub),
+            content_type: self.content_type.as_deref().map(|t| self.scrubbed(t)),
+            location: self.location.as_deref().map(|t| self.scrubbed(t)),
             request_id: self.request_id(),
-            reason: scrub(&reason),
+            reason: self.scrubbed(&reason),
             body_excerpt: self.excerpt(),
         }))
     }
@@ -157,12 +156,7 @@ impl Answer {
         // as decoded text, whatever escapes the server used.
         let mut value: Value = serde_json::from_slice(&self.body).map_err(|e| e.to_string())?;
         self.secrets.scrub_json(&mut value);
-        let body: crate::ErrorBody = serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
-        // Untyped JSON counts as a Plaid error only when it reads like one.
-        if crate::ErrorFields::error_code(&body).is_empty() {
-            return Err("the body has no `error_code`".to_string());
-        }
-        Ok(body)
+        serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
     }
 
     /// Why the body cannot be JSON, if it cannot.
@@ -176,16 +170,15 @@ impl Answer {
 
     /// A decode error for this answer, with everything taken from the answer scrubbed.
     fn refuse(&self, expected: &'static str, path: Option<String>, message: String) -> Error {
-        let scrub = |text: &str| self.secrets.scrub(text).into_owned();
         Error::Decode(Box::new(DecodeError {
             operation: self.op.id,
             status: self.status,
             attempts: self.attempts,
             expected,
-            content_type: self.content_type.as_deref().map(scrub),
+            content_type: self.content_type.as_deref().map(|t| self.scrubbed(t)),
             request_id: self.request_id(),
-            path: path.as_deref().map(scrub),
-            message: scrub(&message),
+            path: path.as_deref().map(|t| self.scrubbed(t)),
+            message: self.scrubbed(&message),
             body_excerpt: self.excerpt(),
         }))
     }
@@ -195,7 +188,12 @@ impl Answer {
         if self.cut_at.is_some() {
             return None;
         }
-        body_request_id(&self.body).map(|id| self.secrets.scrub(&id).into_owned())
+        body_request_id(&self.body).map(|id| self.scrubbed(&id))
+    }
+
+    /// Text from the answer, fit to keep in an error: the call's secrets scrubbed.
+    fn scrubbed(&self, text: &str) -> String {
+        self.secrets.scrub(text).into_owned()
     }
 
     fn excerpt(&self) -> String {

@@ -49,19 +49,18 @@ fn body_credential(wire: &str) -> Option<Credential> {
 pub fn settle_body_fields(api: &mut Api) {
     let carried: BTreeSet<Credential> = api.auth_headers.iter().map(|h| h.credential).collect();
     let index = TypeIndex::new(api);
-    // Every type something other than a request body slot refers to.
-    let mut elsewhere: BTreeSet<(String, String)> = BTreeSet::new();
-    for m in &api.modules {
-        for t in &m.types {
-            for r in refs_of(&t.kind) {
-                elsewhere.extend(named_in(r).into_iter().map(|(m, n)| (m.to_string(), n.to_string())));
-            }
-        }
-        for op in &m.operations {
-            let others = [&op.response, &op.error].into_iter().flatten();
-            elsewhere.extend(index.reach(others));
-        }
-    }
+    // Every type something other than a request body slot refers to: a field of another
+    // type, or anything a response or an error reaches.
+    let mut elsewhere: BTreeSet<(String, String)> = api
+        .modules
+        .iter()
+        .flat_map(|m| &m.types)
+        .flat_map(|t| refs_of(&t.kind))
+        .flat_map(named_in)
+        .map(|(m, n)| (m.to_string(), n.to_string()))
+        .collect();
+    let answers = api.modules.iter().flat_map(|m| &m.operations).flat_map(|op| [&op.response, &op.error]).flatten();
+    elsewhere.extend(index.reach(answers));
     let mut requests: BTreeSet<(String, String)> = BTreeSet::new();
     for op in api.modules.iter().flat_map(|m| &m.operations) {
         if let Some(TypeRef::Named { module, name }) = &op.request {

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::graph::TypeIndex;
-use crate::ir::{Api, ErrorBody, ErrorField, Field, TypeKind, TypeRef};
+use crate::ir::{Api, ErrorBody, ErrorField, TypeKind, TypeRef};
 
 /// Sets [`Api::error_body`]. Returns, for an error type that does not fit, its origin and
 /// what is wrong.
@@ -30,8 +30,10 @@ pub fn settle(api: &mut Api) -> Option<(String, String)> {
     };
     let read = |wire: &str| -> Result<Option<ErrorField>, String> {
         let Some(f) = s.fields.iter().find(|f| f.wire == wire) else { return Ok(None) };
-        let is_enum = text_kind(&index, &f.ty).ok_or_else(|| format!("`{name}.{wire}` is not text; the client reads it as text"))?;
-        Ok(Some(error_field(f, is_enum)))
+        if !is_text(&index, &f.ty) {
+            return Err(format!("`{name}.{wire}` is not text; the client reads it as text"));
+        }
+        Ok(Some(ErrorField { field: f.name.clone(), wrapping: f.wrapping() }))
     };
     let needed = |wire: &str| -> Result<ErrorField, String> {
         read(wire)?.ok_or_else(|| format!("the error type `{name}` has no `{wire}` property; the client reads `error_type`, `error_code` and `error_message` from error answers"))
@@ -57,24 +59,10 @@ pub fn settle(api: &mut Api) -> Option<(String, String)> {
     }
 }
 
-fn error_field(f: &Field, is_enum: bool) -> ErrorField {
-    ErrorField { field: f.name.clone(), optional: f.is_optional(), is_enum }
-}
-
-/// `Some(is_enum)` for a text type (a string, a string enum, or an alias of a string; an alias
-/// ring, an error of its own, is not text).
-fn text_kind(index: &TypeIndex<'_>, ty: &TypeRef) -> Option<bool> {
-    let mut ty = ty;
-    for depth in 0..32 {
-        match ty {
-            TypeRef::String => return Some(false),
-            TypeRef::Named { module, name } => match &index.get(module, name)?.kind {
-                TypeKind::Enum(_) if depth == 0 => return Some(true),
-                TypeKind::Alias(target) => ty = target,
-                _ => return None,
-            },
-            _ => return None,
-        }
+/// Whether a type is text: a string or a string enum, or an alias of one.
+fn is_text(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
+    match index.underlying(ty) {
+        TypeRef::String => true,
+        named => index.definition(named).is_some_and(|d| matches!(d.kind, TypeKind::Enum(_))),
     }
-    None
 }

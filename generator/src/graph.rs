@@ -7,6 +7,9 @@ use std::hash::Hash;
 
 use crate::ir::{Api, Extra, TypeDef, TypeKind, TypeRef};
 
+/// How many aliases deep a type is followed.
+const MAX_ALIASES: usize = 32;
+
 /// Every named type of an API by (module, name).
 #[derive(Debug, Clone)]
 pub struct TypeIndex<'a> {
@@ -23,6 +26,35 @@ impl<'a> TypeIndex<'a> {
     /// The definition of a named type.
     pub fn get(&self, module: &str, name: &str) -> Option<&'a TypeDef> {
         self.types.get(&(module, name)).copied()
+    }
+
+    /// The type under aliases and `Option`s: a primitive, a list, a map, or a named struct or
+    /// enum. A ring of aliases (an error of its own, reported by `cycles`) stops after a bounded
+    /// walk instead of recursing forever.
+    pub fn underlying<'t>(&self, ty: &'t TypeRef) -> &'t TypeRef
+    where
+        'a: 't,
+    {
+        let mut ty = ty;
+        for _ in 0..MAX_ALIASES {
+            ty = match ty {
+                TypeRef::Nullable(inner) => inner,
+                TypeRef::Named { module, name } => match self.get(module, name).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(target)) => target,
+                    _ => return ty,
+                },
+                _ => return ty,
+            };
+        }
+        ty
+    }
+
+    /// The definition of the named struct or enum a type is, under aliases and `Option`s.
+    pub fn definition(&self, ty: &TypeRef) -> Option<&'a TypeDef> {
+        match self.underlying(ty) {
+            TypeRef::Named { module, name } => self.get(module, name),
+            _ => None,
+        }
     }
 
     /// Every named type reachable from `roots` (the roots' own named types included), as

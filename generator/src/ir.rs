@@ -112,15 +112,14 @@ pub struct ErrorBody {
     pub gate: Option<String>,
 }
 
-/// How the runtime reads one text field of the error body.
+/// How the runtime reads one text field of the error body (a string or a string enum; both
+/// are read with `as_str`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorField {
     /// The Rust field name.
     pub field: String,
-    /// The field is an `Option` (not required, or nullable).
-    pub optional: bool,
-    /// The field is a generated string enum (read with `as_str`).
-    pub is_enum: bool,
+    /// How its type is wrapped.
+    pub wrapping: Wrapping,
 }
 
 /// One Rust module of the generated crate: a group of operations and the types only they use.

@@ -80,7 +80,7 @@ pub fn settle(api: &mut Api) -> Vec<String> {
 }
 
 fn decide(index: &TypeIndex<'_>, request: &Struct, response: &Struct) -> Result<Option<Pagination>, String> {
-    let page_field = |f: &Field| PageField { field: f.name.clone(), wrapping: f.wrapping(), base: base(index, &f.ty).clone() };
+    let page_field = |f: &Field| PageField { field: f.name.clone(), wrapping: f.wrapping(), base: index.underlying(&f.ty).clone() };
     let field = |s: &Struct, wire: &str, kind: Kind| s.fields.iter().find(|f| f.wire == wire && kind.fits(index, &f.ty)).map(page_field);
     let lists: Vec<PageField> = response.fields.iter().filter(|f| Kind::List.fits(index, &f.ty)).map(page_field).collect();
     if let (Some(cursor), Some(next_cursor)) = (field(request, "cursor", Kind::Cursor), field(response, "next_cursor", Kind::Cursor)) {
@@ -117,41 +117,12 @@ fn decide(index: &TypeIndex<'_>, request: &Struct, response: &Struct) -> Result<
     Ok(Some(Pagination::Offset { holder, count, offset, items, total: total.map(page_field) }))
 }
 
-/// How many aliases deep a type is followed: a ring of aliases (an error of its own) must not
-/// recurse forever here.
-const MAX_ALIASES: usize = 32;
-
 /// The struct a type is, through aliases.
 fn struct_of<'a>(index: &TypeIndex<'a>, ty: &TypeRef) -> Option<&'a Struct> {
-    let mut ty = ty;
-    for _ in 0..MAX_ALIASES {
-        match ty {
-            TypeRef::Named { module, name } => match &index.get(module, name)?.kind {
-                TypeKind::Struct(s) => return Some(s),
-                TypeKind::Alias(target) => ty = target,
-                TypeKind::Enum(_) => return None,
-            },
-            TypeRef::Nullable(inner) => ty = inner,
-            _ => return None,
-        }
+    match &index.definition(ty)?.kind {
+        TypeKind::Struct(s) => Some(s),
+        _ => None,
     }
-    None
-}
-
-/// The type under aliases and `Option`s.
-fn base<'t>(index: &TypeIndex<'t>, ty: &'t TypeRef) -> &'t TypeRef {
-    let mut ty = ty;
-    for _ in 0..MAX_ALIASES {
-        ty = match ty {
-            TypeRef::Nullable(inner) => inner,
-            TypeRef::Named { module, name } => match index.get(module, name).map(|d| &d.kind) {
-                Some(TypeKind::Alias(target)) => target,
-                _ => return ty,
-            },
-            _ => return ty,
-        };
-    }
-    ty
 }
 
 /// The kinds of field paging reads.
@@ -167,7 +138,7 @@ enum Kind {
 impl Kind {
     fn fits(self, index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
         matches!(
-            (self, base(index, ty)),
+            (self, index.underlying(ty)),
             (Kind::Cursor, TypeRef::String | TypeRef::DateTime)
                 | (Kind::Bool, TypeRef::Bool)
                 | (Kind::Integer, TypeRef::I32 | TypeRef::I64)

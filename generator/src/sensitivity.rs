@@ -22,8 +22,9 @@
 //! Matching on the last word keeps `token_expiration` or `secret_rotation_date` visible while
 //! catching every `*_token` Plaid has added over the years without a list to maintain.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
+use crate::graph::TypeIndex;
 use crate::name_words;
 use crate::ir::{Api, RedactionRule, Sensitivity, TypeKind, TypeRef};
 
@@ -86,25 +87,22 @@ fn schema_secret_names(api: &Api) -> Vec<String> {
 
 /// A partially shown field must be a string to be cut; any other type is redacted fully.
 pub fn settle_partial_fields(api: &mut Api) {
-    let string_aliases: HashSet<(String, String)> = api
-        .modules
-        .iter()
-        .flat_map(|m| m.types.iter().map(move |t| (m, t)))
-        .filter(|(_, t)| t.kind == TypeKind::Alias(TypeRef::String))
-        .map(|(m, t)| (m.name.clone(), t.name.clone()))
-        .collect();
-    let is_string = |ty: &TypeRef| match ty {
-        TypeRef::String => true,
-        TypeRef::Named { module, name } => string_aliases.contains(&(module.clone(), name.clone())),
-        _ => false,
-    };
-    for t in api.modules.iter_mut().flat_map(|m| m.types.iter_mut()) {
-        if let TypeKind::Struct(s) = &mut t.kind {
-            for f in &mut s.fields {
-                if f.sensitivity == Some(Sensitivity::Partial) && !is_string(&f.ty) {
-                    f.sensitivity = Some(Sensitivity::Secret);
+    let index = TypeIndex::new(api);
+    let mut not_text = Vec::new();
+    for (m, module) in api.modules.iter().enumerate() {
+        for (t, def) in module.types.iter().enumerate() {
+            let TypeKind::Struct(s) = &def.kind else { continue };
+            for (f, field) in s.fields.iter().enumerate() {
+                if field.sensitivity == Some(Sensitivity::Partial) && index.underlying(&field.ty) != &TypeRef::String {
+                    not_text.push((m, t, f));
                 }
             }
+        }
+    }
+    drop(index);
+    for (m, t, f) in not_text {
+        if let TypeKind::Struct(s) = &mut api.modules[m].types[t].kind {
+            s.fields[f].sensitivity = Some(Sensitivity::Secret);
         }
     }
 }

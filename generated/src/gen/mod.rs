@@ -105,21 +105,22 @@ pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[
 ];
 /// The type error answers decode into, as the specs' error responses declare it.
 pub type ErrorBody = self::shared::PlaidError;
+#[allow(clippy::option_as_ref_deref)]
 impl crate::ErrorFields for ErrorBody {
     fn error_type(&self) -> &str {
         self.error_type.as_str()
     }
     fn error_code(&self) -> &str {
-        &self.error_code
+        self.error_code.as_str()
     }
     fn error_message(&self) -> &str {
-        &self.error_message
+        self.error_message.as_str()
     }
     fn display_message(&self) -> Option<&str> {
-        self.display_message.as_deref()
+        self.display_message.as_ref().map(|v| v.as_str())
     }
     fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.request_id.as_ref().map(|v| v.as_str())
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.

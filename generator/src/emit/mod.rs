@@ -286,25 +286,22 @@ fn error_body_tokens(body: Option<&crate::ir::ErrorBody>) -> TokenStream {
         pub type ErrorBody = crate::UntypedError;
     };
     let Some(body) = body else { return untyped };
-    let read = |f: &crate::ir::ErrorField| {
-        let field = ident(&f.field);
-        match (f.optional, f.is_enum) {
-            (false, false) => quote!(&self.#field),
-            (false, true) => quote!(self.#field.as_str()),
-            (true, false) => quote!(self.#field.as_deref().unwrap_or_default()),
-            (true, true) => quote!(self.#field.as_ref().map(|v| v.as_str()).unwrap_or_default()),
-        }
-    };
+    // Text and string enums are both read with `as_str`.
     let read_opt = |f: Option<&crate::ir::ErrorField>| match f {
         None => quote!(None),
         Some(f) => {
+            let value = field_ref(&f.field, f.wrapping, quote!(self));
+            quote!(#value.map(|v| v.as_str()))
+        }
+    };
+    let read = |f: &crate::ir::ErrorField| match f.wrapping {
+        crate::ir::Wrapping::Plain => {
             let field = ident(&f.field);
-            match (f.optional, f.is_enum) {
-                (false, false) => quote!(Some(&self.#field)),
-                (false, true) => quote!(Some(self.#field.as_str())),
-                (true, false) => quote!(self.#field.as_deref()),
-                (true, true) => quote!(self.#field.as_ref().map(|v| v.as_str())),
-            }
+            quote!(self.#field.as_str())
+        }
+        _ => {
+            let value = read_opt(Some(f));
+            quote!(#value.unwrap_or_default())
         }
     };
     let (error_type, error_code, error_message) = (read(&body.error_type), read(&body.error_code), read(&body.error_message));
@@ -326,6 +323,8 @@ fn error_body_tokens(body: Option<&crate::ir::ErrorBody>) -> TokenStream {
         pub type ErrorBody = #ty;
 
         #gate
+        // One form reads text and string enums alike; `as_deref` would fit text only.
+        #[allow(clippy::option_as_ref_deref)]
         impl crate::ErrorFields for ErrorBody {
             fn error_type(&self) -> &str {
                 #error_type
@@ -345,6 +344,16 @@ fn error_body_tokens(body: Option<&crate::ir::ErrorBody>) -> TokenStream {
         }
 
         #fallback
+    }
+}
+
+/// An `Option<&T>` of field `field` of `of`, whatever its wrapping.
+pub(crate) fn field_ref(field: &str, wrapping: crate::ir::Wrapping, of: TokenStream) -> TokenStream {
+    let field = ident(field);
+    match wrapping {
+        crate::ir::Wrapping::Plain => quote!(Some(&#of.#field)),
+        crate::ir::Wrapping::Option => quote!(#of.#field.as_ref()),
+        crate::ir::Wrapping::DoubleOption => quote!(#of.#field.as_ref().and_then(|v| v.as_ref())),
     }
 }
 

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, raw_docs, type_tokens};
+use super::{field_ref, ident, raw_docs, type_tokens};
 use crate::ir::{Operation, PageField, Pagination, TypeRef, Wrapping};
 
 /// The paging methods of one operation, if it is paged.
@@ -149,14 +149,9 @@ fn cursor_paging(cursor: &PageField, next_cursor: &PageField, has_more: Option<&
     }
 }
 
-/// An `Option<&T>` of a field of `of`, whatever its wrapping.
+/// An `Option<&T>` of a paging field of `of`.
 fn read(f: &PageField, of: TokenStream) -> TokenStream {
-    let field = ident(&f.field);
-    match f.wrapping {
-        Wrapping::Plain => quote!(Some(&#of.#field)),
-        Wrapping::Option => quote!(#of.#field.as_ref()),
-        Wrapping::DoubleOption => quote!(#of.#field.as_ref().and_then(|v| v.as_ref())),
-    }
+    field_ref(&f.field, f.wrapping, of)
 }
 
 /// An `Option<&T>` made owned.

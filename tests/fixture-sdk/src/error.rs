@@ -187,10 +187,22 @@ pub trait ErrorFields {
 }
 
 /// An error body read as plain JSON, for specs that declare no error type: the fields are read
-/// by name. `Debug` applies the redaction rule to every key.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// by name. Only a JSON object with a text `error_code` decodes into one, so that any other
+/// JSON answer is not taken for an API error. `Debug` applies the redaction rule to every key.
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(transparent)]
 pub struct UntypedError(pub serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for UntypedError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.get("error_code").is_some_and(serde_json::Value::is_string) {
+            Ok(UntypedError(value))
+        } else {
+            Err(serde::de::Error::custom("the body has no text `error_code`"))
+        }
+    }
+}
 
 impl UntypedError {
     fn text(&self, key: &str) -> Option<&str> {
