@@ -121,6 +121,14 @@ async fn call(
             let body: plaid_sdk::item::ItemImportRequest = decode(body)?;
             client.item_import(body).await.map(drop).map_err(|e| e.to_string())
         }
+        "webhookVerificationKeyGet" => {
+            let body: plaid_sdk::item::WebhookVerificationKeyGetRequest = decode(body)?;
+            client
+                .webhook_verification_key_get(body)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
         "partnerCustomerCreate" => {
             let body: plaid_sdk::partner::PartnerCustomerCreateRequest = decode(body)?;
             client
@@ -285,6 +293,13 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "{\"products\":[\"assets\"],\"user_auth\":{\"user_id\":\"sample\",\"auth_token\":\"sample\"},\"options\":{\"webhook\":\"sample\"}}",
     ),
     (
+        "webhookVerificationKeyGet",
+        "",
+        "{\"key_id\":\"sample\"}",
+        "",
+        "{\"key_id\":\"sample\"}",
+    ),
+    (
         "partnerCustomerCreate",
         "",
         "{\"company_name\":\"sample\",\"is_diligence_attested\":true,\"legal_entity_name\":\"sample\",\"website\":\"sample\",\"application_name\":\"sample\",\"address\":{},\"is_bank_addendum_completed\":true}",
@@ -384,5 +399,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 23usize);
+    assert_eq!(CASES.len(), 24usize);
 }

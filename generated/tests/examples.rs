@@ -132,6 +132,11 @@ const CASES: &[(&str, Check, &str)] = &[
         "{\"access_token\":\"access-sandbox-99ace160-3cf7-4e51-a083-403633425815\",\"request_id\":\"ewIBAn6RZirsk4W\"}",
     ),
     (
+        "POST /webhook_verification_key/get response 200 `example-1`",
+        round_trip::<plaid_sdk::item::WebhookVerificationKeyGetResponse>,
+        "{\"key\":{\"alg\":\"ES256\",\"created_at\":1700000000,\"crv\":\"P-256\",\"expired_at\":null,\"kid\":\"6c5516e1-92dc-479e-a8ff-5a51992e0001\",\"kty\":\"EC\",\"use\":\"sig\",\"x\":\"8fWn1n9Xc4mZ3b4q2yVb3m0uWl0M0d6mH1q5Yl0o9pI\",\"y\":\"mJ3pY3n6mO1f1xQ2b8Zc3gk4Jv0M7xD2r5sYp0d8kQw\"},\"request_id\":\"Xq3v8Lm2Pd0aZ1c\"}",
+    ),
+    (
         "POST /partner/customer/create request `example-1`",
         round_trip::<plaid_sdk::partner::PartnerCustomerCreateRequest>,
         "{\"client_id\":\"7f57eb3d2a9j6480121fx361\",\"secret\":\"79g03eoofwl8240v776r2h667442119\",\"company_name\":\"Plaid\",\"is_diligence_attested\":true,\"products\":[\"auth\",\"identity\"],\"create_link_customization\":true,\"legal_entity_name\":\"Plaid\",\"website\":\"plaid.com\",\"application_name\":\"Plaid\",\"technical_contact\":{\"given_name\":\"Alice\",\"family_name\":\"Smith\",\"email\":\"[email\u{a0}protected]\"},\"billing_contact\":{\"given_name\":\"Bob\",\"family_name\":\"Jones\",\"email\":\"[email\u{a0}protected]\"},\"address\":{\"city\":\"New York\",\"street\":\"123 Main St\",\"region\":\"NY\",\"postal_code\":\"12345\",\"country_code\":\"US\"},\"is_bank_addendum_completed\":true,\"customer_support_info\":{\"email\":\"[email\u{a0}protected]\",\"phone_number\":\"1234567890\",\"contact_url\":\"example.com/contact\",\"link_update_url\":\"example.com/update\"},\"redirect_uris\":[\"http://localhost/oauth.html\",\"https://www.example.com/oauth.html\",\"https://*.example.com/oauth.html\"]}",
@@ -204,5 +209,5 @@ fn every_spec_example_round_trips() {
         failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
-    assert_eq!(CASES.len(), 28usize);
+    assert_eq!(CASES.len(), 29usize);
 }

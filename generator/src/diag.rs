@@ -48,6 +48,10 @@ pub enum Code {
     /// The spec does not give the client what its runtime needs: a security scheme it cannot
     /// send, or an error schema without the fields errors are read by.
     RuntimeContract,
+    /// A schema looks like a webhook payload but its pair cannot be read, or payloads that
+    /// share a pair cannot be told apart, or the key operation is not shaped as the verifier
+    /// needs.
+    Webhook,
     /// Generated code did not parse: a bug in the generator.
     Internal,
 }
@@ -69,6 +73,7 @@ impl Code {
             Code::Cycle => "E0009 unrepresentable-cycle",
             Code::BadParameter => "E0010 bad-parameter",
             Code::RuntimeContract => "E0011 runtime-contract",
+            Code::Webhook => "W0003 webhook",
             Code::Internal => "E0100 internal",
         }
     }
@@ -91,6 +96,7 @@ impl Code {
             Code::Cycle => "make one of the links optional or nullable, or an array",
             Code::BadParameter => "declare a path parameter for every `{name}` of the path, and name headers with letters, digits and `-`",
             Code::RuntimeContract => "security schemes must be API keys in headers carrying the client id, the secret or the API version; error schemas need `error_type`, `error_code` and `error_message`",
+            Code::Webhook => "give `webhook_type` and `webhook_code` a one-value enum, an example or `x-examples`, or a required property that tells payloads of one pair apart",
             Code::Internal => "this is a generator bug; please report it with the spec",
         }
     }

@@ -32,6 +32,76 @@ pub struct Api {
     /// The API groups, sorted: the modules with operations, each a Cargo feature (set by
     /// [`crate::features`]).
     pub groups: Vec<String>,
+    /// The webhook payloads Plaid sends and how the verifier fetches its keys.
+    pub webhooks: Webhooks,
+}
+
+/// What the generated `webhooks` module types and verifies ([`crate::webhooks`] decides).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Webhooks {
+    /// One variant of `Webhook` per payload shape, sorted by (type, code, name).
+    pub variants: Vec<WebhookVariant>,
+    /// Every `x-examples` (and `example`) value of a payload schema, each a generated test.
+    pub examples: Vec<WebhookExample>,
+    /// The operation the verifier fetches keys with, when the specs have it.
+    pub key_source: Option<WebhookKeySource>,
+    /// The traits `Webhook` derives: `Debug`, and `Clone` and `PartialEq` when every payload
+    /// type has them.
+    pub derives: Vec<Derive>,
+}
+
+/// One variant of the generated `Webhook` enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookVariant {
+    /// The variant's Rust name (`ItemError` for `ItemErrorWebhook`).
+    pub name: String,
+    /// The payload type it holds.
+    pub ty: TypeRef,
+    /// The schemas it stands for: its own first, then any that share its pair and shape
+    /// (folded into it).
+    pub schemas: Vec<String>,
+    /// The `webhook_type` it is sent with (`ITEM`).
+    pub webhook_type: String,
+    /// The `webhook_code` it is sent with (`ERROR`).
+    pub webhook_code: String,
+    /// For a pair several variants share: the keys a body must all have to be this variant
+    /// (its required properties that no other variant of the pair declares). Variants of a
+    /// pair are tried in order; the last one takes what the others leave.
+    pub markers: Vec<String>,
+    /// The keys dispatch checks: the markers, except for the variant of its pair that takes
+    /// every body the others leave (so such a body decodes, or fails with a path, rather than
+    /// becoming `Unknown`), which checks none. `None` when an earlier variant of the pair takes
+    /// every body (two variants without markers; a warning says so).
+    pub guard: Option<Vec<String>>,
+    /// The first paragraph of the schema's description.
+    pub docs: Option<String>,
+    /// The features one of which must be on for the payload type to compile; `None` when it
+    /// always does (set by [`crate::webhooks`] from the type's module and gate).
+    pub gate: Option<Vec<String>>,
+}
+
+/// One example payload from the specs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookExample {
+    /// Where it is (`schema ItemErrorWebhook x-examples example-1`).
+    pub origin: String,
+    /// The schema it belongs to; the test expects the variant that stands for it.
+    pub schema: String,
+    /// The value, as JSON text.
+    pub json: String,
+}
+
+/// The operation that returns a webhook verification key (`/webhook_verification_key/get`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookKeySource {
+    /// The module (and feature) of the operation.
+    pub module: String,
+    /// Its row in the module's operation table.
+    pub index: usize,
+    /// The request's JSON field that carries the key id (`key_id`).
+    pub key_id: String,
+    /// The response's JSON field that holds the key (`key`).
+    pub key: String,
 }
 
 /// The field-name rule of [`crate::sensitivity`], as the runtime receives it

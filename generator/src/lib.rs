@@ -40,6 +40,7 @@ pub mod resolve;
 pub mod sample;
 pub mod sensitivity;
 pub mod surface;
+pub mod webhooks;
 
 use std::path::PathBuf;
 
@@ -60,6 +61,36 @@ pub struct Summary {
     pub examples: usize,
     /// Paged operations, by style.
     pub pagination: pagination::Counts,
+    /// Webhook payload schemas found, the `Webhook` variants they became, the variants told
+    /// apart from others of their pair by markers, and the payload examples.
+    pub webhooks: WebhookCounts,
+}
+
+/// Webhook figures for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WebhookCounts {
+    /// Payload schemas with a readable pair.
+    pub schemas: usize,
+    /// `Webhook` variants (schemas of one pair and shape share one).
+    pub variants: usize,
+    /// Variants that share their pair with others and are chosen by their markers.
+    pub by_markers: usize,
+    /// Payload examples, each a generated test.
+    pub examples: usize,
+    /// Whether the key operation was found, so `WebhookVerifier` can verify.
+    pub verifiable: bool,
+}
+
+impl WebhookCounts {
+    fn of(w: &ir::Webhooks) -> Self {
+        WebhookCounts {
+            schemas: w.variants.iter().map(|v| v.schemas.len()).sum(),
+            variants: w.variants.len(),
+            by_markers: w.variants.iter().filter(|v| !v.markers.is_empty()).count(),
+            examples: w.examples.len(),
+            verifiable: w.key_source.is_some(),
+        }
+    }
 }
 
 /// The result of a successful run: the files to write, the figures and any warnings.
@@ -98,8 +129,8 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
 /// error body the runtime decodes (a type without the fields it reads is a located error); the
 /// redaction rule; groups and feature gates of shared types; boxing of recursive fields (a
 /// cycle with no finite value is an error located at one of its schemas); which operations
-/// page their results; and last each type's public surface (derives, constructor, setters,
-/// `Debug`). Fails with every error; returns the warnings otherwise.
+/// page their results; each type's public surface (derives, constructor, setters, `Debug`);
+/// and last the webhook payloads' dispatch and the key operation. Fails with every error; returns the warnings otherwise.
 pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
     let (mut api, mut diags) = lower::lower(merged);
     sensitivity::settle_partial_fields(&mut api);
@@ -115,7 +146,27 @@ pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), 
     for message in pagination::settle(&mut api) {
         diags.push(diag::Diagnostic::warning(diag::Code::Unsupported, message));
     }
+    for (origin, message) in webhooks::settle_required(&mut api) {
+        let hint = "add the field to the example, or take it out of `required` if Plaid may leave it out";
+        diags.push(located(merged, &origin, diag::Diagnostic::warning(diag::Code::Webhook, message).with_hint(hint)));
+    }
     surface::settle(&mut api);
+    let findings = webhooks::settle(&mut api);
+    for (origin, message) in findings.pairs {
+        diags.push(located(merged, &origin, diag::Diagnostic::warning(diag::Code::Webhook, message)));
+    }
+    if let Some((path, message)) = findings.key_operation {
+        let hint = "the request needs a required string for the key id, the answer a JWK object with `x` and `y`";
+        let d = diag::Diagnostic::warning(diag::Code::Webhook, message).with_hint(hint);
+        diags.push(match merged.operations.iter().find(|o| o.path == path) {
+            Some(op) => {
+                let pointer = format!("/paths/{}/{}", diag::pointer_segment(&op.path), op.method);
+                let file = &merged.files[op.file];
+                d.in_file(&file.path).at_line(locate::line_of(&file.text, &pointer)).at_pointer(pointer)
+            }
+            None => d,
+        });
+    }
     diags.into_result().map(|warnings| (api, warnings))
 }
 
@@ -155,6 +206,7 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
         modules: api.modules.len(),
         examples: api.examples.len(),
         pagination: pagination::Counts::of(&api),
+        webhooks: WebhookCounts::of(&api.webhooks),
     };
     Ok(Generated { files, summary, warnings, groups: api.groups.clone(), sources: emit::sources_label(&api) })
 }

@@ -1,5 +1,5 @@
 //! The client against real HTTP on loopback (wiremock): routes, credentials and bodies of all
-//! 23 operations, the error cases, retries, timeouts, redaction and concurrency.
+//! 24 operations, the error cases, retries, timeouts, redaction and concurrency.
 
 use std::collections::HashMap;
 use std::io;
@@ -167,11 +167,11 @@ async fn every_operation_sends_its_route_credentials_and_body() {
             .await;
         cases.push((op.id.clone(), request, response));
     }
-    assert_eq!(cases.len(), 23);
+    assert_eq!(cases.len(), 24);
     let with_credentials: Vec<&str> =
         api.modules.iter().flat_map(|m| &m.operations).filter(|op| !op.body_credentials.is_empty()).map(|op| op.id.as_str()).collect();
     assert_eq!(with_credentials, ["profileGet"], "operations whose body schema requires credentials");
-    assert_eq!(examples.len(), 21, "operations whose 200 response has an example");
+    assert_eq!(examples.len(), 22, "operations whose 200 response has an example");
     let client = client(&server, RetryPolicy::none());
     for (id, request, response) in cases {
         call_and_compare(&client, &id, request, response).await;

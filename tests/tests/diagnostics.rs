@@ -39,6 +39,7 @@ case!(
     ref_cycle,
     bad_parameters,
     runtime_contract,
+    webhook_pairs,
 );
 
 #[test]
@@ -48,7 +49,7 @@ fn every_fixture_has_a_case() {
         .map(|e| e.expect("entry").path().file_stem().expect("stem").to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 16, "{names:?}");
+    assert_eq!(names.len(), 17, "{names:?}");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 include!("common/operations.rs");
 
-/// `(operationId, request type, response type)` for all 23 operations. Naming each method here
+/// `(operationId, request type, response type)` for all 24 operations. Naming each method here
 /// also proves at compile time that it exists with this request type.
 macro_rules! operations {
     ($($id:literal => $method:ident($req:ty) -> $resp:ty;)*) => {
@@ -64,7 +64,7 @@ fn assert_keys_kept(at: &str, original: &Value, encoded: &Value) {
 #[test]
 fn the_operation_table_lists_all_23_operations() {
     let ops: Vec<&Operation> = plaid_sdk::operations().collect();
-    assert_eq!(ops.len(), 23);
+    assert_eq!(ops.len(), 24);
     let mut ids: Vec<&str> = ops.iter().map(|o| o.id).collect();
     ids.sort();
     let mut expected = IDS.to_vec();
@@ -93,9 +93,9 @@ fn every_spec_example_decodes_and_round_trips() {
         assert_eq!(table.error_type.is_some(), has_default, "{id}");
         seen.push(id);
     }
-    assert_eq!(seen.len(), 23);
-    // The four specs carry 28 request and response examples between them.
-    assert_eq!(checked, 28);
+    assert_eq!(seen.len(), 24);
+    // The four specs carry 29 request and response examples between them.
+    assert_eq!(checked, 29);
 }
 
 #[test]

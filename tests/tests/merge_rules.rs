@@ -11,7 +11,7 @@ fn identical_duplicates_collapse_into_one_shared_type() {
     assert_eq!(generated.summary.types, 1);
     let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
     // Reached from both files' operations: emitted once, in `shared`.
-    assert_eq!(paths, ["src/gen/mod.rs", "src/gen/a.rs", "src/gen/b.rs", "src/gen/shared.rs", "tests/examples.rs", "tests/redaction.rs", "tests/contract.rs"]);
+    assert_eq!(paths, ["src/gen/mod.rs", "src/gen/a.rs", "src/gen/b.rs", "src/gen/shared.rs", "tests/examples.rs", "tests/redaction.rs", "tests/contract.rs", "src/gen/webhooks.rs", "tests/webhooks.rs"]);
     let shared = &generated.files[3].contents;
     assert_eq!(shared.matches("pub struct Shared ").count(), 1);
     assert!(generated.files.iter().filter(|f| f.path != "src/gen/shared.rs").all(|f| !f.contents.contains("pub struct Shared ")));
@@ -51,20 +51,20 @@ fn paths_and_operation_ids_defined_twice_are_errors() {
 }
 
 #[test]
-fn the_committed_specs_merge_into_110_components_and_23_operations() {
+fn the_committed_specs_merge_into_121_components_and_24_operations() {
     let generated = generator::generate(&[tests::root().join("specs")]).expect("the committed specs generate");
     assert_eq!(generated.summary.specs, 5);
-    assert_eq!(generated.summary.components, 110);
-    assert_eq!(generated.summary.operations, 23);
+    assert_eq!(generated.summary.components, 121);
+    assert_eq!(generated.summary.operations, 24);
     assert!(generated.warnings.0.is_empty(), "{}", render(&generated.warnings));
 }
 
 #[test]
 fn the_merged_document_is_one_spec_that_generates_the_same_api() {
     let document = generator::merged_document(&[tests::root().join("specs")]).expect("the specs merge");
-    assert_eq!(document.paths.paths.len(), 23);
+    assert_eq!(document.paths.paths.len(), 24);
     let components = document.components.as_ref().expect("components");
-    assert_eq!((components.schemas.len(), components.security_schemes.len()), (110, 3));
+    assert_eq!((components.schemas.len(), components.security_schemes.len()), (121, 3));
 
     let dir = std::env::temp_dir().join(format!("plaid-sdk-merged-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("scratch dir");

@@ -181,6 +181,16 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     println!("examples:    {} (each a generated round-trip test in tests/examples.rs)", s.examples);
     let p = s.pagination;
     println!("pagination:  {} cursor + has_more (_pages, _all), {} cursor (_pages), {} count + offset (_pages)", p.cursor_has_more, p.cursor, p.offset);
+    let w = s.webhooks;
+    println!(
+        "webhooks:    {} payload schemas, {} variants ({} folded duplicates, {} told apart by markers), {} examples (tests/webhooks.rs), key operation {}",
+        w.schemas,
+        w.variants,
+        w.schemas - w.variants,
+        w.by_markers,
+        w.examples,
+        if w.verifiable { "found" } else { "absent: WebhookVerifier cannot verify" }
+    );
     println!("warnings:    {}", generated.warnings.0.len());
     if args.check {
         for (path, change) in &report.changed {

@@ -929,6 +929,63 @@ impl ::std::fmt::Debug for ItemApplicationUnlinkResponse {
             .finish()
     }
 }
+/// The Item has entered an error state; `error` says which, and most need the user to go through Link's update mode.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ItemErrorWebhook {
+    /// `ITEM`
+    pub webhook_type: String,
+    /// `ERROR`
+    pub webhook_code: String,
+    /// See [`ItemId`](crate::ItemId).
+    pub item_id: ItemId,
+    /// See [`PlaidError`](crate::PlaidError).
+    pub error: Option<super::shared::PlaidError>,
+    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ItemErrorWebhook {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        webhook_type: impl Into<String>,
+        webhook_code: impl Into<String>,
+        item_id: impl Into<ItemId>,
+        environment: impl Into<WebhookEnvironmentValues>,
+    ) -> Self {
+        Self {
+            webhook_type: webhook_type.into(),
+            webhook_code: webhook_code.into(),
+            item_id: item_id.into(),
+            error: None,
+            environment: environment.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`error`](Self::error).
+    pub fn with_error(mut self, value: impl Into<super::shared::PlaidError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
+impl ::std::fmt::Debug for ItemErrorWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemErrorWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("item_id", &self.item_id)
+            .field("error", &self.error)
+            .field("environment", &self.environment)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// Request body for `/item/get`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1012,6 +1069,8 @@ impl ::std::fmt::Debug for ItemGetResponse {
             .finish()
     }
 }
+/// The id of the Item a webhook is about.
+pub type ItemId = String;
 /// Request body for `/item/import`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1163,6 +1222,54 @@ impl ::std::fmt::Debug for ItemImportResponse {
         f.debug_struct("ItemImportResponse")
             .field("access_token", &crate::redact::Redacted)
             .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
+/// An Item that needed the user to log in again works again without any action from this application.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ItemLoginRepairedWebhook {
+    /// `ITEM`
+    pub webhook_type: String,
+    /// `LOGIN_REPAIRED`
+    pub webhook_code: String,
+    /// See [`ItemId`](crate::ItemId).
+    pub item_id: ItemId,
+    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ItemLoginRepairedWebhook {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        webhook_type: impl Into<String>,
+        webhook_code: impl Into<String>,
+        item_id: impl Into<ItemId>,
+        environment: impl Into<WebhookEnvironmentValues>,
+    ) -> Self {
+        Self {
+            webhook_type: webhook_type.into(),
+            webhook_code: webhook_code.into(),
+            item_id: item_id.into(),
+            environment: environment.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+impl ::std::fmt::Debug for ItemLoginRepairedWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemLoginRepairedWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("item_id", &self.item_id)
+            .field("environment", &self.environment)
             .field(
                 "additional_properties",
                 &crate::redact::Json(&self.additional_properties),
@@ -1710,6 +1817,84 @@ impl ::std::fmt::Debug for ItemWebhookUpdateResponse {
             .finish()
     }
 }
+/// An ECDSA P-256 public key as a JSON Web Key (RFC 7517).
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct JwkPublicKey {
+    /// The signing algorithm, `ES256`.
+    pub alg: String,
+    /// The curve, `P-256`.
+    pub crv: String,
+    /// The key id tokens name in their header.
+    pub kid: String,
+    /// The key type, `EC`.
+    pub kty: String,
+    /// What the key is for, `sig`.
+    #[serde(rename = "use")]
+    pub use_: String,
+    /// The point's x coordinate, base64url.
+    pub x: String,
+    /// The point's y coordinate, base64url.
+    pub y: String,
+    /// When the key was made, in seconds since the Unix epoch.
+    pub created_at: i64,
+    /// When the key stopped being valid, in seconds since the Unix epoch; `null` while it is valid.
+    pub expired_at: Option<i64>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl JwkPublicKey {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        alg: impl Into<String>,
+        crv: impl Into<String>,
+        kid: impl Into<String>,
+        kty: impl Into<String>,
+        use_: impl Into<String>,
+        x: impl Into<String>,
+        y: impl Into<String>,
+        created_at: impl Into<i64>,
+    ) -> Self {
+        Self {
+            alg: alg.into(),
+            crv: crv.into(),
+            kid: kid.into(),
+            kty: kty.into(),
+            use_: use_.into(),
+            x: x.into(),
+            y: y.into(),
+            created_at: created_at.into(),
+            expired_at: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`expired_at`](Self::expired_at).
+    pub fn with_expired_at(mut self, value: impl Into<i64>) -> Self {
+        self.expired_at = Some(value.into());
+        self
+    }
+}
+impl ::std::fmt::Debug for JwkPublicKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("JwkPublicKey")
+            .field("alg", &self.alg)
+            .field("crv", &self.crv)
+            .field("kid", &self.kid)
+            .field("kty", &self.kty)
+            .field("use_", &self.use_)
+            .field("x", &self.x)
+            .field("y", &self.y)
+            .field("created_at", &self.created_at)
+            .field("expired_at", &self.expired_at)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
 /// When an application last read each kind of a user's data.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1815,6 +2000,143 @@ impl ::std::fmt::Debug for LastDataAccessTimes {
             .field("investments", &self.investments)
             .field("payroll_info", &self.payroll_info)
             .field("transaction_risk_info", &self.transaction_risk_info)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
+/// The institution has accounts the user has not yet shared with this application; Link's update mode with account selection lets them add those.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct NewAccountsAvailableWebhook {
+    /// `ITEM`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_type: Option<String>,
+    /// `NEW_ACCOUNTS_AVAILABLE`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_code: Option<String>,
+    /// See [`ItemId`](crate::ItemId).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<ItemId>,
+    /// See [`PlaidError`](crate::PlaidError).
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error: Option<Option<super::shared::PlaidError>>,
+    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<WebhookEnvironmentValues>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl NewAccountsAvailableWebhook {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new() -> Self {
+        Self {
+            webhook_type: None,
+            webhook_code: None,
+            item_id: None,
+            error: None,
+            environment: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`webhook_type`](Self::webhook_type).
+    pub fn with_webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+    /// Sets [`webhook_code`](Self::webhook_code).
+    pub fn with_webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+    /// Sets [`item_id`](Self::item_id).
+    pub fn with_item_id(mut self, value: impl Into<ItemId>) -> Self {
+        self.item_id = Some(value.into());
+        self
+    }
+    /// Sets [`error`](Self::error); `None` sends an explicit `null`.
+    pub fn with_error(mut self, value: Option<super::shared::PlaidError>) -> Self {
+        self.error = Some(value);
+        self
+    }
+    /// Sets [`environment`](Self::environment).
+    pub fn with_environment(
+        mut self,
+        value: impl Into<WebhookEnvironmentValues>,
+    ) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+}
+impl ::std::fmt::Debug for NewAccountsAvailableWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NewAccountsAvailableWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("item_id", &self.item_id)
+            .field("error", &self.error)
+            .field("environment", &self.environment)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
+/// The user's consent for the Item runs out soon; send them through Link's update mode before `consent_expiration_time`.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PendingExpirationWebhook {
+    /// `ITEM`
+    pub webhook_type: String,
+    /// `PENDING_EXPIRATION`
+    pub webhook_code: String,
+    /// See [`ItemId`](crate::ItemId).
+    pub item_id: ItemId,
+    /// When the consent ends (ISO 8601).
+    pub consent_expiration_time: crate::DateTime,
+    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl PendingExpirationWebhook {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        webhook_type: impl Into<String>,
+        webhook_code: impl Into<String>,
+        item_id: impl Into<ItemId>,
+        consent_expiration_time: impl Into<crate::DateTime>,
+        environment: impl Into<WebhookEnvironmentValues>,
+    ) -> Self {
+        Self {
+            webhook_type: webhook_type.into(),
+            webhook_code: webhook_code.into(),
+            item_id: item_id.into(),
+            consent_expiration_time: consent_expiration_time.into(),
+            environment: environment.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+impl ::std::fmt::Debug for PendingExpirationWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PendingExpirationWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("item_id", &self.item_id)
+            .field("consent_expiration_time", &self.consent_expiration_time)
+            .field("environment", &self.environment)
             .field(
                 "additional_properties",
                 &crate::redact::Json(&self.additional_properties),
@@ -2465,6 +2787,126 @@ impl ::std::str::FromStr for ScopesContext {
 pub type ScopesNullable = Scopes;
 /// An opaque value that Plaid uses to track a change of scopes.
 pub type ScopesState = String;
+/// The user revoked the permission this application had to the Item, at the institution or through Plaid; the Item needs Link again to be used.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserPermissionRevokedWebhook {
+    /// `ITEM`
+    pub webhook_type: String,
+    /// `USER_PERMISSION_REVOKED`
+    pub webhook_code: String,
+    /// See [`ItemId`](crate::ItemId).
+    pub item_id: ItemId,
+    /// See [`PlaidError`](crate::PlaidError).
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error: Option<Option<super::shared::PlaidError>>,
+    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl UserPermissionRevokedWebhook {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        webhook_type: impl Into<String>,
+        webhook_code: impl Into<String>,
+        item_id: impl Into<ItemId>,
+        environment: impl Into<WebhookEnvironmentValues>,
+    ) -> Self {
+        Self {
+            webhook_type: webhook_type.into(),
+            webhook_code: webhook_code.into(),
+            item_id: item_id.into(),
+            error: None,
+            environment: environment.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`error`](Self::error); `None` sends an explicit `null`.
+    pub fn with_error(mut self, value: Option<super::shared::PlaidError>) -> Self {
+        self.error = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for UserPermissionRevokedWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserPermissionRevokedWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("item_id", &self.item_id)
+            .field("error", &self.error)
+            .field("environment", &self.environment)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
+/// Which Plaid environment sent the webhook.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum WebhookEnvironmentValues {
+    /// `development`
+    #[serde(rename = "development")]
+    Development,
+    /// `sandbox`
+    #[serde(rename = "sandbox")]
+    Sandbox,
+    /// `production`
+    #[serde(rename = "production")]
+    Production,
+    /// A value this version of the SDK does not list; kept as received and sent back
+    /// unchanged.
+    #[serde(untagged)]
+    UnknownValue(String),
+}
+impl WebhookEnvironmentValues {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Development => "development",
+            Self::Sandbox => "sandbox",
+            Self::Production => "production",
+            Self::UnknownValue(other) => other,
+        }
+    }
+}
+impl ::std::fmt::Display for WebhookEnvironmentValues {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Never fails: a value this version does not list becomes the fallback variant.
+impl ::std::str::FromStr for WebhookEnvironmentValues {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "development" => Self::Development,
+                "sandbox" => Self::Sandbox,
+                "production" => Self::Production,
+                other => Self::UnknownValue(other.to_string()),
+            },
+        )
+    }
+}
 /// The family of a webhook, such as `ITEM` or `TRANSACTIONS`.
 #[derive(
     Clone,
@@ -2541,6 +2983,142 @@ impl ::std::str::FromStr for WebhookType {
                 other => Self::UnknownValue(other.to_string()),
             },
         )
+    }
+}
+/// The Item's webhook URL was changed (with `/item/webhook/update`); this one is sent to the new URL.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebhookUpdateAcknowledgedWebhook {
+    /// `ITEM`
+    pub webhook_type: String,
+    /// `WEBHOOK_UPDATE_ACKNOWLEDGED`
+    pub webhook_code: String,
+    /// See [`ItemId`](crate::ItemId).
+    pub item_id: ItemId,
+    /// The URL webhooks of this Item go to from now on.
+    pub new_webhook_url: String,
+    /// See [`PlaidError`](crate::PlaidError).
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error: Option<Option<super::shared::PlaidError>>,
+    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl WebhookUpdateAcknowledgedWebhook {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        webhook_type: impl Into<String>,
+        webhook_code: impl Into<String>,
+        item_id: impl Into<ItemId>,
+        new_webhook_url: impl Into<String>,
+        environment: impl Into<WebhookEnvironmentValues>,
+    ) -> Self {
+        Self {
+            webhook_type: webhook_type.into(),
+            webhook_code: webhook_code.into(),
+            item_id: item_id.into(),
+            new_webhook_url: new_webhook_url.into(),
+            error: None,
+            environment: environment.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`error`](Self::error); `None` sends an explicit `null`.
+    pub fn with_error(mut self, value: Option<super::shared::PlaidError>) -> Self {
+        self.error = Some(value);
+        self
+    }
+}
+impl ::std::fmt::Debug for WebhookUpdateAcknowledgedWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookUpdateAcknowledgedWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("item_id", &self.item_id)
+            .field("new_webhook_url", &self.new_webhook_url)
+            .field("error", &self.error)
+            .field("environment", &self.environment)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
+/// Asks for one webhook verification key.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebhookVerificationKeyGetRequest {
+    /// The `kid` from the header of the webhook's `Plaid-Verification` token.
+    pub key_id: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl WebhookVerificationKeyGetRequest {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(key_id: impl Into<String>) -> Self {
+        Self {
+            key_id: key_id.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+impl ::std::fmt::Debug for WebhookVerificationKeyGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookVerificationKeyGetRequest")
+            .field("key_id", &self.key_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
+    }
+}
+/// The key asked for.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebhookVerificationKeyGetResponse {
+    /// See [`JwkPublicKey`](crate::JwkPublicKey).
+    pub key: JwkPublicKey,
+    /// See [`RequestId`](crate::RequestId).
+    pub request_id: super::shared::RequestId,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl WebhookVerificationKeyGetResponse {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        key: impl Into<JwkPublicKey>,
+        request_id: impl Into<super::shared::RequestId>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            request_id: request_id.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+impl ::std::fmt::Debug for WebhookVerificationKeyGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookVerificationKeyGetResponse")
+            .field("key", &self.key)
+            .field("request_id", &self.request_id)
+            .field(
+                "additional_properties",
+                &crate::redact::Json(&self.additional_properties),
+            )
+            .finish()
     }
 }
 impl crate::Client {
@@ -2775,6 +3353,19 @@ impl crate::Client {
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
+    /// Get the public key that signs webhooks
+    ///
+    /// `POST /webhook_verification_key/get` (operation `webhookVerificationKeyGet`).
+    ///
+    /// Returns the JSON Web Key with the given key id; the `kid` of a webhook's `Plaid-Verification` token names the key that signed it.
+    pub async fn webhook_verification_key_get(
+        &self,
+        request: WebhookVerificationKeyGetRequest,
+    ) -> Result<WebhookVerificationKeyGetResponse, crate::Error> {
+        let op = &OPERATIONS[14];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
 }
 /// The operations of this module, in spec order.
 pub static OPERATIONS: &[crate::Operation] = &[
@@ -2957,6 +3548,19 @@ pub static OPERATIONS: &[crate::Operation] = &[
         request_type: Some("ItemImportRequest"),
         response_type: Some("ItemImportResponse"),
         error_type: None,
+        deprecated: false,
+        body_credentials: &[],
+    },
+    crate::Operation {
+        id: "webhookVerificationKeyGet",
+        method: "POST",
+        path: "/webhook_verification_key/get",
+        group: "item",
+        summary: "Get the public key that signs webhooks",
+        params_type: None,
+        request_type: Some("WebhookVerificationKeyGetRequest"),
+        response_type: Some("WebhookVerificationKeyGetResponse"),
+        error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
     },

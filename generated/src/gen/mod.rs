@@ -28,20 +28,23 @@ pub use self::item::{
     ItemAccessTokenInvalidateResponse, ItemActivityListRequest, ItemActivityListResponse,
     ItemApplicationListRequest, ItemApplicationListResponse,
     ItemApplicationScopesUpdateRequest, ItemApplicationScopesUpdateResponse,
-    ItemApplicationUnlinkRequest, ItemApplicationUnlinkResponse, ItemGetRequest,
-    ItemGetResponse, ItemImportRequest, ItemImportRequestOptions,
-    ItemImportRequestUserAuth, ItemImportResponse, ItemPublicTokenCreateRequest,
-    ItemPublicTokenCreateResponse, ItemPublicTokenExchangeRequest,
-    ItemPublicTokenExchangeResponse, ItemRemoveRequest, ItemRemoveResponse, ItemStatus,
-    ItemStatusInvestments, ItemStatusLastWebhook, ItemStatusNullable,
-    ItemStatusTransactions, ItemWebhookUpdateRequest, ItemWebhookUpdateResponse,
-    LastDataAccessTimes, ProductAccess, SandboxItemFireWebhookRequest,
-    SandboxItemFireWebhookRequestWebhookCode, SandboxItemFireWebhookResponse,
-    SandboxItemResetLoginRequest, SandboxItemResetLoginResponse,
-    SandboxItemSetVerificationStatusRequest,
+    ItemApplicationUnlinkRequest, ItemApplicationUnlinkResponse, ItemErrorWebhook,
+    ItemGetRequest, ItemGetResponse, ItemId, ItemImportRequest, ItemImportRequestOptions,
+    ItemImportRequestUserAuth, ItemImportResponse, ItemLoginRepairedWebhook,
+    ItemPublicTokenCreateRequest, ItemPublicTokenCreateResponse,
+    ItemPublicTokenExchangeRequest, ItemPublicTokenExchangeResponse, ItemRemoveRequest,
+    ItemRemoveResponse, ItemStatus, ItemStatusInvestments, ItemStatusLastWebhook,
+    ItemStatusNullable, ItemStatusTransactions, ItemWebhookUpdateRequest,
+    ItemWebhookUpdateResponse, JwkPublicKey, LastDataAccessTimes,
+    NewAccountsAvailableWebhook, PendingExpirationWebhook, ProductAccess,
+    SandboxItemFireWebhookRequest, SandboxItemFireWebhookRequestWebhookCode,
+    SandboxItemFireWebhookResponse, SandboxItemResetLoginRequest,
+    SandboxItemResetLoginResponse, SandboxItemSetVerificationStatusRequest,
     SandboxItemSetVerificationStatusRequestVerificationStatus,
     SandboxItemSetVerificationStatusResponse, Scopes, ScopesContext, ScopesNullable,
-    ScopesState, WebhookType,
+    ScopesState, UserPermissionRevokedWebhook, WebhookEnvironmentValues, WebhookType,
+    WebhookUpdateAcknowledgedWebhook, WebhookVerificationKeyGetRequest,
+    WebhookVerificationKeyGetResponse,
 };
 /// Types and operations from partner.yml.
 #[cfg(feature = "partner")]
@@ -87,6 +90,8 @@ pub use self::shared::Products;
     any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
 )]
 pub use self::shared::RequestId;
+/// The webhook payloads as one enum, re-exported by [`crate::webhooks`].
+pub(crate) mod webhooks;
 /// The `info.version` of the specs this code was generated from.
 pub const SPEC_VERSION: &str = "2020-09-14_1.517.0";
 /// The API version sent in the `Plaid-Version` header.
@@ -126,7 +131,7 @@ impl crate::ErrorFields for ErrorBody {
 /// The spec files this code was generated from, with an FNV-1a digest of each.
 pub const SPEC_DIGESTS: &[(&str, &str)] = &[
     ("accounts.yml", "3076094be1cc2040"),
-    ("item.yml", "e754d8933b681a7d"),
+    ("item.yml", "c784f6e44cab1786"),
     ("partner.yml", "985e3c1ff2c579c5"),
     ("profile.yml", "4466880d29db1b70"),
     ("shared.yml", "61b5bd32b0db4b6e"),

@@ -6,6 +6,7 @@ mod operations;
 mod pages;
 mod tests;
 mod types;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -67,6 +68,8 @@ pub fn emit(api: &Api) -> Result<Vec<File>, Diagnostic> {
     files.push(render(&header, "tests/examples.rs", tests::examples(api, CRATE_NAME))?);
     files.push(render(&header, "tests/redaction.rs", tests::redaction(api, CRATE_NAME))?);
     files.push(render(&header, "tests/contract.rs", tests::contract(api, CRATE_NAME))?);
+    files.push(render(&header, "src/gen/webhooks.rs", webhooks::module(api))?);
+    files.push(render(&header, "tests/webhooks.rs", webhooks::examples(api, CRATE_NAME))?);
     Ok(files)
 }
 
@@ -229,6 +232,8 @@ fn root(api: &Api) -> TokenStream {
         //! hand-written runtime reads.
         #![allow(deprecated)]
         #(#mods)*
+        /// The webhook payloads as one enum, re-exported by [`crate::webhooks`].
+        pub(crate) mod webhooks;
 
         /// The `info.version` of the specs this code was generated from.
         pub const SPEC_VERSION: &str = #spec_version;

@@ -247,7 +247,7 @@ fn case_table(cases: &[TokenStream], doc: &str, test: &str) -> TokenStream {
 /// `#![cfg(all(feature = ...))]` over every group: the generated tests name types of all of
 /// them, so they run with every feature on (the default). A spec with no cases of a kind (no
 /// operations, no examples) leaves the helpers unused.
-fn all_groups(api: &Api) -> TokenStream {
+pub(super) fn all_groups(api: &Api) -> TokenStream {
     let groups = &api.groups;
     let cfg = match groups.as_slice() {
         [] => quote!(),

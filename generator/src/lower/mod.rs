@@ -7,6 +7,7 @@
 //! - `operation`: operations become client methods (method, path, bodies, responses);
 //! - `parameter`: parameters become a per-operation parameter struct and wire rules;
 //! - `api`: the lowered parts are assembled into the [`Api`] (servers, auth, modules);
+//! - `webhook`: webhook payload schemas and their `(webhook_type, webhook_code)` pairs;
 //! - `shape` reads schemas for the others.
 //!
 //! The rules:
@@ -63,6 +64,7 @@ mod parameter;
 mod placement;
 mod schema;
 mod shape;
+mod webhook;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -91,7 +93,8 @@ pub fn lower(merged: &Merged) -> (Api, Diagnostics) {
             ops.entry(l.group_of(op)).or_default().push(lowered);
         }
     }
-    let api = l.assemble(ops);
+    let mut api = l.assemble(ops);
+    api.webhooks = l.webhooks();
     (api, l.diags)
 }
 
@@ -124,6 +127,8 @@ struct Lowerer<'a> {
     by_path_segment: bool,
     /// For path-segment groups: the path prefix each group stands for (`/accounts/...`).
     group_paths: HashMap<String, String>,
+    /// Components some operation reaches (directly or through other components).
+    reached: HashSet<&'a str>,
     /// Module per component name.
     component_module: HashMap<&'a str, String>,
     /// Rust name per component name.
@@ -151,6 +156,7 @@ impl<'a> Lowerer<'a> {
             file_module,
             by_path_segment,
             group_paths,
+            reached: HashSet::new(),
             component_module: HashMap::new(),
             component_name: HashMap::new(),
             scope: Scope::default(),

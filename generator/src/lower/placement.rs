@@ -17,7 +17,7 @@ pub const SHARED_OPERATIONS: &str = "shared_operations";
 /// The module per spec file, whether operations are grouped by path segment (one file holds
 /// them all), and for path-segment groups the path prefix each stands for.
 pub(super) fn groups(merged: &Merged) -> (Vec<String>, bool, HashMap<String, String>) {
-    let file_module = merged.files.iter().map(|f| naming::module_name(&f.stem)).collect();
+    let file_module = merged.files.iter().map(|f| not_reserved(naming::module_name(&f.stem))).collect();
     let files_with_operations: BTreeSet<usize> = merged.operations.iter().map(|o| o.file).collect();
     let by_path_segment = files_with_operations.len() == 1;
     let group_paths = if by_path_segment {
@@ -57,6 +57,7 @@ impl<'a> Lowerer<'a> {
                 schema_refs(view(&component.def), &mut stack);
             }
         }
+        self.reached = users.keys().copied().collect();
         for (name, component) in &self.merged.schemas {
             let module = match users.get(name.as_str()) {
                 Some(u) if u.len() == 1 => u.iter().next().map(|m| m.to_string()),
@@ -132,6 +133,15 @@ fn path_group(path: &str) -> String {
     match name.as_str() {
         "" => "root".to_string(),
         SHARED => SHARED_OPERATIONS.to_string(),
-        _ => name,
+        _ => not_reserved(name),
     }
 }
+
+/// The generated crate's own module for webhook payloads is `webhooks`; a group of that name
+/// (a `webhooks.yml`, a `/webhooks/...` path) becomes `webhooks_operations`.
+fn not_reserved(name: String) -> String {
+    if name == WEBHOOKS { format!("{WEBHOOKS}_operations") } else { name }
+}
+
+/// The module of the `Webhook` enum.
+const WEBHOOKS: &str = "webhooks";

@@ -62,6 +62,7 @@ mod params;
 pub mod redact;
 mod retry;
 mod scrub;
+pub mod webhooks;
 
 pub use answer::MAX_ERROR_BODY_BYTES;
 pub use client::Client;

@@ -1,4 +1,4 @@
-// The 23 operations of the committed specs, as `"operationId" => method(Request) -> Response;`
+// The 24 operations of the committed specs, as `"operationId" => method(Request) -> Response;`
 // rows handed to the macro `$callback`. Test files `include!` this file and define the
 // callback, so that each test names every method (a missing one fails to compile) without
 // repeating the table.
@@ -21,6 +21,7 @@ macro_rules! with_operations {
             "itemPublicTokenExchange" => item_public_token_exchange(ItemPublicTokenExchangeRequest) -> ItemPublicTokenExchangeResponse;
             "itemCreatePublicToken" => item_create_public_token(ItemPublicTokenCreateRequest) -> ItemPublicTokenCreateResponse;
             "itemImport" => item_import(ItemImportRequest) -> ItemImportResponse;
+            "webhookVerificationKeyGet" => webhook_verification_key_get(WebhookVerificationKeyGetRequest) -> WebhookVerificationKeyGetResponse;
             "partnerCustomerCreate" => partner_customer_create(PartnerCustomerCreateRequest) -> PartnerCustomerCreateResponse;
             "partnerCustomerGet" => partner_customer_get(PartnerCustomerGetRequest) -> PartnerCustomerGetResponse;
             "partnerCustomerEnable" => partner_customer_enable(PartnerCustomerEnableRequest) -> PartnerCustomerEnableResponse;

@@ -25,6 +25,8 @@ pub use self::things::{
     ThingsHistoryResponse, ThingsListRequest, ThingsListResponse, ThingsSyncRequest,
     ThingsSyncResponse,
 };
+/// The webhook payloads as one enum, re-exported by [`crate::webhooks`].
+pub(crate) mod webhooks;
 /// The `info.version` of the specs this code was generated from.
 pub const SPEC_VERSION: &str = "2024-01-01_1.0.0";
 /// The API version sent in the `Plaid-Version` header.

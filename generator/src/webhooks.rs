@@ -1,0 +1,202 @@
+//! Webhooks: how a body finds its `Webhook` variant, and where the verifier gets its keys.
+//!
+//! The rule for a `(webhook_type, webhook_code)` pair that several payload schemas share
+//! (Plaid's processor twins, which carry `account_id` where the others carry `item_id`, and
+//! plain duplicates):
+//!
+//! 1. Schemas of the pair with the same properties and the same required ones are one payload:
+//!    one variant stands for all of them, named after the schema with the shortest name (then
+//!    the first in alphabetical order); its docs name the others.
+//! 2. The remaining variants of the pair each get *markers*: their required properties that no
+//!    other variant of the pair declares. A body is the first variant, in alphabetical order,
+//!    whose markers are all present; variants with no marker come last, and the last variant
+//!    of the pair takes every body the others leave (it decodes or fails naming the path; it
+//!    never becomes `Unknown`).
+//! 3. Two variants of a pair without markers cannot be told apart: a located warning says which
+//!    one bodies decode as.
+//!
+//! A pair no schema lists is `Webhook::Unknown`, never an error.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::graph::TypeIndex;
+use crate::ir::*;
+use crate::naming::Scope;
+
+/// What [`settle`] has to say.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Payloads of one pair that cannot be told apart, as `(schema, message)`.
+    pub pairs: Vec<(String, String)>,
+    /// The key operation is not shaped as the verifier needs, as `(its path, message)`.
+    pub key_operation: Option<(String, String)>,
+}
+
+/// Folds duplicates, gives each variant its name, markers and gate, orders them, and finds the
+/// key operation.
+pub fn settle(api: &mut Api) -> Findings {
+    let mut warnings = Vec::new();
+    let unsettled = std::mem::take(&mut api.webhooks.variants);
+    let index = TypeIndex::new(api);
+    let mut by_pair: BTreeMap<(String, String), Vec<WebhookVariant>> = BTreeMap::new();
+    for v in unsettled {
+        by_pair.entry((v.webhook_type.clone(), v.webhook_code.clone())).or_default().push(v);
+    }
+    let mut settled = Vec::new();
+    for ((webhook_type, webhook_code), members) in by_pair {
+        let mut shapes: BTreeMap<Vec<(String, bool)>, Vec<WebhookVariant>> = BTreeMap::new();
+        for v in members {
+            shapes.entry(shape_of(&index, &v.ty)).or_default().push(v);
+        }
+        let mut pair: Vec<(WebhookVariant, BTreeSet<String>, BTreeSet<String>)> = shapes
+            .into_iter()
+            .map(|(shape, mut same)| {
+                same.sort_by(|a, b| (a.schemas[0].len(), &a.schemas[0]).cmp(&(b.schemas[0].len(), &b.schemas[0])));
+                let mut first = same.remove(0);
+                first.schemas.extend(same.into_iter().flat_map(|v| v.schemas));
+                let declared = shape.iter().map(|(wire, _)| wire.clone()).collect();
+                let required = shape.into_iter().filter(|(_, r)| *r).map(|(wire, _)| wire).collect();
+                (first, declared, required)
+            })
+            .collect();
+        let markers: Vec<Vec<String>> = (0..pair.len())
+            .map(|i| {
+                let others: BTreeSet<&String> = pair.iter().enumerate().filter(|(j, _)| *j != i).flat_map(|(_, (_, declared, _))| declared).collect();
+                if others.is_empty() {
+                    return Vec::new();
+                }
+                pair[i].2.iter().filter(|k| !others.contains(k)).cloned().collect()
+            })
+            .collect();
+        for ((v, _, _), m) in pair.iter_mut().zip(markers) {
+            v.markers = m;
+        }
+        pair.sort_by(|(a, _, _), (b, _, _)| (a.markers.is_empty(), &a.schemas[0]).cmp(&(b.markers.is_empty(), &b.schemas[0])));
+        let unmarked: Vec<&str> = pair.iter().filter(|(v, _, _)| v.markers.is_empty()).map(|(v, _, _)| v.schemas[0].as_str()).collect();
+        if let [taker, rest @ ..] = unmarked.as_slice() {
+            for other in rest {
+                warnings.push((
+                    other.to_string(),
+                    format!("schemas `{taker}` and `{other}` share the pair ({webhook_type}, {webhook_code}) and no required property tells them apart; bodies of that pair decode as `{taker}`"),
+                ));
+            }
+        }
+        // The first variant without markers takes the rest of the pair, or else the last one.
+        let taker = pair.iter().position(|(v, _, _)| v.markers.is_empty()).unwrap_or(pair.len().saturating_sub(1));
+        for (i, (v, _, _)) in pair.iter_mut().enumerate() {
+            v.guard = match i.cmp(&taker) {
+                std::cmp::Ordering::Less => Some(v.markers.clone()),
+                std::cmp::Ordering::Equal => Some(Vec::new()),
+                std::cmp::Ordering::Greater => None,
+            };
+        }
+        settled.extend(pair.into_iter().map(|(v, _, _)| v));
+    }
+    name_and_gate(api, &mut settled);
+    api.webhooks.derives = derives(api, &settled);
+    api.webhooks.variants = settled;
+    let (source, key_operation) = key_source(api);
+    api.webhooks.key_source = source;
+    Findings { pairs: warnings, key_operation }
+}
+
+/// A payload field the spec requires but one of the schema's own examples leaves out is
+/// optional: the examples show Plaid sending the payload without it, and a webhook must not fail
+/// to decode over it. Runs before [`crate::surface`] decides constructors. Returns warnings as
+/// `(schema, message)`.
+pub fn settle_required(api: &mut Api) -> Vec<(String, String)> {
+    let mut warnings = Vec::new();
+    let examples: Vec<(String, serde_json::Value)> =
+        api.webhooks.examples.iter().filter_map(|e| Some((e.schema.clone(), serde_json::from_str(&e.json).ok()?))).collect();
+    let payloads: Vec<(String, TypeRef)> = api.webhooks.variants.iter().map(|v| (v.schemas[0].clone(), v.ty.clone())).collect();
+    for (schema, ty) in payloads {
+        let TypeRef::Named { module, name } = &ty else { continue };
+        let Some(TypeKind::Struct(s)) = api.modules.iter_mut().filter(|m| &m.name == module).flat_map(|m| &mut m.types).find(|t| &t.name == name).map(|t| &mut t.kind) else {
+            continue;
+        };
+        for field in s.fields.iter_mut().filter(|f| f.required && f.wire != "webhook_type" && f.wire != "webhook_code") {
+            let left_out = examples.iter().filter(|(of, _)| *of == schema).any(|(_, v)| v.as_object().is_some_and(|o| !o.contains_key(&field.wire)));
+            if left_out {
+                field.required = false;
+                warnings.push((schema.clone(), format!("schema `{schema}` requires `{}`, but its example leaves it out; the field is optional", field.wire)));
+            }
+        }
+    }
+    warnings
+}
+
+/// A payload's shape: its JSON properties with whether each is required, sorted.
+fn shape_of(index: &TypeIndex<'_>, ty: &TypeRef) -> Vec<(String, bool)> {
+    let mut shape: Vec<(String, bool)> = match index.definition(ty).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.iter().map(|f| (f.wire.clone(), f.required)).collect(),
+        _ => Vec::new(),
+    };
+    shape.sort();
+    shape
+}
+
+/// Variant names (the type's name without its `Webhook` suffix, unique, never `Unknown`) and
+/// gates (the payload type's group, or its gate in `shared`).
+fn name_and_gate(api: &Api, variants: &mut [WebhookVariant]) {
+    let index = TypeIndex::new(api);
+    let mut scope = Scope::default();
+    scope.claim("Unknown".to_string());
+    for v in variants.iter_mut() {
+        let TypeRef::Named { module, name } = &v.ty else { continue };
+        let short = name.strip_suffix("Webhook").filter(|s| !s.is_empty()).unwrap_or(name);
+        v.name = scope.claim(short.to_string());
+        v.gate = if api.groups.contains(module) {
+            Some(vec![module.clone()])
+        } else {
+            index.definition(&v.ty).and_then(|t| t.gate.clone())
+        };
+    }
+}
+
+/// `Debug` always (every type has one); `Clone` and `PartialEq` when every payload type derives
+/// them (`UnknownWebhook` has both).
+fn derives(api: &Api, variants: &[WebhookVariant]) -> Vec<Derive> {
+    let index = TypeIndex::new(api);
+    let all = |d: Derive| variants.iter().all(|v| index.definition(&v.ty).is_some_and(|t| t.derives.contains(&d)));
+    let mut out = vec![Derive::Debug];
+    out.extend([Derive::Clone, Derive::PartialEq].into_iter().filter(|d| all(*d)));
+    out.sort();
+    out
+}
+
+/// The operation the verifier fetches keys with: `/webhook_verification_key/get` (or
+/// `webhookVerificationKeyGet`), whose request has a required text field for the key id
+/// (`key_id` if there are several) and whose response holds the key, an object with `x` and
+/// `y`. Without the operation there is nothing to say; with one of another shape, a warning.
+fn key_source(api: &Api) -> (Option<WebhookKeySource>, Option<(String, String)>) {
+    let index = TypeIndex::new(api);
+    let found = api.modules.iter().find_map(|m| {
+        m.operations
+            .iter()
+            .position(|op| op.path.ends_with("/webhook_verification_key/get") || op.id == "webhookVerificationKeyGet")
+            .map(|i| (m, i))
+    });
+    let Some((module, i)) = found else { return (None, None) };
+    let op = &module.operations[i];
+    let fields = |ty: &Option<TypeRef>| match ty.as_ref().and_then(|t| index.definition(t)).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.clone(),
+        _ => Vec::new(),
+    };
+    let request = fields(&op.request);
+    let texts: Vec<&Field> = request.iter().filter(|f| f.required && *index.underlying(&f.ty) == TypeRef::String).collect();
+    let key_id = texts.iter().find(|f| f.wire == "key_id").or(texts.first()).map(|f| f.wire.clone());
+    let key = fields(&op.response).into_iter().find(|f| match index.definition(&f.ty).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => ["x", "y"].iter().all(|w| s.fields.iter().any(|k| k.wire == *w)),
+        _ => false,
+    });
+    match (key_id, key) {
+        (Some(key_id), Some(key)) => (Some(WebhookKeySource { module: module.name.clone(), index: i, key_id, key: key.wire }), None),
+        _ => {
+            let message = format!(
+                "operation `{}` ({}) does not have a required text field for the key id in its request and a key with `x` and `y` in its response; webhooks cannot be verified",
+                op.id, op.path
+            );
+            (None, Some((op.path.clone(), message)))
+        }
+    }
+}
