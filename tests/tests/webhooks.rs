@@ -240,6 +240,21 @@ async fn a_hundred_concurrent_verifications_with_a_cold_cache_fetch_the_key_once
 }
 
 #[tokio::test]
+async fn a_key_fetch_plaid_refuses_for_another_reason_is_not_an_unknown_key() {
+    let server = Loopback::start(Duration::from_secs(10), |_, _| {
+        Reply::json(400, &json!({ "error_type": "INVALID_API_KEYS", "error_code": "INVALID_API_KEYS", "error_message": "bad keys", "display_message": null }))
+    });
+    let verifier = verifier(&server);
+    for _ in 0..2 {
+        let error = verifier.verify(&token(&key(1), "k1", now(), BODY), BODY).await.expect_err("refused");
+        assert!(matches!(error, WebhookError::KeyFetch(ref e) if e.api().is_some_and(|a| a.error_code() == "INVALID_API_KEYS")), "{error:?}");
+        assert!(!format!("{error:?}").contains("secret-value-123"), "{error:?}");
+    }
+    // Not cached as an unknown key: each verification asks again.
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
 async fn malformed_tokens_are_typed_errors() {
     let server = key_server(&keys_with(&[]));
     let verifier = verifier(&server);

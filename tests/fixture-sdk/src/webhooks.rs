@@ -95,7 +95,8 @@ pub enum WebhookError {
         /// What is wrong with it.
         what: &'static str,
     },
-    /// The key could not be fetched (a transport error or an answer that is not Plaid's).
+    /// The key could not be fetched: a transport error, an answer that is not Plaid's, or an
+    /// API error other than an unknown key id (bad credentials, a rate limit).
     #[error("the verification key could not be fetched: {0}")]
     KeyFetch(#[source] Box<Error>),
     /// This crate was generated from specs without `/webhook_verification_key/get` (or with
@@ -507,7 +508,9 @@ impl WebhookVerifier {
         let parts = crate::params::Parts::new(source.operation);
         let answer: serde_json::Value = match self.client.execute(source.operation, parts, Some(&request)).await {
             Ok(answer) => answer,
-            Err(Error::Api(_)) => return Err(WebhookError::UnknownKey { kid: shown(kid) }),
+            // Plaid's answer for a key id it does not know; any other API error (bad
+            // credentials, rate limits) is reported as it is, and not cached.
+            Err(Error::Api(e)) if e.error_type() == "INVALID_INPUT" => return Err(WebhookError::UnknownKey { kid: shown(kid) }),
             Err(e) => return Err(WebhookError::KeyFetch(Box::new(e))),
         };
         let bad = |what| WebhookError::BadKey { kid: shown(kid), what };
