@@ -193,11 +193,37 @@ pub fn merged_document(inputs: &[PathBuf]) -> Result<openapiv3::OpenAPI, diag::D
 
 /// Runs merge, resolve, lower and emit on files already loaded.
 pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diagnostics> {
+    generate_staged(specs, &mut Vec::new())
+}
+
+/// Runs the whole pipeline like [`generate`], recording how long each stage took (for
+/// `cargo xtask bench`): load (read and parse), merge, resolve, lower (with the passes), emit
+/// (tokens, the syn check and prettyplease).
+pub fn generate_timed(inputs: &[PathBuf]) -> Result<(Generated, Vec<(&'static str, std::time::Duration)>), diag::Diagnostics> {
+    let mut stages = Vec::new();
+    let start = std::time::Instant::now();
+    let files = load::expand_inputs(inputs)?;
+    let specs = load::load(&files)?;
+    stages.push(("load", start.elapsed()));
+    let generated = generate_staged(specs, &mut stages)?;
+    Ok((generated, stages))
+}
+
+fn generate_staged(specs: Vec<load::SpecFile>, stages: &mut Vec<(&'static str, std::time::Duration)>) -> Result<Generated, diag::Diagnostics> {
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, stages: &mut Vec<_>| {
+        stages.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let spec_count = specs.len();
     let merged = merge::merge(specs)?;
+    lap("merge", stages);
     resolve::check_refs(&merged)?;
+    lap("resolve", stages);
     let (api, warnings) = build_ir(&merged)?;
+    lap("lower", stages);
     let files = emit::emit(&api).map_err(|d| diag::Diagnostics(vec![d]))?;
+    lap("emit", stages);
     let summary = Summary {
         specs: spec_count,
         operations: api.modules.iter().map(|m| m.operations.len()).sum(),

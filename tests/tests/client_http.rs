@@ -491,6 +491,9 @@ async fn tracing_reports_the_call_without_secrets() {
     let sink = captured.clone();
     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::DEBUG).with_writer(move || sink.clone()).finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests of this binary may have hit the client's callsites first, with no
+    // subscriber; without this, tracing may still have them cached as uninteresting.
+    tracing::callsite::rebuild_interest_cache();
     client(&server, RetryPolicy::none()).accounts_get(accounts_request()).await.expect("succeeds");
     let log = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("utf-8");
     let request_id = example["request_id"].as_str().expect("the example has a request id");

@@ -183,6 +183,9 @@ fn tracing_events_carry_no_secret_and_no_body() {
     let error = within(Duration::from_secs(15), async move {
         let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::DEBUG).with_writer(move || sink.clone()).finish();
         let _guard = tracing::subscriber::set_default(subscriber);
+        // Other tests of this binary may have hit the client's callsites first, with no
+        // subscriber; without this, tracing may still have them cached as uninteresting.
+        tracing::callsite::rebuild_interest_cache();
         client.accounts_get(request()).await
     })
     .expect_err("502");

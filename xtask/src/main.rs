@@ -26,7 +26,7 @@ mod standalone;
 const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
        cargo xtask corpus [--spec <file-or-dir>]...
        cargo xtask contract [--spec <file-or-dir>]... [--fuzz <answers per operation>]
-       cargo xtask bench";
+       cargo xtask bench [--compile]";
 
 /// The spec of the fixture crate, which exercises the whole operation model on loopback.
 const FIXTURE_SPEC: &str = "tests/fixtures/operations/operation_model.yml";
@@ -71,7 +71,8 @@ fn main() -> ExitCode {
             Ok(target) => contract::run(&root(), &target),
             Err(code) => code,
         },
-        Some("bench") if args.len() == 1 => bench::run(&root(), &root().join(CORPUS)),
+        Some("bench") if args.len() == 1 => bench::run(&root(), &root().join(CORPUS), false),
+        Some("bench") if args.len() == 2 && args[1] == "--compile" => bench::run(&root(), &root().join(CORPUS), true),
         Some("corpus") => match RegenArgs::parse(&args[1..]) {
             Ok(a) if !a.check && !a.out_given => corpus(a),
             Ok(_) => {

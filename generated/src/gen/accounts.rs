@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
 /// The balances of an account as last reported by its institution.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountBalance {
     #[allow(missing_docs)]
@@ -19,15 +19,9 @@ pub struct AccountBalance {
     #[allow(missing_docs)]
     pub unofficial_currency_code: Option<String>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_updated_datetime: Option<Option<crate::DateTime>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountBalance {
@@ -90,8 +84,97 @@ impl ::std::fmt::Debug for AccountBalance {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountBalance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("available", &self.available)?;
+        map.serialize_entry("current", &self.current)?;
+        map.serialize_entry("limit", &self.limit)?;
+        map.serialize_entry("iso_currency_code", &self.iso_currency_code)?;
+        map.serialize_entry("unofficial_currency_code", &self.unofficial_currency_code)?;
+        if let Some(value) = &self.last_updated_datetime {
+            map.serialize_entry("last_updated_datetime", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountBalance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountBalance;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountBalance`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountBalance, A::Error> {
+                let mut f0: Option<f64> = None;
+                let mut f1: Option<f64> = None;
+                let mut f2: Option<f64> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<Option<crate::DateTime>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "available",
+                                "current",
+                                "limit",
+                                "iso_currency_code",
+                                "unofficial_currency_code",
+                                "last_updated_datetime",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountBalance {
+                    available: f0,
+                    current: f1,
+                    limit: f2,
+                    iso_currency_code: f3,
+                    unofficial_currency_code: f4,
+                    last_updated_datetime: f5,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A financial account at an institution, as linked to an Item.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountBase {
     #[allow(missing_docs)]
@@ -105,22 +188,17 @@ pub struct AccountBase {
     #[allow(missing_docs)]
     pub official_name: Option<String>,
     /// See [`AccountType`](crate::AccountType).
-    #[serde(rename = "type")]
     pub type_: AccountType,
     /// See [`AccountSubtype`](crate::AccountSubtype).
     pub subtype: Option<AccountSubtype>,
     /// See [`AccountBaseVerificationStatus`](crate::AccountBaseVerificationStatus).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<AccountBaseVerificationStatus>,
     /// See [`AccountVerificationInsights`](crate::AccountVerificationInsights).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_insights: Option<AccountVerificationInsights>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountBase {
@@ -202,53 +280,145 @@ impl ::std::fmt::Debug for AccountBase {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("account_id", &self.account_id)?;
+        map.serialize_entry("balances", &self.balances)?;
+        map.serialize_entry("mask", &self.mask)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("official_name", &self.official_name)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("subtype", &self.subtype)?;
+        if let Some(value) = &self.verification_status {
+            map.serialize_entry("verification_status", value)?;
+        }
+        if let Some(value) = &self.verification_insights {
+            map.serialize_entry("verification_insights", value)?;
+        }
+        if let Some(value) = &self.persistent_account_id {
+            map.serialize_entry("persistent_account_id", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountBase;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountBase`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountBase, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<AccountBalance> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<AccountType> = None;
+                let mut f6: Option<AccountSubtype> = None;
+                let mut f7: Option<AccountBaseVerificationStatus> = None;
+                let mut f8: Option<AccountVerificationInsights> = None;
+                let mut f9: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "account_id",
+                                "balances",
+                                "mask",
+                                "name",
+                                "official_name",
+                                "type",
+                                "subtype",
+                                "verification_status",
+                                "verification_insights",
+                                "persistent_account_id",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Known(6usize) => f6 = map.next_value()?,
+                        crate::codec::Key::Known(7usize) => f7 = map.next_value()?,
+                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
+                        crate::codec::Key::Known(9usize) => f9 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountBase {
+                    account_id: f0.ok_or_else(|| crate::codec::missing("account_id"))?,
+                    balances: f1.ok_or_else(|| crate::codec::missing("balances"))?,
+                    mask: f2,
+                    name: f3.ok_or_else(|| crate::codec::missing("name"))?,
+                    official_name: f4,
+                    type_: f5.ok_or_else(|| crate::codec::missing("type"))?,
+                    subtype: f6,
+                    verification_status: f7,
+                    verification_insights: f8,
+                    persistent_account_id: f9,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccountBaseVerificationStatus {
     /// `automatically_verified`
-    #[serde(rename = "automatically_verified")]
     AutomaticallyVerified,
     /// `pending_automatic_verification`
-    #[serde(rename = "pending_automatic_verification")]
     PendingAutomaticVerification,
     /// `pending_manual_verification`
-    #[serde(rename = "pending_manual_verification")]
     PendingManualVerification,
     /// `manually_verified`
-    #[serde(rename = "manually_verified")]
     ManuallyVerified,
     /// `verification_expired`
-    #[serde(rename = "verification_expired")]
     VerificationExpired,
     /// `verification_failed`
-    #[serde(rename = "verification_failed")]
     VerificationFailed,
     /// `database_matched`
-    #[serde(rename = "database_matched")]
     DatabaseMatched,
     /// `database_insights_pass`
-    #[serde(rename = "database_insights_pass")]
     DatabaseInsightsPass,
     /// `database_insights_pass_with_caution`
-    #[serde(rename = "database_insights_pass_with_caution")]
     DatabaseInsightsPassWithCaution,
     /// `database_insights_fail`
-    #[serde(rename = "database_insights_fail")]
     DatabaseInsightsFail,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl AccountBaseVerificationStatus {
@@ -299,242 +469,173 @@ impl ::std::str::FromStr for AccountBaseVerificationStatus {
         )
     }
 }
+impl ::serde::Serialize for AccountBaseVerificationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountBaseVerificationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// The finer kind of an account (for example `checking` or `401k`); `null` when unknown.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccountSubtype {
     /// `401a`
-    #[serde(rename = "401a")]
     V401a,
     /// `401k`
-    #[serde(rename = "401k")]
     V401k,
     /// `403B`
-    #[serde(rename = "403B")]
     V403b,
     /// `457b`
-    #[serde(rename = "457b")]
     V457b,
     /// `529`
-    #[serde(rename = "529")]
     V529,
     /// `brokerage`
-    #[serde(rename = "brokerage")]
     Brokerage,
     /// `cash isa`
-    #[serde(rename = "cash isa")]
     CashIsa,
     /// `crypto exchange`
-    #[serde(rename = "crypto exchange")]
     CryptoExchange,
     /// `education savings account`
-    #[serde(rename = "education savings account")]
     EducationSavingsAccount,
     /// `ebt`
-    #[serde(rename = "ebt")]
     Ebt,
     /// `fixed annuity`
-    #[serde(rename = "fixed annuity")]
     FixedAnnuity,
     /// `gic`
-    #[serde(rename = "gic")]
     Gic,
     /// `health reimbursement arrangement`
-    #[serde(rename = "health reimbursement arrangement")]
     HealthReimbursementArrangement,
     /// `hsa`
-    #[serde(rename = "hsa")]
     Hsa,
     /// `isa`
-    #[serde(rename = "isa")]
     Isa,
     /// `ira`
-    #[serde(rename = "ira")]
     Ira,
     /// `lif`
-    #[serde(rename = "lif")]
     Lif,
     /// `life insurance`
-    #[serde(rename = "life insurance")]
     LifeInsurance,
     /// `lira`
-    #[serde(rename = "lira")]
     Lira,
     /// `lrif`
-    #[serde(rename = "lrif")]
     Lrif,
     /// `lrsp`
-    #[serde(rename = "lrsp")]
     Lrsp,
     /// `non-custodial wallet`
-    #[serde(rename = "non-custodial wallet")]
     NonCustodialWallet,
     /// `non-taxable brokerage account`
-    #[serde(rename = "non-taxable brokerage account")]
     NonTaxableBrokerageAccount,
     /// `other`
-    #[serde(rename = "other")]
     Other,
     /// `other insurance`
-    #[serde(rename = "other insurance")]
     OtherInsurance,
     /// `other annuity`
-    #[serde(rename = "other annuity")]
     OtherAnnuity,
     /// `prif`
-    #[serde(rename = "prif")]
     Prif,
     /// `rdsp`
-    #[serde(rename = "rdsp")]
     Rdsp,
     /// `resp`
-    #[serde(rename = "resp")]
     Resp,
     /// `rlif`
-    #[serde(rename = "rlif")]
     Rlif,
     /// `rrif`
-    #[serde(rename = "rrif")]
     Rrif,
     /// `pension`
-    #[serde(rename = "pension")]
     Pension,
     /// `profit sharing plan`
-    #[serde(rename = "profit sharing plan")]
     ProfitSharingPlan,
     /// `retirement`
-    #[serde(rename = "retirement")]
     Retirement,
     /// `roth`
-    #[serde(rename = "roth")]
     Roth,
     /// `roth 401k`
-    #[serde(rename = "roth 401k")]
     Roth401k,
     /// `rrsp`
-    #[serde(rename = "rrsp")]
     Rrsp,
     /// `sep ira`
-    #[serde(rename = "sep ira")]
     SepIra,
     /// `simple ira`
-    #[serde(rename = "simple ira")]
     SimpleIra,
     /// `sipp`
-    #[serde(rename = "sipp")]
     Sipp,
     /// `stock plan`
-    #[serde(rename = "stock plan")]
     StockPlan,
     /// `thrift savings plan`
-    #[serde(rename = "thrift savings plan")]
     ThriftSavingsPlan,
     /// `tfsa`
-    #[serde(rename = "tfsa")]
     Tfsa,
     /// `trust`
-    #[serde(rename = "trust")]
     Trust,
     /// `ugma`
-    #[serde(rename = "ugma")]
     Ugma,
     /// `utma`
-    #[serde(rename = "utma")]
     Utma,
     /// `variable annuity`
-    #[serde(rename = "variable annuity")]
     VariableAnnuity,
     /// `credit card`
-    #[serde(rename = "credit card")]
     CreditCard,
     /// `paypal`
-    #[serde(rename = "paypal")]
     Paypal,
     /// `cd`
-    #[serde(rename = "cd")]
     Cd,
     /// `checking`
-    #[serde(rename = "checking")]
     Checking,
     /// `savings`
-    #[serde(rename = "savings")]
     Savings,
     /// `money market`
-    #[serde(rename = "money market")]
     MoneyMarket,
     /// `prepaid`
-    #[serde(rename = "prepaid")]
     Prepaid,
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
     /// `business`
-    #[serde(rename = "business")]
     Business,
     /// `commercial`
-    #[serde(rename = "commercial")]
     Commercial,
     /// `construction`
-    #[serde(rename = "construction")]
     Construction,
     /// `consumer`
-    #[serde(rename = "consumer")]
     Consumer,
     /// `home equity`
-    #[serde(rename = "home equity")]
     HomeEquity,
     /// `loan`
-    #[serde(rename = "loan")]
     Loan,
     /// `mortgage`
-    #[serde(rename = "mortgage")]
     Mortgage,
     /// `overdraft`
-    #[serde(rename = "overdraft")]
     Overdraft,
     /// `line of credit`
-    #[serde(rename = "line of credit")]
     LineOfCredit,
     /// `student`
-    #[serde(rename = "student")]
     Student,
     /// `cash management`
-    #[serde(rename = "cash management")]
     CashManagement,
     /// `keogh`
-    #[serde(rename = "keogh")]
     Keogh,
     /// `mutual fund`
-    #[serde(rename = "mutual fund")]
     MutualFund,
     /// `recurring`
-    #[serde(rename = "recurring")]
     Recurring,
     /// `rewards`
-    #[serde(rename = "rewards")]
     Rewards,
     /// `safe deposit`
-    #[serde(rename = "safe deposit")]
     SafeDeposit,
     /// `sarsep`
-    #[serde(rename = "sarsep")]
     Sarsep,
     /// `payroll`
-    #[serde(rename = "payroll")]
     Payroll,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl AccountSubtype {
@@ -709,41 +810,39 @@ impl ::std::str::FromStr for AccountSubtype {
         )
     }
 }
+impl ::serde::Serialize for AccountSubtype {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountSubtype {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// The broad kind of an account: depository, credit, loan, investment and so on.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccountType {
     /// `investment`
-    #[serde(rename = "investment")]
     Investment,
     /// `credit`
-    #[serde(rename = "credit")]
     Credit,
     /// `depository`
-    #[serde(rename = "depository")]
     Depository,
     /// `loan`
-    #[serde(rename = "loan")]
     Loan,
     /// `brokerage`
-    #[serde(rename = "brokerage")]
     Brokerage,
     /// `other`
-    #[serde(rename = "other")]
     Other,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl AccountType {
@@ -782,20 +881,33 @@ impl ::std::str::FromStr for AccountType {
         )
     }
 }
+impl ::serde::Serialize for AccountType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// Signals gathered while verifying an account's details.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountVerificationInsights {
     /// See [`AccountVerificationInsightsNetworkStatus`](crate::AccountVerificationInsightsNetworkStatus).
     pub network_status: AccountVerificationInsightsNetworkStatus,
     /// See [`AccountVerificationInsightsPreviousReturns`](crate::AccountVerificationInsightsPreviousReturns).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_returns: Option<AccountVerificationInsightsPreviousReturns>,
     /// See [`AccountVerificationInsightsAccountNumberFormat`](crate::AccountVerificationInsightsAccountNumberFormat).
     pub account_number_format: AccountVerificationInsightsAccountNumberFormat,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountVerificationInsights {
@@ -833,32 +945,94 @@ impl ::std::fmt::Debug for AccountVerificationInsights {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountVerificationInsights {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network_status", &self.network_status)?;
+        if let Some(value) = &self.previous_returns {
+            map.serialize_entry("previous_returns", value)?;
+        }
+        map.serialize_entry("account_number_format", &self.account_number_format)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsights {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountVerificationInsights;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountVerificationInsights`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountVerificationInsights, A::Error> {
+                let mut f0: Option<AccountVerificationInsightsNetworkStatus> = None;
+                let mut f1: Option<AccountVerificationInsightsPreviousReturns> = None;
+                let mut f2: Option<AccountVerificationInsightsAccountNumberFormat> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "network_status",
+                                "previous_returns",
+                                "account_number_format",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountVerificationInsights {
+                    network_status: f0
+                        .ok_or_else(|| crate::codec::missing("network_status"))?,
+                    previous_returns: f1,
+                    account_number_format: f2
+                        .ok_or_else(|| crate::codec::missing("account_number_format"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Whether the account number has a format the institution could issue.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccountVerificationInsightsAccountNumberFormat {
     /// `valid`
-    #[serde(rename = "valid")]
     Valid,
     /// `invalid`
-    #[serde(rename = "invalid")]
     Invalid,
     /// `unknown`
-    #[serde(rename = "unknown")]
     Unknown,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl AccountVerificationInsightsAccountNumberFormat {
@@ -891,8 +1065,23 @@ impl ::std::str::FromStr for AccountVerificationInsightsAccountNumberFormat {
         )
     }
 }
+impl ::serde::Serialize for AccountVerificationInsightsAccountNumberFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsightsAccountNumberFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// What the payment network knows about the account and routing numbers.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountVerificationInsightsNetworkStatus {
     #[allow(missing_docs)]
@@ -901,7 +1090,6 @@ pub struct AccountVerificationInsightsNetworkStatus {
     pub is_numbers_match_verified: bool,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountVerificationInsightsNetworkStatus {
@@ -929,15 +1117,85 @@ impl ::std::fmt::Debug for AccountVerificationInsightsNetworkStatus {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountVerificationInsightsNetworkStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("has_numbers_match", &self.has_numbers_match)?;
+        map.serialize_entry(
+            "is_numbers_match_verified",
+            &self.is_numbers_match_verified,
+        )?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsightsNetworkStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountVerificationInsightsNetworkStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountVerificationInsightsNetworkStatus`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountVerificationInsightsNetworkStatus, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<bool> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["has_numbers_match", "is_numbers_match_verified"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountVerificationInsightsNetworkStatus {
+                    has_numbers_match: f0
+                        .ok_or_else(|| crate::codec::missing("has_numbers_match"))?,
+                    is_numbers_match_verified: f1
+                        .ok_or_else(|| crate::codec::missing(
+                            "is_numbers_match_verified",
+                        ))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Whether earlier payments to this account were returned.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountVerificationInsightsPreviousReturns {
     #[allow(missing_docs)]
     pub has_previous_administrative_return: bool,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountVerificationInsightsPreviousReturns {
@@ -964,25 +1222,84 @@ impl ::std::fmt::Debug for AccountVerificationInsightsPreviousReturns {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountVerificationInsightsPreviousReturns {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "has_previous_administrative_return",
+            &self.has_previous_administrative_return,
+        )?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsightsPreviousReturns {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountVerificationInsightsPreviousReturns;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a JSON object (`AccountVerificationInsightsPreviousReturns`)",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountVerificationInsightsPreviousReturns, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["has_previous_administrative_return"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountVerificationInsightsPreviousReturns {
+                    has_previous_administrative_return: f0
+                        .ok_or_else(|| crate::codec::missing(
+                            "has_previous_administrative_return",
+                        ))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/accounts/balance/get`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// See [`AccountsBalanceGetRequestOptions`](crate::AccountsBalanceGetRequestOptions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AccountsBalanceGetRequestOptions>,
     /// See [`AccountsBalanceGetRequestPaymentDetails`](crate::AccountsBalanceGetRequestPaymentDetails).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_details: Option<Option<AccountsBalanceGetRequestPaymentDetails>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsBalanceGetRequest {
@@ -1025,19 +1342,89 @@ impl ::std::fmt::Debug for AccountsBalanceGetRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountsBalanceGetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("options", value)?;
+        }
+        if let Some(value) = &self.payment_details {
+            map.serialize_entry("payment_details", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountsBalanceGetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountsBalanceGetRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountsBalanceGetRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<AccountsBalanceGetRequestOptions> = None;
+                let mut f2: Option<Option<AccountsBalanceGetRequestPaymentDetails>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["access_token", "options", "payment_details"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountsBalanceGetRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    options: f1,
+                    payment_details: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Optional filters for `/accounts/balance/get`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequestOptions {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// See [`MinLastUpdatedDatetime`](crate::MinLastUpdatedDatetime).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_last_updated_datetime: Option<MinLastUpdatedDatetime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsBalanceGetRequestOptions {
@@ -1075,28 +1462,88 @@ impl ::std::fmt::Debug for AccountsBalanceGetRequestOptions {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountsBalanceGetRequestOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_ids {
+            map.serialize_entry("account_ids", value)?;
+        }
+        if let Some(value) = &self.min_last_updated_datetime {
+            map.serialize_entry("min_last_updated_datetime", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequestOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountsBalanceGetRequestOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountsBalanceGetRequestOptions`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountsBalanceGetRequestOptions, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut f1: Option<MinLastUpdatedDatetime> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["account_ids", "min_last_updated_datetime"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountsBalanceGetRequestOptions {
+                    account_ids: f0,
+                    min_last_updated_datetime: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A planned payment to assess against the account's balance.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequestPaymentDetails {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_transaction_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Default: `90`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_threshold_percentage: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_real_time_balance_refresh: Option<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsBalanceGetRequestPaymentDetails {
@@ -1158,35 +1605,116 @@ impl ::std::fmt::Debug for AccountsBalanceGetRequestPaymentDetails {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountsBalanceGetRequestPaymentDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_id {
+            map.serialize_entry("account_id", value)?;
+        }
+        if let Some(value) = &self.client_transaction_id {
+            map.serialize_entry("client_transaction_id", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.balance_threshold_percentage {
+            map.serialize_entry("balance_threshold_percentage", value)?;
+        }
+        if let Some(value) = &self.requires_real_time_balance_refresh {
+            map.serialize_entry("requires_real_time_balance_refresh", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequestPaymentDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountsBalanceGetRequestPaymentDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountsBalanceGetRequestPaymentDetails`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountsBalanceGetRequestPaymentDetails, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<f64> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<bool> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "account_id",
+                                "client_transaction_id",
+                                "amount",
+                                "balance_threshold_percentage",
+                                "requires_real_time_balance_refresh",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountsBalanceGetRequestPaymentDetails {
+                    account_id: f0,
+                    client_transaction_id: f1,
+                    amount: f2,
+                    balance_threshold_percentage: f3,
+                    requires_real_time_balance_refresh: f4,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Plaid's assessment of the risk of the planned payment given with the request.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetResponsePaymentRiskAssessment {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<String>,
     /// See [`BalancePlusAttributes`](crate::BalancePlusAttributes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<BalancePlusAttributes>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub score: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_last_updated: Option<crate::DateTime>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_reasons: Option<Vec<RiskReason>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exceeds_balance_threshold: Option<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsBalanceGetResponsePaymentRiskAssessment {
@@ -1252,18 +1780,117 @@ impl ::std::fmt::Debug for AccountsBalanceGetResponsePaymentRiskAssessment {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountsBalanceGetResponsePaymentRiskAssessment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.risk_level {
+            map.serialize_entry("risk_level", value)?;
+        }
+        if let Some(value) = &self.attributes {
+            map.serialize_entry("attributes", value)?;
+        }
+        if let Some(value) = &self.score {
+            map.serialize_entry("score", value)?;
+        }
+        if let Some(value) = &self.balance_last_updated {
+            map.serialize_entry("balance_last_updated", value)?;
+        }
+        if let Some(value) = &self.risk_reasons {
+            map.serialize_entry("risk_reasons", value)?;
+        }
+        if let Some(value) = &self.exceeds_balance_threshold {
+            map.serialize_entry("exceeds_balance_threshold", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetResponsePaymentRiskAssessment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountsBalanceGetResponsePaymentRiskAssessment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a JSON object (`AccountsBalanceGetResponsePaymentRiskAssessment`)",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountsBalanceGetResponsePaymentRiskAssessment, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<BalancePlusAttributes> = None;
+                let mut f2: Option<Option<i64>> = None;
+                let mut f3: Option<crate::DateTime> = None;
+                let mut f4: Option<Vec<RiskReason>> = None;
+                let mut f5: Option<bool> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "risk_level",
+                                "attributes",
+                                "score",
+                                "balance_last_updated",
+                                "risk_reasons",
+                                "exceeds_balance_threshold",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountsBalanceGetResponsePaymentRiskAssessment {
+                    risk_level: f0,
+                    attributes: f1,
+                    score: f2,
+                    balance_last_updated: f3,
+                    risk_reasons: f4,
+                    exceeds_balance_threshold: f5,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/accounts/get`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsGetRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// See [`AccountsGetRequestOptions`](crate::AccountsGetRequestOptions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AccountsGetRequestOptions>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsGetRequest {
@@ -1293,16 +1920,77 @@ impl ::std::fmt::Debug for AccountsGetRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountsGetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("options", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountsGetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountsGetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountsGetRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountsGetRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<AccountsGetRequestOptions> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token", "options"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountsGetRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    options: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Optional filters for `/accounts/get`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsGetRequestOptions {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsGetRequestOptions {
@@ -1330,8 +2018,66 @@ impl ::std::fmt::Debug for AccountsGetRequestOptions {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountsGetRequestOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_ids {
+            map.serialize_entry("account_ids", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountsGetRequestOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountsGetRequestOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountsGetRequestOptions`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountsGetRequestOptions, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["account_ids"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountsGetRequestOptions {
+                    account_ids: f0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsGetResponse {
     /// An array of financial institution accounts associated with the Item.
@@ -1340,11 +2086,6 @@ pub struct AccountsGetResponse {
     /// See [`Item`](crate::Item).
     pub item: super::shared::Item,
     /// See [`AccountsBalanceGetResponsePaymentRiskAssessment`](crate::AccountsBalanceGetResponsePaymentRiskAssessment).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_risk_assessment: Option<
         Option<AccountsBalanceGetResponsePaymentRiskAssessment>,
     >,
@@ -1352,7 +2093,6 @@ pub struct AccountsGetResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsGetResponse {
@@ -1393,202 +2133,147 @@ impl ::std::fmt::Debug for AccountsGetResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountsGetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("accounts", &self.accounts)?;
+        map.serialize_entry("item", &self.item)?;
+        if let Some(value) = &self.payment_risk_assessment {
+            map.serialize_entry("payment_risk_assessment", value)?;
+        }
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountsGetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountsGetResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountsGetResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountsGetResponse, A::Error> {
+                let mut f0: Option<Vec<AccountBase>> = None;
+                let mut f1: Option<super::shared::Item> = None;
+                let mut f2: Option<
+                    Option<AccountsBalanceGetResponsePaymentRiskAssessment>,
+                > = None;
+                let mut f3: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "accounts",
+                                "item",
+                                "payment_risk_assessment",
+                                "request_id",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountsGetResponse {
+                    accounts: f0.ok_or_else(|| crate::codec::missing("accounts"))?,
+                    item: f1.ok_or_else(|| crate::codec::missing("item"))?,
+                    payment_risk_assessment: f2,
+                    request_id: f3.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Counts of recent account events that inform the payment risk assessment.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BalancePlusAttributes {
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unauthorized_transactions_count_7d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unauthorized_transactions_count_30d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unauthorized_transactions_count_60d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unauthorized_transactions_count_90d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub nsf_overdraft_transactions_count_7d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub nsf_overdraft_transactions_count_30d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub nsf_overdraft_transactions_count_60d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub nsf_overdraft_transactions_count_90d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub days_since_first_plaid_connection: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plaid_connections_count_7d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plaid_connections_count_30d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_plaid_connections_count: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_savings_or_money_market_account: Option<Option<bool>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone_change_count_28d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone_change_count_90d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_change_count_28d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_change_count_90d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address_change_count_28d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address_change_count_90d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plaid_non_oauth_authentication_attempts_count_3d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plaid_non_oauth_authentication_attempts_count_7d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plaid_non_oauth_authentication_attempts_count_30d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failed_plaid_non_oauth_authentication_attempts_count_3d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failed_plaid_non_oauth_authentication_attempts_count_7d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failed_plaid_non_oauth_authentication_attempts_count_30d: Option<Option<i64>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_account_closed: Option<Option<bool>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_account_frozen_or_restricted: Option<Option<bool>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl BalancePlusAttributes {
@@ -1894,18 +2579,320 @@ impl ::std::fmt::Debug for BalancePlusAttributes {
             .finish()
     }
 }
+impl ::serde::Serialize for BalancePlusAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.unauthorized_transactions_count_7d {
+            map.serialize_entry("unauthorized_transactions_count_7d", value)?;
+        }
+        if let Some(value) = &self.unauthorized_transactions_count_30d {
+            map.serialize_entry("unauthorized_transactions_count_30d", value)?;
+        }
+        if let Some(value) = &self.unauthorized_transactions_count_60d {
+            map.serialize_entry("unauthorized_transactions_count_60d", value)?;
+        }
+        if let Some(value) = &self.unauthorized_transactions_count_90d {
+            map.serialize_entry("unauthorized_transactions_count_90d", value)?;
+        }
+        if let Some(value) = &self.nsf_overdraft_transactions_count_7d {
+            map.serialize_entry("nsf_overdraft_transactions_count_7d", value)?;
+        }
+        if let Some(value) = &self.nsf_overdraft_transactions_count_30d {
+            map.serialize_entry("nsf_overdraft_transactions_count_30d", value)?;
+        }
+        if let Some(value) = &self.nsf_overdraft_transactions_count_60d {
+            map.serialize_entry("nsf_overdraft_transactions_count_60d", value)?;
+        }
+        if let Some(value) = &self.nsf_overdraft_transactions_count_90d {
+            map.serialize_entry("nsf_overdraft_transactions_count_90d", value)?;
+        }
+        if let Some(value) = &self.days_since_first_plaid_connection {
+            map.serialize_entry("days_since_first_plaid_connection", value)?;
+        }
+        if let Some(value) = &self.plaid_connections_count_7d {
+            map.serialize_entry("plaid_connections_count_7d", value)?;
+        }
+        if let Some(value) = &self.plaid_connections_count_30d {
+            map.serialize_entry("plaid_connections_count_30d", value)?;
+        }
+        if let Some(value) = &self.total_plaid_connections_count {
+            map.serialize_entry("total_plaid_connections_count", value)?;
+        }
+        if let Some(value) = &self.is_savings_or_money_market_account {
+            map.serialize_entry("is_savings_or_money_market_account", value)?;
+        }
+        if let Some(value) = &self.phone_change_count_28d {
+            map.serialize_entry("phone_change_count_28d", value)?;
+        }
+        if let Some(value) = &self.phone_change_count_90d {
+            map.serialize_entry("phone_change_count_90d", value)?;
+        }
+        if let Some(value) = &self.email_change_count_28d {
+            map.serialize_entry("email_change_count_28d", value)?;
+        }
+        if let Some(value) = &self.email_change_count_90d {
+            map.serialize_entry("email_change_count_90d", value)?;
+        }
+        if let Some(value) = &self.address_change_count_28d {
+            map.serialize_entry("address_change_count_28d", value)?;
+        }
+        if let Some(value) = &self.address_change_count_90d {
+            map.serialize_entry("address_change_count_90d", value)?;
+        }
+        if let Some(value) = &self.plaid_non_oauth_authentication_attempts_count_3d {
+            map.serialize_entry(
+                "plaid_non_oauth_authentication_attempts_count_3d",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.plaid_non_oauth_authentication_attempts_count_7d {
+            map.serialize_entry(
+                "plaid_non_oauth_authentication_attempts_count_7d",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.plaid_non_oauth_authentication_attempts_count_30d {
+            map.serialize_entry(
+                "plaid_non_oauth_authentication_attempts_count_30d",
+                value,
+            )?;
+        }
+        if let Some(value) = &self
+            .failed_plaid_non_oauth_authentication_attempts_count_3d
+        {
+            map.serialize_entry(
+                "failed_plaid_non_oauth_authentication_attempts_count_3d",
+                value,
+            )?;
+        }
+        if let Some(value) = &self
+            .failed_plaid_non_oauth_authentication_attempts_count_7d
+        {
+            map.serialize_entry(
+                "failed_plaid_non_oauth_authentication_attempts_count_7d",
+                value,
+            )?;
+        }
+        if let Some(value) = &self
+            .failed_plaid_non_oauth_authentication_attempts_count_30d
+        {
+            map.serialize_entry(
+                "failed_plaid_non_oauth_authentication_attempts_count_30d",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.is_account_closed {
+            map.serialize_entry("is_account_closed", value)?;
+        }
+        if let Some(value) = &self.is_account_frozen_or_restricted {
+            map.serialize_entry("is_account_frozen_or_restricted", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BalancePlusAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = BalancePlusAttributes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`BalancePlusAttributes`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BalancePlusAttributes, A::Error> {
+                let mut f0: Option<Option<i64>> = None;
+                let mut f1: Option<Option<i64>> = None;
+                let mut f2: Option<Option<i64>> = None;
+                let mut f3: Option<Option<i64>> = None;
+                let mut f4: Option<Option<i64>> = None;
+                let mut f5: Option<Option<i64>> = None;
+                let mut f6: Option<Option<i64>> = None;
+                let mut f7: Option<Option<i64>> = None;
+                let mut f8: Option<Option<i64>> = None;
+                let mut f9: Option<Option<i64>> = None;
+                let mut f10: Option<Option<i64>> = None;
+                let mut f11: Option<Option<i64>> = None;
+                let mut f12: Option<Option<bool>> = None;
+                let mut f13: Option<Option<i64>> = None;
+                let mut f14: Option<Option<i64>> = None;
+                let mut f15: Option<Option<i64>> = None;
+                let mut f16: Option<Option<i64>> = None;
+                let mut f17: Option<Option<i64>> = None;
+                let mut f18: Option<Option<i64>> = None;
+                let mut f19: Option<Option<i64>> = None;
+                let mut f20: Option<Option<i64>> = None;
+                let mut f21: Option<Option<i64>> = None;
+                let mut f22: Option<Option<i64>> = None;
+                let mut f23: Option<Option<i64>> = None;
+                let mut f24: Option<Option<i64>> = None;
+                let mut f25: Option<Option<bool>> = None;
+                let mut f26: Option<Option<bool>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "unauthorized_transactions_count_7d",
+                                "unauthorized_transactions_count_30d",
+                                "unauthorized_transactions_count_60d",
+                                "unauthorized_transactions_count_90d",
+                                "nsf_overdraft_transactions_count_7d",
+                                "nsf_overdraft_transactions_count_30d",
+                                "nsf_overdraft_transactions_count_60d",
+                                "nsf_overdraft_transactions_count_90d",
+                                "days_since_first_plaid_connection",
+                                "plaid_connections_count_7d",
+                                "plaid_connections_count_30d",
+                                "total_plaid_connections_count",
+                                "is_savings_or_money_market_account",
+                                "phone_change_count_28d",
+                                "phone_change_count_90d",
+                                "email_change_count_28d",
+                                "email_change_count_90d",
+                                "address_change_count_28d",
+                                "address_change_count_90d",
+                                "plaid_non_oauth_authentication_attempts_count_3d",
+                                "plaid_non_oauth_authentication_attempts_count_7d",
+                                "plaid_non_oauth_authentication_attempts_count_30d",
+                                "failed_plaid_non_oauth_authentication_attempts_count_3d",
+                                "failed_plaid_non_oauth_authentication_attempts_count_7d",
+                                "failed_plaid_non_oauth_authentication_attempts_count_30d",
+                                "is_account_closed",
+                                "is_account_frozen_or_restricted",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
+                        crate::codec::Key::Known(8usize) => f8 = Some(map.next_value()?),
+                        crate::codec::Key::Known(9usize) => f9 = Some(map.next_value()?),
+                        crate::codec::Key::Known(10usize) => {
+                            f10 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(11usize) => {
+                            f11 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(12usize) => {
+                            f12 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(13usize) => {
+                            f13 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(14usize) => {
+                            f14 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(15usize) => {
+                            f15 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(16usize) => {
+                            f16 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(17usize) => {
+                            f17 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(18usize) => {
+                            f18 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(19usize) => {
+                            f19 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(20usize) => {
+                            f20 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(21usize) => {
+                            f21 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(22usize) => {
+                            f22 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(23usize) => {
+                            f23 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(24usize) => {
+                            f24 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(25usize) => {
+                            f25 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(26usize) => {
+                            f26 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BalancePlusAttributes {
+                    unauthorized_transactions_count_7d: f0,
+                    unauthorized_transactions_count_30d: f1,
+                    unauthorized_transactions_count_60d: f2,
+                    unauthorized_transactions_count_90d: f3,
+                    nsf_overdraft_transactions_count_7d: f4,
+                    nsf_overdraft_transactions_count_30d: f5,
+                    nsf_overdraft_transactions_count_60d: f6,
+                    nsf_overdraft_transactions_count_90d: f7,
+                    days_since_first_plaid_connection: f8,
+                    plaid_connections_count_7d: f9,
+                    plaid_connections_count_30d: f10,
+                    total_plaid_connections_count: f11,
+                    is_savings_or_money_market_account: f12,
+                    phone_change_count_28d: f13,
+                    phone_change_count_90d: f14,
+                    email_change_count_28d: f15,
+                    email_change_count_90d: f16,
+                    address_change_count_28d: f17,
+                    address_change_count_90d: f18,
+                    plaid_non_oauth_authentication_attempts_count_3d: f19,
+                    plaid_non_oauth_authentication_attempts_count_7d: f20,
+                    plaid_non_oauth_authentication_attempts_count_30d: f21,
+                    failed_plaid_non_oauth_authentication_attempts_count_3d: f22,
+                    failed_plaid_non_oauth_authentication_attempts_count_7d: f23,
+                    failed_plaid_non_oauth_authentication_attempts_count_30d: f24,
+                    is_account_closed: f25,
+                    is_account_frozen_or_restricted: f26,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The oldest balance update time that is still acceptable; older balances are refreshed.
 pub type MinLastUpdatedDatetime = crate::DateTime;
 /// One reason behind a payment risk assessment.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RiskReason {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl RiskReason {
@@ -1931,6 +2918,62 @@ impl ::std::fmt::Debug for RiskReason {
                 &crate::redact::Json(&self.additional_properties),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for RiskReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RiskReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = RiskReason;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`RiskReason`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RiskReason, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["code"]))? {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RiskReason {
+                    code: f0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::Client {

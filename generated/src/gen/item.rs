@@ -7,28 +7,17 @@
 /// An Item's access token, or `null` when there is none.
 pub type AccessTokenNullable = String;
 /// Whether one account is shared with an application, and for which kinds of data.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountAccess {
     #[allow(missing_docs)]
     pub unique_id: String,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorized: Option<Option<bool>>,
     /// See [`AccountProductAccessNullable`](crate::AccountProductAccessNullable).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_product_access: Option<Option<AccountProductAccessNullable>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountAccess {
@@ -68,34 +57,90 @@ impl ::std::fmt::Debug for AccountAccess {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("unique_id", &self.unique_id)?;
+        if let Some(value) = &self.authorized {
+            map.serialize_entry("authorized", value)?;
+        }
+        if let Some(value) = &self.account_product_access {
+            map.serialize_entry("account_product_access", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountAccess;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountAccess`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountAccess, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<bool>> = None;
+                let mut f2: Option<Option<AccountProductAccessNullable>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["unique_id", "authorized", "account_product_access"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountAccess {
+                    unique_id: f0.ok_or_else(|| crate::codec::missing("unique_id"))?,
+                    authorized: f1,
+                    account_product_access: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Which kinds of account data an application may see.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountProductAccess {
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_data: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub statements: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tax_documents: Option<Option<bool>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountProductAccess {
@@ -137,40 +182,98 @@ impl ::std::fmt::Debug for AccountProductAccess {
             .finish()
     }
 }
+impl ::serde::Serialize for AccountProductAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_data {
+            map.serialize_entry("account_data", value)?;
+        }
+        if let Some(value) = &self.statements {
+            map.serialize_entry("statements", value)?;
+        }
+        if let Some(value) = &self.tax_documents {
+            map.serialize_entry("tax_documents", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountProductAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccountProductAccess;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`AccountProductAccess`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountProductAccess, A::Error> {
+                let mut f0: Option<Option<bool>> = None;
+                let mut f1: Option<Option<bool>> = None;
+                let mut f2: Option<Option<bool>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["account_data", "statements", "tax_documents"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountProductAccess {
+                    account_data: f0,
+                    statements: f1,
+                    tax_documents: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Account-level data access, or `null` when it is not set.
 pub type AccountProductAccessNullable = AccountProductAccess;
 /// The outcome of an action recorded in an Item's activity log.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActionState {
     /// `UNKNOWN`
-    #[serde(rename = "UNKNOWN")]
     Unknown,
     /// `ATTEMPT`
-    #[serde(rename = "ATTEMPT")]
     Attempt,
     /// `SUCCESS`
-    #[serde(rename = "SUCCESS")]
     Success,
     /// `FAILURE`
-    #[serde(rename = "FAILURE")]
     Failure,
     /// `SKIPPED`
-    #[serde(rename = "SKIPPED")]
     Skipped,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl ActionState {
@@ -207,8 +310,23 @@ impl ::std::str::FromStr for ActionState {
         )
     }
 }
+impl ::serde::Serialize for ActionState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActionState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// One event in the log of a user's consent decisions.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Activity {
     /// See [`ActivityType`](crate::ActivityType).
@@ -222,18 +340,11 @@ pub struct Activity {
     /// See [`ActionState`](crate::ActionState).
     pub state: ActionState,
     /// See [`ApplicationId`](crate::ApplicationId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_application_id: Option<ApplicationId>,
     /// See [`ScopesNullable`](crate::ScopesNullable).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scopes: Option<Option<ScopesNullable>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Activity {
@@ -287,53 +398,129 @@ impl ::std::fmt::Debug for Activity {
             .finish()
     }
 }
+impl ::serde::Serialize for Activity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("activity", &self.activity)?;
+        map.serialize_entry("initiated_date", &self.initiated_date)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("initiator", &self.initiator)?;
+        map.serialize_entry("state", &self.state)?;
+        if let Some(value) = &self.target_application_id {
+            map.serialize_entry("target_application_id", value)?;
+        }
+        if let Some(value) = &self.scopes {
+            map.serialize_entry("scopes", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Activity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Activity;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`Activity`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Activity, A::Error> {
+                let mut f0: Option<ActivityType> = None;
+                let mut f1: Option<crate::Date> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<ActionState> = None;
+                let mut f5: Option<ApplicationId> = None;
+                let mut f6: Option<Option<ScopesNullable>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "activity",
+                                "initiated_date",
+                                "id",
+                                "initiator",
+                                "state",
+                                "target_application_id",
+                                "scopes",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Activity {
+                    activity: f0.ok_or_else(|| crate::codec::missing("activity"))?,
+                    initiated_date: f1
+                        .ok_or_else(|| crate::codec::missing("initiated_date"))?,
+                    id: f2.ok_or_else(|| crate::codec::missing("id"))?,
+                    initiator: f3.ok_or_else(|| crate::codec::missing("initiator"))?,
+                    state: f4.ok_or_else(|| crate::codec::missing("state"))?,
+                    target_application_id: f5,
+                    scopes: f6,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The kind of consent event recorded in the activity log.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityType {
     /// `UNKNOWN`
-    #[serde(rename = "UNKNOWN")]
     Unknown,
     /// `ITEM_CREATE`
-    #[serde(rename = "ITEM_CREATE")]
     ItemCreate,
     /// `ITEM_IMPORT`
-    #[serde(rename = "ITEM_IMPORT")]
     ItemImport,
     /// `ITEM_UPDATE`
-    #[serde(rename = "ITEM_UPDATE")]
     ItemUpdate,
     /// `ITEM_UNLINK`
-    #[serde(rename = "ITEM_UNLINK")]
     ItemUnlink,
     /// `PORTAL_UNLINK`
-    #[serde(rename = "PORTAL_UNLINK")]
     PortalUnlink,
     /// `PORTAL_ITEMS_DELETE`
-    #[serde(rename = "PORTAL_ITEMS_DELETE")]
     PortalItemsDelete,
     /// `ITEM_REMOVE`
-    #[serde(rename = "ITEM_REMOVE")]
     ItemRemove,
     /// `INVARIANT_CHECKER_DELETION`
-    #[serde(rename = "INVARIANT_CHECKER_DELETION")]
     InvariantCheckerDeletion,
     /// `SCOPES_UPDATE`
-    #[serde(rename = "SCOPES_UPDATE")]
     ScopesUpdate,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl ActivityType {
@@ -380,10 +567,25 @@ impl ::std::str::FromStr for ActivityType {
         )
     }
 }
+impl ::serde::Serialize for ActivityType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActivityType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// The identifier of an application that a user has connected.
 pub type ApplicationId = String;
 /// An application that a user has connected to their accounts.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectedApplication {
     /// See [`ApplicationId`](crate::ApplicationId).
@@ -391,45 +593,19 @@ pub struct ConnectedApplication {
     #[allow(missing_docs)]
     pub name: String,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub display_name: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub logo_url: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub application_url: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reason_for_access: Option<Option<String>>,
     #[allow(missing_docs)]
     pub created_at: crate::DateTime,
     /// See [`ScopesNullable`](crate::ScopesNullable).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scopes: Option<Option<ScopesNullable>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ConnectedApplication {
@@ -495,15 +671,122 @@ impl ::std::fmt::Debug for ConnectedApplication {
             .finish()
     }
 }
+impl ::serde::Serialize for ConnectedApplication {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("application_id", &self.application_id)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("display_name", value)?;
+        }
+        if let Some(value) = &self.logo_url {
+            map.serialize_entry("logo_url", value)?;
+        }
+        if let Some(value) = &self.application_url {
+            map.serialize_entry("application_url", value)?;
+        }
+        if let Some(value) = &self.reason_for_access {
+            map.serialize_entry("reason_for_access", value)?;
+        }
+        map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.scopes {
+            map.serialize_entry("scopes", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectedApplication {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ConnectedApplication;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ConnectedApplication`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectedApplication, A::Error> {
+                let mut f0: Option<ApplicationId> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<crate::DateTime> = None;
+                let mut f7: Option<Option<ScopesNullable>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "application_id",
+                                "name",
+                                "display_name",
+                                "logo_url",
+                                "application_url",
+                                "reason_for_access",
+                                "created_at",
+                                "scopes",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConnectedApplication {
+                    application_id: f0
+                        .ok_or_else(|| crate::codec::missing("application_id"))?,
+                    name: f1.ok_or_else(|| crate::codec::missing("name"))?,
+                    display_name: f2,
+                    logo_url: f3,
+                    application_url: f4,
+                    reason_for_access: f5,
+                    created_at: f6.ok_or_else(|| crate::codec::missing("created_at"))?,
+                    scopes: f7,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/access_token/invalidate`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemAccessTokenInvalidateRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemAccessTokenInvalidateRequest {
@@ -526,8 +809,65 @@ impl ::std::fmt::Debug for ItemAccessTokenInvalidateRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemAccessTokenInvalidateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemAccessTokenInvalidateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemAccessTokenInvalidateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemAccessTokenInvalidateRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemAccessTokenInvalidateRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemAccessTokenInvalidateRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemAccessTokenInvalidateResponse defines the response schema for `/item/access_token/invalidate`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemAccessTokenInvalidateResponse {
     /// See [`AccessToken`](crate::AccessToken).
@@ -536,7 +876,6 @@ pub struct ItemAccessTokenInvalidateResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemAccessTokenInvalidateResponse {
@@ -564,22 +903,81 @@ impl ::std::fmt::Debug for ItemAccessTokenInvalidateResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemAccessTokenInvalidateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("new_access_token", &self.new_access_token)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemAccessTokenInvalidateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemAccessTokenInvalidateResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemAccessTokenInvalidateResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemAccessTokenInvalidateResponse, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["new_access_token", "request_id"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemAccessTokenInvalidateResponse {
+                    new_access_token: f0
+                        .ok_or_else(|| crate::codec::missing("new_access_token"))?,
+                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/activity/list`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemActivityListRequest {
     /// See [`AccessToken`](crate::AccessToken).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<super::shared::AccessToken>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Default: `50`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemActivityListRequest {
@@ -627,8 +1025,80 @@ impl ::std::fmt::Debug for ItemActivityListRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemActivityListRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.access_token {
+            map.serialize_entry("access_token", value)?;
+        }
+        if let Some(value) = &self.cursor {
+            map.serialize_entry("cursor", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemActivityListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemActivityListRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemActivityListRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemActivityListRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<i64> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["access_token", "cursor", "count"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemActivityListRequest {
+                    access_token: f0,
+                    cursor: f1,
+                    count: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Describes a historical log of user consent events.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemActivityListResponse {
     /// See [`RequestId`](crate::RequestId).
@@ -638,11 +1108,9 @@ pub struct ItemActivityListResponse {
     /// An array of objects containing timestamps for the last time each data type was accessed per application.
     pub last_data_access_times: Vec<LastDataAccessTimes>,
     /// Cursor used for pagination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemActivityListResponse {
@@ -680,20 +1148,94 @@ impl ::std::fmt::Debug for ItemActivityListResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemActivityListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        map.serialize_entry("activities", &self.activities)?;
+        map.serialize_entry("last_data_access_times", &self.last_data_access_times)?;
+        if let Some(value) = &self.cursor {
+            map.serialize_entry("cursor", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemActivityListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemActivityListResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemActivityListResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemActivityListResponse, A::Error> {
+                let mut f0: Option<super::shared::RequestId> = None;
+                let mut f1: Option<Vec<Activity>> = None;
+                let mut f2: Option<Vec<LastDataAccessTimes>> = None;
+                let mut f3: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "request_id",
+                                "activities",
+                                "last_data_access_times",
+                                "cursor",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemActivityListResponse {
+                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    activities: f1.ok_or_else(|| crate::codec::missing("activities"))?,
+                    last_data_access_times: f2
+                        .ok_or_else(|| crate::codec::missing("last_data_access_times"))?,
+                    cursor: f3,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/application/list`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationListRequest {
     /// See [`AccessTokenNullable`](crate::AccessTokenNullable).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_token: Option<Option<AccessTokenNullable>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationListRequest {
@@ -727,18 +1269,74 @@ impl ::std::fmt::Debug for ItemApplicationListRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemApplicationListRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.access_token {
+            map.serialize_entry("access_token", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemApplicationListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemApplicationListRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemApplicationListRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemApplicationListRequest, A::Error> {
+                let mut f0: Option<Option<AccessTokenNullable>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemApplicationListRequest {
+                    access_token: f0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Describes the connected application for a particular end user.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationListResponse {
     /// See [`RequestId`](crate::RequestId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<super::shared::RequestId>,
     /// A list of connected applications.
     pub applications: Vec<ConnectedApplication>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationListResponse {
@@ -771,8 +1369,71 @@ impl ::std::fmt::Debug for ItemApplicationListResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemApplicationListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        map.serialize_entry("applications", &self.applications)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemApplicationListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemApplicationListResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemApplicationListResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemApplicationListResponse, A::Error> {
+                let mut f0: Option<super::shared::RequestId> = None;
+                let mut f1: Option<Vec<ConnectedApplication>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["request_id", "applications"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemApplicationListResponse {
+                    request_id: f0,
+                    applications: f1
+                        .ok_or_else(|| crate::codec::missing("applications"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/application/scopes/update`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationScopesUpdateRequest {
     /// See [`AccessToken`](crate::AccessToken).
@@ -782,13 +1443,11 @@ pub struct ItemApplicationScopesUpdateRequest {
     /// See [`Scopes`](crate::Scopes).
     pub scopes: Scopes,
     /// See [`ScopesState`](crate::ScopesState).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ScopesState>,
     /// See [`ScopesContext`](crate::ScopesContext).
     pub context: ScopesContext,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationScopesUpdateRequest {
@@ -829,15 +1488,100 @@ impl ::std::fmt::Debug for ItemApplicationScopesUpdateRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemApplicationScopesUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        map.serialize_entry("application_id", &self.application_id)?;
+        map.serialize_entry("scopes", &self.scopes)?;
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        map.serialize_entry("context", &self.context)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemApplicationScopesUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemApplicationScopesUpdateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemApplicationScopesUpdateRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemApplicationScopesUpdateRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<ApplicationId> = None;
+                let mut f2: Option<Scopes> = None;
+                let mut f3: Option<ScopesState> = None;
+                let mut f4: Option<ScopesContext> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "access_token",
+                                "application_id",
+                                "scopes",
+                                "state",
+                                "context",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemApplicationScopesUpdateRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    application_id: f1
+                        .ok_or_else(|| crate::codec::missing("application_id"))?,
+                    scopes: f2.ok_or_else(|| crate::codec::missing("scopes"))?,
+                    state: f3,
+                    context: f4.ok_or_else(|| crate::codec::missing("context"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemApplicationScopesUpdateResponse defines the response schema for `/item/application/scopes/update`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationScopesUpdateResponse {
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationScopesUpdateResponse {
@@ -860,8 +1604,64 @@ impl ::std::fmt::Debug for ItemApplicationScopesUpdateResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemApplicationScopesUpdateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemApplicationScopesUpdateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemApplicationScopesUpdateResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemApplicationScopesUpdateResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemApplicationScopesUpdateResponse, A::Error> {
+                let mut f0: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemApplicationScopesUpdateResponse {
+                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/application/unlink`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationUnlinkRequest {
     /// See [`AccessToken`](crate::AccessToken).
@@ -870,7 +1670,6 @@ pub struct ItemApplicationUnlinkRequest {
     pub application_id: ApplicationId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationUnlinkRequest {
@@ -898,15 +1697,78 @@ impl ::std::fmt::Debug for ItemApplicationUnlinkRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemApplicationUnlinkRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        map.serialize_entry("application_id", &self.application_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemApplicationUnlinkRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemApplicationUnlinkRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemApplicationUnlinkRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemApplicationUnlinkRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<ApplicationId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["access_token", "application_id"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemApplicationUnlinkRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    application_id: f1
+                        .ok_or_else(|| crate::codec::missing("application_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemApplicationUnlinkResponse defines the response schema for `/item/application/unlink`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationUnlinkResponse {
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationUnlinkResponse {
@@ -929,8 +1791,64 @@ impl ::std::fmt::Debug for ItemApplicationUnlinkResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemApplicationUnlinkResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemApplicationUnlinkResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemApplicationUnlinkResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemApplicationUnlinkResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemApplicationUnlinkResponse, A::Error> {
+                let mut f0: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemApplicationUnlinkResponse {
+                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The Item has entered an error state; `error` says which, and most need the user to go through Link's update mode.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemErrorWebhook {
     /// `ITEM`
@@ -945,7 +1863,6 @@ pub struct ItemErrorWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemErrorWebhook {
@@ -986,15 +1903,98 @@ impl ::std::fmt::Debug for ItemErrorWebhook {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemErrorWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("webhook_type", &self.webhook_type)?;
+        map.serialize_entry("webhook_code", &self.webhook_code)?;
+        map.serialize_entry("item_id", &self.item_id)?;
+        map.serialize_entry("error", &self.error)?;
+        map.serialize_entry("environment", &self.environment)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemErrorWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemErrorWebhook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemErrorWebhook`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemErrorWebhook, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<ItemId> = None;
+                let mut f3: Option<super::shared::PlaidError> = None;
+                let mut f4: Option<WebhookEnvironmentValues> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "webhook_type",
+                                "webhook_code",
+                                "item_id",
+                                "error",
+                                "environment",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemErrorWebhook {
+                    webhook_type: f0
+                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
+                    webhook_code: f1
+                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
+                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+                    error: f3,
+                    environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/get`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemGetRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemGetRequest {
@@ -1017,24 +2017,75 @@ impl ::std::fmt::Debug for ItemGetRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemGetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemGetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemGetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemGetRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemGetRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemGetRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemGetResponse defines the response schema for `/item/get` and `/item/webhook/update`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemGetResponse {
     /// See [`Item`](crate::Item).
     pub item: super::shared::Item,
     /// See [`ItemStatusNullable`](crate::ItemStatusNullable).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status: Option<Option<ItemStatusNullable>>,
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemGetResponse {
@@ -1069,10 +2120,78 @@ impl ::std::fmt::Debug for ItemGetResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemGetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("item", &self.item)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemGetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemGetResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemGetResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemGetResponse, A::Error> {
+                let mut f0: Option<super::shared::Item> = None;
+                let mut f1: Option<Option<ItemStatusNullable>> = None;
+                let mut f2: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["item", "status", "request_id"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemGetResponse {
+                    item: f0.ok_or_else(|| crate::codec::missing("item"))?,
+                    status: f1,
+                    request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The id of the Item a webhook is about.
 pub type ItemId = String;
 /// Request body for `/item/import`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemImportRequest {
     #[allow(missing_docs)]
@@ -1080,11 +2199,9 @@ pub struct ItemImportRequest {
     /// See [`ItemImportRequestUserAuth`](crate::ItemImportRequestUserAuth).
     pub user_auth: ItemImportRequestUserAuth,
     /// See [`ItemImportRequestOptions`](crate::ItemImportRequestOptions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<ItemImportRequestOptions>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemImportRequest {
@@ -1119,16 +2236,82 @@ impl ::std::fmt::Debug for ItemImportRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemImportRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("products", &self.products)?;
+        map.serialize_entry("user_auth", &self.user_auth)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("options", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemImportRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemImportRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemImportRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemImportRequest, A::Error> {
+                let mut f0: Option<Vec<super::shared::Products>> = None;
+                let mut f1: Option<ItemImportRequestUserAuth> = None;
+                let mut f2: Option<ItemImportRequestOptions> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["products", "user_auth", "options"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemImportRequest {
+                    products: f0.ok_or_else(|| crate::codec::missing("products"))?,
+                    user_auth: f1.ok_or_else(|| crate::codec::missing("user_auth"))?,
+                    options: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Optional settings for `/item/import`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemImportRequestOptions {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemImportRequestOptions {
@@ -1156,8 +2339,66 @@ impl ::std::fmt::Debug for ItemImportRequestOptions {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemImportRequestOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.webhook {
+            map.serialize_entry("webhook", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemImportRequestOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemImportRequestOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemImportRequestOptions`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemImportRequestOptions, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["webhook"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemImportRequestOptions {
+                    webhook: f0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The user credentials that `/item/import` uses to create the Item.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemImportRequestUserAuth {
     #[allow(missing_docs)]
@@ -1166,7 +2407,6 @@ pub struct ItemImportRequestUserAuth {
     pub auth_token: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemImportRequestUserAuth {
@@ -1191,8 +2431,68 @@ impl ::std::fmt::Debug for ItemImportRequestUserAuth {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemImportRequestUserAuth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("user_id", &self.user_id)?;
+        map.serialize_entry("auth_token", &self.auth_token)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemImportRequestUserAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemImportRequestUserAuth;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemImportRequestUserAuth`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemImportRequestUserAuth, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["user_id", "auth_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemImportRequestUserAuth {
+                    user_id: f0.ok_or_else(|| crate::codec::missing("user_id"))?,
+                    auth_token: f1.ok_or_else(|| crate::codec::missing("auth_token"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemImportResponse defines the response schema for `/item/import`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemImportResponse {
     /// See [`AccessToken`](crate::AccessToken).
@@ -1201,7 +2501,6 @@ pub struct ItemImportResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemImportResponse {
@@ -1229,8 +2528,69 @@ impl ::std::fmt::Debug for ItemImportResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemImportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemImportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemImportResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemImportResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemImportResponse, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token", "request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemImportResponse {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An Item that needed the user to log in again works again without any action from this application.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemLoginRepairedWebhook {
     /// `ITEM`
@@ -1243,7 +2603,6 @@ pub struct ItemLoginRepairedWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemLoginRepairedWebhook {
@@ -1277,15 +2636,88 @@ impl ::std::fmt::Debug for ItemLoginRepairedWebhook {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemLoginRepairedWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("webhook_type", &self.webhook_type)?;
+        map.serialize_entry("webhook_code", &self.webhook_code)?;
+        map.serialize_entry("item_id", &self.item_id)?;
+        map.serialize_entry("environment", &self.environment)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemLoginRepairedWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemLoginRepairedWebhook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemLoginRepairedWebhook`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemLoginRepairedWebhook, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<ItemId> = None;
+                let mut f3: Option<WebhookEnvironmentValues> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["webhook_type", "webhook_code", "item_id", "environment"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemLoginRepairedWebhook {
+                    webhook_type: f0
+                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
+                    webhook_code: f1
+                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
+                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+                    environment: f3.ok_or_else(|| crate::codec::missing("environment"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/public_token/create`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPublicTokenCreateRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemPublicTokenCreateRequest {
@@ -1308,20 +2740,75 @@ impl ::std::fmt::Debug for ItemPublicTokenCreateRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemPublicTokenCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemPublicTokenCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemPublicTokenCreateRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPublicTokenCreateRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemPublicTokenCreateRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemPublicTokenCreateResponse defines the response schema for `/item/public_token/create`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPublicTokenCreateResponse {
     /// A `public_token` for the particular Item corresponding to the specified `access_token`
     pub public_token: String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<crate::DateTime>,
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemPublicTokenCreateResponse {
@@ -1356,15 +2843,83 @@ impl ::std::fmt::Debug for ItemPublicTokenCreateResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemPublicTokenCreateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("public_token", &self.public_token)?;
+        if let Some(value) = &self.expiration {
+            map.serialize_entry("expiration", value)?;
+        }
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenCreateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemPublicTokenCreateResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemPublicTokenCreateResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPublicTokenCreateResponse, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<crate::DateTime> = None;
+                let mut f2: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["public_token", "expiration", "request_id"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemPublicTokenCreateResponse {
+                    public_token: f0
+                        .ok_or_else(|| crate::codec::missing("public_token"))?,
+                    expiration: f1,
+                    request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/public_token/exchange`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPublicTokenExchangeRequest {
     #[allow(missing_docs)]
     pub public_token: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemPublicTokenExchangeRequest {
@@ -1387,8 +2942,65 @@ impl ::std::fmt::Debug for ItemPublicTokenExchangeRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemPublicTokenExchangeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("public_token", &self.public_token)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenExchangeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemPublicTokenExchangeRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemPublicTokenExchangeRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPublicTokenExchangeRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["public_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemPublicTokenExchangeRequest {
+                    public_token: f0
+                        .ok_or_else(|| crate::codec::missing("public_token"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemPublicTokenExchangeResponse defines the response schema for `/item/public_token/exchange`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPublicTokenExchangeResponse {
     /// See [`AccessToken`](crate::AccessToken).
@@ -1399,7 +3011,6 @@ pub struct ItemPublicTokenExchangeResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemPublicTokenExchangeResponse {
@@ -1430,15 +3041,81 @@ impl ::std::fmt::Debug for ItemPublicTokenExchangeResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemPublicTokenExchangeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        map.serialize_entry("item_id", &self.item_id)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenExchangeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemPublicTokenExchangeResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemPublicTokenExchangeResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPublicTokenExchangeResponse, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["access_token", "item_id", "request_id"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemPublicTokenExchangeResponse {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    item_id: f1.ok_or_else(|| crate::codec::missing("item_id"))?,
+                    request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/remove`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemRemoveRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemRemoveRequest {
@@ -1461,15 +3138,71 @@ impl ::std::fmt::Debug for ItemRemoveRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemRemoveRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemRemoveRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemRemoveRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemRemoveRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemRemoveRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemRemoveRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemRemoveResponse defines the response schema for `/item/remove`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemRemoveResponse {
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemRemoveResponse {
@@ -1492,34 +3225,74 @@ impl ::std::fmt::Debug for ItemRemoveResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemRemoveResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemRemoveResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemRemoveResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemRemoveResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemRemoveResponse, A::Error> {
+                let mut f0: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemRemoveResponse {
+                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// When each product last updated the Item, and the last webhook sent for it.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemStatus {
     /// See [`ItemStatusInvestments`](crate::ItemStatusInvestments).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub investments: Option<Option<ItemStatusInvestments>>,
     /// See [`ItemStatusTransactions`](crate::ItemStatusTransactions).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transactions: Option<Option<ItemStatusTransactions>>,
     /// See [`ItemStatusLastWebhook`](crate::ItemStatusLastWebhook).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_webhook: Option<Option<ItemStatusLastWebhook>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemStatus {
@@ -1561,27 +3334,90 @@ impl ::std::fmt::Debug for ItemStatus {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.investments {
+            map.serialize_entry("investments", value)?;
+        }
+        if let Some(value) = &self.transactions {
+            map.serialize_entry("transactions", value)?;
+        }
+        if let Some(value) = &self.last_webhook {
+            map.serialize_entry("last_webhook", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemStatus`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemStatus, A::Error> {
+                let mut f0: Option<Option<ItemStatusInvestments>> = None;
+                let mut f1: Option<Option<ItemStatusTransactions>> = None;
+                let mut f2: Option<Option<ItemStatusLastWebhook>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["investments", "transactions", "last_webhook"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemStatus {
+                    investments: f0,
+                    transactions: f1,
+                    last_webhook: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// When investments data for the Item last updated, or failed to.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemStatusInvestments {
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_successful_update: Option<Option<crate::DateTime>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_failed_update: Option<Option<crate::DateTime>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemStatusInvestments {
@@ -1619,27 +3455,84 @@ impl ::std::fmt::Debug for ItemStatusInvestments {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemStatusInvestments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.last_successful_update {
+            map.serialize_entry("last_successful_update", value)?;
+        }
+        if let Some(value) = &self.last_failed_update {
+            map.serialize_entry("last_failed_update", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemStatusInvestments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemStatusInvestments;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemStatusInvestments`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemStatusInvestments, A::Error> {
+                let mut f0: Option<Option<crate::DateTime>> = None;
+                let mut f1: Option<Option<crate::DateTime>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["last_successful_update", "last_failed_update"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemStatusInvestments {
+                    last_successful_update: f0,
+                    last_failed_update: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The last webhook sent for the Item.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemStatusLastWebhook {
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sent_at: Option<Option<crate::DateTime>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub code_sent: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemStatusLastWebhook {
@@ -1674,29 +3567,82 @@ impl ::std::fmt::Debug for ItemStatusLastWebhook {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemStatusLastWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sent_at {
+            map.serialize_entry("sent_at", value)?;
+        }
+        if let Some(value) = &self.code_sent {
+            map.serialize_entry("code_sent", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemStatusLastWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemStatusLastWebhook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemStatusLastWebhook`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemStatusLastWebhook, A::Error> {
+                let mut f0: Option<Option<crate::DateTime>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["sent_at", "code_sent"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemStatusLastWebhook {
+                    sent_at: f0,
+                    code_sent: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The Item's update status, or `null` when there is none.
 pub type ItemStatusNullable = ItemStatus;
 /// When transactions data for the Item last updated, or failed to.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemStatusTransactions {
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_successful_update: Option<Option<crate::DateTime>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_failed_update: Option<Option<crate::DateTime>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemStatusTransactions {
@@ -1734,22 +3680,84 @@ impl ::std::fmt::Debug for ItemStatusTransactions {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemStatusTransactions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.last_successful_update {
+            map.serialize_entry("last_successful_update", value)?;
+        }
+        if let Some(value) = &self.last_failed_update {
+            map.serialize_entry("last_failed_update", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemStatusTransactions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemStatusTransactions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemStatusTransactions`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemStatusTransactions, A::Error> {
+                let mut f0: Option<Option<crate::DateTime>> = None;
+                let mut f1: Option<Option<crate::DateTime>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["last_successful_update", "last_failed_update"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemStatusTransactions {
+                    last_successful_update: f0,
+                    last_failed_update: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/item/webhook/update`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemWebhookUpdateRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub webhook: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemWebhookUpdateRequest {
@@ -1779,8 +3787,71 @@ impl ::std::fmt::Debug for ItemWebhookUpdateRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemWebhookUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        if let Some(value) = &self.webhook {
+            map.serialize_entry("webhook", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemWebhookUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemWebhookUpdateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemWebhookUpdateRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemWebhookUpdateRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token", "webhook"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemWebhookUpdateRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    webhook: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ItemWebhookUpdateResponse defines the response schema for `/item/webhook/update`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemWebhookUpdateResponse {
     /// See [`Item`](crate::Item).
@@ -1789,7 +3860,6 @@ pub struct ItemWebhookUpdateResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemWebhookUpdateResponse {
@@ -1817,8 +3887,68 @@ impl ::std::fmt::Debug for ItemWebhookUpdateResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemWebhookUpdateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("item", &self.item)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemWebhookUpdateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemWebhookUpdateResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemWebhookUpdateResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemWebhookUpdateResponse, A::Error> {
+                let mut f0: Option<super::shared::Item> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["item", "request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemWebhookUpdateResponse {
+                    item: f0.ok_or_else(|| crate::codec::missing("item"))?,
+                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An ECDSA P-256 public key as a JSON Web Key (RFC 7517).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwkPublicKey {
     /// The signing algorithm, `ES256`.
@@ -1830,7 +3960,6 @@ pub struct JwkPublicKey {
     /// The key type, `EC`.
     pub kty: String,
     /// What the key is for, `sig`.
-    #[serde(rename = "use")]
     pub use_: String,
     /// The point's x coordinate, base64url.
     pub x: String,
@@ -1842,7 +3971,6 @@ pub struct JwkPublicKey {
     pub expired_at: Option<i64>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl JwkPublicKey {
@@ -1895,8 +4023,110 @@ impl ::std::fmt::Debug for JwkPublicKey {
             .finish()
     }
 }
+impl ::serde::Serialize for JwkPublicKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("alg", &self.alg)?;
+        map.serialize_entry("crv", &self.crv)?;
+        map.serialize_entry("kid", &self.kid)?;
+        map.serialize_entry("kty", &self.kty)?;
+        map.serialize_entry("use", &self.use_)?;
+        map.serialize_entry("x", &self.x)?;
+        map.serialize_entry("y", &self.y)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.serialize_entry("expired_at", &self.expired_at)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JwkPublicKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JwkPublicKey;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`JwkPublicKey`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwkPublicKey, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<i64> = None;
+                let mut f8: Option<i64> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "alg",
+                                "crv",
+                                "kid",
+                                "kty",
+                                "use",
+                                "x",
+                                "y",
+                                "created_at",
+                                "expired_at",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
+                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JwkPublicKey {
+                    alg: f0.ok_or_else(|| crate::codec::missing("alg"))?,
+                    crv: f1.ok_or_else(|| crate::codec::missing("crv"))?,
+                    kid: f2.ok_or_else(|| crate::codec::missing("kid"))?,
+                    kty: f3.ok_or_else(|| crate::codec::missing("kty"))?,
+                    use_: f4.ok_or_else(|| crate::codec::missing("use"))?,
+                    x: f5.ok_or_else(|| crate::codec::missing("x"))?,
+                    y: f6.ok_or_else(|| crate::codec::missing("y"))?,
+                    created_at: f7.ok_or_else(|| crate::codec::missing("created_at"))?,
+                    expired_at: f8,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// When an application last read each kind of a user's data.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LastDataAccessTimes {
     #[allow(missing_docs)]
@@ -1919,7 +4149,6 @@ pub struct LastDataAccessTimes {
     pub transaction_risk_info: Option<crate::DateTime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl LastDataAccessTimes {
@@ -2007,32 +4236,125 @@ impl ::std::fmt::Debug for LastDataAccessTimes {
             .finish()
     }
 }
+impl ::serde::Serialize for LastDataAccessTimes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("application_id", &self.application_id)?;
+        map.serialize_entry("account_balance_info", &self.account_balance_info)?;
+        map.serialize_entry("account_routing_number", &self.account_routing_number)?;
+        map.serialize_entry("contact_details", &self.contact_details)?;
+        map.serialize_entry("transactions", &self.transactions)?;
+        map.serialize_entry("credit_and_loans", &self.credit_and_loans)?;
+        map.serialize_entry("investments", &self.investments)?;
+        map.serialize_entry("payroll_info", &self.payroll_info)?;
+        map.serialize_entry("transaction_risk_info", &self.transaction_risk_info)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LastDataAccessTimes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = LastDataAccessTimes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`LastDataAccessTimes`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LastDataAccessTimes, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<crate::DateTime> = None;
+                let mut f2: Option<crate::DateTime> = None;
+                let mut f3: Option<crate::DateTime> = None;
+                let mut f4: Option<crate::DateTime> = None;
+                let mut f5: Option<crate::DateTime> = None;
+                let mut f6: Option<crate::DateTime> = None;
+                let mut f7: Option<crate::DateTime> = None;
+                let mut f8: Option<crate::DateTime> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "application_id",
+                                "account_balance_info",
+                                "account_routing_number",
+                                "contact_details",
+                                "transactions",
+                                "credit_and_loans",
+                                "investments",
+                                "payroll_info",
+                                "transaction_risk_info",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
+                        crate::codec::Key::Known(6usize) => f6 = map.next_value()?,
+                        crate::codec::Key::Known(7usize) => f7 = map.next_value()?,
+                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LastDataAccessTimes {
+                    application_id: f0
+                        .ok_or_else(|| crate::codec::missing("application_id"))?,
+                    account_balance_info: f1,
+                    account_routing_number: f2,
+                    contact_details: f3,
+                    transactions: f4,
+                    credit_and_loans: f5,
+                    investments: f6,
+                    payroll_info: f7,
+                    transaction_risk_info: f8,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The institution has accounts the user has not yet shared with this application; Link's update mode with account selection lets them add those.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NewAccountsAvailableWebhook {
     /// `ITEM`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_type: Option<String>,
     /// `NEW_ACCOUNTS_AVAILABLE`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_code: Option<String>,
     /// See [`ItemId`](crate::ItemId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<ItemId>,
     /// See [`PlaidError`](crate::PlaidError).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error: Option<Option<super::shared::PlaidError>>,
     /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<WebhookEnvironmentValues>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl NewAccountsAvailableWebhook {
@@ -2091,8 +4413,100 @@ impl ::std::fmt::Debug for NewAccountsAvailableWebhook {
             .finish()
     }
 }
+impl ::serde::Serialize for NewAccountsAvailableWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.webhook_type {
+            map.serialize_entry("webhook_type", value)?;
+        }
+        if let Some(value) = &self.webhook_code {
+            map.serialize_entry("webhook_code", value)?;
+        }
+        if let Some(value) = &self.item_id {
+            map.serialize_entry("item_id", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.environment {
+            map.serialize_entry("environment", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NewAccountsAvailableWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = NewAccountsAvailableWebhook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`NewAccountsAvailableWebhook`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NewAccountsAvailableWebhook, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<ItemId> = None;
+                let mut f3: Option<Option<super::shared::PlaidError>> = None;
+                let mut f4: Option<WebhookEnvironmentValues> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "webhook_type",
+                                "webhook_code",
+                                "item_id",
+                                "error",
+                                "environment",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NewAccountsAvailableWebhook {
+                    webhook_type: f0,
+                    webhook_code: f1,
+                    item_id: f2,
+                    error: f3,
+                    environment: f4,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The user's consent for the Item runs out soon; send them through Link's update mode before `consent_expiration_time`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PendingExpirationWebhook {
     /// `ITEM`
@@ -2107,7 +4521,6 @@ pub struct PendingExpirationWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PendingExpirationWebhook {
@@ -2144,76 +4557,117 @@ impl ::std::fmt::Debug for PendingExpirationWebhook {
             .finish()
     }
 }
+impl ::serde::Serialize for PendingExpirationWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("webhook_type", &self.webhook_type)?;
+        map.serialize_entry("webhook_code", &self.webhook_code)?;
+        map.serialize_entry("item_id", &self.item_id)?;
+        map.serialize_entry("consent_expiration_time", &self.consent_expiration_time)?;
+        map.serialize_entry("environment", &self.environment)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PendingExpirationWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PendingExpirationWebhook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PendingExpirationWebhook`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PendingExpirationWebhook, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<ItemId> = None;
+                let mut f3: Option<crate::DateTime> = None;
+                let mut f4: Option<WebhookEnvironmentValues> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "webhook_type",
+                                "webhook_code",
+                                "item_id",
+                                "consent_expiration_time",
+                                "environment",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PendingExpirationWebhook {
+                    webhook_type: f0
+                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
+                    webhook_code: f1
+                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
+                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+                    consent_expiration_time: f3
+                        .ok_or_else(|| crate::codec::missing(
+                            "consent_expiration_time",
+                        ))?,
+                    environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Which products an application may use with a user's data.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProductAccess {
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub statements: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub identity: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auth: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transactions: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accounts_details_transactions: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accounts_routing_number: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accounts_statements: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accounts_tax_statements: Option<Option<bool>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub customers_profiles: Option<Option<bool>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProductAccess {
@@ -2297,20 +4751,138 @@ impl ::std::fmt::Debug for ProductAccess {
             .finish()
     }
 }
+impl ::serde::Serialize for ProductAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.statements {
+            map.serialize_entry("statements", value)?;
+        }
+        if let Some(value) = &self.identity {
+            map.serialize_entry("identity", value)?;
+        }
+        if let Some(value) = &self.auth {
+            map.serialize_entry("auth", value)?;
+        }
+        if let Some(value) = &self.transactions {
+            map.serialize_entry("transactions", value)?;
+        }
+        if let Some(value) = &self.accounts_details_transactions {
+            map.serialize_entry("accounts_details_transactions", value)?;
+        }
+        if let Some(value) = &self.accounts_routing_number {
+            map.serialize_entry("accounts_routing_number", value)?;
+        }
+        if let Some(value) = &self.accounts_statements {
+            map.serialize_entry("accounts_statements", value)?;
+        }
+        if let Some(value) = &self.accounts_tax_statements {
+            map.serialize_entry("accounts_tax_statements", value)?;
+        }
+        if let Some(value) = &self.customers_profiles {
+            map.serialize_entry("customers_profiles", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProductAccess;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ProductAccess`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProductAccess, A::Error> {
+                let mut f0: Option<Option<bool>> = None;
+                let mut f1: Option<Option<bool>> = None;
+                let mut f2: Option<Option<bool>> = None;
+                let mut f3: Option<Option<bool>> = None;
+                let mut f4: Option<Option<bool>> = None;
+                let mut f5: Option<Option<bool>> = None;
+                let mut f6: Option<Option<bool>> = None;
+                let mut f7: Option<Option<bool>> = None;
+                let mut f8: Option<Option<bool>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "statements",
+                                "identity",
+                                "auth",
+                                "transactions",
+                                "accounts_details_transactions",
+                                "accounts_routing_number",
+                                "accounts_statements",
+                                "accounts_tax_statements",
+                                "customers_profiles",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
+                        crate::codec::Key::Known(8usize) => f8 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProductAccess {
+                    statements: f0,
+                    identity: f1,
+                    auth: f2,
+                    transactions: f3,
+                    accounts_details_transactions: f4,
+                    accounts_routing_number: f5,
+                    accounts_statements: f6,
+                    accounts_tax_statements: f7,
+                    customers_profiles: f8,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/sandbox/item/fire_webhook`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemFireWebhookRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// See [`WebhookType`](crate::WebhookType).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_type: Option<WebhookType>,
     /// See [`SandboxItemFireWebhookRequestWebhookCode`](crate::SandboxItemFireWebhookRequestWebhookCode).
     pub webhook_code: SandboxItemFireWebhookRequestWebhookCode,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemFireWebhookRequest {
@@ -2345,50 +4917,102 @@ impl ::std::fmt::Debug for SandboxItemFireWebhookRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for SandboxItemFireWebhookRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        if let Some(value) = &self.webhook_type {
+            map.serialize_entry("webhook_type", value)?;
+        }
+        map.serialize_entry("webhook_code", &self.webhook_code)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SandboxItemFireWebhookRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SandboxItemFireWebhookRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`SandboxItemFireWebhookRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxItemFireWebhookRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<WebhookType> = None;
+                let mut f2: Option<SandboxItemFireWebhookRequestWebhookCode> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["access_token", "webhook_type", "webhook_code"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxItemFireWebhookRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    webhook_type: f1,
+                    webhook_code: f2
+                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SandboxItemFireWebhookRequestWebhookCode {
     /// `DEFAULT_UPDATE`
-    #[serde(rename = "DEFAULT_UPDATE")]
     DefaultUpdate,
     /// `NEW_ACCOUNTS_AVAILABLE`
-    #[serde(rename = "NEW_ACCOUNTS_AVAILABLE")]
     NewAccountsAvailable,
     /// `AUTH_DATA_UPDATE`
-    #[serde(rename = "AUTH_DATA_UPDATE")]
     AuthDataUpdate,
     /// `SMS_MICRODEPOSITS_VERIFICATION`
-    #[serde(rename = "SMS_MICRODEPOSITS_VERIFICATION")]
     SmsMicrodepositsVerification,
     /// `AUTHORIZATION_GRANTED`
-    #[serde(rename = "AUTHORIZATION_GRANTED")]
     AuthorizationGranted,
     /// `RECURRING_TRANSACTIONS_UPDATE`
-    #[serde(rename = "RECURRING_TRANSACTIONS_UPDATE")]
     RecurringTransactionsUpdate,
     /// `SYNC_UPDATES_AVAILABLE`
-    #[serde(rename = "SYNC_UPDATES_AVAILABLE")]
     SyncUpdatesAvailable,
     /// `PRODUCT_READY`
-    #[serde(rename = "PRODUCT_READY")]
     ProductReady,
     /// `ERROR`
-    #[serde(rename = "ERROR")]
     Error,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl SandboxItemFireWebhookRequestWebhookCode {
@@ -2433,8 +5057,23 @@ impl ::std::str::FromStr for SandboxItemFireWebhookRequestWebhookCode {
         )
     }
 }
+impl ::serde::Serialize for SandboxItemFireWebhookRequestWebhookCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SandboxItemFireWebhookRequestWebhookCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// SandboxItemFireWebhookResponse defines the response schema for `/sandbox/item/fire_webhook`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemFireWebhookResponse {
     /// Value is `true` if the test` webhook_code` was successfully fired.
@@ -2443,7 +5082,6 @@ pub struct SandboxItemFireWebhookResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemFireWebhookResponse {
@@ -2471,15 +5109,75 @@ impl ::std::fmt::Debug for SandboxItemFireWebhookResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for SandboxItemFireWebhookResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("webhook_fired", &self.webhook_fired)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SandboxItemFireWebhookResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SandboxItemFireWebhookResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`SandboxItemFireWebhookResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxItemFireWebhookResponse, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["webhook_fired", "request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxItemFireWebhookResponse {
+                    webhook_fired: f0
+                        .ok_or_else(|| crate::codec::missing("webhook_fired"))?,
+                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/sandbox/item/reset_login`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemResetLoginRequest {
     /// See [`AccessToken`](crate::AccessToken).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemResetLoginRequest {
@@ -2502,8 +5200,65 @@ impl ::std::fmt::Debug for SandboxItemResetLoginRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for SandboxItemResetLoginRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SandboxItemResetLoginRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SandboxItemResetLoginRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`SandboxItemResetLoginRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxItemResetLoginRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxItemResetLoginRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemResetLoginResponse {
     /// `true` if the call succeeded
@@ -2512,7 +5267,6 @@ pub struct SandboxItemResetLoginResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemResetLoginResponse {
@@ -2540,8 +5294,68 @@ impl ::std::fmt::Debug for SandboxItemResetLoginResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for SandboxItemResetLoginResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reset_login", &self.reset_login)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SandboxItemResetLoginResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SandboxItemResetLoginResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`SandboxItemResetLoginResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxItemResetLoginResponse, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["reset_login", "request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxItemResetLoginResponse {
+                    reset_login: f0.ok_or_else(|| crate::codec::missing("reset_login"))?,
+                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/sandbox/item/set_verification_status`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemSetVerificationStatusRequest {
     /// See [`AccessToken`](crate::AccessToken).
@@ -2552,7 +5366,6 @@ pub struct SandboxItemSetVerificationStatusRequest {
     pub verification_status: SandboxItemSetVerificationStatusRequestVerificationStatus,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemSetVerificationStatusRequest {
@@ -2585,29 +5398,88 @@ impl ::std::fmt::Debug for SandboxItemSetVerificationStatusRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for SandboxItemSetVerificationStatusRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        map.serialize_entry("account_id", &self.account_id)?;
+        map.serialize_entry("verification_status", &self.verification_status)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SandboxItemSetVerificationStatusRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SandboxItemSetVerificationStatusRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`SandboxItemSetVerificationStatusRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxItemSetVerificationStatusRequest, A::Error> {
+                let mut f0: Option<super::shared::AccessToken> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<
+                    SandboxItemSetVerificationStatusRequestVerificationStatus,
+                > = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["access_token", "account_id", "verification_status"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxItemSetVerificationStatusRequest {
+                    access_token: f0
+                        .ok_or_else(|| crate::codec::missing("access_token"))?,
+                    account_id: f1.ok_or_else(|| crate::codec::missing("account_id"))?,
+                    verification_status: f2
+                        .ok_or_else(|| crate::codec::missing("verification_status"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SandboxItemSetVerificationStatusRequestVerificationStatus {
     /// `automatically_verified`
-    #[serde(rename = "automatically_verified")]
     AutomaticallyVerified,
     /// `verification_expired`
-    #[serde(rename = "verification_expired")]
     VerificationExpired,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl SandboxItemSetVerificationStatusRequestVerificationStatus {
@@ -2638,15 +5510,30 @@ impl ::std::str::FromStr for SandboxItemSetVerificationStatusRequestVerification
         )
     }
 }
+impl ::serde::Serialize for SandboxItemSetVerificationStatusRequestVerificationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for SandboxItemSetVerificationStatusRequestVerificationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// SandboxItemSetVerificationStatusResponse defines the response schema for `/sandbox/item/set_verification_status`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemSetVerificationStatusResponse {
     /// See [`RequestId`](crate::RequestId).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemSetVerificationStatusResponse {
@@ -2669,26 +5556,74 @@ impl ::std::fmt::Debug for SandboxItemSetVerificationStatusResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for SandboxItemSetVerificationStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SandboxItemSetVerificationStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SandboxItemSetVerificationStatusResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`SandboxItemSetVerificationStatusResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxItemSetVerificationStatusResponse, A::Error> {
+                let mut f0: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxItemSetVerificationStatusResponse {
+                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The data an application may read: per product, per account, and for accounts added later.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Scopes {
     /// See [`ProductAccess`](crate::ProductAccess).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_access: Option<ProductAccess>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<AccountAccess>>,
     /// Default: `true`.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub new_accounts: Option<Option<bool>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Scopes {
@@ -2730,29 +5665,90 @@ impl ::std::fmt::Debug for Scopes {
             .finish()
     }
 }
+impl ::serde::Serialize for Scopes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.product_access {
+            map.serialize_entry("product_access", value)?;
+        }
+        if let Some(value) = &self.accounts {
+            map.serialize_entry("accounts", value)?;
+        }
+        if let Some(value) = &self.new_accounts {
+            map.serialize_entry("new_accounts", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Scopes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Scopes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`Scopes`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Scopes, A::Error> {
+                let mut f0: Option<ProductAccess> = None;
+                let mut f1: Option<Vec<AccountAccess>> = None;
+                let mut f2: Option<Option<bool>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["product_access", "accounts", "new_accounts"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Scopes {
+                    product_access: f0,
+                    accounts: f1,
+                    new_accounts: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Where a change of scopes was made.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ScopesContext {
     /// `ENROLLMENT`
-    #[serde(rename = "ENROLLMENT")]
     Enrollment,
     /// `PORTAL`
-    #[serde(rename = "PORTAL")]
     Portal,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl ScopesContext {
@@ -2783,12 +5779,27 @@ impl ::std::str::FromStr for ScopesContext {
         )
     }
 }
+impl ::serde::Serialize for ScopesContext {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ScopesContext {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// Scopes, or `null` when none are set.
 pub type ScopesNullable = Scopes;
 /// An opaque value that Plaid uses to track a change of scopes.
 pub type ScopesState = String;
 /// The user revoked the permission this application had to the Item, at the institution or through Plaid; the Item needs Link again to be used.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserPermissionRevokedWebhook {
     /// `ITEM`
@@ -2798,17 +5809,11 @@ pub struct UserPermissionRevokedWebhook {
     /// See [`ItemId`](crate::ItemId).
     pub item_id: ItemId,
     /// See [`PlaidError`](crate::PlaidError).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error: Option<Option<super::shared::PlaidError>>,
     /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl UserPermissionRevokedWebhook {
@@ -2849,32 +5854,104 @@ impl ::std::fmt::Debug for UserPermissionRevokedWebhook {
             .finish()
     }
 }
+impl ::serde::Serialize for UserPermissionRevokedWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("webhook_type", &self.webhook_type)?;
+        map.serialize_entry("webhook_code", &self.webhook_code)?;
+        map.serialize_entry("item_id", &self.item_id)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.serialize_entry("environment", &self.environment)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserPermissionRevokedWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = UserPermissionRevokedWebhook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`UserPermissionRevokedWebhook`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserPermissionRevokedWebhook, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<ItemId> = None;
+                let mut f3: Option<Option<super::shared::PlaidError>> = None;
+                let mut f4: Option<WebhookEnvironmentValues> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "webhook_type",
+                                "webhook_code",
+                                "item_id",
+                                "error",
+                                "environment",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UserPermissionRevokedWebhook {
+                    webhook_type: f0
+                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
+                    webhook_code: f1
+                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
+                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+                    error: f3,
+                    environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Which Plaid environment sent the webhook.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookEnvironmentValues {
     /// `development`
-    #[serde(rename = "development")]
     Development,
     /// `sandbox`
-    #[serde(rename = "sandbox")]
     Sandbox,
     /// `production`
-    #[serde(rename = "production")]
     Production,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl WebhookEnvironmentValues {
@@ -2907,44 +5984,41 @@ impl ::std::str::FromStr for WebhookEnvironmentValues {
         )
     }
 }
+impl ::serde::Serialize for WebhookEnvironmentValues {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookEnvironmentValues {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// The family of a webhook, such as `ITEM` or `TRANSACTIONS`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookType {
     /// `AUTH`
-    #[serde(rename = "AUTH")]
     Auth,
     /// `HOLDINGS`
-    #[serde(rename = "HOLDINGS")]
     Holdings,
     /// `INVESTMENTS_TRANSACTIONS`
-    #[serde(rename = "INVESTMENTS_TRANSACTIONS")]
     InvestmentsTransactions,
     /// `ITEM`
-    #[serde(rename = "ITEM")]
     Item,
     /// `LIABILITIES`
-    #[serde(rename = "LIABILITIES")]
     Liabilities,
     /// `TRANSACTIONS`
-    #[serde(rename = "TRANSACTIONS")]
     Transactions,
     /// `ASSETS`
-    #[serde(rename = "ASSETS")]
     Assets,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl WebhookType {
@@ -2985,8 +6059,23 @@ impl ::std::str::FromStr for WebhookType {
         )
     }
 }
+impl ::serde::Serialize for WebhookType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// The Item's webhook URL was changed (with `/item/webhook/update`); this one is sent to the new URL.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookUpdateAcknowledgedWebhook {
     /// `ITEM`
@@ -2998,17 +6087,11 @@ pub struct WebhookUpdateAcknowledgedWebhook {
     /// The URL webhooks of this Item go to from now on.
     pub new_webhook_url: String,
     /// See [`PlaidError`](crate::PlaidError).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error: Option<Option<super::shared::PlaidError>>,
     /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl WebhookUpdateAcknowledgedWebhook {
@@ -3052,15 +6135,106 @@ impl ::std::fmt::Debug for WebhookUpdateAcknowledgedWebhook {
             .finish()
     }
 }
+impl ::serde::Serialize for WebhookUpdateAcknowledgedWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("webhook_type", &self.webhook_type)?;
+        map.serialize_entry("webhook_code", &self.webhook_code)?;
+        map.serialize_entry("item_id", &self.item_id)?;
+        map.serialize_entry("new_webhook_url", &self.new_webhook_url)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.serialize_entry("environment", &self.environment)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookUpdateAcknowledgedWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = WebhookUpdateAcknowledgedWebhook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`WebhookUpdateAcknowledgedWebhook`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookUpdateAcknowledgedWebhook, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<ItemId> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<Option<super::shared::PlaidError>> = None;
+                let mut f5: Option<WebhookEnvironmentValues> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "webhook_type",
+                                "webhook_code",
+                                "item_id",
+                                "new_webhook_url",
+                                "error",
+                                "environment",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookUpdateAcknowledgedWebhook {
+                    webhook_type: f0
+                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
+                    webhook_code: f1
+                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
+                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+                    new_webhook_url: f3
+                        .ok_or_else(|| crate::codec::missing("new_webhook_url"))?,
+                    error: f4,
+                    environment: f5.ok_or_else(|| crate::codec::missing("environment"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Asks for one webhook verification key.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookVerificationKeyGetRequest {
     /// The `kid` from the header of the webhook's `Plaid-Verification` token.
     pub key_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl WebhookVerificationKeyGetRequest {
@@ -3083,8 +6257,63 @@ impl ::std::fmt::Debug for WebhookVerificationKeyGetRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for WebhookVerificationKeyGetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key_id", &self.key_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookVerificationKeyGetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = WebhookVerificationKeyGetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`WebhookVerificationKeyGetRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookVerificationKeyGetRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["key_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookVerificationKeyGetRequest {
+                    key_id: f0.ok_or_else(|| crate::codec::missing("key_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The key asked for.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookVerificationKeyGetResponse {
     /// See [`JwkPublicKey`](crate::JwkPublicKey).
@@ -3093,7 +6322,6 @@ pub struct WebhookVerificationKeyGetResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl WebhookVerificationKeyGetResponse {
@@ -3119,6 +6347,66 @@ impl ::std::fmt::Debug for WebhookVerificationKeyGetResponse {
                 &crate::redact::Json(&self.additional_properties),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for WebhookVerificationKeyGetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookVerificationKeyGetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = WebhookVerificationKeyGetResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`WebhookVerificationKeyGetResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookVerificationKeyGetResponse, A::Error> {
+                let mut f0: Option<JwkPublicKey> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["key", "request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookVerificationKeyGetResponse {
+                    key: f0.ok_or_else(|| crate::codec::missing("key"))?,
+                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::Client {

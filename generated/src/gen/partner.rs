@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
 /// Request body for `/partner/customer/create`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerCreateRequest {
     #[allow(missing_docs)]
@@ -13,13 +13,10 @@ pub struct PartnerCustomerCreateRequest {
     #[allow(missing_docs)]
     pub is_diligence_attested: bool,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<super::shared::Products>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_link_customization: Option<bool>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
     #[allow(missing_docs)]
     pub legal_entity_name: String,
@@ -28,30 +25,23 @@ pub struct PartnerCustomerCreateRequest {
     #[allow(missing_docs)]
     pub application_name: String,
     /// See [`PartnerEndCustomerTechnicalContact`](crate::PartnerEndCustomerTechnicalContact).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technical_contact: Option<PartnerEndCustomerTechnicalContact>,
     /// See [`PartnerEndCustomerBillingContact`](crate::PartnerEndCustomerBillingContact).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_contact: Option<PartnerEndCustomerBillingContact>,
     /// See [`PartnerEndCustomerCustomerSupportInfo`](crate::PartnerEndCustomerCustomerSupportInfo).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_support_info: Option<PartnerEndCustomerCustomerSupportInfo>,
     /// See [`PartnerEndCustomerAddress`](crate::PartnerEndCustomerAddress).
     pub address: PartnerEndCustomerAddress,
     #[allow(missing_docs)]
     pub is_bank_addendum_completed: bool,
     /// See [`PartnerEndCustomerAssetsUnderManagement`](crate::PartnerEndCustomerAssetsUnderManagement).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets_under_management: Option<PartnerEndCustomerAssetsUnderManagement>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<Vec<String>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerCreateRequest {
@@ -172,19 +162,185 @@ impl ::std::fmt::Debug for PartnerCustomerCreateRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("company_name", &self.company_name)?;
+        map.serialize_entry("is_diligence_attested", &self.is_diligence_attested)?;
+        if let Some(value) = &self.products {
+            map.serialize_entry("products", value)?;
+        }
+        if let Some(value) = &self.create_link_customization {
+            map.serialize_entry("create_link_customization", value)?;
+        }
+        if let Some(value) = &self.logo {
+            map.serialize_entry("logo", value)?;
+        }
+        map.serialize_entry("legal_entity_name", &self.legal_entity_name)?;
+        map.serialize_entry("website", &self.website)?;
+        map.serialize_entry("application_name", &self.application_name)?;
+        if let Some(value) = &self.technical_contact {
+            map.serialize_entry("technical_contact", value)?;
+        }
+        if let Some(value) = &self.billing_contact {
+            map.serialize_entry("billing_contact", value)?;
+        }
+        if let Some(value) = &self.customer_support_info {
+            map.serialize_entry("customer_support_info", value)?;
+        }
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry(
+            "is_bank_addendum_completed",
+            &self.is_bank_addendum_completed,
+        )?;
+        if let Some(value) = &self.assets_under_management {
+            map.serialize_entry("assets_under_management", value)?;
+        }
+        if let Some(value) = &self.redirect_uris {
+            map.serialize_entry("redirect_uris", value)?;
+        }
+        if let Some(value) = &self.registration_number {
+            map.serialize_entry("registration_number", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerCustomerCreateRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerCreateRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<Vec<super::shared::Products>> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<PartnerEndCustomerTechnicalContact> = None;
+                let mut f9: Option<PartnerEndCustomerBillingContact> = None;
+                let mut f10: Option<PartnerEndCustomerCustomerSupportInfo> = None;
+                let mut f11: Option<PartnerEndCustomerAddress> = None;
+                let mut f12: Option<bool> = None;
+                let mut f13: Option<PartnerEndCustomerAssetsUnderManagement> = None;
+                let mut f14: Option<Vec<String>> = None;
+                let mut f15: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "company_name",
+                                "is_diligence_attested",
+                                "products",
+                                "create_link_customization",
+                                "logo",
+                                "legal_entity_name",
+                                "website",
+                                "application_name",
+                                "technical_contact",
+                                "billing_contact",
+                                "customer_support_info",
+                                "address",
+                                "is_bank_addendum_completed",
+                                "assets_under_management",
+                                "redirect_uris",
+                                "registration_number",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
+                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
+                        crate::codec::Key::Known(9usize) => f9 = map.next_value()?,
+                        crate::codec::Key::Known(10usize) => f10 = map.next_value()?,
+                        crate::codec::Key::Known(11usize) => {
+                            f11 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(12usize) => {
+                            f12 = Some(map.next_value()?);
+                        }
+                        crate::codec::Key::Known(13usize) => f13 = map.next_value()?,
+                        crate::codec::Key::Known(14usize) => f14 = map.next_value()?,
+                        crate::codec::Key::Known(15usize) => f15 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerCreateRequest {
+                    company_name: f0
+                        .ok_or_else(|| crate::codec::missing("company_name"))?,
+                    is_diligence_attested: f1
+                        .ok_or_else(|| crate::codec::missing("is_diligence_attested"))?,
+                    products: f2,
+                    create_link_customization: f3,
+                    logo: f4,
+                    legal_entity_name: f5
+                        .ok_or_else(|| crate::codec::missing("legal_entity_name"))?,
+                    website: f6.ok_or_else(|| crate::codec::missing("website"))?,
+                    application_name: f7
+                        .ok_or_else(|| crate::codec::missing("application_name"))?,
+                    technical_contact: f8,
+                    billing_contact: f9,
+                    customer_support_info: f10,
+                    address: f11.ok_or_else(|| crate::codec::missing("address"))?,
+                    is_bank_addendum_completed: f12
+                        .ok_or_else(|| crate::codec::missing(
+                            "is_bank_addendum_completed",
+                        ))?,
+                    assets_under_management: f13,
+                    redirect_uris: f14,
+                    registration_number: f15,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Response schema for `/partner/customer/create`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerCreateResponse {
     /// See [`PartnerEndCustomerWithSecrets`](crate::PartnerEndCustomerWithSecrets).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer: Option<PartnerEndCustomerWithSecrets>,
     /// See [`RequestId`](crate::RequestId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerCreateResponse {
@@ -225,15 +381,78 @@ impl ::std::fmt::Debug for PartnerCustomerCreateResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerCreateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.end_customer {
+            map.serialize_entry("end_customer", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerCreateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerCreateResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerCustomerCreateResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerCreateResponse, A::Error> {
+                let mut f0: Option<PartnerEndCustomerWithSecrets> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["end_customer", "request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerCreateResponse {
+                    end_customer: f0,
+                    request_id: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/partner/customer/enable`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerEnableRequest {
     #[allow(missing_docs)]
     pub end_customer_client_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerEnableRequest {
@@ -256,19 +475,73 @@ impl ::std::fmt::Debug for PartnerCustomerEnableRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerEnableRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("end_customer_client_id", &self.end_customer_client_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerEnableRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerEnableRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerCustomerEnableRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerEnableRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["end_customer_client_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerEnableRequest {
+                    end_customer_client_id: f0
+                        .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Response schema for `/partner/customer/enable`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerEnableResponse {
     /// The end customer's secret key for the Production environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production_secret: Option<String>,
     /// See [`RequestId`](crate::RequestId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerEnableResponse {
@@ -309,15 +582,80 @@ impl ::std::fmt::Debug for PartnerCustomerEnableResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerEnableResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.production_secret {
+            map.serialize_entry("production_secret", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerEnableResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerEnableResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerCustomerEnableResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerEnableResponse, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["production_secret", "request_id"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerEnableResponse {
+                    production_secret: f0,
+                    request_id: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/partner/customer/get`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerGetRequest {
     #[allow(missing_docs)]
     pub end_customer_client_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerGetRequest {
@@ -340,19 +678,73 @@ impl ::std::fmt::Debug for PartnerCustomerGetRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerGetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("end_customer_client_id", &self.end_customer_client_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerGetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerGetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerCustomerGetRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerGetRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["end_customer_client_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerGetRequest {
+                    end_customer_client_id: f0
+                        .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Response schema for `/partner/customer/get`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerGetResponse {
     /// See [`PartnerEndCustomer`](crate::PartnerEndCustomer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer: Option<PartnerEndCustomer>,
     /// See [`RequestId`](crate::RequestId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerGetResponse {
@@ -390,15 +782,78 @@ impl ::std::fmt::Debug for PartnerCustomerGetResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerGetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.end_customer {
+            map.serialize_entry("end_customer", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerGetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerGetResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerCustomerGetResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerGetResponse, A::Error> {
+                let mut f0: Option<PartnerEndCustomer> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["end_customer", "request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerGetResponse {
+                    end_customer: f0,
+                    request_id: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/partner/customer/oauth_institutions/get`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerOAuthInstitutionsGetRequest {
     #[allow(missing_docs)]
     pub end_customer_client_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerOAuthInstitutionsGetRequest {
@@ -421,25 +876,79 @@ impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerOAuthInstitutionsGetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("end_customer_client_id", &self.end_customer_client_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerOAuthInstitutionsGetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerOAuthInstitutionsGetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a JSON object (`PartnerCustomerOAuthInstitutionsGetRequest`)",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerOAuthInstitutionsGetRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["end_customer_client_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerOAuthInstitutionsGetRequest {
+                    end_customer_client_id: f0
+                        .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Response schema for `/partner/customer/oauth_institutions/get`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerOAuthInstitutionsGetResponse {
     /// See [`PartnerEndCustomerFlowdownStatus`](crate::PartnerEndCustomerFlowdownStatus).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flowdown_status: Option<PartnerEndCustomerFlowdownStatus>,
     /// See [`PartnerEndCustomerQuestionnaireStatus`](crate::PartnerEndCustomerQuestionnaireStatus).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaire_status: Option<PartnerEndCustomerQuestionnaireStatus>,
     /// The OAuth institutions with which the end customer's application is being registered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institutions: Option<Vec<PartnerEndCustomerOAuthInstitution>>,
     /// See [`RequestId`](crate::RequestId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerOAuthInstitutionsGetResponse {
@@ -500,15 +1009,101 @@ impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerOAuthInstitutionsGetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.flowdown_status {
+            map.serialize_entry("flowdown_status", value)?;
+        }
+        if let Some(value) = &self.questionnaire_status {
+            map.serialize_entry("questionnaire_status", value)?;
+        }
+        if let Some(value) = &self.institutions {
+            map.serialize_entry("institutions", value)?;
+        }
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerOAuthInstitutionsGetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerOAuthInstitutionsGetResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a JSON object (`PartnerCustomerOAuthInstitutionsGetResponse`)",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerOAuthInstitutionsGetResponse, A::Error> {
+                let mut f0: Option<PartnerEndCustomerFlowdownStatus> = None;
+                let mut f1: Option<PartnerEndCustomerQuestionnaireStatus> = None;
+                let mut f2: Option<Vec<PartnerEndCustomerOAuthInstitution>> = None;
+                let mut f3: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "flowdown_status",
+                                "questionnaire_status",
+                                "institutions",
+                                "request_id",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerOAuthInstitutionsGetResponse {
+                    flowdown_status: f0,
+                    questionnaire_status: f1,
+                    institutions: f2,
+                    request_id: f3,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/partner/customer/remove`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerRemoveRequest {
     #[allow(missing_docs)]
     pub end_customer_client_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerRemoveRequest {
@@ -531,16 +1126,71 @@ impl ::std::fmt::Debug for PartnerCustomerRemoveRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerRemoveRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("end_customer_client_id", &self.end_customer_client_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerRemoveRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerRemoveRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerCustomerRemoveRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerRemoveRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["end_customer_client_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerRemoveRequest {
+                    end_customer_client_id: f0
+                        .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Response schema for `/partner/customer/remove`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerRemoveResponse {
     /// See [`RequestId`](crate::RequestId).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerRemoveResponse {
@@ -571,22 +1221,76 @@ impl ::std::fmt::Debug for PartnerCustomerRemoveResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerCustomerRemoveResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerCustomerRemoveResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerCustomerRemoveResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerCustomerRemoveResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerCustomerRemoveResponse, A::Error> {
+                let mut f0: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerCustomerRemoveResponse {
+                    request_id: f0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An end customer of a Plaid reseller partner.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomer {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// See [`PartnerEndCustomerStatus`](crate::PartnerEndCustomerStatus).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PartnerEndCustomerStatus>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomer {
@@ -628,28 +1332,94 @@ impl ::std::fmt::Debug for PartnerEndCustomer {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.company_name {
+            map.serialize_entry("company_name", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomer;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomer`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomer, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<PartnerEndCustomerStatus> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["client_id", "company_name", "status"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomer {
+                    client_id: f0,
+                    company_name: f1,
+                    status: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The postal address of an end customer's business.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerAddress {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerAddress {
@@ -705,8 +1475,94 @@ impl ::std::fmt::Debug for PartnerEndCustomerAddress {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.street {
+            map.serialize_entry("street", value)?;
+        }
+        if let Some(value) = &self.region {
+            map.serialize_entry("region", value)?;
+        }
+        if let Some(value) = &self.postal_code {
+            map.serialize_entry("postal_code", value)?;
+        }
+        if let Some(value) = &self.country_code {
+            map.serialize_entry("country_code", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerAddress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomerAddress`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerAddress, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["city", "street", "region", "postal_code", "country_code"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerAddress {
+                    city: f0,
+                    street: f1,
+                    region: f2,
+                    postal_code: f3,
+                    country_code: f4,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The assets an end customer manages, with their currency.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerAssetsUnderManagement {
     #[allow(missing_docs)]
@@ -715,7 +1571,6 @@ pub struct PartnerEndCustomerAssetsUnderManagement {
     pub iso_currency_code: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerAssetsUnderManagement {
@@ -740,22 +1595,79 @@ impl ::std::fmt::Debug for PartnerEndCustomerAssetsUnderManagement {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerAssetsUnderManagement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("iso_currency_code", &self.iso_currency_code)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerAssetsUnderManagement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerAssetsUnderManagement;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomerAssetsUnderManagement`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerAssetsUnderManagement, A::Error> {
+                let mut f0: Option<f64> = None;
+                let mut f1: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["amount", "iso_currency_code"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerAssetsUnderManagement {
+                    amount: f0.ok_or_else(|| crate::codec::missing("amount"))?,
+                    iso_currency_code: f1
+                        .ok_or_else(|| crate::codec::missing("iso_currency_code"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The person who handles an end customer's billing.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerBillingContact {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerBillingContact {
@@ -797,25 +1709,92 @@ impl ::std::fmt::Debug for PartnerEndCustomerBillingContact {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerBillingContact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.given_name {
+            map.serialize_entry("given_name", value)?;
+        }
+        if let Some(value) = &self.family_name {
+            map.serialize_entry("family_name", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerBillingContact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerBillingContact;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomerBillingContact`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerBillingContact, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["given_name", "family_name", "email"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerBillingContact {
+                    given_name: f0,
+                    family_name: f1,
+                    email: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// How an end customer's own users reach its support.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerCustomerSupportInfo {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_url: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_update_url: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerCustomerSupportInfo {
@@ -864,35 +1843,100 @@ impl ::std::fmt::Debug for PartnerEndCustomerCustomerSupportInfo {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerCustomerSupportInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.phone_number {
+            map.serialize_entry("phone_number", value)?;
+        }
+        if let Some(value) = &self.contact_url {
+            map.serialize_entry("contact_url", value)?;
+        }
+        if let Some(value) = &self.link_update_url {
+            map.serialize_entry("link_update_url", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerCustomerSupportInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerCustomerSupportInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomerCustomerSupportInfo`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerCustomerSupportInfo, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["email", "phone_number", "contact_url", "link_update_url"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerCustomerSupportInfo {
+                    email: f0,
+                    phone_number: f1,
+                    contact_url: f2,
+                    link_update_url: f3,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Progress of the flowdown agreement for an end customer.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PartnerEndCustomerFlowdownStatus {
     /// `NOT_STARTED`
-    #[serde(rename = "NOT_STARTED")]
     NotStarted,
     /// `IN_REVIEW`
-    #[serde(rename = "IN_REVIEW")]
     InReview,
     /// `NEGOTIATION`
-    #[serde(rename = "NEGOTIATION")]
     Negotiation,
     /// `COMPLETE`
-    #[serde(rename = "COMPLETE")]
     Complete,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl PartnerEndCustomerFlowdownStatus {
@@ -927,36 +1971,37 @@ impl ::std::str::FromStr for PartnerEndCustomerFlowdownStatus {
         )
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerFlowdownStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerFlowdownStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// An end customer's registration status at one OAuth institution.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerOAuthInstitution {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
     /// See [`PartnerEndCustomerOAuthInstitutionEnvironments`](crate::PartnerEndCustomerOAuthInstitutionEnvironments).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<PartnerEndCustomerOAuthInstitutionEnvironments>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub production_enablement_date: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub classic_disablement_date: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerOAuthInstitution {
@@ -1015,38 +2060,114 @@ impl ::std::fmt::Debug for PartnerEndCustomerOAuthInstitution {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerOAuthInstitution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.institution_id {
+            map.serialize_entry("institution_id", value)?;
+        }
+        if let Some(value) = &self.environments {
+            map.serialize_entry("environments", value)?;
+        }
+        if let Some(value) = &self.production_enablement_date {
+            map.serialize_entry("production_enablement_date", value)?;
+        }
+        if let Some(value) = &self.classic_disablement_date {
+            map.serialize_entry("classic_disablement_date", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerOAuthInstitution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerOAuthInstitution;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomerOAuthInstitution`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerOAuthInstitution, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<PartnerEndCustomerOAuthInstitutionEnvironments> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "name",
+                                "institution_id",
+                                "environments",
+                                "production_enablement_date",
+                                "classic_disablement_date",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerOAuthInstitution {
+                    name: f0,
+                    institution_id: f1,
+                    environments: f2,
+                    production_enablement_date: f3,
+                    classic_disablement_date: f4,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Progress of an end customer's registration in one environment.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PartnerEndCustomerOAuthInstitutionApplicationStatus {
     /// `NOT_STARTED`
-    #[serde(rename = "NOT_STARTED")]
     NotStarted,
     /// `PROCESSING`
-    #[serde(rename = "PROCESSING")]
     Processing,
     /// `APPROVED`
-    #[serde(rename = "APPROVED")]
     Approved,
     /// `ENABLED`
-    #[serde(rename = "ENABLED")]
     Enabled,
     /// `ATTENTION_REQUIRED`
-    #[serde(rename = "ATTENTION_REQUIRED")]
     AttentionRequired,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl PartnerEndCustomerOAuthInstitutionApplicationStatus {
@@ -1083,19 +2204,32 @@ impl ::std::str::FromStr for PartnerEndCustomerOAuthInstitutionApplicationStatus
         )
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerOAuthInstitutionApplicationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for PartnerEndCustomerOAuthInstitutionApplicationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// Registration progress per environment at one OAuth institution.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerOAuthInstitutionEnvironments {
     /// See [`PartnerEndCustomerOAuthInstitutionApplicationStatus`](crate::PartnerEndCustomerOAuthInstitutionApplicationStatus).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub development: Option<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
     /// See [`PartnerEndCustomerOAuthInstitutionApplicationStatus`](crate::PartnerEndCustomerOAuthInstitutionApplicationStatus).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production: Option<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerOAuthInstitutionEnvironments {
@@ -1136,32 +2270,88 @@ impl ::std::fmt::Debug for PartnerEndCustomerOAuthInstitutionEnvironments {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerOAuthInstitutionEnvironments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.development {
+            map.serialize_entry("development", value)?;
+        }
+        if let Some(value) = &self.production {
+            map.serialize_entry("production", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerOAuthInstitutionEnvironments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerOAuthInstitutionEnvironments;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a JSON object (`PartnerEndCustomerOAuthInstitutionEnvironments`)",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerOAuthInstitutionEnvironments, A::Error> {
+                let mut f0: Option<
+                    PartnerEndCustomerOAuthInstitutionApplicationStatus,
+                > = None;
+                let mut f1: Option<
+                    PartnerEndCustomerOAuthInstitutionApplicationStatus,
+                > = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["development", "production"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerOAuthInstitutionEnvironments {
+                    development: f0,
+                    production: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Progress of the security questionnaire for an end customer.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PartnerEndCustomerQuestionnaireStatus {
     /// `NOT_STARTED`
-    #[serde(rename = "NOT_STARTED")]
     NotStarted,
     /// `RECEIVED`
-    #[serde(rename = "RECEIVED")]
     Received,
     /// `COMPLETE`
-    #[serde(rename = "COMPLETE")]
     Complete,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl PartnerEndCustomerQuestionnaireStatus {
@@ -1194,19 +2384,31 @@ impl ::std::str::FromStr for PartnerEndCustomerQuestionnaireStatus {
         )
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerQuestionnaireStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerQuestionnaireStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// An end customer's API secrets, per environment. Treat them as secrets.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerSecrets {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub development: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerSecrets {
@@ -1241,35 +2443,84 @@ impl ::std::fmt::Debug for PartnerEndCustomerSecrets {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerSecrets {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sandbox {
+            map.serialize_entry("sandbox", value)?;
+        }
+        if let Some(value) = &self.development {
+            map.serialize_entry("development", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerSecrets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerSecrets;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomerSecrets`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerSecrets, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["sandbox", "development"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerSecrets {
+                    sandbox: f0,
+                    development: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Where an end customer stands in Plaid's review.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PartnerEndCustomerStatus {
     /// `UNDER_REVIEW`
-    #[serde(rename = "UNDER_REVIEW")]
     UnderReview,
     /// `PENDING_ENABLEMENT`
-    #[serde(rename = "PENDING_ENABLEMENT")]
     PendingEnablement,
     /// `ACTIVE`
-    #[serde(rename = "ACTIVE")]
     Active,
     /// `DENIED`
-    #[serde(rename = "DENIED")]
     Denied,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl PartnerEndCustomerStatus {
@@ -1304,22 +2555,33 @@ impl ::std::str::FromStr for PartnerEndCustomerStatus {
         )
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// The person who handles an end customer's technical questions.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerTechnicalContact {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerTechnicalContact {
@@ -1361,25 +2623,92 @@ impl ::std::fmt::Debug for PartnerEndCustomerTechnicalContact {
             .finish()
     }
 }
+impl ::serde::Serialize for PartnerEndCustomerTechnicalContact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.given_name {
+            map.serialize_entry("given_name", value)?;
+        }
+        if let Some(value) = &self.family_name {
+            map.serialize_entry("family_name", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerTechnicalContact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerTechnicalContact;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomerTechnicalContact`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerTechnicalContact, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["given_name", "family_name", "email"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerTechnicalContact {
+                    given_name: f0,
+                    family_name: f1,
+                    email: f2,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An end customer together with its API secrets.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerWithSecrets {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// See [`PartnerEndCustomerStatus`](crate::PartnerEndCustomerStatus).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PartnerEndCustomerStatus>,
     /// See [`PartnerEndCustomerSecrets`](crate::PartnerEndCustomerSecrets).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<PartnerEndCustomerSecrets>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerWithSecrets {
@@ -1426,6 +2755,86 @@ impl ::std::fmt::Debug for PartnerEndCustomerWithSecrets {
                 &crate::redact::Json(&self.additional_properties),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for PartnerEndCustomerWithSecrets {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("client_id", value)?;
+        }
+        if let Some(value) = &self.company_name {
+            map.serialize_entry("company_name", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.secrets {
+            map.serialize_entry("secrets", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerWithSecrets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PartnerEndCustomerWithSecrets;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PartnerEndCustomerWithSecrets`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PartnerEndCustomerWithSecrets, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<PartnerEndCustomerStatus> = None;
+                let mut f3: Option<PartnerEndCustomerSecrets> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["client_id", "company_name", "status", "secrets"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PartnerEndCustomerWithSecrets {
+                    client_id: f0,
+                    company_name: f1,
+                    status: f2,
+                    secrets: f3,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::Client {

@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
 /// Request body for `/link/profile/eligibility/check`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkProfileEligibilityCheckRequest {
     #[allow(missing_docs)]
@@ -14,7 +14,6 @@ pub struct LinkProfileEligibilityCheckRequest {
     pub user: LinkProfileEligibilityCheckUser,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl LinkProfileEligibilityCheckRequest {
@@ -42,8 +41,69 @@ impl ::std::fmt::Debug for LinkProfileEligibilityCheckRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for LinkProfileEligibilityCheckRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("link_session_id", &self.link_session_id)?;
+        map.serialize_entry("user", &self.user)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = LinkProfileEligibilityCheckRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`LinkProfileEligibilityCheckRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkProfileEligibilityCheckRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<LinkProfileEligibilityCheckUser> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["link_session_id", "user"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LinkProfileEligibilityCheckRequest {
+                    link_session_id: f0
+                        .ok_or_else(|| crate::codec::missing("link_session_id"))?,
+                    user: f1.ok_or_else(|| crate::codec::missing("user"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// LinkProfileEligibilityCheckResponse defines the response schema for `/link/profile/eligibility/check`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkProfileEligibilityCheckResponse {
     /// Indicates whether Plaid has a profile matching the customer's eligibility requirements for this user
@@ -52,7 +112,6 @@ pub struct LinkProfileEligibilityCheckResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl LinkProfileEligibilityCheckResponse {
@@ -80,15 +139,77 @@ impl ::std::fmt::Debug for LinkProfileEligibilityCheckResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for LinkProfileEligibilityCheckResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile_matches", &self.profile_matches)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = LinkProfileEligibilityCheckResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`LinkProfileEligibilityCheckResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkProfileEligibilityCheckResponse, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["profile_matches", "request_id"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LinkProfileEligibilityCheckResponse {
+                    profile_matches: f0
+                        .ok_or_else(|| crate::codec::missing("profile_matches"))?,
+                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The user whose saved profile is checked.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkProfileEligibilityCheckUser {
     #[allow(missing_docs)]
     pub phone_number: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl LinkProfileEligibilityCheckUser {
@@ -111,15 +232,71 @@ impl ::std::fmt::Debug for LinkProfileEligibilityCheckUser {
             .finish()
     }
 }
+impl ::serde::Serialize for LinkProfileEligibilityCheckUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("phone_number", &self.phone_number)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = LinkProfileEligibilityCheckUser;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`LinkProfileEligibilityCheckUser`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LinkProfileEligibilityCheckUser, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["phone_number"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LinkProfileEligibilityCheckUser {
+                    phone_number: f0
+                        .ok_or_else(|| crate::codec::missing("phone_number"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body for `/profile/get`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileGetRequest {
     #[allow(missing_docs)]
     pub profile_token: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileGetRequest {
@@ -142,8 +319,65 @@ impl ::std::fmt::Debug for ProfileGetRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ProfileGetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("profile_token", &self.profile_token)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileGetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProfileGetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ProfileGetRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProfileGetRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["profile_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProfileGetRequest {
+                    profile_token: f0
+                        .ok_or_else(|| crate::codec::missing("profile_token"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// ProfileGetResponse defines the response schema for `/profile/get`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileGetResponse {
     /// See [`ProfileIdentity`](crate::ProfileIdentity).
@@ -154,7 +388,6 @@ pub struct ProfileGetResponse {
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileGetResponse {
@@ -189,58 +422,92 @@ impl ::std::fmt::Debug for ProfileGetResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ProfileGetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("identity", &self.identity)?;
+        map.serialize_entry("items", &self.items)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileGetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProfileGetResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ProfileGetResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProfileGetResponse, A::Error> {
+                let mut f0: Option<ProfileIdentity> = None;
+                let mut f1: Option<Vec<ProfileItem>> = None;
+                let mut f2: Option<super::shared::RequestId> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["identity", "items", "request_id"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProfileGetResponse {
+                    identity: f0,
+                    items: f1.ok_or_else(|| crate::codec::missing("items"))?,
+                    request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The identity details a user saved in their profile. Contains personal data.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileIdentity {
     /// See [`ProfileIdentityName`](crate::ProfileIdentityName).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<Option<ProfileIdentityName>>,
     /// See [`ProfileIdentityAddress`](crate::ProfileIdentityAddress).
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub address: Option<Option<ProfileIdentityAddress>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub date_of_birth: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ssn: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ssn_last_4: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileIdentity {
@@ -319,55 +586,130 @@ impl ::std::fmt::Debug for ProfileIdentity {
             .finish()
     }
 }
+impl ::serde::Serialize for ProfileIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.phone_number {
+            map.serialize_entry("phone_number", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.date_of_birth {
+            map.serialize_entry("date_of_birth", value)?;
+        }
+        if let Some(value) = &self.ssn {
+            map.serialize_entry("ssn", value)?;
+        }
+        if let Some(value) = &self.ssn_last_4 {
+            map.serialize_entry("ssn_last_4", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProfileIdentity;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ProfileIdentity`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProfileIdentity, A::Error> {
+                let mut f0: Option<Option<ProfileIdentityName>> = None;
+                let mut f1: Option<Option<ProfileIdentityAddress>> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "name",
+                                "address",
+                                "phone_number",
+                                "email",
+                                "date_of_birth",
+                                "ssn",
+                                "ssn_last_4",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProfileIdentity {
+                    name: f0,
+                    address: f1,
+                    phone_number: f2,
+                    email: f3,
+                    date_of_birth: f4,
+                    ssn: f5,
+                    ssn_last_4: f6,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The postal address saved in a user's profile.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileIdentityAddress {
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub city: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub region: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub street: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub street2: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub postal_code: Option<Option<String>>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub country: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileIdentityAddress {
@@ -430,19 +772,115 @@ impl ::std::fmt::Debug for ProfileIdentityAddress {
             .finish()
     }
 }
+impl ::serde::Serialize for ProfileIdentityAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.region {
+            map.serialize_entry("region", value)?;
+        }
+        if let Some(value) = &self.street {
+            map.serialize_entry("street", value)?;
+        }
+        if let Some(value) = &self.street2 {
+            map.serialize_entry("street2", value)?;
+        }
+        if let Some(value) = &self.postal_code {
+            map.serialize_entry("postal_code", value)?;
+        }
+        if let Some(value) = &self.country {
+            map.serialize_entry("country", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileIdentityAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProfileIdentityAddress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ProfileIdentityAddress`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProfileIdentityAddress, A::Error> {
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "city",
+                                "region",
+                                "street",
+                                "street2",
+                                "postal_code",
+                                "country",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProfileIdentityAddress {
+                    city: f0,
+                    region: f1,
+                    street: f2,
+                    street2: f3,
+                    postal_code: f4,
+                    country: f5,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The name saved in a user's profile.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileIdentityName {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileIdentityName {
@@ -477,19 +915,80 @@ impl ::std::fmt::Debug for ProfileIdentityName {
             .finish()
     }
 }
+impl ::serde::Serialize for ProfileIdentityName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.first_name {
+            map.serialize_entry("first_name", value)?;
+        }
+        if let Some(value) = &self.last_name {
+            map.serialize_entry("last_name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileIdentityName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProfileIdentityName;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ProfileIdentityName`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProfileIdentityName, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["first_name", "last_name"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProfileIdentityName {
+                    first_name: f0,
+                    last_name: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An Item that belongs to a user's profile, with its access token.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileItem {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// See [`AccessToken`](crate::AccessToken).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<super::shared::AccessToken>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileItem {
@@ -528,6 +1027,70 @@ impl ::std::fmt::Debug for ProfileItem {
                 &crate::redact::Json(&self.additional_properties),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for ProfileItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.item_id {
+            map.serialize_entry("item_id", value)?;
+        }
+        if let Some(value) = &self.access_token {
+            map.serialize_entry("access_token", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProfileItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ProfileItem`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProfileItem, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<super::shared::AccessToken> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["item_id", "access_token"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProfileItem {
+                    item_id: f0,
+                    access_token: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::Client {

@@ -13,17 +13,12 @@ pub type ApiClientId = String;
 pub type ApiSecret = String;
 #[cfg(any(feature = "accounts", feature = "item"))]
 /// A login at a financial institution, through which Plaid reaches one or more accounts.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     #[allow(missing_docs)]
     pub item_id: String,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub institution_id: Option<Option<String>>,
     #[allow(missing_docs)]
     pub webhook: Option<String>,
@@ -34,10 +29,8 @@ pub struct Item {
     #[allow(missing_docs)]
     pub billed_products: Vec<Products>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Products>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_products: Option<Vec<Products>>,
     #[allow(missing_docs)]
     pub consent_expiration_time: Option<crate::DateTime>,
@@ -45,7 +38,6 @@ pub struct Item {
     pub update_type: ItemUpdateType,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
@@ -127,29 +119,133 @@ impl ::std::fmt::Debug for Item {
     }
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("item_id", &self.item_id)?;
+        if let Some(value) = &self.institution_id {
+            map.serialize_entry("institution_id", value)?;
+        }
+        map.serialize_entry("webhook", &self.webhook)?;
+        map.serialize_entry("error", &self.error)?;
+        map.serialize_entry("available_products", &self.available_products)?;
+        map.serialize_entry("billed_products", &self.billed_products)?;
+        if let Some(value) = &self.products {
+            map.serialize_entry("products", value)?;
+        }
+        if let Some(value) = &self.consented_products {
+            map.serialize_entry("consented_products", value)?;
+        }
+        map.serialize_entry("consent_expiration_time", &self.consent_expiration_time)?;
+        map.serialize_entry("update_type", &self.update_type)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(any(feature = "accounts", feature = "item"))]
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Item;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`Item`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Item, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<PlaidError> = None;
+                let mut f4: Option<Vec<Products>> = None;
+                let mut f5: Option<Vec<Products>> = None;
+                let mut f6: Option<Vec<Products>> = None;
+                let mut f7: Option<Vec<Products>> = None;
+                let mut f8: Option<crate::DateTime> = None;
+                let mut f9: Option<ItemUpdateType> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "item_id",
+                                "institution_id",
+                                "webhook",
+                                "error",
+                                "available_products",
+                                "billed_products",
+                                "products",
+                                "consented_products",
+                                "consent_expiration_time",
+                                "update_type",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
+                        crate::codec::Key::Known(6usize) => f6 = map.next_value()?,
+                        crate::codec::Key::Known(7usize) => f7 = map.next_value()?,
+                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
+                        crate::codec::Key::Known(9usize) => f9 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Item {
+                    item_id: f0.ok_or_else(|| crate::codec::missing("item_id"))?,
+                    institution_id: f1,
+                    webhook: f2,
+                    error: f3,
+                    available_products: f4
+                        .ok_or_else(|| crate::codec::missing("available_products"))?,
+                    billed_products: f5
+                        .ok_or_else(|| crate::codec::missing("billed_products"))?,
+                    products: f6,
+                    consented_products: f7,
+                    consent_expiration_time: f8,
+                    update_type: f9.ok_or_else(|| crate::codec::missing("update_type"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "accounts", feature = "item"))]
 #[allow(missing_docs)]
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ItemUpdateType {
     /// `background`
-    #[serde(rename = "background")]
     Background,
     /// `user_present_required`
-    #[serde(rename = "user_present_required")]
     UserPresentRequired,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
@@ -183,8 +279,25 @@ impl ::std::str::FromStr for ItemUpdateType {
         )
     }
 }
+#[cfg(any(feature = "accounts", feature = "item"))]
+impl ::serde::Serialize for ItemUpdateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "accounts", feature = "item"))]
+impl<'de> ::serde::Deserialize<'de> for ItemUpdateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// Errors are identified by `error_code` and categorized by `error_type`. Use these in preference to HTTP status codes to identify and handle specific errors. HTTP status codes are set and provide the broadest categorization of errors: 4xx codes are for developer- or user-related errors, and 5xx codes are for Plaid-related errors, and the status will be 2xx in non-error cases. An Item with a non-`null` error object will only be part of an API response when calling `/item/get` to view Item status. Otherwise, error fields will be `null` if no error has occurred; if an error has occurred, an error code will be returned instead.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaidError {
     /// See [`PlaidErrorType`](crate::PlaidErrorType).
@@ -198,33 +311,19 @@ pub struct PlaidError {
     /// This may change over time and is not safe for programmatic use.
     pub display_message: Option<String>,
     /// A unique ID identifying the request, to be used for troubleshooting purposes. This field will be omitted in errors provided by webhooks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// In the Assets product, a request can pertain to more than one Item. If an error is returned for such a request, `causes` will return an array of errors containing a breakdown of these errors on the individual Item level, if any can be identified.
     ///
     /// `causes` will only be provided for the `error_type` `ASSET_REPORT_ERROR`. `causes` will also not be populated inside an error nested within a `warning` object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causes: Option<Vec<::serde_json::Value>>,
     /// The HTTP status code associated with the error. This will only be returned in the response body when the error information is provided via a webhook.
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status: Option<Option<i64>>,
     /// The URL of a Plaid documentation page with more information about the error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Suggested steps for resolving the error
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub suggested_action: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PlaidError {
@@ -297,65 +396,153 @@ impl ::std::fmt::Debug for PlaidError {
             .finish()
     }
 }
+impl ::serde::Serialize for PlaidError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error_type", &self.error_type)?;
+        map.serialize_entry("error_code", &self.error_code)?;
+        map.serialize_entry("error_message", &self.error_message)?;
+        map.serialize_entry("display_message", &self.display_message)?;
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        if let Some(value) = &self.causes {
+            map.serialize_entry("causes", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.documentation_url {
+            map.serialize_entry("documentation_url", value)?;
+        }
+        if let Some(value) = &self.suggested_action {
+            map.serialize_entry("suggested_action", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlaidError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PlaidError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PlaidError`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PlaidError, A::Error> {
+                let mut f0: Option<PlaidErrorType> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<Vec<::serde_json::Value>> = None;
+                let mut f6: Option<Option<i64>> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<Option<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "error_type",
+                                "error_code",
+                                "error_message",
+                                "display_message",
+                                "request_id",
+                                "causes",
+                                "status",
+                                "documentation_url",
+                                "suggested_action",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Known(7usize) => f7 = map.next_value()?,
+                        crate::codec::Key::Known(8usize) => f8 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PlaidError {
+                    error_type: f0.ok_or_else(|| crate::codec::missing("error_type"))?,
+                    error_code: f1.ok_or_else(|| crate::codec::missing("error_code"))?,
+                    error_message: f2
+                        .ok_or_else(|| crate::codec::missing("error_message"))?,
+                    display_message: f3,
+                    request_id: f4,
+                    causes: f5,
+                    status: f6,
+                    documentation_url: f7,
+                    suggested_action: f8,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The broad category of a Plaid error.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PlaidErrorType {
     /// `INVALID_REQUEST`
-    #[serde(rename = "INVALID_REQUEST")]
     InvalidRequest,
     /// `INVALID_RESULT`
-    #[serde(rename = "INVALID_RESULT")]
     InvalidResult,
     /// `INVALID_INPUT`
-    #[serde(rename = "INVALID_INPUT")]
     InvalidInput,
     /// `INSTITUTION_ERROR`
-    #[serde(rename = "INSTITUTION_ERROR")]
     InstitutionError,
     /// `RATE_LIMIT_EXCEEDED`
-    #[serde(rename = "RATE_LIMIT_EXCEEDED")]
     RateLimitExceeded,
     /// `API_ERROR`
-    #[serde(rename = "API_ERROR")]
     ApiError,
     /// `ITEM_ERROR`
-    #[serde(rename = "ITEM_ERROR")]
     ItemError,
     /// `ASSET_REPORT_ERROR`
-    #[serde(rename = "ASSET_REPORT_ERROR")]
     AssetReportError,
     /// `RECAPTCHA_ERROR`
-    #[serde(rename = "RECAPTCHA_ERROR")]
     RecaptchaError,
     /// `OAUTH_ERROR`
-    #[serde(rename = "OAUTH_ERROR")]
     OauthError,
     /// `PAYMENT_ERROR`
-    #[serde(rename = "PAYMENT_ERROR")]
     PaymentError,
     /// `BANK_TRANSFER_ERROR`
-    #[serde(rename = "BANK_TRANSFER_ERROR")]
     BankTransferError,
     /// `INCOME_VERIFICATION_ERROR`
-    #[serde(rename = "INCOME_VERIFICATION_ERROR")]
     IncomeVerificationError,
     /// `MICRODEPOSITS_ERROR`
-    #[serde(rename = "MICRODEPOSITS_ERROR")]
     MicrodepositsError,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl PlaidErrorType {
@@ -410,96 +597,76 @@ impl ::std::str::FromStr for PlaidErrorType {
         )
     }
 }
+impl ::serde::Serialize for PlaidErrorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlaidErrorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
 /// A Plaid product that an Item can be enabled for.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Products {
     /// `assets`
-    #[serde(rename = "assets")]
     Assets,
     /// `auth`
-    #[serde(rename = "auth")]
     Auth,
     /// `balance`
-    #[serde(rename = "balance")]
     Balance,
     /// `identity`
-    #[serde(rename = "identity")]
     Identity,
     /// `identity_match`
-    #[serde(rename = "identity_match")]
     IdentityMatch,
     /// `investments`
-    #[serde(rename = "investments")]
     Investments,
     /// `investments_auth`
-    #[serde(rename = "investments_auth")]
     InvestmentsAuth,
     /// `liabilities`
-    #[serde(rename = "liabilities")]
     Liabilities,
     /// `payment_initiation`
-    #[serde(rename = "payment_initiation")]
     PaymentInitiation,
     /// `identity_verification`
-    #[serde(rename = "identity_verification")]
     IdentityVerification,
     /// `transactions`
-    #[serde(rename = "transactions")]
     Transactions,
     /// `credit_details`
-    #[serde(rename = "credit_details")]
     CreditDetails,
     /// `income`
-    #[serde(rename = "income")]
     Income,
     /// `income_verification`
-    #[serde(rename = "income_verification")]
     IncomeVerification,
     /// `deposit_switch`
-    #[serde(rename = "deposit_switch")]
     DepositSwitch,
     /// `standing_orders`
-    #[serde(rename = "standing_orders")]
     StandingOrders,
     /// `transfer`
-    #[serde(rename = "transfer")]
     Transfer,
     /// `employment`
-    #[serde(rename = "employment")]
     Employment,
     /// `recurring_transactions`
-    #[serde(rename = "recurring_transactions")]
     RecurringTransactions,
     /// `signal`
-    #[serde(rename = "signal")]
     Signal,
     /// `statements`
-    #[serde(rename = "statements")]
     Statements,
     /// `processor_payments`
-    #[serde(rename = "processor_payments")]
     ProcessorPayments,
     /// `processor_identity`
-    #[serde(rename = "processor_identity")]
     ProcessorIdentity,
     /// `profile`
-    #[serde(rename = "profile")]
     Profile,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
@@ -575,6 +742,23 @@ impl ::std::str::FromStr for Products {
                 other => Self::UnknownValue(other.to_string()),
             },
         )
+    }
+}
+#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
+impl ::serde::Serialize for Products {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
+impl<'de> ::serde::Deserialize<'de> for Products {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
     }
 }
 #[cfg(

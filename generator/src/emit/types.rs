@@ -1,4 +1,7 @@
-//! Type definitions: structs, enums and aliases with their serde attributes.
+//! Type definitions: structs, enums and aliases, with their serde impls written out rather than
+//! derived: a struct is a map visitor over the runtime's `codec::Keys` (unknown properties kept
+//! without serde's `flatten` buffering), an enum goes through `as_str` and `FromStr`. Both cost
+//! the compiler far less than `serde_derive`'s output for the same types.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -25,14 +28,23 @@ pub(super) fn type_def(def: &TypeDef, here: &str) -> TokenStream {
                 pub type #name = #target;
             }
         }
-        TypeKind::Enum(e) => enum_tokens(e, &name, derives(&def.derives), doc, deprecated),
-        TypeKind::Struct(s) => struct_tokens(s, &def.name, here, derives(&def.derives), doc, deprecated),
+        TypeKind::Enum(e) => {
+            let serde = enum_serde(&name, &def.derives);
+            let tokens = enum_tokens(e, &name, derives(&def.derives), doc, deprecated);
+            quote!(#tokens #serde)
+        }
+        TypeKind::Struct(s) => {
+            let serde = struct_serde(s, &name, here, &def.derives);
+            let tokens = struct_tokens(s, &def.name, here, derives(&def.derives), doc, deprecated);
+            quote!(#tokens #serde)
+        }
     }
 }
 
-/// `#[derive(...)]` for the IR's list.
+/// `#[derive(...)]` for the IR's list; serde's traits are written out instead (see the module
+/// docs).
 fn derives(list: &[Derive]) -> TokenStream {
-    let paths = list.iter().map(|d| match d {
+    let paths = list.iter().filter(|d| !matches!(d, Derive::Serialize | Derive::Deserialize)).map(|d| match d {
         Derive::Clone => quote!(Clone),
         Derive::Debug => quote!(Debug),
         Derive::Default => quote!(Default),
@@ -54,7 +66,6 @@ fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, derives: TokenStream, doc: T
         let vdoc = raw_docs(&format!("`{}`", wire.replace('`', "'")));
         quote! {
             #vdoc
-            #[serde(rename = #wire)]
             #ident
         }
     });
@@ -78,7 +89,6 @@ fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, derives: TokenStream, doc: T
             #(#variants,)*
             /// A value this version of the SDK does not list; kept as received and sent back
             /// unchanged.
-            #[serde(untagged)]
             #fallback(String),
         }
 
@@ -110,6 +120,122 @@ fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, derives: TokenStream, doc: T
             }
         }
     }
+}
+
+/// `Serialize` as the wire string and `Deserialize` through `FromStr`, for the traits the IR
+/// lists.
+fn enum_serde(name: &proc_macro2::Ident, derives: &[Derive]) -> TokenStream {
+    let ser = derives.contains(&Derive::Serialize).then(|| {
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        }
+    });
+    let de = derives.contains(&Derive::Deserialize).then(|| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    crate::codec::string_enum(deserializer)
+                }
+            }
+        }
+    });
+    quote!(#ser #de)
+}
+
+/// A struct's serde impls: a JSON object with the fields in order (optional ones left out when
+/// `None`, required nullable ones written as `null`), then the kept unknown properties; decoding
+/// reads each property once, absent optional ones are `None`, `null` for an optional nullable
+/// one is `Some(None)`, and a missing required one is serde's `missing field` error.
+fn struct_serde(s: &Struct, name: &proc_macro2::Ident, here: &str, derives: &[Derive]) -> TokenStream {
+    let extra = match &s.extra {
+        Extra::Keep { field, .. } => Some(ident(field)),
+        Extra::Drop => None,
+    };
+    let ser = derives.contains(&Derive::Serialize).then(|| {
+        let entries = s.fields.iter().map(|f| {
+            let (fident, wire) = (ident(&f.name), &f.wire);
+            if f.required {
+                quote!(map.serialize_entry(#wire, &self.#fident)?;)
+            } else {
+                quote!(if let Some(value) = &self.#fident { map.serialize_entry(#wire, value)?; })
+            }
+        });
+        let rest = extra.as_ref().map(|e| quote!(for (key, value) in &self.#e { map.serialize_entry(key, value)?; }));
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use ::serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(None)?;
+                    #(#entries)*
+                    #rest
+                    map.end()
+                }
+            }
+        }
+    });
+    let de = derives.contains(&Derive::Deserialize).then(|| {
+        let wires = s.fields.iter().map(|f| &f.wire);
+        let locals: Vec<proc_macro2::Ident> = (0..s.fields.len()).map(|i| quote::format_ident!("f{i}")).collect();
+        let decls = s.fields.iter().zip(&locals).map(|(f, local)| {
+            let base = field_base(f, here);
+            match f.wrapping() {
+                Wrapping::Plain => quote!(let mut #local: Option<#base> = None;),
+                Wrapping::Option => quote!(let mut #local: Option<#base> = None;),
+                Wrapping::DoubleOption => quote!(let mut #local: Option<Option<#base>> = None;),
+            }
+        });
+        let arms = s.fields.iter().zip(&locals).enumerate().map(|(i, (f, local))| match f.wrapping() {
+            Wrapping::Plain => quote!(crate::codec::Key::Known(#i) => #local = Some(map.next_value()?),),
+            Wrapping::Option => quote!(crate::codec::Key::Known(#i) => #local = map.next_value()?,),
+            Wrapping::DoubleOption => quote!(crate::codec::Key::Known(#i) => #local = Some(map.next_value()?),),
+        });
+        let unknown = match &extra {
+            Some(_) => quote!(crate::codec::Key::Unknown(key) => { rest.insert(key, map.next_value()?); }),
+            None => quote!(crate::codec::Key::Unknown(_) => { map.next_value::<::serde::de::IgnoredAny>()?; }),
+        };
+        let rest_decl = extra.as_ref().map(|_| quote!(let mut rest = ::std::collections::BTreeMap::new();));
+        let inits = s.fields.iter().zip(&locals).map(|(f, local)| {
+            let (fident, wire) = (ident(&f.name), &f.wire);
+            match f.wrapping() {
+                Wrapping::Plain => quote!(#fident: #local.ok_or_else(|| crate::codec::missing(#wire))?),
+                _ => quote!(#fident: #local),
+            }
+        });
+        let rest_init = extra.as_ref().map(|e| quote!(#e: rest,));
+        let expecting = format!("a JSON object (`{name}`)");
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    struct Fields;
+                    impl<'de> ::serde::de::Visitor<'de> for Fields {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                            #(#decls)*
+                            #rest_decl
+                            while let Some(key) = map.next_key_seed(crate::codec::Keys(&[#(#wires),*]))? {
+                                match key {
+                                    #(#arms)*
+                                    #unknown
+                                    #[allow(unreachable_patterns)]
+                                    crate::codec::Key::Known(_) => { map.next_value::<::serde::de::IgnoredAny>()?; }
+                                }
+                            }
+                            Ok(#name { #(#inits,)* #rest_init })
+                        }
+                    }
+                    deserializer.deserialize_map(Fields)
+                }
+            }
+        }
+    });
+    quote!(#ser #de)
 }
 
 /// Field docs: the spec's text, or a link to the field's type; then what the spec adds that
@@ -148,25 +274,10 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, 
             Wrapping::Option => quote!(Option<#base>),
             Wrapping::DoubleOption => quote!(Option<Option<#base>>),
         };
-        let rename = (f.name != f.wire).then(|| {
-            let wire = &f.wire;
-            quote!(#[serde(rename = #wire)])
-        });
-        let skip = match f.wrapping() {
-            _ if f.required => None,
-            Wrapping::DoubleOption => Some(quote!(#[serde(
-                default,
-                deserialize_with = "crate::nullable::deserialize",
-                skip_serializing_if = "Option::is_none"
-            )])),
-            _ => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
-        };
         let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
         quote! {
             #fdoc
             #deprecated
-            #rename
-            #skip
             pub #fident: #ty
         }
     });
@@ -177,7 +288,6 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, 
             Some(quote! {
                 /// Properties the spec does not list, kept as received and written back when
                 /// this value is serialized.
-                #[serde(flatten)]
                 pub #fident: ::std::collections::BTreeMap<String, #value>
             })
         }

@@ -50,6 +50,7 @@
 
 mod answer;
 mod client;
+mod codec;
 mod config;
 mod datetime;
 mod error;

@@ -7,18 +7,15 @@
 #[allow(missing_docs)]
 pub type NullableStringMap = ::std::collections::BTreeMap<String, Option<String>>;
 /// A map whose values may be null, in all three places a map appears.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NullableValues {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inline: Option<::std::collections::BTreeMap<String, Option<String>>>,
     /// See [`NullableStringMap`](crate::NullableStringMap).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub named: Option<NullableStringMap>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, Option<String>>,
 }
 impl NullableValues {
@@ -56,8 +53,74 @@ impl ::std::fmt::Debug for NullableValues {
             .finish()
     }
 }
+impl ::serde::Serialize for NullableValues {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.inline {
+            map.serialize_entry("inline", value)?;
+        }
+        if let Some(value) = &self.named {
+            map.serialize_entry("named", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NullableValues {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = NullableValues;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`NullableValues`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NullableValues, A::Error> {
+                let mut f0: Option<
+                    ::std::collections::BTreeMap<String, Option<String>>,
+                > = None;
+                let mut f1: Option<NullableStringMap> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["inline", "named"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NullableValues {
+                    inline: f0,
+                    named: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaidError {
     /// See [`PlaidErrorErrorType`](crate::PlaidErrorErrorType).
@@ -69,11 +132,9 @@ pub struct PlaidError {
     #[allow(missing_docs)]
     pub display_message: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PlaidError {
@@ -118,29 +179,101 @@ impl ::std::fmt::Debug for PlaidError {
             .finish()
     }
 }
+impl ::serde::Serialize for PlaidError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error_type", &self.error_type)?;
+        map.serialize_entry("error_code", &self.error_code)?;
+        map.serialize_entry("error_message", &self.error_message)?;
+        map.serialize_entry("display_message", &self.display_message)?;
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request_id", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlaidError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PlaidError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`PlaidError`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PlaidError, A::Error> {
+                let mut f0: Option<PlaidErrorErrorType> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "error_type",
+                                "error_code",
+                                "error_message",
+                                "display_message",
+                                "request_id",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PlaidError {
+                    error_type: f0.ok_or_else(|| crate::codec::missing("error_type"))?,
+                    error_code: f1.ok_or_else(|| crate::codec::missing("error_code"))?,
+                    error_message: f2
+                        .ok_or_else(|| crate::codec::missing("error_message"))?,
+                    display_message: f3,
+                    request_id: f4,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PlaidErrorErrorType {
     /// `INVALID_REQUEST`
-    #[serde(rename = "INVALID_REQUEST")]
     InvalidRequest,
     /// `API_ERROR`
-    #[serde(rename = "API_ERROR")]
     ApiError,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl PlaidErrorErrorType {
@@ -169,5 +302,20 @@ impl ::std::str::FromStr for PlaidErrorErrorType {
                 other => Self::UnknownValue(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for PlaidErrorErrorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlaidErrorErrorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
     }
 }

@@ -5,17 +5,15 @@
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     #[allow(missing_docs)]
     pub id: String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Item {
@@ -45,16 +43,76 @@ impl ::std::fmt::Debug for Item {
             .finish()
     }
 }
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Item;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`Item`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Item, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["id", "name"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Item {
+                    id: f0.ok_or_else(|| crate::codec::missing("id"))?,
+                    name: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemChange {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemChange {
@@ -82,18 +140,71 @@ impl ::std::fmt::Debug for ItemChange {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemChange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemChange;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemChange`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemChange, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["name"]))? {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemChange {
+                    name: f0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The parameters of `item_delete` (`DELETE /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemDeleteParams {
     /// The store.
-    #[serde(rename = "storeId")]
     pub store_id: String,
     /// The item, any text (slashes and spaces included).
-    #[serde(rename = "itemId")]
     pub item_id: String,
     /// Declared on the path item; the GET below overrides it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verbose: Option<String>,
 }
 impl ItemDeleteParams {
@@ -120,18 +231,78 @@ impl ::std::fmt::Debug for ItemDeleteParams {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemDeleteParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storeId", &self.store_id)?;
+        map.serialize_entry("itemId", &self.item_id)?;
+        if let Some(value) = &self.verbose {
+            map.serialize_entry("verbose", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemDeleteParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemDeleteParams;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemDeleteParams`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemDeleteParams, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["storeId", "itemId", "verbose"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Unknown(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemDeleteParams {
+                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+                    verbose: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The parameters of `item_exists` (`HEAD /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemExistsParams {
     /// The store.
-    #[serde(rename = "storeId")]
     pub store_id: String,
     /// The item, any text (slashes and spaces included).
-    #[serde(rename = "itemId")]
     pub item_id: String,
     /// Declared on the path item; the GET below overrides it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verbose: Option<String>,
 }
 impl ItemExistsParams {
@@ -158,31 +329,86 @@ impl ::std::fmt::Debug for ItemExistsParams {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemExistsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storeId", &self.store_id)?;
+        map.serialize_entry("itemId", &self.item_id)?;
+        if let Some(value) = &self.verbose {
+            map.serialize_entry("verbose", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemExistsParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemExistsParams;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemExistsParams`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemExistsParams, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["storeId", "itemId", "verbose"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Unknown(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemExistsParams {
+                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+                    verbose: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The parameters of `item_get` (`GET /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemGetParams {
     /// The store.
-    #[serde(rename = "storeId")]
     pub store_id: String,
     /// The item, any text (slashes and spaces included).
-    #[serde(rename = "itemId")]
     pub item_id: String,
     /// Overrides the path item's `verbose` (now a boolean).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verbose: Option<bool>,
     /// Which fields to return, one query pair each.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Item ids, comma-separated in one query pair.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<i64>>,
     /// A sensitive header, reached through a chain of two refs.
-    #[serde(rename = "X-Trace-Token")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_trace_token: Option<String>,
     /// A required header.
-    #[serde(rename = "OAUTH-STATE-ID")]
     pub oauth_state_id: String,
 }
 impl ItemGetParams {
@@ -239,22 +465,113 @@ impl ::std::fmt::Debug for ItemGetParams {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemGetParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storeId", &self.store_id)?;
+        map.serialize_entry("itemId", &self.item_id)?;
+        if let Some(value) = &self.verbose {
+            map.serialize_entry("verbose", value)?;
+        }
+        if let Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let Some(value) = &self.ids {
+            map.serialize_entry("ids", value)?;
+        }
+        if let Some(value) = &self.x_trace_token {
+            map.serialize_entry("X-Trace-Token", value)?;
+        }
+        map.serialize_entry("OAUTH-STATE-ID", &self.oauth_state_id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemGetParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemGetParams;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemGetParams`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemGetParams, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<Vec<String>> = None;
+                let mut f4: Option<Vec<i64>> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "storeId",
+                                "itemId",
+                                "verbose",
+                                "fields",
+                                "ids",
+                                "X-Trace-Token",
+                                "OAUTH-STATE-ID",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
+                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
+                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemGetParams {
+                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+                    verbose: f2,
+                    fields: f3,
+                    ids: f4,
+                    x_trace_token: f5,
+                    oauth_state_id: f6
+                        .ok_or_else(|| crate::codec::missing("OAUTH-STATE-ID"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The parameters of `item_patch` (`PATCH /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPatchParams {
     /// The store.
-    #[serde(rename = "storeId")]
     pub store_id: String,
     /// The item, any text (slashes and spaces included).
-    #[serde(rename = "itemId")]
     pub item_id: String,
     /// Declared on the path item; the GET below overrides it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verbose: Option<String>,
     #[allow(missing_docs)]
-    #[serde(rename = "If-Match")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
     /// See [`ItemPatchParamsMode`](crate::ItemPatchParamsMode).
     pub mode: ItemPatchParamsMode,
@@ -296,29 +613,91 @@ impl ::std::fmt::Debug for ItemPatchParams {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemPatchParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storeId", &self.store_id)?;
+        map.serialize_entry("itemId", &self.item_id)?;
+        if let Some(value) = &self.verbose {
+            map.serialize_entry("verbose", value)?;
+        }
+        if let Some(value) = &self.if_match {
+            map.serialize_entry("If-Match", value)?;
+        }
+        map.serialize_entry("mode", &self.mode)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemPatchParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemPatchParams;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemPatchParams`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPatchParams, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<ItemPatchParamsMode> = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &["storeId", "itemId", "verbose", "If-Match", "mode"],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemPatchParams {
+                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+                    verbose: f2,
+                    if_match: f3,
+                    mode: f4.ok_or_else(|| crate::codec::missing("mode"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ItemPatchParamsMode {
     /// `merge`
-    #[serde(rename = "merge")]
     Merge,
     /// `replace`
-    #[serde(rename = "replace")]
     Replace,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl ItemPatchParamsMode {
@@ -349,18 +728,30 @@ impl ::std::str::FromStr for ItemPatchParamsMode {
         )
     }
 }
+impl ::serde::Serialize for ItemPatchParamsMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemPatchParamsMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 /// The parameters of `item_replace` (`PUT /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemReplaceParams {
     /// The store.
-    #[serde(rename = "storeId")]
     pub store_id: String,
     /// The item, any text (slashes and spaces included).
-    #[serde(rename = "itemId")]
     pub item_id: String,
     /// Declared on the path item; the GET below overrides it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verbose: Option<String>,
 }
 impl ItemReplaceParams {
@@ -387,29 +778,79 @@ impl ::std::fmt::Debug for ItemReplaceParams {
             .finish()
     }
 }
+impl ::serde::Serialize for ItemReplaceParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("storeId", &self.store_id)?;
+        map.serialize_entry("itemId", &self.item_id)?;
+        if let Some(value) = &self.verbose {
+            map.serialize_entry("verbose", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ItemReplaceParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ItemReplaceParams;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ItemReplaceParams`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemReplaceParams, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["storeId", "itemId", "verbose"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Unknown(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemReplaceParams {
+                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+                    verbose: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Region {
     /// `north`
-    #[serde(rename = "north")]
     North,
     /// `south`
-    #[serde(rename = "south")]
     South,
     /// A value this version of the SDK does not list; kept as received and sent back
     /// unchanged.
-    #[serde(untagged)]
     UnknownValue(String),
 }
 impl Region {
@@ -440,18 +881,31 @@ impl ::std::str::FromStr for Region {
         )
     }
 }
+impl ::serde::Serialize for Region {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Region {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::string_enum(deserializer)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Store {
     #[allow(missing_docs)]
     pub id: String,
     /// See [`Region`](crate::Region).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Store {
@@ -481,12 +935,73 @@ impl ::std::fmt::Debug for Store {
             .finish()
     }
 }
+impl ::serde::Serialize for Store {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.region {
+            map.serialize_entry("region", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Store {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Store;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`Store`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Store, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Region> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["id", "region"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Store {
+                    id: f0.ok_or_else(|| crate::codec::missing("id"))?,
+                    region: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The parameters of `store_create` (`POST /stores`): required ones are taken by `new`, optional ones by setters.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoreCreateParams {
     #[allow(missing_docs)]
-    #[serde(rename = "Idempotency-Key")]
     pub idempotency_key: String,
 }
 impl StoreCreateParams {
@@ -504,15 +1019,66 @@ impl ::std::fmt::Debug for StoreCreateParams {
             .finish()
     }
 }
+impl ::serde::Serialize for StoreCreateParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Idempotency-Key", &self.idempotency_key)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StoreCreateParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = StoreCreateParams;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`StoreCreateParams`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StoreCreateParams, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["Idempotency-Key"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StoreCreateParams {
+                    idempotency_key: f0
+                        .ok_or_else(|| crate::codec::missing("Idempotency-Key"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoreList {
     #[allow(missing_docs)]
     pub stores: Vec<Store>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl StoreList {
@@ -535,21 +1101,72 @@ impl ::std::fmt::Debug for StoreList {
             .finish()
     }
 }
+impl ::serde::Serialize for StoreList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("stores", &self.stores)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StoreList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = StoreList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`StoreList`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StoreList, A::Error> {
+                let mut f0: Option<Vec<Store>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["stores"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StoreList {
+                    stores: f0.ok_or_else(|| crate::codec::missing("stores"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The parameters of `store_list` (`GET /stores`): required ones are taken by `new`, optional ones by setters.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StoreListParams {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// See [`Region`](crate::Region).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// See [`StoreListParamsFilter`](crate::StoreListParamsFilter).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<StoreListParamsFilter>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 impl StoreListParams {
@@ -593,19 +1210,89 @@ impl ::std::fmt::Debug for StoreListParams {
             .finish()
     }
 }
+impl ::serde::Serialize for StoreListParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.region {
+            map.serialize_entry("region", value)?;
+        }
+        if let Some(value) = &self.filter {
+            map.serialize_entry("filter", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StoreListParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = StoreListParams;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`StoreListParams`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StoreListParams, A::Error> {
+                let mut f0: Option<i32> = None;
+                let mut f1: Option<Region> = None;
+                let mut f2: Option<StoreListParamsFilter> = None;
+                let mut f3: Option<Vec<String>> = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["limit", "region", "filter", "tags"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
+                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
+                        crate::codec::Key::Unknown(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StoreListParams {
+                    limit: f0,
+                    region: f1,
+                    filter: f2,
+                    tags: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StoreListParamsFilter {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl StoreListParamsFilter {
@@ -640,15 +1327,78 @@ impl ::std::fmt::Debug for StoreListParamsFilter {
             .finish()
     }
 }
+impl ::serde::Serialize for StoreListParamsFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.open {
+            map.serialize_entry("open", value)?;
+        }
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StoreListParamsFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = StoreListParamsFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`StoreListParamsFilter`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StoreListParamsFilter, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["open", "city"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StoreListParamsFilter {
+                    open: f0,
+                    city: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Requires the credentials the headers carry too, as some Plaid requests do.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoreReportRequest {
     #[allow(missing_docs)]
     pub store_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl StoreReportRequest {
@@ -669,6 +1419,62 @@ impl ::std::fmt::Debug for StoreReportRequest {
                 &crate::redact::Json(&self.additional_properties),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for StoreReportRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("store_id", &self.store_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StoreReportRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = StoreReportRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`StoreReportRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StoreReportRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["store_id"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StoreReportRequest {
+                    store_id: f0.ok_or_else(|| crate::codec::missing("store_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::Client {

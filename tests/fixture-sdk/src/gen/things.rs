@@ -5,17 +5,15 @@
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsGetRequest {
     #[allow(missing_docs)]
     pub kind: String,
     /// See [`ThingsGetRequestOptions`](crate::ThingsGetRequestOptions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<ThingsGetRequestOptions>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsGetRequest {
@@ -45,19 +43,78 @@ impl ::std::fmt::Debug for ThingsGetRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ThingsGetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("options", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsGetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsGetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsGetRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsGetRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<ThingsGetRequestOptions> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["kind", "options"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsGetRequest {
+                    kind: f0.ok_or_else(|| crate::codec::missing("kind"))?,
+                    options: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsGetRequestOptions {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsGetRequestOptions {
@@ -92,8 +149,72 @@ impl ::std::fmt::Debug for ThingsGetRequestOptions {
             .finish()
     }
 }
+impl ::serde::Serialize for ThingsGetRequestOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.offset {
+            map.serialize_entry("offset", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsGetRequestOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsGetRequestOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsGetRequestOptions`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsGetRequestOptions, A::Error> {
+                let mut f0: Option<i32> = None;
+                let mut f1: Option<i32> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["count", "offset"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsGetRequestOptions {
+                    count: f0,
+                    offset: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsGetResponse {
     #[allow(missing_docs)]
@@ -104,7 +225,6 @@ pub struct ThingsGetResponse {
     pub total_things: i64,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsGetResponse {
@@ -135,19 +255,83 @@ impl ::std::fmt::Debug for ThingsGetResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ThingsGetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("labels", &self.labels)?;
+        map.serialize_entry("things", &self.things)?;
+        map.serialize_entry("total_things", &self.total_things)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsGetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsGetResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsGetResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsGetResponse, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut f1: Option<Vec<String>> = None;
+                let mut f2: Option<i64> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(&["labels", "things", "total_things"]),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsGetResponse {
+                    labels: f0.ok_or_else(|| crate::codec::missing("labels"))?,
+                    things: f1.ok_or_else(|| crate::codec::missing("things"))?,
+                    total_things: f2
+                        .ok_or_else(|| crate::codec::missing("total_things"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsHistoryRequest {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsHistoryRequest {
@@ -182,15 +366,78 @@ impl ::std::fmt::Debug for ThingsHistoryRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ThingsHistoryRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.offset {
+            map.serialize_entry("offset", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsHistoryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsHistoryRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsHistoryRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsHistoryRequest, A::Error> {
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<i64> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["count", "offset"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsHistoryRequest {
+                    count: f0,
+                    offset: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsHistoryResponse {
     #[allow(missing_docs)]
     pub events: Vec<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsHistoryResponse {
@@ -213,20 +460,69 @@ impl ::std::fmt::Debug for ThingsHistoryResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ThingsHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("events", &self.events)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsHistoryResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsHistoryResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsHistoryResponse, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["events"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsHistoryResponse {
+                    events: f0.ok_or_else(|| crate::codec::missing("events"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsListRequest {
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cursor: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsListRequest {
@@ -254,22 +550,73 @@ impl ::std::fmt::Debug for ThingsListRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ThingsListRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cursor {
+            map.serialize_entry("cursor", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsListRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsListRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsListRequest, A::Error> {
+                let mut f0: Option<Option<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["cursor"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsListRequest {
+                    cursor: f0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsListResponse {
     #[allow(missing_docs)]
     pub things: Vec<String>,
     #[allow(missing_docs)]
-    #[serde(
-        default,
-        deserialize_with = "crate::nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_cursor: Option<Option<String>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsListResponse {
@@ -299,19 +646,78 @@ impl ::std::fmt::Debug for ThingsListResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for ThingsListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("things", &self.things)?;
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsListResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsListResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsListResponse, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["things", "next_cursor"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsListResponse {
+                    things: f0.ok_or_else(|| crate::codec::missing("things"))?,
+                    next_cursor: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsSyncRequest {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsSyncRequest {
@@ -346,8 +752,72 @@ impl ::std::fmt::Debug for ThingsSyncRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ThingsSyncRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cursor {
+            map.serialize_entry("cursor", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsSyncRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsSyncRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsSyncRequest`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsSyncRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<i64> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(crate::codec::Keys(&["cursor", "count"]))?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
+                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsSyncRequest {
+                    cursor: f0,
+                    count: f1,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingsSyncResponse {
     #[allow(missing_docs)]
@@ -362,7 +832,6 @@ pub struct ThingsSyncResponse {
     pub request_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsSyncResponse {
@@ -397,6 +866,88 @@ impl ::std::fmt::Debug for ThingsSyncResponse {
                 &crate::redact::Json(&self.additional_properties),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for ThingsSyncResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("added", &self.added)?;
+        map.serialize_entry("removed", &self.removed)?;
+        map.serialize_entry("next_cursor", &self.next_cursor)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        map.serialize_entry("request_id", &self.request_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingsSyncResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ThingsSyncResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (`ThingsSyncResponse`)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ThingsSyncResponse, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut f1: Option<Vec<String>> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<String> = None;
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        crate::codec::Keys(
+                            &[
+                                "added",
+                                "removed",
+                                "next_cursor",
+                                "has_more",
+                                "request_id",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
+                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
+                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
+                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
+                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
+                        crate::codec::Key::Unknown(key) => {
+                            rest.insert(key, map.next_value()?);
+                        }
+                        #[allow(unreachable_patterns)]
+                        crate::codec::Key::Known(_) => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ThingsSyncResponse {
+                    added: f0.ok_or_else(|| crate::codec::missing("added"))?,
+                    removed: f1.ok_or_else(|| crate::codec::missing("removed"))?,
+                    next_cursor: f2.ok_or_else(|| crate::codec::missing("next_cursor"))?,
+                    has_more: f3.ok_or_else(|| crate::codec::missing("has_more"))?,
+                    request_id: f4.ok_or_else(|| crate::codec::missing("request_id"))?,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::Client {
