@@ -191,6 +191,9 @@ pub fn merged_document(inputs: &[PathBuf]) -> Result<openapiv3::OpenAPI, diag::D
     Ok(merged.to_openapi())
 }
 
+/// How long each stage of a run took, in pipeline order.
+pub type Stages = Vec<(&'static str, std::time::Duration)>;
+
 /// Runs merge, resolve, lower and emit on files already loaded.
 pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diagnostics> {
     generate_staged(specs, &mut Vec::new())
@@ -199,7 +202,7 @@ pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diag
 /// Runs the whole pipeline like [`generate`], recording how long each stage took (for
 /// `cargo xtask bench`): load (read and parse), merge, resolve, lower (with the passes), emit
 /// (tokens, the syn check and prettyplease).
-pub fn generate_timed(inputs: &[PathBuf]) -> Result<(Generated, Vec<(&'static str, std::time::Duration)>), diag::Diagnostics> {
+pub fn generate_timed(inputs: &[PathBuf]) -> Result<(Generated, Stages), diag::Diagnostics> {
     let mut stages = Vec::new();
     let start = std::time::Instant::now();
     let files = load::expand_inputs(inputs)?;
@@ -209,7 +212,7 @@ pub fn generate_timed(inputs: &[PathBuf]) -> Result<(Generated, Vec<(&'static st
     Ok((generated, stages))
 }
 
-fn generate_staged(specs: Vec<load::SpecFile>, stages: &mut Vec<(&'static str, std::time::Duration)>) -> Result<Generated, diag::Diagnostics> {
+fn generate_staged(specs: Vec<load::SpecFile>, stages: &mut Stages) -> Result<Generated, diag::Diagnostics> {
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str, stages: &mut Vec<_>| {
         stages.push((name, clock.elapsed()));
