@@ -4,7 +4,13 @@
 //! (`PRISM_STATIC_URL`, validates each request) and dynamic (`PRISM_DYNAMIC_URL`, answers
 //! with random valid bodies; `CONTRACT_FUZZ` of them per operation, 50 by default).
 #![cfg(
-    all(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+    all(
+        feature = "accounts",
+        feature = "item",
+        feature = "partner",
+        feature = "profile",
+        feature = "unreferenced"
+    )
 )]
 #![allow(dead_code)]
 #![allow(deprecated, unused_variables)]

@@ -2,7 +2,13 @@
 //! Generated from the specs: every `example` and `examples` value decodes into its
 //! generated type and round-trips without losing a key.
 #![cfg(
-    all(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+    all(
+        feature = "accounts",
+        feature = "item",
+        feature = "partner",
+        feature = "profile",
+        feature = "unreferenced"
+    )
 )]
 #![allow(dead_code)]
 #![allow(deprecated)]

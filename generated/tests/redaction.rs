@@ -2,7 +2,13 @@
 //! Generated from the specs: every type with a field that the redaction rule covers
 //! hides it in `Debug` output.
 #![cfg(
-    all(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+    all(
+        feature = "accounts",
+        feature = "item",
+        feature = "partner",
+        feature = "profile",
+        feature = "unreferenced"
+    )
 )]
 #![allow(dead_code)]
 #![allow(deprecated)]

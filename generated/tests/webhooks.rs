@@ -2,7 +2,13 @@
 //! Generated from the specs: every example of a webhook payload parses to the variant
 //! of its schema (never `Unknown`) and is written back as the same JSON value.
 #![cfg(
-    all(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+    all(
+        feature = "accounts",
+        feature = "item",
+        feature = "partner",
+        feature = "profile",
+        feature = "unreferenced"
+    )
 )]
 #![allow(dead_code)]
 use plaid_sdk::webhooks::Webhook;

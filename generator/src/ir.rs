@@ -32,6 +32,9 @@ pub struct Api {
     /// The API groups, sorted: the modules with operations, each a Cargo feature (set by
     /// [`crate::features`]).
     pub groups: Vec<String>,
+    /// Every Cargo feature, all on by default: the groups, then `webhooks` and `unreferenced`
+    /// when some `shared` types are reached by no group (set by [`crate::features`]).
+    pub features: Vec<String>,
     /// The webhook payloads Plaid sends and how the verifier fetches its keys.
     pub webhooks: Webhooks,
 }

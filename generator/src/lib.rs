@@ -102,7 +102,8 @@ pub struct Generated {
     pub summary: Summary,
     /// Warnings (never errors: those make the run fail).
     pub warnings: diag::Diagnostics,
-    /// The API groups: the generated crate's modules with operations and its Cargo features.
+    /// The generated crate's Cargo features: its groups (modules with operations), then
+    /// `webhooks` and `unreferenced` when it has types no group uses.
     pub groups: Vec<String>,
     /// The spec files, as the generated files' header names them.
     pub sources: String,
@@ -237,5 +238,5 @@ fn generate_staged(specs: Vec<load::SpecFile>, stages: &mut Stages) -> Result<Ge
         pagination: pagination::Counts::of(&api),
         webhooks: WebhookCounts::of(&api.webhooks),
     };
-    Ok(Generated { files, summary, warnings, groups: api.groups.clone(), sources: emit::sources_label(&api) })
+    Ok(Generated { files, summary, warnings, groups: api.features.clone(), sources: emit::sources_label(&api) })
 }

@@ -102,6 +102,7 @@ fn bench(root: &Path, corpus: &Path, compile: bool) -> Result<(), String> {
 fn cargo_timed(manifest: &Path, target: &Path, args: &[&str]) -> Result<(Duration, Option<f64>), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let time = Path::new("/usr/bin/time");
+    std::fs::create_dir_all(target).map_err(|e| format!("{}: {e}", target.display()))?;
     let report = target.join("time-report.txt");
     let mut command = if time.exists() {
         let mut c = Command::new(time);
@@ -139,6 +140,7 @@ fn compile_figures(root: &Path, corpus: &Path) -> Result<(), String> {
         .arg("--out")
         .arg(&ours)
         .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .status()
         .map_err(|e| e.to_string())?;
     if !status.success() {

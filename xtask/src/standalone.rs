@@ -146,7 +146,7 @@ pub fn check_own_features(root: &Path, groups: &[String]) -> Result<(), String> 
             let mut section = Table::new();
             section.insert("features".into(), Value::Table(expected));
             Err(format!(
-                "{} must declare one feature per API group, all on by default; write:\n\n{}",
+                "{} must declare one feature per API group (and `webhooks`, `unreferenced` for types no group uses), all on by default; write:\n\n{}",
                 path.display(),
                 toml::to_string(&section).unwrap_or_default()
             ))

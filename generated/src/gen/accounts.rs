@@ -109,68 +109,57 @@ impl<'de> ::serde::Deserialize<'de> for AccountBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountBalance;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountBalance`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountBalance, A::Error> {
-                let mut f0: Option<f64> = None;
-                let mut f1: Option<f64> = None;
-                let mut f2: Option<f64> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<Option<crate::DateTime>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "available",
-                                "current",
-                                "limit",
-                                "iso_currency_code",
-                                "unofficial_currency_code",
-                                "last_updated_datetime",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountBalance {
+    const EXPECTING: &'static str = "a JSON object (`AccountBalance`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "available" => Some(0),
+            "current" => Some(1),
+            "limit" => Some(2),
+            "iso_currency_code" => Some(3),
+            "unofficial_currency_code" => Some(4),
+            "last_updated_datetime" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Known(5) => f5 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountBalance {
-                    available: f0,
-                    current: f1,
-                    limit: f2,
-                    iso_currency_code: f3,
-                    unofficial_currency_code: f4,
-                    last_updated_datetime: f5,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            available: f0,
+            current: f1,
+            limit: f2,
+            iso_currency_code: f3,
+            unofficial_currency_code: f4,
+            last_updated_datetime: f5,
+            additional_properties: rest,
+        })
     }
 }
 /// A financial account at an institution, as linked to an Item.
@@ -313,84 +302,73 @@ impl<'de> ::serde::Deserialize<'de> for AccountBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountBase;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountBase`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountBase, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<AccountBalance> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<AccountType> = None;
-                let mut f6: Option<AccountSubtype> = None;
-                let mut f7: Option<AccountBaseVerificationStatus> = None;
-                let mut f8: Option<AccountVerificationInsights> = None;
-                let mut f9: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "account_id",
-                                "balances",
-                                "mask",
-                                "name",
-                                "official_name",
-                                "type",
-                                "subtype",
-                                "verification_status",
-                                "verification_insights",
-                                "persistent_account_id",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Known(6usize) => f6 = map.next_value()?,
-                        crate::codec::Key::Known(7usize) => f7 = map.next_value()?,
-                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
-                        crate::codec::Key::Known(9usize) => f9 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountBase {
+    const EXPECTING: &'static str = "a JSON object (`AccountBase`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "account_id" => Some(0),
+            "balances" => Some(1),
+            "mask" => Some(2),
+            "name" => Some(3),
+            "official_name" => Some(4),
+            "type" => Some(5),
+            "subtype" => Some(6),
+            "verification_status" => Some(7),
+            "verification_insights" => Some(8),
+            "persistent_account_id" => Some(9),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = map.next_value()?,
+                Known(5) => f5 = Some(map.next_value()?),
+                Known(6) => f6 = map.next_value()?,
+                Known(7) => f7 = map.next_value()?,
+                Known(8) => f8 = map.next_value()?,
+                Known(9) => f9 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountBase {
-                    account_id: f0.ok_or_else(|| crate::codec::missing("account_id"))?,
-                    balances: f1.ok_or_else(|| crate::codec::missing("balances"))?,
-                    mask: f2,
-                    name: f3.ok_or_else(|| crate::codec::missing("name"))?,
-                    official_name: f4,
-                    type_: f5.ok_or_else(|| crate::codec::missing("type"))?,
-                    subtype: f6,
-                    verification_status: f7,
-                    verification_insights: f8,
-                    persistent_account_id: f9,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            account_id: f0.ok_or_else(|| crate::codec::missing("account_id"))?,
+            balances: f1.ok_or_else(|| crate::codec::missing("balances"))?,
+            mask: f2,
+            name: f3.ok_or_else(|| crate::codec::missing("name"))?,
+            official_name: f4,
+            type_: f5.ok_or_else(|| crate::codec::missing("type"))?,
+            subtype: f6,
+            verification_status: f7,
+            verification_insights: f8,
+            persistent_account_id: f9,
+            additional_properties: rest,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -967,58 +945,46 @@ impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsights {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountVerificationInsights;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountVerificationInsights`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountVerificationInsights, A::Error> {
-                let mut f0: Option<AccountVerificationInsightsNetworkStatus> = None;
-                let mut f1: Option<AccountVerificationInsightsPreviousReturns> = None;
-                let mut f2: Option<AccountVerificationInsightsAccountNumberFormat> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "network_status",
-                                "previous_returns",
-                                "account_number_format",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountVerificationInsights {
+    const EXPECTING: &'static str = "a JSON object (`AccountVerificationInsights`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "network_status" => Some(0),
+            "previous_returns" => Some(1),
+            "account_number_format" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountVerificationInsights {
-                    network_status: f0
-                        .ok_or_else(|| crate::codec::missing("network_status"))?,
-                    previous_returns: f1,
-                    account_number_format: f2
-                        .ok_or_else(|| crate::codec::missing("account_number_format"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            network_status: f0.ok_or_else(|| crate::codec::missing("network_status"))?,
+            previous_returns: f1,
+            account_number_format: f2
+                .ok_or_else(|| crate::codec::missing("account_number_format"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Whether the account number has a format the institution could issue.
@@ -1139,53 +1105,43 @@ impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsightsNetworkStatus
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountVerificationInsightsNetworkStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountVerificationInsightsNetworkStatus`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountVerificationInsightsNetworkStatus, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<bool> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["has_numbers_match", "is_numbers_match_verified"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountVerificationInsightsNetworkStatus {
+    const EXPECTING: &'static str = "a JSON object (`AccountVerificationInsightsNetworkStatus`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "has_numbers_match" => Some(0),
+            "is_numbers_match_verified" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountVerificationInsightsNetworkStatus {
-                    has_numbers_match: f0
-                        .ok_or_else(|| crate::codec::missing("has_numbers_match"))?,
-                    is_numbers_match_verified: f1
-                        .ok_or_else(|| crate::codec::missing(
-                            "is_numbers_match_verified",
-                        ))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            has_numbers_match: f0
+                .ok_or_else(|| crate::codec::missing("has_numbers_match"))?,
+            is_numbers_match_verified: f1
+                .ok_or_else(|| crate::codec::missing("is_numbers_match_verified"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Whether earlier payments to this account were returned.
@@ -1243,49 +1199,40 @@ impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsightsPreviousRetur
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountVerificationInsightsPreviousReturns;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a JSON object (`AccountVerificationInsightsPreviousReturns`)",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountVerificationInsightsPreviousReturns, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["has_previous_administrative_return"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountVerificationInsightsPreviousReturns {
+    const EXPECTING: &'static str = "a JSON object (`AccountVerificationInsightsPreviousReturns`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "has_previous_administrative_return" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountVerificationInsightsPreviousReturns {
-                    has_previous_administrative_return: f0
-                        .ok_or_else(|| crate::codec::missing(
-                            "has_previous_administrative_return",
-                        ))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            has_previous_administrative_return: f0
+                .ok_or_else(|| crate::codec::missing(
+                    "has_previous_administrative_return",
+                ))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/accounts/balance/get`.
@@ -1366,53 +1313,45 @@ impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountsBalanceGetRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountsBalanceGetRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountsBalanceGetRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<AccountsBalanceGetRequestOptions> = None;
-                let mut f2: Option<Option<AccountsBalanceGetRequestPaymentDetails>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["access_token", "options", "payment_details"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountsBalanceGetRequest {
+    const EXPECTING: &'static str = "a JSON object (`AccountsBalanceGetRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "options" => Some(1),
+            "payment_details" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountsBalanceGetRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    options: f1,
-                    payment_details: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            options: f1,
+            payment_details: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// Optional filters for `/accounts/balance/get`.
@@ -1485,47 +1424,41 @@ impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequestOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountsBalanceGetRequestOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountsBalanceGetRequestOptions`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountsBalanceGetRequestOptions, A::Error> {
-                let mut f0: Option<Vec<String>> = None;
-                let mut f1: Option<MinLastUpdatedDatetime> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["account_ids", "min_last_updated_datetime"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountsBalanceGetRequestOptions {
+    const EXPECTING: &'static str = "a JSON object (`AccountsBalanceGetRequestOptions`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "account_ids" => Some(0),
+            "min_last_updated_datetime" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountsBalanceGetRequestOptions {
-                    account_ids: f0,
-                    min_last_updated_datetime: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            account_ids: f0,
+            min_last_updated_datetime: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// A planned payment to assess against the account's balance.
@@ -1637,64 +1570,53 @@ impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequestPaymentDetails 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountsBalanceGetRequestPaymentDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountsBalanceGetRequestPaymentDetails`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountsBalanceGetRequestPaymentDetails, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<f64> = None;
-                let mut f3: Option<i64> = None;
-                let mut f4: Option<bool> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "account_id",
-                                "client_transaction_id",
-                                "amount",
-                                "balance_threshold_percentage",
-                                "requires_real_time_balance_refresh",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountsBalanceGetRequestPaymentDetails {
+    const EXPECTING: &'static str = "a JSON object (`AccountsBalanceGetRequestPaymentDetails`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "account_id" => Some(0),
+            "client_transaction_id" => Some(1),
+            "amount" => Some(2),
+            "balance_threshold_percentage" => Some(3),
+            "requires_real_time_balance_refresh" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountsBalanceGetRequestPaymentDetails {
-                    account_id: f0,
-                    client_transaction_id: f1,
-                    amount: f2,
-                    balance_threshold_percentage: f3,
-                    requires_real_time_balance_refresh: f4,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            account_id: f0,
+            client_transaction_id: f1,
+            amount: f2,
+            balance_threshold_percentage: f3,
+            requires_real_time_balance_refresh: f4,
+            additional_properties: rest,
+        })
     }
 }
 /// Plaid's assessment of the risk of the planned payment given with the request.
@@ -1815,70 +1737,57 @@ impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetResponsePaymentRiskAss
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountsBalanceGetResponsePaymentRiskAssessment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a JSON object (`AccountsBalanceGetResponsePaymentRiskAssessment`)",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountsBalanceGetResponsePaymentRiskAssessment, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<BalancePlusAttributes> = None;
-                let mut f2: Option<Option<i64>> = None;
-                let mut f3: Option<crate::DateTime> = None;
-                let mut f4: Option<Vec<RiskReason>> = None;
-                let mut f5: Option<bool> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "risk_level",
-                                "attributes",
-                                "score",
-                                "balance_last_updated",
-                                "risk_reasons",
-                                "exceeds_balance_threshold",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountsBalanceGetResponsePaymentRiskAssessment {
+    const EXPECTING: &'static str = "a JSON object (`AccountsBalanceGetResponsePaymentRiskAssessment`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "risk_level" => Some(0),
+            "attributes" => Some(1),
+            "score" => Some(2),
+            "balance_last_updated" => Some(3),
+            "risk_reasons" => Some(4),
+            "exceeds_balance_threshold" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Known(5) => f5 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountsBalanceGetResponsePaymentRiskAssessment {
-                    risk_level: f0,
-                    attributes: f1,
-                    score: f2,
-                    balance_last_updated: f3,
-                    risk_reasons: f4,
-                    exceeds_balance_threshold: f5,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            risk_level: f0,
+            attributes: f1,
+            score: f2,
+            balance_last_updated: f3,
+            risk_reasons: f4,
+            exceeds_balance_threshold: f5,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/accounts/get`.
@@ -1941,46 +1850,41 @@ impl<'de> ::serde::Deserialize<'de> for AccountsGetRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountsGetRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountsGetRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountsGetRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<AccountsGetRequestOptions> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token", "options"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountsGetRequest {
+    const EXPECTING: &'static str = "a JSON object (`AccountsGetRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "options" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountsGetRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    options: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            options: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// Optional filters for `/accounts/get`.
@@ -2038,42 +1942,37 @@ impl<'de> ::serde::Deserialize<'de> for AccountsGetRequestOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountsGetRequestOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountsGetRequestOptions`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountsGetRequestOptions, A::Error> {
-                let mut f0: Option<Vec<String>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["account_ids"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountsGetRequestOptions {
+    const EXPECTING: &'static str = "a JSON object (`AccountsGetRequestOptions`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "account_ids" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountsGetRequestOptions {
-                    account_ids: f0,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            account_ids: f0,
+            additional_properties: rest,
+        })
     }
 }
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
@@ -2156,62 +2055,49 @@ impl<'de> ::serde::Deserialize<'de> for AccountsGetResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountsGetResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountsGetResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountsGetResponse, A::Error> {
-                let mut f0: Option<Vec<AccountBase>> = None;
-                let mut f1: Option<super::shared::Item> = None;
-                let mut f2: Option<
-                    Option<AccountsBalanceGetResponsePaymentRiskAssessment>,
-                > = None;
-                let mut f3: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "accounts",
-                                "item",
-                                "payment_risk_assessment",
-                                "request_id",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountsGetResponse {
+    const EXPECTING: &'static str = "a JSON object (`AccountsGetResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "accounts" => Some(0),
+            "item" => Some(1),
+            "payment_risk_assessment" => Some(2),
+            "request_id" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountsGetResponse {
-                    accounts: f0.ok_or_else(|| crate::codec::missing("accounts"))?,
-                    item: f1.ok_or_else(|| crate::codec::missing("item"))?,
-                    payment_risk_assessment: f2,
-                    request_id: f3.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            accounts: f0.ok_or_else(|| crate::codec::missing("accounts"))?,
+            item: f1.ok_or_else(|| crate::codec::missing("item"))?,
+            payment_risk_assessment: f2,
+            request_id: f3.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Counts of recent account events that inform the payment risk assessment.
@@ -2701,186 +2587,141 @@ impl<'de> ::serde::Deserialize<'de> for BalancePlusAttributes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = BalancePlusAttributes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`BalancePlusAttributes`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BalancePlusAttributes, A::Error> {
-                let mut f0: Option<Option<i64>> = None;
-                let mut f1: Option<Option<i64>> = None;
-                let mut f2: Option<Option<i64>> = None;
-                let mut f3: Option<Option<i64>> = None;
-                let mut f4: Option<Option<i64>> = None;
-                let mut f5: Option<Option<i64>> = None;
-                let mut f6: Option<Option<i64>> = None;
-                let mut f7: Option<Option<i64>> = None;
-                let mut f8: Option<Option<i64>> = None;
-                let mut f9: Option<Option<i64>> = None;
-                let mut f10: Option<Option<i64>> = None;
-                let mut f11: Option<Option<i64>> = None;
-                let mut f12: Option<Option<bool>> = None;
-                let mut f13: Option<Option<i64>> = None;
-                let mut f14: Option<Option<i64>> = None;
-                let mut f15: Option<Option<i64>> = None;
-                let mut f16: Option<Option<i64>> = None;
-                let mut f17: Option<Option<i64>> = None;
-                let mut f18: Option<Option<i64>> = None;
-                let mut f19: Option<Option<i64>> = None;
-                let mut f20: Option<Option<i64>> = None;
-                let mut f21: Option<Option<i64>> = None;
-                let mut f22: Option<Option<i64>> = None;
-                let mut f23: Option<Option<i64>> = None;
-                let mut f24: Option<Option<i64>> = None;
-                let mut f25: Option<Option<bool>> = None;
-                let mut f26: Option<Option<bool>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "unauthorized_transactions_count_7d",
-                                "unauthorized_transactions_count_30d",
-                                "unauthorized_transactions_count_60d",
-                                "unauthorized_transactions_count_90d",
-                                "nsf_overdraft_transactions_count_7d",
-                                "nsf_overdraft_transactions_count_30d",
-                                "nsf_overdraft_transactions_count_60d",
-                                "nsf_overdraft_transactions_count_90d",
-                                "days_since_first_plaid_connection",
-                                "plaid_connections_count_7d",
-                                "plaid_connections_count_30d",
-                                "total_plaid_connections_count",
-                                "is_savings_or_money_market_account",
-                                "phone_change_count_28d",
-                                "phone_change_count_90d",
-                                "email_change_count_28d",
-                                "email_change_count_90d",
-                                "address_change_count_28d",
-                                "address_change_count_90d",
-                                "plaid_non_oauth_authentication_attempts_count_3d",
-                                "plaid_non_oauth_authentication_attempts_count_7d",
-                                "plaid_non_oauth_authentication_attempts_count_30d",
-                                "failed_plaid_non_oauth_authentication_attempts_count_3d",
-                                "failed_plaid_non_oauth_authentication_attempts_count_7d",
-                                "failed_plaid_non_oauth_authentication_attempts_count_30d",
-                                "is_account_closed",
-                                "is_account_frozen_or_restricted",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
-                        crate::codec::Key::Known(8usize) => f8 = Some(map.next_value()?),
-                        crate::codec::Key::Known(9usize) => f9 = Some(map.next_value()?),
-                        crate::codec::Key::Known(10usize) => {
-                            f10 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(11usize) => {
-                            f11 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(12usize) => {
-                            f12 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(13usize) => {
-                            f13 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(14usize) => {
-                            f14 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(15usize) => {
-                            f15 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(16usize) => {
-                            f16 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(17usize) => {
-                            f17 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(18usize) => {
-                            f18 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(19usize) => {
-                            f19 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(20usize) => {
-                            f20 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(21usize) => {
-                            f21 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(22usize) => {
-                            f22 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(23usize) => {
-                            f23 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(24usize) => {
-                            f24 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(25usize) => {
-                            f25 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(26usize) => {
-                            f26 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for BalancePlusAttributes {
+    const EXPECTING: &'static str = "a JSON object (`BalancePlusAttributes`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "unauthorized_transactions_count_7d" => Some(0),
+            "unauthorized_transactions_count_30d" => Some(1),
+            "unauthorized_transactions_count_60d" => Some(2),
+            "unauthorized_transactions_count_90d" => Some(3),
+            "nsf_overdraft_transactions_count_7d" => Some(4),
+            "nsf_overdraft_transactions_count_30d" => Some(5),
+            "nsf_overdraft_transactions_count_60d" => Some(6),
+            "nsf_overdraft_transactions_count_90d" => Some(7),
+            "days_since_first_plaid_connection" => Some(8),
+            "plaid_connections_count_7d" => Some(9),
+            "plaid_connections_count_30d" => Some(10),
+            "total_plaid_connections_count" => Some(11),
+            "is_savings_or_money_market_account" => Some(12),
+            "phone_change_count_28d" => Some(13),
+            "phone_change_count_90d" => Some(14),
+            "email_change_count_28d" => Some(15),
+            "email_change_count_90d" => Some(16),
+            "address_change_count_28d" => Some(17),
+            "address_change_count_90d" => Some(18),
+            "plaid_non_oauth_authentication_attempts_count_3d" => Some(19),
+            "plaid_non_oauth_authentication_attempts_count_7d" => Some(20),
+            "plaid_non_oauth_authentication_attempts_count_30d" => Some(21),
+            "failed_plaid_non_oauth_authentication_attempts_count_3d" => Some(22),
+            "failed_plaid_non_oauth_authentication_attempts_count_7d" => Some(23),
+            "failed_plaid_non_oauth_authentication_attempts_count_30d" => Some(24),
+            "is_account_closed" => Some(25),
+            "is_account_frozen_or_restricted" => Some(26),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        let mut f24 = None;
+        let mut f25 = None;
+        let mut f26 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = Some(map.next_value()?),
+                Known(6) => f6 = Some(map.next_value()?),
+                Known(7) => f7 = Some(map.next_value()?),
+                Known(8) => f8 = Some(map.next_value()?),
+                Known(9) => f9 = Some(map.next_value()?),
+                Known(10) => f10 = Some(map.next_value()?),
+                Known(11) => f11 = Some(map.next_value()?),
+                Known(12) => f12 = Some(map.next_value()?),
+                Known(13) => f13 = Some(map.next_value()?),
+                Known(14) => f14 = Some(map.next_value()?),
+                Known(15) => f15 = Some(map.next_value()?),
+                Known(16) => f16 = Some(map.next_value()?),
+                Known(17) => f17 = Some(map.next_value()?),
+                Known(18) => f18 = Some(map.next_value()?),
+                Known(19) => f19 = Some(map.next_value()?),
+                Known(20) => f20 = Some(map.next_value()?),
+                Known(21) => f21 = Some(map.next_value()?),
+                Known(22) => f22 = Some(map.next_value()?),
+                Known(23) => f23 = Some(map.next_value()?),
+                Known(24) => f24 = Some(map.next_value()?),
+                Known(25) => f25 = Some(map.next_value()?),
+                Known(26) => f26 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(BalancePlusAttributes {
-                    unauthorized_transactions_count_7d: f0,
-                    unauthorized_transactions_count_30d: f1,
-                    unauthorized_transactions_count_60d: f2,
-                    unauthorized_transactions_count_90d: f3,
-                    nsf_overdraft_transactions_count_7d: f4,
-                    nsf_overdraft_transactions_count_30d: f5,
-                    nsf_overdraft_transactions_count_60d: f6,
-                    nsf_overdraft_transactions_count_90d: f7,
-                    days_since_first_plaid_connection: f8,
-                    plaid_connections_count_7d: f9,
-                    plaid_connections_count_30d: f10,
-                    total_plaid_connections_count: f11,
-                    is_savings_or_money_market_account: f12,
-                    phone_change_count_28d: f13,
-                    phone_change_count_90d: f14,
-                    email_change_count_28d: f15,
-                    email_change_count_90d: f16,
-                    address_change_count_28d: f17,
-                    address_change_count_90d: f18,
-                    plaid_non_oauth_authentication_attempts_count_3d: f19,
-                    plaid_non_oauth_authentication_attempts_count_7d: f20,
-                    plaid_non_oauth_authentication_attempts_count_30d: f21,
-                    failed_plaid_non_oauth_authentication_attempts_count_3d: f22,
-                    failed_plaid_non_oauth_authentication_attempts_count_7d: f23,
-                    failed_plaid_non_oauth_authentication_attempts_count_30d: f24,
-                    is_account_closed: f25,
-                    is_account_frozen_or_restricted: f26,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            unauthorized_transactions_count_7d: f0,
+            unauthorized_transactions_count_30d: f1,
+            unauthorized_transactions_count_60d: f2,
+            unauthorized_transactions_count_90d: f3,
+            nsf_overdraft_transactions_count_7d: f4,
+            nsf_overdraft_transactions_count_30d: f5,
+            nsf_overdraft_transactions_count_60d: f6,
+            nsf_overdraft_transactions_count_90d: f7,
+            days_since_first_plaid_connection: f8,
+            plaid_connections_count_7d: f9,
+            plaid_connections_count_30d: f10,
+            total_plaid_connections_count: f11,
+            is_savings_or_money_market_account: f12,
+            phone_change_count_28d: f13,
+            phone_change_count_90d: f14,
+            email_change_count_28d: f15,
+            email_change_count_90d: f16,
+            address_change_count_28d: f17,
+            address_change_count_90d: f18,
+            plaid_non_oauth_authentication_attempts_count_3d: f19,
+            plaid_non_oauth_authentication_attempts_count_7d: f20,
+            plaid_non_oauth_authentication_attempts_count_30d: f21,
+            failed_plaid_non_oauth_authentication_attempts_count_3d: f22,
+            failed_plaid_non_oauth_authentication_attempts_count_7d: f23,
+            failed_plaid_non_oauth_authentication_attempts_count_30d: f24,
+            is_account_closed: f25,
+            is_account_frozen_or_restricted: f26,
+            additional_properties: rest,
+        })
     }
 }
 /// The oldest balance update time that is still acceptable; older balances are refreshed.
@@ -2940,40 +2781,37 @@ impl<'de> ::serde::Deserialize<'de> for RiskReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = RiskReason;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`RiskReason`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RiskReason, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["code"]))? {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for RiskReason {
+    const EXPECTING: &'static str = "a JSON object (`RiskReason`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "code" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(RiskReason {
-                    code: f0,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            code: f0,
+            additional_properties: rest,
+        })
     }
 }
 impl crate::Client {

@@ -81,52 +81,45 @@ impl<'de> ::serde::Deserialize<'de> for AccountAccess {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountAccess;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountAccess`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountAccess, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Option<bool>> = None;
-                let mut f2: Option<Option<AccountProductAccessNullable>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["unique_id", "authorized", "account_product_access"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountAccess {
+    const EXPECTING: &'static str = "a JSON object (`AccountAccess`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "unique_id" => Some(0),
+            "authorized" => Some(1),
+            "account_product_access" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountAccess {
-                    unique_id: f0.ok_or_else(|| crate::codec::missing("unique_id"))?,
-                    authorized: f1,
-                    account_product_access: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            unique_id: f0.ok_or_else(|| crate::codec::missing("unique_id"))?,
+            authorized: f1,
+            account_product_access: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// Which kinds of account data an application may see.
@@ -208,52 +201,45 @@ impl<'de> ::serde::Deserialize<'de> for AccountProductAccess {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = AccountProductAccess;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`AccountProductAccess`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountProductAccess, A::Error> {
-                let mut f0: Option<Option<bool>> = None;
-                let mut f1: Option<Option<bool>> = None;
-                let mut f2: Option<Option<bool>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["account_data", "statements", "tax_documents"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for AccountProductAccess {
+    const EXPECTING: &'static str = "a JSON object (`AccountProductAccess`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "account_data" => Some(0),
+            "statements" => Some(1),
+            "tax_documents" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(AccountProductAccess {
-                    account_data: f0,
-                    statements: f1,
-                    tax_documents: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            account_data: f0,
+            statements: f1,
+            tax_documents: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// Account-level data access, or `null` when it is not set.
@@ -426,73 +412,61 @@ impl<'de> ::serde::Deserialize<'de> for Activity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = Activity;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`Activity`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Activity, A::Error> {
-                let mut f0: Option<ActivityType> = None;
-                let mut f1: Option<crate::Date> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<ActionState> = None;
-                let mut f5: Option<ApplicationId> = None;
-                let mut f6: Option<Option<ScopesNullable>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "activity",
-                                "initiated_date",
-                                "id",
-                                "initiator",
-                                "state",
-                                "target_application_id",
-                                "scopes",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for Activity {
+    const EXPECTING: &'static str = "a JSON object (`Activity`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "activity" => Some(0),
+            "initiated_date" => Some(1),
+            "id" => Some(2),
+            "initiator" => Some(3),
+            "state" => Some(4),
+            "target_application_id" => Some(5),
+            "scopes" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = map.next_value()?,
+                Known(6) => f6 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(Activity {
-                    activity: f0.ok_or_else(|| crate::codec::missing("activity"))?,
-                    initiated_date: f1
-                        .ok_or_else(|| crate::codec::missing("initiated_date"))?,
-                    id: f2.ok_or_else(|| crate::codec::missing("id"))?,
-                    initiator: f3.ok_or_else(|| crate::codec::missing("initiator"))?,
-                    state: f4.ok_or_else(|| crate::codec::missing("state"))?,
-                    target_application_id: f5,
-                    scopes: f6,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            activity: f0.ok_or_else(|| crate::codec::missing("activity"))?,
+            initiated_date: f1.ok_or_else(|| crate::codec::missing("initiated_date"))?,
+            id: f2.ok_or_else(|| crate::codec::missing("id"))?,
+            initiator: f3.ok_or_else(|| crate::codec::missing("initiator"))?,
+            state: f4.ok_or_else(|| crate::codec::missing("state"))?,
+            target_application_id: f5,
+            scopes: f6,
+            additional_properties: rest,
+        })
     }
 }
 /// The kind of consent event recorded in the activity log.
@@ -706,77 +680,65 @@ impl<'de> ::serde::Deserialize<'de> for ConnectedApplication {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ConnectedApplication;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ConnectedApplication`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectedApplication, A::Error> {
-                let mut f0: Option<ApplicationId> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<Option<String>> = None;
-                let mut f3: Option<Option<String>> = None;
-                let mut f4: Option<Option<String>> = None;
-                let mut f5: Option<Option<String>> = None;
-                let mut f6: Option<crate::DateTime> = None;
-                let mut f7: Option<Option<ScopesNullable>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "application_id",
-                                "name",
-                                "display_name",
-                                "logo_url",
-                                "application_url",
-                                "reason_for_access",
-                                "created_at",
-                                "scopes",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ConnectedApplication {
+    const EXPECTING: &'static str = "a JSON object (`ConnectedApplication`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "application_id" => Some(0),
+            "name" => Some(1),
+            "display_name" => Some(2),
+            "logo_url" => Some(3),
+            "application_url" => Some(4),
+            "reason_for_access" => Some(5),
+            "created_at" => Some(6),
+            "scopes" => Some(7),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = Some(map.next_value()?),
+                Known(6) => f6 = Some(map.next_value()?),
+                Known(7) => f7 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ConnectedApplication {
-                    application_id: f0
-                        .ok_or_else(|| crate::codec::missing("application_id"))?,
-                    name: f1.ok_or_else(|| crate::codec::missing("name"))?,
-                    display_name: f2,
-                    logo_url: f3,
-                    application_url: f4,
-                    reason_for_access: f5,
-                    created_at: f6.ok_or_else(|| crate::codec::missing("created_at"))?,
-                    scopes: f7,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            application_id: f0.ok_or_else(|| crate::codec::missing("application_id"))?,
+            name: f1.ok_or_else(|| crate::codec::missing("name"))?,
+            display_name: f2,
+            logo_url: f3,
+            application_url: f4,
+            reason_for_access: f5,
+            created_at: f6.ok_or_else(|| crate::codec::missing("created_at"))?,
+            scopes: f7,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/access_token/invalidate`.
@@ -827,43 +789,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemAccessTokenInvalidateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemAccessTokenInvalidateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemAccessTokenInvalidateRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemAccessTokenInvalidateRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemAccessTokenInvalidateRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemAccessTokenInvalidateRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemAccessTokenInvalidateRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemAccessTokenInvalidateResponse defines the response schema for `/item/access_token/invalidate`
@@ -922,48 +878,42 @@ impl<'de> ::serde::Deserialize<'de> for ItemAccessTokenInvalidateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemAccessTokenInvalidateResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemAccessTokenInvalidateResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemAccessTokenInvalidateResponse, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["new_access_token", "request_id"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemAccessTokenInvalidateResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemAccessTokenInvalidateResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "new_access_token" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemAccessTokenInvalidateResponse {
-                    new_access_token: f0
-                        .ok_or_else(|| crate::codec::missing("new_access_token"))?,
-                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            new_access_token: f0
+                .ok_or_else(|| crate::codec::missing("new_access_token"))?,
+            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/activity/list`.
@@ -1051,50 +1001,45 @@ impl<'de> ::serde::Deserialize<'de> for ItemActivityListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemActivityListRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemActivityListRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemActivityListRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<i64> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["access_token", "cursor", "count"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemActivityListRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemActivityListRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "cursor" => Some(1),
+            "count" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemActivityListRequest {
-                    access_token: f0,
-                    cursor: f1,
-                    count: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0,
+            cursor: f1,
+            count: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// Describes a historical log of user consent events.
@@ -1171,61 +1116,50 @@ impl<'de> ::serde::Deserialize<'de> for ItemActivityListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemActivityListResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemActivityListResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemActivityListResponse, A::Error> {
-                let mut f0: Option<super::shared::RequestId> = None;
-                let mut f1: Option<Vec<Activity>> = None;
-                let mut f2: Option<Vec<LastDataAccessTimes>> = None;
-                let mut f3: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "request_id",
-                                "activities",
-                                "last_data_access_times",
-                                "cursor",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemActivityListResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemActivityListResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "request_id" => Some(0),
+            "activities" => Some(1),
+            "last_data_access_times" => Some(2),
+            "cursor" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemActivityListResponse {
-                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    activities: f1.ok_or_else(|| crate::codec::missing("activities"))?,
-                    last_data_access_times: f2
-                        .ok_or_else(|| crate::codec::missing("last_data_access_times"))?,
-                    cursor: f3,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+            activities: f1.ok_or_else(|| crate::codec::missing("activities"))?,
+            last_data_access_times: f2
+                .ok_or_else(|| crate::codec::missing("last_data_access_times"))?,
+            cursor: f3,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/application/list`.
@@ -1289,42 +1223,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemApplicationListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemApplicationListRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemApplicationListRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemApplicationListRequest, A::Error> {
-                let mut f0: Option<Option<AccessTokenNullable>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemApplicationListRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemApplicationListRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemApplicationListRequest {
-                    access_token: f0,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0,
+            additional_properties: rest,
+        })
     }
 }
 /// Describes the connected application for a particular end user.
@@ -1390,46 +1319,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemApplicationListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemApplicationListResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemApplicationListResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemApplicationListResponse, A::Error> {
-                let mut f0: Option<super::shared::RequestId> = None;
-                let mut f1: Option<Vec<ConnectedApplication>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["request_id", "applications"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemApplicationListResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemApplicationListResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "request_id" => Some(0),
+            "applications" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemApplicationListResponse {
-                    request_id: f0,
-                    applications: f1
-                        .ok_or_else(|| crate::codec::missing("applications"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            request_id: f0,
+            applications: f1.ok_or_else(|| crate::codec::missing("applications"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/application/scopes/update`.
@@ -1512,66 +1436,53 @@ impl<'de> ::serde::Deserialize<'de> for ItemApplicationScopesUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemApplicationScopesUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemApplicationScopesUpdateRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemApplicationScopesUpdateRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<ApplicationId> = None;
-                let mut f2: Option<Scopes> = None;
-                let mut f3: Option<ScopesState> = None;
-                let mut f4: Option<ScopesContext> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "access_token",
-                                "application_id",
-                                "scopes",
-                                "state",
-                                "context",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemApplicationScopesUpdateRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemApplicationScopesUpdateRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "application_id" => Some(1),
+            "scopes" => Some(2),
+            "state" => Some(3),
+            "context" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemApplicationScopesUpdateRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    application_id: f1
-                        .ok_or_else(|| crate::codec::missing("application_id"))?,
-                    scopes: f2.ok_or_else(|| crate::codec::missing("scopes"))?,
-                    state: f3,
-                    context: f4.ok_or_else(|| crate::codec::missing("context"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            application_id: f1.ok_or_else(|| crate::codec::missing("application_id"))?,
+            scopes: f2.ok_or_else(|| crate::codec::missing("scopes"))?,
+            state: f3,
+            context: f4.ok_or_else(|| crate::codec::missing("context"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemApplicationScopesUpdateResponse defines the response schema for `/item/application/scopes/update`
@@ -1622,42 +1533,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemApplicationScopesUpdateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemApplicationScopesUpdateResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemApplicationScopesUpdateResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemApplicationScopesUpdateResponse, A::Error> {
-                let mut f0: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemApplicationScopesUpdateResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemApplicationScopesUpdateResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "request_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemApplicationScopesUpdateResponse {
-                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/application/unlink`.
@@ -1716,49 +1622,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemApplicationUnlinkRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemApplicationUnlinkRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemApplicationUnlinkRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemApplicationUnlinkRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<ApplicationId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["access_token", "application_id"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemApplicationUnlinkRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemApplicationUnlinkRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "application_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemApplicationUnlinkRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    application_id: f1
-                        .ok_or_else(|| crate::codec::missing("application_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            application_id: f1.ok_or_else(|| crate::codec::missing("application_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemApplicationUnlinkResponse defines the response schema for `/item/application/unlink`
@@ -1809,42 +1707,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemApplicationUnlinkResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemApplicationUnlinkResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemApplicationUnlinkResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemApplicationUnlinkResponse, A::Error> {
-                let mut f0: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemApplicationUnlinkResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemApplicationUnlinkResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "request_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemApplicationUnlinkResponse {
-                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// The Item has entered an error state; `error` says which, and most need the user to go through Link's update mode.
@@ -1925,66 +1818,53 @@ impl<'de> ::serde::Deserialize<'de> for ItemErrorWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemErrorWebhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemErrorWebhook`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemErrorWebhook, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<ItemId> = None;
-                let mut f3: Option<super::shared::PlaidError> = None;
-                let mut f4: Option<WebhookEnvironmentValues> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "webhook_type",
-                                "webhook_code",
-                                "item_id",
-                                "error",
-                                "environment",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemErrorWebhook {
+    const EXPECTING: &'static str = "a JSON object (`ItemErrorWebhook`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "item_id" => Some(2),
+            "error" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemErrorWebhook {
-                    webhook_type: f0
-                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
-                    webhook_code: f1
-                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
-                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-                    error: f3,
-                    environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
+            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
+            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+            error: f3,
+            environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/get`.
@@ -2035,43 +1915,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemGetRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemGetRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemGetRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemGetRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemGetRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemGetRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemGetRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemGetResponse defines the response schema for `/item/get` and `/item/webhook/update`
@@ -2142,50 +2016,45 @@ impl<'de> ::serde::Deserialize<'de> for ItemGetResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemGetResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemGetResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemGetResponse, A::Error> {
-                let mut f0: Option<super::shared::Item> = None;
-                let mut f1: Option<Option<ItemStatusNullable>> = None;
-                let mut f2: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["item", "status", "request_id"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemGetResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemGetResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "item" => Some(0),
+            "status" => Some(1),
+            "request_id" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemGetResponse {
-                    item: f0.ok_or_else(|| crate::codec::missing("item"))?,
-                    status: f1,
-                    request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            item: f0.ok_or_else(|| crate::codec::missing("item"))?,
+            status: f1,
+            request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// The id of the Item a webhook is about.
@@ -2258,50 +2127,45 @@ impl<'de> ::serde::Deserialize<'de> for ItemImportRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemImportRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemImportRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemImportRequest, A::Error> {
-                let mut f0: Option<Vec<super::shared::Products>> = None;
-                let mut f1: Option<ItemImportRequestUserAuth> = None;
-                let mut f2: Option<ItemImportRequestOptions> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["products", "user_auth", "options"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemImportRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemImportRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "products" => Some(0),
+            "user_auth" => Some(1),
+            "options" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemImportRequest {
-                    products: f0.ok_or_else(|| crate::codec::missing("products"))?,
-                    user_auth: f1.ok_or_else(|| crate::codec::missing("user_auth"))?,
-                    options: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            products: f0.ok_or_else(|| crate::codec::missing("products"))?,
+            user_auth: f1.ok_or_else(|| crate::codec::missing("user_auth"))?,
+            options: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// Optional settings for `/item/import`.
@@ -2359,42 +2223,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemImportRequestOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemImportRequestOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemImportRequestOptions`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemImportRequestOptions, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["webhook"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemImportRequestOptions {
+    const EXPECTING: &'static str = "a JSON object (`ItemImportRequestOptions`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "webhook" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemImportRequestOptions {
-                    webhook: f0,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            webhook: f0,
+            additional_properties: rest,
+        })
     }
 }
 /// The user credentials that `/item/import` uses to create the Item.
@@ -2450,45 +2309,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemImportRequestUserAuth {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemImportRequestUserAuth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemImportRequestUserAuth`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemImportRequestUserAuth, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["user_id", "auth_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemImportRequestUserAuth {
+    const EXPECTING: &'static str = "a JSON object (`ItemImportRequestUserAuth`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "user_id" => Some(0),
+            "auth_token" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemImportRequestUserAuth {
-                    user_id: f0.ok_or_else(|| crate::codec::missing("user_id"))?,
-                    auth_token: f1.ok_or_else(|| crate::codec::missing("auth_token"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            user_id: f0.ok_or_else(|| crate::codec::missing("user_id"))?,
+            auth_token: f1.ok_or_else(|| crate::codec::missing("auth_token"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemImportResponse defines the response schema for `/item/import`
@@ -2547,46 +2402,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemImportResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemImportResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemImportResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemImportResponse, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token", "request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemImportResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemImportResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemImportResponse {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// An Item that needed the user to log in again works again without any action from this application.
@@ -2657,57 +2507,49 @@ impl<'de> ::serde::Deserialize<'de> for ItemLoginRepairedWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemLoginRepairedWebhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemLoginRepairedWebhook`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemLoginRepairedWebhook, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<ItemId> = None;
-                let mut f3: Option<WebhookEnvironmentValues> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["webhook_type", "webhook_code", "item_id", "environment"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemLoginRepairedWebhook {
+    const EXPECTING: &'static str = "a JSON object (`ItemLoginRepairedWebhook`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "item_id" => Some(2),
+            "environment" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemLoginRepairedWebhook {
-                    webhook_type: f0
-                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
-                    webhook_code: f1
-                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
-                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-                    environment: f3.ok_or_else(|| crate::codec::missing("environment"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
+            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
+            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+            environment: f3.ok_or_else(|| crate::codec::missing("environment"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/public_token/create`.
@@ -2758,43 +2600,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenCreateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemPublicTokenCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemPublicTokenCreateRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemPublicTokenCreateRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemPublicTokenCreateRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemPublicTokenCreateRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemPublicTokenCreateRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemPublicTokenCreateResponse defines the response schema for `/item/public_token/create`
@@ -2865,51 +2701,45 @@ impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemPublicTokenCreateResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemPublicTokenCreateResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemPublicTokenCreateResponse, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<crate::DateTime> = None;
-                let mut f2: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["public_token", "expiration", "request_id"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemPublicTokenCreateResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemPublicTokenCreateResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "public_token" => Some(0),
+            "expiration" => Some(1),
+            "request_id" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemPublicTokenCreateResponse {
-                    public_token: f0
-                        .ok_or_else(|| crate::codec::missing("public_token"))?,
-                    expiration: f1,
-                    request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            public_token: f0.ok_or_else(|| crate::codec::missing("public_token"))?,
+            expiration: f1,
+            request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/public_token/exchange`.
@@ -2960,43 +2790,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenExchangeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemPublicTokenExchangeRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemPublicTokenExchangeRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemPublicTokenExchangeRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["public_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemPublicTokenExchangeRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemPublicTokenExchangeRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "public_token" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemPublicTokenExchangeRequest {
-                    public_token: f0
-                        .ok_or_else(|| crate::codec::missing("public_token"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            public_token: f0.ok_or_else(|| crate::codec::missing("public_token"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemPublicTokenExchangeResponse defines the response schema for `/item/public_token/exchange`
@@ -3061,51 +2885,45 @@ impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenExchangeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemPublicTokenExchangeResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemPublicTokenExchangeResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemPublicTokenExchangeResponse, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["access_token", "item_id", "request_id"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemPublicTokenExchangeResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemPublicTokenExchangeResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "item_id" => Some(1),
+            "request_id" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemPublicTokenExchangeResponse {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    item_id: f1.ok_or_else(|| crate::codec::missing("item_id"))?,
-                    request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            item_id: f1.ok_or_else(|| crate::codec::missing("item_id"))?,
+            request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/remove`.
@@ -3156,43 +2974,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemRemoveRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemRemoveRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemRemoveRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemRemoveRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemRemoveRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemRemoveRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemRemoveRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemRemoveResponse defines the response schema for `/item/remove`
@@ -3243,42 +3055,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemRemoveResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemRemoveResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemRemoveResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemRemoveResponse, A::Error> {
-                let mut f0: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemRemoveResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemRemoveResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "request_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemRemoveResponse {
-                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// When each product last updated the Item, and the last webhook sent for it.
@@ -3360,52 +3167,45 @@ impl<'de> ::serde::Deserialize<'de> for ItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemStatus`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemStatus, A::Error> {
-                let mut f0: Option<Option<ItemStatusInvestments>> = None;
-                let mut f1: Option<Option<ItemStatusTransactions>> = None;
-                let mut f2: Option<Option<ItemStatusLastWebhook>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["investments", "transactions", "last_webhook"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemStatus {
+    const EXPECTING: &'static str = "a JSON object (`ItemStatus`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "investments" => Some(0),
+            "transactions" => Some(1),
+            "last_webhook" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemStatus {
-                    investments: f0,
-                    transactions: f1,
-                    last_webhook: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            investments: f0,
+            transactions: f1,
+            last_webhook: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// When investments data for the Item last updated, or failed to.
@@ -3478,49 +3278,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemStatusInvestments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemStatusInvestments;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemStatusInvestments`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemStatusInvestments, A::Error> {
-                let mut f0: Option<Option<crate::DateTime>> = None;
-                let mut f1: Option<Option<crate::DateTime>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["last_successful_update", "last_failed_update"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemStatusInvestments {
+    const EXPECTING: &'static str = "a JSON object (`ItemStatusInvestments`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "last_successful_update" => Some(0),
+            "last_failed_update" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemStatusInvestments {
-                    last_successful_update: f0,
-                    last_failed_update: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            last_successful_update: f0,
+            last_failed_update: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// The last webhook sent for the Item.
@@ -3590,45 +3382,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemStatusLastWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemStatusLastWebhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemStatusLastWebhook`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemStatusLastWebhook, A::Error> {
-                let mut f0: Option<Option<crate::DateTime>> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["sent_at", "code_sent"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemStatusLastWebhook {
+    const EXPECTING: &'static str = "a JSON object (`ItemStatusLastWebhook`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "sent_at" => Some(0),
+            "code_sent" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemStatusLastWebhook {
-                    sent_at: f0,
-                    code_sent: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            sent_at: f0,
+            code_sent: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// The Item's update status, or `null` when there is none.
@@ -3703,49 +3491,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemStatusTransactions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemStatusTransactions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemStatusTransactions`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemStatusTransactions, A::Error> {
-                let mut f0: Option<Option<crate::DateTime>> = None;
-                let mut f1: Option<Option<crate::DateTime>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["last_successful_update", "last_failed_update"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemStatusTransactions {
+    const EXPECTING: &'static str = "a JSON object (`ItemStatusTransactions`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "last_successful_update" => Some(0),
+            "last_failed_update" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemStatusTransactions {
-                    last_successful_update: f0,
-                    last_failed_update: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            last_successful_update: f0,
+            last_failed_update: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/item/webhook/update`.
@@ -3808,46 +3588,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemWebhookUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemWebhookUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemWebhookUpdateRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemWebhookUpdateRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token", "webhook"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemWebhookUpdateRequest {
+    const EXPECTING: &'static str = "a JSON object (`ItemWebhookUpdateRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "webhook" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemWebhookUpdateRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    webhook: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            webhook: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// ItemWebhookUpdateResponse defines the response schema for `/item/webhook/update`
@@ -3906,45 +3681,41 @@ impl<'de> ::serde::Deserialize<'de> for ItemWebhookUpdateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemWebhookUpdateResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemWebhookUpdateResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemWebhookUpdateResponse, A::Error> {
-                let mut f0: Option<super::shared::Item> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["item", "request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemWebhookUpdateResponse {
+    const EXPECTING: &'static str = "a JSON object (`ItemWebhookUpdateResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "item" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemWebhookUpdateResponse {
-                    item: f0.ok_or_else(|| crate::codec::missing("item"))?,
-                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            item: f0.ok_or_else(|| crate::codec::missing("item"))?,
+            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// An ECDSA P-256 public key as a JSON Web Key (RFC 7517).
@@ -4049,80 +3820,69 @@ impl<'de> ::serde::Deserialize<'de> for JwkPublicKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = JwkPublicKey;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`JwkPublicKey`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JwkPublicKey, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<String> = None;
-                let mut f7: Option<i64> = None;
-                let mut f8: Option<i64> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "alg",
-                                "crv",
-                                "kid",
-                                "kty",
-                                "use",
-                                "x",
-                                "y",
-                                "created_at",
-                                "expired_at",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
-                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for JwkPublicKey {
+    const EXPECTING: &'static str = "a JSON object (`JwkPublicKey`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "alg" => Some(0),
+            "crv" => Some(1),
+            "kid" => Some(2),
+            "kty" => Some(3),
+            "use" => Some(4),
+            "x" => Some(5),
+            "y" => Some(6),
+            "created_at" => Some(7),
+            "expired_at" => Some(8),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = Some(map.next_value()?),
+                Known(6) => f6 = Some(map.next_value()?),
+                Known(7) => f7 = Some(map.next_value()?),
+                Known(8) => f8 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(JwkPublicKey {
-                    alg: f0.ok_or_else(|| crate::codec::missing("alg"))?,
-                    crv: f1.ok_or_else(|| crate::codec::missing("crv"))?,
-                    kid: f2.ok_or_else(|| crate::codec::missing("kid"))?,
-                    kty: f3.ok_or_else(|| crate::codec::missing("kty"))?,
-                    use_: f4.ok_or_else(|| crate::codec::missing("use"))?,
-                    x: f5.ok_or_else(|| crate::codec::missing("x"))?,
-                    y: f6.ok_or_else(|| crate::codec::missing("y"))?,
-                    created_at: f7.ok_or_else(|| crate::codec::missing("created_at"))?,
-                    expired_at: f8,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            alg: f0.ok_or_else(|| crate::codec::missing("alg"))?,
+            crv: f1.ok_or_else(|| crate::codec::missing("crv"))?,
+            kid: f2.ok_or_else(|| crate::codec::missing("kid"))?,
+            kty: f3.ok_or_else(|| crate::codec::missing("kty"))?,
+            use_: f4.ok_or_else(|| crate::codec::missing("use"))?,
+            x: f5.ok_or_else(|| crate::codec::missing("x"))?,
+            y: f6.ok_or_else(|| crate::codec::missing("y"))?,
+            created_at: f7.ok_or_else(|| crate::codec::missing("created_at"))?,
+            expired_at: f8,
+            additional_properties: rest,
+        })
     }
 }
 /// When an application last read each kind of a user's data.
@@ -4262,81 +4022,69 @@ impl<'de> ::serde::Deserialize<'de> for LastDataAccessTimes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = LastDataAccessTimes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`LastDataAccessTimes`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LastDataAccessTimes, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<crate::DateTime> = None;
-                let mut f2: Option<crate::DateTime> = None;
-                let mut f3: Option<crate::DateTime> = None;
-                let mut f4: Option<crate::DateTime> = None;
-                let mut f5: Option<crate::DateTime> = None;
-                let mut f6: Option<crate::DateTime> = None;
-                let mut f7: Option<crate::DateTime> = None;
-                let mut f8: Option<crate::DateTime> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "application_id",
-                                "account_balance_info",
-                                "account_routing_number",
-                                "contact_details",
-                                "transactions",
-                                "credit_and_loans",
-                                "investments",
-                                "payroll_info",
-                                "transaction_risk_info",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
-                        crate::codec::Key::Known(6usize) => f6 = map.next_value()?,
-                        crate::codec::Key::Known(7usize) => f7 = map.next_value()?,
-                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for LastDataAccessTimes {
+    const EXPECTING: &'static str = "a JSON object (`LastDataAccessTimes`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "application_id" => Some(0),
+            "account_balance_info" => Some(1),
+            "account_routing_number" => Some(2),
+            "contact_details" => Some(3),
+            "transactions" => Some(4),
+            "credit_and_loans" => Some(5),
+            "investments" => Some(6),
+            "payroll_info" => Some(7),
+            "transaction_risk_info" => Some(8),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Known(5) => f5 = map.next_value()?,
+                Known(6) => f6 = map.next_value()?,
+                Known(7) => f7 = map.next_value()?,
+                Known(8) => f8 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(LastDataAccessTimes {
-                    application_id: f0
-                        .ok_or_else(|| crate::codec::missing("application_id"))?,
-                    account_balance_info: f1,
-                    account_routing_number: f2,
-                    contact_details: f3,
-                    transactions: f4,
-                    credit_and_loans: f5,
-                    investments: f6,
-                    payroll_info: f7,
-                    transaction_risk_info: f8,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            application_id: f0.ok_or_else(|| crate::codec::missing("application_id"))?,
+            account_balance_info: f1,
+            account_routing_number: f2,
+            contact_details: f3,
+            transactions: f4,
+            credit_and_loans: f5,
+            investments: f6,
+            payroll_info: f7,
+            transaction_risk_info: f8,
+            additional_properties: rest,
+        })
     }
 }
 /// The institution has accounts the user has not yet shared with this application; Link's update mode with account selection lets them add those.
@@ -4445,64 +4193,53 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountsAvailableWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = NewAccountsAvailableWebhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`NewAccountsAvailableWebhook`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NewAccountsAvailableWebhook, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<ItemId> = None;
-                let mut f3: Option<Option<super::shared::PlaidError>> = None;
-                let mut f4: Option<WebhookEnvironmentValues> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "webhook_type",
-                                "webhook_code",
-                                "item_id",
-                                "error",
-                                "environment",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for NewAccountsAvailableWebhook {
+    const EXPECTING: &'static str = "a JSON object (`NewAccountsAvailableWebhook`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "item_id" => Some(2),
+            "error" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(NewAccountsAvailableWebhook {
-                    webhook_type: f0,
-                    webhook_code: f1,
-                    item_id: f2,
-                    error: f3,
-                    environment: f4,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            webhook_type: f0,
+            webhook_code: f1,
+            item_id: f2,
+            error: f3,
+            environment: f4,
+            additional_properties: rest,
+        })
     }
 }
 /// The user's consent for the Item runs out soon; send them through Link's update mode before `consent_expiration_time`.
@@ -4579,69 +4316,54 @@ impl<'de> ::serde::Deserialize<'de> for PendingExpirationWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PendingExpirationWebhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PendingExpirationWebhook`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PendingExpirationWebhook, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<ItemId> = None;
-                let mut f3: Option<crate::DateTime> = None;
-                let mut f4: Option<WebhookEnvironmentValues> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "webhook_type",
-                                "webhook_code",
-                                "item_id",
-                                "consent_expiration_time",
-                                "environment",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PendingExpirationWebhook {
+    const EXPECTING: &'static str = "a JSON object (`PendingExpirationWebhook`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "item_id" => Some(2),
+            "consent_expiration_time" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PendingExpirationWebhook {
-                    webhook_type: f0
-                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
-                    webhook_code: f1
-                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
-                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-                    consent_expiration_time: f3
-                        .ok_or_else(|| crate::codec::missing(
-                            "consent_expiration_time",
-                        ))?,
-                    environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
+            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
+            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+            consent_expiration_time: f3
+                .ok_or_else(|| crate::codec::missing("consent_expiration_time"))?,
+            environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Which products an application may use with a user's data.
@@ -4795,80 +4517,69 @@ impl<'de> ::serde::Deserialize<'de> for ProductAccess {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ProductAccess;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ProductAccess`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProductAccess, A::Error> {
-                let mut f0: Option<Option<bool>> = None;
-                let mut f1: Option<Option<bool>> = None;
-                let mut f2: Option<Option<bool>> = None;
-                let mut f3: Option<Option<bool>> = None;
-                let mut f4: Option<Option<bool>> = None;
-                let mut f5: Option<Option<bool>> = None;
-                let mut f6: Option<Option<bool>> = None;
-                let mut f7: Option<Option<bool>> = None;
-                let mut f8: Option<Option<bool>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "statements",
-                                "identity",
-                                "auth",
-                                "transactions",
-                                "accounts_details_transactions",
-                                "accounts_routing_number",
-                                "accounts_statements",
-                                "accounts_tax_statements",
-                                "customers_profiles",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
-                        crate::codec::Key::Known(8usize) => f8 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ProductAccess {
+    const EXPECTING: &'static str = "a JSON object (`ProductAccess`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "statements" => Some(0),
+            "identity" => Some(1),
+            "auth" => Some(2),
+            "transactions" => Some(3),
+            "accounts_details_transactions" => Some(4),
+            "accounts_routing_number" => Some(5),
+            "accounts_statements" => Some(6),
+            "accounts_tax_statements" => Some(7),
+            "customers_profiles" => Some(8),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = Some(map.next_value()?),
+                Known(6) => f6 = Some(map.next_value()?),
+                Known(7) => f7 = Some(map.next_value()?),
+                Known(8) => f8 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ProductAccess {
-                    statements: f0,
-                    identity: f1,
-                    auth: f2,
-                    transactions: f3,
-                    accounts_details_transactions: f4,
-                    accounts_routing_number: f5,
-                    accounts_statements: f6,
-                    accounts_tax_statements: f7,
-                    customers_profiles: f8,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            statements: f0,
+            identity: f1,
+            auth: f2,
+            transactions: f3,
+            accounts_details_transactions: f4,
+            accounts_routing_number: f5,
+            accounts_statements: f6,
+            accounts_tax_statements: f7,
+            customers_profiles: f8,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/sandbox/item/fire_webhook`.
@@ -4939,54 +4650,45 @@ impl<'de> ::serde::Deserialize<'de> for SandboxItemFireWebhookRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = SandboxItemFireWebhookRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`SandboxItemFireWebhookRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxItemFireWebhookRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<WebhookType> = None;
-                let mut f2: Option<SandboxItemFireWebhookRequestWebhookCode> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["access_token", "webhook_type", "webhook_code"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for SandboxItemFireWebhookRequest {
+    const EXPECTING: &'static str = "a JSON object (`SandboxItemFireWebhookRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "webhook_type" => Some(1),
+            "webhook_code" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(SandboxItemFireWebhookRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    webhook_type: f1,
-                    webhook_code: f2
-                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            webhook_type: f1,
+            webhook_code: f2.ok_or_else(|| crate::codec::missing("webhook_code"))?,
+            additional_properties: rest,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -5128,46 +4830,41 @@ impl<'de> ::serde::Deserialize<'de> for SandboxItemFireWebhookResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = SandboxItemFireWebhookResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`SandboxItemFireWebhookResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxItemFireWebhookResponse, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["webhook_fired", "request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for SandboxItemFireWebhookResponse {
+    const EXPECTING: &'static str = "a JSON object (`SandboxItemFireWebhookResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "webhook_fired" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(SandboxItemFireWebhookResponse {
-                    webhook_fired: f0
-                        .ok_or_else(|| crate::codec::missing("webhook_fired"))?,
-                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            webhook_fired: f0.ok_or_else(|| crate::codec::missing("webhook_fired"))?,
+            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/sandbox/item/reset_login`.
@@ -5218,43 +4915,37 @@ impl<'de> ::serde::Deserialize<'de> for SandboxItemResetLoginRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = SandboxItemResetLoginRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`SandboxItemResetLoginRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxItemResetLoginRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["access_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for SandboxItemResetLoginRequest {
+    const EXPECTING: &'static str = "a JSON object (`SandboxItemResetLoginRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(SandboxItemResetLoginRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
@@ -5313,45 +5004,41 @@ impl<'de> ::serde::Deserialize<'de> for SandboxItemResetLoginResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = SandboxItemResetLoginResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`SandboxItemResetLoginResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxItemResetLoginResponse, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["reset_login", "request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for SandboxItemResetLoginResponse {
+    const EXPECTING: &'static str = "a JSON object (`SandboxItemResetLoginResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "reset_login" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(SandboxItemResetLoginResponse {
-                    reset_login: f0.ok_or_else(|| crate::codec::missing("reset_login"))?,
-                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            reset_login: f0.ok_or_else(|| crate::codec::missing("reset_login"))?,
+            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/sandbox/item/set_verification_status`.
@@ -5418,56 +5105,46 @@ impl<'de> ::serde::Deserialize<'de> for SandboxItemSetVerificationStatusRequest 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = SandboxItemSetVerificationStatusRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`SandboxItemSetVerificationStatusRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxItemSetVerificationStatusRequest, A::Error> {
-                let mut f0: Option<super::shared::AccessToken> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<
-                    SandboxItemSetVerificationStatusRequestVerificationStatus,
-                > = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["access_token", "account_id", "verification_status"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for SandboxItemSetVerificationStatusRequest {
+    const EXPECTING: &'static str = "a JSON object (`SandboxItemSetVerificationStatusRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "access_token" => Some(0),
+            "account_id" => Some(1),
+            "verification_status" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(SandboxItemSetVerificationStatusRequest {
-                    access_token: f0
-                        .ok_or_else(|| crate::codec::missing("access_token"))?,
-                    account_id: f1.ok_or_else(|| crate::codec::missing("account_id"))?,
-                    verification_status: f2
-                        .ok_or_else(|| crate::codec::missing("verification_status"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
+            account_id: f1.ok_or_else(|| crate::codec::missing("account_id"))?,
+            verification_status: f2
+                .ok_or_else(|| crate::codec::missing("verification_status"))?,
+            additional_properties: rest,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -5574,42 +5251,37 @@ impl<'de> ::serde::Deserialize<'de> for SandboxItemSetVerificationStatusResponse
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = SandboxItemSetVerificationStatusResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`SandboxItemSetVerificationStatusResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxItemSetVerificationStatusResponse, A::Error> {
-                let mut f0: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for SandboxItemSetVerificationStatusResponse {
+    const EXPECTING: &'static str = "a JSON object (`SandboxItemSetVerificationStatusResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "request_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(SandboxItemSetVerificationStatusResponse {
-                    request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// The data an application may read: per product, per account, and for accounts added later.
@@ -5691,52 +5363,45 @@ impl<'de> ::serde::Deserialize<'de> for Scopes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = Scopes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`Scopes`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Scopes, A::Error> {
-                let mut f0: Option<ProductAccess> = None;
-                let mut f1: Option<Vec<AccountAccess>> = None;
-                let mut f2: Option<Option<bool>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["product_access", "accounts", "new_accounts"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for Scopes {
+    const EXPECTING: &'static str = "a JSON object (`Scopes`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "product_access" => Some(0),
+            "accounts" => Some(1),
+            "new_accounts" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(Scopes {
-                    product_access: f0,
-                    accounts: f1,
-                    new_accounts: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            product_access: f0,
+            accounts: f1,
+            new_accounts: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// Where a change of scopes was made.
@@ -5878,66 +5543,53 @@ impl<'de> ::serde::Deserialize<'de> for UserPermissionRevokedWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = UserPermissionRevokedWebhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`UserPermissionRevokedWebhook`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserPermissionRevokedWebhook, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<ItemId> = None;
-                let mut f3: Option<Option<super::shared::PlaidError>> = None;
-                let mut f4: Option<WebhookEnvironmentValues> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "webhook_type",
-                                "webhook_code",
-                                "item_id",
-                                "error",
-                                "environment",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for UserPermissionRevokedWebhook {
+    const EXPECTING: &'static str = "a JSON object (`UserPermissionRevokedWebhook`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "item_id" => Some(2),
+            "error" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(UserPermissionRevokedWebhook {
-                    webhook_type: f0
-                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
-                    webhook_code: f1
-                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
-                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-                    error: f3,
-                    environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
+            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
+            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+            error: f3,
+            environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Which Plaid environment sent the webhook.
@@ -6160,71 +5812,57 @@ impl<'de> ::serde::Deserialize<'de> for WebhookUpdateAcknowledgedWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = WebhookUpdateAcknowledgedWebhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`WebhookUpdateAcknowledgedWebhook`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookUpdateAcknowledgedWebhook, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<ItemId> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<Option<super::shared::PlaidError>> = None;
-                let mut f5: Option<WebhookEnvironmentValues> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "webhook_type",
-                                "webhook_code",
-                                "item_id",
-                                "new_webhook_url",
-                                "error",
-                                "environment",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for WebhookUpdateAcknowledgedWebhook {
+    const EXPECTING: &'static str = "a JSON object (`WebhookUpdateAcknowledgedWebhook`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "item_id" => Some(2),
+            "new_webhook_url" => Some(3),
+            "error" => Some(4),
+            "environment" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(WebhookUpdateAcknowledgedWebhook {
-                    webhook_type: f0
-                        .ok_or_else(|| crate::codec::missing("webhook_type"))?,
-                    webhook_code: f1
-                        .ok_or_else(|| crate::codec::missing("webhook_code"))?,
-                    item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-                    new_webhook_url: f3
-                        .ok_or_else(|| crate::codec::missing("new_webhook_url"))?,
-                    error: f4,
-                    environment: f5.ok_or_else(|| crate::codec::missing("environment"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
+            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
+            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
+            new_webhook_url: f3.ok_or_else(|| crate::codec::missing("new_webhook_url"))?,
+            error: f4,
+            environment: f5.ok_or_else(|| crate::codec::missing("environment"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Asks for one webhook verification key.
@@ -6275,41 +5913,37 @@ impl<'de> ::serde::Deserialize<'de> for WebhookVerificationKeyGetRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = WebhookVerificationKeyGetRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`WebhookVerificationKeyGetRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookVerificationKeyGetRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["key_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for WebhookVerificationKeyGetRequest {
+    const EXPECTING: &'static str = "a JSON object (`WebhookVerificationKeyGetRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "key_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(WebhookVerificationKeyGetRequest {
-                    key_id: f0.ok_or_else(|| crate::codec::missing("key_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            key_id: f0.ok_or_else(|| crate::codec::missing("key_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// The key asked for.
@@ -6368,45 +6002,41 @@ impl<'de> ::serde::Deserialize<'de> for WebhookVerificationKeyGetResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = WebhookVerificationKeyGetResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`WebhookVerificationKeyGetResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookVerificationKeyGetResponse, A::Error> {
-                let mut f0: Option<JwkPublicKey> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["key", "request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for WebhookVerificationKeyGetResponse {
+    const EXPECTING: &'static str = "a JSON object (`WebhookVerificationKeyGetResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "key" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(WebhookVerificationKeyGetResponse {
-                    key: f0.ok_or_else(|| crate::codec::missing("key"))?,
-                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            key: f0.ok_or_else(|| crate::codec::missing("key"))?,
+            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 impl crate::Client {

@@ -77,9 +77,13 @@ pub use self::profile::{
 };
 /// Types and operations from shared.yml.
 pub mod shared;
-pub use self::shared::{ApiClientId, ApiSecret, PlaidError, PlaidErrorType};
+pub use self::shared::{PlaidError, PlaidErrorType};
 #[cfg(any(feature = "accounts", feature = "item", feature = "profile"))]
 pub use self::shared::AccessToken;
+#[cfg(feature = "unreferenced")]
+pub use self::shared::ApiClientId;
+#[cfg(feature = "unreferenced")]
+pub use self::shared::ApiSecret;
 #[cfg(any(feature = "accounts", feature = "item"))]
 pub use self::shared::Item;
 #[cfg(any(feature = "accounts", feature = "item"))]

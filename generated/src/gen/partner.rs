@@ -216,119 +216,101 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerCreateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerCustomerCreateRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerCreateRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<bool> = None;
-                let mut f2: Option<Vec<super::shared::Products>> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<String> = None;
-                let mut f7: Option<String> = None;
-                let mut f8: Option<PartnerEndCustomerTechnicalContact> = None;
-                let mut f9: Option<PartnerEndCustomerBillingContact> = None;
-                let mut f10: Option<PartnerEndCustomerCustomerSupportInfo> = None;
-                let mut f11: Option<PartnerEndCustomerAddress> = None;
-                let mut f12: Option<bool> = None;
-                let mut f13: Option<PartnerEndCustomerAssetsUnderManagement> = None;
-                let mut f14: Option<Vec<String>> = None;
-                let mut f15: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "company_name",
-                                "is_diligence_attested",
-                                "products",
-                                "create_link_customization",
-                                "logo",
-                                "legal_entity_name",
-                                "website",
-                                "application_name",
-                                "technical_contact",
-                                "billing_contact",
-                                "customer_support_info",
-                                "address",
-                                "is_bank_addendum_completed",
-                                "assets_under_management",
-                                "redirect_uris",
-                                "registration_number",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Known(7usize) => f7 = Some(map.next_value()?),
-                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
-                        crate::codec::Key::Known(9usize) => f9 = map.next_value()?,
-                        crate::codec::Key::Known(10usize) => f10 = map.next_value()?,
-                        crate::codec::Key::Known(11usize) => {
-                            f11 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(12usize) => {
-                            f12 = Some(map.next_value()?);
-                        }
-                        crate::codec::Key::Known(13usize) => f13 = map.next_value()?,
-                        crate::codec::Key::Known(14usize) => f14 = map.next_value()?,
-                        crate::codec::Key::Known(15usize) => f15 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerCreateRequest {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerCreateRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "company_name" => Some(0),
+            "is_diligence_attested" => Some(1),
+            "products" => Some(2),
+            "create_link_customization" => Some(3),
+            "logo" => Some(4),
+            "legal_entity_name" => Some(5),
+            "website" => Some(6),
+            "application_name" => Some(7),
+            "technical_contact" => Some(8),
+            "billing_contact" => Some(9),
+            "customer_support_info" => Some(10),
+            "address" => Some(11),
+            "is_bank_addendum_completed" => Some(12),
+            "assets_under_management" => Some(13),
+            "redirect_uris" => Some(14),
+            "registration_number" => Some(15),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Known(5) => f5 = Some(map.next_value()?),
+                Known(6) => f6 = Some(map.next_value()?),
+                Known(7) => f7 = Some(map.next_value()?),
+                Known(8) => f8 = map.next_value()?,
+                Known(9) => f9 = map.next_value()?,
+                Known(10) => f10 = map.next_value()?,
+                Known(11) => f11 = Some(map.next_value()?),
+                Known(12) => f12 = Some(map.next_value()?),
+                Known(13) => f13 = map.next_value()?,
+                Known(14) => f14 = map.next_value()?,
+                Known(15) => f15 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerCreateRequest {
-                    company_name: f0
-                        .ok_or_else(|| crate::codec::missing("company_name"))?,
-                    is_diligence_attested: f1
-                        .ok_or_else(|| crate::codec::missing("is_diligence_attested"))?,
-                    products: f2,
-                    create_link_customization: f3,
-                    logo: f4,
-                    legal_entity_name: f5
-                        .ok_or_else(|| crate::codec::missing("legal_entity_name"))?,
-                    website: f6.ok_or_else(|| crate::codec::missing("website"))?,
-                    application_name: f7
-                        .ok_or_else(|| crate::codec::missing("application_name"))?,
-                    technical_contact: f8,
-                    billing_contact: f9,
-                    customer_support_info: f10,
-                    address: f11.ok_or_else(|| crate::codec::missing("address"))?,
-                    is_bank_addendum_completed: f12
-                        .ok_or_else(|| crate::codec::missing(
-                            "is_bank_addendum_completed",
-                        ))?,
-                    assets_under_management: f13,
-                    redirect_uris: f14,
-                    registration_number: f15,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            company_name: f0.ok_or_else(|| crate::codec::missing("company_name"))?,
+            is_diligence_attested: f1
+                .ok_or_else(|| crate::codec::missing("is_diligence_attested"))?,
+            products: f2,
+            create_link_customization: f3,
+            logo: f4,
+            legal_entity_name: f5
+                .ok_or_else(|| crate::codec::missing("legal_entity_name"))?,
+            website: f6.ok_or_else(|| crate::codec::missing("website"))?,
+            application_name: f7
+                .ok_or_else(|| crate::codec::missing("application_name"))?,
+            technical_contact: f8,
+            billing_contact: f9,
+            customer_support_info: f10,
+            address: f11.ok_or_else(|| crate::codec::missing("address"))?,
+            is_bank_addendum_completed: f12
+                .ok_or_else(|| crate::codec::missing("is_bank_addendum_completed"))?,
+            assets_under_management: f13,
+            redirect_uris: f14,
+            registration_number: f15,
+            additional_properties: rest,
+        })
     }
 }
 /// Response schema for `/partner/customer/create`.
@@ -404,45 +386,41 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerCreateResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerCustomerCreateResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerCreateResponse, A::Error> {
-                let mut f0: Option<PartnerEndCustomerWithSecrets> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["end_customer", "request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerCreateResponse {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerCreateResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "end_customer" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerCreateResponse {
-                    end_customer: f0,
-                    request_id: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            end_customer: f0,
+            request_id: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/partner/customer/enable`.
@@ -493,43 +471,38 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerEnableRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerEnableRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerCustomerEnableRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerEnableRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["end_customer_client_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerEnableRequest {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerEnableRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "end_customer_client_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerEnableRequest {
-                    end_customer_client_id: f0
-                        .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            end_customer_client_id: f0
+                .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Response schema for `/partner/customer/enable`.
@@ -605,47 +578,41 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerEnableResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerEnableResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerCustomerEnableResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerEnableResponse, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["production_secret", "request_id"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerEnableResponse {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerEnableResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "production_secret" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerEnableResponse {
-                    production_secret: f0,
-                    request_id: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            production_secret: f0,
+            request_id: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/partner/customer/get`.
@@ -696,43 +663,38 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerGetRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerGetRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerCustomerGetRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerGetRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["end_customer_client_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerGetRequest {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerGetRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "end_customer_client_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerGetRequest {
-                    end_customer_client_id: f0
-                        .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            end_customer_client_id: f0
+                .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Response schema for `/partner/customer/get`.
@@ -805,45 +767,41 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerGetResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerGetResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerCustomerGetResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerGetResponse, A::Error> {
-                let mut f0: Option<PartnerEndCustomer> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["end_customer", "request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerGetResponse {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerGetResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "end_customer" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerGetResponse {
-                    end_customer: f0,
-                    request_id: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            end_customer: f0,
+            request_id: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/partner/customer/oauth_institutions/get`.
@@ -894,45 +852,38 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerOAuthInstitutionsGetReque
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerOAuthInstitutionsGetRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a JSON object (`PartnerCustomerOAuthInstitutionsGetRequest`)",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerOAuthInstitutionsGetRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["end_customer_client_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerOAuthInstitutionsGetRequest {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerOAuthInstitutionsGetRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "end_customer_client_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerOAuthInstitutionsGetRequest {
-                    end_customer_client_id: f0
-                        .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            end_customer_client_id: f0
+                .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Response schema for `/partner/customer/oauth_institutions/get`.
@@ -1038,62 +989,49 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerOAuthInstitutionsGetRespo
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerOAuthInstitutionsGetResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a JSON object (`PartnerCustomerOAuthInstitutionsGetResponse`)",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerOAuthInstitutionsGetResponse, A::Error> {
-                let mut f0: Option<PartnerEndCustomerFlowdownStatus> = None;
-                let mut f1: Option<PartnerEndCustomerQuestionnaireStatus> = None;
-                let mut f2: Option<Vec<PartnerEndCustomerOAuthInstitution>> = None;
-                let mut f3: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "flowdown_status",
-                                "questionnaire_status",
-                                "institutions",
-                                "request_id",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerOAuthInstitutionsGetResponse {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerOAuthInstitutionsGetResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "flowdown_status" => Some(0),
+            "questionnaire_status" => Some(1),
+            "institutions" => Some(2),
+            "request_id" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerOAuthInstitutionsGetResponse {
-                    flowdown_status: f0,
-                    questionnaire_status: f1,
-                    institutions: f2,
-                    request_id: f3,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            flowdown_status: f0,
+            questionnaire_status: f1,
+            institutions: f2,
+            request_id: f3,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/partner/customer/remove`.
@@ -1144,43 +1082,38 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerRemoveRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerRemoveRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerCustomerRemoveRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerRemoveRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["end_customer_client_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerRemoveRequest {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerRemoveRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "end_customer_client_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerRemoveRequest {
-                    end_customer_client_id: f0
-                        .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            end_customer_client_id: f0
+                .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Response schema for `/partner/customer/remove`.
@@ -1241,42 +1174,37 @@ impl<'de> ::serde::Deserialize<'de> for PartnerCustomerRemoveResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerCustomerRemoveResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerCustomerRemoveResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerCustomerRemoveResponse, A::Error> {
-                let mut f0: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["request_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerCustomerRemoveResponse {
+    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerRemoveResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "request_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerCustomerRemoveResponse {
-                    request_id: f0,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            request_id: f0,
+            additional_properties: rest,
+        })
     }
 }
 /// An end customer of a Plaid reseller partner.
@@ -1358,50 +1286,45 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomer;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomer`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomer, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<PartnerEndCustomerStatus> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["client_id", "company_name", "status"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomer {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomer`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "client_id" => Some(0),
+            "company_name" => Some(1),
+            "status" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomer {
-                    client_id: f0,
-                    company_name: f1,
-                    status: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            client_id: f0,
+            company_name: f1,
+            status: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// The postal address of an end customer's business.
@@ -1507,58 +1430,53 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerAddress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomerAddress`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerAddress, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["city", "street", "region", "postal_code", "country_code"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerAddress {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerAddress`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "city" => Some(0),
+            "street" => Some(1),
+            "region" => Some(2),
+            "postal_code" => Some(3),
+            "country_code" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerAddress {
-                    city: f0,
-                    street: f1,
-                    region: f2,
-                    postal_code: f3,
-                    country_code: f4,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            city: f0,
+            street: f1,
+            region: f2,
+            postal_code: f3,
+            country_code: f4,
+            additional_properties: rest,
+        })
     }
 }
 /// The assets an end customer manages, with their currency.
@@ -1614,46 +1532,42 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerAssetsUnderManagement 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerAssetsUnderManagement;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomerAssetsUnderManagement`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerAssetsUnderManagement, A::Error> {
-                let mut f0: Option<f64> = None;
-                let mut f1: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["amount", "iso_currency_code"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerAssetsUnderManagement {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerAssetsUnderManagement`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerAssetsUnderManagement {
-                    amount: f0.ok_or_else(|| crate::codec::missing("amount"))?,
-                    iso_currency_code: f1
-                        .ok_or_else(|| crate::codec::missing("iso_currency_code"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            amount: f0.ok_or_else(|| crate::codec::missing("amount"))?,
+            iso_currency_code: f1
+                .ok_or_else(|| crate::codec::missing("iso_currency_code"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// The person who handles an end customer's billing.
@@ -1735,50 +1649,45 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerBillingContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerBillingContact;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomerBillingContact`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerBillingContact, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["given_name", "family_name", "email"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerBillingContact {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerBillingContact`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "given_name" => Some(0),
+            "family_name" => Some(1),
+            "email" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerBillingContact {
-                    given_name: f0,
-                    family_name: f1,
-                    email: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            given_name: f0,
+            family_name: f1,
+            email: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// How an end customer's own users reach its support.
@@ -1872,55 +1781,49 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerCustomerSupportInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerCustomerSupportInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomerCustomerSupportInfo`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerCustomerSupportInfo, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["email", "phone_number", "contact_url", "link_update_url"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerCustomerSupportInfo {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerCustomerSupportInfo`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "email" => Some(0),
+            "phone_number" => Some(1),
+            "contact_url" => Some(2),
+            "link_update_url" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerCustomerSupportInfo {
-                    email: f0,
-                    phone_number: f1,
-                    contact_url: f2,
-                    link_update_url: f3,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            email: f0,
+            phone_number: f1,
+            contact_url: f2,
+            link_update_url: f3,
+            additional_properties: rest,
+        })
     }
 }
 /// Progress of the flowdown agreement for an end customer.
@@ -2092,64 +1995,53 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerOAuthInstitution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerOAuthInstitution;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomerOAuthInstitution`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerOAuthInstitution, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<PartnerEndCustomerOAuthInstitutionEnvironments> = None;
-                let mut f3: Option<Option<String>> = None;
-                let mut f4: Option<Option<String>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "name",
-                                "institution_id",
-                                "environments",
-                                "production_enablement_date",
-                                "classic_disablement_date",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerOAuthInstitution {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerOAuthInstitution`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "name" => Some(0),
+            "institution_id" => Some(1),
+            "environments" => Some(2),
+            "production_enablement_date" => Some(3),
+            "classic_disablement_date" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerOAuthInstitution {
-                    name: f0,
-                    institution_id: f1,
-                    environments: f2,
-                    production_enablement_date: f3,
-                    classic_disablement_date: f4,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            name: f0,
+            institution_id: f1,
+            environments: f2,
+            production_enablement_date: f3,
+            classic_disablement_date: f4,
+            additional_properties: rest,
+        })
     }
 }
 /// Progress of an end customer's registration in one environment.
@@ -2293,51 +2185,41 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerOAuthInstitutionEnviro
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerOAuthInstitutionEnvironments;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a JSON object (`PartnerEndCustomerOAuthInstitutionEnvironments`)",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerOAuthInstitutionEnvironments, A::Error> {
-                let mut f0: Option<
-                    PartnerEndCustomerOAuthInstitutionApplicationStatus,
-                > = None;
-                let mut f1: Option<
-                    PartnerEndCustomerOAuthInstitutionApplicationStatus,
-                > = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["development", "production"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerOAuthInstitutionEnvironments {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerOAuthInstitutionEnvironments`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "development" => Some(0),
+            "production" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerOAuthInstitutionEnvironments {
-                    development: f0,
-                    production: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            development: f0,
+            production: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// Progress of the security questionnaire for an end customer.
@@ -2466,45 +2348,41 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerSecrets {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerSecrets;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomerSecrets`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerSecrets, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["sandbox", "development"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerSecrets {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerSecrets`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "sandbox" => Some(0),
+            "development" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerSecrets {
-                    sandbox: f0,
-                    development: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            sandbox: f0,
+            development: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// Where an end customer stands in Plaid's review.
@@ -2649,50 +2527,45 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerTechnicalContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerTechnicalContact;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomerTechnicalContact`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerTechnicalContact, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["given_name", "family_name", "email"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerTechnicalContact {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerTechnicalContact`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "given_name" => Some(0),
+            "family_name" => Some(1),
+            "email" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerTechnicalContact {
-                    given_name: f0,
-                    family_name: f1,
-                    email: f2,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            given_name: f0,
+            family_name: f1,
+            email: f2,
+            additional_properties: rest,
+        })
     }
 }
 /// An end customer together with its API secrets.
@@ -2786,55 +2659,49 @@ impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerWithSecrets {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PartnerEndCustomerWithSecrets;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PartnerEndCustomerWithSecrets`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PartnerEndCustomerWithSecrets, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<PartnerEndCustomerStatus> = None;
-                let mut f3: Option<PartnerEndCustomerSecrets> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["client_id", "company_name", "status", "secrets"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PartnerEndCustomerWithSecrets {
+    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerWithSecrets`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "client_id" => Some(0),
+            "company_name" => Some(1),
+            "status" => Some(2),
+            "secrets" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PartnerEndCustomerWithSecrets {
-                    client_id: f0,
-                    company_name: f1,
-                    status: f2,
-                    secrets: f3,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            client_id: f0,
+            company_name: f1,
+            status: f2,
+            secrets: f3,
+            additional_properties: rest,
+        })
     }
 }
 impl crate::Client {

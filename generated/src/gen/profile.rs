@@ -60,46 +60,41 @@ impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = LinkProfileEligibilityCheckRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`LinkProfileEligibilityCheckRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LinkProfileEligibilityCheckRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<LinkProfileEligibilityCheckUser> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["link_session_id", "user"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for LinkProfileEligibilityCheckRequest {
+    const EXPECTING: &'static str = "a JSON object (`LinkProfileEligibilityCheckRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "link_session_id" => Some(0),
+            "user" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(LinkProfileEligibilityCheckRequest {
-                    link_session_id: f0
-                        .ok_or_else(|| crate::codec::missing("link_session_id"))?,
-                    user: f1.ok_or_else(|| crate::codec::missing("user"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            link_session_id: f0.ok_or_else(|| crate::codec::missing("link_session_id"))?,
+            user: f1.ok_or_else(|| crate::codec::missing("user"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// LinkProfileEligibilityCheckResponse defines the response schema for `/link/profile/eligibility/check`
@@ -158,48 +153,41 @@ impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = LinkProfileEligibilityCheckResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`LinkProfileEligibilityCheckResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LinkProfileEligibilityCheckResponse, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["profile_matches", "request_id"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for LinkProfileEligibilityCheckResponse {
+    const EXPECTING: &'static str = "a JSON object (`LinkProfileEligibilityCheckResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "profile_matches" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(LinkProfileEligibilityCheckResponse {
-                    profile_matches: f0
-                        .ok_or_else(|| crate::codec::missing("profile_matches"))?,
-                    request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            profile_matches: f0.ok_or_else(|| crate::codec::missing("profile_matches"))?,
+            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// The user whose saved profile is checked.
@@ -250,43 +238,37 @@ impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = LinkProfileEligibilityCheckUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`LinkProfileEligibilityCheckUser`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LinkProfileEligibilityCheckUser, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["phone_number"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for LinkProfileEligibilityCheckUser {
+    const EXPECTING: &'static str = "a JSON object (`LinkProfileEligibilityCheckUser`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "phone_number" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(LinkProfileEligibilityCheckUser {
-                    phone_number: f0
-                        .ok_or_else(|| crate::codec::missing("phone_number"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            phone_number: f0.ok_or_else(|| crate::codec::missing("phone_number"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// Request body for `/profile/get`.
@@ -337,43 +319,37 @@ impl<'de> ::serde::Deserialize<'de> for ProfileGetRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ProfileGetRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ProfileGetRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProfileGetRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["profile_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ProfileGetRequest {
+    const EXPECTING: &'static str = "a JSON object (`ProfileGetRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "profile_token" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ProfileGetRequest {
-                    profile_token: f0
-                        .ok_or_else(|| crate::codec::missing("profile_token"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            profile_token: f0.ok_or_else(|| crate::codec::missing("profile_token"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// ProfileGetResponse defines the response schema for `/profile/get`
@@ -442,50 +418,45 @@ impl<'de> ::serde::Deserialize<'de> for ProfileGetResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ProfileGetResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ProfileGetResponse`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProfileGetResponse, A::Error> {
-                let mut f0: Option<ProfileIdentity> = None;
-                let mut f1: Option<Vec<ProfileItem>> = None;
-                let mut f2: Option<super::shared::RequestId> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["identity", "items", "request_id"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ProfileGetResponse {
+    const EXPECTING: &'static str = "a JSON object (`ProfileGetResponse`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "identity" => Some(0),
+            "items" => Some(1),
+            "request_id" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ProfileGetResponse {
-                    identity: f0,
-                    items: f1.ok_or_else(|| crate::codec::missing("items"))?,
-                    request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            identity: f0,
+            items: f1.ok_or_else(|| crate::codec::missing("items"))?,
+            request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// The identity details a user saved in their profile. Contains personal data.
@@ -624,72 +595,61 @@ impl<'de> ::serde::Deserialize<'de> for ProfileIdentity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ProfileIdentity;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ProfileIdentity`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProfileIdentity, A::Error> {
-                let mut f0: Option<Option<ProfileIdentityName>> = None;
-                let mut f1: Option<Option<ProfileIdentityAddress>> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<Option<String>> = None;
-                let mut f4: Option<Option<String>> = None;
-                let mut f5: Option<Option<String>> = None;
-                let mut f6: Option<Option<String>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "name",
-                                "address",
-                                "phone_number",
-                                "email",
-                                "date_of_birth",
-                                "ssn",
-                                "ssn_last_4",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ProfileIdentity {
+    const EXPECTING: &'static str = "a JSON object (`ProfileIdentity`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "name" => Some(0),
+            "address" => Some(1),
+            "phone_number" => Some(2),
+            "email" => Some(3),
+            "date_of_birth" => Some(4),
+            "ssn" => Some(5),
+            "ssn_last_4" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = Some(map.next_value()?),
+                Known(6) => f6 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ProfileIdentity {
-                    name: f0,
-                    address: f1,
-                    phone_number: f2,
-                    email: f3,
-                    date_of_birth: f4,
-                    ssn: f5,
-                    ssn_last_4: f6,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            name: f0,
+            address: f1,
+            phone_number: f2,
+            email: f3,
+            date_of_birth: f4,
+            ssn: f5,
+            ssn_last_4: f6,
+            additional_properties: rest,
+        })
     }
 }
 /// The postal address saved in a user's profile.
@@ -807,68 +767,57 @@ impl<'de> ::serde::Deserialize<'de> for ProfileIdentityAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ProfileIdentityAddress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ProfileIdentityAddress`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProfileIdentityAddress, A::Error> {
-                let mut f0: Option<Option<String>> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut f2: Option<Option<String>> = None;
-                let mut f3: Option<Option<String>> = None;
-                let mut f4: Option<Option<String>> = None;
-                let mut f5: Option<Option<String>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "city",
-                                "region",
-                                "street",
-                                "street2",
-                                "postal_code",
-                                "country",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = Some(map.next_value()?),
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ProfileIdentityAddress {
+    const EXPECTING: &'static str = "a JSON object (`ProfileIdentityAddress`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "city" => Some(0),
+            "region" => Some(1),
+            "street" => Some(2),
+            "street2" => Some(3),
+            "postal_code" => Some(4),
+            "country" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = Some(map.next_value()?),
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ProfileIdentityAddress {
-                    city: f0,
-                    region: f1,
-                    street: f2,
-                    street2: f3,
-                    postal_code: f4,
-                    country: f5,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            city: f0,
+            region: f1,
+            street: f2,
+            street2: f3,
+            postal_code: f4,
+            country: f5,
+            additional_properties: rest,
+        })
     }
 }
 /// The name saved in a user's profile.
@@ -938,45 +887,41 @@ impl<'de> ::serde::Deserialize<'de> for ProfileIdentityName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ProfileIdentityName;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ProfileIdentityName`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProfileIdentityName, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["first_name", "last_name"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ProfileIdentityName {
+    const EXPECTING: &'static str = "a JSON object (`ProfileIdentityName`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "first_name" => Some(0),
+            "last_name" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ProfileIdentityName {
-                    first_name: f0,
-                    last_name: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            first_name: f0,
+            last_name: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// An Item that belongs to a user's profile, with its access token.
@@ -1052,45 +997,41 @@ impl<'de> ::serde::Deserialize<'de> for ProfileItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ProfileItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ProfileItem`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProfileItem, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<super::shared::AccessToken> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["item_id", "access_token"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ProfileItem {
+    const EXPECTING: &'static str = "a JSON object (`ProfileItem`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "item_id" => Some(0),
+            "access_token" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ProfileItem {
-                    item_id: f0,
-                    access_token: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            item_id: f0,
+            access_token: f1,
+            additional_properties: rest,
+        })
     }
 }
 impl crate::Client {

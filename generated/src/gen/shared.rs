@@ -7,8 +7,10 @@
 #[cfg(any(feature = "accounts", feature = "item", feature = "profile"))]
 /// The token that grants access to one Item's data. Treat it as a secret.
 pub type AccessToken = String;
+#[cfg(feature = "unreferenced")]
 /// Your Plaid API client ID. Optional in the body: the client sends it in the `PLAID-CLIENT-ID` header.
 pub type ApiClientId = String;
+#[cfg(feature = "unreferenced")]
 /// Your Plaid API secret. Optional in the body: the client sends it in the `PLAID-SECRET` header.
 pub type ApiSecret = String;
 #[cfg(any(feature = "accounts", feature = "item"))]
@@ -153,86 +155,75 @@ impl<'de> ::serde::Deserialize<'de> for Item {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = Item;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`Item`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Item, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<PlaidError> = None;
-                let mut f4: Option<Vec<Products>> = None;
-                let mut f5: Option<Vec<Products>> = None;
-                let mut f6: Option<Vec<Products>> = None;
-                let mut f7: Option<Vec<Products>> = None;
-                let mut f8: Option<crate::DateTime> = None;
-                let mut f9: Option<ItemUpdateType> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "item_id",
-                                "institution_id",
-                                "webhook",
-                                "error",
-                                "available_products",
-                                "billed_products",
-                                "products",
-                                "consented_products",
-                                "consent_expiration_time",
-                                "update_type",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Known(5usize) => f5 = Some(map.next_value()?),
-                        crate::codec::Key::Known(6usize) => f6 = map.next_value()?,
-                        crate::codec::Key::Known(7usize) => f7 = map.next_value()?,
-                        crate::codec::Key::Known(8usize) => f8 = map.next_value()?,
-                        crate::codec::Key::Known(9usize) => f9 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(any(feature = "accounts", feature = "item"))]
+impl crate::codec::Object for Item {
+    const EXPECTING: &'static str = "a JSON object (`Item`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "item_id" => Some(0),
+            "institution_id" => Some(1),
+            "webhook" => Some(2),
+            "error" => Some(3),
+            "available_products" => Some(4),
+            "billed_products" => Some(5),
+            "products" => Some(6),
+            "consented_products" => Some(7),
+            "consent_expiration_time" => Some(8),
+            "update_type" => Some(9),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = Some(map.next_value()?),
+                Known(5) => f5 = Some(map.next_value()?),
+                Known(6) => f6 = map.next_value()?,
+                Known(7) => f7 = map.next_value()?,
+                Known(8) => f8 = map.next_value()?,
+                Known(9) => f9 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(Item {
-                    item_id: f0.ok_or_else(|| crate::codec::missing("item_id"))?,
-                    institution_id: f1,
-                    webhook: f2,
-                    error: f3,
-                    available_products: f4
-                        .ok_or_else(|| crate::codec::missing("available_products"))?,
-                    billed_products: f5
-                        .ok_or_else(|| crate::codec::missing("billed_products"))?,
-                    products: f6,
-                    consented_products: f7,
-                    consent_expiration_time: f8,
-                    update_type: f9.ok_or_else(|| crate::codec::missing("update_type"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            item_id: f0.ok_or_else(|| crate::codec::missing("item_id"))?,
+            institution_id: f1,
+            webhook: f2,
+            error: f3,
+            available_products: f4
+                .ok_or_else(|| crate::codec::missing("available_products"))?,
+            billed_products: f5.ok_or_else(|| crate::codec::missing("billed_products"))?,
+            products: f6,
+            consented_products: f7,
+            consent_expiration_time: f8,
+            update_type: f9.ok_or_else(|| crate::codec::missing("update_type"))?,
+            additional_properties: rest,
+        })
     }
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
@@ -432,81 +423,69 @@ impl<'de> ::serde::Deserialize<'de> for PlaidError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PlaidError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PlaidError`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PlaidError, A::Error> {
-                let mut f0: Option<PlaidErrorType> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<Vec<::serde_json::Value>> = None;
-                let mut f6: Option<Option<i64>> = None;
-                let mut f7: Option<String> = None;
-                let mut f8: Option<Option<String>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "error_type",
-                                "error_code",
-                                "error_message",
-                                "display_message",
-                                "request_id",
-                                "causes",
-                                "status",
-                                "documentation_url",
-                                "suggested_action",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Known(7usize) => f7 = map.next_value()?,
-                        crate::codec::Key::Known(8usize) => f8 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PlaidError {
+    const EXPECTING: &'static str = "a JSON object (`PlaidError`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "error_type" => Some(0),
+            "error_code" => Some(1),
+            "error_message" => Some(2),
+            "display_message" => Some(3),
+            "request_id" => Some(4),
+            "causes" => Some(5),
+            "status" => Some(6),
+            "documentation_url" => Some(7),
+            "suggested_action" => Some(8),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Known(5) => f5 = map.next_value()?,
+                Known(6) => f6 = Some(map.next_value()?),
+                Known(7) => f7 = map.next_value()?,
+                Known(8) => f8 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PlaidError {
-                    error_type: f0.ok_or_else(|| crate::codec::missing("error_type"))?,
-                    error_code: f1.ok_or_else(|| crate::codec::missing("error_code"))?,
-                    error_message: f2
-                        .ok_or_else(|| crate::codec::missing("error_message"))?,
-                    display_message: f3,
-                    request_id: f4,
-                    causes: f5,
-                    status: f6,
-                    documentation_url: f7,
-                    suggested_action: f8,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            error_type: f0.ok_or_else(|| crate::codec::missing("error_type"))?,
+            error_code: f1.ok_or_else(|| crate::codec::missing("error_code"))?,
+            error_message: f2.ok_or_else(|| crate::codec::missing("error_message"))?,
+            display_message: f3,
+            request_id: f4,
+            causes: f5,
+            status: f6,
+            documentation_url: f7,
+            suggested_action: f8,
+            additional_properties: rest,
+        })
     }
 }
 /// The broad category of a Plaid error.

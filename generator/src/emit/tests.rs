@@ -248,7 +248,7 @@ fn case_table(cases: &[TokenStream], doc: &str, test: &str) -> TokenStream {
 /// them, so they run with every feature on (the default). A spec with no cases of a kind (no
 /// operations, no examples) leaves the helpers unused.
 pub(super) fn all_groups(api: &Api) -> TokenStream {
-    let groups = &api.groups;
+    let groups = &api.features;
     let cfg = match groups.as_slice() {
         [] => quote!(),
         [one] => quote!(#![cfg(feature = #one)]),

@@ -1,5 +1,5 @@
 //! Type definitions: structs, enums and aliases, with their serde impls written out rather than
-//! derived: a struct is a map visitor over the runtime's `codec::Keys` (unknown properties kept
+//! derived: a struct reads a map through the runtime's `codec::Object` (unknown properties kept
 //! without serde's `flatten` buffering), an enum goes through `as_str` and `FromStr`. Both cost
 //! the compiler far less than `serde_derive`'s output for the same types.
 
@@ -34,7 +34,7 @@ pub(super) fn type_def(def: &TypeDef, here: &str) -> TokenStream {
             quote!(#tokens #serde)
         }
         TypeKind::Struct(s) => {
-            let serde = struct_serde(s, &name, here, &def.derives);
+            let serde = struct_serde(s, &name, &def.derives);
             let tokens = struct_tokens(s, &def.name, here, derives(&def.derives), doc, deprecated);
             quote!(#tokens #serde)
         }
@@ -150,7 +150,7 @@ fn enum_serde(name: &proc_macro2::Ident, derives: &[Derive]) -> TokenStream {
 /// `None`, required nullable ones written as `null`), then the kept unknown properties; decoding
 /// reads each property once, absent optional ones are `None`, `null` for an optional nullable
 /// one is `Some(None)`, and a missing required one is serde's `missing field` error.
-fn struct_serde(s: &Struct, name: &proc_macro2::Ident, here: &str, derives: &[Derive]) -> TokenStream {
+fn struct_serde(s: &Struct, name: &proc_macro2::Ident, derives: &[Derive]) -> TokenStream {
     let extra = match &s.extra {
         Extra::Keep { field, .. } => Some(ident(field)),
         Extra::Drop => None,
@@ -178,24 +178,23 @@ fn struct_serde(s: &Struct, name: &proc_macro2::Ident, here: &str, derives: &[De
         }
     });
     let de = derives.contains(&Derive::Deserialize).then(|| {
-        let wires = s.fields.iter().map(|f| &f.wire);
+        let index_arms = s.fields.iter().enumerate().map(|(i, f)| {
+            let (wire, i) = (&f.wire, proc_macro2::Literal::usize_unsuffixed(i));
+            quote!(#wire => Some(#i),)
+        });
         let locals: Vec<proc_macro2::Ident> = (0..s.fields.len()).map(|i| quote::format_ident!("f{i}")).collect();
-        let decls = s.fields.iter().zip(&locals).map(|(f, local)| {
-            let base = field_base(f, here);
+        // The locals' types follow from the struct literal below.
+        let decls = locals.iter().map(|local| quote!(let mut #local = None;));
+        let arms = s.fields.iter().zip(&locals).enumerate().map(|(i, (f, local))| {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
             match f.wrapping() {
-                Wrapping::Plain => quote!(let mut #local: Option<#base> = None;),
-                Wrapping::Option => quote!(let mut #local: Option<#base> = None;),
-                Wrapping::DoubleOption => quote!(let mut #local: Option<Option<#base>> = None;),
+                Wrapping::Option => quote!(Known(#i) => #local = map.next_value()?,),
+                Wrapping::Plain | Wrapping::DoubleOption => quote!(Known(#i) => #local = Some(map.next_value()?),),
             }
         });
-        let arms = s.fields.iter().zip(&locals).enumerate().map(|(i, (f, local))| match f.wrapping() {
-            Wrapping::Plain => quote!(crate::codec::Key::Known(#i) => #local = Some(map.next_value()?),),
-            Wrapping::Option => quote!(crate::codec::Key::Known(#i) => #local = map.next_value()?,),
-            Wrapping::DoubleOption => quote!(crate::codec::Key::Known(#i) => #local = Some(map.next_value()?),),
-        });
         let unknown = match &extra {
-            Some(_) => quote!(crate::codec::Key::Unknown(key) => { rest.insert(key, map.next_value()?); }),
-            None => quote!(crate::codec::Key::Unknown(_) => { map.next_value::<::serde::de::IgnoredAny>()?; }),
+            Some(_) => quote!(Unknown(key) => { rest.insert(key, map.next_value()?); }),
+            None => quote!(Unknown(_) => { map.next_value::<::serde::de::IgnoredAny>()?; }),
         };
         let rest_decl = extra.as_ref().map(|_| quote!(let mut rest = ::std::collections::BTreeMap::new();));
         let inits = s.fields.iter().zip(&locals).map(|(f, local)| {
@@ -210,27 +209,33 @@ fn struct_serde(s: &Struct, name: &proc_macro2::Ident, here: &str, derives: &[De
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    struct Fields;
-                    impl<'de> ::serde::de::Visitor<'de> for Fields {
-                        type Value = #name;
-                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str(#expecting)
-                        }
-                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                            #(#decls)*
-                            #rest_decl
-                            while let Some(key) = map.next_key_seed(crate::codec::Keys(&[#(#wires),*]))? {
-                                match key {
-                                    #(#arms)*
-                                    #unknown
-                                    #[allow(unreachable_patterns)]
-                                    crate::codec::Key::Known(_) => { map.next_value::<::serde::de::IgnoredAny>()?; }
-                                }
-                            }
-                            Ok(#name { #(#inits,)* #rest_init })
+                    crate::codec::object(deserializer)
+                }
+            }
+
+            impl crate::codec::Object for #name {
+                const EXPECTING: &'static str = #expecting;
+
+                fn index(name: &str) -> Option<usize> {
+                    match name {
+                        #(#index_arms)*
+                        _ => None,
+                    }
+                }
+
+                fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                    use crate::codec::Key::{Known, Unknown};
+                    #(#decls)*
+                    #rest_decl
+                    while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+                        match key {
+                            #(#arms)*
+                            #unknown
+                            #[allow(unreachable_patterns)]
+                            Known(_) => { map.next_value::<::serde::de::IgnoredAny>()?; }
                         }
                     }
-                    deserializer.deserialize_map(Fields)
+                    Ok(Self { #(#inits,)* #rest_init })
                 }
             }
         }

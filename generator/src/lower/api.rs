@@ -80,7 +80,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         let mut examples = std::mem::take(&mut self.examples);
         examples.extend(property_examples(&modules));
-        Api { spec_version, api_version, servers, auth_headers, modules, sources, examples, redaction: Default::default(), error_body: None, groups: Vec::new(), webhooks: Webhooks::default() }
+        Api { spec_version, api_version, servers, auth_headers, modules, sources, examples, redaction: Default::default(), error_body: None, groups: Vec::new(), features: Vec::new(), webhooks: Webhooks::default() }
     }
 }
 /// The `example` of every property, typed as the field is (`null` allowed where the field is an

@@ -9,7 +9,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
-use serde::de::{DeserializeSeed, Deserializer, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 /// A property name of a JSON object being decoded into a generated struct.
 pub(crate) enum Key {
@@ -19,12 +19,17 @@ pub(crate) enum Key {
     Unknown(String),
 }
 
-/// Reads a property name against a struct's list of names (its JSON names, in field order),
-/// without allocating for a known one.
-#[derive(Clone, Copy)]
-pub(crate) struct Keys(pub(crate) &'static [&'static str]);
+/// Reads a property name of struct `T` (by [`Object::index`]), without allocating for a known
+/// one.
+pub(crate) struct Keys<T>(PhantomData<T>);
 
-impl<'de> DeserializeSeed<'de> for Keys {
+impl<T> Keys<T> {
+    pub(crate) fn new() -> Self {
+        Keys(PhantomData)
+    }
+}
+
+impl<'de, T: Object> DeserializeSeed<'de> for Keys<T> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -32,7 +37,7 @@ impl<'de> DeserializeSeed<'de> for Keys {
     }
 }
 
-impl Visitor<'_> for Keys {
+impl<T: Object> Visitor<'_> for Keys<T> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -40,18 +45,46 @@ impl Visitor<'_> for Keys {
     }
 
     fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Key, E> {
-        Ok(match self.0.iter().position(|known| *known == name) {
+        Ok(match T::index(name) {
             Some(i) => Key::Known(i),
             None => Key::Unknown(name.to_owned()),
         })
     }
 
     fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Key, E> {
-        Ok(match self.0.iter().position(|known| *known == name) {
+        Ok(match T::index(&name) {
             Some(i) => Key::Known(i),
             None => Key::Unknown(name),
         })
     }
+}
+
+/// A generated struct read from a JSON object: the one piece each struct writes; the visitor
+/// around it is [`object`], shared by all.
+pub(crate) trait Object: Sized {
+    /// What a non-object is reported as not being.
+    const EXPECTING: &'static str;
+    /// The position of a property among the struct's fields, by its JSON name.
+    fn index(name: &str) -> Option<usize>;
+    /// Reads the object's properties.
+    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Decodes a generated struct from a JSON object.
+pub(crate) fn object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
+    struct Fields<T>(PhantomData<T>);
+    impl<'de, T: Object> Visitor<'de> for Fields<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+    deserializer.deserialize_map(Fields(PhantomData))
 }
 
 /// A required property that never came.

@@ -40,8 +40,12 @@
 //!   name and by the values the call knows are secret.
 //!
 //! Each API group (module with operations: [`accounts`], [`item`], ...) is a Cargo feature, all
-//! on by default ([`GROUPS`] lists them); with `default-features = false` only the enabled
-//! groups and the shared types they reach are compiled.
+//! on by default ([`GROUPS`] lists them), and so is `unreferenced` (component schemas no
+//! operation uses; `webhooks` too, for a spec whose webhook payloads no group holds); with
+//! `default-features = false` only the enabled features' types and the shared types they reach
+//! are compiled.
+//!
+//! [`webhooks`] verifies Plaid's webhooks and decodes them into a typed [`webhooks::Webhook`].
 //!
 //! The modules under `gen` are written by `cargo xtask regen` from `specs/`; the runtime beside
 //! them is hand-written.

@@ -3,7 +3,7 @@
 //! Run by `cargo xtask contract`, which starts Prism twice on the specs: static
 //! (`PRISM_STATIC_URL`, validates each request) and dynamic (`PRISM_DYNAMIC_URL`, answers
 //! with random valid bodies; `CONTRACT_FUZZ` of them per operation, 50 by default).
-#![cfg(all(feature = "stores", feature = "things"))]
+#![cfg(all(feature = "stores", feature = "things", feature = "unreferenced"))]
 #![allow(dead_code)]
 #![allow(deprecated, unused_variables)]
 use plaid_sdk::{Client, Config, RetryPolicy};

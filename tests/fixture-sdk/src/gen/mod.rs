@@ -4,9 +4,11 @@
 #![allow(deprecated)]
 /// Types and operations from types shared by several groups.
 pub mod shared;
-pub use self::shared::{
-    NullableStringMap, NullableValues, PlaidError, PlaidErrorErrorType,
-};
+pub use self::shared::{PlaidError, PlaidErrorErrorType};
+#[cfg(feature = "unreferenced")]
+pub use self::shared::NullableStringMap;
+#[cfg(feature = "unreferenced")]
+pub use self::shared::NullableValues;
 /// Types and operations from the `/stores/...` operations.
 #[cfg(feature = "stores")]
 pub mod stores;

@@ -4,8 +4,10 @@
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
+#[cfg(feature = "unreferenced")]
 #[allow(missing_docs)]
 pub type NullableStringMap = ::std::collections::BTreeMap<String, Option<String>>;
+#[cfg(feature = "unreferenced")]
 /// A map whose values may be null, in all three places a map appears.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -18,6 +20,7 @@ pub struct NullableValues {
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, Option<String>>,
 }
+#[cfg(feature = "unreferenced")]
 impl NullableValues {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new() -> Self {
@@ -41,6 +44,7 @@ impl NullableValues {
         self
     }
 }
+#[cfg(feature = "unreferenced")]
 impl ::std::fmt::Debug for NullableValues {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("NullableValues")
@@ -53,6 +57,7 @@ impl ::std::fmt::Debug for NullableValues {
             .finish()
     }
 }
+#[cfg(feature = "unreferenced")]
 impl ::serde::Serialize for NullableValues {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -72,51 +77,47 @@ impl ::serde::Serialize for NullableValues {
         map.end()
     }
 }
+#[cfg(feature = "unreferenced")]
 impl<'de> ::serde::Deserialize<'de> for NullableValues {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = NullableValues;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`NullableValues`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NullableValues, A::Error> {
-                let mut f0: Option<
-                    ::std::collections::BTreeMap<String, Option<String>>,
-                > = None;
-                let mut f1: Option<NullableStringMap> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["inline", "named"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "unreferenced")]
+impl crate::codec::Object for NullableValues {
+    const EXPECTING: &'static str = "a JSON object (`NullableValues`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "inline" => Some(0),
+            "named" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(NullableValues {
-                    inline: f0,
-                    named: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            inline: f0,
+            named: f1,
+            additional_properties: rest,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -203,65 +204,53 @@ impl<'de> ::serde::Deserialize<'de> for PlaidError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = PlaidError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`PlaidError`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PlaidError, A::Error> {
-                let mut f0: Option<PlaidErrorErrorType> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "error_type",
-                                "error_code",
-                                "error_message",
-                                "display_message",
-                                "request_id",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = Some(map.next_value()?),
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for PlaidError {
+    const EXPECTING: &'static str = "a JSON object (`PlaidError`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "error_type" => Some(0),
+            "error_code" => Some(1),
+            "error_message" => Some(2),
+            "display_message" => Some(3),
+            "request_id" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = Some(map.next_value()?),
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(PlaidError {
-                    error_type: f0.ok_or_else(|| crate::codec::missing("error_type"))?,
-                    error_code: f1.ok_or_else(|| crate::codec::missing("error_code"))?,
-                    error_message: f2
-                        .ok_or_else(|| crate::codec::missing("error_message"))?,
-                    display_message: f3,
-                    request_id: f4,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            error_type: f0.ok_or_else(|| crate::codec::missing("error_type"))?,
+            error_code: f1.ok_or_else(|| crate::codec::missing("error_code"))?,
+            error_message: f2.ok_or_else(|| crate::codec::missing("error_message"))?,
+            display_message: f3,
+            request_id: f4,
+            additional_properties: rest,
+        })
     }
 }
 #[allow(missing_docs)]

@@ -64,45 +64,41 @@ impl<'de> ::serde::Deserialize<'de> for Item {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = Item;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`Item`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Item, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["id", "name"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for Item {
+    const EXPECTING: &'static str = "a JSON object (`Item`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "id" => Some(0),
+            "name" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(Item {
-                    id: f0.ok_or_else(|| crate::codec::missing("id"))?,
-                    name: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            id: f0.ok_or_else(|| crate::codec::missing("id"))?,
+            name: f1,
+            additional_properties: rest,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -160,40 +156,37 @@ impl<'de> ::serde::Deserialize<'de> for ItemChange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemChange;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemChange`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemChange, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["name"]))? {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemChange {
+    const EXPECTING: &'static str = "a JSON object (`ItemChange`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(ItemChange {
-                    name: f0,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            name: f0,
+            additional_properties: rest,
+        })
     }
 }
 /// The parameters of `item_delete` (`DELETE /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -250,48 +243,43 @@ impl<'de> ::serde::Deserialize<'de> for ItemDeleteParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemDeleteParams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemDeleteParams`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemDeleteParams, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["storeId", "itemId", "verbose"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Unknown(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemDeleteParams {
+    const EXPECTING: &'static str = "a JSON object (`ItemDeleteParams`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "storeId" => Some(0),
+            "itemId" => Some(1),
+            "verbose" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Unknown(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ItemDeleteParams {
-                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-                    verbose: f2,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+            verbose: f2,
+        })
     }
 }
 /// The parameters of `item_exists` (`HEAD /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -348,48 +336,43 @@ impl<'de> ::serde::Deserialize<'de> for ItemExistsParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemExistsParams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemExistsParams`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemExistsParams, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["storeId", "itemId", "verbose"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Unknown(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemExistsParams {
+    const EXPECTING: &'static str = "a JSON object (`ItemExistsParams`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "storeId" => Some(0),
+            "itemId" => Some(1),
+            "verbose" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Unknown(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ItemExistsParams {
-                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-                    verbose: f2,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+            verbose: f2,
+        })
     }
 }
 /// The parameters of `item_get` (`GET /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -494,71 +477,59 @@ impl<'de> ::serde::Deserialize<'de> for ItemGetParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemGetParams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemGetParams`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemGetParams, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<bool> = None;
-                let mut f3: Option<Vec<String>> = None;
-                let mut f4: Option<Vec<i64>> = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &[
-                                "storeId",
-                                "itemId",
-                                "verbose",
-                                "fields",
-                                "ids",
-                                "X-Trace-Token",
-                                "OAUTH-STATE-ID",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = map.next_value()?,
-                        crate::codec::Key::Known(5usize) => f5 = map.next_value()?,
-                        crate::codec::Key::Known(6usize) => f6 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemGetParams {
+    const EXPECTING: &'static str = "a JSON object (`ItemGetParams`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "storeId" => Some(0),
+            "itemId" => Some(1),
+            "verbose" => Some(2),
+            "fields" => Some(3),
+            "ids" => Some(4),
+            "X-Trace-Token" => Some(5),
+            "OAUTH-STATE-ID" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = map.next_value()?,
+                Known(5) => f5 = map.next_value()?,
+                Known(6) => f6 = Some(map.next_value()?),
+                Unknown(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ItemGetParams {
-                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-                    verbose: f2,
-                    fields: f3,
-                    ids: f4,
-                    x_trace_token: f5,
-                    oauth_state_id: f6
-                        .ok_or_else(|| crate::codec::missing("OAUTH-STATE-ID"))?,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+            verbose: f2,
+            fields: f3,
+            ids: f4,
+            x_trace_token: f5,
+            oauth_state_id: f6.ok_or_else(|| crate::codec::missing("OAUTH-STATE-ID"))?,
+        })
     }
 }
 /// The parameters of `item_patch` (`PATCH /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -636,56 +607,51 @@ impl<'de> ::serde::Deserialize<'de> for ItemPatchParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemPatchParams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemPatchParams`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemPatchParams, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<ItemPatchParamsMode> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(
-                            &["storeId", "itemId", "verbose", "If-Match", "mode"],
-                        ),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Known(4usize) => f4 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemPatchParams {
+    const EXPECTING: &'static str = "a JSON object (`ItemPatchParams`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "storeId" => Some(0),
+            "itemId" => Some(1),
+            "verbose" => Some(2),
+            "If-Match" => Some(3),
+            "mode" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Known(4) => f4 = Some(map.next_value()?),
+                Unknown(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ItemPatchParams {
-                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-                    verbose: f2,
-                    if_match: f3,
-                    mode: f4.ok_or_else(|| crate::codec::missing("mode"))?,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+            verbose: f2,
+            if_match: f3,
+            mode: f4.ok_or_else(|| crate::codec::missing("mode"))?,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -797,48 +763,43 @@ impl<'de> ::serde::Deserialize<'de> for ItemReplaceParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ItemReplaceParams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`ItemReplaceParams`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ItemReplaceParams, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["storeId", "itemId", "verbose"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = Some(map.next_value()?),
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Unknown(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for ItemReplaceParams {
+    const EXPECTING: &'static str = "a JSON object (`ItemReplaceParams`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "storeId" => Some(0),
+            "itemId" => Some(1),
+            "verbose" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = Some(map.next_value()?),
+                Known(2) => f2 = map.next_value()?,
+                Unknown(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ItemReplaceParams {
-                    store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-                    item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-                    verbose: f2,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
+            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
+            verbose: f2,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -956,45 +917,41 @@ impl<'de> ::serde::Deserialize<'de> for Store {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = Store;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`Store`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Store, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Region> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["id", "region"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for Store {
+    const EXPECTING: &'static str = "a JSON object (`Store`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "id" => Some(0),
+            "region" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(Store {
-                    id: f0.ok_or_else(|| crate::codec::missing("id"))?,
-                    region: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            id: f0.ok_or_else(|| crate::codec::missing("id"))?,
+            region: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// The parameters of `store_create` (`POST /stores`): required ones are taken by `new`, optional ones by setters.
@@ -1034,41 +991,35 @@ impl<'de> ::serde::Deserialize<'de> for StoreCreateParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = StoreCreateParams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`StoreCreateParams`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StoreCreateParams, A::Error> {
-                let mut f0: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["Idempotency-Key"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for StoreCreateParams {
+    const EXPECTING: &'static str = "a JSON object (`StoreCreateParams`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "Idempotency-Key" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(StoreCreateParams {
-                    idempotency_key: f0
-                        .ok_or_else(|| crate::codec::missing("Idempotency-Key"))?,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            idempotency_key: f0.ok_or_else(|| crate::codec::missing("Idempotency-Key"))?,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -1119,41 +1070,37 @@ impl<'de> ::serde::Deserialize<'de> for StoreList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = StoreList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`StoreList`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StoreList, A::Error> {
-                let mut f0: Option<Vec<Store>> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key_seed(crate::codec::Keys(&["stores"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for StoreList {
+    const EXPECTING: &'static str = "a JSON object (`StoreList`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "stores" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(StoreList {
-                    stores: f0.ok_or_else(|| crate::codec::missing("stores"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            stores: f0.ok_or_else(|| crate::codec::missing("stores"))?,
+            additional_properties: rest,
+        })
     }
 }
 /// The parameters of `store_list` (`GET /stores`): required ones are taken by `new`, optional ones by setters.
@@ -1236,51 +1183,47 @@ impl<'de> ::serde::Deserialize<'de> for StoreListParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = StoreListParams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`StoreListParams`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StoreListParams, A::Error> {
-                let mut f0: Option<i32> = None;
-                let mut f1: Option<Region> = None;
-                let mut f2: Option<StoreListParamsFilter> = None;
-                let mut f3: Option<Vec<String>> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        crate::codec::Keys(&["limit", "region", "filter", "tags"]),
-                    )?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Known(2usize) => f2 = map.next_value()?,
-                        crate::codec::Key::Known(3usize) => f3 = map.next_value()?,
-                        crate::codec::Key::Unknown(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for StoreListParams {
+    const EXPECTING: &'static str = "a JSON object (`StoreListParams`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "limit" => Some(0),
+            "region" => Some(1),
+            "filter" => Some(2),
+            "tags" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Known(2) => f2 = map.next_value()?,
+                Known(3) => f3 = map.next_value()?,
+                Unknown(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(StoreListParams {
-                    limit: f0,
-                    region: f1,
-                    filter: f2,
-                    tags: f3,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            limit: f0,
+            region: f1,
+            filter: f2,
+            tags: f3,
+        })
     }
 }
 #[allow(missing_docs)]
@@ -1350,45 +1293,41 @@ impl<'de> ::serde::Deserialize<'de> for StoreListParamsFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = StoreListParamsFilter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`StoreListParamsFilter`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StoreListParamsFilter, A::Error> {
-                let mut f0: Option<bool> = None;
-                let mut f1: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["open", "city"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = map.next_value()?,
-                        crate::codec::Key::Known(1usize) => f1 = map.next_value()?,
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for StoreListParamsFilter {
+    const EXPECTING: &'static str = "a JSON object (`StoreListParamsFilter`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "open" => Some(0),
+            "city" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = map.next_value()?,
+                Known(1) => f1 = map.next_value()?,
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(StoreListParamsFilter {
-                    open: f0,
-                    city: f1,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            open: f0,
+            city: f1,
+            additional_properties: rest,
+        })
     }
 }
 /// Requires the credentials the headers carry too, as some Plaid requests do.
@@ -1439,42 +1378,37 @@ impl<'de> ::serde::Deserialize<'de> for StoreReportRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = StoreReportRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (`StoreReportRequest`)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StoreReportRequest, A::Error> {
-                let mut f0: Option<String> = None;
-                let mut rest = ::std::collections::BTreeMap::new();
-                while let Some(key) = map
-                    .next_key_seed(crate::codec::Keys(&["store_id"]))?
-                {
-                    match key {
-                        crate::codec::Key::Known(0usize) => f0 = Some(map.next_value()?),
-                        crate::codec::Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
-                        }
-                        #[allow(unreachable_patterns)]
-                        crate::codec::Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::Object for StoreReportRequest {
+    const EXPECTING: &'static str = "a JSON object (`StoreReportRequest`)";
+    fn index(name: &str) -> Option<usize> {
+        match name {
+            "store_id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::codec::Key::{Known, Unknown};
+        let mut f0 = None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
+            match key {
+                Known(0) => f0 = Some(map.next_value()?),
+                Unknown(key) => {
+                    rest.insert(key, map.next_value()?);
                 }
-                Ok(StoreReportRequest {
-                    store_id: f0.ok_or_else(|| crate::codec::missing("store_id"))?,
-                    additional_properties: rest,
-                })
+                #[allow(unreachable_patterns)]
+                Known(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(Self {
+            store_id: f0.ok_or_else(|| crate::codec::missing("store_id"))?,
+            additional_properties: rest,
+        })
     }
 }
 impl crate::Client {
