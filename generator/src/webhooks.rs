@@ -9,9 +9,9 @@
 //!    the first in alphabetical order); its docs name the others.
 //! 2. The remaining variants of the pair each get *markers*: their required properties that no
 //!    other variant of the pair declares. A body is the first variant, in alphabetical order,
-//!    whose markers are all present; variants with no marker come last, and the last variant
-//!    of the pair takes every body the others leave (it decodes or fails naming the path; it
-//!    never becomes `Unknown`).
+//!    whose markers are all present. Variants with no marker come last; the first of them (or,
+//!    when every variant has markers, the last one) takes every body the others leave: it
+//!    decodes or fails naming the path, and never becomes `Unknown`.
 //! 3. Two variants of a pair without markers cannot be told apart: a located warning says which
 //!    one bodies decode as.
 //!
