@@ -16,6 +16,14 @@ pub const WEBHOOKS: &str = "webhooks";
 /// The feature of the other `shared` types no operation reaches.
 pub const UNREFERENCED: &str = "unreferenced";
 
+/// The `(module, name)` key of a named type, as [`TypeIndex::reach`] gives them.
+fn key_of(ty: &TypeRef) -> (String, String) {
+    match ty {
+        TypeRef::Named { module, name } => (module.clone(), name.clone()),
+        _ => (String::new(), String::new()),
+    }
+}
+
 /// The groups of the API: the modules with operations, sorted.
 fn groups(api: &Api) -> Vec<String> {
     api.modules.iter().filter(|m| m.name != SHARED && !m.operations.is_empty()).map(|m| m.name.clone()).collect()
@@ -37,20 +45,19 @@ pub fn gate_shared_types(api: &mut Api) {
             users.entry(reached).or_default().insert(m.name.clone());
         }
     }
-    let shared_unused = |users: &HashMap<(String, String), BTreeSet<String>>| -> Vec<TypeRef> {
-        api.modules
+    // Then the types no group reaches: the webhook payloads (and what they reach) under
+    // `webhooks`, whatever is left under `unreferenced`.
+    let mut features = api.groups.clone();
+    let payloads: Vec<TypeRef> = api.webhooks.variants.iter().map(|v| v.ty.clone()).collect();
+    for feature in [WEBHOOKS, UNREFERENCED] {
+        let roots: Vec<TypeRef> = api
+            .modules
             .iter()
             .filter(|m| m.name == SHARED)
             .flat_map(|m| &m.types)
-            .filter(|t| !users.contains_key(&(SHARED.to_string(), t.name.clone())))
             .map(|t| named(SHARED, &t.name))
-            .collect()
-    };
-    let unused = shared_unused(&users);
-    let payloads: Vec<TypeRef> = api.webhooks.variants.iter().map(|v| v.ty.clone()).filter(|t| unused.contains(t)).collect();
-    let mut features = api.groups.clone();
-    for (feature, roots) in [(WEBHOOKS, payloads), (UNREFERENCED, Vec::new())] {
-        let roots = if feature == UNREFERENCED { shared_unused(&users) } else { roots };
+            .filter(|t| !users.contains_key(&key_of(t)) && (feature == UNREFERENCED || payloads.contains(t)))
+            .collect();
         if roots.is_empty() {
             continue;
         }

@@ -38,6 +38,7 @@ pub fn settle(api: &mut Api) -> Findings {
     let mut warnings = Vec::new();
     let unsettled = std::mem::take(&mut api.webhooks.variants);
     let index = TypeIndex::new(api);
+    let (source, key_operation) = key_source(api, &index);
     let mut by_pair: BTreeMap<(String, String), Vec<WebhookVariant>> = BTreeMap::new();
     for v in unsettled {
         by_pair.entry((v.webhook_type.clone(), v.webhook_code.clone())).or_default().push(v);
@@ -92,10 +93,10 @@ pub fn settle(api: &mut Api) -> Findings {
         }
         settled.extend(pair.into_iter().map(|(v, _, _)| v));
     }
-    name_and_gate(api, &mut settled);
-    api.webhooks.derives = derives(api, &settled);
+    name_and_gate(api, &index, &mut settled);
+    let derives = derives(&index, &settled);
+    api.webhooks.derives = derives;
     api.webhooks.variants = settled;
-    let (source, key_operation) = key_source(api);
     api.webhooks.key_source = source;
     Findings { pairs: warnings, key_operation }
 }
@@ -137,8 +138,7 @@ fn shape_of(index: &TypeIndex<'_>, ty: &TypeRef) -> Vec<(String, bool)> {
 
 /// Variant names (the type's name without its `Webhook` suffix, unique, never `Unknown`) and
 /// gates (the payload type's group, or its gate in `shared`).
-fn name_and_gate(api: &Api, variants: &mut [WebhookVariant]) {
-    let index = TypeIndex::new(api);
+fn name_and_gate(api: &Api, index: &TypeIndex<'_>, variants: &mut [WebhookVariant]) {
     let mut scope = Scope::default();
     scope.claim("Unknown".to_string());
     for v in variants.iter_mut() {
@@ -155,8 +155,7 @@ fn name_and_gate(api: &Api, variants: &mut [WebhookVariant]) {
 
 /// `Debug` always (every type has one); `Clone` and `PartialEq` when every payload type derives
 /// them (`UnknownWebhook` has both).
-fn derives(api: &Api, variants: &[WebhookVariant]) -> Vec<Derive> {
-    let index = TypeIndex::new(api);
+fn derives(index: &TypeIndex<'_>, variants: &[WebhookVariant]) -> Vec<Derive> {
     let all = |d: Derive| variants.iter().all(|v| index.definition(&v.ty).is_some_and(|t| t.derives.contains(&d)));
     let mut out = vec![Derive::Debug];
     out.extend([Derive::Clone, Derive::PartialEq].into_iter().filter(|d| all(*d)));
@@ -168,8 +167,7 @@ fn derives(api: &Api, variants: &[WebhookVariant]) -> Vec<Derive> {
 /// `webhookVerificationKeyGet`), whose request has a required text field for the key id
 /// (`key_id` if there are several) and whose response holds the key, an object with `x` and
 /// `y`. Without the operation there is nothing to say; with one of another shape, a warning.
-fn key_source(api: &Api) -> (Option<WebhookKeySource>, Option<(String, String)>) {
-    let index = TypeIndex::new(api);
+fn key_source(api: &Api, index: &TypeIndex<'_>) -> (Option<WebhookKeySource>, Option<(String, String)>) {
     let found = api.modules.iter().find_map(|m| {
         m.operations
             .iter()

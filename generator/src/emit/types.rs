@@ -43,7 +43,7 @@ pub(super) fn type_def(def: &TypeDef, here: &str) -> TokenStream {
 
 /// `#[derive(...)]` for the IR's list; serde's traits are written out instead (see the module
 /// docs).
-fn derives(list: &[Derive]) -> TokenStream {
+pub(super) fn derives(list: &[Derive]) -> TokenStream {
     let paths = list.iter().filter(|d| !matches!(d, Derive::Serialize | Derive::Deserialize)).map(|d| match d {
         Derive::Clone => quote!(Clone),
         Derive::Debug => quote!(Debug),

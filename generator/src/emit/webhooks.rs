@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{cfg_any, docs, ident, raw_docs, type_tokens_at, Place};
-use crate::ir::{Api, Derive, WebhookVariant};
+use crate::ir::{Api, WebhookVariant};
 
 /// `src/gen/webhooks.rs`.
 pub(super) fn module(api: &Api) -> TokenStream {
@@ -63,40 +63,26 @@ pub(super) fn module(api: &Api) -> TokenStream {
         let cfg = gate(v);
         quote!(#cfg Self::#name(w) => serde::Serialize::serialize(w, serializer),)
     });
-    let derives: Vec<TokenStream> = w
-        .derives
-        .iter()
-        .map(|d| match d {
-            Derive::Clone => quote!(Clone),
-            Derive::PartialEq => quote!(PartialEq),
-            _ => quote!(Debug),
-        })
-        .collect();
+    let derives = super::types::derives(&w.derives);
     let key_source = match &w.key_source {
         Some(k) => {
             let module = ident(&k.module);
             let index = k.index;
             let (key_id, key) = (&k.key_id, &k.key);
-            let on = cfg_any(std::slice::from_ref(&k.module));
-            let gated = api.groups.contains(&k.module);
-            let off = gated.then(|| {
-                let feature = &k.module;
-                quote! {
-                    #[cfg(not(feature = #feature))]
-                    pub(crate) const KEY_SOURCE: Option<crate::webhooks::KeySource> = None;
-                }
-            });
-            let on = gated.then_some(on);
+            // The operation lives in a group's module, so it is there only with the group's
+            // feature.
+            let feature = &k.module;
             quote! {
                 /// The operation the verifier fetches keys with, and its request's and answer's
                 /// fields for the key id and the key.
-                #on
+                #[cfg(feature = #feature)]
                 pub(crate) const KEY_SOURCE: Option<crate::webhooks::KeySource> = Some(crate::webhooks::KeySource {
                     operation: &super::#module::OPERATIONS[#index],
                     key_id: #key_id,
                     key: #key,
                 });
-                #off
+                #[cfg(not(feature = #feature))]
+                pub(crate) const KEY_SOURCE: Option<crate::webhooks::KeySource> = None;
             }
         }
         None => quote! {
@@ -116,7 +102,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         /// [`Webhook::Unknown`], with the whole body kept: a new webhook from Plaid is never an
         /// error. When several payloads share a pair, the variant whose required keys (its
         /// "markers", named in its docs) are all in the body is chosen; see the crate's README.
-        #[derive(#(#derives),*)]
+        #derives
         #[non_exhaustive]
         pub enum Webhook {
             #(#variants)*

@@ -10,7 +10,7 @@
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::shape::{docs_of, view, Shape, View};
+use super::shape::{docs_of, view_boxed, Shape, View};
 use super::Lowerer;
 use crate::diag::{pointer_segment, Code, Diagnostic};
 use crate::ir::*;
@@ -76,7 +76,7 @@ impl<'a> Lowerer<'a> {
     /// A schema's properties with those of its `allOf` parts (one level of `$ref`).
     fn properties_of(&self, schema: &'a Schema) -> Vec<(&'a str, View<'a>)> {
         let shape = Shape::of(schema);
-        let mut out: Vec<(&'a str, View<'a>)> = shape.properties.into_iter().flatten().map(|(k, v)| (k.as_str(), super::shape::view_boxed(v))).collect();
+        let mut out: Vec<(&'a str, View<'a>)> = shape.properties.into_iter().flatten().map(|(k, v)| (k.as_str(), view_boxed(v))).collect();
         for part in shape.all_of {
             let part = match part {
                 ReferenceOr::Item(s) => Some(s),
@@ -89,7 +89,7 @@ impl<'a> Lowerer<'a> {
             };
             if let Some(part) = part {
                 let shape = Shape::of(part);
-                out.extend(shape.properties.into_iter().flatten().map(|(k, v)| (k.as_str(), super::shape::view_boxed(v))));
+                out.extend(shape.properties.into_iter().flatten().map(|(k, v)| (k.as_str(), view_boxed(v))));
             }
         }
         out
@@ -99,7 +99,7 @@ impl<'a> Lowerer<'a> {
     /// module's docs give: a one-value enum, the property's example, what every payload example
     /// agrees on, the description.
     fn pair_part(&self, prop: View<'a>, examples: &[(String, Value)], key: &str) -> Option<String> {
-        let schema = self.leaf(prop, 0)?;
+        let schema = self.leaf(prop)?;
         if let [one] = Shape::of(schema).enum_strings.as_slice() {
             return Some(one.clone());
         }
@@ -109,15 +109,15 @@ impl<'a> Lowerer<'a> {
         agreed(examples, key).or_else(|| schema.schema_data.description.as_deref().and_then(code_in_description))
     }
 
-    /// The schema a property's `$ref`s lead to.
-    fn leaf(&self, prop: View<'a>, depth: usize) -> Option<&'a Schema> {
+    /// The schema a property's `$ref`s lead to (a broken chain is reported where refs are
+    /// checked; here it just reads nothing).
+    fn leaf(&self, prop: View<'a>) -> Option<&'a Schema> {
         match prop {
             View::Inline(s) => Some(s),
-            View::Ref(r) if depth < 8 => {
+            View::Ref(r) => {
                 let c = schema_ref_name(r).and_then(|n| self.merged.schemas.get(n))?;
-                self.leaf(view(&c.def), depth + 1)
+                crate::resolve::follow(&self.merged.schemas, "schemas", &c.def).ok()
             }
-            View::Ref(_) => None,
         }
     }
 }
