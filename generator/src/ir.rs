@@ -388,6 +388,30 @@ impl Field {
             _ => Wrapping::Option,
         }
     }
+
+    /// How the field is written, read and checked on the wire.
+    pub fn presence(&self) -> Presence {
+        match (self.required, self.nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+}
+
+/// A field's wire rule, from `required` and `nullable`: the runtime's `codec::field` has one
+/// module for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always written; a missing one fails to decode.
+    Required,
+    /// Always written, `null` for `None`; a missing one decodes as `None`.
+    RequiredNullable,
+    /// Left out when `None`; `null` decodes as `None`.
+    Optional,
+    /// Left out when `None`, `null` for `Some(None)`.
+    OptionalNullable,
 }
 
 /// How a field's type is wrapped, from `required` and `nullable`.

@@ -68,98 +68,14 @@ impl AccountBalance {
         self
     }
 }
-impl ::std::fmt::Debug for AccountBalance {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountBalance")
-            .field("available", &self.available)
-            .field("current", &self.current)
-            .field("limit", &self.limit)
-            .field("iso_currency_code", &self.iso_currency_code)
-            .field("unofficial_currency_code", &self.unofficial_currency_code)
-            .field("last_updated_datetime", &self.last_updated_datetime)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountBalance {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("available", &self.available)?;
-        map.serialize_entry("current", &self.current)?;
-        map.serialize_entry("limit", &self.limit)?;
-        map.serialize_entry("iso_currency_code", &self.iso_currency_code)?;
-        map.serialize_entry("unofficial_currency_code", &self.unofficial_currency_code)?;
-        if let Some(value) = &self.last_updated_datetime {
-            map.serialize_entry("last_updated_datetime", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountBalance {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountBalance {
-    const EXPECTING: &'static str = "a JSON object (`AccountBalance`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "available" => Some(0),
-            "current" => Some(1),
-            "limit" => Some(2),
-            "iso_currency_code" => Some(3),
-            "unofficial_currency_code" => Some(4),
-            "last_updated_datetime" => Some(5),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Known(5) => f5 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            available: f0,
-            current: f1,
-            limit: f2,
-            iso_currency_code: f3,
-            unofficial_currency_code: f4,
-            last_updated_datetime: f5,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountBalance [Debug Serialize Deserialize] [additional_properties] {
+        0 available "available" req_null plain
+        1 current "current" req_null plain
+        2 limit "limit" req_null plain
+        3 iso_currency_code "iso_currency_code" req_null plain
+        4 unofficial_currency_code "unofficial_currency_code" req_null plain
+        5 last_updated_datetime "last_updated_datetime" opt_null plain
     }
 }
 /// A financial account at an institution, as linked to an Item.
@@ -249,126 +165,18 @@ impl AccountBase {
         self
     }
 }
-impl ::std::fmt::Debug for AccountBase {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountBase")
-            .field("account_id", &self.account_id)
-            .field("balances", &self.balances)
-            .field("mask", &self.mask)
-            .field("name", &self.name)
-            .field("official_name", &self.official_name)
-            .field("type_", &self.type_)
-            .field("subtype", &self.subtype)
-            .field("verification_status", &self.verification_status)
-            .field("verification_insights", &self.verification_insights)
-            .field("persistent_account_id", &self.persistent_account_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountBase {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("account_id", &self.account_id)?;
-        map.serialize_entry("balances", &self.balances)?;
-        map.serialize_entry("mask", &self.mask)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("official_name", &self.official_name)?;
-        map.serialize_entry("type", &self.type_)?;
-        map.serialize_entry("subtype", &self.subtype)?;
-        if let Some(value) = &self.verification_status {
-            map.serialize_entry("verification_status", value)?;
-        }
-        if let Some(value) = &self.verification_insights {
-            map.serialize_entry("verification_insights", value)?;
-        }
-        if let Some(value) = &self.persistent_account_id {
-            map.serialize_entry("persistent_account_id", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountBase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountBase {
-    const EXPECTING: &'static str = "a JSON object (`AccountBase`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "account_id" => Some(0),
-            "balances" => Some(1),
-            "mask" => Some(2),
-            "name" => Some(3),
-            "official_name" => Some(4),
-            "type" => Some(5),
-            "subtype" => Some(6),
-            "verification_status" => Some(7),
-            "verification_insights" => Some(8),
-            "persistent_account_id" => Some(9),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = map.next_value()?,
-                Known(5) => f5 = Some(map.next_value()?),
-                Known(6) => f6 = map.next_value()?,
-                Known(7) => f7 = map.next_value()?,
-                Known(8) => f8 = map.next_value()?,
-                Known(9) => f9 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            account_id: f0.ok_or_else(|| crate::codec::missing("account_id"))?,
-            balances: f1.ok_or_else(|| crate::codec::missing("balances"))?,
-            mask: f2,
-            name: f3.ok_or_else(|| crate::codec::missing("name"))?,
-            official_name: f4,
-            type_: f5.ok_or_else(|| crate::codec::missing("type"))?,
-            subtype: f6,
-            verification_status: f7,
-            verification_insights: f8,
-            persistent_account_id: f9,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountBase [Debug Serialize Deserialize] [additional_properties] {
+        0 account_id "account_id" req plain
+        1 balances "balances" req plain
+        2 mask "mask" req_null plain
+        3 name "name" req plain
+        4 official_name "official_name" req_null plain
+        5 type_ "type" req plain
+        6 subtype "subtype" req_null plain
+        7 verification_status "verification_status" opt plain
+        8 verification_insights "verification_insights" opt plain
+        9 persistent_account_id "persistent_account_id" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -399,67 +207,18 @@ pub enum AccountBaseVerificationStatus {
     /// unchanged.
     UnknownValue(String),
 }
-impl AccountBaseVerificationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutomaticallyVerified => "automatically_verified",
-            Self::PendingAutomaticVerification => "pending_automatic_verification",
-            Self::PendingManualVerification => "pending_manual_verification",
-            Self::ManuallyVerified => "manually_verified",
-            Self::VerificationExpired => "verification_expired",
-            Self::VerificationFailed => "verification_failed",
-            Self::DatabaseMatched => "database_matched",
-            Self::DatabaseInsightsPass => "database_insights_pass",
-            Self::DatabaseInsightsPassWithCaution => {
-                "database_insights_pass_with_caution"
-            }
-            Self::DatabaseInsightsFail => "database_insights_fail",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for AccountBaseVerificationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for AccountBaseVerificationStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "automatically_verified" => Self::AutomaticallyVerified,
-                "pending_automatic_verification" => Self::PendingAutomaticVerification,
-                "pending_manual_verification" => Self::PendingManualVerification,
-                "manually_verified" => Self::ManuallyVerified,
-                "verification_expired" => Self::VerificationExpired,
-                "verification_failed" => Self::VerificationFailed,
-                "database_matched" => Self::DatabaseMatched,
-                "database_insights_pass" => Self::DatabaseInsightsPass,
-                "database_insights_pass_with_caution" => {
-                    Self::DatabaseInsightsPassWithCaution
-                }
-                "database_insights_fail" => Self::DatabaseInsightsFail,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for AccountBaseVerificationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountBaseVerificationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    AccountBaseVerificationStatus UnknownValue [Serialize Deserialize] {
+        AutomaticallyVerified "automatically_verified"
+        PendingAutomaticVerification "pending_automatic_verification"
+        PendingManualVerification "pending_manual_verification"
+        ManuallyVerified "manually_verified"
+        VerificationExpired "verification_expired"
+        VerificationFailed "verification_failed"
+        DatabaseMatched "database_matched"
+        DatabaseInsightsPass "database_insights_pass"
+        DatabaseInsightsPassWithCaution "database_insights_pass_with_caution"
+        DatabaseInsightsFail "database_insights_fail"
     }
 }
 /// The finer kind of an account (for example `checking` or `401k`); `null` when unknown.
@@ -616,191 +375,81 @@ pub enum AccountSubtype {
     /// unchanged.
     UnknownValue(String),
 }
-impl AccountSubtype {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V401a => "401a",
-            Self::V401k => "401k",
-            Self::V403b => "403B",
-            Self::V457b => "457b",
-            Self::V529 => "529",
-            Self::Brokerage => "brokerage",
-            Self::CashIsa => "cash isa",
-            Self::CryptoExchange => "crypto exchange",
-            Self::EducationSavingsAccount => "education savings account",
-            Self::Ebt => "ebt",
-            Self::FixedAnnuity => "fixed annuity",
-            Self::Gic => "gic",
-            Self::HealthReimbursementArrangement => "health reimbursement arrangement",
-            Self::Hsa => "hsa",
-            Self::Isa => "isa",
-            Self::Ira => "ira",
-            Self::Lif => "lif",
-            Self::LifeInsurance => "life insurance",
-            Self::Lira => "lira",
-            Self::Lrif => "lrif",
-            Self::Lrsp => "lrsp",
-            Self::NonCustodialWallet => "non-custodial wallet",
-            Self::NonTaxableBrokerageAccount => "non-taxable brokerage account",
-            Self::Other => "other",
-            Self::OtherInsurance => "other insurance",
-            Self::OtherAnnuity => "other annuity",
-            Self::Prif => "prif",
-            Self::Rdsp => "rdsp",
-            Self::Resp => "resp",
-            Self::Rlif => "rlif",
-            Self::Rrif => "rrif",
-            Self::Pension => "pension",
-            Self::ProfitSharingPlan => "profit sharing plan",
-            Self::Retirement => "retirement",
-            Self::Roth => "roth",
-            Self::Roth401k => "roth 401k",
-            Self::Rrsp => "rrsp",
-            Self::SepIra => "sep ira",
-            Self::SimpleIra => "simple ira",
-            Self::Sipp => "sipp",
-            Self::StockPlan => "stock plan",
-            Self::ThriftSavingsPlan => "thrift savings plan",
-            Self::Tfsa => "tfsa",
-            Self::Trust => "trust",
-            Self::Ugma => "ugma",
-            Self::Utma => "utma",
-            Self::VariableAnnuity => "variable annuity",
-            Self::CreditCard => "credit card",
-            Self::Paypal => "paypal",
-            Self::Cd => "cd",
-            Self::Checking => "checking",
-            Self::Savings => "savings",
-            Self::MoneyMarket => "money market",
-            Self::Prepaid => "prepaid",
-            Self::Auto => "auto",
-            Self::Business => "business",
-            Self::Commercial => "commercial",
-            Self::Construction => "construction",
-            Self::Consumer => "consumer",
-            Self::HomeEquity => "home equity",
-            Self::Loan => "loan",
-            Self::Mortgage => "mortgage",
-            Self::Overdraft => "overdraft",
-            Self::LineOfCredit => "line of credit",
-            Self::Student => "student",
-            Self::CashManagement => "cash management",
-            Self::Keogh => "keogh",
-            Self::MutualFund => "mutual fund",
-            Self::Recurring => "recurring",
-            Self::Rewards => "rewards",
-            Self::SafeDeposit => "safe deposit",
-            Self::Sarsep => "sarsep",
-            Self::Payroll => "payroll",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for AccountSubtype {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for AccountSubtype {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "401a" => Self::V401a,
-                "401k" => Self::V401k,
-                "403B" => Self::V403b,
-                "457b" => Self::V457b,
-                "529" => Self::V529,
-                "brokerage" => Self::Brokerage,
-                "cash isa" => Self::CashIsa,
-                "crypto exchange" => Self::CryptoExchange,
-                "education savings account" => Self::EducationSavingsAccount,
-                "ebt" => Self::Ebt,
-                "fixed annuity" => Self::FixedAnnuity,
-                "gic" => Self::Gic,
-                "health reimbursement arrangement" => {
-                    Self::HealthReimbursementArrangement
-                }
-                "hsa" => Self::Hsa,
-                "isa" => Self::Isa,
-                "ira" => Self::Ira,
-                "lif" => Self::Lif,
-                "life insurance" => Self::LifeInsurance,
-                "lira" => Self::Lira,
-                "lrif" => Self::Lrif,
-                "lrsp" => Self::Lrsp,
-                "non-custodial wallet" => Self::NonCustodialWallet,
-                "non-taxable brokerage account" => Self::NonTaxableBrokerageAccount,
-                "other" => Self::Other,
-                "other insurance" => Self::OtherInsurance,
-                "other annuity" => Self::OtherAnnuity,
-                "prif" => Self::Prif,
-                "rdsp" => Self::Rdsp,
-                "resp" => Self::Resp,
-                "rlif" => Self::Rlif,
-                "rrif" => Self::Rrif,
-                "pension" => Self::Pension,
-                "profit sharing plan" => Self::ProfitSharingPlan,
-                "retirement" => Self::Retirement,
-                "roth" => Self::Roth,
-                "roth 401k" => Self::Roth401k,
-                "rrsp" => Self::Rrsp,
-                "sep ira" => Self::SepIra,
-                "simple ira" => Self::SimpleIra,
-                "sipp" => Self::Sipp,
-                "stock plan" => Self::StockPlan,
-                "thrift savings plan" => Self::ThriftSavingsPlan,
-                "tfsa" => Self::Tfsa,
-                "trust" => Self::Trust,
-                "ugma" => Self::Ugma,
-                "utma" => Self::Utma,
-                "variable annuity" => Self::VariableAnnuity,
-                "credit card" => Self::CreditCard,
-                "paypal" => Self::Paypal,
-                "cd" => Self::Cd,
-                "checking" => Self::Checking,
-                "savings" => Self::Savings,
-                "money market" => Self::MoneyMarket,
-                "prepaid" => Self::Prepaid,
-                "auto" => Self::Auto,
-                "business" => Self::Business,
-                "commercial" => Self::Commercial,
-                "construction" => Self::Construction,
-                "consumer" => Self::Consumer,
-                "home equity" => Self::HomeEquity,
-                "loan" => Self::Loan,
-                "mortgage" => Self::Mortgage,
-                "overdraft" => Self::Overdraft,
-                "line of credit" => Self::LineOfCredit,
-                "student" => Self::Student,
-                "cash management" => Self::CashManagement,
-                "keogh" => Self::Keogh,
-                "mutual fund" => Self::MutualFund,
-                "recurring" => Self::Recurring,
-                "rewards" => Self::Rewards,
-                "safe deposit" => Self::SafeDeposit,
-                "sarsep" => Self::Sarsep,
-                "payroll" => Self::Payroll,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for AccountSubtype {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountSubtype {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    AccountSubtype UnknownValue [Serialize Deserialize] {
+        V401a "401a"
+        V401k "401k"
+        V403b "403B"
+        V457b "457b"
+        V529 "529"
+        Brokerage "brokerage"
+        CashIsa "cash isa"
+        CryptoExchange "crypto exchange"
+        EducationSavingsAccount "education savings account"
+        Ebt "ebt"
+        FixedAnnuity "fixed annuity"
+        Gic "gic"
+        HealthReimbursementArrangement "health reimbursement arrangement"
+        Hsa "hsa"
+        Isa "isa"
+        Ira "ira"
+        Lif "lif"
+        LifeInsurance "life insurance"
+        Lira "lira"
+        Lrif "lrif"
+        Lrsp "lrsp"
+        NonCustodialWallet "non-custodial wallet"
+        NonTaxableBrokerageAccount "non-taxable brokerage account"
+        Other "other"
+        OtherInsurance "other insurance"
+        OtherAnnuity "other annuity"
+        Prif "prif"
+        Rdsp "rdsp"
+        Resp "resp"
+        Rlif "rlif"
+        Rrif "rrif"
+        Pension "pension"
+        ProfitSharingPlan "profit sharing plan"
+        Retirement "retirement"
+        Roth "roth"
+        Roth401k "roth 401k"
+        Rrsp "rrsp"
+        SepIra "sep ira"
+        SimpleIra "simple ira"
+        Sipp "sipp"
+        StockPlan "stock plan"
+        ThriftSavingsPlan "thrift savings plan"
+        Tfsa "tfsa"
+        Trust "trust"
+        Ugma "ugma"
+        Utma "utma"
+        VariableAnnuity "variable annuity"
+        CreditCard "credit card"
+        Paypal "paypal"
+        Cd "cd"
+        Checking "checking"
+        Savings "savings"
+        MoneyMarket "money market"
+        Prepaid "prepaid"
+        Auto "auto"
+        Business "business"
+        Commercial "commercial"
+        Construction "construction"
+        Consumer "consumer"
+        HomeEquity "home equity"
+        Loan "loan"
+        Mortgage "mortgage"
+        Overdraft "overdraft"
+        LineOfCredit "line of credit"
+        Student "student"
+        CashManagement "cash management"
+        Keogh "keogh"
+        MutualFund "mutual fund"
+        Recurring "recurring"
+        Rewards "rewards"
+        SafeDeposit "safe deposit"
+        Sarsep "sarsep"
+        Payroll "payroll"
     }
 }
 /// The broad kind of an account: depository, credit, loan, investment and so on.
@@ -823,55 +472,14 @@ pub enum AccountType {
     /// unchanged.
     UnknownValue(String),
 }
-impl AccountType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Investment => "investment",
-            Self::Credit => "credit",
-            Self::Depository => "depository",
-            Self::Loan => "loan",
-            Self::Brokerage => "brokerage",
-            Self::Other => "other",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for AccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for AccountType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "investment" => Self::Investment,
-                "credit" => Self::Credit,
-                "depository" => Self::Depository,
-                "loan" => Self::Loan,
-                "brokerage" => Self::Brokerage,
-                "other" => Self::Other,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for AccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    AccountType UnknownValue [Serialize Deserialize] {
+        Investment "investment"
+        Credit "credit"
+        Depository "depository"
+        Loan "loan"
+        Brokerage "brokerage"
+        Other "other"
     }
 }
 /// Signals gathered while verifying an account's details.
@@ -910,81 +518,11 @@ impl AccountVerificationInsights {
         self
     }
 }
-impl ::std::fmt::Debug for AccountVerificationInsights {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountVerificationInsights")
-            .field("network_status", &self.network_status)
-            .field("previous_returns", &self.previous_returns)
-            .field("account_number_format", &self.account_number_format)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountVerificationInsights {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("network_status", &self.network_status)?;
-        if let Some(value) = &self.previous_returns {
-            map.serialize_entry("previous_returns", value)?;
-        }
-        map.serialize_entry("account_number_format", &self.account_number_format)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsights {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountVerificationInsights {
-    const EXPECTING: &'static str = "a JSON object (`AccountVerificationInsights`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "network_status" => Some(0),
-            "previous_returns" => Some(1),
-            "account_number_format" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            network_status: f0.ok_or_else(|| crate::codec::missing("network_status"))?,
-            previous_returns: f1,
-            account_number_format: f2
-                .ok_or_else(|| crate::codec::missing("account_number_format"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountVerificationInsights [Debug Serialize Deserialize] [additional_properties] {
+        0 network_status "network_status" req plain
+        1 previous_returns "previous_returns" opt plain
+        2 account_number_format "account_number_format" req plain
     }
 }
 /// Whether the account number has a format the institution could issue.
@@ -1001,49 +539,11 @@ pub enum AccountVerificationInsightsAccountNumberFormat {
     /// unchanged.
     UnknownValue(String),
 }
-impl AccountVerificationInsightsAccountNumberFormat {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Valid => "valid",
-            Self::Invalid => "invalid",
-            Self::Unknown => "unknown",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for AccountVerificationInsightsAccountNumberFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for AccountVerificationInsightsAccountNumberFormat {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "valid" => Self::Valid,
-                "invalid" => Self::Invalid,
-                "unknown" => Self::Unknown,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for AccountVerificationInsightsAccountNumberFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsightsAccountNumberFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    AccountVerificationInsightsAccountNumberFormat UnknownValue [Serialize Deserialize] {
+        Valid "valid"
+        Invalid "invalid"
+        Unknown "unknown"
     }
 }
 /// What the payment network knows about the account and routing numbers.
@@ -1071,77 +571,10 @@ impl AccountVerificationInsightsNetworkStatus {
         }
     }
 }
-impl ::std::fmt::Debug for AccountVerificationInsightsNetworkStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountVerificationInsightsNetworkStatus")
-            .field("has_numbers_match", &self.has_numbers_match)
-            .field("is_numbers_match_verified", &self.is_numbers_match_verified)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountVerificationInsightsNetworkStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("has_numbers_match", &self.has_numbers_match)?;
-        map.serialize_entry(
-            "is_numbers_match_verified",
-            &self.is_numbers_match_verified,
-        )?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsightsNetworkStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountVerificationInsightsNetworkStatus {
-    const EXPECTING: &'static str = "a JSON object (`AccountVerificationInsightsNetworkStatus`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "has_numbers_match" => Some(0),
-            "is_numbers_match_verified" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            has_numbers_match: f0
-                .ok_or_else(|| crate::codec::missing("has_numbers_match"))?,
-            is_numbers_match_verified: f1
-                .ok_or_else(|| crate::codec::missing("is_numbers_match_verified"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountVerificationInsightsNetworkStatus [Debug Serialize Deserialize] [additional_properties] {
+        0 has_numbers_match "has_numbers_match" req plain
+        1 is_numbers_match_verified "is_numbers_match_verified" req plain
     }
 }
 /// Whether earlier payments to this account were returned.
@@ -1164,75 +597,9 @@ impl AccountVerificationInsightsPreviousReturns {
         }
     }
 }
-impl ::std::fmt::Debug for AccountVerificationInsightsPreviousReturns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountVerificationInsightsPreviousReturns")
-            .field(
-                "has_previous_administrative_return",
-                &self.has_previous_administrative_return,
-            )
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountVerificationInsightsPreviousReturns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "has_previous_administrative_return",
-            &self.has_previous_administrative_return,
-        )?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountVerificationInsightsPreviousReturns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountVerificationInsightsPreviousReturns {
-    const EXPECTING: &'static str = "a JSON object (`AccountVerificationInsightsPreviousReturns`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "has_previous_administrative_return" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            has_previous_administrative_return: f0
-                .ok_or_else(|| crate::codec::missing(
-                    "has_previous_administrative_return",
-                ))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountVerificationInsightsPreviousReturns [Debug Serialize Deserialize] [additional_properties] {
+        0 has_previous_administrative_return "has_previous_administrative_return" req plain
     }
 }
 /// Request body for `/accounts/balance/get`.
@@ -1276,82 +643,11 @@ impl AccountsBalanceGetRequest {
         self
     }
 }
-impl ::std::fmt::Debug for AccountsBalanceGetRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountsBalanceGetRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field("options", &self.options)
-            .field("payment_details", &self.payment_details)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountsBalanceGetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        if let Some(value) = &self.options {
-            map.serialize_entry("options", value)?;
-        }
-        if let Some(value) = &self.payment_details {
-            map.serialize_entry("payment_details", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountsBalanceGetRequest {
-    const EXPECTING: &'static str = "a JSON object (`AccountsBalanceGetRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "options" => Some(1),
-            "payment_details" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            options: f1,
-            payment_details: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountsBalanceGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 options "options" opt plain
+        2 payment_details "payment_details" opt_null plain
     }
 }
 /// Optional filters for `/accounts/balance/get`.
@@ -1389,76 +685,10 @@ impl AccountsBalanceGetRequestOptions {
         self
     }
 }
-impl ::std::fmt::Debug for AccountsBalanceGetRequestOptions {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountsBalanceGetRequestOptions")
-            .field("account_ids", &self.account_ids)
-            .field("min_last_updated_datetime", &self.min_last_updated_datetime)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountsBalanceGetRequestOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account_ids {
-            map.serialize_entry("account_ids", value)?;
-        }
-        if let Some(value) = &self.min_last_updated_datetime {
-            map.serialize_entry("min_last_updated_datetime", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequestOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountsBalanceGetRequestOptions {
-    const EXPECTING: &'static str = "a JSON object (`AccountsBalanceGetRequestOptions`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "account_ids" => Some(0),
-            "min_last_updated_datetime" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            account_ids: f0,
-            min_last_updated_datetime: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountsBalanceGetRequestOptions [Debug Serialize Deserialize] [additional_properties] {
+        0 account_ids "account_ids" opt plain
+        1 min_last_updated_datetime "min_last_updated_datetime" opt plain
     }
 }
 /// A planned payment to assess against the account's balance.
@@ -1520,103 +750,13 @@ impl AccountsBalanceGetRequestPaymentDetails {
         self
     }
 }
-impl ::std::fmt::Debug for AccountsBalanceGetRequestPaymentDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountsBalanceGetRequestPaymentDetails")
-            .field("account_id", &self.account_id)
-            .field("client_transaction_id", &self.client_transaction_id)
-            .field("amount", &self.amount)
-            .field("balance_threshold_percentage", &self.balance_threshold_percentage)
-            .field(
-                "requires_real_time_balance_refresh",
-                &self.requires_real_time_balance_refresh,
-            )
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountsBalanceGetRequestPaymentDetails {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account_id {
-            map.serialize_entry("account_id", value)?;
-        }
-        if let Some(value) = &self.client_transaction_id {
-            map.serialize_entry("client_transaction_id", value)?;
-        }
-        if let Some(value) = &self.amount {
-            map.serialize_entry("amount", value)?;
-        }
-        if let Some(value) = &self.balance_threshold_percentage {
-            map.serialize_entry("balance_threshold_percentage", value)?;
-        }
-        if let Some(value) = &self.requires_real_time_balance_refresh {
-            map.serialize_entry("requires_real_time_balance_refresh", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetRequestPaymentDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountsBalanceGetRequestPaymentDetails {
-    const EXPECTING: &'static str = "a JSON object (`AccountsBalanceGetRequestPaymentDetails`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "account_id" => Some(0),
-            "client_transaction_id" => Some(1),
-            "amount" => Some(2),
-            "balance_threshold_percentage" => Some(3),
-            "requires_real_time_balance_refresh" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            account_id: f0,
-            client_transaction_id: f1,
-            amount: f2,
-            balance_threshold_percentage: f3,
-            requires_real_time_balance_refresh: f4,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountsBalanceGetRequestPaymentDetails [Debug Serialize Deserialize] [additional_properties] {
+        0 account_id "account_id" opt plain
+        1 client_transaction_id "client_transaction_id" opt plain
+        2 amount "amount" opt plain
+        3 balance_threshold_percentage "balance_threshold_percentage" opt plain
+        4 requires_real_time_balance_refresh "requires_real_time_balance_refresh" opt plain
     }
 }
 /// Plaid's assessment of the risk of the planned payment given with the request.
@@ -1686,108 +826,14 @@ impl AccountsBalanceGetResponsePaymentRiskAssessment {
         self
     }
 }
-impl ::std::fmt::Debug for AccountsBalanceGetResponsePaymentRiskAssessment {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountsBalanceGetResponsePaymentRiskAssessment")
-            .field("risk_level", &self.risk_level)
-            .field("attributes", &self.attributes)
-            .field("score", &self.score)
-            .field("balance_last_updated", &self.balance_last_updated)
-            .field("risk_reasons", &self.risk_reasons)
-            .field("exceeds_balance_threshold", &self.exceeds_balance_threshold)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountsBalanceGetResponsePaymentRiskAssessment {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.risk_level {
-            map.serialize_entry("risk_level", value)?;
-        }
-        if let Some(value) = &self.attributes {
-            map.serialize_entry("attributes", value)?;
-        }
-        if let Some(value) = &self.score {
-            map.serialize_entry("score", value)?;
-        }
-        if let Some(value) = &self.balance_last_updated {
-            map.serialize_entry("balance_last_updated", value)?;
-        }
-        if let Some(value) = &self.risk_reasons {
-            map.serialize_entry("risk_reasons", value)?;
-        }
-        if let Some(value) = &self.exceeds_balance_threshold {
-            map.serialize_entry("exceeds_balance_threshold", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsBalanceGetResponsePaymentRiskAssessment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountsBalanceGetResponsePaymentRiskAssessment {
-    const EXPECTING: &'static str = "a JSON object (`AccountsBalanceGetResponsePaymentRiskAssessment`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "risk_level" => Some(0),
-            "attributes" => Some(1),
-            "score" => Some(2),
-            "balance_last_updated" => Some(3),
-            "risk_reasons" => Some(4),
-            "exceeds_balance_threshold" => Some(5),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Known(5) => f5 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            risk_level: f0,
-            attributes: f1,
-            score: f2,
-            balance_last_updated: f3,
-            risk_reasons: f4,
-            exceeds_balance_threshold: f5,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountsBalanceGetResponsePaymentRiskAssessment [Debug Serialize Deserialize] [additional_properties] {
+        0 risk_level "risk_level" opt plain
+        1 attributes "attributes" opt plain
+        2 score "score" opt_null plain
+        3 balance_last_updated "balance_last_updated" opt plain
+        4 risk_reasons "risk_reasons" opt plain
+        5 exceeds_balance_threshold "exceeds_balance_threshold" opt plain
     }
 }
 /// Request body for `/accounts/get`.
@@ -1817,74 +863,10 @@ impl AccountsGetRequest {
         self
     }
 }
-impl ::std::fmt::Debug for AccountsGetRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountsGetRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field("options", &self.options)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountsGetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        if let Some(value) = &self.options {
-            map.serialize_entry("options", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountsGetRequest {
-    const EXPECTING: &'static str = "a JSON object (`AccountsGetRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "options" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            options: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountsGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 options "options" opt plain
     }
 }
 /// Optional filters for `/accounts/get`.
@@ -1911,68 +893,9 @@ impl AccountsGetRequestOptions {
         self
     }
 }
-impl ::std::fmt::Debug for AccountsGetRequestOptions {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountsGetRequestOptions")
-            .field("account_ids", &self.account_ids)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountsGetRequestOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account_ids {
-            map.serialize_entry("account_ids", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsGetRequestOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountsGetRequestOptions {
-    const EXPECTING: &'static str = "a JSON object (`AccountsGetRequestOptions`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "account_ids" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            account_ids: f0,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountsGetRequestOptions [Debug Serialize Deserialize] [additional_properties] {
+        0 account_ids "account_ids" opt plain
     }
 }
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
@@ -2018,86 +941,12 @@ impl AccountsGetResponse {
         self
     }
 }
-impl ::std::fmt::Debug for AccountsGetResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountsGetResponse")
-            .field("accounts", &self.accounts)
-            .field("item", &self.item)
-            .field("payment_risk_assessment", &self.payment_risk_assessment)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountsGetResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("accounts", &self.accounts)?;
-        map.serialize_entry("item", &self.item)?;
-        if let Some(value) = &self.payment_risk_assessment {
-            map.serialize_entry("payment_risk_assessment", value)?;
-        }
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsGetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountsGetResponse {
-    const EXPECTING: &'static str = "a JSON object (`AccountsGetResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "accounts" => Some(0),
-            "item" => Some(1),
-            "payment_risk_assessment" => Some(2),
-            "request_id" => Some(3),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            accounts: f0.ok_or_else(|| crate::codec::missing("accounts"))?,
-            item: f1.ok_or_else(|| crate::codec::missing("item"))?,
-            payment_risk_assessment: f2,
-            request_id: f3.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountsGetResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 accounts "accounts" req plain
+        1 item "item" req plain
+        2 payment_risk_assessment "payment_risk_assessment" opt_null plain
+        3 request_id "request_id" req plain
     }
 }
 /// Counts of recent account events that inform the payment risk assessment.
@@ -2377,351 +1226,35 @@ impl BalancePlusAttributes {
         self
     }
 }
-impl ::std::fmt::Debug for BalancePlusAttributes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BalancePlusAttributes")
-            .field(
-                "unauthorized_transactions_count_7d",
-                &self.unauthorized_transactions_count_7d,
-            )
-            .field(
-                "unauthorized_transactions_count_30d",
-                &self.unauthorized_transactions_count_30d,
-            )
-            .field(
-                "unauthorized_transactions_count_60d",
-                &self.unauthorized_transactions_count_60d,
-            )
-            .field(
-                "unauthorized_transactions_count_90d",
-                &self.unauthorized_transactions_count_90d,
-            )
-            .field(
-                "nsf_overdraft_transactions_count_7d",
-                &self.nsf_overdraft_transactions_count_7d,
-            )
-            .field(
-                "nsf_overdraft_transactions_count_30d",
-                &self.nsf_overdraft_transactions_count_30d,
-            )
-            .field(
-                "nsf_overdraft_transactions_count_60d",
-                &self.nsf_overdraft_transactions_count_60d,
-            )
-            .field(
-                "nsf_overdraft_transactions_count_90d",
-                &self.nsf_overdraft_transactions_count_90d,
-            )
-            .field(
-                "days_since_first_plaid_connection",
-                &self.days_since_first_plaid_connection,
-            )
-            .field("plaid_connections_count_7d", &self.plaid_connections_count_7d)
-            .field("plaid_connections_count_30d", &self.plaid_connections_count_30d)
-            .field("total_plaid_connections_count", &self.total_plaid_connections_count)
-            .field(
-                "is_savings_or_money_market_account",
-                &self.is_savings_or_money_market_account,
-            )
-            .field("phone_change_count_28d", &self.phone_change_count_28d)
-            .field("phone_change_count_90d", &self.phone_change_count_90d)
-            .field("email_change_count_28d", &self.email_change_count_28d)
-            .field("email_change_count_90d", &self.email_change_count_90d)
-            .field("address_change_count_28d", &self.address_change_count_28d)
-            .field("address_change_count_90d", &self.address_change_count_90d)
-            .field(
-                "plaid_non_oauth_authentication_attempts_count_3d",
-                &self.plaid_non_oauth_authentication_attempts_count_3d,
-            )
-            .field(
-                "plaid_non_oauth_authentication_attempts_count_7d",
-                &self.plaid_non_oauth_authentication_attempts_count_7d,
-            )
-            .field(
-                "plaid_non_oauth_authentication_attempts_count_30d",
-                &self.plaid_non_oauth_authentication_attempts_count_30d,
-            )
-            .field(
-                "failed_plaid_non_oauth_authentication_attempts_count_3d",
-                &self.failed_plaid_non_oauth_authentication_attempts_count_3d,
-            )
-            .field(
-                "failed_plaid_non_oauth_authentication_attempts_count_7d",
-                &self.failed_plaid_non_oauth_authentication_attempts_count_7d,
-            )
-            .field(
-                "failed_plaid_non_oauth_authentication_attempts_count_30d",
-                &self.failed_plaid_non_oauth_authentication_attempts_count_30d,
-            )
-            .field("is_account_closed", &self.is_account_closed)
-            .field(
-                "is_account_frozen_or_restricted",
-                &self.is_account_frozen_or_restricted,
-            )
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for BalancePlusAttributes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.unauthorized_transactions_count_7d {
-            map.serialize_entry("unauthorized_transactions_count_7d", value)?;
-        }
-        if let Some(value) = &self.unauthorized_transactions_count_30d {
-            map.serialize_entry("unauthorized_transactions_count_30d", value)?;
-        }
-        if let Some(value) = &self.unauthorized_transactions_count_60d {
-            map.serialize_entry("unauthorized_transactions_count_60d", value)?;
-        }
-        if let Some(value) = &self.unauthorized_transactions_count_90d {
-            map.serialize_entry("unauthorized_transactions_count_90d", value)?;
-        }
-        if let Some(value) = &self.nsf_overdraft_transactions_count_7d {
-            map.serialize_entry("nsf_overdraft_transactions_count_7d", value)?;
-        }
-        if let Some(value) = &self.nsf_overdraft_transactions_count_30d {
-            map.serialize_entry("nsf_overdraft_transactions_count_30d", value)?;
-        }
-        if let Some(value) = &self.nsf_overdraft_transactions_count_60d {
-            map.serialize_entry("nsf_overdraft_transactions_count_60d", value)?;
-        }
-        if let Some(value) = &self.nsf_overdraft_transactions_count_90d {
-            map.serialize_entry("nsf_overdraft_transactions_count_90d", value)?;
-        }
-        if let Some(value) = &self.days_since_first_plaid_connection {
-            map.serialize_entry("days_since_first_plaid_connection", value)?;
-        }
-        if let Some(value) = &self.plaid_connections_count_7d {
-            map.serialize_entry("plaid_connections_count_7d", value)?;
-        }
-        if let Some(value) = &self.plaid_connections_count_30d {
-            map.serialize_entry("plaid_connections_count_30d", value)?;
-        }
-        if let Some(value) = &self.total_plaid_connections_count {
-            map.serialize_entry("total_plaid_connections_count", value)?;
-        }
-        if let Some(value) = &self.is_savings_or_money_market_account {
-            map.serialize_entry("is_savings_or_money_market_account", value)?;
-        }
-        if let Some(value) = &self.phone_change_count_28d {
-            map.serialize_entry("phone_change_count_28d", value)?;
-        }
-        if let Some(value) = &self.phone_change_count_90d {
-            map.serialize_entry("phone_change_count_90d", value)?;
-        }
-        if let Some(value) = &self.email_change_count_28d {
-            map.serialize_entry("email_change_count_28d", value)?;
-        }
-        if let Some(value) = &self.email_change_count_90d {
-            map.serialize_entry("email_change_count_90d", value)?;
-        }
-        if let Some(value) = &self.address_change_count_28d {
-            map.serialize_entry("address_change_count_28d", value)?;
-        }
-        if let Some(value) = &self.address_change_count_90d {
-            map.serialize_entry("address_change_count_90d", value)?;
-        }
-        if let Some(value) = &self.plaid_non_oauth_authentication_attempts_count_3d {
-            map.serialize_entry(
-                "plaid_non_oauth_authentication_attempts_count_3d",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.plaid_non_oauth_authentication_attempts_count_7d {
-            map.serialize_entry(
-                "plaid_non_oauth_authentication_attempts_count_7d",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.plaid_non_oauth_authentication_attempts_count_30d {
-            map.serialize_entry(
-                "plaid_non_oauth_authentication_attempts_count_30d",
-                value,
-            )?;
-        }
-        if let Some(value) = &self
-            .failed_plaid_non_oauth_authentication_attempts_count_3d
-        {
-            map.serialize_entry(
-                "failed_plaid_non_oauth_authentication_attempts_count_3d",
-                value,
-            )?;
-        }
-        if let Some(value) = &self
-            .failed_plaid_non_oauth_authentication_attempts_count_7d
-        {
-            map.serialize_entry(
-                "failed_plaid_non_oauth_authentication_attempts_count_7d",
-                value,
-            )?;
-        }
-        if let Some(value) = &self
-            .failed_plaid_non_oauth_authentication_attempts_count_30d
-        {
-            map.serialize_entry(
-                "failed_plaid_non_oauth_authentication_attempts_count_30d",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.is_account_closed {
-            map.serialize_entry("is_account_closed", value)?;
-        }
-        if let Some(value) = &self.is_account_frozen_or_restricted {
-            map.serialize_entry("is_account_frozen_or_restricted", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BalancePlusAttributes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for BalancePlusAttributes {
-    const EXPECTING: &'static str = "a JSON object (`BalancePlusAttributes`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "unauthorized_transactions_count_7d" => Some(0),
-            "unauthorized_transactions_count_30d" => Some(1),
-            "unauthorized_transactions_count_60d" => Some(2),
-            "unauthorized_transactions_count_90d" => Some(3),
-            "nsf_overdraft_transactions_count_7d" => Some(4),
-            "nsf_overdraft_transactions_count_30d" => Some(5),
-            "nsf_overdraft_transactions_count_60d" => Some(6),
-            "nsf_overdraft_transactions_count_90d" => Some(7),
-            "days_since_first_plaid_connection" => Some(8),
-            "plaid_connections_count_7d" => Some(9),
-            "plaid_connections_count_30d" => Some(10),
-            "total_plaid_connections_count" => Some(11),
-            "is_savings_or_money_market_account" => Some(12),
-            "phone_change_count_28d" => Some(13),
-            "phone_change_count_90d" => Some(14),
-            "email_change_count_28d" => Some(15),
-            "email_change_count_90d" => Some(16),
-            "address_change_count_28d" => Some(17),
-            "address_change_count_90d" => Some(18),
-            "plaid_non_oauth_authentication_attempts_count_3d" => Some(19),
-            "plaid_non_oauth_authentication_attempts_count_7d" => Some(20),
-            "plaid_non_oauth_authentication_attempts_count_30d" => Some(21),
-            "failed_plaid_non_oauth_authentication_attempts_count_3d" => Some(22),
-            "failed_plaid_non_oauth_authentication_attempts_count_7d" => Some(23),
-            "failed_plaid_non_oauth_authentication_attempts_count_30d" => Some(24),
-            "is_account_closed" => Some(25),
-            "is_account_frozen_or_restricted" => Some(26),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut f14 = None;
-        let mut f15 = None;
-        let mut f16 = None;
-        let mut f17 = None;
-        let mut f18 = None;
-        let mut f19 = None;
-        let mut f20 = None;
-        let mut f21 = None;
-        let mut f22 = None;
-        let mut f23 = None;
-        let mut f24 = None;
-        let mut f25 = None;
-        let mut f26 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = Some(map.next_value()?),
-                Known(6) => f6 = Some(map.next_value()?),
-                Known(7) => f7 = Some(map.next_value()?),
-                Known(8) => f8 = Some(map.next_value()?),
-                Known(9) => f9 = Some(map.next_value()?),
-                Known(10) => f10 = Some(map.next_value()?),
-                Known(11) => f11 = Some(map.next_value()?),
-                Known(12) => f12 = Some(map.next_value()?),
-                Known(13) => f13 = Some(map.next_value()?),
-                Known(14) => f14 = Some(map.next_value()?),
-                Known(15) => f15 = Some(map.next_value()?),
-                Known(16) => f16 = Some(map.next_value()?),
-                Known(17) => f17 = Some(map.next_value()?),
-                Known(18) => f18 = Some(map.next_value()?),
-                Known(19) => f19 = Some(map.next_value()?),
-                Known(20) => f20 = Some(map.next_value()?),
-                Known(21) => f21 = Some(map.next_value()?),
-                Known(22) => f22 = Some(map.next_value()?),
-                Known(23) => f23 = Some(map.next_value()?),
-                Known(24) => f24 = Some(map.next_value()?),
-                Known(25) => f25 = Some(map.next_value()?),
-                Known(26) => f26 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            unauthorized_transactions_count_7d: f0,
-            unauthorized_transactions_count_30d: f1,
-            unauthorized_transactions_count_60d: f2,
-            unauthorized_transactions_count_90d: f3,
-            nsf_overdraft_transactions_count_7d: f4,
-            nsf_overdraft_transactions_count_30d: f5,
-            nsf_overdraft_transactions_count_60d: f6,
-            nsf_overdraft_transactions_count_90d: f7,
-            days_since_first_plaid_connection: f8,
-            plaid_connections_count_7d: f9,
-            plaid_connections_count_30d: f10,
-            total_plaid_connections_count: f11,
-            is_savings_or_money_market_account: f12,
-            phone_change_count_28d: f13,
-            phone_change_count_90d: f14,
-            email_change_count_28d: f15,
-            email_change_count_90d: f16,
-            address_change_count_28d: f17,
-            address_change_count_90d: f18,
-            plaid_non_oauth_authentication_attempts_count_3d: f19,
-            plaid_non_oauth_authentication_attempts_count_7d: f20,
-            plaid_non_oauth_authentication_attempts_count_30d: f21,
-            failed_plaid_non_oauth_authentication_attempts_count_3d: f22,
-            failed_plaid_non_oauth_authentication_attempts_count_7d: f23,
-            failed_plaid_non_oauth_authentication_attempts_count_30d: f24,
-            is_account_closed: f25,
-            is_account_frozen_or_restricted: f26,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    BalancePlusAttributes [Debug Serialize Deserialize] [additional_properties] {
+        0 unauthorized_transactions_count_7d "unauthorized_transactions_count_7d" opt_null plain
+        1 unauthorized_transactions_count_30d "unauthorized_transactions_count_30d" opt_null plain
+        2 unauthorized_transactions_count_60d "unauthorized_transactions_count_60d" opt_null plain
+        3 unauthorized_transactions_count_90d "unauthorized_transactions_count_90d" opt_null plain
+        4 nsf_overdraft_transactions_count_7d "nsf_overdraft_transactions_count_7d" opt_null plain
+        5 nsf_overdraft_transactions_count_30d "nsf_overdraft_transactions_count_30d" opt_null plain
+        6 nsf_overdraft_transactions_count_60d "nsf_overdraft_transactions_count_60d" opt_null plain
+        7 nsf_overdraft_transactions_count_90d "nsf_overdraft_transactions_count_90d" opt_null plain
+        8 days_since_first_plaid_connection "days_since_first_plaid_connection" opt_null plain
+        9 plaid_connections_count_7d "plaid_connections_count_7d" opt_null plain
+        10 plaid_connections_count_30d "plaid_connections_count_30d" opt_null plain
+        11 total_plaid_connections_count "total_plaid_connections_count" opt_null plain
+        12 is_savings_or_money_market_account "is_savings_or_money_market_account" opt_null plain
+        13 phone_change_count_28d "phone_change_count_28d" opt_null plain
+        14 phone_change_count_90d "phone_change_count_90d" opt_null plain
+        15 email_change_count_28d "email_change_count_28d" opt_null plain
+        16 email_change_count_90d "email_change_count_90d" opt_null plain
+        17 address_change_count_28d "address_change_count_28d" opt_null plain
+        18 address_change_count_90d "address_change_count_90d" opt_null plain
+        19 plaid_non_oauth_authentication_attempts_count_3d "plaid_non_oauth_authentication_attempts_count_3d" opt_null plain
+        20 plaid_non_oauth_authentication_attempts_count_7d "plaid_non_oauth_authentication_attempts_count_7d" opt_null plain
+        21 plaid_non_oauth_authentication_attempts_count_30d "plaid_non_oauth_authentication_attempts_count_30d" opt_null plain
+        22 failed_plaid_non_oauth_authentication_attempts_count_3d "failed_plaid_non_oauth_authentication_attempts_count_3d" opt_null plain
+        23 failed_plaid_non_oauth_authentication_attempts_count_7d "failed_plaid_non_oauth_authentication_attempts_count_7d" opt_null plain
+        24 failed_plaid_non_oauth_authentication_attempts_count_30d "failed_plaid_non_oauth_authentication_attempts_count_30d" opt_null plain
+        25 is_account_closed "is_account_closed" opt_null plain
+        26 is_account_frozen_or_restricted "is_account_frozen_or_restricted" opt_null plain
     }
 }
 /// The oldest balance update time that is still acceptable; older balances are refreshed.
@@ -2750,68 +1283,9 @@ impl RiskReason {
         self
     }
 }
-impl ::std::fmt::Debug for RiskReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RiskReason")
-            .field("code", &self.code)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for RiskReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RiskReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for RiskReason {
-    const EXPECTING: &'static str = "a JSON object (`RiskReason`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "code" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            code: f0,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    RiskReason [Debug Serialize Deserialize] [additional_properties] {
+        0 code "code" opt plain
     }
 }
 impl crate::Client {

@@ -44,82 +44,11 @@ impl AccountAccess {
         self
     }
 }
-impl ::std::fmt::Debug for AccountAccess {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountAccess")
-            .field("unique_id", &self.unique_id)
-            .field("authorized", &self.authorized)
-            .field("account_product_access", &self.account_product_access)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountAccess {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("unique_id", &self.unique_id)?;
-        if let Some(value) = &self.authorized {
-            map.serialize_entry("authorized", value)?;
-        }
-        if let Some(value) = &self.account_product_access {
-            map.serialize_entry("account_product_access", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountAccess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountAccess {
-    const EXPECTING: &'static str = "a JSON object (`AccountAccess`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "unique_id" => Some(0),
-            "authorized" => Some(1),
-            "account_product_access" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            unique_id: f0.ok_or_else(|| crate::codec::missing("unique_id"))?,
-            authorized: f1,
-            account_product_access: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountAccess [Debug Serialize Deserialize] [additional_properties] {
+        0 unique_id "unique_id" req plain
+        1 authorized "authorized" opt_null plain
+        2 account_product_access "account_product_access" opt_null plain
     }
 }
 /// Which kinds of account data an application may see.
@@ -162,84 +91,11 @@ impl AccountProductAccess {
         self
     }
 }
-impl ::std::fmt::Debug for AccountProductAccess {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountProductAccess")
-            .field("account_data", &self.account_data)
-            .field("statements", &self.statements)
-            .field("tax_documents", &self.tax_documents)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for AccountProductAccess {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account_data {
-            map.serialize_entry("account_data", value)?;
-        }
-        if let Some(value) = &self.statements {
-            map.serialize_entry("statements", value)?;
-        }
-        if let Some(value) = &self.tax_documents {
-            map.serialize_entry("tax_documents", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountProductAccess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for AccountProductAccess {
-    const EXPECTING: &'static str = "a JSON object (`AccountProductAccess`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "account_data" => Some(0),
-            "statements" => Some(1),
-            "tax_documents" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            account_data: f0,
-            statements: f1,
-            tax_documents: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    AccountProductAccess [Debug Serialize Deserialize] [additional_properties] {
+        0 account_data "account_data" opt_null plain
+        1 statements "statements" opt_null plain
+        2 tax_documents "tax_documents" opt_null plain
     }
 }
 /// Account-level data access, or `null` when it is not set.
@@ -262,53 +118,13 @@ pub enum ActionState {
     /// unchanged.
     UnknownValue(String),
 }
-impl ActionState {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown => "UNKNOWN",
-            Self::Attempt => "ATTEMPT",
-            Self::Success => "SUCCESS",
-            Self::Failure => "FAILURE",
-            Self::Skipped => "SKIPPED",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for ActionState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for ActionState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "UNKNOWN" => Self::Unknown,
-                "ATTEMPT" => Self::Attempt,
-                "SUCCESS" => Self::Success,
-                "FAILURE" => Self::Failure,
-                "SKIPPED" => Self::Skipped,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for ActionState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActionState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    ActionState UnknownValue [Serialize Deserialize] {
+        Unknown "UNKNOWN"
+        Attempt "ATTEMPT"
+        Success "SUCCESS"
+        Failure "FAILURE"
+        Skipped "SKIPPED"
     }
 }
 /// One event in the log of a user's consent decisions.
@@ -367,106 +183,15 @@ impl Activity {
         self
     }
 }
-impl ::std::fmt::Debug for Activity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Activity")
-            .field("activity", &self.activity)
-            .field("initiated_date", &self.initiated_date)
-            .field("id", &self.id)
-            .field("initiator", &self.initiator)
-            .field("state", &self.state)
-            .field("target_application_id", &self.target_application_id)
-            .field("scopes", &self.scopes)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for Activity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("activity", &self.activity)?;
-        map.serialize_entry("initiated_date", &self.initiated_date)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("initiator", &self.initiator)?;
-        map.serialize_entry("state", &self.state)?;
-        if let Some(value) = &self.target_application_id {
-            map.serialize_entry("target_application_id", value)?;
-        }
-        if let Some(value) = &self.scopes {
-            map.serialize_entry("scopes", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Activity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for Activity {
-    const EXPECTING: &'static str = "a JSON object (`Activity`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "activity" => Some(0),
-            "initiated_date" => Some(1),
-            "id" => Some(2),
-            "initiator" => Some(3),
-            "state" => Some(4),
-            "target_application_id" => Some(5),
-            "scopes" => Some(6),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = map.next_value()?,
-                Known(6) => f6 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            activity: f0.ok_or_else(|| crate::codec::missing("activity"))?,
-            initiated_date: f1.ok_or_else(|| crate::codec::missing("initiated_date"))?,
-            id: f2.ok_or_else(|| crate::codec::missing("id"))?,
-            initiator: f3.ok_or_else(|| crate::codec::missing("initiator"))?,
-            state: f4.ok_or_else(|| crate::codec::missing("state"))?,
-            target_application_id: f5,
-            scopes: f6,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    Activity [Debug Serialize Deserialize] [additional_properties] {
+        0 activity "activity" req plain
+        1 initiated_date "initiated_date" req plain
+        2 id "id" req plain
+        3 initiator "initiator" req plain
+        4 state "state" req plain
+        5 target_application_id "target_application_id" opt plain
+        6 scopes "scopes" opt_null plain
     }
 }
 /// The kind of consent event recorded in the activity log.
@@ -497,63 +222,18 @@ pub enum ActivityType {
     /// unchanged.
     UnknownValue(String),
 }
-impl ActivityType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown => "UNKNOWN",
-            Self::ItemCreate => "ITEM_CREATE",
-            Self::ItemImport => "ITEM_IMPORT",
-            Self::ItemUpdate => "ITEM_UPDATE",
-            Self::ItemUnlink => "ITEM_UNLINK",
-            Self::PortalUnlink => "PORTAL_UNLINK",
-            Self::PortalItemsDelete => "PORTAL_ITEMS_DELETE",
-            Self::ItemRemove => "ITEM_REMOVE",
-            Self::InvariantCheckerDeletion => "INVARIANT_CHECKER_DELETION",
-            Self::ScopesUpdate => "SCOPES_UPDATE",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for ActivityType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for ActivityType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "UNKNOWN" => Self::Unknown,
-                "ITEM_CREATE" => Self::ItemCreate,
-                "ITEM_IMPORT" => Self::ItemImport,
-                "ITEM_UPDATE" => Self::ItemUpdate,
-                "ITEM_UNLINK" => Self::ItemUnlink,
-                "PORTAL_UNLINK" => Self::PortalUnlink,
-                "PORTAL_ITEMS_DELETE" => Self::PortalItemsDelete,
-                "ITEM_REMOVE" => Self::ItemRemove,
-                "INVARIANT_CHECKER_DELETION" => Self::InvariantCheckerDeletion,
-                "SCOPES_UPDATE" => Self::ScopesUpdate,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for ActivityType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActivityType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    ActivityType UnknownValue [Serialize Deserialize] {
+        Unknown "UNKNOWN"
+        ItemCreate "ITEM_CREATE"
+        ItemImport "ITEM_IMPORT"
+        ItemUpdate "ITEM_UPDATE"
+        ItemUnlink "ITEM_UNLINK"
+        PortalUnlink "PORTAL_UNLINK"
+        PortalItemsDelete "PORTAL_ITEMS_DELETE"
+        ItemRemove "ITEM_REMOVE"
+        InvariantCheckerDeletion "INVARIANT_CHECKER_DELETION"
+        ScopesUpdate "SCOPES_UPDATE"
     }
 }
 /// The identifier of an application that a user has connected.
@@ -627,118 +307,16 @@ impl ConnectedApplication {
         self
     }
 }
-impl ::std::fmt::Debug for ConnectedApplication {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConnectedApplication")
-            .field("application_id", &self.application_id)
-            .field("name", &self.name)
-            .field("display_name", &self.display_name)
-            .field("logo_url", &self.logo_url)
-            .field("application_url", &self.application_url)
-            .field("reason_for_access", &self.reason_for_access)
-            .field("created_at", &self.created_at)
-            .field("scopes", &self.scopes)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ConnectedApplication {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("application_id", &self.application_id)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("display_name", value)?;
-        }
-        if let Some(value) = &self.logo_url {
-            map.serialize_entry("logo_url", value)?;
-        }
-        if let Some(value) = &self.application_url {
-            map.serialize_entry("application_url", value)?;
-        }
-        if let Some(value) = &self.reason_for_access {
-            map.serialize_entry("reason_for_access", value)?;
-        }
-        map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.scopes {
-            map.serialize_entry("scopes", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectedApplication {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ConnectedApplication {
-    const EXPECTING: &'static str = "a JSON object (`ConnectedApplication`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "application_id" => Some(0),
-            "name" => Some(1),
-            "display_name" => Some(2),
-            "logo_url" => Some(3),
-            "application_url" => Some(4),
-            "reason_for_access" => Some(5),
-            "created_at" => Some(6),
-            "scopes" => Some(7),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = Some(map.next_value()?),
-                Known(6) => f6 = Some(map.next_value()?),
-                Known(7) => f7 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            application_id: f0.ok_or_else(|| crate::codec::missing("application_id"))?,
-            name: f1.ok_or_else(|| crate::codec::missing("name"))?,
-            display_name: f2,
-            logo_url: f3,
-            application_url: f4,
-            reason_for_access: f5,
-            created_at: f6.ok_or_else(|| crate::codec::missing("created_at"))?,
-            scopes: f7,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ConnectedApplication [Debug Serialize Deserialize] [additional_properties] {
+        0 application_id "application_id" req plain
+        1 name "name" req plain
+        2 display_name "display_name" opt_null plain
+        3 logo_url "logo_url" opt_null plain
+        4 application_url "application_url" opt_null plain
+        5 reason_for_access "reason_for_access" opt_null plain
+        6 created_at "created_at" req plain
+        7 scopes "scopes" opt_null plain
     }
 }
 /// Request body for `/item/access_token/invalidate`.
@@ -760,66 +338,9 @@ impl ItemAccessTokenInvalidateRequest {
         }
     }
 }
-impl ::std::fmt::Debug for ItemAccessTokenInvalidateRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemAccessTokenInvalidateRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemAccessTokenInvalidateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemAccessTokenInvalidateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemAccessTokenInvalidateRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemAccessTokenInvalidateRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemAccessTokenInvalidateRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
     }
 }
 /// ItemAccessTokenInvalidateResponse defines the response schema for `/item/access_token/invalidate`
@@ -847,73 +368,10 @@ impl ItemAccessTokenInvalidateResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ItemAccessTokenInvalidateResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemAccessTokenInvalidateResponse")
-            .field("new_access_token", &crate::redact::Redacted)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemAccessTokenInvalidateResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("new_access_token", &self.new_access_token)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemAccessTokenInvalidateResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemAccessTokenInvalidateResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemAccessTokenInvalidateResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "new_access_token" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            new_access_token: f0
-                .ok_or_else(|| crate::codec::missing("new_access_token"))?,
-            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemAccessTokenInvalidateResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 new_access_token "new_access_token" req redacted
+        1 request_id "request_id" req plain
     }
 }
 /// Request body for `/item/activity/list`.
@@ -959,87 +417,11 @@ impl ItemActivityListRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ItemActivityListRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemActivityListRequest")
-            .field(
-                "access_token",
-                &self.access_token.as_ref().map(|_| crate::redact::Redacted),
-            )
-            .field("cursor", &self.cursor)
-            .field("count", &self.count)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemActivityListRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.access_token {
-            map.serialize_entry("access_token", value)?;
-        }
-        if let Some(value) = &self.cursor {
-            map.serialize_entry("cursor", value)?;
-        }
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemActivityListRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemActivityListRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemActivityListRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "cursor" => Some(1),
-            "count" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0,
-            cursor: f1,
-            count: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemActivityListRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" opt redacted
+        1 cursor "cursor" opt plain
+        2 count "count" opt plain
     }
 }
 /// Describes a historical log of user consent events.
@@ -1079,87 +461,12 @@ impl ItemActivityListResponse {
         self
     }
 }
-impl ::std::fmt::Debug for ItemActivityListResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemActivityListResponse")
-            .field("request_id", &self.request_id)
-            .field("activities", &self.activities)
-            .field("last_data_access_times", &self.last_data_access_times)
-            .field("cursor", &self.cursor)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemActivityListResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        map.serialize_entry("activities", &self.activities)?;
-        map.serialize_entry("last_data_access_times", &self.last_data_access_times)?;
-        if let Some(value) = &self.cursor {
-            map.serialize_entry("cursor", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemActivityListResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemActivityListResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemActivityListResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "request_id" => Some(0),
-            "activities" => Some(1),
-            "last_data_access_times" => Some(2),
-            "cursor" => Some(3),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-            activities: f1.ok_or_else(|| crate::codec::missing("activities"))?,
-            last_data_access_times: f2
-                .ok_or_else(|| crate::codec::missing("last_data_access_times"))?,
-            cursor: f3,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemActivityListResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 request_id "request_id" req plain
+        1 activities "activities" req plain
+        2 last_data_access_times "last_data_access_times" req plain
+        3 cursor "cursor" opt plain
     }
 }
 /// Request body for `/item/application/list`.
@@ -1186,74 +493,9 @@ impl ItemApplicationListRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ItemApplicationListRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemApplicationListRequest")
-            .field(
-                "access_token",
-                &self
-                    .access_token
-                    .as_ref()
-                    .map(|v| v.as_ref().map(|_| crate::redact::Redacted)),
-            )
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemApplicationListRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.access_token {
-            map.serialize_entry("access_token", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemApplicationListRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemApplicationListRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemApplicationListRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemApplicationListRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" opt_null redacted
     }
 }
 /// Describes the connected application for a particular end user.
@@ -1286,74 +528,10 @@ impl ItemApplicationListResponse {
         self
     }
 }
-impl ::std::fmt::Debug for ItemApplicationListResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemApplicationListResponse")
-            .field("request_id", &self.request_id)
-            .field("applications", &self.applications)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemApplicationListResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.request_id {
-            map.serialize_entry("request_id", value)?;
-        }
-        map.serialize_entry("applications", &self.applications)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemApplicationListResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemApplicationListResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemApplicationListResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "request_id" => Some(0),
-            "applications" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            request_id: f0,
-            applications: f1.ok_or_else(|| crate::codec::missing("applications"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemApplicationListResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 request_id "request_id" opt plain
+        1 applications "applications" req plain
     }
 }
 /// Request body for `/item/application/scopes/update`.
@@ -1397,92 +575,13 @@ impl ItemApplicationScopesUpdateRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ItemApplicationScopesUpdateRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemApplicationScopesUpdateRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field("application_id", &self.application_id)
-            .field("scopes", &self.scopes)
-            .field("state", &self.state)
-            .field("context", &self.context)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemApplicationScopesUpdateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        map.serialize_entry("application_id", &self.application_id)?;
-        map.serialize_entry("scopes", &self.scopes)?;
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        map.serialize_entry("context", &self.context)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemApplicationScopesUpdateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemApplicationScopesUpdateRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemApplicationScopesUpdateRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "application_id" => Some(1),
-            "scopes" => Some(2),
-            "state" => Some(3),
-            "context" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            application_id: f1.ok_or_else(|| crate::codec::missing("application_id"))?,
-            scopes: f2.ok_or_else(|| crate::codec::missing("scopes"))?,
-            state: f3,
-            context: f4.ok_or_else(|| crate::codec::missing("context"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemApplicationScopesUpdateRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 application_id "application_id" req plain
+        2 scopes "scopes" req plain
+        3 state "state" opt plain
+        4 context "context" req plain
     }
 }
 /// ItemApplicationScopesUpdateResponse defines the response schema for `/item/application/scopes/update`
@@ -1504,66 +603,9 @@ impl ItemApplicationScopesUpdateResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ItemApplicationScopesUpdateResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemApplicationScopesUpdateResponse")
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemApplicationScopesUpdateResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemApplicationScopesUpdateResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemApplicationScopesUpdateResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemApplicationScopesUpdateResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "request_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemApplicationScopesUpdateResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 request_id "request_id" req plain
     }
 }
 /// Request body for `/item/application/unlink`.
@@ -1591,72 +633,10 @@ impl ItemApplicationUnlinkRequest {
         }
     }
 }
-impl ::std::fmt::Debug for ItemApplicationUnlinkRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemApplicationUnlinkRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field("application_id", &self.application_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemApplicationUnlinkRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        map.serialize_entry("application_id", &self.application_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemApplicationUnlinkRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemApplicationUnlinkRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemApplicationUnlinkRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "application_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            application_id: f1.ok_or_else(|| crate::codec::missing("application_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemApplicationUnlinkRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 application_id "application_id" req plain
     }
 }
 /// ItemApplicationUnlinkResponse defines the response schema for `/item/application/unlink`
@@ -1678,66 +658,9 @@ impl ItemApplicationUnlinkResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ItemApplicationUnlinkResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemApplicationUnlinkResponse")
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemApplicationUnlinkResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemApplicationUnlinkResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemApplicationUnlinkResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemApplicationUnlinkResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "request_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemApplicationUnlinkResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 request_id "request_id" req plain
     }
 }
 /// The Item has entered an error state; `error` says which, and most need the user to go through Link's update mode.
@@ -1781,90 +704,13 @@ impl ItemErrorWebhook {
         self
     }
 }
-impl ::std::fmt::Debug for ItemErrorWebhook {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemErrorWebhook")
-            .field("webhook_type", &self.webhook_type)
-            .field("webhook_code", &self.webhook_code)
-            .field("item_id", &self.item_id)
-            .field("error", &self.error)
-            .field("environment", &self.environment)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemErrorWebhook {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("webhook_type", &self.webhook_type)?;
-        map.serialize_entry("webhook_code", &self.webhook_code)?;
-        map.serialize_entry("item_id", &self.item_id)?;
-        map.serialize_entry("error", &self.error)?;
-        map.serialize_entry("environment", &self.environment)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemErrorWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemErrorWebhook {
-    const EXPECTING: &'static str = "a JSON object (`ItemErrorWebhook`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "item_id" => Some(2),
-            "error" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
-            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
-            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-            error: f3,
-            environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemErrorWebhook [Debug Serialize Deserialize] [additional_properties] {
+        0 webhook_type "webhook_type" req plain
+        1 webhook_code "webhook_code" req plain
+        2 item_id "item_id" req plain
+        3 error "error" req_null plain
+        4 environment "environment" req plain
     }
 }
 /// Request body for `/item/get`.
@@ -1886,66 +732,9 @@ impl ItemGetRequest {
         }
     }
 }
-impl ::std::fmt::Debug for ItemGetRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemGetRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemGetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemGetRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemGetRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
     }
 }
 /// ItemGetResponse defines the response schema for `/item/get` and `/item/webhook/update`
@@ -1981,80 +770,11 @@ impl ItemGetResponse {
         self
     }
 }
-impl ::std::fmt::Debug for ItemGetResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemGetResponse")
-            .field("item", &self.item)
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemGetResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("item", &self.item)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemGetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemGetResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemGetResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "item" => Some(0),
-            "status" => Some(1),
-            "request_id" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            item: f0.ok_or_else(|| crate::codec::missing("item"))?,
-            status: f1,
-            request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemGetResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 item "item" req plain
+        1 status "status" opt_null plain
+        2 request_id "request_id" req plain
     }
 }
 /// The id of the Item a webhook is about.
@@ -2092,80 +812,11 @@ impl ItemImportRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ItemImportRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemImportRequest")
-            .field("products", &self.products)
-            .field("user_auth", &self.user_auth)
-            .field("options", &self.options)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemImportRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("products", &self.products)?;
-        map.serialize_entry("user_auth", &self.user_auth)?;
-        if let Some(value) = &self.options {
-            map.serialize_entry("options", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemImportRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemImportRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemImportRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "products" => Some(0),
-            "user_auth" => Some(1),
-            "options" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            products: f0.ok_or_else(|| crate::codec::missing("products"))?,
-            user_auth: f1.ok_or_else(|| crate::codec::missing("user_auth"))?,
-            options: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemImportRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 products "products" req plain
+        1 user_auth "user_auth" req plain
+        2 options "options" opt plain
     }
 }
 /// Optional settings for `/item/import`.
@@ -2192,68 +843,9 @@ impl ItemImportRequestOptions {
         self
     }
 }
-impl ::std::fmt::Debug for ItemImportRequestOptions {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemImportRequestOptions")
-            .field("webhook", &self.webhook)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemImportRequestOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.webhook {
-            map.serialize_entry("webhook", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemImportRequestOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemImportRequestOptions {
-    const EXPECTING: &'static str = "a JSON object (`ItemImportRequestOptions`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "webhook" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            webhook: f0,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemImportRequestOptions [Debug Serialize Deserialize] [additional_properties] {
+        0 webhook "webhook" opt plain
     }
 }
 /// The user credentials that `/item/import` uses to create the Item.
@@ -2278,72 +870,10 @@ impl ItemImportRequestUserAuth {
         }
     }
 }
-impl ::std::fmt::Debug for ItemImportRequestUserAuth {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemImportRequestUserAuth")
-            .field("user_id", &self.user_id)
-            .field("auth_token", &crate::redact::Redacted)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemImportRequestUserAuth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("user_id", &self.user_id)?;
-        map.serialize_entry("auth_token", &self.auth_token)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemImportRequestUserAuth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemImportRequestUserAuth {
-    const EXPECTING: &'static str = "a JSON object (`ItemImportRequestUserAuth`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "user_id" => Some(0),
-            "auth_token" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            user_id: f0.ok_or_else(|| crate::codec::missing("user_id"))?,
-            auth_token: f1.ok_or_else(|| crate::codec::missing("auth_token"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemImportRequestUserAuth [Debug Serialize Deserialize] [additional_properties] {
+        0 user_id "user_id" req plain
+        1 auth_token "auth_token" req redacted
     }
 }
 /// ItemImportResponse defines the response schema for `/item/import`
@@ -2371,72 +901,10 @@ impl ItemImportResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ItemImportResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemImportResponse")
-            .field("access_token", &crate::redact::Redacted)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemImportResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemImportResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemImportResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemImportResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemImportResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 request_id "request_id" req plain
     }
 }
 /// An Item that needed the user to log in again works again without any action from this application.
@@ -2472,84 +940,12 @@ impl ItemLoginRepairedWebhook {
         }
     }
 }
-impl ::std::fmt::Debug for ItemLoginRepairedWebhook {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemLoginRepairedWebhook")
-            .field("webhook_type", &self.webhook_type)
-            .field("webhook_code", &self.webhook_code)
-            .field("item_id", &self.item_id)
-            .field("environment", &self.environment)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemLoginRepairedWebhook {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("webhook_type", &self.webhook_type)?;
-        map.serialize_entry("webhook_code", &self.webhook_code)?;
-        map.serialize_entry("item_id", &self.item_id)?;
-        map.serialize_entry("environment", &self.environment)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemLoginRepairedWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemLoginRepairedWebhook {
-    const EXPECTING: &'static str = "a JSON object (`ItemLoginRepairedWebhook`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "item_id" => Some(2),
-            "environment" => Some(3),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
-            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
-            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-            environment: f3.ok_or_else(|| crate::codec::missing("environment"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemLoginRepairedWebhook [Debug Serialize Deserialize] [additional_properties] {
+        0 webhook_type "webhook_type" req plain
+        1 webhook_code "webhook_code" req plain
+        2 item_id "item_id" req plain
+        3 environment "environment" req plain
     }
 }
 /// Request body for `/item/public_token/create`.
@@ -2571,66 +967,9 @@ impl ItemPublicTokenCreateRequest {
         }
     }
 }
-impl ::std::fmt::Debug for ItemPublicTokenCreateRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemPublicTokenCreateRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemPublicTokenCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemPublicTokenCreateRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemPublicTokenCreateRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemPublicTokenCreateRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
     }
 }
 /// ItemPublicTokenCreateResponse defines the response schema for `/item/public_token/create`
@@ -2666,80 +1005,11 @@ impl ItemPublicTokenCreateResponse {
         self
     }
 }
-impl ::std::fmt::Debug for ItemPublicTokenCreateResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemPublicTokenCreateResponse")
-            .field("public_token", &crate::redact::Redacted)
-            .field("expiration", &self.expiration)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemPublicTokenCreateResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("public_token", &self.public_token)?;
-        if let Some(value) = &self.expiration {
-            map.serialize_entry("expiration", value)?;
-        }
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenCreateResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemPublicTokenCreateResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemPublicTokenCreateResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "public_token" => Some(0),
-            "expiration" => Some(1),
-            "request_id" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            public_token: f0.ok_or_else(|| crate::codec::missing("public_token"))?,
-            expiration: f1,
-            request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemPublicTokenCreateResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 public_token "public_token" req redacted
+        1 expiration "expiration" opt plain
+        2 request_id "request_id" req plain
     }
 }
 /// Request body for `/item/public_token/exchange`.
@@ -2761,66 +1031,9 @@ impl ItemPublicTokenExchangeRequest {
         }
     }
 }
-impl ::std::fmt::Debug for ItemPublicTokenExchangeRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemPublicTokenExchangeRequest")
-            .field("public_token", &crate::redact::Redacted)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemPublicTokenExchangeRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("public_token", &self.public_token)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenExchangeRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemPublicTokenExchangeRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemPublicTokenExchangeRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "public_token" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            public_token: f0.ok_or_else(|| crate::codec::missing("public_token"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemPublicTokenExchangeRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 public_token "public_token" req redacted
     }
 }
 /// ItemPublicTokenExchangeResponse defines the response schema for `/item/public_token/exchange`
@@ -2852,78 +1065,11 @@ impl ItemPublicTokenExchangeResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ItemPublicTokenExchangeResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemPublicTokenExchangeResponse")
-            .field("access_token", &crate::redact::Redacted)
-            .field("item_id", &self.item_id)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemPublicTokenExchangeResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        map.serialize_entry("item_id", &self.item_id)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemPublicTokenExchangeResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemPublicTokenExchangeResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemPublicTokenExchangeResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "item_id" => Some(1),
-            "request_id" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            item_id: f1.ok_or_else(|| crate::codec::missing("item_id"))?,
-            request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemPublicTokenExchangeResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 item_id "item_id" req plain
+        2 request_id "request_id" req plain
     }
 }
 /// Request body for `/item/remove`.
@@ -2945,66 +1091,9 @@ impl ItemRemoveRequest {
         }
     }
 }
-impl ::std::fmt::Debug for ItemRemoveRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemRemoveRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemRemoveRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemRemoveRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemRemoveRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemRemoveRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemRemoveRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
     }
 }
 /// ItemRemoveResponse defines the response schema for `/item/remove`
@@ -3026,66 +1115,9 @@ impl ItemRemoveResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ItemRemoveResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemRemoveResponse")
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemRemoveResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemRemoveResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemRemoveResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemRemoveResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "request_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemRemoveResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 request_id "request_id" req plain
     }
 }
 /// When each product last updated the Item, and the last webhook sent for it.
@@ -3128,84 +1160,11 @@ impl ItemStatus {
         self
     }
 }
-impl ::std::fmt::Debug for ItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemStatus")
-            .field("investments", &self.investments)
-            .field("transactions", &self.transactions)
-            .field("last_webhook", &self.last_webhook)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.investments {
-            map.serialize_entry("investments", value)?;
-        }
-        if let Some(value) = &self.transactions {
-            map.serialize_entry("transactions", value)?;
-        }
-        if let Some(value) = &self.last_webhook {
-            map.serialize_entry("last_webhook", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemStatus {
-    const EXPECTING: &'static str = "a JSON object (`ItemStatus`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "investments" => Some(0),
-            "transactions" => Some(1),
-            "last_webhook" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            investments: f0,
-            transactions: f1,
-            last_webhook: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemStatus [Debug Serialize Deserialize] [additional_properties] {
+        0 investments "investments" opt_null plain
+        1 transactions "transactions" opt_null plain
+        2 last_webhook "last_webhook" opt_null plain
     }
 }
 /// When investments data for the Item last updated, or failed to.
@@ -3243,76 +1202,10 @@ impl ItemStatusInvestments {
         self
     }
 }
-impl ::std::fmt::Debug for ItemStatusInvestments {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemStatusInvestments")
-            .field("last_successful_update", &self.last_successful_update)
-            .field("last_failed_update", &self.last_failed_update)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemStatusInvestments {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.last_successful_update {
-            map.serialize_entry("last_successful_update", value)?;
-        }
-        if let Some(value) = &self.last_failed_update {
-            map.serialize_entry("last_failed_update", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemStatusInvestments {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemStatusInvestments {
-    const EXPECTING: &'static str = "a JSON object (`ItemStatusInvestments`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "last_successful_update" => Some(0),
-            "last_failed_update" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            last_successful_update: f0,
-            last_failed_update: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemStatusInvestments [Debug Serialize Deserialize] [additional_properties] {
+        0 last_successful_update "last_successful_update" opt_null plain
+        1 last_failed_update "last_failed_update" opt_null plain
     }
 }
 /// The last webhook sent for the Item.
@@ -3347,76 +1240,10 @@ impl ItemStatusLastWebhook {
         self
     }
 }
-impl ::std::fmt::Debug for ItemStatusLastWebhook {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemStatusLastWebhook")
-            .field("sent_at", &self.sent_at)
-            .field("code_sent", &self.code_sent)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemStatusLastWebhook {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sent_at {
-            map.serialize_entry("sent_at", value)?;
-        }
-        if let Some(value) = &self.code_sent {
-            map.serialize_entry("code_sent", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemStatusLastWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemStatusLastWebhook {
-    const EXPECTING: &'static str = "a JSON object (`ItemStatusLastWebhook`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "sent_at" => Some(0),
-            "code_sent" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            sent_at: f0,
-            code_sent: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemStatusLastWebhook [Debug Serialize Deserialize] [additional_properties] {
+        0 sent_at "sent_at" opt_null plain
+        1 code_sent "code_sent" opt_null plain
     }
 }
 /// The Item's update status, or `null` when there is none.
@@ -3456,76 +1283,10 @@ impl ItemStatusTransactions {
         self
     }
 }
-impl ::std::fmt::Debug for ItemStatusTransactions {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemStatusTransactions")
-            .field("last_successful_update", &self.last_successful_update)
-            .field("last_failed_update", &self.last_failed_update)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemStatusTransactions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.last_successful_update {
-            map.serialize_entry("last_successful_update", value)?;
-        }
-        if let Some(value) = &self.last_failed_update {
-            map.serialize_entry("last_failed_update", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemStatusTransactions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemStatusTransactions {
-    const EXPECTING: &'static str = "a JSON object (`ItemStatusTransactions`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "last_successful_update" => Some(0),
-            "last_failed_update" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            last_successful_update: f0,
-            last_failed_update: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemStatusTransactions [Debug Serialize Deserialize] [additional_properties] {
+        0 last_successful_update "last_successful_update" opt_null plain
+        1 last_failed_update "last_failed_update" opt_null plain
     }
 }
 /// Request body for `/item/webhook/update`.
@@ -3555,74 +1316,10 @@ impl ItemWebhookUpdateRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ItemWebhookUpdateRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemWebhookUpdateRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field("webhook", &self.webhook)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemWebhookUpdateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        if let Some(value) = &self.webhook {
-            map.serialize_entry("webhook", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemWebhookUpdateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemWebhookUpdateRequest {
-    const EXPECTING: &'static str = "a JSON object (`ItemWebhookUpdateRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "webhook" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            webhook: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemWebhookUpdateRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 webhook "webhook" opt_null plain
     }
 }
 /// ItemWebhookUpdateResponse defines the response schema for `/item/webhook/update`
@@ -3650,72 +1347,10 @@ impl ItemWebhookUpdateResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ItemWebhookUpdateResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemWebhookUpdateResponse")
-            .field("item", &self.item)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemWebhookUpdateResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("item", &self.item)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemWebhookUpdateResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemWebhookUpdateResponse {
-    const EXPECTING: &'static str = "a JSON object (`ItemWebhookUpdateResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "item" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            item: f0.ok_or_else(|| crate::codec::missing("item"))?,
-            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemWebhookUpdateResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 item "item" req plain
+        1 request_id "request_id" req plain
     }
 }
 /// An ECDSA P-256 public key as a JSON Web Key (RFC 7517).
@@ -3775,114 +1410,17 @@ impl JwkPublicKey {
         self
     }
 }
-impl ::std::fmt::Debug for JwkPublicKey {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("JwkPublicKey")
-            .field("alg", &self.alg)
-            .field("crv", &self.crv)
-            .field("kid", &self.kid)
-            .field("kty", &self.kty)
-            .field("use_", &self.use_)
-            .field("x", &self.x)
-            .field("y", &self.y)
-            .field("created_at", &self.created_at)
-            .field("expired_at", &self.expired_at)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for JwkPublicKey {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("alg", &self.alg)?;
-        map.serialize_entry("crv", &self.crv)?;
-        map.serialize_entry("kid", &self.kid)?;
-        map.serialize_entry("kty", &self.kty)?;
-        map.serialize_entry("use", &self.use_)?;
-        map.serialize_entry("x", &self.x)?;
-        map.serialize_entry("y", &self.y)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("expired_at", &self.expired_at)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JwkPublicKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for JwkPublicKey {
-    const EXPECTING: &'static str = "a JSON object (`JwkPublicKey`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "alg" => Some(0),
-            "crv" => Some(1),
-            "kid" => Some(2),
-            "kty" => Some(3),
-            "use" => Some(4),
-            "x" => Some(5),
-            "y" => Some(6),
-            "created_at" => Some(7),
-            "expired_at" => Some(8),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = Some(map.next_value()?),
-                Known(6) => f6 = Some(map.next_value()?),
-                Known(7) => f7 = Some(map.next_value()?),
-                Known(8) => f8 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            alg: f0.ok_or_else(|| crate::codec::missing("alg"))?,
-            crv: f1.ok_or_else(|| crate::codec::missing("crv"))?,
-            kid: f2.ok_or_else(|| crate::codec::missing("kid"))?,
-            kty: f3.ok_or_else(|| crate::codec::missing("kty"))?,
-            use_: f4.ok_or_else(|| crate::codec::missing("use"))?,
-            x: f5.ok_or_else(|| crate::codec::missing("x"))?,
-            y: f6.ok_or_else(|| crate::codec::missing("y"))?,
-            created_at: f7.ok_or_else(|| crate::codec::missing("created_at"))?,
-            expired_at: f8,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    JwkPublicKey [Debug Serialize Deserialize] [additional_properties] {
+        0 alg "alg" req plain
+        1 crv "crv" req plain
+        2 kid "kid" req plain
+        3 kty "kty" req plain
+        4 use_ "use" req plain
+        5 x "x" req plain
+        6 y "y" req plain
+        7 created_at "created_at" req plain
+        8 expired_at "expired_at" req_null plain
     }
 }
 /// When an application last read each kind of a user's data.
@@ -3977,114 +1515,17 @@ impl LastDataAccessTimes {
         self
     }
 }
-impl ::std::fmt::Debug for LastDataAccessTimes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LastDataAccessTimes")
-            .field("application_id", &self.application_id)
-            .field("account_balance_info", &self.account_balance_info)
-            .field("account_routing_number", &self.account_routing_number)
-            .field("contact_details", &self.contact_details)
-            .field("transactions", &self.transactions)
-            .field("credit_and_loans", &self.credit_and_loans)
-            .field("investments", &self.investments)
-            .field("payroll_info", &self.payroll_info)
-            .field("transaction_risk_info", &self.transaction_risk_info)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for LastDataAccessTimes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("application_id", &self.application_id)?;
-        map.serialize_entry("account_balance_info", &self.account_balance_info)?;
-        map.serialize_entry("account_routing_number", &self.account_routing_number)?;
-        map.serialize_entry("contact_details", &self.contact_details)?;
-        map.serialize_entry("transactions", &self.transactions)?;
-        map.serialize_entry("credit_and_loans", &self.credit_and_loans)?;
-        map.serialize_entry("investments", &self.investments)?;
-        map.serialize_entry("payroll_info", &self.payroll_info)?;
-        map.serialize_entry("transaction_risk_info", &self.transaction_risk_info)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LastDataAccessTimes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for LastDataAccessTimes {
-    const EXPECTING: &'static str = "a JSON object (`LastDataAccessTimes`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "application_id" => Some(0),
-            "account_balance_info" => Some(1),
-            "account_routing_number" => Some(2),
-            "contact_details" => Some(3),
-            "transactions" => Some(4),
-            "credit_and_loans" => Some(5),
-            "investments" => Some(6),
-            "payroll_info" => Some(7),
-            "transaction_risk_info" => Some(8),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Known(5) => f5 = map.next_value()?,
-                Known(6) => f6 = map.next_value()?,
-                Known(7) => f7 = map.next_value()?,
-                Known(8) => f8 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            application_id: f0.ok_or_else(|| crate::codec::missing("application_id"))?,
-            account_balance_info: f1,
-            account_routing_number: f2,
-            contact_details: f3,
-            transactions: f4,
-            credit_and_loans: f5,
-            investments: f6,
-            payroll_info: f7,
-            transaction_risk_info: f8,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    LastDataAccessTimes [Debug Serialize Deserialize] [additional_properties] {
+        0 application_id "application_id" req plain
+        1 account_balance_info "account_balance_info" req_null plain
+        2 account_routing_number "account_routing_number" req_null plain
+        3 contact_details "contact_details" req_null plain
+        4 transactions "transactions" req_null plain
+        5 credit_and_loans "credit_and_loans" req_null plain
+        6 investments "investments" req_null plain
+        7 payroll_info "payroll_info" req_null plain
+        8 transaction_risk_info "transaction_risk_info" req_null plain
     }
 }
 /// The institution has accounts the user has not yet shared with this application; Link's update mode with account selection lets them add those.
@@ -4146,100 +1587,13 @@ impl NewAccountsAvailableWebhook {
         self
     }
 }
-impl ::std::fmt::Debug for NewAccountsAvailableWebhook {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("NewAccountsAvailableWebhook")
-            .field("webhook_type", &self.webhook_type)
-            .field("webhook_code", &self.webhook_code)
-            .field("item_id", &self.item_id)
-            .field("error", &self.error)
-            .field("environment", &self.environment)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for NewAccountsAvailableWebhook {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.webhook_type {
-            map.serialize_entry("webhook_type", value)?;
-        }
-        if let Some(value) = &self.webhook_code {
-            map.serialize_entry("webhook_code", value)?;
-        }
-        if let Some(value) = &self.item_id {
-            map.serialize_entry("item_id", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.environment {
-            map.serialize_entry("environment", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NewAccountsAvailableWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for NewAccountsAvailableWebhook {
-    const EXPECTING: &'static str = "a JSON object (`NewAccountsAvailableWebhook`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "item_id" => Some(2),
-            "error" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            webhook_type: f0,
-            webhook_code: f1,
-            item_id: f2,
-            error: f3,
-            environment: f4,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    NewAccountsAvailableWebhook [Debug Serialize Deserialize] [additional_properties] {
+        0 webhook_type "webhook_type" opt plain
+        1 webhook_code "webhook_code" opt plain
+        2 item_id "item_id" opt plain
+        3 error "error" opt_null plain
+        4 environment "environment" opt plain
     }
 }
 /// The user's consent for the Item runs out soon; send them through Link's update mode before `consent_expiration_time`.
@@ -4279,91 +1633,13 @@ impl PendingExpirationWebhook {
         }
     }
 }
-impl ::std::fmt::Debug for PendingExpirationWebhook {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PendingExpirationWebhook")
-            .field("webhook_type", &self.webhook_type)
-            .field("webhook_code", &self.webhook_code)
-            .field("item_id", &self.item_id)
-            .field("consent_expiration_time", &self.consent_expiration_time)
-            .field("environment", &self.environment)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PendingExpirationWebhook {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("webhook_type", &self.webhook_type)?;
-        map.serialize_entry("webhook_code", &self.webhook_code)?;
-        map.serialize_entry("item_id", &self.item_id)?;
-        map.serialize_entry("consent_expiration_time", &self.consent_expiration_time)?;
-        map.serialize_entry("environment", &self.environment)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PendingExpirationWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PendingExpirationWebhook {
-    const EXPECTING: &'static str = "a JSON object (`PendingExpirationWebhook`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "item_id" => Some(2),
-            "consent_expiration_time" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
-            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
-            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-            consent_expiration_time: f3
-                .ok_or_else(|| crate::codec::missing("consent_expiration_time"))?,
-            environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PendingExpirationWebhook [Debug Serialize Deserialize] [additional_properties] {
+        0 webhook_type "webhook_type" req plain
+        1 webhook_code "webhook_code" req plain
+        2 item_id "item_id" req plain
+        3 consent_expiration_time "consent_expiration_time" req plain
+        4 environment "environment" req plain
     }
 }
 /// Which products an application may use with a user's data.
@@ -4454,132 +1730,17 @@ impl ProductAccess {
         self
     }
 }
-impl ::std::fmt::Debug for ProductAccess {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProductAccess")
-            .field("statements", &self.statements)
-            .field("identity", &self.identity)
-            .field("auth", &self.auth)
-            .field("transactions", &self.transactions)
-            .field("accounts_details_transactions", &self.accounts_details_transactions)
-            .field("accounts_routing_number", &self.accounts_routing_number)
-            .field("accounts_statements", &self.accounts_statements)
-            .field("accounts_tax_statements", &self.accounts_tax_statements)
-            .field("customers_profiles", &self.customers_profiles)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ProductAccess {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.statements {
-            map.serialize_entry("statements", value)?;
-        }
-        if let Some(value) = &self.identity {
-            map.serialize_entry("identity", value)?;
-        }
-        if let Some(value) = &self.auth {
-            map.serialize_entry("auth", value)?;
-        }
-        if let Some(value) = &self.transactions {
-            map.serialize_entry("transactions", value)?;
-        }
-        if let Some(value) = &self.accounts_details_transactions {
-            map.serialize_entry("accounts_details_transactions", value)?;
-        }
-        if let Some(value) = &self.accounts_routing_number {
-            map.serialize_entry("accounts_routing_number", value)?;
-        }
-        if let Some(value) = &self.accounts_statements {
-            map.serialize_entry("accounts_statements", value)?;
-        }
-        if let Some(value) = &self.accounts_tax_statements {
-            map.serialize_entry("accounts_tax_statements", value)?;
-        }
-        if let Some(value) = &self.customers_profiles {
-            map.serialize_entry("customers_profiles", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductAccess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ProductAccess {
-    const EXPECTING: &'static str = "a JSON object (`ProductAccess`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "statements" => Some(0),
-            "identity" => Some(1),
-            "auth" => Some(2),
-            "transactions" => Some(3),
-            "accounts_details_transactions" => Some(4),
-            "accounts_routing_number" => Some(5),
-            "accounts_statements" => Some(6),
-            "accounts_tax_statements" => Some(7),
-            "customers_profiles" => Some(8),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = Some(map.next_value()?),
-                Known(6) => f6 = Some(map.next_value()?),
-                Known(7) => f7 = Some(map.next_value()?),
-                Known(8) => f8 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            statements: f0,
-            identity: f1,
-            auth: f2,
-            transactions: f3,
-            accounts_details_transactions: f4,
-            accounts_routing_number: f5,
-            accounts_statements: f6,
-            accounts_tax_statements: f7,
-            customers_profiles: f8,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ProductAccess [Debug Serialize Deserialize] [additional_properties] {
+        0 statements "statements" opt_null plain
+        1 identity "identity" opt_null plain
+        2 auth "auth" opt_null plain
+        3 transactions "transactions" opt_null plain
+        4 accounts_details_transactions "accounts_details_transactions" opt_null plain
+        5 accounts_routing_number "accounts_routing_number" opt_null plain
+        6 accounts_statements "accounts_statements" opt_null plain
+        7 accounts_tax_statements "accounts_tax_statements" opt_null plain
+        8 customers_profiles "customers_profiles" opt_null plain
     }
 }
 /// Request body for `/sandbox/item/fire_webhook`.
@@ -4615,80 +1776,11 @@ impl SandboxItemFireWebhookRequest {
         self
     }
 }
-impl ::std::fmt::Debug for SandboxItemFireWebhookRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SandboxItemFireWebhookRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field("webhook_type", &self.webhook_type)
-            .field("webhook_code", &self.webhook_code)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for SandboxItemFireWebhookRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        if let Some(value) = &self.webhook_type {
-            map.serialize_entry("webhook_type", value)?;
-        }
-        map.serialize_entry("webhook_code", &self.webhook_code)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SandboxItemFireWebhookRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for SandboxItemFireWebhookRequest {
-    const EXPECTING: &'static str = "a JSON object (`SandboxItemFireWebhookRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "webhook_type" => Some(1),
-            "webhook_code" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            webhook_type: f1,
-            webhook_code: f2.ok_or_else(|| crate::codec::missing("webhook_code"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    SandboxItemFireWebhookRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 webhook_type "webhook_type" opt plain
+        2 webhook_code "webhook_code" req plain
     }
 }
 #[allow(missing_docs)]
@@ -4717,61 +1809,17 @@ pub enum SandboxItemFireWebhookRequestWebhookCode {
     /// unchanged.
     UnknownValue(String),
 }
-impl SandboxItemFireWebhookRequestWebhookCode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DefaultUpdate => "DEFAULT_UPDATE",
-            Self::NewAccountsAvailable => "NEW_ACCOUNTS_AVAILABLE",
-            Self::AuthDataUpdate => "AUTH_DATA_UPDATE",
-            Self::SmsMicrodepositsVerification => "SMS_MICRODEPOSITS_VERIFICATION",
-            Self::AuthorizationGranted => "AUTHORIZATION_GRANTED",
-            Self::RecurringTransactionsUpdate => "RECURRING_TRANSACTIONS_UPDATE",
-            Self::SyncUpdatesAvailable => "SYNC_UPDATES_AVAILABLE",
-            Self::ProductReady => "PRODUCT_READY",
-            Self::Error => "ERROR",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for SandboxItemFireWebhookRequestWebhookCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for SandboxItemFireWebhookRequestWebhookCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "DEFAULT_UPDATE" => Self::DefaultUpdate,
-                "NEW_ACCOUNTS_AVAILABLE" => Self::NewAccountsAvailable,
-                "AUTH_DATA_UPDATE" => Self::AuthDataUpdate,
-                "SMS_MICRODEPOSITS_VERIFICATION" => Self::SmsMicrodepositsVerification,
-                "AUTHORIZATION_GRANTED" => Self::AuthorizationGranted,
-                "RECURRING_TRANSACTIONS_UPDATE" => Self::RecurringTransactionsUpdate,
-                "SYNC_UPDATES_AVAILABLE" => Self::SyncUpdatesAvailable,
-                "PRODUCT_READY" => Self::ProductReady,
-                "ERROR" => Self::Error,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for SandboxItemFireWebhookRequestWebhookCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SandboxItemFireWebhookRequestWebhookCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    SandboxItemFireWebhookRequestWebhookCode UnknownValue [Serialize Deserialize] {
+        DefaultUpdate "DEFAULT_UPDATE"
+        NewAccountsAvailable "NEW_ACCOUNTS_AVAILABLE"
+        AuthDataUpdate "AUTH_DATA_UPDATE"
+        SmsMicrodepositsVerification "SMS_MICRODEPOSITS_VERIFICATION"
+        AuthorizationGranted "AUTHORIZATION_GRANTED"
+        RecurringTransactionsUpdate "RECURRING_TRANSACTIONS_UPDATE"
+        SyncUpdatesAvailable "SYNC_UPDATES_AVAILABLE"
+        ProductReady "PRODUCT_READY"
+        Error "ERROR"
     }
 }
 /// SandboxItemFireWebhookResponse defines the response schema for `/sandbox/item/fire_webhook`
@@ -4799,72 +1847,10 @@ impl SandboxItemFireWebhookResponse {
         }
     }
 }
-impl ::std::fmt::Debug for SandboxItemFireWebhookResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SandboxItemFireWebhookResponse")
-            .field("webhook_fired", &self.webhook_fired)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for SandboxItemFireWebhookResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("webhook_fired", &self.webhook_fired)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SandboxItemFireWebhookResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for SandboxItemFireWebhookResponse {
-    const EXPECTING: &'static str = "a JSON object (`SandboxItemFireWebhookResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "webhook_fired" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            webhook_fired: f0.ok_or_else(|| crate::codec::missing("webhook_fired"))?,
-            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    SandboxItemFireWebhookResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 webhook_fired "webhook_fired" req plain
+        1 request_id "request_id" req plain
     }
 }
 /// Request body for `/sandbox/item/reset_login`.
@@ -4886,66 +1872,9 @@ impl SandboxItemResetLoginRequest {
         }
     }
 }
-impl ::std::fmt::Debug for SandboxItemResetLoginRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SandboxItemResetLoginRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for SandboxItemResetLoginRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SandboxItemResetLoginRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for SandboxItemResetLoginRequest {
-    const EXPECTING: &'static str = "a JSON object (`SandboxItemResetLoginRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    SandboxItemResetLoginRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
     }
 }
 /// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
@@ -4973,72 +1902,10 @@ impl SandboxItemResetLoginResponse {
         }
     }
 }
-impl ::std::fmt::Debug for SandboxItemResetLoginResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SandboxItemResetLoginResponse")
-            .field("reset_login", &self.reset_login)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for SandboxItemResetLoginResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("reset_login", &self.reset_login)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SandboxItemResetLoginResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for SandboxItemResetLoginResponse {
-    const EXPECTING: &'static str = "a JSON object (`SandboxItemResetLoginResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "reset_login" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            reset_login: f0.ok_or_else(|| crate::codec::missing("reset_login"))?,
-            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    SandboxItemResetLoginResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 reset_login "reset_login" req plain
+        1 request_id "request_id" req plain
     }
 }
 /// Request body for `/sandbox/item/set_verification_status`.
@@ -5072,79 +1939,11 @@ impl SandboxItemSetVerificationStatusRequest {
         }
     }
 }
-impl ::std::fmt::Debug for SandboxItemSetVerificationStatusRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SandboxItemSetVerificationStatusRequest")
-            .field("access_token", &crate::redact::Redacted)
-            .field("account_id", &self.account_id)
-            .field("verification_status", &self.verification_status)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for SandboxItemSetVerificationStatusRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        map.serialize_entry("account_id", &self.account_id)?;
-        map.serialize_entry("verification_status", &self.verification_status)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SandboxItemSetVerificationStatusRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for SandboxItemSetVerificationStatusRequest {
-    const EXPECTING: &'static str = "a JSON object (`SandboxItemSetVerificationStatusRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "access_token" => Some(0),
-            "account_id" => Some(1),
-            "verification_status" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            access_token: f0.ok_or_else(|| crate::codec::missing("access_token"))?,
-            account_id: f1.ok_or_else(|| crate::codec::missing("account_id"))?,
-            verification_status: f2
-                .ok_or_else(|| crate::codec::missing("verification_status"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    SandboxItemSetVerificationStatusRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 access_token "access_token" req redacted
+        1 account_id "account_id" req plain
+        2 verification_status "verification_status" req plain
     }
 }
 #[allow(missing_docs)]
@@ -5159,48 +1958,10 @@ pub enum SandboxItemSetVerificationStatusRequestVerificationStatus {
     /// unchanged.
     UnknownValue(String),
 }
-impl SandboxItemSetVerificationStatusRequestVerificationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutomaticallyVerified => "automatically_verified",
-            Self::VerificationExpired => "verification_expired",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for SandboxItemSetVerificationStatusRequestVerificationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for SandboxItemSetVerificationStatusRequestVerificationStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "automatically_verified" => Self::AutomaticallyVerified,
-                "verification_expired" => Self::VerificationExpired,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for SandboxItemSetVerificationStatusRequestVerificationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for SandboxItemSetVerificationStatusRequestVerificationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    SandboxItemSetVerificationStatusRequestVerificationStatus UnknownValue [Serialize Deserialize] {
+        AutomaticallyVerified "automatically_verified"
+        VerificationExpired "verification_expired"
     }
 }
 /// SandboxItemSetVerificationStatusResponse defines the response schema for `/sandbox/item/set_verification_status`
@@ -5222,66 +1983,9 @@ impl SandboxItemSetVerificationStatusResponse {
         }
     }
 }
-impl ::std::fmt::Debug for SandboxItemSetVerificationStatusResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SandboxItemSetVerificationStatusResponse")
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for SandboxItemSetVerificationStatusResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SandboxItemSetVerificationStatusResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for SandboxItemSetVerificationStatusResponse {
-    const EXPECTING: &'static str = "a JSON object (`SandboxItemSetVerificationStatusResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "request_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            request_id: f0.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    SandboxItemSetVerificationStatusResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 request_id "request_id" req plain
     }
 }
 /// The data an application may read: per product, per account, and for accounts added later.
@@ -5324,84 +2028,11 @@ impl Scopes {
         self
     }
 }
-impl ::std::fmt::Debug for Scopes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Scopes")
-            .field("product_access", &self.product_access)
-            .field("accounts", &self.accounts)
-            .field("new_accounts", &self.new_accounts)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for Scopes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.product_access {
-            map.serialize_entry("product_access", value)?;
-        }
-        if let Some(value) = &self.accounts {
-            map.serialize_entry("accounts", value)?;
-        }
-        if let Some(value) = &self.new_accounts {
-            map.serialize_entry("new_accounts", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Scopes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for Scopes {
-    const EXPECTING: &'static str = "a JSON object (`Scopes`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "product_access" => Some(0),
-            "accounts" => Some(1),
-            "new_accounts" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            product_access: f0,
-            accounts: f1,
-            new_accounts: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    Scopes [Debug Serialize Deserialize] [additional_properties] {
+        0 product_access "product_access" opt plain
+        1 accounts "accounts" opt plain
+        2 new_accounts "new_accounts" opt_null plain
     }
 }
 /// Where a change of scopes was made.
@@ -5416,47 +2047,10 @@ pub enum ScopesContext {
     /// unchanged.
     UnknownValue(String),
 }
-impl ScopesContext {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enrollment => "ENROLLMENT",
-            Self::Portal => "PORTAL",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for ScopesContext {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for ScopesContext {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "ENROLLMENT" => Self::Enrollment,
-                "PORTAL" => Self::Portal,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for ScopesContext {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScopesContext {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    ScopesContext UnknownValue [Serialize Deserialize] {
+        Enrollment "ENROLLMENT"
+        Portal "PORTAL"
     }
 }
 /// Scopes, or `null` when none are set.
@@ -5504,92 +2098,13 @@ impl UserPermissionRevokedWebhook {
         self
     }
 }
-impl ::std::fmt::Debug for UserPermissionRevokedWebhook {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserPermissionRevokedWebhook")
-            .field("webhook_type", &self.webhook_type)
-            .field("webhook_code", &self.webhook_code)
-            .field("item_id", &self.item_id)
-            .field("error", &self.error)
-            .field("environment", &self.environment)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for UserPermissionRevokedWebhook {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("webhook_type", &self.webhook_type)?;
-        map.serialize_entry("webhook_code", &self.webhook_code)?;
-        map.serialize_entry("item_id", &self.item_id)?;
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.serialize_entry("environment", &self.environment)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserPermissionRevokedWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for UserPermissionRevokedWebhook {
-    const EXPECTING: &'static str = "a JSON object (`UserPermissionRevokedWebhook`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "item_id" => Some(2),
-            "error" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
-            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
-            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-            error: f3,
-            environment: f4.ok_or_else(|| crate::codec::missing("environment"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    UserPermissionRevokedWebhook [Debug Serialize Deserialize] [additional_properties] {
+        0 webhook_type "webhook_type" req plain
+        1 webhook_code "webhook_code" req plain
+        2 item_id "item_id" req plain
+        3 error "error" opt_null plain
+        4 environment "environment" req plain
     }
 }
 /// Which Plaid environment sent the webhook.
@@ -5606,49 +2121,11 @@ pub enum WebhookEnvironmentValues {
     /// unchanged.
     UnknownValue(String),
 }
-impl WebhookEnvironmentValues {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Development => "development",
-            Self::Sandbox => "sandbox",
-            Self::Production => "production",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for WebhookEnvironmentValues {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for WebhookEnvironmentValues {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "development" => Self::Development,
-                "sandbox" => Self::Sandbox,
-                "production" => Self::Production,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for WebhookEnvironmentValues {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookEnvironmentValues {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    WebhookEnvironmentValues UnknownValue [Serialize Deserialize] {
+        Development "development"
+        Sandbox "sandbox"
+        Production "production"
     }
 }
 /// The family of a webhook, such as `ITEM` or `TRANSACTIONS`.
@@ -5673,57 +2150,15 @@ pub enum WebhookType {
     /// unchanged.
     UnknownValue(String),
 }
-impl WebhookType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auth => "AUTH",
-            Self::Holdings => "HOLDINGS",
-            Self::InvestmentsTransactions => "INVESTMENTS_TRANSACTIONS",
-            Self::Item => "ITEM",
-            Self::Liabilities => "LIABILITIES",
-            Self::Transactions => "TRANSACTIONS",
-            Self::Assets => "ASSETS",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for WebhookType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for WebhookType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "AUTH" => Self::Auth,
-                "HOLDINGS" => Self::Holdings,
-                "INVESTMENTS_TRANSACTIONS" => Self::InvestmentsTransactions,
-                "ITEM" => Self::Item,
-                "LIABILITIES" => Self::Liabilities,
-                "TRANSACTIONS" => Self::Transactions,
-                "ASSETS" => Self::Assets,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for WebhookType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    WebhookType UnknownValue [Serialize Deserialize] {
+        Auth "AUTH"
+        Holdings "HOLDINGS"
+        InvestmentsTransactions "INVESTMENTS_TRANSACTIONS"
+        Item "ITEM"
+        Liabilities "LIABILITIES"
+        Transactions "TRANSACTIONS"
+        Assets "ASSETS"
     }
 }
 /// The Item's webhook URL was changed (with `/item/webhook/update`); this one is sent to the new URL.
@@ -5771,98 +2206,14 @@ impl WebhookUpdateAcknowledgedWebhook {
         self
     }
 }
-impl ::std::fmt::Debug for WebhookUpdateAcknowledgedWebhook {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("WebhookUpdateAcknowledgedWebhook")
-            .field("webhook_type", &self.webhook_type)
-            .field("webhook_code", &self.webhook_code)
-            .field("item_id", &self.item_id)
-            .field("new_webhook_url", &self.new_webhook_url)
-            .field("error", &self.error)
-            .field("environment", &self.environment)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for WebhookUpdateAcknowledgedWebhook {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("webhook_type", &self.webhook_type)?;
-        map.serialize_entry("webhook_code", &self.webhook_code)?;
-        map.serialize_entry("item_id", &self.item_id)?;
-        map.serialize_entry("new_webhook_url", &self.new_webhook_url)?;
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.serialize_entry("environment", &self.environment)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookUpdateAcknowledgedWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for WebhookUpdateAcknowledgedWebhook {
-    const EXPECTING: &'static str = "a JSON object (`WebhookUpdateAcknowledgedWebhook`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "item_id" => Some(2),
-            "new_webhook_url" => Some(3),
-            "error" => Some(4),
-            "environment" => Some(5),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            webhook_type: f0.ok_or_else(|| crate::codec::missing("webhook_type"))?,
-            webhook_code: f1.ok_or_else(|| crate::codec::missing("webhook_code"))?,
-            item_id: f2.ok_or_else(|| crate::codec::missing("item_id"))?,
-            new_webhook_url: f3.ok_or_else(|| crate::codec::missing("new_webhook_url"))?,
-            error: f4,
-            environment: f5.ok_or_else(|| crate::codec::missing("environment"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    WebhookUpdateAcknowledgedWebhook [Debug Serialize Deserialize] [additional_properties] {
+        0 webhook_type "webhook_type" req plain
+        1 webhook_code "webhook_code" req plain
+        2 item_id "item_id" req plain
+        3 new_webhook_url "new_webhook_url" req plain
+        4 error "error" opt_null plain
+        5 environment "environment" req plain
     }
 }
 /// Asks for one webhook verification key.
@@ -5884,66 +2235,9 @@ impl WebhookVerificationKeyGetRequest {
         }
     }
 }
-impl ::std::fmt::Debug for WebhookVerificationKeyGetRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("WebhookVerificationKeyGetRequest")
-            .field("key_id", &self.key_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for WebhookVerificationKeyGetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key_id", &self.key_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookVerificationKeyGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for WebhookVerificationKeyGetRequest {
-    const EXPECTING: &'static str = "a JSON object (`WebhookVerificationKeyGetRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "key_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            key_id: f0.ok_or_else(|| crate::codec::missing("key_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    WebhookVerificationKeyGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 key_id "key_id" req plain
     }
 }
 /// The key asked for.
@@ -5971,72 +2265,10 @@ impl WebhookVerificationKeyGetResponse {
         }
     }
 }
-impl ::std::fmt::Debug for WebhookVerificationKeyGetResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("WebhookVerificationKeyGetResponse")
-            .field("key", &self.key)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for WebhookVerificationKeyGetResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("key", &self.key)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookVerificationKeyGetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for WebhookVerificationKeyGetResponse {
-    const EXPECTING: &'static str = "a JSON object (`WebhookVerificationKeyGetResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "key" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            key: f0.ok_or_else(|| crate::codec::missing("key"))?,
-            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    WebhookVerificationKeyGetResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 key "key" req plain
+        1 request_id "request_id" req plain
     }
 }
 impl crate::Client {

@@ -136,181 +136,24 @@ impl PartnerCustomerCreateRequest {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerCreateRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerCreateRequest")
-            .field("company_name", &self.company_name)
-            .field("is_diligence_attested", &self.is_diligence_attested)
-            .field("products", &self.products)
-            .field("create_link_customization", &self.create_link_customization)
-            .field("logo", &self.logo)
-            .field("legal_entity_name", &self.legal_entity_name)
-            .field("website", &self.website)
-            .field("application_name", &self.application_name)
-            .field("technical_contact", &self.technical_contact)
-            .field("billing_contact", &self.billing_contact)
-            .field("customer_support_info", &self.customer_support_info)
-            .field("address", &self.address)
-            .field("is_bank_addendum_completed", &self.is_bank_addendum_completed)
-            .field("assets_under_management", &self.assets_under_management)
-            .field("redirect_uris", &self.redirect_uris)
-            .field("registration_number", &self.registration_number)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("company_name", &self.company_name)?;
-        map.serialize_entry("is_diligence_attested", &self.is_diligence_attested)?;
-        if let Some(value) = &self.products {
-            map.serialize_entry("products", value)?;
-        }
-        if let Some(value) = &self.create_link_customization {
-            map.serialize_entry("create_link_customization", value)?;
-        }
-        if let Some(value) = &self.logo {
-            map.serialize_entry("logo", value)?;
-        }
-        map.serialize_entry("legal_entity_name", &self.legal_entity_name)?;
-        map.serialize_entry("website", &self.website)?;
-        map.serialize_entry("application_name", &self.application_name)?;
-        if let Some(value) = &self.technical_contact {
-            map.serialize_entry("technical_contact", value)?;
-        }
-        if let Some(value) = &self.billing_contact {
-            map.serialize_entry("billing_contact", value)?;
-        }
-        if let Some(value) = &self.customer_support_info {
-            map.serialize_entry("customer_support_info", value)?;
-        }
-        map.serialize_entry("address", &self.address)?;
-        map.serialize_entry(
-            "is_bank_addendum_completed",
-            &self.is_bank_addendum_completed,
-        )?;
-        if let Some(value) = &self.assets_under_management {
-            map.serialize_entry("assets_under_management", value)?;
-        }
-        if let Some(value) = &self.redirect_uris {
-            map.serialize_entry("redirect_uris", value)?;
-        }
-        if let Some(value) = &self.registration_number {
-            map.serialize_entry("registration_number", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerCreateRequest {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerCreateRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "company_name" => Some(0),
-            "is_diligence_attested" => Some(1),
-            "products" => Some(2),
-            "create_link_customization" => Some(3),
-            "logo" => Some(4),
-            "legal_entity_name" => Some(5),
-            "website" => Some(6),
-            "application_name" => Some(7),
-            "technical_contact" => Some(8),
-            "billing_contact" => Some(9),
-            "customer_support_info" => Some(10),
-            "address" => Some(11),
-            "is_bank_addendum_completed" => Some(12),
-            "assets_under_management" => Some(13),
-            "redirect_uris" => Some(14),
-            "registration_number" => Some(15),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut f14 = None;
-        let mut f15 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Known(5) => f5 = Some(map.next_value()?),
-                Known(6) => f6 = Some(map.next_value()?),
-                Known(7) => f7 = Some(map.next_value()?),
-                Known(8) => f8 = map.next_value()?,
-                Known(9) => f9 = map.next_value()?,
-                Known(10) => f10 = map.next_value()?,
-                Known(11) => f11 = Some(map.next_value()?),
-                Known(12) => f12 = Some(map.next_value()?),
-                Known(13) => f13 = map.next_value()?,
-                Known(14) => f14 = map.next_value()?,
-                Known(15) => f15 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            company_name: f0.ok_or_else(|| crate::codec::missing("company_name"))?,
-            is_diligence_attested: f1
-                .ok_or_else(|| crate::codec::missing("is_diligence_attested"))?,
-            products: f2,
-            create_link_customization: f3,
-            logo: f4,
-            legal_entity_name: f5
-                .ok_or_else(|| crate::codec::missing("legal_entity_name"))?,
-            website: f6.ok_or_else(|| crate::codec::missing("website"))?,
-            application_name: f7
-                .ok_or_else(|| crate::codec::missing("application_name"))?,
-            technical_contact: f8,
-            billing_contact: f9,
-            customer_support_info: f10,
-            address: f11.ok_or_else(|| crate::codec::missing("address"))?,
-            is_bank_addendum_completed: f12
-                .ok_or_else(|| crate::codec::missing("is_bank_addendum_completed"))?,
-            assets_under_management: f13,
-            redirect_uris: f14,
-            registration_number: f15,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerCreateRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 company_name "company_name" req plain
+        1 is_diligence_attested "is_diligence_attested" req plain
+        2 products "products" opt plain
+        3 create_link_customization "create_link_customization" opt plain
+        4 logo "logo" opt plain
+        5 legal_entity_name "legal_entity_name" req plain
+        6 website "website" req plain
+        7 application_name "application_name" req plain
+        8 technical_contact "technical_contact" opt plain
+        9 billing_contact "billing_contact" opt plain
+        10 customer_support_info "customer_support_info" opt plain
+        11 address "address" req plain
+        12 is_bank_addendum_completed "is_bank_addendum_completed" req plain
+        13 assets_under_management "assets_under_management" opt plain
+        14 redirect_uris "redirect_uris" opt plain
+        15 registration_number "registration_number" opt plain
     }
 }
 /// Response schema for `/partner/customer/create`.
@@ -351,76 +194,10 @@ impl PartnerCustomerCreateResponse {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerCreateResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerCreateResponse")
-            .field("end_customer", &self.end_customer)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerCreateResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.end_customer {
-            map.serialize_entry("end_customer", value)?;
-        }
-        if let Some(value) = &self.request_id {
-            map.serialize_entry("request_id", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerCreateResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerCreateResponse {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerCreateResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "end_customer" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            end_customer: f0,
-            request_id: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerCreateResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 end_customer "end_customer" opt plain
+        1 request_id "request_id" opt plain
     }
 }
 /// Request body for `/partner/customer/enable`.
@@ -442,67 +219,9 @@ impl PartnerCustomerEnableRequest {
         }
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerEnableRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerEnableRequest")
-            .field("end_customer_client_id", &self.end_customer_client_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerEnableRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("end_customer_client_id", &self.end_customer_client_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerEnableRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerEnableRequest {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerEnableRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "end_customer_client_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            end_customer_client_id: f0
-                .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerEnableRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 end_customer_client_id "end_customer_client_id" req plain
     }
 }
 /// Response schema for `/partner/customer/enable`.
@@ -540,79 +259,10 @@ impl PartnerCustomerEnableResponse {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerEnableResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerEnableResponse")
-            .field(
-                "production_secret",
-                &self.production_secret.as_ref().map(|_| crate::redact::Redacted),
-            )
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerEnableResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.production_secret {
-            map.serialize_entry("production_secret", value)?;
-        }
-        if let Some(value) = &self.request_id {
-            map.serialize_entry("request_id", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerEnableResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerEnableResponse {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerEnableResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "production_secret" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            production_secret: f0,
-            request_id: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerEnableResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 production_secret "production_secret" opt redacted
+        1 request_id "request_id" opt plain
     }
 }
 /// Request body for `/partner/customer/get`.
@@ -634,67 +284,9 @@ impl PartnerCustomerGetRequest {
         }
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerGetRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerGetRequest")
-            .field("end_customer_client_id", &self.end_customer_client_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerGetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("end_customer_client_id", &self.end_customer_client_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerGetRequest {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerGetRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "end_customer_client_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            end_customer_client_id: f0
-                .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 end_customer_client_id "end_customer_client_id" req plain
     }
 }
 /// Response schema for `/partner/customer/get`.
@@ -732,76 +324,10 @@ impl PartnerCustomerGetResponse {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerGetResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerGetResponse")
-            .field("end_customer", &self.end_customer)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerGetResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.end_customer {
-            map.serialize_entry("end_customer", value)?;
-        }
-        if let Some(value) = &self.request_id {
-            map.serialize_entry("request_id", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerGetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerGetResponse {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerGetResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "end_customer" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            end_customer: f0,
-            request_id: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerGetResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 end_customer "end_customer" opt plain
+        1 request_id "request_id" opt plain
     }
 }
 /// Request body for `/partner/customer/oauth_institutions/get`.
@@ -823,67 +349,9 @@ impl PartnerCustomerOAuthInstitutionsGetRequest {
         }
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerOAuthInstitutionsGetRequest")
-            .field("end_customer_client_id", &self.end_customer_client_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerOAuthInstitutionsGetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("end_customer_client_id", &self.end_customer_client_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerOAuthInstitutionsGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerOAuthInstitutionsGetRequest {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerOAuthInstitutionsGetRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "end_customer_client_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            end_customer_client_id: f0
-                .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerOAuthInstitutionsGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 end_customer_client_id "end_customer_client_id" req plain
     }
 }
 /// Response schema for `/partner/customer/oauth_institutions/get`.
@@ -946,92 +414,12 @@ impl PartnerCustomerOAuthInstitutionsGetResponse {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerOAuthInstitutionsGetResponse")
-            .field("flowdown_status", &self.flowdown_status)
-            .field("questionnaire_status", &self.questionnaire_status)
-            .field("institutions", &self.institutions)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerOAuthInstitutionsGetResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flowdown_status {
-            map.serialize_entry("flowdown_status", value)?;
-        }
-        if let Some(value) = &self.questionnaire_status {
-            map.serialize_entry("questionnaire_status", value)?;
-        }
-        if let Some(value) = &self.institutions {
-            map.serialize_entry("institutions", value)?;
-        }
-        if let Some(value) = &self.request_id {
-            map.serialize_entry("request_id", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerOAuthInstitutionsGetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerOAuthInstitutionsGetResponse {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerOAuthInstitutionsGetResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "flowdown_status" => Some(0),
-            "questionnaire_status" => Some(1),
-            "institutions" => Some(2),
-            "request_id" => Some(3),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            flowdown_status: f0,
-            questionnaire_status: f1,
-            institutions: f2,
-            request_id: f3,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerOAuthInstitutionsGetResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 flowdown_status "flowdown_status" opt plain
+        1 questionnaire_status "questionnaire_status" opt plain
+        2 institutions "institutions" opt plain
+        3 request_id "request_id" opt plain
     }
 }
 /// Request body for `/partner/customer/remove`.
@@ -1053,67 +441,9 @@ impl PartnerCustomerRemoveRequest {
         }
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerRemoveRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerRemoveRequest")
-            .field("end_customer_client_id", &self.end_customer_client_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerRemoveRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("end_customer_client_id", &self.end_customer_client_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerRemoveRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerRemoveRequest {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerRemoveRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "end_customer_client_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            end_customer_client_id: f0
-                .ok_or_else(|| crate::codec::missing("end_customer_client_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerRemoveRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 end_customer_client_id "end_customer_client_id" req plain
     }
 }
 /// Response schema for `/partner/customer/remove`.
@@ -1143,68 +473,9 @@ impl PartnerCustomerRemoveResponse {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerCustomerRemoveResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerCustomerRemoveResponse")
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerCustomerRemoveResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.request_id {
-            map.serialize_entry("request_id", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerCustomerRemoveResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerCustomerRemoveResponse {
-    const EXPECTING: &'static str = "a JSON object (`PartnerCustomerRemoveResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "request_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            request_id: f0,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerCustomerRemoveResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 request_id "request_id" opt plain
     }
 }
 /// An end customer of a Plaid reseller partner.
@@ -1247,84 +518,11 @@ impl PartnerEndCustomer {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomer {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomer")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("company_name", &self.company_name)
-            .field("status", &self.status)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.company_name {
-            map.serialize_entry("company_name", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomer {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomer`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "client_id" => Some(0),
-            "company_name" => Some(1),
-            "status" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            client_id: f0,
-            company_name: f1,
-            status: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomer [Debug Serialize Deserialize] [additional_properties] {
+        0 client_id "client_id" opt partial
+        1 company_name "company_name" opt plain
+        2 status "status" opt plain
     }
 }
 /// The postal address of an end customer's business.
@@ -1383,100 +581,13 @@ impl PartnerEndCustomerAddress {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerAddress {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerAddress")
-            .field("city", &self.city)
-            .field("street", &self.street)
-            .field("region", &self.region)
-            .field("postal_code", &self.postal_code)
-            .field("country_code", &self.country_code)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.city {
-            map.serialize_entry("city", value)?;
-        }
-        if let Some(value) = &self.street {
-            map.serialize_entry("street", value)?;
-        }
-        if let Some(value) = &self.region {
-            map.serialize_entry("region", value)?;
-        }
-        if let Some(value) = &self.postal_code {
-            map.serialize_entry("postal_code", value)?;
-        }
-        if let Some(value) = &self.country_code {
-            map.serialize_entry("country_code", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerAddress {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerAddress`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "city" => Some(0),
-            "street" => Some(1),
-            "region" => Some(2),
-            "postal_code" => Some(3),
-            "country_code" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            city: f0,
-            street: f1,
-            region: f2,
-            postal_code: f3,
-            country_code: f4,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerAddress [Debug Serialize Deserialize] [additional_properties] {
+        0 city "city" opt plain
+        1 street "street" opt plain
+        2 region "region" opt plain
+        3 postal_code "postal_code" opt plain
+        4 country_code "country_code" opt plain
     }
 }
 /// The assets an end customer manages, with their currency.
@@ -1501,73 +612,10 @@ impl PartnerEndCustomerAssetsUnderManagement {
         }
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerAssetsUnderManagement {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerAssetsUnderManagement")
-            .field("amount", &self.amount)
-            .field("iso_currency_code", &self.iso_currency_code)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerAssetsUnderManagement {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("amount", &self.amount)?;
-        map.serialize_entry("iso_currency_code", &self.iso_currency_code)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerAssetsUnderManagement {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerAssetsUnderManagement {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerAssetsUnderManagement`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            amount: f0.ok_or_else(|| crate::codec::missing("amount"))?,
-            iso_currency_code: f1
-                .ok_or_else(|| crate::codec::missing("iso_currency_code"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerAssetsUnderManagement [Debug Serialize Deserialize] [additional_properties] {
+        0 amount "amount" req plain
+        1 iso_currency_code "iso_currency_code" req plain
     }
 }
 /// The person who handles an end customer's billing.
@@ -1610,84 +658,11 @@ impl PartnerEndCustomerBillingContact {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerBillingContact {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerBillingContact")
-            .field("given_name", &self.given_name)
-            .field("family_name", &self.family_name)
-            .field("email", &self.email)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerBillingContact {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.given_name {
-            map.serialize_entry("given_name", value)?;
-        }
-        if let Some(value) = &self.family_name {
-            map.serialize_entry("family_name", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerBillingContact {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerBillingContact {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerBillingContact`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "given_name" => Some(0),
-            "family_name" => Some(1),
-            "email" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            given_name: f0,
-            family_name: f1,
-            email: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerBillingContact [Debug Serialize Deserialize] [additional_properties] {
+        0 given_name "given_name" opt plain
+        1 family_name "family_name" opt plain
+        2 email "email" opt plain
     }
 }
 /// How an end customer's own users reach its support.
@@ -1738,92 +713,12 @@ impl PartnerEndCustomerCustomerSupportInfo {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerCustomerSupportInfo {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerCustomerSupportInfo")
-            .field("email", &self.email)
-            .field("phone_number", &self.phone_number)
-            .field("contact_url", &self.contact_url)
-            .field("link_update_url", &self.link_update_url)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerCustomerSupportInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.phone_number {
-            map.serialize_entry("phone_number", value)?;
-        }
-        if let Some(value) = &self.contact_url {
-            map.serialize_entry("contact_url", value)?;
-        }
-        if let Some(value) = &self.link_update_url {
-            map.serialize_entry("link_update_url", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerCustomerSupportInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerCustomerSupportInfo {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerCustomerSupportInfo`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "email" => Some(0),
-            "phone_number" => Some(1),
-            "contact_url" => Some(2),
-            "link_update_url" => Some(3),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            email: f0,
-            phone_number: f1,
-            contact_url: f2,
-            link_update_url: f3,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerCustomerSupportInfo [Debug Serialize Deserialize] [additional_properties] {
+        0 email "email" opt plain
+        1 phone_number "phone_number" opt plain
+        2 contact_url "contact_url" opt plain
+        3 link_update_url "link_update_url" opt plain
     }
 }
 /// Progress of the flowdown agreement for an end customer.
@@ -1842,51 +737,12 @@ pub enum PartnerEndCustomerFlowdownStatus {
     /// unchanged.
     UnknownValue(String),
 }
-impl PartnerEndCustomerFlowdownStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::InReview => "IN_REVIEW",
-            Self::Negotiation => "NEGOTIATION",
-            Self::Complete => "COMPLETE",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for PartnerEndCustomerFlowdownStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for PartnerEndCustomerFlowdownStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "NOT_STARTED" => Self::NotStarted,
-                "IN_REVIEW" => Self::InReview,
-                "NEGOTIATION" => Self::Negotiation,
-                "COMPLETE" => Self::Complete,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerFlowdownStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerFlowdownStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    PartnerEndCustomerFlowdownStatus UnknownValue [Serialize Deserialize] {
+        NotStarted "NOT_STARTED"
+        InReview "IN_REVIEW"
+        Negotiation "NEGOTIATION"
+        Complete "COMPLETE"
     }
 }
 /// An end customer's registration status at one OAuth institution.
@@ -1948,100 +804,13 @@ impl PartnerEndCustomerOAuthInstitution {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerOAuthInstitution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerOAuthInstitution")
-            .field("name", &self.name)
-            .field("institution_id", &self.institution_id)
-            .field("environments", &self.environments)
-            .field("production_enablement_date", &self.production_enablement_date)
-            .field("classic_disablement_date", &self.classic_disablement_date)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerOAuthInstitution {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.institution_id {
-            map.serialize_entry("institution_id", value)?;
-        }
-        if let Some(value) = &self.environments {
-            map.serialize_entry("environments", value)?;
-        }
-        if let Some(value) = &self.production_enablement_date {
-            map.serialize_entry("production_enablement_date", value)?;
-        }
-        if let Some(value) = &self.classic_disablement_date {
-            map.serialize_entry("classic_disablement_date", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerOAuthInstitution {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerOAuthInstitution {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerOAuthInstitution`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "name" => Some(0),
-            "institution_id" => Some(1),
-            "environments" => Some(2),
-            "production_enablement_date" => Some(3),
-            "classic_disablement_date" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            name: f0,
-            institution_id: f1,
-            environments: f2,
-            production_enablement_date: f3,
-            classic_disablement_date: f4,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerOAuthInstitution [Debug Serialize Deserialize] [additional_properties] {
+        0 name "name" opt plain
+        1 institution_id "institution_id" opt plain
+        2 environments "environments" opt plain
+        3 production_enablement_date "production_enablement_date" opt_null plain
+        4 classic_disablement_date "classic_disablement_date" opt_null plain
     }
 }
 /// Progress of an end customer's registration in one environment.
@@ -2062,54 +831,13 @@ pub enum PartnerEndCustomerOAuthInstitutionApplicationStatus {
     /// unchanged.
     UnknownValue(String),
 }
-impl PartnerEndCustomerOAuthInstitutionApplicationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::Processing => "PROCESSING",
-            Self::Approved => "APPROVED",
-            Self::Enabled => "ENABLED",
-            Self::AttentionRequired => "ATTENTION_REQUIRED",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for PartnerEndCustomerOAuthInstitutionApplicationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for PartnerEndCustomerOAuthInstitutionApplicationStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "NOT_STARTED" => Self::NotStarted,
-                "PROCESSING" => Self::Processing,
-                "APPROVED" => Self::Approved,
-                "ENABLED" => Self::Enabled,
-                "ATTENTION_REQUIRED" => Self::AttentionRequired,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerOAuthInstitutionApplicationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for PartnerEndCustomerOAuthInstitutionApplicationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    PartnerEndCustomerOAuthInstitutionApplicationStatus UnknownValue [Serialize Deserialize] {
+        NotStarted "NOT_STARTED"
+        Processing "PROCESSING"
+        Approved "APPROVED"
+        Enabled "ENABLED"
+        AttentionRequired "ATTENTION_REQUIRED"
     }
 }
 /// Registration progress per environment at one OAuth institution.
@@ -2150,76 +878,10 @@ impl PartnerEndCustomerOAuthInstitutionEnvironments {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerOAuthInstitutionEnvironments {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerOAuthInstitutionEnvironments")
-            .field("development", &self.development)
-            .field("production", &self.production)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerOAuthInstitutionEnvironments {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.development {
-            map.serialize_entry("development", value)?;
-        }
-        if let Some(value) = &self.production {
-            map.serialize_entry("production", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerOAuthInstitutionEnvironments {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerOAuthInstitutionEnvironments {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerOAuthInstitutionEnvironments`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "development" => Some(0),
-            "production" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            development: f0,
-            production: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerOAuthInstitutionEnvironments [Debug Serialize Deserialize] [additional_properties] {
+        0 development "development" opt plain
+        1 production "production" opt plain
     }
 }
 /// Progress of the security questionnaire for an end customer.
@@ -2236,49 +898,11 @@ pub enum PartnerEndCustomerQuestionnaireStatus {
     /// unchanged.
     UnknownValue(String),
 }
-impl PartnerEndCustomerQuestionnaireStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::Received => "RECEIVED",
-            Self::Complete => "COMPLETE",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for PartnerEndCustomerQuestionnaireStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for PartnerEndCustomerQuestionnaireStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "NOT_STARTED" => Self::NotStarted,
-                "RECEIVED" => Self::Received,
-                "COMPLETE" => Self::Complete,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerQuestionnaireStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerQuestionnaireStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    PartnerEndCustomerQuestionnaireStatus UnknownValue [Serialize Deserialize] {
+        NotStarted "NOT_STARTED"
+        Received "RECEIVED"
+        Complete "COMPLETE"
     }
 }
 /// An end customer's API secrets, per environment. Treat them as secrets.
@@ -2313,76 +937,10 @@ impl PartnerEndCustomerSecrets {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerSecrets {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerSecrets")
-            .field("sandbox", &self.sandbox)
-            .field("development", &self.development)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerSecrets {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sandbox {
-            map.serialize_entry("sandbox", value)?;
-        }
-        if let Some(value) = &self.development {
-            map.serialize_entry("development", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerSecrets {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerSecrets {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerSecrets`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "sandbox" => Some(0),
-            "development" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            sandbox: f0,
-            development: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerSecrets [Debug Serialize Deserialize] [additional_properties] {
+        0 sandbox "sandbox" opt plain
+        1 development "development" opt plain
     }
 }
 /// Where an end customer stands in Plaid's review.
@@ -2401,51 +959,12 @@ pub enum PartnerEndCustomerStatus {
     /// unchanged.
     UnknownValue(String),
 }
-impl PartnerEndCustomerStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnderReview => "UNDER_REVIEW",
-            Self::PendingEnablement => "PENDING_ENABLEMENT",
-            Self::Active => "ACTIVE",
-            Self::Denied => "DENIED",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for PartnerEndCustomerStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for PartnerEndCustomerStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "UNDER_REVIEW" => Self::UnderReview,
-                "PENDING_ENABLEMENT" => Self::PendingEnablement,
-                "ACTIVE" => Self::Active,
-                "DENIED" => Self::Denied,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    PartnerEndCustomerStatus UnknownValue [Serialize Deserialize] {
+        UnderReview "UNDER_REVIEW"
+        PendingEnablement "PENDING_ENABLEMENT"
+        Active "ACTIVE"
+        Denied "DENIED"
     }
 }
 /// The person who handles an end customer's technical questions.
@@ -2488,84 +1007,11 @@ impl PartnerEndCustomerTechnicalContact {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerTechnicalContact {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerTechnicalContact")
-            .field("given_name", &self.given_name)
-            .field("family_name", &self.family_name)
-            .field("email", &self.email)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerTechnicalContact {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.given_name {
-            map.serialize_entry("given_name", value)?;
-        }
-        if let Some(value) = &self.family_name {
-            map.serialize_entry("family_name", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerTechnicalContact {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerTechnicalContact {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerTechnicalContact`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "given_name" => Some(0),
-            "family_name" => Some(1),
-            "email" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            given_name: f0,
-            family_name: f1,
-            email: f2,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerTechnicalContact [Debug Serialize Deserialize] [additional_properties] {
+        0 given_name "given_name" opt plain
+        1 family_name "family_name" opt plain
+        2 email "email" opt plain
     }
 }
 /// An end customer together with its API secrets.
@@ -2616,92 +1062,12 @@ impl PartnerEndCustomerWithSecrets {
         self
     }
 }
-impl ::std::fmt::Debug for PartnerEndCustomerWithSecrets {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PartnerEndCustomerWithSecrets")
-            .field("client_id", &self.client_id.as_deref().map(crate::redact::Partial))
-            .field("company_name", &self.company_name)
-            .field("status", &self.status)
-            .field("secrets", &self.secrets.as_ref().map(|_| crate::redact::Redacted))
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PartnerEndCustomerWithSecrets {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.client_id {
-            map.serialize_entry("client_id", value)?;
-        }
-        if let Some(value) = &self.company_name {
-            map.serialize_entry("company_name", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.secrets {
-            map.serialize_entry("secrets", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerEndCustomerWithSecrets {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PartnerEndCustomerWithSecrets {
-    const EXPECTING: &'static str = "a JSON object (`PartnerEndCustomerWithSecrets`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "client_id" => Some(0),
-            "company_name" => Some(1),
-            "status" => Some(2),
-            "secrets" => Some(3),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            client_id: f0,
-            company_name: f1,
-            status: f2,
-            secrets: f3,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PartnerEndCustomerWithSecrets [Debug Serialize Deserialize] [additional_properties] {
+        0 client_id "client_id" opt partial
+        1 company_name "company_name" opt plain
+        2 status "status" opt plain
+        3 secrets "secrets" opt redacted
     }
 }
 impl crate::Client {

@@ -29,72 +29,10 @@ impl LinkProfileEligibilityCheckRequest {
         }
     }
 }
-impl ::std::fmt::Debug for LinkProfileEligibilityCheckRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LinkProfileEligibilityCheckRequest")
-            .field("link_session_id", &self.link_session_id)
-            .field("user", &self.user)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for LinkProfileEligibilityCheckRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("link_session_id", &self.link_session_id)?;
-        map.serialize_entry("user", &self.user)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for LinkProfileEligibilityCheckRequest {
-    const EXPECTING: &'static str = "a JSON object (`LinkProfileEligibilityCheckRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "link_session_id" => Some(0),
-            "user" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            link_session_id: f0.ok_or_else(|| crate::codec::missing("link_session_id"))?,
-            user: f1.ok_or_else(|| crate::codec::missing("user"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    LinkProfileEligibilityCheckRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 link_session_id "link_session_id" req plain
+        1 user "user" req plain
     }
 }
 /// LinkProfileEligibilityCheckResponse defines the response schema for `/link/profile/eligibility/check`
@@ -122,72 +60,10 @@ impl LinkProfileEligibilityCheckResponse {
         }
     }
 }
-impl ::std::fmt::Debug for LinkProfileEligibilityCheckResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LinkProfileEligibilityCheckResponse")
-            .field("profile_matches", &self.profile_matches)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for LinkProfileEligibilityCheckResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile_matches", &self.profile_matches)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for LinkProfileEligibilityCheckResponse {
-    const EXPECTING: &'static str = "a JSON object (`LinkProfileEligibilityCheckResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "profile_matches" => Some(0),
-            "request_id" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            profile_matches: f0.ok_or_else(|| crate::codec::missing("profile_matches"))?,
-            request_id: f1.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    LinkProfileEligibilityCheckResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 profile_matches "profile_matches" req plain
+        1 request_id "request_id" req plain
     }
 }
 /// The user whose saved profile is checked.
@@ -209,66 +85,9 @@ impl LinkProfileEligibilityCheckUser {
         }
     }
 }
-impl ::std::fmt::Debug for LinkProfileEligibilityCheckUser {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LinkProfileEligibilityCheckUser")
-            .field("phone_number", &self.phone_number)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for LinkProfileEligibilityCheckUser {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("phone_number", &self.phone_number)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkProfileEligibilityCheckUser {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for LinkProfileEligibilityCheckUser {
-    const EXPECTING: &'static str = "a JSON object (`LinkProfileEligibilityCheckUser`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "phone_number" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            phone_number: f0.ok_or_else(|| crate::codec::missing("phone_number"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    LinkProfileEligibilityCheckUser [Debug Serialize Deserialize] [additional_properties] {
+        0 phone_number "phone_number" req plain
     }
 }
 /// Request body for `/profile/get`.
@@ -290,66 +109,9 @@ impl ProfileGetRequest {
         }
     }
 }
-impl ::std::fmt::Debug for ProfileGetRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProfileGetRequest")
-            .field("profile_token", &crate::redact::Redacted)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ProfileGetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("profile_token", &self.profile_token)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ProfileGetRequest {
-    const EXPECTING: &'static str = "a JSON object (`ProfileGetRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "profile_token" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            profile_token: f0.ok_or_else(|| crate::codec::missing("profile_token"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ProfileGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 profile_token "profile_token" req redacted
     }
 }
 /// ProfileGetResponse defines the response schema for `/profile/get`
@@ -385,78 +147,11 @@ impl ProfileGetResponse {
         self
     }
 }
-impl ::std::fmt::Debug for ProfileGetResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProfileGetResponse")
-            .field("identity", &self.identity)
-            .field("items", &self.items)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ProfileGetResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("identity", &self.identity)?;
-        map.serialize_entry("items", &self.items)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileGetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ProfileGetResponse {
-    const EXPECTING: &'static str = "a JSON object (`ProfileGetResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "identity" => Some(0),
-            "items" => Some(1),
-            "request_id" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            identity: f0,
-            items: f1.ok_or_else(|| crate::codec::missing("items"))?,
-            request_id: f2.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ProfileGetResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 identity "identity" req_null plain
+        1 items "items" req plain
+        2 request_id "request_id" req plain
     }
 }
 /// The identity details a user saved in their profile. Contains personal data.
@@ -531,125 +226,15 @@ impl ProfileIdentity {
         self
     }
 }
-impl ::std::fmt::Debug for ProfileIdentity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProfileIdentity")
-            .field("name", &self.name)
-            .field("address", &self.address)
-            .field("phone_number", &self.phone_number)
-            .field("email", &self.email)
-            .field("date_of_birth", &self.date_of_birth)
-            .field(
-                "ssn",
-                &self.ssn.as_ref().map(|v| v.as_ref().map(|_| crate::redact::Redacted)),
-            )
-            .field(
-                "ssn_last_4",
-                &self
-                    .ssn_last_4
-                    .as_ref()
-                    .map(|v| v.as_ref().map(|_| crate::redact::Redacted)),
-            )
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ProfileIdentity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.phone_number {
-            map.serialize_entry("phone_number", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.date_of_birth {
-            map.serialize_entry("date_of_birth", value)?;
-        }
-        if let Some(value) = &self.ssn {
-            map.serialize_entry("ssn", value)?;
-        }
-        if let Some(value) = &self.ssn_last_4 {
-            map.serialize_entry("ssn_last_4", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileIdentity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ProfileIdentity {
-    const EXPECTING: &'static str = "a JSON object (`ProfileIdentity`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "name" => Some(0),
-            "address" => Some(1),
-            "phone_number" => Some(2),
-            "email" => Some(3),
-            "date_of_birth" => Some(4),
-            "ssn" => Some(5),
-            "ssn_last_4" => Some(6),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = Some(map.next_value()?),
-                Known(6) => f6 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            name: f0,
-            address: f1,
-            phone_number: f2,
-            email: f3,
-            date_of_birth: f4,
-            ssn: f5,
-            ssn_last_4: f6,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ProfileIdentity [Debug Serialize Deserialize] [additional_properties] {
+        0 name "name" opt_null plain
+        1 address "address" opt_null plain
+        2 phone_number "phone_number" opt plain
+        3 email "email" opt_null plain
+        4 date_of_birth "date_of_birth" opt_null plain
+        5 ssn "ssn" opt_null redacted
+        6 ssn_last_4 "ssn_last_4" opt_null redacted
     }
 }
 /// The postal address saved in a user's profile.
@@ -716,108 +301,14 @@ impl ProfileIdentityAddress {
         self
     }
 }
-impl ::std::fmt::Debug for ProfileIdentityAddress {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProfileIdentityAddress")
-            .field("city", &self.city)
-            .field("region", &self.region)
-            .field("street", &self.street)
-            .field("street2", &self.street2)
-            .field("postal_code", &self.postal_code)
-            .field("country", &self.country)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ProfileIdentityAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.city {
-            map.serialize_entry("city", value)?;
-        }
-        if let Some(value) = &self.region {
-            map.serialize_entry("region", value)?;
-        }
-        if let Some(value) = &self.street {
-            map.serialize_entry("street", value)?;
-        }
-        if let Some(value) = &self.street2 {
-            map.serialize_entry("street2", value)?;
-        }
-        if let Some(value) = &self.postal_code {
-            map.serialize_entry("postal_code", value)?;
-        }
-        if let Some(value) = &self.country {
-            map.serialize_entry("country", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileIdentityAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ProfileIdentityAddress {
-    const EXPECTING: &'static str = "a JSON object (`ProfileIdentityAddress`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "city" => Some(0),
-            "region" => Some(1),
-            "street" => Some(2),
-            "street2" => Some(3),
-            "postal_code" => Some(4),
-            "country" => Some(5),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            city: f0,
-            region: f1,
-            street: f2,
-            street2: f3,
-            postal_code: f4,
-            country: f5,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ProfileIdentityAddress [Debug Serialize Deserialize] [additional_properties] {
+        0 city "city" opt_null plain
+        1 region "region" opt_null plain
+        2 street "street" opt_null plain
+        3 street2 "street2" opt_null plain
+        4 postal_code "postal_code" opt_null plain
+        5 country "country" opt_null plain
     }
 }
 /// The name saved in a user's profile.
@@ -852,76 +343,10 @@ impl ProfileIdentityName {
         self
     }
 }
-impl ::std::fmt::Debug for ProfileIdentityName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProfileIdentityName")
-            .field("first_name", &self.first_name)
-            .field("last_name", &self.last_name)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ProfileIdentityName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.first_name {
-            map.serialize_entry("first_name", value)?;
-        }
-        if let Some(value) = &self.last_name {
-            map.serialize_entry("last_name", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileIdentityName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ProfileIdentityName {
-    const EXPECTING: &'static str = "a JSON object (`ProfileIdentityName`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "first_name" => Some(0),
-            "last_name" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            first_name: f0,
-            last_name: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ProfileIdentityName [Debug Serialize Deserialize] [additional_properties] {
+        0 first_name "first_name" opt plain
+        1 last_name "last_name" opt plain
     }
 }
 /// An Item that belongs to a user's profile, with its access token.
@@ -959,79 +384,10 @@ impl ProfileItem {
         self
     }
 }
-impl ::std::fmt::Debug for ProfileItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProfileItem")
-            .field("item_id", &self.item_id)
-            .field(
-                "access_token",
-                &self.access_token.as_ref().map(|_| crate::redact::Redacted),
-            )
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ProfileItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.item_id {
-            map.serialize_entry("item_id", value)?;
-        }
-        if let Some(value) = &self.access_token {
-            map.serialize_entry("access_token", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ProfileItem {
-    const EXPECTING: &'static str = "a JSON object (`ProfileItem`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "item_id" => Some(0),
-            "access_token" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            item_id: f0,
-            access_token: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ProfileItem [Debug Serialize Deserialize] [additional_properties] {
+        0 item_id "item_id" opt plain
+        1 access_token "access_token" opt redacted
     }
 }
 impl crate::Client {

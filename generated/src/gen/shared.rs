@@ -100,130 +100,18 @@ impl Item {
     }
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
-impl ::std::fmt::Debug for Item {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Item")
-            .field("item_id", &self.item_id)
-            .field("institution_id", &self.institution_id)
-            .field("webhook", &self.webhook)
-            .field("error", &self.error)
-            .field("available_products", &self.available_products)
-            .field("billed_products", &self.billed_products)
-            .field("products", &self.products)
-            .field("consented_products", &self.consented_products)
-            .field("consent_expiration_time", &self.consent_expiration_time)
-            .field("update_type", &self.update_type)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item"))]
-impl ::serde::Serialize for Item {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("item_id", &self.item_id)?;
-        if let Some(value) = &self.institution_id {
-            map.serialize_entry("institution_id", value)?;
-        }
-        map.serialize_entry("webhook", &self.webhook)?;
-        map.serialize_entry("error", &self.error)?;
-        map.serialize_entry("available_products", &self.available_products)?;
-        map.serialize_entry("billed_products", &self.billed_products)?;
-        if let Some(value) = &self.products {
-            map.serialize_entry("products", value)?;
-        }
-        if let Some(value) = &self.consented_products {
-            map.serialize_entry("consented_products", value)?;
-        }
-        map.serialize_entry("consent_expiration_time", &self.consent_expiration_time)?;
-        map.serialize_entry("update_type", &self.update_type)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item"))]
-impl<'de> ::serde::Deserialize<'de> for Item {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item"))]
-impl crate::codec::Object for Item {
-    const EXPECTING: &'static str = "a JSON object (`Item`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "item_id" => Some(0),
-            "institution_id" => Some(1),
-            "webhook" => Some(2),
-            "error" => Some(3),
-            "available_products" => Some(4),
-            "billed_products" => Some(5),
-            "products" => Some(6),
-            "consented_products" => Some(7),
-            "consent_expiration_time" => Some(8),
-            "update_type" => Some(9),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = Some(map.next_value()?),
-                Known(5) => f5 = Some(map.next_value()?),
-                Known(6) => f6 = map.next_value()?,
-                Known(7) => f7 = map.next_value()?,
-                Known(8) => f8 = map.next_value()?,
-                Known(9) => f9 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            item_id: f0.ok_or_else(|| crate::codec::missing("item_id"))?,
-            institution_id: f1,
-            webhook: f2,
-            error: f3,
-            available_products: f4
-                .ok_or_else(|| crate::codec::missing("available_products"))?,
-            billed_products: f5.ok_or_else(|| crate::codec::missing("billed_products"))?,
-            products: f6,
-            consented_products: f7,
-            consent_expiration_time: f8,
-            update_type: f9.ok_or_else(|| crate::codec::missing("update_type"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    Item [Debug Serialize Deserialize] [additional_properties] {
+        0 item_id "item_id" req plain
+        1 institution_id "institution_id" opt_null plain
+        2 webhook "webhook" req_null plain
+        3 error "error" req_null plain
+        4 available_products "available_products" req plain
+        5 billed_products "billed_products" req plain
+        6 products "products" opt plain
+        7 consented_products "consented_products" opt plain
+        8 consent_expiration_time "consent_expiration_time" req_null plain
+        9 update_type "update_type" req plain
     }
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
@@ -240,51 +128,10 @@ pub enum ItemUpdateType {
     UnknownValue(String),
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
-impl ItemUpdateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Background => "background",
-            Self::UserPresentRequired => "user_present_required",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item"))]
-impl ::std::fmt::Display for ItemUpdateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item"))]
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for ItemUpdateType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "background" => Self::Background,
-                "user_present_required" => Self::UserPresentRequired,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item"))]
-impl ::serde::Serialize for ItemUpdateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item"))]
-impl<'de> ::serde::Deserialize<'de> for ItemUpdateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    ItemUpdateType UnknownValue [Serialize Deserialize] {
+        Background "background"
+        UserPresentRequired "user_present_required"
     }
 }
 /// Errors are identified by `error_code` and categorized by `error_type`. Use these in preference to HTTP status codes to identify and handle specific errors. HTTP status codes are set and provide the broadest categorization of errors: 4xx codes are for developer- or user-related errors, and 5xx codes are for Plaid-related errors, and the status will be 2xx in non-error cases. An Item with a non-`null` error object will only be part of an API response when calling `/item/get` to view Item status. Otherwise, error fields will be `null` if no error has occurred; if an error has occurred, an error code will be returned instead.
@@ -368,124 +215,17 @@ impl PlaidError {
         self
     }
 }
-impl ::std::fmt::Debug for PlaidError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PlaidError")
-            .field("error_type", &self.error_type)
-            .field("error_code", &self.error_code)
-            .field("error_message", &self.error_message)
-            .field("display_message", &self.display_message)
-            .field("request_id", &self.request_id)
-            .field("causes", &crate::redact::Json(&self.causes))
-            .field("status", &self.status)
-            .field("documentation_url", &self.documentation_url)
-            .field("suggested_action", &self.suggested_action)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PlaidError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error_type", &self.error_type)?;
-        map.serialize_entry("error_code", &self.error_code)?;
-        map.serialize_entry("error_message", &self.error_message)?;
-        map.serialize_entry("display_message", &self.display_message)?;
-        if let Some(value) = &self.request_id {
-            map.serialize_entry("request_id", value)?;
-        }
-        if let Some(value) = &self.causes {
-            map.serialize_entry("causes", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.documentation_url {
-            map.serialize_entry("documentation_url", value)?;
-        }
-        if let Some(value) = &self.suggested_action {
-            map.serialize_entry("suggested_action", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PlaidError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PlaidError {
-    const EXPECTING: &'static str = "a JSON object (`PlaidError`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "error_type" => Some(0),
-            "error_code" => Some(1),
-            "error_message" => Some(2),
-            "display_message" => Some(3),
-            "request_id" => Some(4),
-            "causes" => Some(5),
-            "status" => Some(6),
-            "documentation_url" => Some(7),
-            "suggested_action" => Some(8),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Known(5) => f5 = map.next_value()?,
-                Known(6) => f6 = Some(map.next_value()?),
-                Known(7) => f7 = map.next_value()?,
-                Known(8) => f8 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            error_type: f0.ok_or_else(|| crate::codec::missing("error_type"))?,
-            error_code: f1.ok_or_else(|| crate::codec::missing("error_code"))?,
-            error_message: f2.ok_or_else(|| crate::codec::missing("error_message"))?,
-            display_message: f3,
-            request_id: f4,
-            causes: f5,
-            status: f6,
-            documentation_url: f7,
-            suggested_action: f8,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PlaidError [Debug Serialize Deserialize] [additional_properties] {
+        0 error_type "error_type" req plain
+        1 error_code "error_code" req plain
+        2 error_message "error_message" req plain
+        3 display_message "display_message" req_null plain
+        4 request_id "request_id" opt plain
+        5 causes "causes" opt json
+        6 status "status" opt_null plain
+        7 documentation_url "documentation_url" opt plain
+        8 suggested_action "suggested_action" opt_null plain
     }
 }
 /// The broad category of a Plaid error.
@@ -524,71 +264,22 @@ pub enum PlaidErrorType {
     /// unchanged.
     UnknownValue(String),
 }
-impl PlaidErrorType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidRequest => "INVALID_REQUEST",
-            Self::InvalidResult => "INVALID_RESULT",
-            Self::InvalidInput => "INVALID_INPUT",
-            Self::InstitutionError => "INSTITUTION_ERROR",
-            Self::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
-            Self::ApiError => "API_ERROR",
-            Self::ItemError => "ITEM_ERROR",
-            Self::AssetReportError => "ASSET_REPORT_ERROR",
-            Self::RecaptchaError => "RECAPTCHA_ERROR",
-            Self::OauthError => "OAUTH_ERROR",
-            Self::PaymentError => "PAYMENT_ERROR",
-            Self::BankTransferError => "BANK_TRANSFER_ERROR",
-            Self::IncomeVerificationError => "INCOME_VERIFICATION_ERROR",
-            Self::MicrodepositsError => "MICRODEPOSITS_ERROR",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for PlaidErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for PlaidErrorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "INVALID_REQUEST" => Self::InvalidRequest,
-                "INVALID_RESULT" => Self::InvalidResult,
-                "INVALID_INPUT" => Self::InvalidInput,
-                "INSTITUTION_ERROR" => Self::InstitutionError,
-                "RATE_LIMIT_EXCEEDED" => Self::RateLimitExceeded,
-                "API_ERROR" => Self::ApiError,
-                "ITEM_ERROR" => Self::ItemError,
-                "ASSET_REPORT_ERROR" => Self::AssetReportError,
-                "RECAPTCHA_ERROR" => Self::RecaptchaError,
-                "OAUTH_ERROR" => Self::OauthError,
-                "PAYMENT_ERROR" => Self::PaymentError,
-                "BANK_TRANSFER_ERROR" => Self::BankTransferError,
-                "INCOME_VERIFICATION_ERROR" => Self::IncomeVerificationError,
-                "MICRODEPOSITS_ERROR" => Self::MicrodepositsError,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for PlaidErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PlaidErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    PlaidErrorType UnknownValue [Serialize Deserialize] {
+        InvalidRequest "INVALID_REQUEST"
+        InvalidResult "INVALID_RESULT"
+        InvalidInput "INVALID_INPUT"
+        InstitutionError "INSTITUTION_ERROR"
+        RateLimitExceeded "RATE_LIMIT_EXCEEDED"
+        ApiError "API_ERROR"
+        ItemError "ITEM_ERROR"
+        AssetReportError "ASSET_REPORT_ERROR"
+        RecaptchaError "RECAPTCHA_ERROR"
+        OauthError "OAUTH_ERROR"
+        PaymentError "PAYMENT_ERROR"
+        BankTransferError "BANK_TRANSFER_ERROR"
+        IncomeVerificationError "INCOME_VERIFICATION_ERROR"
+        MicrodepositsError "MICRODEPOSITS_ERROR"
     }
 }
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
@@ -649,95 +340,32 @@ pub enum Products {
     UnknownValue(String),
 }
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
-impl Products {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assets => "assets",
-            Self::Auth => "auth",
-            Self::Balance => "balance",
-            Self::Identity => "identity",
-            Self::IdentityMatch => "identity_match",
-            Self::Investments => "investments",
-            Self::InvestmentsAuth => "investments_auth",
-            Self::Liabilities => "liabilities",
-            Self::PaymentInitiation => "payment_initiation",
-            Self::IdentityVerification => "identity_verification",
-            Self::Transactions => "transactions",
-            Self::CreditDetails => "credit_details",
-            Self::Income => "income",
-            Self::IncomeVerification => "income_verification",
-            Self::DepositSwitch => "deposit_switch",
-            Self::StandingOrders => "standing_orders",
-            Self::Transfer => "transfer",
-            Self::Employment => "employment",
-            Self::RecurringTransactions => "recurring_transactions",
-            Self::Signal => "signal",
-            Self::Statements => "statements",
-            Self::ProcessorPayments => "processor_payments",
-            Self::ProcessorIdentity => "processor_identity",
-            Self::Profile => "profile",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
-impl ::std::fmt::Display for Products {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for Products {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "assets" => Self::Assets,
-                "auth" => Self::Auth,
-                "balance" => Self::Balance,
-                "identity" => Self::Identity,
-                "identity_match" => Self::IdentityMatch,
-                "investments" => Self::Investments,
-                "investments_auth" => Self::InvestmentsAuth,
-                "liabilities" => Self::Liabilities,
-                "payment_initiation" => Self::PaymentInitiation,
-                "identity_verification" => Self::IdentityVerification,
-                "transactions" => Self::Transactions,
-                "credit_details" => Self::CreditDetails,
-                "income" => Self::Income,
-                "income_verification" => Self::IncomeVerification,
-                "deposit_switch" => Self::DepositSwitch,
-                "standing_orders" => Self::StandingOrders,
-                "transfer" => Self::Transfer,
-                "employment" => Self::Employment,
-                "recurring_transactions" => Self::RecurringTransactions,
-                "signal" => Self::Signal,
-                "statements" => Self::Statements,
-                "processor_payments" => Self::ProcessorPayments,
-                "processor_identity" => Self::ProcessorIdentity,
-                "profile" => Self::Profile,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
-impl ::serde::Serialize for Products {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
-impl<'de> ::serde::Deserialize<'de> for Products {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    Products UnknownValue [Serialize Deserialize] {
+        Assets "assets"
+        Auth "auth"
+        Balance "balance"
+        Identity "identity"
+        IdentityMatch "identity_match"
+        Investments "investments"
+        InvestmentsAuth "investments_auth"
+        Liabilities "liabilities"
+        PaymentInitiation "payment_initiation"
+        IdentityVerification "identity_verification"
+        Transactions "transactions"
+        CreditDetails "credit_details"
+        Income "income"
+        IncomeVerification "income_verification"
+        DepositSwitch "deposit_switch"
+        StandingOrders "standing_orders"
+        Transfer "transfer"
+        Employment "employment"
+        RecurringTransactions "recurring_transactions"
+        Signal "signal"
+        Statements "statements"
+        ProcessorPayments "processor_payments"
+        ProcessorIdentity "processor_identity"
+        Profile "profile"
     }
 }
 #[cfg(

@@ -120,6 +120,52 @@ fn is_ident(name: &str) -> bool {
     syn::parse_str::<syn::Ident>(name).is_ok()
 }
 
+/// A table for a macro of the runtime (`crate::codec::struct_impls!`, say): a head and a row
+/// per member, each a flat run of identifiers and literals.
+pub(crate) struct Table {
+    /// The macro's path, without the `!`.
+    pub path: TokenStream,
+    /// What the macro is told first: the type's name and what to write.
+    pub head: TokenStream,
+    /// One row per field or variant.
+    pub rows: Vec<TokenStream>,
+}
+
+impl Table {
+    /// The invocation, for the syn check.
+    fn tokens(&self) -> TokenStream {
+        let (path, head, rows) = (&self.path, &self.head, &self.rows);
+        quote!(#path! { #head { #(#rows)* } })
+    }
+
+    /// The checked invocation as text, a row per line: prettyplease lays a macro's tokens out
+    /// like a paragraph, which hides the table. It still prints the path and the attributes
+    /// (the feature gate); the rows are flat, so their token text is already their layout.
+    fn print(&self, mut checked: syn::File) -> String {
+        for item in &mut checked.items {
+            if let syn::Item::Macro(m) = item {
+                m.mac.tokens = TokenStream::new();
+            }
+        }
+        let outline = prettyplease::unparse(&checked);
+        let mut body = format!("{{\n    {} {{", self.head);
+        if self.rows.is_empty() {
+            body.push('}');
+        } else {
+            for row in &self.rows {
+                body.push_str("\n        ");
+                body.push_str(&row.to_string());
+            }
+            body.push_str("\n    }");
+        }
+        body.push_str("\n}");
+        match outline.rfind("{}") {
+            Some(at) => format!("{}{body}{}", &outline[..at], &outline[at + 2..]),
+            None => outline,
+        }
+    }
+}
+
 /// One item of a module file, turned into tokens by the thread that prints it (tokens cannot
 /// cross threads).
 enum Item<'a> {
@@ -151,20 +197,30 @@ fn render_module(header: &str, module: &Module) -> Result<File, Diagnostic> {
     let path = format!("src/gen/{}.rs", module.name);
     let items: Vec<Item<'_>> = module.types.iter().map(Item::Type).chain([Item::Operations]).collect();
     let print = |item: &Item<'_>| -> Result<String, Diagnostic> {
-        let (label, tokens) = match item {
-            Item::Type(t) => (t.name.as_str(), types::type_def(t, &module.name)),
-            Item::Operations => ("the client methods", operations::module_operations(module)),
+        let (label, tokens, table) = match item {
+            Item::Type(t) => {
+                let emitted = types::type_def(t, &module.name);
+                (t.name.as_str(), emitted.code, emitted.table)
+            }
+            Item::Operations => ("the client methods", operations::module_operations(module), None),
         };
-        let mut ast: syn::File = syn::parse2(tokens).map_err(|e| {
-            Diagnostic::error(Code::Internal, format!("generated code for `{label}` in `{path}` does not parse: {e}"))
-        })?;
-        if let Item::Type(crate::ir::TypeDef { gate: Some(groups), .. }) = item {
-            let cfg = cfg_any(groups);
-            let attr = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg)
-                .map_err(|e| Diagnostic::error(Code::Internal, format!("the feature gate of `{label}` does not parse: {e}")))?;
-            attr.iter().for_each(|a| gate_items(&mut ast, a));
+        let parse = |tokens: TokenStream| -> Result<syn::File, Diagnostic> {
+            let mut ast: syn::File = syn::parse2(tokens).map_err(|e| {
+                Diagnostic::error(Code::Internal, format!("generated code for `{label}` in `{path}` does not parse: {e}"))
+            })?;
+            if let Item::Type(crate::ir::TypeDef { gate: Some(groups), .. }) = item {
+                let cfg = cfg_any(groups);
+                let attr = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg)
+                    .map_err(|e| Diagnostic::error(Code::Internal, format!("the feature gate of `{label}` does not parse: {e}")))?;
+                attr.iter().for_each(|a| gate_items(&mut ast, a));
+            }
+            Ok(ast)
+        };
+        let mut text = prettyplease::unparse(&parse(tokens)?);
+        if let Some(table) = table {
+            text.push_str(&table.print(parse(table.tokens())?));
         }
-        Ok(prettyplease::unparse(&ast))
+        Ok(text)
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let chunk = items.len().div_ceil(threads).max(1);
@@ -382,6 +438,7 @@ fn gate_items(file: &mut syn::File, attr: &syn::Attribute) {
             syn::Item::Static(i) => &mut i.attrs,
             syn::Item::Fn(i) => &mut i.attrs,
             syn::Item::Use(i) => &mut i.attrs,
+            syn::Item::Macro(i) => &mut i.attrs,
             _ => continue,
         };
         attrs.insert(0, attr.clone());

@@ -1,17 +1,26 @@
-//! Type definitions: structs, enums and aliases, with their serde impls written out rather than
-//! derived: a struct reads a map through the runtime's `codec::Object` (unknown properties kept
-//! without serde's `flatten` buffering), an enum goes through `as_str` and `FromStr`. Both cost
-//! the compiler far less than `serde_derive`'s output for the same types.
+//! Type definitions: structs, enums and aliases. Their trait impls (`Debug`, serde, and an
+//! enum's `as_str`/`FromStr`) are not printed out but tabled: one row per field or variant for
+//! a macro of the runtime's `codec`, which writes them the same way for every type. A struct
+//! reads a map through `codec::Object` (unknown properties kept without serde's `flatten`
+//! buffering), an enum goes through `as_str` and `FromStr`. This costs the compiler far less
+//! than `serde_derive`'s output, and the generator far less text to check and print.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, raw_docs, sanitize_docs, type_tokens};
-use crate::ir::{Derive, Enum, Extra, Field, Show, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
+use super::{docs, ident, raw_docs, sanitize_docs, type_tokens, Table};
+use crate::ir::{Derive, Enum, Extra, Field, Presence, Show, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
 
+
+/// A type's code: its definition and inherent impls, and the table of the runtime macro that
+/// writes its trait impls.
+pub(super) struct Emitted {
+    pub code: TokenStream,
+    pub table: Option<Table>,
+}
 
 /// One named type.
-pub(super) fn type_def(def: &TypeDef, here: &str) -> TokenStream {
+pub(super) fn type_def(def: &TypeDef, here: &str) -> Emitted {
     let doc = match &def.docs {
         Some(text) => docs(text),
         // The spec says nothing; a line restating the name would say nothing either.
@@ -22,22 +31,21 @@ pub(super) fn type_def(def: &TypeDef, here: &str) -> TokenStream {
     match &def.kind {
         TypeKind::Alias(target) => {
             let target = super::type_tokens(target, here);
-            quote! {
+            let code = quote! {
                 #doc
                 #deprecated
                 pub type #name = #target;
-            }
+            };
+            Emitted { code, table: None }
         }
-        TypeKind::Enum(e) => {
-            let serde = enum_serde(&name, &def.derives);
-            let tokens = enum_tokens(e, &name, derives(&def.derives), doc, deprecated);
-            quote!(#tokens #serde)
-        }
-        TypeKind::Struct(s) => {
-            let serde = struct_serde(s, &name, &def.derives);
-            let tokens = struct_tokens(s, &def.name, here, derives(&def.derives), doc, deprecated);
-            quote!(#tokens #serde)
-        }
+        TypeKind::Enum(e) => Emitted {
+            code: enum_tokens(e, &name, derives(&def.derives), doc, deprecated),
+            table: Some(enum_table(e, &name, &def.derives)),
+        },
+        TypeKind::Struct(s) => Emitted {
+            code: struct_tokens(s, &def.name, here, derives(&def.derives), doc, deprecated),
+            table: Some(struct_table(s, &name, &def.derives)),
+        },
     }
 }
 
@@ -69,16 +77,6 @@ fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, derives: TokenStream, doc: T
             #ident
         }
     });
-    let arms = e.variants.iter().map(|v| {
-        let ident = ident(&v.name);
-        let wire = &v.wire;
-        quote!(Self::#ident => #wire)
-    });
-    let parse_arms = e.variants.iter().map(|v| {
-        let ident = ident(&v.name);
-        let wire = &v.wire;
-        quote!(#wire => Self::#ident)
-    });
     let fallback = ident(&e.fallback);
     quote! {
         #doc
@@ -91,156 +89,68 @@ fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, derives: TokenStream, doc: T
             /// unchanged.
             #fallback(String),
         }
-
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#arms,)*
-                    Self::#fallback(other) => other,
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        /// Never fails: a value this version does not list becomes the fallback variant.
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(match value {
-                    #(#parse_arms,)*
-                    other => Self::#fallback(other.to_string()),
-                })
-            }
-        }
     }
 }
 
-/// `Serialize` as the wire string and `Deserialize` through `FromStr`, for the traits the IR
-/// lists.
-fn enum_serde(name: &proc_macro2::Ident, derives: &[Derive]) -> TokenStream {
-    let ser = derives.contains(&Derive::Serialize).then(|| {
-        quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-        }
-    });
-    let de = derives.contains(&Derive::Deserialize).then(|| {
-        quote! {
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    crate::codec::string_enum(deserializer)
-                }
-            }
-        }
-    });
-    quote!(#ser #de)
+/// The head of an enum's `codec::enum_impls!` table: the name, the fallback variant and the
+/// serde impls the IR lists.
+fn enum_table(e: &Enum, name: &proc_macro2::Ident, derives: &[Derive]) -> Table {
+    let fallback = ident(&e.fallback);
+    let impls = serde_impls(derives);
+    let rows = e
+        .variants
+        .iter()
+        .map(|v| {
+            let (variant, wire) = (ident(&v.name), &v.wire);
+            quote!(#variant #wire)
+        })
+        .collect();
+    Table { path: quote!(crate::codec::enum_impls), head: quote!(#name #fallback [#(#impls)*]), rows }
 }
 
-/// A struct's serde impls: a JSON object with the fields in order (optional ones left out when
-/// `None`, required nullable ones written as `null`), then the kept unknown properties; decoding
-/// reads each property once, absent optional ones are `None`, `null` for an optional nullable
-/// one is `Some(None)`, and a missing required one is serde's `missing field` error.
-fn struct_serde(s: &Struct, name: &proc_macro2::Ident, derives: &[Derive]) -> TokenStream {
-    let extra = match &s.extra {
+/// The serde traits among the IR's derives, by the names the runtime's tables take.
+fn serde_impls(derives: &[Derive]) -> Vec<proc_macro2::Ident> {
+    let mut impls = Vec::new();
+    if derives.contains(&Derive::Serialize) {
+        impls.push(ident("Serialize"));
+    }
+    if derives.contains(&Derive::Deserialize) {
+        impls.push(ident("Deserialize"));
+    }
+    impls
+}
+
+/// A struct's `codec::struct_impls!` table: `Debug` always, serde as the IR lists, the field
+/// that keeps unknown properties, and a row per field (see the runtime's `codec` for what
+/// each impl does with it).
+fn struct_table(s: &Struct, name: &proc_macro2::Ident, derives: &[Derive]) -> Table {
+    let impls = std::iter::once(ident("Debug")).chain(serde_impls(derives));
+    let rest = match &s.extra {
         Extra::Keep { field, .. } => Some(ident(field)),
         Extra::Drop => None,
     };
-    let ser = derives.contains(&Derive::Serialize).then(|| {
-        let entries = s.fields.iter().map(|f| {
-            let (fident, wire) = (ident(&f.name), &f.wire);
-            if f.required {
-                quote!(map.serialize_entry(#wire, &self.#fident)?;)
-            } else {
-                quote!(if let Some(value) = &self.#fident { map.serialize_entry(#wire, value)?; })
-            }
-        });
-        let rest = extra.as_ref().map(|e| quote!(for (key, value) in &self.#e { map.serialize_entry(key, value)?; }));
-        quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use ::serde::ser::SerializeMap as _;
-                    let mut map = serializer.serialize_map(None)?;
-                    #(#entries)*
-                    #rest
-                    map.end()
-                }
-            }
-        }
-    });
-    let de = derives.contains(&Derive::Deserialize).then(|| {
-        let index_arms = s.fields.iter().enumerate().map(|(i, f)| {
-            let (wire, i) = (&f.wire, proc_macro2::Literal::usize_unsuffixed(i));
-            quote!(#wire => Some(#i),)
-        });
-        let locals: Vec<proc_macro2::Ident> = (0..s.fields.len()).map(|i| quote::format_ident!("f{i}")).collect();
-        // The locals' types follow from the struct literal below.
-        let decls = locals.iter().map(|local| quote!(let mut #local = None;));
-        let arms = s.fields.iter().zip(&locals).enumerate().map(|(i, (f, local))| {
-            let i = proc_macro2::Literal::usize_unsuffixed(i);
-            match f.wrapping() {
-                Wrapping::Option => quote!(Known(#i) => #local = map.next_value()?,),
-                Wrapping::Plain | Wrapping::DoubleOption => quote!(Known(#i) => #local = Some(map.next_value()?),),
-            }
-        });
-        let unknown = match &extra {
-            Some(_) => quote!(Unknown(key) => { rest.insert(key, map.next_value()?); }),
-            None => quote!(Unknown(_) => { map.next_value::<::serde::de::IgnoredAny>()?; }),
-        };
-        let rest_decl = extra.as_ref().map(|_| quote!(let mut rest = ::std::collections::BTreeMap::new();));
-        let inits = s.fields.iter().zip(&locals).map(|(f, local)| {
-            let (fident, wire) = (ident(&f.name), &f.wire);
-            match f.wrapping() {
-                Wrapping::Plain => quote!(#fident: #local.ok_or_else(|| crate::codec::missing(#wire))?),
-                _ => quote!(#fident: #local),
-            }
-        });
-        let rest_init = extra.as_ref().map(|e| quote!(#e: rest,));
-        let expecting = format!("a JSON object (`{name}`)");
-        quote! {
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    crate::codec::object(deserializer)
-                }
-            }
-
-            impl crate::codec::Object for #name {
-                const EXPECTING: &'static str = #expecting;
-
-                fn index(name: &str) -> Option<usize> {
-                    match name {
-                        #(#index_arms)*
-                        _ => None,
-                    }
-                }
-
-                fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                    use crate::codec::Key::{Known, Unknown};
-                    #(#decls)*
-                    #rest_decl
-                    while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-                        match key {
-                            #(#arms)*
-                            #unknown
-                            #[allow(unreachable_patterns)]
-                            Known(_) => { map.next_value::<::serde::de::IgnoredAny>()?; }
-                        }
-                    }
-                    Ok(Self { #(#inits,)* #rest_init })
-                }
-            }
-        }
-    });
-    quote!(#ser #de)
+    let rows = s
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (i, field, wire) = (proc_macro2::Literal::usize_unsuffixed(i), ident(&f.name), &f.wire);
+            let presence = ident(match f.presence() {
+                Presence::Required => "req",
+                Presence::RequiredNullable => "req_null",
+                Presence::Optional => "opt",
+                Presence::OptionalNullable => "opt_null",
+            });
+            let show = ident(match f.show {
+                Show::Plain => "plain",
+                Show::Json => "json",
+                Show::Redacted => "redacted",
+                Show::Partial => "partial",
+            });
+            quote!(#i #field #wire #presence #show)
+        })
+        .collect();
+    Table { path: quote!(crate::codec::struct_impls), head: quote!(#name [#(#impls)*] [#rest]), rows }
 }
 
 /// Field docs: the spec's text, or a link to the field's type; then what the spec adds that
@@ -324,7 +234,6 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, 
     let inits = inits.chain(extra_init);
     let new_doc = raw_docs("Creates a value from its required fields; optional fields start as `None`.");
     let setters = s.fields.iter().filter_map(|f| setter(f, here));
-    let debug = debug_impl(s, rust_name);
     quote! {
         #doc
         #deprecated
@@ -342,8 +251,6 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, 
 
             #(#setters)*
         }
-
-        #debug
     }
 }
 
@@ -381,47 +288,4 @@ fn setter(f: &Field, here: &str) -> Option<TokenStream> {
             self
         }
     })
-}
-
-/// `Debug` that hides sensitive fields and applies the redaction rule inside free-form JSON
-/// and unknown properties, whose keys are only known at run time.
-fn debug_impl(s: &Struct, rust_name: &str) -> TokenStream {
-    let name = ident(rust_name);
-    let fields = s.fields.iter().map(|f| {
-        let fident = ident(&f.name);
-        let label = f.name.as_str();
-        let shown = match (f.show, f.wrapping()) {
-            (Show::Redacted, Wrapping::Plain) => quote!(&crate::redact::Redacted),
-            (Show::Redacted, Wrapping::Option) => quote!(&self.#fident.as_ref().map(|_| crate::redact::Redacted)),
-            (Show::Redacted, Wrapping::DoubleOption) => {
-                quote!(&self.#fident.as_ref().map(|v| v.as_ref().map(|_| crate::redact::Redacted)))
-            }
-            (Show::Partial, Wrapping::Plain) => quote!(&crate::redact::Partial(&self.#fident)),
-            (Show::Partial, Wrapping::Option) => quote!(&self.#fident.as_deref().map(crate::redact::Partial)),
-            (Show::Partial, Wrapping::DoubleOption) => {
-                quote!(&self.#fident.as_ref().map(|v| v.as_deref().map(crate::redact::Partial)))
-            }
-            (Show::Json, _) => quote!(&crate::redact::Json(&self.#fident)),
-            (Show::Plain, _) => quote!(&self.#fident),
-        };
-        quote!(.field(#label, #shown))
-    });
-    let extra = match &s.extra {
-        Extra::Keep { field, .. } => {
-            let fident = ident(field);
-            let label = field.as_str();
-            Some(quote!(.field(#label, &crate::redact::Json(&self.#fident))))
-        }
-        Extra::Drop => None,
-    };
-    quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#rust_name)
-                    #(#fields)*
-                    #extra
-                    .finish()
-            }
-        }
-    }
 }

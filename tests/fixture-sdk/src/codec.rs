@@ -87,11 +87,6 @@ pub(crate) fn object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> R
     deserializer.deserialize_map(Fields(PhantomData))
 }
 
-/// A required property that never came.
-pub(crate) fn missing<E: serde::de::Error>(name: &'static str) -> E {
-    E::missing_field(name)
-}
-
 /// Decodes a string enum through its `FromStr` (which keeps unlisted values).
 pub(crate) fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
@@ -114,4 +109,265 @@ where
         }
     }
     deserializer.deserialize_str(Text(PhantomData))
+}
+
+/// A generated struct's `Debug` and serde impls from one table, written once here rather than
+/// printed out for each of thousands of structs: the generated file holds a row per field, the
+/// compiler expands it. Each row is `index field "wire name" presence show`:
+/// - `presence` names a module of [`field`]: `req`, `req_null`, `opt` or `opt_null`, which says
+///   how the field is written, read and checked;
+/// - `show` names how `Debug` shows it: `plain`, `json`, `redacted` or `partial`.
+///
+/// The head names the struct, the impls to write (`Debug`, `Serialize`, `Deserialize`) and the
+/// field that keeps unknown properties (`[]` when they are dropped).
+macro_rules! struct_impls {
+    ($name:ident [$($impl:ident)*] $rest:tt $rows:tt) => {
+        $($crate::codec::struct_impls!(@$impl $name $rest $rows);)*
+    };
+    (@Debug $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident)* }) => {
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field(stringify!($field), &$crate::codec::field::$presence::$show(&self.$field)))*
+                    $(.field(stringify!($rest), &$crate::redact::Json(&self.$rest)))?
+                    .finish()
+            }
+        }
+    };
+    (@Serialize $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident)* }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                $($crate::codec::field::$presence::put(&mut map, $wire, &self.$field)?;)*
+                $(for (key, value) in &self.$rest {
+                    map.serialize_entry(key, value)?;
+                })?
+                map.end()
+            }
+        }
+    };
+    (@Deserialize $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident)* }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::codec::object(deserializer)
+            }
+        }
+
+        impl $crate::codec::Object for $name {
+            const EXPECTING: &'static str = concat!("a JSON object (`", stringify!($name), "`)");
+
+            fn index(name: &str) -> Option<usize> {
+                match name {
+                    $($wire => Some($i),)*
+                    _ => None,
+                }
+            }
+
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                // The locals take the fields' names: their types follow from the struct
+                // literal below.
+                $(let mut $field = None;)*
+                let mut rest = $crate::codec::struct_impls!(@rest [$($rest)?]);
+                while let Some(key) = map.next_key_seed($crate::codec::Keys::<Self>::new())? {
+                    match key {
+                        $($crate::codec::Key::Known($i) => $field = $crate::codec::field::$presence::get(&mut map)?,)*
+                        $crate::codec::Key::Unknown(key) => $crate::codec::Unknowns::keep(&mut rest, key, &mut map)?,
+                        // `index` gives no other number.
+                        $crate::codec::Key::Known(_) => $crate::codec::skip(&mut map)?,
+                    }
+                }
+                Ok(Self {
+                    $($field: $crate::codec::field::$presence::take::<A::Error, _>($field, $wire)?,)*
+                    $($rest: rest,)?
+                })
+            }
+        }
+    };
+    (@rest []) => { $crate::codec::Skip };
+    (@rest [$rest:ident]) => { ::std::collections::BTreeMap::new() };
+}
+pub(crate) use struct_impls;
+
+/// A generated string enum's `as_str`, `Display`, `FromStr` and, as the head asks, serde impls,
+/// from a row per variant (`Variant "wire value"`). The head names the enum, its fallback
+/// variant (which keeps any value not listed) and the serde impls to write.
+macro_rules! enum_impls {
+    ($name:ident $fallback:ident [$($impl:ident)*] { $($variant:ident $wire:literal)* }) => {
+        impl $name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$fallback(other) => other,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// Never fails: a value this version does not list becomes the fallback variant.
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::$fallback(other.to_string()),
+                })
+            }
+        }
+
+        $($crate::codec::enum_impls!(@$impl $name);)*
+    };
+    (@Serialize $name:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+    (@Deserialize $name:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::codec::string_enum(deserializer)
+            }
+        }
+    };
+}
+pub(crate) use enum_impls;
+
+/// Where a generated struct puts the properties its spec does not list.
+pub(crate) trait Unknowns {
+    /// Takes the value of the property `key`.
+    fn keep<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// A struct that keeps no unknown properties: their values are read past.
+// Unused when every struct of the spec keeps its unknown properties.
+#[allow(dead_code)]
+pub(crate) struct Skip;
+
+impl Unknowns for Skip {
+    fn keep<'de, A: MapAccess<'de>>(&mut self, _key: String, map: &mut A) -> Result<(), A::Error> {
+        skip(map)
+    }
+}
+
+/// Reads past a property's value.
+pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
+
+impl<V: serde::de::DeserializeOwned> Unknowns for std::collections::BTreeMap<String, V> {
+    fn keep<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        let value = map.next_value()?;
+        self.insert(key, value);
+        Ok(())
+    }
+}
+
+/// What [`struct_impls!`] does with a field, by its presence: how it is written (`put`), read into
+/// its local (`get`) and taken from that local once the object ends (`take`), and how `Debug`
+/// shows it (`plain`, `json`, `redacted`, `partial`). Generic and tiny: each field's code is a
+/// call the compiler shares between all fields of one type.
+pub(crate) mod field {
+    // Which of these a crate uses depends on its spec: a spec with no secret has no
+    // `redacted` field, say.
+    #![allow(unused_imports, dead_code)]
+
+    /// Shown through the type's own `Debug`.
+    pub(crate) fn plain<T: ?Sized>(value: &T) -> &T {
+        value
+    }
+
+    /// Shown as JSON with the redaction rule applied to every key.
+    pub(crate) fn json<T: ?Sized>(value: &T) -> crate::redact::Json<'_, T> {
+        crate::redact::Json(value)
+    }
+
+    /// Required, not nullable: `T`, always written; a missing one is serde's `missing field`.
+    pub(crate) mod req {
+        use serde::de::{Deserialize, Error, MapAccess};
+        use serde::ser::{Serialize, SerializeMap};
+
+        pub(crate) use super::{json, plain};
+
+        pub(crate) fn put<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &T) -> Result<(), M::Error> {
+            map.serialize_entry(key, value)
+        }
+
+        pub(crate) fn get<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
+            map.next_value().map(Some)
+        }
+
+        pub(crate) fn take<E: Error, T>(value: Option<T>, key: &'static str) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(key))
+        }
+
+        pub(crate) fn redacted<T>(_: &T) -> crate::redact::Redacted {
+            crate::redact::Redacted
+        }
+
+        pub(crate) fn partial(value: &str) -> crate::redact::Partial<'_> {
+            crate::redact::Partial(value)
+        }
+    }
+
+    /// Optional, not nullable: `Option<T>`, left out when `None`; `null` reads as `None`.
+    pub(crate) mod opt {
+        use serde::de::{Deserialize, MapAccess};
+        use serde::ser::{Serialize, SerializeMap};
+
+        pub(crate) use super::{json, plain};
+
+        pub(crate) fn put<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+            match value {
+                Some(value) => map.serialize_entry(key, value),
+                None => Ok(()),
+            }
+        }
+
+        pub(crate) fn get<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
+            map.next_value()
+        }
+
+        pub(crate) fn take<E, T>(value: T, _key: &'static str) -> Result<T, E> {
+            Ok(value)
+        }
+
+        pub(crate) fn redacted<T>(value: &Option<T>) -> Option<crate::redact::Redacted> {
+            value.as_ref().map(super::req::redacted)
+        }
+
+        pub(crate) fn partial(value: &Option<String>) -> Option<crate::redact::Partial<'_>> {
+            value.as_deref().map(crate::redact::Partial)
+        }
+    }
+
+    /// Required and nullable: `Option<T>`, always written, `null` for `None`.
+    pub(crate) mod req_null {
+        pub(crate) use super::opt::{get, partial, redacted, take};
+        pub(crate) use super::req::put;
+        pub(crate) use super::{json, plain};
+    }
+
+    /// Optional and nullable: `Option<Option<T>>`; `Some(None)` is an explicit `null`.
+    pub(crate) mod opt_null {
+        pub(crate) use super::opt::{put, take};
+        pub(crate) use super::req::get;
+        pub(crate) use super::{json, plain};
+
+        pub(crate) fn redacted<T>(value: &Option<Option<T>>) -> Option<Option<crate::redact::Redacted>> {
+            value.as_ref().map(super::opt::redacted)
+        }
+
+        pub(crate) fn partial(value: &Option<Option<String>>) -> Option<Option<crate::redact::Partial<'_>>> {
+            value.as_ref().map(super::opt::partial)
+        }
+    }
 }

@@ -45,79 +45,10 @@ impl NullableValues {
     }
 }
 #[cfg(feature = "unreferenced")]
-impl ::std::fmt::Debug for NullableValues {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("NullableValues")
-            .field("inline", &crate::redact::Json(&self.inline))
-            .field("named", &self.named)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-#[cfg(feature = "unreferenced")]
-impl ::serde::Serialize for NullableValues {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.inline {
-            map.serialize_entry("inline", value)?;
-        }
-        if let Some(value) = &self.named {
-            map.serialize_entry("named", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-#[cfg(feature = "unreferenced")]
-impl<'de> ::serde::Deserialize<'de> for NullableValues {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-#[cfg(feature = "unreferenced")]
-impl crate::codec::Object for NullableValues {
-    const EXPECTING: &'static str = "a JSON object (`NullableValues`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "inline" => Some(0),
-            "named" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            inline: f0,
-            named: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    NullableValues [Debug Serialize Deserialize] [additional_properties] {
+        0 inline "inline" opt json
+        1 named "named" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -165,92 +96,13 @@ impl PlaidError {
         self
     }
 }
-impl ::std::fmt::Debug for PlaidError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PlaidError")
-            .field("error_type", &self.error_type)
-            .field("error_code", &self.error_code)
-            .field("error_message", &self.error_message)
-            .field("display_message", &self.display_message)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for PlaidError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error_type", &self.error_type)?;
-        map.serialize_entry("error_code", &self.error_code)?;
-        map.serialize_entry("error_message", &self.error_message)?;
-        map.serialize_entry("display_message", &self.display_message)?;
-        if let Some(value) = &self.request_id {
-            map.serialize_entry("request_id", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PlaidError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for PlaidError {
-    const EXPECTING: &'static str = "a JSON object (`PlaidError`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "error_type" => Some(0),
-            "error_code" => Some(1),
-            "error_message" => Some(2),
-            "display_message" => Some(3),
-            "request_id" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            error_type: f0.ok_or_else(|| crate::codec::missing("error_type"))?,
-            error_code: f1.ok_or_else(|| crate::codec::missing("error_code"))?,
-            error_message: f2.ok_or_else(|| crate::codec::missing("error_message"))?,
-            display_message: f3,
-            request_id: f4,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    PlaidError [Debug Serialize Deserialize] [additional_properties] {
+        0 error_type "error_type" req plain
+        1 error_code "error_code" req plain
+        2 error_message "error_message" req plain
+        3 display_message "display_message" req_null plain
+        4 request_id "request_id" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -265,46 +117,9 @@ pub enum PlaidErrorErrorType {
     /// unchanged.
     UnknownValue(String),
 }
-impl PlaidErrorErrorType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidRequest => "INVALID_REQUEST",
-            Self::ApiError => "API_ERROR",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for PlaidErrorErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for PlaidErrorErrorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "INVALID_REQUEST" => Self::InvalidRequest,
-                "API_ERROR" => Self::ApiError,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for PlaidErrorErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PlaidErrorErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    PlaidErrorErrorType UnknownValue [Serialize Deserialize] {
+        InvalidRequest "INVALID_REQUEST"
+        ApiError "API_ERROR"
     }
 }

@@ -31,74 +31,10 @@ impl Item {
         self
     }
 }
-impl ::std::fmt::Debug for Item {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Item")
-            .field("id", &self.id)
-            .field("name", &self.name)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for Item {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Item {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for Item {
-    const EXPECTING: &'static str = "a JSON object (`Item`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "id" => Some(0),
-            "name" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            id: f0.ok_or_else(|| crate::codec::missing("id"))?,
-            name: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    Item [Debug Serialize Deserialize] [additional_properties] {
+        0 id "id" req plain
+        1 name "name" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -125,68 +61,9 @@ impl ItemChange {
         self
     }
 }
-impl ::std::fmt::Debug for ItemChange {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemChange")
-            .field("name", &self.name)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemChange {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemChange {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemChange {
-    const EXPECTING: &'static str = "a JSON object (`ItemChange`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "name" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            name: f0,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ItemChange [Debug Serialize Deserialize] [additional_properties] {
+        0 name "name" opt plain
     }
 }
 /// The parameters of `item_delete` (`DELETE /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -215,71 +92,11 @@ impl ItemDeleteParams {
         self
     }
 }
-impl ::std::fmt::Debug for ItemDeleteParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemDeleteParams")
-            .field("store_id", &self.store_id)
-            .field("item_id", &self.item_id)
-            .field("verbose", &self.verbose)
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemDeleteParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storeId", &self.store_id)?;
-        map.serialize_entry("itemId", &self.item_id)?;
-        if let Some(value) = &self.verbose {
-            map.serialize_entry("verbose", value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemDeleteParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemDeleteParams {
-    const EXPECTING: &'static str = "a JSON object (`ItemDeleteParams`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "storeId" => Some(0),
-            "itemId" => Some(1),
-            "verbose" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Unknown(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-            verbose: f2,
-        })
+crate::codec::struct_impls! {
+    ItemDeleteParams [Debug Serialize Deserialize] [] {
+        0 store_id "storeId" req plain
+        1 item_id "itemId" req plain
+        2 verbose "verbose" opt plain
     }
 }
 /// The parameters of `item_exists` (`HEAD /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -308,71 +125,11 @@ impl ItemExistsParams {
         self
     }
 }
-impl ::std::fmt::Debug for ItemExistsParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemExistsParams")
-            .field("store_id", &self.store_id)
-            .field("item_id", &self.item_id)
-            .field("verbose", &self.verbose)
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemExistsParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storeId", &self.store_id)?;
-        map.serialize_entry("itemId", &self.item_id)?;
-        if let Some(value) = &self.verbose {
-            map.serialize_entry("verbose", value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemExistsParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemExistsParams {
-    const EXPECTING: &'static str = "a JSON object (`ItemExistsParams`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "storeId" => Some(0),
-            "itemId" => Some(1),
-            "verbose" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Unknown(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-            verbose: f2,
-        })
+crate::codec::struct_impls! {
+    ItemExistsParams [Debug Serialize Deserialize] [] {
+        0 store_id "storeId" req plain
+        1 item_id "itemId" req plain
+        2 verbose "verbose" opt plain
     }
 }
 /// The parameters of `item_get` (`GET /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -432,104 +189,15 @@ impl ItemGetParams {
         self
     }
 }
-impl ::std::fmt::Debug for ItemGetParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemGetParams")
-            .field("store_id", &self.store_id)
-            .field("item_id", &self.item_id)
-            .field("verbose", &self.verbose)
-            .field("fields", &self.fields)
-            .field("ids", &self.ids)
-            .field(
-                "x_trace_token",
-                &self.x_trace_token.as_ref().map(|_| crate::redact::Redacted),
-            )
-            .field("oauth_state_id", &self.oauth_state_id)
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemGetParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storeId", &self.store_id)?;
-        map.serialize_entry("itemId", &self.item_id)?;
-        if let Some(value) = &self.verbose {
-            map.serialize_entry("verbose", value)?;
-        }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
-        if let Some(value) = &self.ids {
-            map.serialize_entry("ids", value)?;
-        }
-        if let Some(value) = &self.x_trace_token {
-            map.serialize_entry("X-Trace-Token", value)?;
-        }
-        map.serialize_entry("OAUTH-STATE-ID", &self.oauth_state_id)?;
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemGetParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemGetParams {
-    const EXPECTING: &'static str = "a JSON object (`ItemGetParams`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "storeId" => Some(0),
-            "itemId" => Some(1),
-            "verbose" => Some(2),
-            "fields" => Some(3),
-            "ids" => Some(4),
-            "X-Trace-Token" => Some(5),
-            "OAUTH-STATE-ID" => Some(6),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = map.next_value()?,
-                Known(5) => f5 = map.next_value()?,
-                Known(6) => f6 = Some(map.next_value()?),
-                Unknown(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-            verbose: f2,
-            fields: f3,
-            ids: f4,
-            x_trace_token: f5,
-            oauth_state_id: f6.ok_or_else(|| crate::codec::missing("OAUTH-STATE-ID"))?,
-        })
+crate::codec::struct_impls! {
+    ItemGetParams [Debug Serialize Deserialize] [] {
+        0 store_id "storeId" req plain
+        1 item_id "itemId" req plain
+        2 verbose "verbose" opt plain
+        3 fields "fields" opt plain
+        4 ids "ids" opt plain
+        5 x_trace_token "X-Trace-Token" opt redacted
+        6 oauth_state_id "OAUTH-STATE-ID" req plain
     }
 }
 /// The parameters of `item_patch` (`PATCH /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -573,85 +241,13 @@ impl ItemPatchParams {
         self
     }
 }
-impl ::std::fmt::Debug for ItemPatchParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemPatchParams")
-            .field("store_id", &self.store_id)
-            .field("item_id", &self.item_id)
-            .field("verbose", &self.verbose)
-            .field("if_match", &self.if_match)
-            .field("mode", &self.mode)
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemPatchParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storeId", &self.store_id)?;
-        map.serialize_entry("itemId", &self.item_id)?;
-        if let Some(value) = &self.verbose {
-            map.serialize_entry("verbose", value)?;
-        }
-        if let Some(value) = &self.if_match {
-            map.serialize_entry("If-Match", value)?;
-        }
-        map.serialize_entry("mode", &self.mode)?;
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemPatchParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemPatchParams {
-    const EXPECTING: &'static str = "a JSON object (`ItemPatchParams`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "storeId" => Some(0),
-            "itemId" => Some(1),
-            "verbose" => Some(2),
-            "If-Match" => Some(3),
-            "mode" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Known(4) => f4 = Some(map.next_value()?),
-                Unknown(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-            verbose: f2,
-            if_match: f3,
-            mode: f4.ok_or_else(|| crate::codec::missing("mode"))?,
-        })
+crate::codec::struct_impls! {
+    ItemPatchParams [Debug Serialize Deserialize] [] {
+        0 store_id "storeId" req plain
+        1 item_id "itemId" req plain
+        2 verbose "verbose" opt plain
+        3 if_match "If-Match" opt plain
+        4 mode "mode" req plain
     }
 }
 #[allow(missing_docs)]
@@ -666,47 +262,10 @@ pub enum ItemPatchParamsMode {
     /// unchanged.
     UnknownValue(String),
 }
-impl ItemPatchParamsMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Merge => "merge",
-            Self::Replace => "replace",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for ItemPatchParamsMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for ItemPatchParamsMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "merge" => Self::Merge,
-                "replace" => Self::Replace,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for ItemPatchParamsMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemPatchParamsMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    ItemPatchParamsMode UnknownValue [Serialize Deserialize] {
+        Merge "merge"
+        Replace "replace"
     }
 }
 /// The parameters of `item_replace` (`PUT /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -735,71 +294,11 @@ impl ItemReplaceParams {
         self
     }
 }
-impl ::std::fmt::Debug for ItemReplaceParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ItemReplaceParams")
-            .field("store_id", &self.store_id)
-            .field("item_id", &self.item_id)
-            .field("verbose", &self.verbose)
-            .finish()
-    }
-}
-impl ::serde::Serialize for ItemReplaceParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("storeId", &self.store_id)?;
-        map.serialize_entry("itemId", &self.item_id)?;
-        if let Some(value) = &self.verbose {
-            map.serialize_entry("verbose", value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemReplaceParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ItemReplaceParams {
-    const EXPECTING: &'static str = "a JSON object (`ItemReplaceParams`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "storeId" => Some(0),
-            "itemId" => Some(1),
-            "verbose" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = map.next_value()?,
-                Unknown(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            store_id: f0.ok_or_else(|| crate::codec::missing("storeId"))?,
-            item_id: f1.ok_or_else(|| crate::codec::missing("itemId"))?,
-            verbose: f2,
-        })
+crate::codec::struct_impls! {
+    ItemReplaceParams [Debug Serialize Deserialize] [] {
+        0 store_id "storeId" req plain
+        1 item_id "itemId" req plain
+        2 verbose "verbose" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -814,47 +313,10 @@ pub enum Region {
     /// unchanged.
     UnknownValue(String),
 }
-impl Region {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::North => "north",
-            Self::South => "south",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-impl ::std::fmt::Display for Region {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// Never fails: a value this version does not list becomes the fallback variant.
-impl ::std::str::FromStr for Region {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "north" => Self::North,
-                "south" => Self::South,
-                other => Self::UnknownValue(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for Region {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Region {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::string_enum(deserializer)
+crate::codec::enum_impls! {
+    Region UnknownValue [Serialize Deserialize] {
+        North "north"
+        South "south"
     }
 }
 #[allow(missing_docs)]
@@ -884,74 +346,10 @@ impl Store {
         self
     }
 }
-impl ::std::fmt::Debug for Store {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Store")
-            .field("id", &self.id)
-            .field("region", &self.region)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for Store {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.region {
-            map.serialize_entry("region", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Store {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for Store {
-    const EXPECTING: &'static str = "a JSON object (`Store`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "id" => Some(0),
-            "region" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            id: f0.ok_or_else(|| crate::codec::missing("id"))?,
-            region: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    Store [Debug Serialize Deserialize] [additional_properties] {
+        0 id "id" req plain
+        1 region "region" opt plain
     }
 }
 /// The parameters of `store_create` (`POST /stores`): required ones are taken by `new`, optional ones by setters.
@@ -969,57 +367,9 @@ impl StoreCreateParams {
         }
     }
 }
-impl ::std::fmt::Debug for StoreCreateParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StoreCreateParams")
-            .field("idempotency_key", &self.idempotency_key)
-            .finish()
-    }
-}
-impl ::serde::Serialize for StoreCreateParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Idempotency-Key", &self.idempotency_key)?;
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StoreCreateParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for StoreCreateParams {
-    const EXPECTING: &'static str = "a JSON object (`StoreCreateParams`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "Idempotency-Key" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            idempotency_key: f0.ok_or_else(|| crate::codec::missing("Idempotency-Key"))?,
-        })
+crate::codec::struct_impls! {
+    StoreCreateParams [Debug Serialize Deserialize] [] {
+        0 idempotency_key "Idempotency-Key" req plain
     }
 }
 #[allow(missing_docs)]
@@ -1041,66 +391,9 @@ impl StoreList {
         }
     }
 }
-impl ::std::fmt::Debug for StoreList {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StoreList")
-            .field("stores", &self.stores)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for StoreList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("stores", &self.stores)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StoreList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for StoreList {
-    const EXPECTING: &'static str = "a JSON object (`StoreList`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "stores" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            stores: f0.ok_or_else(|| crate::codec::missing("stores"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    StoreList [Debug Serialize Deserialize] [additional_properties] {
+        0 stores "stores" req plain
     }
 }
 /// The parameters of `store_list` (`GET /stores`): required ones are taken by `new`, optional ones by setters.
@@ -1147,83 +440,12 @@ impl StoreListParams {
         self
     }
 }
-impl ::std::fmt::Debug for StoreListParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StoreListParams")
-            .field("limit", &self.limit)
-            .field("region", &self.region)
-            .field("filter", &self.filter)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-impl ::serde::Serialize for StoreListParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.region {
-            map.serialize_entry("region", value)?;
-        }
-        if let Some(value) = &self.filter {
-            map.serialize_entry("filter", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StoreListParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for StoreListParams {
-    const EXPECTING: &'static str = "a JSON object (`StoreListParams`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "limit" => Some(0),
-            "region" => Some(1),
-            "filter" => Some(2),
-            "tags" => Some(3),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Known(2) => f2 = map.next_value()?,
-                Known(3) => f3 = map.next_value()?,
-                Unknown(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            limit: f0,
-            region: f1,
-            filter: f2,
-            tags: f3,
-        })
+crate::codec::struct_impls! {
+    StoreListParams [Debug Serialize Deserialize] [] {
+        0 limit "limit" opt plain
+        1 region "region" opt plain
+        2 filter "filter" opt plain
+        3 tags "tags" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -1258,76 +480,10 @@ impl StoreListParamsFilter {
         self
     }
 }
-impl ::std::fmt::Debug for StoreListParamsFilter {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StoreListParamsFilter")
-            .field("open", &self.open)
-            .field("city", &self.city)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for StoreListParamsFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.open {
-            map.serialize_entry("open", value)?;
-        }
-        if let Some(value) = &self.city {
-            map.serialize_entry("city", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StoreListParamsFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for StoreListParamsFilter {
-    const EXPECTING: &'static str = "a JSON object (`StoreListParamsFilter`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "open" => Some(0),
-            "city" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            open: f0,
-            city: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    StoreListParamsFilter [Debug Serialize Deserialize] [additional_properties] {
+        0 open "open" opt plain
+        1 city "city" opt plain
     }
 }
 /// Requires the credentials the headers carry too, as some Plaid requests do.
@@ -1349,66 +505,9 @@ impl StoreReportRequest {
         }
     }
 }
-impl ::std::fmt::Debug for StoreReportRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StoreReportRequest")
-            .field("store_id", &self.store_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for StoreReportRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("store_id", &self.store_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StoreReportRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for StoreReportRequest {
-    const EXPECTING: &'static str = "a JSON object (`StoreReportRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "store_id" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            store_id: f0.ok_or_else(|| crate::codec::missing("store_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    StoreReportRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 store_id "store_id" req plain
     }
 }
 impl crate::Client {

@@ -31,74 +31,10 @@ impl ThingsGetRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ThingsGetRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsGetRequest")
-            .field("kind", &self.kind)
-            .field("options", &self.options)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsGetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        if let Some(value) = &self.options {
-            map.serialize_entry("options", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsGetRequest {
-    const EXPECTING: &'static str = "a JSON object (`ThingsGetRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "kind" => Some(0),
-            "options" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            kind: f0.ok_or_else(|| crate::codec::missing("kind"))?,
-            options: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 kind "kind" req plain
+        1 options "options" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -133,76 +69,10 @@ impl ThingsGetRequestOptions {
         self
     }
 }
-impl ::std::fmt::Debug for ThingsGetRequestOptions {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsGetRequestOptions")
-            .field("count", &self.count)
-            .field("offset", &self.offset)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsGetRequestOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map.serialize_entry("offset", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsGetRequestOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsGetRequestOptions {
-    const EXPECTING: &'static str = "a JSON object (`ThingsGetRequestOptions`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "count" => Some(0),
-            "offset" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            count: f0,
-            offset: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsGetRequestOptions [Debug Serialize Deserialize] [additional_properties] {
+        0 count "count" opt plain
+        1 offset "offset" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -234,78 +104,11 @@ impl ThingsGetResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ThingsGetResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsGetResponse")
-            .field("labels", &self.labels)
-            .field("things", &self.things)
-            .field("total_things", &self.total_things)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsGetResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("labels", &self.labels)?;
-        map.serialize_entry("things", &self.things)?;
-        map.serialize_entry("total_things", &self.total_things)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsGetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsGetResponse {
-    const EXPECTING: &'static str = "a JSON object (`ThingsGetResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "labels" => Some(0),
-            "things" => Some(1),
-            "total_things" => Some(2),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            labels: f0.ok_or_else(|| crate::codec::missing("labels"))?,
-            things: f1.ok_or_else(|| crate::codec::missing("things"))?,
-            total_things: f2.ok_or_else(|| crate::codec::missing("total_things"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsGetResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 labels "labels" req plain
+        1 things "things" req plain
+        2 total_things "total_things" req plain
     }
 }
 #[allow(missing_docs)]
@@ -340,76 +143,10 @@ impl ThingsHistoryRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ThingsHistoryRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsHistoryRequest")
-            .field("count", &self.count)
-            .field("offset", &self.offset)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsHistoryRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map.serialize_entry("offset", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsHistoryRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsHistoryRequest {
-    const EXPECTING: &'static str = "a JSON object (`ThingsHistoryRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "count" => Some(0),
-            "offset" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            count: f0,
-            offset: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsHistoryRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 count "count" opt plain
+        1 offset "offset" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -431,66 +168,9 @@ impl ThingsHistoryResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ThingsHistoryResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsHistoryResponse")
-            .field("events", &self.events)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsHistoryResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("events", &self.events)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsHistoryResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsHistoryResponse {
-    const EXPECTING: &'static str = "a JSON object (`ThingsHistoryResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "events" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            events: f0.ok_or_else(|| crate::codec::missing("events"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsHistoryResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 events "events" req plain
     }
 }
 #[allow(missing_docs)]
@@ -517,68 +197,9 @@ impl ThingsListRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ThingsListRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsListRequest")
-            .field("cursor", &self.cursor)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsListRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cursor {
-            map.serialize_entry("cursor", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsListRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsListRequest {
-    const EXPECTING: &'static str = "a JSON object (`ThingsListRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "cursor" => Some(0),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            cursor: f0,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsListRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 cursor "cursor" opt_null plain
     }
 }
 #[allow(missing_docs)]
@@ -608,74 +229,10 @@ impl ThingsListResponse {
         self
     }
 }
-impl ::std::fmt::Debug for ThingsListResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsListResponse")
-            .field("things", &self.things)
-            .field("next_cursor", &self.next_cursor)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsListResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("things", &self.things)?;
-        if let Some(value) = &self.next_cursor {
-            map.serialize_entry("next_cursor", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsListResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsListResponse {
-    const EXPECTING: &'static str = "a JSON object (`ThingsListResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "things" => Some(0),
-            "next_cursor" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            things: f0.ok_or_else(|| crate::codec::missing("things"))?,
-            next_cursor: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsListResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 things "things" req plain
+        1 next_cursor "next_cursor" opt_null plain
     }
 }
 #[allow(missing_docs)]
@@ -710,76 +267,10 @@ impl ThingsSyncRequest {
         self
     }
 }
-impl ::std::fmt::Debug for ThingsSyncRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsSyncRequest")
-            .field("cursor", &self.cursor)
-            .field("count", &self.count)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsSyncRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cursor {
-            map.serialize_entry("cursor", value)?;
-        }
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsSyncRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsSyncRequest {
-    const EXPECTING: &'static str = "a JSON object (`ThingsSyncRequest`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "cursor" => Some(0),
-            "count" => Some(1),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = map.next_value()?,
-                Known(1) => f1 = map.next_value()?,
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            cursor: f0,
-            count: f1,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsSyncRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 cursor "cursor" opt plain
+        1 count "count" opt plain
     }
 }
 #[allow(missing_docs)]
@@ -819,90 +310,13 @@ impl ThingsSyncResponse {
         }
     }
 }
-impl ::std::fmt::Debug for ThingsSyncResponse {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ThingsSyncResponse")
-            .field("added", &self.added)
-            .field("removed", &self.removed)
-            .field("next_cursor", &self.next_cursor)
-            .field("has_more", &self.has_more)
-            .field("request_id", &self.request_id)
-            .field(
-                "additional_properties",
-                &crate::redact::Json(&self.additional_properties),
-            )
-            .finish()
-    }
-}
-impl ::serde::Serialize for ThingsSyncResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("added", &self.added)?;
-        map.serialize_entry("removed", &self.removed)?;
-        map.serialize_entry("next_cursor", &self.next_cursor)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("request_id", &self.request_id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThingsSyncResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
-    }
-}
-impl crate::codec::Object for ThingsSyncResponse {
-    const EXPECTING: &'static str = "a JSON object (`ThingsSyncResponse`)";
-    fn index(name: &str) -> Option<usize> {
-        match name {
-            "added" => Some(0),
-            "removed" => Some(1),
-            "next_cursor" => Some(2),
-            "has_more" => Some(3),
-            "request_id" => Some(4),
-            _ => None,
-        }
-    }
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::codec::Key::{Known, Unknown};
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut rest = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(crate::codec::Keys::<Self>::new())? {
-            match key {
-                Known(0) => f0 = Some(map.next_value()?),
-                Known(1) => f1 = Some(map.next_value()?),
-                Known(2) => f2 = Some(map.next_value()?),
-                Known(3) => f3 = Some(map.next_value()?),
-                Known(4) => f4 = Some(map.next_value()?),
-                Unknown(key) => {
-                    rest.insert(key, map.next_value()?);
-                }
-                #[allow(unreachable_patterns)]
-                Known(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            added: f0.ok_or_else(|| crate::codec::missing("added"))?,
-            removed: f1.ok_or_else(|| crate::codec::missing("removed"))?,
-            next_cursor: f2.ok_or_else(|| crate::codec::missing("next_cursor"))?,
-            has_more: f3.ok_or_else(|| crate::codec::missing("has_more"))?,
-            request_id: f4.ok_or_else(|| crate::codec::missing("request_id"))?,
-            additional_properties: rest,
-        })
+crate::codec::struct_impls! {
+    ThingsSyncResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 added "added" req plain
+        1 removed "removed" req plain
+        2 next_cursor "next_cursor" req plain
+        3 has_more "has_more" req plain
+        4 request_id "request_id" req plain
     }
 }
 impl crate::Client {
