@@ -51,6 +51,7 @@ impl Webhook {
     /// [`Webhook::Unknown`]. Call it on a body [`crate::webhooks::WebhookVerifier`]
     /// has not verified only when the body's origin is known some other way.
     #[allow(clippy::match_single_binding)]
+    #[inline]
     pub fn parse(body: &[u8]) -> Result<Self, crate::webhooks::WebhookError> {
         let head = crate::webhooks::Head::read(body)?;
         Ok(

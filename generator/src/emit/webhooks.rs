@@ -117,6 +117,9 @@ pub(super) fn module(api: &Api) -> TokenStream {
             /// has not verified only when the body's origin is known some other way.
             // A spec without payloads leaves only the `Unknown` arm.
             #[allow(clippy::match_single_binding)]
+            // Compiled where it is called, like a generic function: a crate that never parses
+            // webhooks does not pay for the decoders of every payload type.
+            #[inline]
             pub fn parse(body: &[u8]) -> Result<Self, crate::webhooks::WebhookError> {
                 let head = crate::webhooks::Head::read(body)?;
                 Ok(match (head.webhook_type(), head.webhook_code()) {

@@ -126,6 +126,7 @@ macro_rules! struct_impls {
     };
     (@Debug $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident)* }) => {
         impl ::std::fmt::Debug for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!($name))
                     $(.field(stringify!($field), &$crate::codec::field::$presence::$show(&self.$field)))*
@@ -147,7 +148,7 @@ macro_rules! struct_impls {
             }
         }
     };
-    (@Deserialize $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident)* }) => {
+    (@Deserialize $name:ident [$($rest:ident)?] { $($i:tt $field:ident $wire:literal $presence:ident $show:ident)* }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 $crate::codec::object(deserializer)
@@ -157,6 +158,7 @@ macro_rules! struct_impls {
         impl $crate::codec::Object for $name {
             const EXPECTING: &'static str = concat!("a JSON object (`", stringify!($name), "`)");
 
+            #[inline]
             fn index(name: &str) -> Option<usize> {
                 match name {
                     $($wire => Some($i),)*
@@ -165,20 +167,30 @@ macro_rules! struct_impls {
             }
 
             fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                // The locals take the fields' names: their types follow from the struct
-                // literal below.
-                $(let mut $field = None;)*
+                // One tuple of slots rather than a local per field: every early return then
+                // drops one value, not every field's, which keeps the function's size (and
+                // the compiler's work on it) linear in the field count. Slots are emptied with
+                // `Option::take`, never moved out, for the same reason; errors return through
+                // a plain `match`, which type-checks faster than `?`'s trait calls. The
+                // slots' types follow from the struct literal below.
+                let mut slots = ($($crate::codec::slot($i),)*);
                 let mut rest = $crate::codec::struct_impls!(@rest [$($rest)?]);
                 while let Some(key) = map.next_key_seed($crate::codec::Keys::<Self>::new())? {
                     match key {
-                        $($crate::codec::Key::Known($i) => $field = $crate::codec::field::$presence::get(&mut map)?,)*
+                        $($crate::codec::Key::Known($i) => match $crate::codec::field::$presence::get(&mut map) {
+                            Ok(value) => slots.$i = value,
+                            Err(e) => return Err(e),
+                        },)*
                         $crate::codec::Key::Unknown(key) => $crate::codec::Unknowns::keep(&mut rest, key, &mut map)?,
                         // `index` gives no other number.
                         $crate::codec::Key::Known(_) => $crate::codec::skip(&mut map)?,
                     }
                 }
                 Ok(Self {
-                    $($field: $crate::codec::field::$presence::take::<A::Error, _>($field, $wire)?,)*
+                    $($field: match $crate::codec::field::$presence::take(slots.$i.take(), $wire) {
+                        Ok(value) => value,
+                        Err(e) => return Err(e),
+                    },)*
                     $($rest: rest,)?
                 })
             }
@@ -196,6 +208,7 @@ macro_rules! enum_impls {
     ($name:ident $fallback:ident [$($impl:ident)*] { $($variant:ident $wire:literal)* }) => {
         impl $name {
             /// The value as it appears on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $wire,)*
@@ -205,6 +218,7 @@ macro_rules! enum_impls {
         }
 
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -214,6 +228,7 @@ macro_rules! enum_impls {
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
 
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(match value {
                     $($wire => Self::$variant,)*
@@ -240,6 +255,12 @@ macro_rules! enum_impls {
     };
 }
 pub(crate) use enum_impls;
+
+/// An empty slot for the field at `_index` of a struct being read (see [`struct_impls!`]).
+#[inline]
+pub(crate) fn slot<T>(_index: usize) -> Option<T> {
+    None
+}
 
 /// Where a generated struct puts the properties its spec does not list.
 pub(crate) trait Unknowns {
