@@ -60,26 +60,119 @@ pub struct File {
 pub fn emit(api: &Api) -> Result<Vec<File>, Diagnostic> {
     check_names(api)?;
     let header = header_for(&sources_label(api));
-    let mut files = Vec::with_capacity(api.modules.len() + 3);
-    files.push(render(&header, "src/gen/mod.rs", root(api))?);
+    // The files, each a list of jobs whose printed text it joins; the jobs of all files go
+    // through one queue (see `run_jobs`), whole-file ones first as they are the longest.
+    let whole: [(&str, MakeFile); 6] = [
+        ("tests/examples.rs", |api| tests::examples(api, CRATE_NAME)),
+        ("tests/redaction.rs", |api| tests::redaction(api, CRATE_NAME)),
+        ("tests/contract.rs", |api| tests::contract(api, CRATE_NAME)),
+        ("src/gen/webhooks.rs", webhooks::module),
+        ("tests/webhooks.rs", |api| webhooks::examples(api, CRATE_NAME)),
+        ("src/gen/mod.rs", root),
+    ];
+    let mut jobs: Vec<Job<'_>> = whole.iter().map(|&(path, make)| Job::Whole { path, make }).collect();
+    let mut layout: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     for module in &api.modules {
-        files.push(render_module(&header, module)?);
+        let start = jobs.len();
+        jobs.push(Job::Header(module));
+        jobs.extend(module.types.iter().map(|t| Job::Type(module, t)));
+        jobs.push(Job::Operations(module));
+        layout.push((format!("src/gen/{}.rs", module.name), start..jobs.len()));
     }
-    files.push(render(&header, "tests/examples.rs", tests::examples(api, CRATE_NAME))?);
-    files.push(render(&header, "tests/redaction.rs", tests::redaction(api, CRATE_NAME))?);
-    files.push(render(&header, "tests/contract.rs", tests::contract(api, CRATE_NAME))?);
-    files.push(render(&header, "src/gen/webhooks.rs", webhooks::module(api))?);
-    files.push(render(&header, "tests/webhooks.rs", webhooks::examples(api, CRATE_NAME))?);
+    let printed = run_jobs(api, &jobs)?;
+    let file = |path: String, range: std::ops::Range<usize>| File { path, contents: format!("{header}\n{}", printed[range].concat()) };
+    // The order files had before the queue: mod.rs, the modules, then the rest.
+    let mut files = vec![file("src/gen/mod.rs".into(), 5..6)];
+    files.extend(layout.into_iter().map(|(path, range)| file(path, range)));
+    for (i, &(path, _)) in whole.iter().enumerate().take(5) {
+        files.push(file(path.to_string(), i..i + 1));
+    }
     Ok(files)
+}
+
+/// What builds a whole file's tokens.
+type MakeFile = fn(&Api) -> TokenStream;
+
+/// One piece of the crate's text, built, checked and printed by the thread that takes it
+/// (tokens cannot cross threads).
+enum Job<'a> {
+    /// A whole file from one token stream.
+    Whole { path: &'a str, make: MakeFile },
+    /// A module file's inner attributes.
+    Header(&'a Module),
+    /// A type with its impls.
+    Type(&'a Module, &'a crate::ir::TypeDef),
+    /// A module's client methods and operation table.
+    Operations(&'a Module),
+}
+
+/// Runs the jobs on the machine's cores, each thread taking the next job as it finishes one,
+/// and returns their text in job order; the first broken item becomes the diagnostic.
+fn run_jobs(api: &Api, jobs: &[Job<'_>]) -> Result<Vec<String>, Diagnostic> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let work = || -> Vec<(usize, Result<String, Diagnostic>)> {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { return done };
+            done.push((i, print_job(api, job)));
+        }
+    };
+    let results: Vec<Vec<(usize, Result<String, Diagnostic>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = vec![work()];
+        for w in workers {
+            all.push(w.join().unwrap_or_else(|_| vec![(0, Err(Diagnostic::error(Code::Internal, "a rendering thread panicked")))]));
+        }
+        all
+    });
+    let mut printed: Vec<Option<Result<String, Diagnostic>>> = (0..jobs.len()).map(|_| None).collect();
+    for (i, result) in results.into_iter().flatten() {
+        printed[i] = Some(result);
+    }
+    printed
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Diagnostic::error(Code::Internal, "a rendering job was lost"))))
+        .collect()
+}
+
+/// Builds, checks and prints one job. A module is printed item by item (prettyplease prints a
+/// file item by item, so the text is the same), and a broken item is named in the diagnostic.
+fn print_job(api: &Api, job: &Job<'_>) -> Result<String, Diagnostic> {
+    let (path, label, tokens, table, gate) = match job {
+        Job::Whole { path, make } => return check_and_print(path, make(api)),
+        Job::Header(module) => (module, "the module's attributes", module_header(module), None, None),
+        Job::Type(module, t) => {
+            let emitted = types::type_def(t, &module.name);
+            (module, t.name.as_str(), emitted.code, emitted.table, t.gate.as_ref())
+        }
+        Job::Operations(module) => (module, "the client methods", operations::module_operations(module), None, None),
+    };
+    let parse = |tokens: TokenStream| -> Result<syn::File, Diagnostic> {
+        let mut ast: syn::File = syn::parse2(tokens).map_err(|e| {
+            Diagnostic::error(Code::Internal, format!("generated code for `{label}` in `src/gen/{}.rs` does not parse: {e}", path.name))
+        })?;
+        if let Some(groups) = gate {
+            let attr = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg_any(groups))
+                .map_err(|e| Diagnostic::error(Code::Internal, format!("the feature gate of `{label}` does not parse: {e}")))?;
+            attr.iter().for_each(|a| gate_items(&mut ast, a));
+        }
+        Ok(ast)
+    };
+    let mut text = prettyplease::unparse(&parse(tokens)?);
+    if let Some(table) = table {
+        text.push_str(&table.print(parse(table.tokens())?));
+    }
+    Ok(text)
 }
 
 /// Parses the tokens with `syn` (a generator bug becomes a diagnostic, not a broken crate) and
 /// prints them with `prettyplease`.
-fn render(header: &str, path: &str, tokens: TokenStream) -> Result<File, Diagnostic> {
+fn check_and_print(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
     let ast: syn::File = syn::parse2(tokens)
         .map_err(|e| Diagnostic::error(Code::Internal, format!("generated `{path}` does not parse: {e}")))?;
-    let body = prettyplease::unparse(&ast);
-    Ok(File { path: path.to_string(), contents: format!("{header}\n{body}") })
+    Ok(prettyplease::unparse(&ast))
 }
 
 /// Every name the IR decided must be a Rust identifier before tokens are built from it (building
@@ -166,15 +259,6 @@ impl Table {
     }
 }
 
-/// One item of a module file, turned into tokens by the thread that prints it (tokens cannot
-/// cross threads).
-enum Item<'a> {
-    /// A type with its impls.
-    Type(&'a crate::ir::TypeDef),
-    /// The client methods and the operation table.
-    Operations,
-}
-
 /// The inner attributes a module file starts with.
 fn module_header(module: &Module) -> TokenStream {
     let doc = doc_attrs(&format!(
@@ -188,57 +272,6 @@ fn module_header(module: &Module) -> TokenStream {
         // `new` takes every required field, however many the schema has.
         #![allow(clippy::too_many_arguments)]
     }
-}
-
-/// Renders a module file item by item: each item is built, parsed and printed on its own
-/// (prettyplease prints a file item by item, so the text is the same), spread over the
-/// machine's cores, and a broken item is named in the diagnostic.
-fn render_module(header: &str, module: &Module) -> Result<File, Diagnostic> {
-    let path = format!("src/gen/{}.rs", module.name);
-    let items: Vec<Item<'_>> = module.types.iter().map(Item::Type).chain([Item::Operations]).collect();
-    let print = |item: &Item<'_>| -> Result<String, Diagnostic> {
-        let (label, tokens, table) = match item {
-            Item::Type(t) => {
-                let emitted = types::type_def(t, &module.name);
-                (t.name.as_str(), emitted.code, emitted.table)
-            }
-            Item::Operations => ("the client methods", operations::module_operations(module), None),
-        };
-        let parse = |tokens: TokenStream| -> Result<syn::File, Diagnostic> {
-            let mut ast: syn::File = syn::parse2(tokens).map_err(|e| {
-                Diagnostic::error(Code::Internal, format!("generated code for `{label}` in `{path}` does not parse: {e}"))
-            })?;
-            if let Item::Type(crate::ir::TypeDef { gate: Some(groups), .. }) = item {
-                let cfg = cfg_any(groups);
-                let attr = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg)
-                    .map_err(|e| Diagnostic::error(Code::Internal, format!("the feature gate of `{label}` does not parse: {e}")))?;
-                attr.iter().for_each(|a| gate_items(&mut ast, a));
-            }
-            Ok(ast)
-        };
-        let mut text = prettyplease::unparse(&parse(tokens)?);
-        if let Some(table) = table {
-            text.push_str(&table.print(parse(table.tokens())?));
-        }
-        Ok(text)
-    };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
-    let chunk = items.len().div_ceil(threads).max(1);
-    let printed: Vec<Result<String, Diagnostic>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(print).collect::<Result<Vec<String>, Diagnostic>>().map(|v| v.concat())))
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(Diagnostic::error(Code::Internal, format!("rendering `{path}` panicked")))))
-            .collect()
-    });
-    let mut contents = render(header, &path, module_header(module))?.contents;
-    for part in printed {
-        contents.push_str(&part?);
-    }
-    Ok(File { path, contents })
 }
 
 fn root(api: &Api) -> TokenStream {
@@ -539,7 +572,7 @@ mod tests_render {
 
     #[test]
     fn code_that_does_not_parse_is_a_diagnostic_naming_the_file() {
-        let error = render("// x", "src/gen/x.rs", quote!(pub struct 5 {})).expect_err("does not parse");
+        let error = check_and_print("src/gen/x.rs", quote!(pub struct 5 {})).expect_err("does not parse");
         assert_eq!(error.code, Code::Internal);
         assert!(error.message.starts_with("generated `src/gen/x.rs` does not parse"), "{}", error.message);
     }
