@@ -173,6 +173,8 @@ macro_rules! struct_impls {
                 // `Option::take`, never moved out, for the same reason; errors return through
                 // a plain `match`, which type-checks faster than `?`'s trait calls. The
                 // slots' types follow from the struct literal below.
+                // A struct without fields has an empty tuple, never touched.
+                #[allow(unused_mut, unused_variables)]
                 let mut slots = ($($crate::codec::slot($i),)*);
                 let mut rest = $crate::codec::struct_impls!(@rest [$($rest)?]);
                 while let Some(key) = map.next_key_seed($crate::codec::Keys::<Self>::new())? {

@@ -45,6 +45,10 @@ async fn call(
             let body: plaid_sdk::stores::StoreReportRequest = decode(body)?;
             client.store_report(body).await.map(drop).map_err(|e| e.to_string())
         }
+        "storePing" => {
+            let body: plaid_sdk::stores::StorePingRequest = decode(body)?;
+            client.store_ping(body).await.map(drop).map_err(|e| e.to_string())
+        }
         "storeList" => {
             let params: plaid_sdk::stores::StoreListParams = decode(params)?;
             client.store_list(params).await.map(drop).map_err(|e| e.to_string())
@@ -114,6 +118,7 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "{\"name\":\"sample\"}",
     ),
     ("storeReport", "", "{\"store_id\":\"sample\"}", "", "{\"store_id\":\"sample\"}"),
+    ("storePing", "", "{}", "", "{}"),
     (
         "storeList",
         "{}",
@@ -190,5 +195,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 13usize);
+    assert_eq!(CASES.len(), 14usize);
 }

@@ -280,7 +280,19 @@ fn the_operation_table_lists_parameters_methods_and_paths() {
     let ops: Vec<(&str, &str, &str, Option<&str>)> = operations().map(|o| (o.id, o.method, o.path, o.params_type)).collect();
     assert!(ops.contains(&("itemGet", "GET", "/stores/{storeId}/items/{itemId}", Some("ItemGetParams"))));
     assert!(ops.contains(&("storeOptions", "OPTIONS", "/stores", None)));
-    assert_eq!(ops.len(), 13);
+    assert_eq!(ops.len(), 14);
     let report = operations().find(|o| o.id == "storeReport").expect("storeReport");
     assert_eq!(report.body_credentials, &[("client_id", Credential::ClientId), ("secret", Credential::Secret)]);
+    let ping = operations().find(|o| o.id == "storePing").expect("storePing");
+    assert_eq!(ping.body_credentials, report.body_credentials);
+}
+
+#[test]
+fn a_struct_without_fields_writes_and_keeps_only_unknown_properties() {
+    let empty = StorePingRequest::new();
+    assert_eq!(serde_json::to_value(&empty).expect("serializes"), serde_json::json!({}));
+    let read: StorePingRequest = serde_json::from_str(r#"{"extra": [1, 2]}"#).expect("decodes");
+    assert_eq!(read.additional_properties.get("extra"), Some(&serde_json::json!([1, 2])));
+    assert_eq!(serde_json::to_value(&read).expect("serializes"), serde_json::json!({"extra": [1, 2]}));
+    assert!(serde_json::from_str::<StorePingRequest>("[]").is_err());
 }

@@ -16,7 +16,7 @@ pub mod stores;
 pub use self::stores::{
     Item, ItemChange, ItemDeleteParams, ItemExistsParams, ItemGetParams, ItemPatchParams,
     ItemPatchParamsMode, ItemReplaceParams, Region, Store, StoreCreateParams, StoreList,
-    StoreListParams, StoreListParamsFilter, StoreReportRequest,
+    StoreListParams, StoreListParamsFilter, StorePingRequest, StoreReportRequest,
 };
 /// Types and operations from the `/things/...` operations.
 #[cfg(feature = "things")]
@@ -61,7 +61,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "272f0a695816a628")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "7dda49eefd087b58")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {

@@ -486,6 +486,25 @@ crate::codec::struct_impls! {
         1 city "city" opt plain
     }
 }
+/// Only the credentials the headers carry too.
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StorePingRequest {
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl StorePingRequest {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new() -> Self {
+        Self {
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    StorePingRequest [Debug Serialize Deserialize] [additional_properties] {}
+}
 /// Requires the credentials the headers carry too, as some Plaid requests do.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -610,6 +629,17 @@ impl crate::Client {
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
+    /// Checks the credentials; the body holds nothing else, so its struct has no field
+    ///
+    /// `POST /stores/ping` (operation `storePing`).
+    pub async fn store_ping(
+        &self,
+        request: StorePingRequest,
+    ) -> Result<(), crate::Error> {
+        let op = &OPERATIONS[6];
+        let parts = crate::params::Parts::new(op);
+        self.execute_empty(op, parts, Some(&request)).await
+    }
     /// List stores
     ///
     /// `GET /stores` (operation `storeList`).
@@ -617,7 +647,7 @@ impl crate::Client {
         &self,
         params: StoreListParams,
     ) -> Result<StoreList, crate::Error> {
-        let op = &OPERATIONS[6];
+        let op = &OPERATIONS[7];
         let mut parts = crate::params::Parts::new(op);
         parts.query("limit", &params.limit, crate::params::Style::Form, true);
         parts.query("region", &params.region, crate::params::Style::Form, true);
@@ -633,7 +663,7 @@ impl crate::Client {
         params: StoreCreateParams,
         request: Store,
     ) -> Result<Store, crate::Error> {
-        let op = &OPERATIONS[7];
+        let op = &OPERATIONS[8];
         let mut parts = crate::params::Parts::new(op);
         parts
             .header(
@@ -648,7 +678,7 @@ impl crate::Client {
     ///
     /// `OPTIONS /stores` (operation `storeOptions`).
     pub async fn store_options(&self) -> Result<(), crate::Error> {
-        let op = &OPERATIONS[8];
+        let op = &OPERATIONS[9];
         let parts = crate::params::Parts::new(op);
         self.execute_empty(op, parts, None::<&()>).await
     }
@@ -729,6 +759,22 @@ pub static OPERATIONS: &[crate::Operation] = &[
         params_type: None,
         request_type: Some("StoreReportRequest"),
         response_type: Some("Store"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[
+            ("client_id", crate::Credential::ClientId),
+            ("secret", crate::Credential::Secret),
+        ],
+    },
+    crate::Operation {
+        id: "storePing",
+        method: "POST",
+        path: "/stores/ping",
+        group: "stores",
+        summary: "Checks the credentials; the body holds nothing else, so its struct has no field",
+        params_type: None,
+        request_type: Some("StorePingRequest"),
+        response_type: None,
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[
