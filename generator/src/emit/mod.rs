@@ -61,32 +61,31 @@ pub fn emit(api: &Api) -> Result<Vec<File>, Diagnostic> {
     check_names(api)?;
     let header = header_for(&sources_label(api));
     // The files, each a list of jobs whose printed text it joins; the jobs of all files go
-    // through one queue (see `run_jobs`), whole-file ones first as they are the longest.
+    // through one queue (see `run_jobs`). Files in the order of the list the crate gets:
+    // `mod.rs`, the modules, then the rest.
     let whole: [(&str, MakeFile); 6] = [
+        ("src/gen/mod.rs", root),
         ("tests/examples.rs", |api| tests::examples(api, CRATE_NAME)),
         ("tests/redaction.rs", |api| tests::redaction(api, CRATE_NAME)),
         ("tests/contract.rs", |api| tests::contract(api, CRATE_NAME)),
         ("src/gen/webhooks.rs", webhooks::module),
         ("tests/webhooks.rs", |api| webhooks::examples(api, CRATE_NAME)),
-        ("src/gen/mod.rs", root),
     ];
     let mut jobs: Vec<Job<'_>> = whole.iter().map(|&(path, make)| Job::Whole { path, make }).collect();
-    let mut layout: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut modules = Vec::new();
     for module in &api.modules {
         let start = jobs.len();
         jobs.push(Job::Header(module));
         jobs.extend(module.types.iter().map(|t| Job::Type(module, t)));
         jobs.push(Job::Operations(module));
-        layout.push((format!("src/gen/{}.rs", module.name), start..jobs.len()));
+        modules.push((format!("src/gen/{}.rs", module.name), start..jobs.len()));
     }
+    let mut layout: Vec<(String, std::ops::Range<usize>)> = whole.iter().enumerate().map(|(i, (path, _))| (path.to_string(), i..i + 1)).collect();
+    let rest = layout.split_off(1);
+    layout.extend(modules);
+    layout.extend(rest);
     let printed = run_jobs(api, &jobs)?;
-    let file = |path: String, range: std::ops::Range<usize>| File { path, contents: format!("{header}\n{}", printed[range].concat()) };
-    // The order files had before the queue: mod.rs, the modules, then the rest.
-    let mut files = vec![file("src/gen/mod.rs".into(), 5..6)];
-    files.extend(layout.into_iter().map(|(path, range)| file(path, range)));
-    for (i, &(path, _)) in whole.iter().enumerate().take(5) {
-        files.push(file(path.to_string(), i..i + 1));
-    }
+    let files = layout.into_iter().map(|(path, range)| File { path, contents: format!("{header}\n{}", printed[range].concat()) }).collect();
     Ok(files)
 }
 
@@ -162,7 +161,7 @@ fn print_job(api: &Api, job: &Job<'_>) -> Result<String, Diagnostic> {
     };
     let mut text = prettyplease::unparse(&parse(tokens)?);
     if let Some(table) = table {
-        text.push_str(&table.print(parse(table.tokens())?));
+        text.push_str(&table.print(parse(table.tokens())?)?);
     }
     Ok(text)
 }
@@ -234,7 +233,7 @@ impl Table {
     /// The checked invocation as text, a row per line: prettyplease lays a macro's tokens out
     /// like a paragraph, which hides the table. It still prints the path and the attributes
     /// (the feature gate); the rows are flat, so their token text is already their layout.
-    fn print(&self, mut checked: syn::File) -> String {
+    fn print(&self, mut checked: syn::File) -> Result<String, Diagnostic> {
         for item in &mut checked.items {
             if let syn::Item::Macro(m) = item {
                 m.mac.tokens = TokenStream::new();
@@ -252,9 +251,11 @@ impl Table {
             body.push_str("\n    }");
         }
         body.push_str("\n}");
+        // The macro's emptied braces are the last `{}` of the outline (only attributes come
+        // before them).
         match outline.rfind("{}") {
-            Some(at) => format!("{}{body}{}", &outline[..at], &outline[at + 2..]),
-            None => outline,
+            Some(at) => Ok(format!("{}{body}{}", &outline[..at], &outline[at + 2..])),
+            None => Err(Diagnostic::error(Code::Internal, format!("the table of `{}` printed without its braces", self.head))),
         }
     }
 }
