@@ -119,6 +119,10 @@ where
 ///
 /// The head names the struct, the impls to write (`Debug`, `Serialize`, `Deserialize`) and the
 /// field that keeps unknown properties (`[]` when they are dropped).
+///
+/// The non-generic methods (`Debug::fmt`, `index`) are `#[inline]`, as derived `Clone` and
+/// `PartialEq` are: they are compiled in the crate that calls them, so an application pays for
+/// the types it prints, not for every type of the API.
 macro_rules! struct_impls {
     ($name:ident [$($impl:ident)*] $rest:tt $rows:tt) => {
         $($crate::codec::struct_impls!(@$impl $name $rest $rows);)*
@@ -204,7 +208,8 @@ pub(crate) use struct_impls;
 
 /// A generated string enum's `as_str`, `Display`, `FromStr` and, as the head asks, serde impls,
 /// from a row per variant (`Variant "wire value"`). The head names the enum, its fallback
-/// variant (which keeps any value not listed) and the serde impls to write.
+/// variant (which keeps any value not listed) and the serde impls to write. Its methods are
+/// `#[inline]` for the reason [`struct_impls!`] gives.
 macro_rules! enum_impls {
     ($name:ident $fallback:ident [$($impl:ident)*] { $($variant:ident $wire:literal)* }) => {
         impl $name {
