@@ -1,7 +1,8 @@
-//! The serde code every generated type shares, written once here so that each type adds little
-//! to compile: generated structs decode through [`Keys`] (known properties by index, unknown ones
-//! kept by name, without serde's buffering for `flatten`), and generated enums through
-//! [`string_enum`] over their `FromStr`.
+//! The trait impls every generated type shares, written once here so that each type adds little
+//! to compile. A generated type's file holds a table; [`struct_impls!`] and [`enum_impls!`] turn
+//! it into `Debug` and serde impls (and an enum's `as_str`, `Display` and `FromStr`). Structs
+//! decode through [`Object`] and [`Keys`] (known properties by index, unknown ones kept by name,
+//! without serde's buffering for `flatten`), enums through [`string_enum`] over their `FromStr`.
 
 use std::convert::Infallible;
 use std::fmt;

@@ -11,7 +11,6 @@ use quote::quote;
 use super::{docs, ident, raw_docs, sanitize_docs, type_tokens, Table};
 use crate::ir::{Derive, Enum, Extra, Field, Presence, Show, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
 
-
 /// A type's code: its definition and inherent impls, and the table of the runtime macro that
 /// writes its trait impls.
 pub(super) struct Emitted {
@@ -49,20 +48,19 @@ pub(super) fn type_def(def: &TypeDef, here: &str) -> Emitted {
     }
 }
 
-/// `#[derive(...)]` for the IR's list; serde's traits are written out instead (see the module
-/// docs).
+/// `#[derive(...)]` for the IR's list; serde's traits come from the type's table instead (see
+/// the module docs).
 pub(super) fn derives(list: &[Derive]) -> TokenStream {
-    let paths = list.iter().filter(|d| !matches!(d, Derive::Serialize | Derive::Deserialize)).map(|d| match d {
-        Derive::Clone => quote!(Clone),
-        Derive::Debug => quote!(Debug),
-        Derive::Default => quote!(Default),
-        Derive::PartialEq => quote!(PartialEq),
-        Derive::Eq => quote!(Eq),
-        Derive::Hash => quote!(Hash),
-        Derive::PartialOrd => quote!(PartialOrd),
-        Derive::Ord => quote!(Ord),
-        Derive::Serialize => quote!(::serde::Serialize),
-        Derive::Deserialize => quote!(::serde::Deserialize),
+    let paths = list.iter().filter_map(|d| match d {
+        Derive::Clone => Some(quote!(Clone)),
+        Derive::Debug => Some(quote!(Debug)),
+        Derive::Default => Some(quote!(Default)),
+        Derive::PartialEq => Some(quote!(PartialEq)),
+        Derive::Eq => Some(quote!(Eq)),
+        Derive::Hash => Some(quote!(Hash)),
+        Derive::PartialOrd => Some(quote!(PartialOrd)),
+        Derive::Ord => Some(quote!(Ord)),
+        Derive::Serialize | Derive::Deserialize => None,
     });
     quote!(#[derive(#(#paths),*)])
 }
