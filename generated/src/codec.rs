@@ -3,6 +3,11 @@
 //! it into `Debug` and serde impls (and an enum's `as_str`, `Display` and `FromStr`). Structs
 //! decode through [`Object`] and [`Keys`] (known properties by index, unknown ones kept by name,
 //! without serde's buffering for `flatten`), enums through [`string_enum`] over their `FromStr`.
+//!
+//! Decoding is tolerant where servers drift and nowhere else: a text field (or list of text) also
+//! takes a JSON number or boolean, kept as its JSON text ([`read`]); an enum also takes a number
+//! or boolean, matched by its text, and a value the spec lists unquoted (`enum: [true, false]`)
+//! is written back in that form. Everything else decodes exactly as the type says.
 
 use std::convert::Infallible;
 use std::fmt;
@@ -87,7 +92,10 @@ pub(crate) fn object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> R
     deserializer.deserialize_map(Fields(PhantomData))
 }
 
-/// Decodes a string enum through its `FromStr` (which keeps unlisted values).
+/// Decodes a string enum through its `FromStr` (which keeps unlisted values); a JSON number or
+/// boolean is read as its text, so `true` matches a value the spec lists as `true` or `"true"`.
+// Unused in a crate whose spec has no enum.
+#[allow(dead_code)]
 pub(crate) fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
@@ -107,16 +115,171 @@ where
                 Err(never) => match never {},
             }
         }
+
+        fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<T, E> {
+            self.visit_str(if value { "true" } else { "false" })
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<T, E> {
+            self.visit_str(&value.to_string())
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<T, E> {
+            self.visit_str(&value.to_string())
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<T, E> {
+            self.visit_str(&float_text(value))
+        }
     }
-    deserializer.deserialize_str(Text(PhantomData))
+    deserializer.deserialize_any(Text(PhantomData))
+}
+
+/// A float as JSON writes it (`2.5`, `1.0`), so that it matches the text the generator gave a
+/// value the spec lists as a number.
+fn float_text(value: f64) -> String {
+    serde_json::Number::from_f64(value).map_or_else(|| value.to_string(), |n| n.to_string())
+}
+
+/// Writes an enum value the spec lists as a JSON number or boolean (`true`, `1`, `2.5`) in that
+/// form; any other text as a string.
+// Unused in a crate whose spec lists no such value.
+#[allow(dead_code)]
+pub(crate) fn json_scalar<S: serde::Serializer>(serializer: S, text: &str) -> Result<S::Ok, S::Error> {
+    match text {
+        "true" => serializer.serialize_bool(true),
+        "false" => serializer.serialize_bool(false),
+        _ => match (text.parse::<i64>(), text.parse::<u64>(), text.parse::<f64>()) {
+            (Ok(n), _, _) => serializer.serialize_i64(n),
+            (_, Ok(n), _) => serializer.serialize_u64(n),
+            (_, _, Ok(x)) if x.is_finite() => serializer.serialize_f64(x),
+            _ => serializer.serialize_str(text),
+        },
+    }
+}
+
+/// How a field's value is read from JSON, named by the last column of a [`struct_impls!`] row:
+/// [`Value`](read::Value) as its type says, [`Text`](read::Text) for text that may come as a
+/// number or boolean, [`Texts`](read::Texts) for a list of such text.
+pub(crate) mod read {
+    // Which of these a crate uses depends on its spec.
+    #![allow(dead_code)]
+
+    use serde::de::{Deserialize, DeserializeOwned, Deserializer, Visitor};
+    use std::fmt;
+
+    /// Reads a `T` through a wire form.
+    pub(crate) trait Read<T> {
+        /// What is decoded from JSON.
+        type Wire: DeserializeOwned;
+        /// The field's value from it.
+        fn from_wire(wire: Self::Wire) -> T;
+    }
+
+    /// As the type says.
+    pub(crate) struct Value;
+
+    impl<T: DeserializeOwned> Read<T> for Value {
+        type Wire = T;
+
+        #[inline]
+        fn from_wire(wire: T) -> T {
+            wire
+        }
+    }
+
+    /// Text that may come as a JSON number or boolean.
+    pub(crate) struct Text;
+
+    impl Read<String> for Text {
+        type Wire = Lenient;
+
+        #[inline]
+        fn from_wire(wire: Lenient) -> String {
+            wire.0
+        }
+    }
+
+    impl Read<Option<String>> for Text {
+        type Wire = Option<Lenient>;
+
+        #[inline]
+        fn from_wire(wire: Option<Lenient>) -> Option<String> {
+            wire.map(|t| t.0)
+        }
+    }
+
+    /// A list of text, each item of which may come as a number or boolean.
+    pub(crate) struct Texts;
+
+    impl Read<Vec<String>> for Texts {
+        type Wire = Vec<Lenient>;
+
+        #[inline]
+        fn from_wire(wire: Vec<Lenient>) -> Vec<String> {
+            wire.into_iter().map(|t| t.0).collect()
+        }
+    }
+
+    impl Read<Option<Vec<String>>> for Texts {
+        type Wire = Option<Vec<Lenient>>;
+
+        #[inline]
+        fn from_wire(wire: Option<Vec<Lenient>>) -> Option<Vec<String>> {
+            wire.map(|items| items.into_iter().map(|t| t.0).collect())
+        }
+    }
+
+    /// Text read from a JSON string, number or boolean (the latter two as their JSON text).
+    pub(crate) struct Lenient(pub(crate) String);
+
+    impl<'de> Deserialize<'de> for Lenient {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Any;
+            impl Visitor<'_> for Any {
+                type Value = Lenient;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a string")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Lenient, E> {
+                    Ok(Lenient(value.to_owned()))
+                }
+
+                fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Lenient, E> {
+                    Ok(Lenient(value))
+                }
+
+                fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Lenient, E> {
+                    Ok(Lenient(value.to_string()))
+                }
+
+                fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Lenient, E> {
+                    Ok(Lenient(value.to_string()))
+                }
+
+                fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Lenient, E> {
+                    Ok(Lenient(value.to_string()))
+                }
+
+                fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Lenient, E> {
+                    Ok(Lenient(super::float_text(value)))
+                }
+            }
+            deserializer.deserialize_any(Any)
+        }
+    }
 }
 
 /// A generated struct's `Debug` and serde impls from one table, written once here rather than
 /// printed out for each of thousands of structs: the generated file holds a row per field, the
-/// compiler expands it. Each row is `index field "wire name" presence show`:
+/// compiler expands it. Each row is `index field "wire name" presence show read`:
 /// - `presence` names a module of [`field`]: `req`, `req_null`, `opt` or `opt_null`, which says
 ///   how the field is written, read and checked;
-/// - `show` names how `Debug` shows it: `plain`, `json`, `redacted` or `partial`.
+/// - `show` names how `Debug` shows it: `plain`, `json`, `redacted` or `partial`;
+/// - `read` names what JSON the value is read from, a type of [`read`]: `Value`, `Text` or
+///   `Texts`.
 ///
 /// The head names the struct, the impls to write (`Debug`, `Serialize`, `Deserialize`) and the
 /// field that keeps unknown properties (`[]` when they are dropped).
@@ -128,7 +291,7 @@ macro_rules! struct_impls {
     ($name:ident [$($impl:ident)*] $rest:tt $rows:tt) => {
         $($crate::codec::struct_impls!(@$impl $name $rest $rows);)*
     };
-    (@Debug $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident)* }) => {
+    (@Debug $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident $read:ident)* }) => {
         impl ::std::fmt::Debug for $name {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -139,7 +302,7 @@ macro_rules! struct_impls {
             }
         }
     };
-    (@Serialize $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident)* }) => {
+    (@Serialize $name:ident [$($rest:ident)?] { $($i:literal $field:ident $wire:literal $presence:ident $show:ident $read:ident)* }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
@@ -152,7 +315,7 @@ macro_rules! struct_impls {
             }
         }
     };
-    (@Deserialize $name:ident [$($rest:ident)?] { $($i:tt $field:ident $wire:literal $presence:ident $show:ident)* }) => {
+    (@Deserialize $name:ident [$($rest:ident)?] { $($i:tt $field:ident $wire:literal $presence:ident $show:ident $read:ident)* }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 $crate::codec::object(deserializer)
@@ -183,7 +346,7 @@ macro_rules! struct_impls {
                 let mut rest = $crate::codec::struct_impls!(@rest [$($rest)?]);
                 while let Some(key) = map.next_key_seed($crate::codec::Keys::<Self>::new())? {
                     match key {
-                        $($crate::codec::Key::Known($i) => match $crate::codec::field::$presence::get(&mut map) {
+                        $($crate::codec::Key::Known($i) => match $crate::codec::field::$presence::get::<$crate::codec::read::$read, _, _>(&mut map) {
                             Ok(value) => slots.$i = value,
                             Err(e) => return Err(e),
                         },)*
@@ -205,14 +368,22 @@ macro_rules! struct_impls {
     (@rest []) => { $crate::codec::Skip };
     (@rest [$rest:ident]) => { ::std::collections::BTreeMap::new() };
 }
+// Unused in a crate whose spec has no object schema.
+#[allow(unused_imports)]
 pub(crate) use struct_impls;
 
 /// A generated string enum's `as_str`, `Display`, `FromStr` and, as the head asks, serde impls,
 /// from a row per variant (`Variant "wire value"`). The head names the enum, its fallback
-/// variant (which keeps any value not listed) and the serde impls to write. Its methods are
-/// `#[inline]` for the reason [`struct_impls!`] gives.
+/// variant (which keeps any value not listed) and the serde impls to write; after the rows,
+/// `literal { Variant ... }` lists the values the spec gives as JSON numbers or booleans, which
+/// are written in that form. Its methods are `#[inline]` for the reason [`struct_impls!`] gives.
+// Unused in a crate whose spec has no enum.
+#[allow(unused_macros)]
 macro_rules! enum_impls {
     ($name:ident $fallback:ident [$($impl:ident)*] { $($variant:ident $wire:literal)* }) => {
+        $crate::codec::enum_impls!($name $fallback [$($impl)*] { $($variant $wire)* } literal {});
+    };
+    ($name:ident $fallback:ident [$($impl:ident)*] { $($variant:ident $wire:literal)* } literal $literals:tt) => {
         impl $name {
             /// The value as it appears on the wire.
             #[inline]
@@ -244,16 +415,26 @@ macro_rules! enum_impls {
             }
         }
 
-        $($crate::codec::enum_impls!(@$impl $name);)*
+        $($crate::codec::enum_impls!(@$impl $name $literals);)*
     };
-    (@Serialize $name:ident) => {
+    (@Serialize $name:ident {}) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
     };
-    (@Deserialize $name:ident) => {
+    (@Serialize $name:ident { $($literal:ident)+ }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$literal)|+ => $crate::codec::json_scalar(serializer, self.as_str()),
+                    _ => serializer.serialize_str(self.as_str()),
+                }
+            }
+        }
+    };
+    (@Deserialize $name:ident $literals:tt) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 $crate::codec::string_enum(deserializer)
@@ -261,6 +442,7 @@ macro_rules! enum_impls {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use enum_impls;
 
 /// An empty slot for the field at `_index` of a struct being read (see [`struct_impls!`]).
@@ -320,7 +502,9 @@ pub(crate) mod field {
 
     /// Required, not nullable: `T`, always written; a missing one is serde's `missing field`.
     pub(crate) mod req {
-        use serde::de::{Deserialize, Error, MapAccess};
+        use serde::de::{Error, MapAccess};
+
+        use crate::codec::read::Read;
         use serde::ser::{Serialize, SerializeMap};
 
         pub(crate) use super::{json, plain};
@@ -329,8 +513,8 @@ pub(crate) mod field {
             map.serialize_entry(key, value)
         }
 
-        pub(crate) fn get<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
-            map.next_value().map(Some)
+        pub(crate) fn get<'de, R: Read<T>, A: MapAccess<'de>, T>(map: &mut A) -> Result<Option<T>, A::Error> {
+            map.next_value::<R::Wire>().map(|wire| Some(R::from_wire(wire)))
         }
 
         pub(crate) fn take<E: Error, T>(value: Option<T>, key: &'static str) -> Result<T, E> {
@@ -348,7 +532,9 @@ pub(crate) mod field {
 
     /// Optional, not nullable: `Option<T>`, left out when `None`; `null` reads as `None`.
     pub(crate) mod opt {
-        use serde::de::{Deserialize, MapAccess};
+        use serde::de::MapAccess;
+
+        use crate::codec::read::Read;
         use serde::ser::{Serialize, SerializeMap};
 
         pub(crate) use super::{json, plain};
@@ -360,8 +546,8 @@ pub(crate) mod field {
             }
         }
 
-        pub(crate) fn get<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
-            map.next_value()
+        pub(crate) fn get<'de, R: Read<T>, A: MapAccess<'de>, T>(map: &mut A) -> Result<Option<T>, A::Error> {
+            map.next_value::<Option<R::Wire>>().map(|wire| wire.map(R::from_wire))
         }
 
         pub(crate) fn take<E, T>(value: T, _key: &'static str) -> Result<T, E> {

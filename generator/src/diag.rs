@@ -52,6 +52,10 @@ pub enum Code {
     /// share a pair cannot be told apart, or the key operation is not shaped as the verifier
     /// needs.
     Webhook,
+    /// The spec's examples contradict its schemas (a required field left out, `null` where
+    /// the schema forbids it, a number where it says text): settled by the evidence rule, or
+    /// the example is left out of the generated tests.
+    Evidence,
     /// Generated code did not parse: a bug in the generator.
     Internal,
 }
@@ -74,6 +78,7 @@ impl Code {
             Code::BadParameter => "E0010 bad-parameter",
             Code::RuntimeContract => "E0011 runtime-contract",
             Code::Webhook => "W0003 webhook",
+            Code::Evidence => "W0004 evidence",
             Code::Internal => "E0100 internal",
         }
     }
@@ -97,6 +102,7 @@ impl Code {
             Code::BadParameter => "declare a path parameter for every `{name}` of the path, and name headers with letters, digits and `-`",
             Code::RuntimeContract => "security schemes must be API keys in headers carrying the client id, the secret or the API version; error schemas need `error_type`, `error_code` and `error_message`",
             Code::Webhook => "give `webhook_type` and `webhook_code` a one-value enum, an example or `x-examples`, or a required property that tells payloads of one pair apart",
+            Code::Evidence => "make the example and the schema agree; the SDK follows what a server sends (the example) where it can",
             Code::Internal => "this is a generator bug; please report it with the spec",
         }
     }

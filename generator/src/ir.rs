@@ -30,16 +30,16 @@ pub struct Api {
     /// then read from untyped JSON).
     pub error_body: Option<ErrorBody>,
     /// The API groups, sorted: the modules with operations, each a Cargo feature (set by
-    /// [`crate::features`]).
+    /// [`crate::passes::features`]).
     pub groups: Vec<String>,
     /// Every Cargo feature, all on by default: the groups, then `webhooks` and `unreferenced`
-    /// when some `shared` types are reached by no group (set by [`crate::features`]).
+    /// when some `shared` types are reached by no group (set by [`crate::passes::features`]).
     pub features: Vec<String>,
     /// The webhook payloads Plaid sends and how the verifier fetches its keys.
     pub webhooks: Webhooks,
 }
 
-/// What the generated `webhooks` module types and verifies ([`crate::webhooks`] decides).
+/// What the generated `webhooks` module types and verifies ([`crate::passes::webhooks`] decides).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Webhooks {
     /// One variant of `Webhook` per payload shape, sorted by (type, code, name).
@@ -79,7 +79,7 @@ pub struct WebhookVariant {
     /// The first paragraph of the schema's description.
     pub docs: Option<String>,
     /// The features one of which must be on for the payload type to compile; `None` when it
-    /// always does (set by [`crate::webhooks`] from the type's module and gate).
+    /// always does (set by [`crate::passes::webhooks`] from the type's module and gate).
     pub gate: Option<Vec<String>>,
 }
 
@@ -88,10 +88,14 @@ pub struct WebhookVariant {
 pub struct WebhookExample {
     /// Where it is (`schema ItemErrorWebhook x-examples example-1`).
     pub origin: String,
-    /// The schema it belongs to; the test expects the variant that stands for it.
+    /// The schema it belongs to.
     pub schema: String,
     /// The value, as JSON text.
     pub json: String,
+    /// The variant `Webhook::parse` gives it, which its test expects: the variant of its own
+    /// schema unless another payload of its pair takes it first (set by
+    /// [`crate::passes::webhooks`]).
+    pub variant: Option<String>,
 }
 
 /// The operation that returns a webhook verification key (`/webhook_verification_key/get`).
@@ -107,7 +111,7 @@ pub struct WebhookKeySource {
     pub key: String,
 }
 
-/// The field-name rule of [`crate::sensitivity`], as the runtime receives it
+/// The field-name rule of [`crate::passes::sensitivity`], as the runtime receives it
 /// (`REDACTION_RULE`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedactionRule {
@@ -130,6 +134,10 @@ pub struct Example {
     pub ty: TypeRef,
     /// The value, as JSON text.
     pub json: String,
+    /// Where it is written: the spec file (by its index among the merged files) and the JSON
+    /// pointer of the value, for diagnostics; `None` for a property's `example`, which is
+    /// located at its schema.
+    pub at: Option<(usize, String)>,
 }
 
 /// One server the API is served from.
@@ -148,7 +156,7 @@ pub struct AuthHeader {
     pub scheme: String,
     /// The header to send (`PLAID-CLIENT-ID`).
     pub header: String,
-    /// What the header carries ([`crate::credentials`] decides).
+    /// What the header carries ([`crate::passes::credentials`] decides).
     pub credential: Credential,
 }
 
@@ -164,8 +172,8 @@ pub enum Credential {
 }
 
 /// The type non-2xx answers decode into, and how the runtime reads the fields it needs
-/// ([`crate::credentials`] has the sibling rule for security schemes; this one is decided by
-/// [`crate::error_body`]).
+/// ([`crate::passes::credentials`] has the sibling rule for security schemes; this one is decided by
+/// [`crate::passes::error_body`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorBody {
     /// The error type.
@@ -181,7 +189,7 @@ pub struct ErrorBody {
     /// Plaid's request id (`request_id`), when the schema has one.
     pub request_id: Option<ErrorField>,
     /// The feature the type compiles under, when it lives in a group's module (set by
-    /// [`crate::features`]); without it errors are read from untyped JSON.
+    /// [`crate::passes::features`]); without it errors are read from untyped JSON.
     pub gate: Option<String>,
 }
 
@@ -228,7 +236,7 @@ pub struct TypeDef {
     /// For an alias of a primitive (`Email` = `String`): the schema's `format` and value
     /// constraints, which samples of every field of this type must meet.
     pub value_rules: Option<(Option<String>, Constraints)>,
-    /// The traits derived on the type ([`crate::surface`] decides; empty for an alias).
+    /// The traits derived on the type ([`crate::passes::surface`] decides; empty for an alias).
     pub derives: Vec<Derive>,
 }
 
@@ -276,7 +284,7 @@ pub struct Struct {
     /// What happens to properties the spec does not list.
     pub extra: Extra,
     /// The Rust names of the fields `new` takes, in field order: those that must have a value
-    /// ([`crate::surface`] decides).
+    /// ([`crate::passes::surface`] decides).
     pub constructor: Vec<String>,
 }
 
@@ -315,19 +323,35 @@ pub struct Field {
     pub default: Option<String>,
     /// The deprecation note, when the property is deprecated.
     pub deprecated: Option<String>,
-    /// Whether `Debug` hides the value ([`crate::sensitivity`] decides).
+    /// Whether `Debug` hides the value ([`crate::passes::sensitivity`] decides).
     pub sensitivity: Option<Sensitivity>,
     /// The property's `example`, as JSON text.
     pub example: Option<String>,
-    /// The field is on a by-value cycle and is boxed ([`crate::cycles`]).
+    /// The field is on a by-value cycle and is boxed ([`crate::passes::cycles`]).
     pub boxed: bool,
     /// The schema's value constraints, which samples for contract tests must meet.
     pub constraints: Constraints,
     /// The setter of an optional field (`with_type` for the field `type_`), checked against
-    /// the struct's other methods ([`crate::surface`] decides).
+    /// the struct's other methods ([`crate::passes::surface`] decides).
     pub setter: Option<String>,
-    /// How `Debug` shows the value ([`crate::surface`] decides).
+    /// How `Debug` shows the value ([`crate::passes::surface`] decides).
     pub show: Show,
+    /// What JSON the decoder accepts for the value ([`crate::passes::evidence`] decides).
+    pub read: Read,
+}
+
+/// What JSON a field's decoder accepts beyond the letter of its type: servers send numbers
+/// and booleans where the spec says text, and one such value must not lose the whole answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Read {
+    /// Exactly what the type says (enums accept scalars on their own, whatever the field).
+    #[default]
+    Value,
+    /// Text (`String`, through aliases), also from a JSON number or boolean, kept as its JSON
+    /// text.
+    Text,
+    /// A list of text, each item also from a JSON number or boolean.
+    Texts,
 }
 
 /// How a struct's `Debug` shows a field.
@@ -441,8 +465,14 @@ pub struct Enum {
 pub struct Variant {
     /// The Rust name.
     pub name: String,
-    /// The value on the wire.
+    /// The value on the wire, as text (`true` for a value YAML read as a boolean).
     pub wire: String,
+    /// The spec lists the value as a JSON number or boolean, not a string (`enum: [true,
+    /// false]` under `type: string`): it is written in that form, and read from either.
+    pub literal: bool,
+    /// What the value means, when the spec says (a `type: string` schema that documents its
+    /// values as `properties`).
+    pub docs: Option<String>,
 }
 
 /// A reference to a type, as used in a field, an alias or an operation.
@@ -516,9 +546,9 @@ pub struct Operation {
     pub error: Option<TypeRef>,
     /// Credentials the request body must carry because its schema requires them; the runtime
     /// fills them in from the configuration, as `(JSON name, credential)`. The request type
-    /// has no such field ([`crate::credentials`]).
+    /// has no such field ([`crate::passes::credentials`]).
     pub body_credentials: Vec<(String, Credential)>,
-    /// How the operation pages its results, when it does ([`crate::pagination`] decides).
+    /// How the operation pages its results, when it does ([`crate::passes::pagination`] decides).
     pub pagination: Option<Paging>,
 }
 

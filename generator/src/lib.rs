@@ -10,20 +10,20 @@
 //! 5. [`emit`]: the IR becomes Rust source (`quote`, then `prettyplease`);
 //! 6. [`output`]: files are written, or compared for `--check`.
 //!
+//! Between lowering and emitting, the whole-IR [`passes`] run in the order its docs list
+//! (sensitivity, credentials, evidence, error body, features, cycles, pagination, surface,
+//! webhooks): each decides one thing that needs every type at once.
+//!
 //! Beside them: [`diag`] is the diagnostic type every stage reports with and [`locate`] finds
-//! lines for it; [`sensitivity`] decides which fields are redacted; [`cycles`] boxes recursive
-//! fields; [`sample`] makes sample values of IR types for generated and contract tests.
+//! lines for it; [`graph`] is the type index and the walks the passes share; [`naming`] makes
+//! Rust names; [`sample`] makes sample values of IR types for generated and contract tests.
 
 // A diagnostic carries its whole location and hint by value; it only travels on the error path,
 // where its size costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
-pub mod credentials;
-pub mod cycles;
 pub mod diag;
 pub mod emit;
-pub mod error_body;
-pub mod features;
 pub mod graph;
 pub mod ir;
 pub mod load;
@@ -35,14 +35,13 @@ pub mod naming;
 #[path = "../../generated/src/name_words.rs"]
 mod name_words;
 pub mod output;
-pub mod pagination;
+pub mod passes;
 pub mod resolve;
 pub mod sample;
-pub mod sensitivity;
-pub mod surface;
-pub mod webhooks;
 
 use std::path::PathBuf;
+
+use passes::{credentials, cycles, error_body, evidence, features, pagination, sensitivity, surface, webhooks};
 
 /// Figures from one generator run, for the summary `regen` prints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -125,17 +124,26 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
     build_ir(&merged)
 }
 
-/// Lowers merged specs to the IR and runs the passes that need the whole IR, in order:
-/// sensitivity of partially shown fields; body fields that duplicate header credentials; the
-/// error body the runtime decodes (a type without the fields it reads is a located error); the
-/// redaction rule; groups and feature gates of shared types; boxing of recursive fields (a
-/// cycle with no finite value is an error located at one of its schemas); which operations
-/// page their results; each type's public surface (derives, constructor, setters, `Debug`);
-/// and last the webhook payloads' dispatch and the key operation. Fails with every error; returns the warnings otherwise.
+/// Lowers merged specs to the IR and runs the whole-IR passes of [`passes`], in the order its
+/// docs give: sensitivity of partially shown fields; body fields that duplicate header
+/// credentials; the examples as evidence against the types (contradictions settled, examples no
+/// type holds left out of the tests); the error body the runtime decodes (a type without the
+/// fields it reads is a located error); the redaction rule; groups and feature gates of shared
+/// types; boxing of recursive fields (a cycle with no finite value is an error located at one of
+/// its schemas); which operations page their results; each type's public surface (derives,
+/// constructor, setters, `Debug`); and last the webhook payloads' dispatch and the key
+/// operation. Fails with every error; returns the warnings otherwise.
 pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
     let (mut api, mut diags) = lower::lower(merged);
     sensitivity::settle_partial_fields(&mut api);
     credentials::settle_body_fields(&mut api);
+    for finding in evidence::settle(&mut api) {
+        let d = diag::Diagnostic::warning(diag::Code::Evidence, finding.message);
+        diags.push(match finding.at {
+            Some((file, pointer)) => located_at(merged, file, pointer, d),
+            None => located(merged, &finding.origin, d),
+        });
+    }
     if let Some((origin, message)) = error_body::settle(&mut api) {
         diags.push(located(merged, &origin, diag::Diagnostic::error(diag::Code::RuntimeContract, message)));
     }
@@ -147,14 +155,13 @@ pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), 
     for message in pagination::settle(&mut api) {
         diags.push(diag::Diagnostic::warning(diag::Code::Unsupported, message));
     }
-    for (origin, message) in webhooks::settle_required(&mut api) {
-        let hint = "add the field to the example, or take it out of `required` if Plaid may leave it out";
-        diags.push(located(merged, &origin, diag::Diagnostic::warning(diag::Code::Webhook, message).with_hint(hint)));
-    }
     surface::settle(&mut api);
     let findings = webhooks::settle(&mut api);
     for (origin, message) in findings.pairs {
         diags.push(located(merged, &origin, diag::Diagnostic::warning(diag::Code::Webhook, message)));
+    }
+    for (origin, message) in findings.left_out {
+        diags.push(located(merged, &origin, diag::Diagnostic::warning(diag::Code::Evidence, message)));
     }
     if let Some((path, message)) = findings.key_operation {
         let hint = "the request needs a required string for the key id, the answer a JWK object with `x` and `y`";
@@ -162,13 +169,20 @@ pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), 
         diags.push(match merged.operations.iter().find(|o| o.path == path) {
             Some(op) => {
                 let pointer = format!("/paths/{}/{}", diag::pointer_segment(&op.path), op.method);
-                let file = &merged.files[op.file];
-                d.in_file(&file.path).at_line(locate::line_of(&file.text, &pointer)).at_pointer(pointer)
+                located_at(merged, op.file, pointer, d)
             }
             None => d,
         });
     }
     diags.into_result().map(|warnings| (api, warnings))
+}
+
+/// A diagnostic located at `pointer` in merged spec file number `file`.
+fn located_at(merged: &merge::Merged, file: usize, pointer: String, d: diag::Diagnostic) -> diag::Diagnostic {
+    match merged.files.get(file) {
+        Some(f) => d.in_file(&f.path).at_line(locate::line_of(&f.text, &pointer)).at_pointer(pointer),
+        None => d.at_pointer(pointer),
+    }
 }
 
 /// A diagnostic about a type, located at the component schema it comes from (for an inline

@@ -3,9 +3,10 @@
 //!
 //! Samples follow the IR, not the spec, so they exercise exactly what the generated types
 //! accept: required fields always, optional fields on request, enums by their first listed
-//! value, formats by a typical value (`date`, `date-time`, `email`, `uri`). They meet the
-//! fields' value constraints (length, pattern, bounds, item counts), so that a server that
-//! validates requests accepts them.
+//! value, formats by a typical value (`date`, `date-time`, `email`, `uri`, `uuid`, `ipv4`, ...).
+//! They meet the fields' value constraints (length, pattern, bounds, item counts), so that a
+//! server that validates requests accepts them: a pattern no typical value matches gets a
+//! string built from the pattern itself.
 
 use serde_json::{json, Map, Value};
 
@@ -108,14 +109,30 @@ impl<'a> Sampler<'a> {
         if let (true, Some(marker)) = (sensitive, self.marker) {
             return marker.to_string();
         }
-        let typical = match format {
-            Some("date") => "2024-05-17",
-            Some("date-time") => "2024-05-17T10:11:12Z",
-            Some("email") => "user@example.com",
-            Some("uri") | Some("url") => "https://example.com/",
-            _ => "sample",
-        };
-        constrained_string(typical, c)
+        constrained_string(typical(format), c)
+    }
+}
+
+/// A typical value of a string `format` (those JSON Schema and OpenAPI name, which validators
+/// such as Prism check); any other format is free text.
+fn typical(format: Option<&str>) -> &'static str {
+    match format {
+        Some("date") => "2024-05-17",
+        Some("date-time") => "2024-05-17T10:11:12Z",
+        Some("time") => "10:11:12Z",
+        Some("duration") => "P1D",
+        Some("email" | "idn-email") => "user@example.com",
+        Some("uri" | "url" | "iri") => "https://example.com/",
+        Some("uri-reference" | "iri-reference") => "/example",
+        Some("uri-template") => "https://example.com/{id}",
+        Some("hostname" | "idn-hostname") => "example.com",
+        Some("ipv4") => "192.0.2.1",
+        Some("ipv6") => "2001:db8::1",
+        Some("uuid") => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        Some("byte") => "c2FtcGxl",
+        Some("int32" | "int64") => "1",
+        Some("float" | "double" | "decimal") => "1.5",
+        _ => "sample",
     }
 }
 
@@ -145,8 +162,55 @@ fn constrained_string(typical: &str, c: &Constraints) -> String {
         let n = s.chars().count();
         n >= c.min_length.unwrap_or(0) && n <= c.max_length.unwrap_or(usize::MAX)
     };
-    let candidates = [typical.to_string(), fit(typical), "AB12".into(), "abc".into(), "ABC".into(), "123".into(), "1".into(), "a".into(), String::new()];
-    candidates.into_iter().find(|s| lengths_ok(s) && re.is_match(s)).unwrap_or_else(|| fit(typical))
+    let common = [typical.to_string(), fit(typical), "AB12".into(), "abc".into(), "ABC".into(), "123".into(), "1".into(), "a".into(), String::new()];
+    let built = [false, true].into_iter().filter_map(|more| from_pattern(pattern, more));
+    common.into_iter().chain(built).find(|s| lengths_ok(s) && re.is_match(s)).unwrap_or_else(|| fit(typical))
+}
+
+/// A string the pattern matches, built from its syntax tree: the first alternative, a letter or
+/// digit of each class where it has one, each repetition its minimum (`more`: at least once).
+/// `None` for a pattern the parser cannot read or a class with nothing in it.
+fn from_pattern(pattern: &str, more: bool) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut out = String::new();
+    build(&hir, more, &mut out, 0)?;
+    Some(out)
+}
+
+fn build(hir: &regex_syntax::hir::Hir, more: bool, out: &mut String, depth: usize) -> Option<()> {
+    use regex_syntax::hir::{Class, HirKind};
+    // Patterns nest a few levels; one that nests deeper is not sampled.
+    if depth > 64 || out.len() > 4096 {
+        return None;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(lit) => out.push_str(std::str::from_utf8(&lit.0).ok()?),
+        HirKind::Class(Class::Unicode(class)) => {
+            let chars = class.ranges().iter().flat_map(|r| (r.start()..=r.end()).take(128));
+            let mut chars = chars.peekable();
+            let first = *chars.peek()?;
+            out.push(chars.find(|c| c.is_ascii_alphanumeric()).unwrap_or(first));
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let range = class.ranges().iter().find(|r| r.start().is_ascii())?;
+            out.push(char::from(range.start()));
+        }
+        HirKind::Repetition(rep) => {
+            let times = if more { rep.min.max(1).min(rep.max.unwrap_or(u32::MAX)) } else { rep.min };
+            for _ in 0..times.min(256) {
+                build(&rep.sub, more, out, depth + 1)?;
+            }
+        }
+        HirKind::Capture(cap) => build(&cap.sub, more, out, depth + 1)?,
+        HirKind::Concat(parts) => {
+            for part in parts {
+                build(part, more, out, depth + 1)?;
+            }
+        }
+        HirKind::Alternation(alternatives) => build(alternatives.first()?, more, out, depth + 1)?,
+    }
+    Some(())
 }
 
 #[cfg(test)]
@@ -165,6 +229,18 @@ mod tests {
         assert_eq!(constrained_string("sample", &c(None, Some(2), None)), "sa");
         assert_eq!(constrained_string("sample", &c(None, None, Some("^$|^[A-Za-z0-9]{2,4}$"))), "AB12");
         assert_eq!(constrained_string("sample", &c(None, None, Some("^[0-9]+$"))), "123");
+        // No common shape fits: the string is built from the pattern.
+        assert_eq!(constrained_string("sample", &c(None, None, Some("^[A-Z]{2}-\\d{3}(x|y)$"))), "AA-000x");
+        let iban = "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$";
+        let built = constrained_string("sample", &c(None, None, Some(iban)));
+        assert!(regex::Regex::new(iban).is_ok_and(|re| re.is_match(&built)), "{built}");
+    }
+
+    #[test]
+    fn formats_have_values_their_validators_accept() {
+        assert_eq!(typical(Some("uuid")).len(), 36);
+        assert!(typical(Some("ipv4")).split('.').all(|p| p.parse::<u8>().is_ok()));
+        assert_eq!(typical(Some("no-such-format")), "sample");
     }
 
     #[test]

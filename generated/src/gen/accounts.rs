@@ -70,12 +70,12 @@ impl AccountBalance {
 }
 crate::codec::struct_impls! {
     AccountBalance [Debug Serialize Deserialize] [additional_properties] {
-        0 available "available" req_null plain
-        1 current "current" req_null plain
-        2 limit "limit" req_null plain
-        3 iso_currency_code "iso_currency_code" req_null plain
-        4 unofficial_currency_code "unofficial_currency_code" req_null plain
-        5 last_updated_datetime "last_updated_datetime" opt_null plain
+        0 available "available" req_null plain Value
+        1 current "current" req_null plain Value
+        2 limit "limit" req_null plain Value
+        3 iso_currency_code "iso_currency_code" req_null plain Text
+        4 unofficial_currency_code "unofficial_currency_code" req_null plain Text
+        5 last_updated_datetime "last_updated_datetime" opt_null plain Value
     }
 }
 /// A financial account at an institution, as linked to an Item.
@@ -167,16 +167,16 @@ impl AccountBase {
 }
 crate::codec::struct_impls! {
     AccountBase [Debug Serialize Deserialize] [additional_properties] {
-        0 account_id "account_id" req plain
-        1 balances "balances" req plain
-        2 mask "mask" req_null plain
-        3 name "name" req plain
-        4 official_name "official_name" req_null plain
-        5 type_ "type" req plain
-        6 subtype "subtype" req_null plain
-        7 verification_status "verification_status" opt plain
-        8 verification_insights "verification_insights" opt plain
-        9 persistent_account_id "persistent_account_id" opt plain
+        0 account_id "account_id" req plain Text
+        1 balances "balances" req plain Value
+        2 mask "mask" req_null plain Text
+        3 name "name" req plain Text
+        4 official_name "official_name" req_null plain Text
+        5 type_ "type" req plain Value
+        6 subtype "subtype" req_null plain Value
+        7 verification_status "verification_status" opt plain Value
+        8 verification_insights "verification_insights" opt plain Value
+        9 persistent_account_id "persistent_account_id" opt plain Text
     }
 }
 #[allow(missing_docs)]
@@ -520,9 +520,9 @@ impl AccountVerificationInsights {
 }
 crate::codec::struct_impls! {
     AccountVerificationInsights [Debug Serialize Deserialize] [additional_properties] {
-        0 network_status "network_status" req plain
-        1 previous_returns "previous_returns" opt plain
-        2 account_number_format "account_number_format" req plain
+        0 network_status "network_status" req plain Value
+        1 previous_returns "previous_returns" opt plain Value
+        2 account_number_format "account_number_format" req plain Value
     }
 }
 /// Whether the account number has a format the institution could issue.
@@ -573,8 +573,8 @@ impl AccountVerificationInsightsNetworkStatus {
 }
 crate::codec::struct_impls! {
     AccountVerificationInsightsNetworkStatus [Debug Serialize Deserialize] [additional_properties] {
-        0 has_numbers_match "has_numbers_match" req plain
-        1 is_numbers_match_verified "is_numbers_match_verified" req plain
+        0 has_numbers_match "has_numbers_match" req plain Value
+        1 is_numbers_match_verified "is_numbers_match_verified" req plain Value
     }
 }
 /// Whether earlier payments to this account were returned.
@@ -599,7 +599,7 @@ impl AccountVerificationInsightsPreviousReturns {
 }
 crate::codec::struct_impls! {
     AccountVerificationInsightsPreviousReturns [Debug Serialize Deserialize] [additional_properties] {
-        0 has_previous_administrative_return "has_previous_administrative_return" req plain
+        0 has_previous_administrative_return "has_previous_administrative_return" req plain Value
     }
 }
 /// Request body for `/accounts/balance/get`.
@@ -645,9 +645,9 @@ impl AccountsBalanceGetRequest {
 }
 crate::codec::struct_impls! {
     AccountsBalanceGetRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 options "options" opt plain
-        2 payment_details "payment_details" opt_null plain
+        0 access_token "access_token" req redacted Text
+        1 options "options" opt plain Value
+        2 payment_details "payment_details" opt_null plain Value
     }
 }
 /// Optional filters for `/accounts/balance/get`.
@@ -687,8 +687,8 @@ impl AccountsBalanceGetRequestOptions {
 }
 crate::codec::struct_impls! {
     AccountsBalanceGetRequestOptions [Debug Serialize Deserialize] [additional_properties] {
-        0 account_ids "account_ids" opt plain
-        1 min_last_updated_datetime "min_last_updated_datetime" opt plain
+        0 account_ids "account_ids" opt plain Texts
+        1 min_last_updated_datetime "min_last_updated_datetime" opt plain Value
     }
 }
 /// A planned payment to assess against the account's balance.
@@ -752,11 +752,11 @@ impl AccountsBalanceGetRequestPaymentDetails {
 }
 crate::codec::struct_impls! {
     AccountsBalanceGetRequestPaymentDetails [Debug Serialize Deserialize] [additional_properties] {
-        0 account_id "account_id" opt plain
-        1 client_transaction_id "client_transaction_id" opt plain
-        2 amount "amount" opt plain
-        3 balance_threshold_percentage "balance_threshold_percentage" opt plain
-        4 requires_real_time_balance_refresh "requires_real_time_balance_refresh" opt plain
+        0 account_id "account_id" opt plain Text
+        1 client_transaction_id "client_transaction_id" opt plain Text
+        2 amount "amount" opt plain Value
+        3 balance_threshold_percentage "balance_threshold_percentage" opt plain Value
+        4 requires_real_time_balance_refresh "requires_real_time_balance_refresh" opt plain Value
     }
 }
 /// Plaid's assessment of the risk of the planned payment given with the request.
@@ -828,12 +828,12 @@ impl AccountsBalanceGetResponsePaymentRiskAssessment {
 }
 crate::codec::struct_impls! {
     AccountsBalanceGetResponsePaymentRiskAssessment [Debug Serialize Deserialize] [additional_properties] {
-        0 risk_level "risk_level" opt plain
-        1 attributes "attributes" opt plain
-        2 score "score" opt_null plain
-        3 balance_last_updated "balance_last_updated" opt plain
-        4 risk_reasons "risk_reasons" opt plain
-        5 exceeds_balance_threshold "exceeds_balance_threshold" opt plain
+        0 risk_level "risk_level" opt plain Text
+        1 attributes "attributes" opt plain Value
+        2 score "score" opt_null plain Value
+        3 balance_last_updated "balance_last_updated" opt plain Value
+        4 risk_reasons "risk_reasons" opt plain Value
+        5 exceeds_balance_threshold "exceeds_balance_threshold" opt plain Value
     }
 }
 /// Request body for `/accounts/get`.
@@ -865,8 +865,8 @@ impl AccountsGetRequest {
 }
 crate::codec::struct_impls! {
     AccountsGetRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 options "options" opt plain
+        0 access_token "access_token" req redacted Text
+        1 options "options" opt plain Value
     }
 }
 /// Optional filters for `/accounts/get`.
@@ -895,7 +895,7 @@ impl AccountsGetRequestOptions {
 }
 crate::codec::struct_impls! {
     AccountsGetRequestOptions [Debug Serialize Deserialize] [additional_properties] {
-        0 account_ids "account_ids" opt plain
+        0 account_ids "account_ids" opt plain Texts
     }
 }
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
@@ -943,10 +943,10 @@ impl AccountsGetResponse {
 }
 crate::codec::struct_impls! {
     AccountsGetResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 accounts "accounts" req plain
-        1 item "item" req plain
-        2 payment_risk_assessment "payment_risk_assessment" opt_null plain
-        3 request_id "request_id" req plain
+        0 accounts "accounts" req plain Value
+        1 item "item" req plain Value
+        2 payment_risk_assessment "payment_risk_assessment" opt_null plain Value
+        3 request_id "request_id" req plain Text
     }
 }
 /// Counts of recent account events that inform the payment risk assessment.
@@ -1228,33 +1228,33 @@ impl BalancePlusAttributes {
 }
 crate::codec::struct_impls! {
     BalancePlusAttributes [Debug Serialize Deserialize] [additional_properties] {
-        0 unauthorized_transactions_count_7d "unauthorized_transactions_count_7d" opt_null plain
-        1 unauthorized_transactions_count_30d "unauthorized_transactions_count_30d" opt_null plain
-        2 unauthorized_transactions_count_60d "unauthorized_transactions_count_60d" opt_null plain
-        3 unauthorized_transactions_count_90d "unauthorized_transactions_count_90d" opt_null plain
-        4 nsf_overdraft_transactions_count_7d "nsf_overdraft_transactions_count_7d" opt_null plain
-        5 nsf_overdraft_transactions_count_30d "nsf_overdraft_transactions_count_30d" opt_null plain
-        6 nsf_overdraft_transactions_count_60d "nsf_overdraft_transactions_count_60d" opt_null plain
-        7 nsf_overdraft_transactions_count_90d "nsf_overdraft_transactions_count_90d" opt_null plain
-        8 days_since_first_plaid_connection "days_since_first_plaid_connection" opt_null plain
-        9 plaid_connections_count_7d "plaid_connections_count_7d" opt_null plain
-        10 plaid_connections_count_30d "plaid_connections_count_30d" opt_null plain
-        11 total_plaid_connections_count "total_plaid_connections_count" opt_null plain
-        12 is_savings_or_money_market_account "is_savings_or_money_market_account" opt_null plain
-        13 phone_change_count_28d "phone_change_count_28d" opt_null plain
-        14 phone_change_count_90d "phone_change_count_90d" opt_null plain
-        15 email_change_count_28d "email_change_count_28d" opt_null plain
-        16 email_change_count_90d "email_change_count_90d" opt_null plain
-        17 address_change_count_28d "address_change_count_28d" opt_null plain
-        18 address_change_count_90d "address_change_count_90d" opt_null plain
-        19 plaid_non_oauth_authentication_attempts_count_3d "plaid_non_oauth_authentication_attempts_count_3d" opt_null plain
-        20 plaid_non_oauth_authentication_attempts_count_7d "plaid_non_oauth_authentication_attempts_count_7d" opt_null plain
-        21 plaid_non_oauth_authentication_attempts_count_30d "plaid_non_oauth_authentication_attempts_count_30d" opt_null plain
-        22 failed_plaid_non_oauth_authentication_attempts_count_3d "failed_plaid_non_oauth_authentication_attempts_count_3d" opt_null plain
-        23 failed_plaid_non_oauth_authentication_attempts_count_7d "failed_plaid_non_oauth_authentication_attempts_count_7d" opt_null plain
-        24 failed_plaid_non_oauth_authentication_attempts_count_30d "failed_plaid_non_oauth_authentication_attempts_count_30d" opt_null plain
-        25 is_account_closed "is_account_closed" opt_null plain
-        26 is_account_frozen_or_restricted "is_account_frozen_or_restricted" opt_null plain
+        0 unauthorized_transactions_count_7d "unauthorized_transactions_count_7d" opt_null plain Value
+        1 unauthorized_transactions_count_30d "unauthorized_transactions_count_30d" opt_null plain Value
+        2 unauthorized_transactions_count_60d "unauthorized_transactions_count_60d" opt_null plain Value
+        3 unauthorized_transactions_count_90d "unauthorized_transactions_count_90d" opt_null plain Value
+        4 nsf_overdraft_transactions_count_7d "nsf_overdraft_transactions_count_7d" opt_null plain Value
+        5 nsf_overdraft_transactions_count_30d "nsf_overdraft_transactions_count_30d" opt_null plain Value
+        6 nsf_overdraft_transactions_count_60d "nsf_overdraft_transactions_count_60d" opt_null plain Value
+        7 nsf_overdraft_transactions_count_90d "nsf_overdraft_transactions_count_90d" opt_null plain Value
+        8 days_since_first_plaid_connection "days_since_first_plaid_connection" opt_null plain Value
+        9 plaid_connections_count_7d "plaid_connections_count_7d" opt_null plain Value
+        10 plaid_connections_count_30d "plaid_connections_count_30d" opt_null plain Value
+        11 total_plaid_connections_count "total_plaid_connections_count" opt_null plain Value
+        12 is_savings_or_money_market_account "is_savings_or_money_market_account" opt_null plain Value
+        13 phone_change_count_28d "phone_change_count_28d" opt_null plain Value
+        14 phone_change_count_90d "phone_change_count_90d" opt_null plain Value
+        15 email_change_count_28d "email_change_count_28d" opt_null plain Value
+        16 email_change_count_90d "email_change_count_90d" opt_null plain Value
+        17 address_change_count_28d "address_change_count_28d" opt_null plain Value
+        18 address_change_count_90d "address_change_count_90d" opt_null plain Value
+        19 plaid_non_oauth_authentication_attempts_count_3d "plaid_non_oauth_authentication_attempts_count_3d" opt_null plain Value
+        20 plaid_non_oauth_authentication_attempts_count_7d "plaid_non_oauth_authentication_attempts_count_7d" opt_null plain Value
+        21 plaid_non_oauth_authentication_attempts_count_30d "plaid_non_oauth_authentication_attempts_count_30d" opt_null plain Value
+        22 failed_plaid_non_oauth_authentication_attempts_count_3d "failed_plaid_non_oauth_authentication_attempts_count_3d" opt_null plain Value
+        23 failed_plaid_non_oauth_authentication_attempts_count_7d "failed_plaid_non_oauth_authentication_attempts_count_7d" opt_null plain Value
+        24 failed_plaid_non_oauth_authentication_attempts_count_30d "failed_plaid_non_oauth_authentication_attempts_count_30d" opt_null plain Value
+        25 is_account_closed "is_account_closed" opt_null plain Value
+        26 is_account_frozen_or_restricted "is_account_frozen_or_restricted" opt_null plain Value
     }
 }
 /// The oldest balance update time that is still acceptable; older balances are refreshed.
@@ -1285,7 +1285,7 @@ impl RiskReason {
 }
 crate::codec::struct_impls! {
     RiskReason [Debug Serialize Deserialize] [additional_properties] {
-        0 code "code" opt plain
+        0 code "code" opt plain Text
     }
 }
 impl crate::Client {

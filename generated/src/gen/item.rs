@@ -46,9 +46,9 @@ impl AccountAccess {
 }
 crate::codec::struct_impls! {
     AccountAccess [Debug Serialize Deserialize] [additional_properties] {
-        0 unique_id "unique_id" req plain
-        1 authorized "authorized" opt_null plain
-        2 account_product_access "account_product_access" opt_null plain
+        0 unique_id "unique_id" req plain Text
+        1 authorized "authorized" opt_null plain Value
+        2 account_product_access "account_product_access" opt_null plain Value
     }
 }
 /// Which kinds of account data an application may see.
@@ -93,9 +93,9 @@ impl AccountProductAccess {
 }
 crate::codec::struct_impls! {
     AccountProductAccess [Debug Serialize Deserialize] [additional_properties] {
-        0 account_data "account_data" opt_null plain
-        1 statements "statements" opt_null plain
-        2 tax_documents "tax_documents" opt_null plain
+        0 account_data "account_data" opt_null plain Value
+        1 statements "statements" opt_null plain Value
+        2 tax_documents "tax_documents" opt_null plain Value
     }
 }
 /// Account-level data access, or `null` when it is not set.
@@ -185,13 +185,13 @@ impl Activity {
 }
 crate::codec::struct_impls! {
     Activity [Debug Serialize Deserialize] [additional_properties] {
-        0 activity "activity" req plain
-        1 initiated_date "initiated_date" req plain
-        2 id "id" req plain
-        3 initiator "initiator" req plain
-        4 state "state" req plain
-        5 target_application_id "target_application_id" opt plain
-        6 scopes "scopes" opt_null plain
+        0 activity "activity" req plain Value
+        1 initiated_date "initiated_date" req plain Value
+        2 id "id" req plain Text
+        3 initiator "initiator" req plain Text
+        4 state "state" req plain Value
+        5 target_application_id "target_application_id" opt plain Text
+        6 scopes "scopes" opt_null plain Value
     }
 }
 /// The kind of consent event recorded in the activity log.
@@ -309,14 +309,14 @@ impl ConnectedApplication {
 }
 crate::codec::struct_impls! {
     ConnectedApplication [Debug Serialize Deserialize] [additional_properties] {
-        0 application_id "application_id" req plain
-        1 name "name" req plain
-        2 display_name "display_name" opt_null plain
-        3 logo_url "logo_url" opt_null plain
-        4 application_url "application_url" opt_null plain
-        5 reason_for_access "reason_for_access" opt_null plain
-        6 created_at "created_at" req plain
-        7 scopes "scopes" opt_null plain
+        0 application_id "application_id" req plain Text
+        1 name "name" req plain Text
+        2 display_name "display_name" opt_null plain Text
+        3 logo_url "logo_url" opt_null plain Text
+        4 application_url "application_url" opt_null plain Text
+        5 reason_for_access "reason_for_access" opt_null plain Text
+        6 created_at "created_at" req plain Value
+        7 scopes "scopes" opt_null plain Value
     }
 }
 /// Request body for `/item/access_token/invalidate`.
@@ -340,7 +340,7 @@ impl ItemAccessTokenInvalidateRequest {
 }
 crate::codec::struct_impls! {
     ItemAccessTokenInvalidateRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
+        0 access_token "access_token" req redacted Text
     }
 }
 /// ItemAccessTokenInvalidateResponse defines the response schema for `/item/access_token/invalidate`
@@ -370,8 +370,8 @@ impl ItemAccessTokenInvalidateResponse {
 }
 crate::codec::struct_impls! {
     ItemAccessTokenInvalidateResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 new_access_token "new_access_token" req redacted
-        1 request_id "request_id" req plain
+        0 new_access_token "new_access_token" req redacted Text
+        1 request_id "request_id" req plain Text
     }
 }
 /// Request body for `/item/activity/list`.
@@ -419,9 +419,9 @@ impl ItemActivityListRequest {
 }
 crate::codec::struct_impls! {
     ItemActivityListRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" opt redacted
-        1 cursor "cursor" opt plain
-        2 count "count" opt plain
+        0 access_token "access_token" opt redacted Text
+        1 cursor "cursor" opt plain Text
+        2 count "count" opt plain Value
     }
 }
 /// Describes a historical log of user consent events.
@@ -463,10 +463,10 @@ impl ItemActivityListResponse {
 }
 crate::codec::struct_impls! {
     ItemActivityListResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 request_id "request_id" req plain
-        1 activities "activities" req plain
-        2 last_data_access_times "last_data_access_times" req plain
-        3 cursor "cursor" opt plain
+        0 request_id "request_id" req plain Text
+        1 activities "activities" req plain Value
+        2 last_data_access_times "last_data_access_times" req plain Value
+        3 cursor "cursor" opt plain Text
     }
 }
 /// Request body for `/item/application/list`.
@@ -495,7 +495,7 @@ impl ItemApplicationListRequest {
 }
 crate::codec::struct_impls! {
     ItemApplicationListRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" opt_null redacted
+        0 access_token "access_token" opt_null redacted Text
     }
 }
 /// Describes the connected application for a particular end user.
@@ -530,8 +530,8 @@ impl ItemApplicationListResponse {
 }
 crate::codec::struct_impls! {
     ItemApplicationListResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 request_id "request_id" opt plain
-        1 applications "applications" req plain
+        0 request_id "request_id" opt plain Text
+        1 applications "applications" req plain Value
     }
 }
 /// Request body for `/item/application/scopes/update`.
@@ -577,11 +577,11 @@ impl ItemApplicationScopesUpdateRequest {
 }
 crate::codec::struct_impls! {
     ItemApplicationScopesUpdateRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 application_id "application_id" req plain
-        2 scopes "scopes" req plain
-        3 state "state" opt plain
-        4 context "context" req plain
+        0 access_token "access_token" req redacted Text
+        1 application_id "application_id" req plain Text
+        2 scopes "scopes" req plain Value
+        3 state "state" opt plain Text
+        4 context "context" req plain Value
     }
 }
 /// ItemApplicationScopesUpdateResponse defines the response schema for `/item/application/scopes/update`
@@ -605,7 +605,7 @@ impl ItemApplicationScopesUpdateResponse {
 }
 crate::codec::struct_impls! {
     ItemApplicationScopesUpdateResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 request_id "request_id" req plain
+        0 request_id "request_id" req plain Text
     }
 }
 /// Request body for `/item/application/unlink`.
@@ -635,8 +635,8 @@ impl ItemApplicationUnlinkRequest {
 }
 crate::codec::struct_impls! {
     ItemApplicationUnlinkRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 application_id "application_id" req plain
+        0 access_token "access_token" req redacted Text
+        1 application_id "application_id" req plain Text
     }
 }
 /// ItemApplicationUnlinkResponse defines the response schema for `/item/application/unlink`
@@ -660,7 +660,7 @@ impl ItemApplicationUnlinkResponse {
 }
 crate::codec::struct_impls! {
     ItemApplicationUnlinkResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 request_id "request_id" req plain
+        0 request_id "request_id" req plain Text
     }
 }
 /// The Item has entered an error state; `error` says which, and most need the user to go through Link's update mode.
@@ -706,11 +706,11 @@ impl ItemErrorWebhook {
 }
 crate::codec::struct_impls! {
     ItemErrorWebhook [Debug Serialize Deserialize] [additional_properties] {
-        0 webhook_type "webhook_type" req plain
-        1 webhook_code "webhook_code" req plain
-        2 item_id "item_id" req plain
-        3 error "error" req_null plain
-        4 environment "environment" req plain
+        0 webhook_type "webhook_type" req plain Text
+        1 webhook_code "webhook_code" req plain Text
+        2 item_id "item_id" req plain Text
+        3 error "error" req_null plain Value
+        4 environment "environment" req plain Value
     }
 }
 /// Request body for `/item/get`.
@@ -734,7 +734,7 @@ impl ItemGetRequest {
 }
 crate::codec::struct_impls! {
     ItemGetRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
+        0 access_token "access_token" req redacted Text
     }
 }
 /// ItemGetResponse defines the response schema for `/item/get` and `/item/webhook/update`
@@ -772,9 +772,9 @@ impl ItemGetResponse {
 }
 crate::codec::struct_impls! {
     ItemGetResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 item "item" req plain
-        1 status "status" opt_null plain
-        2 request_id "request_id" req plain
+        0 item "item" req plain Value
+        1 status "status" opt_null plain Value
+        2 request_id "request_id" req plain Text
     }
 }
 /// The id of the Item a webhook is about.
@@ -814,9 +814,9 @@ impl ItemImportRequest {
 }
 crate::codec::struct_impls! {
     ItemImportRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 products "products" req plain
-        1 user_auth "user_auth" req plain
-        2 options "options" opt plain
+        0 products "products" req plain Value
+        1 user_auth "user_auth" req plain Value
+        2 options "options" opt plain Value
     }
 }
 /// Optional settings for `/item/import`.
@@ -845,7 +845,7 @@ impl ItemImportRequestOptions {
 }
 crate::codec::struct_impls! {
     ItemImportRequestOptions [Debug Serialize Deserialize] [additional_properties] {
-        0 webhook "webhook" opt plain
+        0 webhook "webhook" opt plain Text
     }
 }
 /// The user credentials that `/item/import` uses to create the Item.
@@ -872,8 +872,8 @@ impl ItemImportRequestUserAuth {
 }
 crate::codec::struct_impls! {
     ItemImportRequestUserAuth [Debug Serialize Deserialize] [additional_properties] {
-        0 user_id "user_id" req plain
-        1 auth_token "auth_token" req redacted
+        0 user_id "user_id" req plain Text
+        1 auth_token "auth_token" req redacted Text
     }
 }
 /// ItemImportResponse defines the response schema for `/item/import`
@@ -903,8 +903,8 @@ impl ItemImportResponse {
 }
 crate::codec::struct_impls! {
     ItemImportResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 request_id "request_id" req plain
+        0 access_token "access_token" req redacted Text
+        1 request_id "request_id" req plain Text
     }
 }
 /// An Item that needed the user to log in again works again without any action from this application.
@@ -942,10 +942,10 @@ impl ItemLoginRepairedWebhook {
 }
 crate::codec::struct_impls! {
     ItemLoginRepairedWebhook [Debug Serialize Deserialize] [additional_properties] {
-        0 webhook_type "webhook_type" req plain
-        1 webhook_code "webhook_code" req plain
-        2 item_id "item_id" req plain
-        3 environment "environment" req plain
+        0 webhook_type "webhook_type" req plain Text
+        1 webhook_code "webhook_code" req plain Text
+        2 item_id "item_id" req plain Text
+        3 environment "environment" req plain Value
     }
 }
 /// Request body for `/item/public_token/create`.
@@ -969,7 +969,7 @@ impl ItemPublicTokenCreateRequest {
 }
 crate::codec::struct_impls! {
     ItemPublicTokenCreateRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
+        0 access_token "access_token" req redacted Text
     }
 }
 /// ItemPublicTokenCreateResponse defines the response schema for `/item/public_token/create`
@@ -1007,9 +1007,9 @@ impl ItemPublicTokenCreateResponse {
 }
 crate::codec::struct_impls! {
     ItemPublicTokenCreateResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 public_token "public_token" req redacted
-        1 expiration "expiration" opt plain
-        2 request_id "request_id" req plain
+        0 public_token "public_token" req redacted Text
+        1 expiration "expiration" opt plain Value
+        2 request_id "request_id" req plain Text
     }
 }
 /// Request body for `/item/public_token/exchange`.
@@ -1033,7 +1033,7 @@ impl ItemPublicTokenExchangeRequest {
 }
 crate::codec::struct_impls! {
     ItemPublicTokenExchangeRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 public_token "public_token" req redacted
+        0 public_token "public_token" req redacted Text
     }
 }
 /// ItemPublicTokenExchangeResponse defines the response schema for `/item/public_token/exchange`
@@ -1067,9 +1067,9 @@ impl ItemPublicTokenExchangeResponse {
 }
 crate::codec::struct_impls! {
     ItemPublicTokenExchangeResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 item_id "item_id" req plain
-        2 request_id "request_id" req plain
+        0 access_token "access_token" req redacted Text
+        1 item_id "item_id" req plain Text
+        2 request_id "request_id" req plain Text
     }
 }
 /// Request body for `/item/remove`.
@@ -1093,7 +1093,7 @@ impl ItemRemoveRequest {
 }
 crate::codec::struct_impls! {
     ItemRemoveRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
+        0 access_token "access_token" req redacted Text
     }
 }
 /// ItemRemoveResponse defines the response schema for `/item/remove`
@@ -1117,7 +1117,7 @@ impl ItemRemoveResponse {
 }
 crate::codec::struct_impls! {
     ItemRemoveResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 request_id "request_id" req plain
+        0 request_id "request_id" req plain Text
     }
 }
 /// When each product last updated the Item, and the last webhook sent for it.
@@ -1162,9 +1162,9 @@ impl ItemStatus {
 }
 crate::codec::struct_impls! {
     ItemStatus [Debug Serialize Deserialize] [additional_properties] {
-        0 investments "investments" opt_null plain
-        1 transactions "transactions" opt_null plain
-        2 last_webhook "last_webhook" opt_null plain
+        0 investments "investments" opt_null plain Value
+        1 transactions "transactions" opt_null plain Value
+        2 last_webhook "last_webhook" opt_null plain Value
     }
 }
 /// When investments data for the Item last updated, or failed to.
@@ -1204,8 +1204,8 @@ impl ItemStatusInvestments {
 }
 crate::codec::struct_impls! {
     ItemStatusInvestments [Debug Serialize Deserialize] [additional_properties] {
-        0 last_successful_update "last_successful_update" opt_null plain
-        1 last_failed_update "last_failed_update" opt_null plain
+        0 last_successful_update "last_successful_update" opt_null plain Value
+        1 last_failed_update "last_failed_update" opt_null plain Value
     }
 }
 /// The last webhook sent for the Item.
@@ -1242,8 +1242,8 @@ impl ItemStatusLastWebhook {
 }
 crate::codec::struct_impls! {
     ItemStatusLastWebhook [Debug Serialize Deserialize] [additional_properties] {
-        0 sent_at "sent_at" opt_null plain
-        1 code_sent "code_sent" opt_null plain
+        0 sent_at "sent_at" opt_null plain Value
+        1 code_sent "code_sent" opt_null plain Text
     }
 }
 /// The Item's update status, or `null` when there is none.
@@ -1285,8 +1285,8 @@ impl ItemStatusTransactions {
 }
 crate::codec::struct_impls! {
     ItemStatusTransactions [Debug Serialize Deserialize] [additional_properties] {
-        0 last_successful_update "last_successful_update" opt_null plain
-        1 last_failed_update "last_failed_update" opt_null plain
+        0 last_successful_update "last_successful_update" opt_null plain Value
+        1 last_failed_update "last_failed_update" opt_null plain Value
     }
 }
 /// Request body for `/item/webhook/update`.
@@ -1318,8 +1318,8 @@ impl ItemWebhookUpdateRequest {
 }
 crate::codec::struct_impls! {
     ItemWebhookUpdateRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 webhook "webhook" opt_null plain
+        0 access_token "access_token" req redacted Text
+        1 webhook "webhook" opt_null plain Text
     }
 }
 /// ItemWebhookUpdateResponse defines the response schema for `/item/webhook/update`
@@ -1349,8 +1349,8 @@ impl ItemWebhookUpdateResponse {
 }
 crate::codec::struct_impls! {
     ItemWebhookUpdateResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 item "item" req plain
-        1 request_id "request_id" req plain
+        0 item "item" req plain Value
+        1 request_id "request_id" req plain Text
     }
 }
 /// An ECDSA P-256 public key as a JSON Web Key (RFC 7517).
@@ -1412,15 +1412,15 @@ impl JwkPublicKey {
 }
 crate::codec::struct_impls! {
     JwkPublicKey [Debug Serialize Deserialize] [additional_properties] {
-        0 alg "alg" req plain
-        1 crv "crv" req plain
-        2 kid "kid" req plain
-        3 kty "kty" req plain
-        4 use_ "use" req plain
-        5 x "x" req plain
-        6 y "y" req plain
-        7 created_at "created_at" req plain
-        8 expired_at "expired_at" req_null plain
+        0 alg "alg" req plain Text
+        1 crv "crv" req plain Text
+        2 kid "kid" req plain Text
+        3 kty "kty" req plain Text
+        4 use_ "use" req plain Text
+        5 x "x" req plain Text
+        6 y "y" req plain Text
+        7 created_at "created_at" req plain Value
+        8 expired_at "expired_at" req_null plain Value
     }
 }
 /// When an application last read each kind of a user's data.
@@ -1517,15 +1517,15 @@ impl LastDataAccessTimes {
 }
 crate::codec::struct_impls! {
     LastDataAccessTimes [Debug Serialize Deserialize] [additional_properties] {
-        0 application_id "application_id" req plain
-        1 account_balance_info "account_balance_info" req_null plain
-        2 account_routing_number "account_routing_number" req_null plain
-        3 contact_details "contact_details" req_null plain
-        4 transactions "transactions" req_null plain
-        5 credit_and_loans "credit_and_loans" req_null plain
-        6 investments "investments" req_null plain
-        7 payroll_info "payroll_info" req_null plain
-        8 transaction_risk_info "transaction_risk_info" req_null plain
+        0 application_id "application_id" req plain Text
+        1 account_balance_info "account_balance_info" req_null plain Value
+        2 account_routing_number "account_routing_number" req_null plain Value
+        3 contact_details "contact_details" req_null plain Value
+        4 transactions "transactions" req_null plain Value
+        5 credit_and_loans "credit_and_loans" req_null plain Value
+        6 investments "investments" req_null plain Value
+        7 payroll_info "payroll_info" req_null plain Value
+        8 transaction_risk_info "transaction_risk_info" req_null plain Value
     }
 }
 /// The institution has accounts the user has not yet shared with this application; Link's update mode with account selection lets them add those.
@@ -1589,11 +1589,11 @@ impl NewAccountsAvailableWebhook {
 }
 crate::codec::struct_impls! {
     NewAccountsAvailableWebhook [Debug Serialize Deserialize] [additional_properties] {
-        0 webhook_type "webhook_type" opt plain
-        1 webhook_code "webhook_code" opt plain
-        2 item_id "item_id" opt plain
-        3 error "error" opt_null plain
-        4 environment "environment" opt plain
+        0 webhook_type "webhook_type" opt plain Text
+        1 webhook_code "webhook_code" opt plain Text
+        2 item_id "item_id" opt plain Text
+        3 error "error" opt_null plain Value
+        4 environment "environment" opt plain Value
     }
 }
 /// The user's consent for the Item runs out soon; send them through Link's update mode before `consent_expiration_time`.
@@ -1635,11 +1635,11 @@ impl PendingExpirationWebhook {
 }
 crate::codec::struct_impls! {
     PendingExpirationWebhook [Debug Serialize Deserialize] [additional_properties] {
-        0 webhook_type "webhook_type" req plain
-        1 webhook_code "webhook_code" req plain
-        2 item_id "item_id" req plain
-        3 consent_expiration_time "consent_expiration_time" req plain
-        4 environment "environment" req plain
+        0 webhook_type "webhook_type" req plain Text
+        1 webhook_code "webhook_code" req plain Text
+        2 item_id "item_id" req plain Text
+        3 consent_expiration_time "consent_expiration_time" req plain Value
+        4 environment "environment" req plain Value
     }
 }
 /// Which products an application may use with a user's data.
@@ -1732,15 +1732,15 @@ impl ProductAccess {
 }
 crate::codec::struct_impls! {
     ProductAccess [Debug Serialize Deserialize] [additional_properties] {
-        0 statements "statements" opt_null plain
-        1 identity "identity" opt_null plain
-        2 auth "auth" opt_null plain
-        3 transactions "transactions" opt_null plain
-        4 accounts_details_transactions "accounts_details_transactions" opt_null plain
-        5 accounts_routing_number "accounts_routing_number" opt_null plain
-        6 accounts_statements "accounts_statements" opt_null plain
-        7 accounts_tax_statements "accounts_tax_statements" opt_null plain
-        8 customers_profiles "customers_profiles" opt_null plain
+        0 statements "statements" opt_null plain Value
+        1 identity "identity" opt_null plain Value
+        2 auth "auth" opt_null plain Value
+        3 transactions "transactions" opt_null plain Value
+        4 accounts_details_transactions "accounts_details_transactions" opt_null plain Value
+        5 accounts_routing_number "accounts_routing_number" opt_null plain Value
+        6 accounts_statements "accounts_statements" opt_null plain Value
+        7 accounts_tax_statements "accounts_tax_statements" opt_null plain Value
+        8 customers_profiles "customers_profiles" opt_null plain Value
     }
 }
 /// Request body for `/sandbox/item/fire_webhook`.
@@ -1778,9 +1778,9 @@ impl SandboxItemFireWebhookRequest {
 }
 crate::codec::struct_impls! {
     SandboxItemFireWebhookRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 webhook_type "webhook_type" opt plain
-        2 webhook_code "webhook_code" req plain
+        0 access_token "access_token" req redacted Text
+        1 webhook_type "webhook_type" opt plain Value
+        2 webhook_code "webhook_code" req plain Value
     }
 }
 #[allow(missing_docs)]
@@ -1849,8 +1849,8 @@ impl SandboxItemFireWebhookResponse {
 }
 crate::codec::struct_impls! {
     SandboxItemFireWebhookResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 webhook_fired "webhook_fired" req plain
-        1 request_id "request_id" req plain
+        0 webhook_fired "webhook_fired" req plain Value
+        1 request_id "request_id" req plain Text
     }
 }
 /// Request body for `/sandbox/item/reset_login`.
@@ -1874,7 +1874,7 @@ impl SandboxItemResetLoginRequest {
 }
 crate::codec::struct_impls! {
     SandboxItemResetLoginRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
+        0 access_token "access_token" req redacted Text
     }
 }
 /// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
@@ -1904,8 +1904,8 @@ impl SandboxItemResetLoginResponse {
 }
 crate::codec::struct_impls! {
     SandboxItemResetLoginResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 reset_login "reset_login" req plain
-        1 request_id "request_id" req plain
+        0 reset_login "reset_login" req plain Value
+        1 request_id "request_id" req plain Text
     }
 }
 /// Request body for `/sandbox/item/set_verification_status`.
@@ -1941,9 +1941,9 @@ impl SandboxItemSetVerificationStatusRequest {
 }
 crate::codec::struct_impls! {
     SandboxItemSetVerificationStatusRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 access_token "access_token" req redacted
-        1 account_id "account_id" req plain
-        2 verification_status "verification_status" req plain
+        0 access_token "access_token" req redacted Text
+        1 account_id "account_id" req plain Text
+        2 verification_status "verification_status" req plain Value
     }
 }
 #[allow(missing_docs)]
@@ -1985,7 +1985,7 @@ impl SandboxItemSetVerificationStatusResponse {
 }
 crate::codec::struct_impls! {
     SandboxItemSetVerificationStatusResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 request_id "request_id" req plain
+        0 request_id "request_id" req plain Text
     }
 }
 /// The data an application may read: per product, per account, and for accounts added later.
@@ -2030,9 +2030,9 @@ impl Scopes {
 }
 crate::codec::struct_impls! {
     Scopes [Debug Serialize Deserialize] [additional_properties] {
-        0 product_access "product_access" opt plain
-        1 accounts "accounts" opt plain
-        2 new_accounts "new_accounts" opt_null plain
+        0 product_access "product_access" opt plain Value
+        1 accounts "accounts" opt plain Value
+        2 new_accounts "new_accounts" opt_null plain Value
     }
 }
 /// Where a change of scopes was made.
@@ -2100,11 +2100,11 @@ impl UserPermissionRevokedWebhook {
 }
 crate::codec::struct_impls! {
     UserPermissionRevokedWebhook [Debug Serialize Deserialize] [additional_properties] {
-        0 webhook_type "webhook_type" req plain
-        1 webhook_code "webhook_code" req plain
-        2 item_id "item_id" req plain
-        3 error "error" opt_null plain
-        4 environment "environment" req plain
+        0 webhook_type "webhook_type" req plain Text
+        1 webhook_code "webhook_code" req plain Text
+        2 item_id "item_id" req plain Text
+        3 error "error" opt_null plain Value
+        4 environment "environment" req plain Value
     }
 }
 /// Which Plaid environment sent the webhook.
@@ -2208,12 +2208,12 @@ impl WebhookUpdateAcknowledgedWebhook {
 }
 crate::codec::struct_impls! {
     WebhookUpdateAcknowledgedWebhook [Debug Serialize Deserialize] [additional_properties] {
-        0 webhook_type "webhook_type" req plain
-        1 webhook_code "webhook_code" req plain
-        2 item_id "item_id" req plain
-        3 new_webhook_url "new_webhook_url" req plain
-        4 error "error" opt_null plain
-        5 environment "environment" req plain
+        0 webhook_type "webhook_type" req plain Text
+        1 webhook_code "webhook_code" req plain Text
+        2 item_id "item_id" req plain Text
+        3 new_webhook_url "new_webhook_url" req plain Text
+        4 error "error" opt_null plain Value
+        5 environment "environment" req plain Value
     }
 }
 /// Asks for one webhook verification key.
@@ -2237,7 +2237,7 @@ impl WebhookVerificationKeyGetRequest {
 }
 crate::codec::struct_impls! {
     WebhookVerificationKeyGetRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 key_id "key_id" req plain
+        0 key_id "key_id" req plain Text
     }
 }
 /// The key asked for.
@@ -2267,8 +2267,8 @@ impl WebhookVerificationKeyGetResponse {
 }
 crate::codec::struct_impls! {
     WebhookVerificationKeyGetResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 key "key" req plain
-        1 request_id "request_id" req plain
+        0 key "key" req plain Value
+        1 request_id "request_id" req plain Text
     }
 }
 impl crate::Client {

@@ -138,22 +138,22 @@ impl PartnerCustomerCreateRequest {
 }
 crate::codec::struct_impls! {
     PartnerCustomerCreateRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 company_name "company_name" req plain
-        1 is_diligence_attested "is_diligence_attested" req plain
-        2 products "products" opt plain
-        3 create_link_customization "create_link_customization" opt plain
-        4 logo "logo" opt plain
-        5 legal_entity_name "legal_entity_name" req plain
-        6 website "website" req plain
-        7 application_name "application_name" req plain
-        8 technical_contact "technical_contact" opt plain
-        9 billing_contact "billing_contact" opt plain
-        10 customer_support_info "customer_support_info" opt plain
-        11 address "address" req plain
-        12 is_bank_addendum_completed "is_bank_addendum_completed" req plain
-        13 assets_under_management "assets_under_management" opt plain
-        14 redirect_uris "redirect_uris" opt plain
-        15 registration_number "registration_number" opt plain
+        0 company_name "company_name" req plain Text
+        1 is_diligence_attested "is_diligence_attested" req plain Value
+        2 products "products" opt plain Value
+        3 create_link_customization "create_link_customization" opt plain Value
+        4 logo "logo" opt plain Text
+        5 legal_entity_name "legal_entity_name" req plain Text
+        6 website "website" req plain Text
+        7 application_name "application_name" req plain Text
+        8 technical_contact "technical_contact" opt plain Value
+        9 billing_contact "billing_contact" opt plain Value
+        10 customer_support_info "customer_support_info" opt plain Value
+        11 address "address" req plain Value
+        12 is_bank_addendum_completed "is_bank_addendum_completed" req plain Value
+        13 assets_under_management "assets_under_management" opt plain Value
+        14 redirect_uris "redirect_uris" opt plain Texts
+        15 registration_number "registration_number" opt plain Text
     }
 }
 /// Response schema for `/partner/customer/create`.
@@ -196,8 +196,8 @@ impl PartnerCustomerCreateResponse {
 }
 crate::codec::struct_impls! {
     PartnerCustomerCreateResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 end_customer "end_customer" opt plain
-        1 request_id "request_id" opt plain
+        0 end_customer "end_customer" opt plain Value
+        1 request_id "request_id" opt plain Text
     }
 }
 /// Request body for `/partner/customer/enable`.
@@ -221,7 +221,7 @@ impl PartnerCustomerEnableRequest {
 }
 crate::codec::struct_impls! {
     PartnerCustomerEnableRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 end_customer_client_id "end_customer_client_id" req plain
+        0 end_customer_client_id "end_customer_client_id" req plain Text
     }
 }
 /// Response schema for `/partner/customer/enable`.
@@ -261,8 +261,8 @@ impl PartnerCustomerEnableResponse {
 }
 crate::codec::struct_impls! {
     PartnerCustomerEnableResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 production_secret "production_secret" opt redacted
-        1 request_id "request_id" opt plain
+        0 production_secret "production_secret" opt redacted Text
+        1 request_id "request_id" opt plain Text
     }
 }
 /// Request body for `/partner/customer/get`.
@@ -286,7 +286,7 @@ impl PartnerCustomerGetRequest {
 }
 crate::codec::struct_impls! {
     PartnerCustomerGetRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 end_customer_client_id "end_customer_client_id" req plain
+        0 end_customer_client_id "end_customer_client_id" req plain Text
     }
 }
 /// Response schema for `/partner/customer/get`.
@@ -326,8 +326,8 @@ impl PartnerCustomerGetResponse {
 }
 crate::codec::struct_impls! {
     PartnerCustomerGetResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 end_customer "end_customer" opt plain
-        1 request_id "request_id" opt plain
+        0 end_customer "end_customer" opt plain Value
+        1 request_id "request_id" opt plain Text
     }
 }
 /// Request body for `/partner/customer/oauth_institutions/get`.
@@ -351,7 +351,7 @@ impl PartnerCustomerOAuthInstitutionsGetRequest {
 }
 crate::codec::struct_impls! {
     PartnerCustomerOAuthInstitutionsGetRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 end_customer_client_id "end_customer_client_id" req plain
+        0 end_customer_client_id "end_customer_client_id" req plain Text
     }
 }
 /// Response schema for `/partner/customer/oauth_institutions/get`.
@@ -416,10 +416,10 @@ impl PartnerCustomerOAuthInstitutionsGetResponse {
 }
 crate::codec::struct_impls! {
     PartnerCustomerOAuthInstitutionsGetResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 flowdown_status "flowdown_status" opt plain
-        1 questionnaire_status "questionnaire_status" opt plain
-        2 institutions "institutions" opt plain
-        3 request_id "request_id" opt plain
+        0 flowdown_status "flowdown_status" opt plain Value
+        1 questionnaire_status "questionnaire_status" opt plain Value
+        2 institutions "institutions" opt plain Value
+        3 request_id "request_id" opt plain Text
     }
 }
 /// Request body for `/partner/customer/remove`.
@@ -443,7 +443,7 @@ impl PartnerCustomerRemoveRequest {
 }
 crate::codec::struct_impls! {
     PartnerCustomerRemoveRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 end_customer_client_id "end_customer_client_id" req plain
+        0 end_customer_client_id "end_customer_client_id" req plain Text
     }
 }
 /// Response schema for `/partner/customer/remove`.
@@ -475,7 +475,7 @@ impl PartnerCustomerRemoveResponse {
 }
 crate::codec::struct_impls! {
     PartnerCustomerRemoveResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 request_id "request_id" opt plain
+        0 request_id "request_id" opt plain Text
     }
 }
 /// An end customer of a Plaid reseller partner.
@@ -520,9 +520,9 @@ impl PartnerEndCustomer {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomer [Debug Serialize Deserialize] [additional_properties] {
-        0 client_id "client_id" opt partial
-        1 company_name "company_name" opt plain
-        2 status "status" opt plain
+        0 client_id "client_id" opt partial Text
+        1 company_name "company_name" opt plain Text
+        2 status "status" opt plain Value
     }
 }
 /// The postal address of an end customer's business.
@@ -583,11 +583,11 @@ impl PartnerEndCustomerAddress {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerAddress [Debug Serialize Deserialize] [additional_properties] {
-        0 city "city" opt plain
-        1 street "street" opt plain
-        2 region "region" opt plain
-        3 postal_code "postal_code" opt plain
-        4 country_code "country_code" opt plain
+        0 city "city" opt plain Text
+        1 street "street" opt plain Text
+        2 region "region" opt plain Text
+        3 postal_code "postal_code" opt plain Text
+        4 country_code "country_code" opt plain Text
     }
 }
 /// The assets an end customer manages, with their currency.
@@ -614,8 +614,8 @@ impl PartnerEndCustomerAssetsUnderManagement {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerAssetsUnderManagement [Debug Serialize Deserialize] [additional_properties] {
-        0 amount "amount" req plain
-        1 iso_currency_code "iso_currency_code" req plain
+        0 amount "amount" req plain Value
+        1 iso_currency_code "iso_currency_code" req plain Text
     }
 }
 /// The person who handles an end customer's billing.
@@ -660,9 +660,9 @@ impl PartnerEndCustomerBillingContact {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerBillingContact [Debug Serialize Deserialize] [additional_properties] {
-        0 given_name "given_name" opt plain
-        1 family_name "family_name" opt plain
-        2 email "email" opt plain
+        0 given_name "given_name" opt plain Text
+        1 family_name "family_name" opt plain Text
+        2 email "email" opt plain Text
     }
 }
 /// How an end customer's own users reach its support.
@@ -715,10 +715,10 @@ impl PartnerEndCustomerCustomerSupportInfo {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerCustomerSupportInfo [Debug Serialize Deserialize] [additional_properties] {
-        0 email "email" opt plain
-        1 phone_number "phone_number" opt plain
-        2 contact_url "contact_url" opt plain
-        3 link_update_url "link_update_url" opt plain
+        0 email "email" opt plain Text
+        1 phone_number "phone_number" opt plain Text
+        2 contact_url "contact_url" opt plain Text
+        3 link_update_url "link_update_url" opt plain Text
     }
 }
 /// Progress of the flowdown agreement for an end customer.
@@ -806,11 +806,11 @@ impl PartnerEndCustomerOAuthInstitution {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerOAuthInstitution [Debug Serialize Deserialize] [additional_properties] {
-        0 name "name" opt plain
-        1 institution_id "institution_id" opt plain
-        2 environments "environments" opt plain
-        3 production_enablement_date "production_enablement_date" opt_null plain
-        4 classic_disablement_date "classic_disablement_date" opt_null plain
+        0 name "name" opt plain Text
+        1 institution_id "institution_id" opt plain Text
+        2 environments "environments" opt plain Value
+        3 production_enablement_date "production_enablement_date" opt_null plain Text
+        4 classic_disablement_date "classic_disablement_date" opt_null plain Text
     }
 }
 /// Progress of an end customer's registration in one environment.
@@ -880,8 +880,8 @@ impl PartnerEndCustomerOAuthInstitutionEnvironments {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerOAuthInstitutionEnvironments [Debug Serialize Deserialize] [additional_properties] {
-        0 development "development" opt plain
-        1 production "production" opt plain
+        0 development "development" opt plain Value
+        1 production "production" opt plain Value
     }
 }
 /// Progress of the security questionnaire for an end customer.
@@ -939,8 +939,8 @@ impl PartnerEndCustomerSecrets {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerSecrets [Debug Serialize Deserialize] [additional_properties] {
-        0 sandbox "sandbox" opt plain
-        1 development "development" opt plain
+        0 sandbox "sandbox" opt plain Text
+        1 development "development" opt plain Text
     }
 }
 /// Where an end customer stands in Plaid's review.
@@ -1009,9 +1009,9 @@ impl PartnerEndCustomerTechnicalContact {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerTechnicalContact [Debug Serialize Deserialize] [additional_properties] {
-        0 given_name "given_name" opt plain
-        1 family_name "family_name" opt plain
-        2 email "email" opt plain
+        0 given_name "given_name" opt plain Text
+        1 family_name "family_name" opt plain Text
+        2 email "email" opt plain Text
     }
 }
 /// An end customer together with its API secrets.
@@ -1064,10 +1064,10 @@ impl PartnerEndCustomerWithSecrets {
 }
 crate::codec::struct_impls! {
     PartnerEndCustomerWithSecrets [Debug Serialize Deserialize] [additional_properties] {
-        0 client_id "client_id" opt partial
-        1 company_name "company_name" opt plain
-        2 status "status" opt plain
-        3 secrets "secrets" opt redacted
+        0 client_id "client_id" opt partial Text
+        1 company_name "company_name" opt plain Text
+        2 status "status" opt plain Value
+        3 secrets "secrets" opt redacted Value
     }
 }
 impl crate::Client {

@@ -31,8 +31,8 @@ impl LinkProfileEligibilityCheckRequest {
 }
 crate::codec::struct_impls! {
     LinkProfileEligibilityCheckRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 link_session_id "link_session_id" req plain
-        1 user "user" req plain
+        0 link_session_id "link_session_id" req plain Text
+        1 user "user" req plain Value
     }
 }
 /// LinkProfileEligibilityCheckResponse defines the response schema for `/link/profile/eligibility/check`
@@ -62,8 +62,8 @@ impl LinkProfileEligibilityCheckResponse {
 }
 crate::codec::struct_impls! {
     LinkProfileEligibilityCheckResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 profile_matches "profile_matches" req plain
-        1 request_id "request_id" req plain
+        0 profile_matches "profile_matches" req plain Value
+        1 request_id "request_id" req plain Text
     }
 }
 /// The user whose saved profile is checked.
@@ -87,7 +87,7 @@ impl LinkProfileEligibilityCheckUser {
 }
 crate::codec::struct_impls! {
     LinkProfileEligibilityCheckUser [Debug Serialize Deserialize] [additional_properties] {
-        0 phone_number "phone_number" req plain
+        0 phone_number "phone_number" req plain Text
     }
 }
 /// Request body for `/profile/get`.
@@ -111,7 +111,7 @@ impl ProfileGetRequest {
 }
 crate::codec::struct_impls! {
     ProfileGetRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 profile_token "profile_token" req redacted
+        0 profile_token "profile_token" req redacted Text
     }
 }
 /// ProfileGetResponse defines the response schema for `/profile/get`
@@ -149,9 +149,9 @@ impl ProfileGetResponse {
 }
 crate::codec::struct_impls! {
     ProfileGetResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 identity "identity" req_null plain
-        1 items "items" req plain
-        2 request_id "request_id" req plain
+        0 identity "identity" req_null plain Value
+        1 items "items" req plain Value
+        2 request_id "request_id" req plain Text
     }
 }
 /// The identity details a user saved in their profile. Contains personal data.
@@ -228,13 +228,13 @@ impl ProfileIdentity {
 }
 crate::codec::struct_impls! {
     ProfileIdentity [Debug Serialize Deserialize] [additional_properties] {
-        0 name "name" opt_null plain
-        1 address "address" opt_null plain
-        2 phone_number "phone_number" opt plain
-        3 email "email" opt_null plain
-        4 date_of_birth "date_of_birth" opt_null plain
-        5 ssn "ssn" opt_null redacted
-        6 ssn_last_4 "ssn_last_4" opt_null redacted
+        0 name "name" opt_null plain Value
+        1 address "address" opt_null plain Value
+        2 phone_number "phone_number" opt plain Text
+        3 email "email" opt_null plain Text
+        4 date_of_birth "date_of_birth" opt_null plain Text
+        5 ssn "ssn" opt_null redacted Text
+        6 ssn_last_4 "ssn_last_4" opt_null redacted Text
     }
 }
 /// The postal address saved in a user's profile.
@@ -303,12 +303,12 @@ impl ProfileIdentityAddress {
 }
 crate::codec::struct_impls! {
     ProfileIdentityAddress [Debug Serialize Deserialize] [additional_properties] {
-        0 city "city" opt_null plain
-        1 region "region" opt_null plain
-        2 street "street" opt_null plain
-        3 street2 "street2" opt_null plain
-        4 postal_code "postal_code" opt_null plain
-        5 country "country" opt_null plain
+        0 city "city" opt_null plain Text
+        1 region "region" opt_null plain Text
+        2 street "street" opt_null plain Text
+        3 street2 "street2" opt_null plain Text
+        4 postal_code "postal_code" opt_null plain Text
+        5 country "country" opt_null plain Text
     }
 }
 /// The name saved in a user's profile.
@@ -345,8 +345,8 @@ impl ProfileIdentityName {
 }
 crate::codec::struct_impls! {
     ProfileIdentityName [Debug Serialize Deserialize] [additional_properties] {
-        0 first_name "first_name" opt plain
-        1 last_name "last_name" opt plain
+        0 first_name "first_name" opt plain Text
+        1 last_name "last_name" opt plain Text
     }
 }
 /// An Item that belongs to a user's profile, with its access token.
@@ -386,8 +386,8 @@ impl ProfileItem {
 }
 crate::codec::struct_impls! {
     ProfileItem [Debug Serialize Deserialize] [additional_properties] {
-        0 item_id "item_id" opt plain
-        1 access_token "access_token" opt redacted
+        0 item_id "item_id" opt plain Text
+        1 access_token "access_token" opt redacted Text
     }
 }
 impl crate::Client {

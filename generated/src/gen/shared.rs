@@ -102,16 +102,16 @@ impl Item {
 #[cfg(any(feature = "accounts", feature = "item"))]
 crate::codec::struct_impls! {
     Item [Debug Serialize Deserialize] [additional_properties] {
-        0 item_id "item_id" req plain
-        1 institution_id "institution_id" opt_null plain
-        2 webhook "webhook" req_null plain
-        3 error "error" req_null plain
-        4 available_products "available_products" req plain
-        5 billed_products "billed_products" req plain
-        6 products "products" opt plain
-        7 consented_products "consented_products" opt plain
-        8 consent_expiration_time "consent_expiration_time" req_null plain
-        9 update_type "update_type" req plain
+        0 item_id "item_id" req plain Text
+        1 institution_id "institution_id" opt_null plain Text
+        2 webhook "webhook" req_null plain Text
+        3 error "error" req_null plain Value
+        4 available_products "available_products" req plain Value
+        5 billed_products "billed_products" req plain Value
+        6 products "products" opt plain Value
+        7 consented_products "consented_products" opt plain Value
+        8 consent_expiration_time "consent_expiration_time" req_null plain Value
+        9 update_type "update_type" req plain Value
     }
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
@@ -217,15 +217,15 @@ impl PlaidError {
 }
 crate::codec::struct_impls! {
     PlaidError [Debug Serialize Deserialize] [additional_properties] {
-        0 error_type "error_type" req plain
-        1 error_code "error_code" req plain
-        2 error_message "error_message" req plain
-        3 display_message "display_message" req_null plain
-        4 request_id "request_id" opt plain
-        5 causes "causes" opt json
-        6 status "status" opt_null plain
-        7 documentation_url "documentation_url" opt plain
-        8 suggested_action "suggested_action" opt_null plain
+        0 error_type "error_type" req plain Value
+        1 error_code "error_code" req plain Text
+        2 error_message "error_message" req plain Text
+        3 display_message "display_message" req_null plain Text
+        4 request_id "request_id" opt plain Text
+        5 causes "causes" opt json Value
+        6 status "status" opt_null plain Value
+        7 documentation_url "documentation_url" opt plain Text
+        8 suggested_action "suggested_action" opt_null plain Text
     }
 }
 /// The broad category of a Plaid error.

@@ -221,13 +221,15 @@ pub(crate) struct Table {
     pub head: TokenStream,
     /// One row per field or variant.
     pub rows: Vec<TokenStream>,
+    /// What follows the rows, when anything does (an enum's `literal { ... }` list).
+    pub tail: Option<TokenStream>,
 }
 
 impl Table {
     /// The invocation, for the syn check.
     fn tokens(&self) -> TokenStream {
-        let (path, head, rows) = (&self.path, &self.head, &self.rows);
-        quote!(#path! { #head { #(#rows)* } })
+        let (path, head, rows, tail) = (&self.path, &self.head, &self.rows, &self.tail);
+        quote!(#path! { #head { #(#rows)* } #tail })
     }
 
     /// The checked invocation as text, a row per line: prettyplease lays a macro's tokens out
@@ -249,6 +251,10 @@ impl Table {
                 body.push_str(&row.to_string());
             }
             body.push_str("\n    }");
+        }
+        if let Some(tail) = &self.tail {
+            body.push_str("\n    ");
+            body.push_str(&tail.to_string());
         }
         body.push_str("\n}");
         // The macro's emptied braces are the last `{}` of the outline (only attributes come

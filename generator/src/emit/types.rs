@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, raw_docs, sanitize_docs, type_tokens, Table};
-use crate::ir::{Derive, Enum, Extra, Field, Presence, Show, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
+use crate::ir::{Derive, Enum, Extra, Field, Presence, Read, Show, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
 
 /// A type's code: its definition and inherent impls, and the table of the runtime macro that
 /// writes its trait impls.
@@ -68,8 +68,11 @@ pub(super) fn derives(list: &[Derive]) -> TokenStream {
 fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, derives: TokenStream, doc: TokenStream, deprecated: Option<TokenStream>) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.name);
-        let wire = &v.wire;
-        let vdoc = raw_docs(&format!("`{}`", wire.replace('`', "'")));
+        let wire = v.wire.replace('`', "'");
+        let vdoc = match &v.docs {
+            Some(meaning) => raw_docs(&format!("`{wire}`: {}", sanitize_docs(meaning))),
+            None => raw_docs(&format!("`{wire}`")),
+        };
         quote! {
             #vdoc
             #ident
@@ -90,11 +93,14 @@ fn enum_tokens(e: &Enum, name: &proc_macro2::Ident, derives: TokenStream, doc: T
     }
 }
 
-/// The head of an enum's `codec::enum_impls!` table: the name, the fallback variant and the
-/// serde impls the IR lists.
+/// An enum's `codec::enum_impls!` table: the name, the fallback variant and the serde impls the
+/// IR lists, a row per variant, and after them the variants written as JSON numbers or booleans
+/// (`literal { True False }`), when there are any.
 fn enum_table(e: &Enum, name: &proc_macro2::Ident, derives: &[Derive]) -> Table {
     let fallback = ident(&e.fallback);
     let impls = serde_impls(derives);
+    let literals: Vec<proc_macro2::Ident> = e.variants.iter().filter(|v| v.literal).map(|v| ident(&v.name)).collect();
+    let tail = (!literals.is_empty()).then(|| quote!(literal { #(#literals)* }));
     let rows = e
         .variants
         .iter()
@@ -103,7 +109,7 @@ fn enum_table(e: &Enum, name: &proc_macro2::Ident, derives: &[Derive]) -> Table 
             quote!(#variant #wire)
         })
         .collect();
-    Table { path: quote!(crate::codec::enum_impls), head: quote!(#name #fallback [#(#impls)*]), rows }
+    Table { path: quote!(crate::codec::enum_impls), head: quote!(#name #fallback [#(#impls)*]), rows, tail }
 }
 
 /// The serde traits among the IR's derives, by the names the runtime's tables take.
@@ -145,10 +151,15 @@ fn struct_table(s: &Struct, name: &proc_macro2::Ident, derives: &[Derive]) -> Ta
                 Show::Redacted => "redacted",
                 Show::Partial => "partial",
             });
-            quote!(#i #field #wire #presence #show)
+            let read = ident(match f.read {
+                Read::Value => "Value",
+                Read::Text => "Text",
+                Read::Texts => "Texts",
+            });
+            quote!(#i #field #wire #presence #show #read)
         })
         .collect();
-    Table { path: quote!(crate::codec::struct_impls), head: quote!(#name [#(#impls)*] [#rest]), rows }
+    Table { path: quote!(crate::codec::struct_impls), head: quote!(#name [#(#impls)*] [#rest]), rows, tail: None }
 }
 
 /// Field docs: the spec's text, or a link to the field's type; then what the spec adds that

@@ -1,5 +1,5 @@
 //! The `Webhook` enum, its dispatch on `(webhook_type, webhook_code)`, and the key operation
-//! the verifier calls, as [`crate::webhooks`] decided them.
+//! the verifier calls, as [`crate::passes::webhooks`] decided them.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -170,8 +170,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
 pub(super) fn examples(api: &Api, crate_name: &str) -> TokenStream {
     let krate = ident(crate_name);
     let cases = api.webhooks.examples.iter().filter_map(|e| {
-        let v = api.webhooks.variants.iter().find(|v| v.schemas.contains(&e.schema))?;
-        let name = ident(&v.name);
+        let name = ident(e.variant.as_deref()?);
         let (origin, json) = (&e.origin, &e.json);
         Some(quote!((#origin, |w: &Webhook| matches!(w, Webhook::#name(_)), #json)))
     });
@@ -191,12 +190,15 @@ pub(super) fn examples(api: &Api, crate_name: &str) -> TokenStream {
         const CASES: &[(&str, Expect, &str)] = &[#(#cases),*];
 
         /// The written JSON says what the example says: numbers compared by value (`3` and
-        /// `3.0` are one number), and a key the example leaves out may only be written as
-        /// `null` (a required nullable field the example omits).
+        /// `3.0` are one number), a number or boolean read as text is written as that text (and
+        /// an enum value listed unquoted in the spec is written unquoted), and a key the example
+        /// leaves out may only be written as `null` (a required nullable field the example omits).
         fn same(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
             use ::serde_json::Value;
             match (a, b) {
                 (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+                (Value::String(text), scalar @ (Value::Number(_) | Value::Bool(_)))
+                | (scalar @ (Value::Number(_) | Value::Bool(_)), Value::String(text)) => *text == scalar.to_string(),
                 (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
                 (Value::Object(x), Value::Object(y)) => {
                     x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))) && y.iter().all(|(k, v)| x.contains_key(k) || v.is_null())

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Lowerer;
-use crate::credentials;
+use crate::passes::credentials;
 use crate::ir::*;
 
 impl<'a> Lowerer<'a> {
@@ -92,7 +92,7 @@ fn property_examples(modules: &[Module]) -> Vec<Example> {
         for f in &s.fields {
             if let Some(json) = &f.example {
                 let ty = if f.is_optional() { TypeRef::Nullable(Box::new(f.ty.clone())) } else { f.ty.clone() };
-                out.push(Example { origin: format!("{}.{}", t.origin, f.wire), ty, json: json.clone() });
+                out.push(Example { origin: format!("{}.{}", t.origin, f.wire), ty, json: json.clone(), at: None });
             }
         }
     }

@@ -31,10 +31,16 @@
 //!   is an `Option` omitted when `None`; an optional *nullable* field is `Option<Option<T>>`:
 //!   absent is `None`, `null` is `Some(None)`, and both are written back as they came. A `$ref`
 //!   to a nullable schema makes the field nullable. (See [`Wrapping`].)
-//! - **String enums** become enums with a fallback variant that keeps any unlisted value.
+//! - **String enums** become enums with a fallback variant that keeps any unlisted value. A
+//!   value YAML typed as a boolean or number (`enum: [true, false]` under `type: string`) is
+//!   written as listed and read from either form.
+//! - **Keywords.** An explicit `type` wins: object keywords on a `type: string` schema do not
+//!   make a struct; its `properties` document its values, so it is an open string enum of the
+//!   property names, each documented from its property. Every keyword is accounted for in
+//!   [`keywords`]: what a type cannot honour is a located warning.
 //! - **Recursion.** Fields on a by-value cycle are boxed; a cycle of required links has no
-//!   finite value and is an error ([`crate::cycles`]).
-//! - **Sensitive fields** (secrets, personal data) are marked by [`crate::sensitivity`]'s
+//!   finite value and is an error ([`crate::passes::cycles`]).
+//! - **Sensitive fields** (secrets, personal data) are marked by [`crate::passes::sensitivity`]'s
 //!   name rule; their `Debug` output hides the value.
 //! - **`default`** is documented on the field and never filled in on decoding: an absent field
 //!   stays `None`, so re-encoding writes back exactly the keys that came.
@@ -59,6 +65,7 @@
 
 
 mod api;
+mod keywords;
 mod operation;
 mod parameter;
 mod placement;
@@ -145,6 +152,8 @@ struct Lowerer<'a> {
     examples: Vec<Example>,
     /// Struct shape per component, for `allOf` parts that refer to it.
     structs: HashMap<String, Struct>,
+    /// Schemas whose keywords were accounted for, by (file, pointer): each is reported once.
+    accounted: HashSet<(usize, String)>,
     diags: Diagnostics,
 }
 
@@ -165,6 +174,7 @@ impl<'a> Lowerer<'a> {
             lowered: HashSet::new(),
             examples: Vec::new(),
             structs: HashMap::new(),
+            accounted: HashSet::new(),
             diags: Diagnostics::default(),
         }
     }
@@ -205,6 +215,17 @@ impl<'a> Lowerer<'a> {
                 self.push_located(file, pointer.to_string(), Diagnostic::error(Code::BadRef, message));
                 None
             }
+        }
+    }
+
+    /// Warns, once per schema, about each keyword the schema's type cannot honour
+    /// ([`keywords`]).
+    fn account_keywords(&mut self, schema: &openapiv3::Schema, rust: &str, file: usize, pointer: &str) {
+        if !self.accounted.insert((file, pointer.to_string())) {
+            return;
+        }
+        for (keyword, message) in keywords::unhonoured(schema, rust) {
+            self.warn(file, format!("{pointer}/{keyword}"), message);
         }
     }
 

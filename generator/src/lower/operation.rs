@@ -60,7 +60,7 @@ impl<'a> Lowerer<'a> {
                 let s = media.schema.as_ref()?;
                 let at = format!("{}/content/application~1json/schema", site.pointer);
                 let ty = wrap_nullable(self.lower_field_type(view(s), base, "Request", module, site.file, &at));
-                self.media_examples(media, &ty, &format!("{label} request"));
+                self.media_examples(media, &ty, &format!("{label} request"), site.file, &format!("{}/content/application~1json", site.pointer));
                 Some(ty)
             }
             None if body.content.is_empty() => None,
@@ -96,7 +96,7 @@ impl<'a> Lowerer<'a> {
                     let schema_at = format!("{}/content/application~1json/schema", site.pointer);
                     let ty = self.body_type(&resp.content, base, "Response", module, site.file, &schema_at).map(wrap_nullable);
                     if let (Some(ty), Some(media)) = (&ty, resp.content.get(JSON)) {
-                        self.media_examples(media, ty, &format!("{label} response {code}"));
+                        self.media_examples(media, ty, &format!("{label} response {code}"), site.file, &format!("{}/content/application~1json", site.pointer));
                     }
                     first = Some((shape, ty));
                 }
@@ -126,7 +126,7 @@ impl<'a> Lowerer<'a> {
             // An error body is decoded only when there is one, so its nullability is moot.
             let Some(ty) = self.body_type(&resp.content, base, "Error", module, site.file, &schema_at).map(|l| l.ty) else { continue };
             if let Some(media) = resp.content.get(JSON) {
-                self.media_examples(media, &ty, &format!("{label} response {code}"));
+                self.media_examples(media, &ty, &format!("{label} response {code}"), site.file, &format!("{}/content/application~1json", site.pointer));
             }
             return Some(ty);
         }
@@ -134,14 +134,17 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Records a media type's `example` and its `examples` (inline, or refs to example
-    /// components); an `externalValue` has no value here to test.
-    fn media_examples(&mut self, media: &'a MediaType, ty: &TypeRef, origin: &str) {
+    /// components), located in `file` under `pointer` (the media type's); an `externalValue`
+    /// has no value here to test.
+    fn media_examples(&mut self, media: &'a MediaType, ty: &TypeRef, origin: &str, file: usize, pointer: &str) {
         if let Some(example) = &media.example {
-            self.examples.push(Example { origin: format!("{origin} example"), ty: ty.clone(), json: example.to_string() });
+            let at = Some((file, format!("{pointer}/example")));
+            self.examples.push(Example { origin: format!("{origin} example"), ty: ty.clone(), json: example.to_string(), at });
         }
         for (name, example) in &media.examples {
             if let Ok(openapiv3::Example { value: Some(value), .. }) = follow(&self.merged.examples, "examples", example) {
-                self.examples.push(Example { origin: format!("{origin} `{name}`"), ty: ty.clone(), json: value.to_string() });
+                let at = Some((file, format!("{pointer}/examples/{}/value", pointer_segment(name))));
+                self.examples.push(Example { origin: format!("{origin} `{name}`"), ty: ty.clone(), json: value.to_string(), at });
             }
         }
     }

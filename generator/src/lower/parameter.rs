@@ -13,7 +13,7 @@ use crate::diag::{pointer_segment, Code, Diagnostic};
 use crate::ir::*;
 use crate::merge::SourceOperation;
 use crate::naming::{self, Scope};
-use crate::sensitivity;
+use crate::passes::sensitivity;
 
 /// Header parameters that OpenAPI says to ignore: the client sets them itself.
 const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
@@ -83,6 +83,7 @@ impl<'a> Lowerer<'a> {
                 constraints: schema_data.map(constraints_of).unwrap_or_default(),
                 setter: None,
                 show: Show::Plain,
+                read: Read::Value,
             });
             let sensitive = fields.last().is_some_and(|f| f.sensitivity.is_some());
             items.push(Parameter { field, name: data.name.clone(), location, style, explode: explode(data, style), required, json, sensitive });

@@ -72,8 +72,9 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(schema) => {
                 if let Some(example) = &schema.schema_data.example {
                     let ty = TypeRef::Named { module: module.clone(), name: rust.clone() };
-                    self.examples.push(Example { origin: format!("schema {name}"), ty, json: example.to_string() });
+                    self.examples.push(Example { origin: format!("schema {name}"), ty, json: example.to_string(), at: Some((file, format!("{pointer}/example"))) });
                 }
+                self.account_keywords(schema, &rust, file, &pointer);
                 let kind = self.lower_kind(schema, &rust, &module, file, &pointer, Some(name));
                 let value_rules = matches!(kind, TypeKind::Alias(_)).then(|| (Shape::of(schema).format, constraints_of(schema)));
                 TypeDef { name: rust, origin: name.to_string(), docs: docs_of(schema), deprecated: deprecation(schema), kind, gate: None, value_rules, derives: Vec::new() }
@@ -89,13 +90,14 @@ impl<'a> Lowerer<'a> {
             self.warn(file, pointer.to_string(), format!("`{what}` is not supported yet; `{rust}` is any JSON value"));
             return TypeKind::Alias(TypeRef::Any);
         }
-        if !shape.enum_strings.is_empty() {
-            return TypeKind::Enum(enum_of(&shape.enum_strings));
+        if !shape.enum_values.is_empty() {
+            return TypeKind::Enum(enum_of(&shape.enum_values));
+        }
+        // `allOf` of one `$ref` and annotations is that schema, whatever `type` says beside it.
+        if let Some((target, _)) = single_ref_wrapper(&shape) {
+            return TypeKind::Alias(self.named(target));
         }
         if shape.is_object() {
-            if let Some((target, _)) = single_ref_wrapper(&shape) {
-                return TypeKind::Alias(self.named(target));
-            }
             if !shape.has_properties() && shape.all_of.is_empty() {
                 let value = self.map_value(shape.additional, rust, "Value", module, file, pointer).unwrap_or(TypeRef::Any);
                 return TypeKind::Alias(TypeRef::Map(Box::new(value)));
@@ -209,12 +211,13 @@ impl<'a> Lowerer<'a> {
                 format: lowered.format,
                 default,
                 deprecated,
-                sensitivity: crate::sensitivity::of_field(wire, self.secret_by_schema(view_boxed(prop), 0)),
+                sensitivity: crate::passes::sensitivity::of_field(wire, self.secret_by_schema(view_boxed(prop), 0)),
                 example,
                 boxed: false,
                 constraints,
                 setter: None,
                 show: Show::Plain,
+                read: Read::Value,
             };
             match fields.iter_mut().find(|f| f.wire == *wire) {
                 Some(existing) => *existing = field,
@@ -250,6 +253,7 @@ impl<'a> Lowerer<'a> {
             }
             View::Inline(s) => s,
         };
+        self.account_keywords(schema, &format!("{parent}.{hint}"), file, pointer);
         let nullable = schema.schema_data.nullable;
         let shape = Shape::of(schema);
         let plain = |ty| Lowered { ty, nullable, format: shape.format.clone() };
@@ -257,17 +261,17 @@ impl<'a> Lowerer<'a> {
             self.warn(file, pointer.to_string(), format!("`{what}` is not supported yet; `{parent}.{hint}` is any JSON value"));
             return plain(TypeRef::Any);
         }
+        if let Some((target, part_nullable)) = single_ref_wrapper(&shape) {
+            let nullable = nullable || part_nullable || self.component_nullable(target, 0);
+            return Lowered { ty: self.named(target), nullable, format: None };
+        }
         if shape.is_object() {
-            if let Some((target, part_nullable)) = single_ref_wrapper(&shape) {
-                let nullable = nullable || part_nullable || self.component_nullable(target, 0);
-                return Lowered { ty: self.named(target), nullable, format: None };
-            }
             if !shape.has_properties() && shape.all_of.is_empty() {
                 let value = self.map_value(shape.additional, parent, &format!("{hint} value"), module, file, pointer).unwrap_or(TypeRef::Any);
                 return plain(TypeRef::Map(Box::new(value)));
             }
         }
-        if shape.is_object() || !shape.enum_strings.is_empty() {
+        if shape.is_object() || !shape.enum_values.is_empty() {
             let name = self.scope.claim(naming::type_name(&format!("{parent} {hint}")));
             let kind = self.lower_kind(schema, &name, module, file, pointer, None);
             let def = TypeDef { name: name.clone(), origin: format!("{parent}.{hint}"), docs: docs_of(schema), deprecated: None, kind, gate: None, value_rules: None, derives: Vec::new() };

@@ -40,7 +40,9 @@ pub(super) struct Shape<'a> {
     pub(super) required: &'a [String],
     pub(super) additional: Option<&'a AdditionalProperties>,
     pub(super) items: Option<&'a ReferenceOr<Box<Schema>>>,
-    pub(super) enum_strings: Vec<String>,
+    /// The listed values (`enum`), or for a `type: string` schema that lists its values as
+    /// `properties` instead, the property names with their descriptions.
+    pub(super) enum_values: Vec<EnumValue>,
     pub(super) all_of: &'a [ReferenceOr<Schema>],
     pub(super) unsupported: Option<&'static str>,
     pub(super) format: Option<String>,
@@ -52,7 +54,7 @@ impl<'a> Shape<'a> {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
                 shape.typ = Some("string");
-                shape.enum_strings = t.enumeration.iter().flatten().cloned().collect();
+                shape.enum_values = t.enumeration.iter().flatten().map(|v| EnumValue::text(v.clone())).collect();
                 shape.format = fmt_of(&t.format);
             }
             SchemaKind::Type(Type::Number(t)) => {
@@ -80,13 +82,34 @@ impl<'a> Shape<'a> {
             SchemaKind::Not { .. } => shape.unsupported = Some("not"),
             SchemaKind::Any(a) => {
                 shape.typ = a.typ.as_deref();
-                shape.properties = Some(&a.properties);
-                shape.required = &a.required;
-                shape.additional = a.additional_properties.as_ref();
-                shape.items = a.items.as_ref();
-                shape.enum_strings = a.enumeration.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
                 shape.all_of = &a.all_of;
                 shape.format = a.format.clone();
+                shape.enum_values = a.enumeration.iter().filter_map(EnumValue::of_json).collect();
+                // An explicit type other than `object` wins over object keywords: a string
+                // schema's `properties` document its values (settled as enum values, with a
+                // warning from `keywords`), and no other type has properties at all.
+                match shape.typ {
+                    None | Some("object") => {
+                        shape.properties = Some(&a.properties);
+                        shape.required = &a.required;
+                        shape.additional = a.additional_properties.as_ref();
+                        shape.items = a.items.as_ref().filter(|_| a.properties.is_empty());
+                    }
+                    Some("array") => shape.items = a.items.as_ref(),
+                    Some("string") if shape.enum_values.is_empty() => {
+                        shape.enum_values = a.properties.iter().map(|(name, p)| EnumValue { wire: name.clone(), literal: false, docs: prop_docs(p) }).collect();
+                    }
+                    Some("string") => {
+                        for v in &mut shape.enum_values {
+                            v.docs = a.properties.get(&v.wire).and_then(prop_docs);
+                        }
+                    }
+                    Some(_) => {}
+                }
+                if shape.typ.is_some_and(|t| t != "string") {
+                    // Only text enums are typed; other types' values are the server's to check.
+                    shape.enum_values.clear();
+                }
                 if !a.one_of.is_empty() {
                     shape.unsupported = Some("oneOf");
                 } else if !a.any_of.is_empty() {
@@ -109,13 +132,53 @@ impl<'a> Shape<'a> {
         !self.has_properties()
             && self.all_of.is_empty()
             && self.items.is_none()
-            && self.enum_strings.is_empty()
+            && self.enum_values.is_empty()
             && self.unsupported.is_none()
             && !matches!(self.additional, Some(AdditionalProperties::Schema(_)))
     }
 
+    /// Whether the schema is an object: it says so, or says no other type and has properties or
+    /// `allOf` parts.
     pub(super) fn is_object(&self) -> bool {
-        self.has_properties() || self.typ == Some("object") || !self.all_of.is_empty()
+        match self.typ {
+            Some(t) => t == "object",
+            None => self.has_properties() || !self.all_of.is_empty(),
+        }
+    }
+}
+
+/// One listed value of a text enum.
+#[derive(Debug, Clone)]
+pub(super) struct EnumValue {
+    /// The value as text.
+    pub(super) wire: String,
+    /// The spec gives it as a JSON number or boolean.
+    pub(super) literal: bool,
+    /// What it means, when the spec says.
+    pub(super) docs: Option<String>,
+}
+
+impl EnumValue {
+    fn text(wire: String) -> Self {
+        EnumValue { wire, literal: false, docs: None }
+    }
+
+    /// A listed value of any JSON type: `null` is the schema being nullable, not a value; a
+    /// number or boolean (YAML reads `true` and `1` unquoted as such) is kept as its text.
+    fn of_json(v: &serde_json::Value) -> Option<Self> {
+        match v {
+            serde_json::Value::String(s) => Some(EnumValue::text(s.clone())),
+            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => Some(EnumValue { wire: v.to_string(), literal: true, docs: None }),
+            _ => None,
+        }
+    }
+}
+
+/// A property's description, used as the meaning of the enum value it documents.
+fn prop_docs(p: &ReferenceOr<Box<Schema>>) -> Option<String> {
+    match p {
+        ReferenceOr::Item(s) => docs_of(s),
+        ReferenceOr::Reference { .. } => None,
     }
 }
 
@@ -180,13 +243,13 @@ pub(super) fn single_ref_wrapper<'s>(shape: &Shape<'s>) -> Option<(&'s str, bool
     target.map(|t| (t, nullable))
 }
 
-pub(super) fn enum_of(values: &[String]) -> Enum {
+pub(super) fn enum_of(values: &[EnumValue]) -> Enum {
     let mut scope = Scope::default();
     let mut seen = BTreeSet::new();
     let variants = values
         .iter()
-        .filter(|v| seen.insert(v.as_str()))
-        .map(|v| Variant { name: scope.claim(naming::variant_name(v)), wire: v.clone() })
+        .filter(|v| seen.insert(v.wire.as_str()))
+        .map(|v| Variant { name: scope.claim(naming::variant_name(&v.wire)), wire: v.wire.clone(), literal: v.literal, docs: v.docs.clone() })
         .collect();
     let fallback = scope.claim("UnknownValue".into());
     Enum { variants, fallback }

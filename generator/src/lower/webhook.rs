@@ -5,7 +5,7 @@
 //! whose pair cannot be read is a located warning and stays a plain type.
 //!
 //! Which payloads share a pair, and how a body finds its variant then, is decided on the IR by
-//! [`crate::webhooks`].
+//! [`crate::passes::webhooks`].
 
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
@@ -56,7 +56,7 @@ impl<'a> Lowerer<'a> {
                         json[key] = Value::String(want.to_string());
                     }
                 }
-                webhooks.examples.push(WebhookExample { origin: format!("schema {name} {label}"), schema: name.clone(), json: json.to_string() });
+                webhooks.examples.push(WebhookExample { origin: format!("schema {name} {label}"), schema: name.clone(), json: json.to_string(), variant: None });
             }
             webhooks.variants.push(WebhookVariant {
                 name: String::new(),
@@ -100,8 +100,8 @@ impl<'a> Lowerer<'a> {
     /// agrees on, the description.
     fn pair_part(&self, prop: View<'a>, examples: &[(String, Value)], key: &str) -> Option<String> {
         let schema = self.leaf(prop)?;
-        if let [one] = Shape::of(schema).enum_strings.as_slice() {
-            return Some(one.clone());
+        if let [one] = Shape::of(schema).enum_values.as_slice() {
+            return Some(one.wire.clone());
         }
         if let Some(Value::String(s)) = &schema.schema_data.example {
             return Some(s.clone());

@@ -47,8 +47,8 @@ impl NullableValues {
 #[cfg(feature = "unreferenced")]
 crate::codec::struct_impls! {
     NullableValues [Debug Serialize Deserialize] [additional_properties] {
-        0 inline "inline" opt json
-        1 named "named" opt plain
+        0 inline "inline" opt json Value
+        1 named "named" opt plain Value
     }
 }
 #[allow(missing_docs)]
@@ -98,11 +98,11 @@ impl PlaidError {
 }
 crate::codec::struct_impls! {
     PlaidError [Debug Serialize Deserialize] [additional_properties] {
-        0 error_type "error_type" req plain
-        1 error_code "error_code" req plain
-        2 error_message "error_message" req plain
-        3 display_message "display_message" req_null plain
-        4 request_id "request_id" opt plain
+        0 error_type "error_type" req plain Value
+        1 error_code "error_code" req plain Text
+        2 error_message "error_message" req plain Text
+        3 display_message "display_message" req_null plain Text
+        4 request_id "request_id" opt plain Text
     }
 }
 #[allow(missing_docs)]

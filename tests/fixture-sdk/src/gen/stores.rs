@@ -33,8 +33,8 @@ impl Item {
 }
 crate::codec::struct_impls! {
     Item [Debug Serialize Deserialize] [additional_properties] {
-        0 id "id" req plain
-        1 name "name" opt plain
+        0 id "id" req plain Text
+        1 name "name" opt plain Text
     }
 }
 #[allow(missing_docs)]
@@ -63,7 +63,7 @@ impl ItemChange {
 }
 crate::codec::struct_impls! {
     ItemChange [Debug Serialize Deserialize] [additional_properties] {
-        0 name "name" opt plain
+        0 name "name" opt plain Text
     }
 }
 /// The parameters of `item_delete` (`DELETE /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -94,9 +94,9 @@ impl ItemDeleteParams {
 }
 crate::codec::struct_impls! {
     ItemDeleteParams [Debug Serialize Deserialize] [] {
-        0 store_id "storeId" req plain
-        1 item_id "itemId" req plain
-        2 verbose "verbose" opt plain
+        0 store_id "storeId" req plain Text
+        1 item_id "itemId" req plain Text
+        2 verbose "verbose" opt plain Text
     }
 }
 /// The parameters of `item_exists` (`HEAD /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -127,9 +127,9 @@ impl ItemExistsParams {
 }
 crate::codec::struct_impls! {
     ItemExistsParams [Debug Serialize Deserialize] [] {
-        0 store_id "storeId" req plain
-        1 item_id "itemId" req plain
-        2 verbose "verbose" opt plain
+        0 store_id "storeId" req plain Text
+        1 item_id "itemId" req plain Text
+        2 verbose "verbose" opt plain Text
     }
 }
 /// The parameters of `item_get` (`GET /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -191,13 +191,13 @@ impl ItemGetParams {
 }
 crate::codec::struct_impls! {
     ItemGetParams [Debug Serialize Deserialize] [] {
-        0 store_id "storeId" req plain
-        1 item_id "itemId" req plain
-        2 verbose "verbose" opt plain
-        3 fields "fields" opt plain
-        4 ids "ids" opt plain
-        5 x_trace_token "X-Trace-Token" opt redacted
-        6 oauth_state_id "OAUTH-STATE-ID" req plain
+        0 store_id "storeId" req plain Text
+        1 item_id "itemId" req plain Text
+        2 verbose "verbose" opt plain Value
+        3 fields "fields" opt plain Texts
+        4 ids "ids" opt plain Value
+        5 x_trace_token "X-Trace-Token" opt redacted Text
+        6 oauth_state_id "OAUTH-STATE-ID" req plain Text
     }
 }
 /// The parameters of `item_patch` (`PATCH /stores/{storeId}/items/{itemId}`): required ones are taken by `new`, optional ones by setters.
@@ -243,11 +243,11 @@ impl ItemPatchParams {
 }
 crate::codec::struct_impls! {
     ItemPatchParams [Debug Serialize Deserialize] [] {
-        0 store_id "storeId" req plain
-        1 item_id "itemId" req plain
-        2 verbose "verbose" opt plain
-        3 if_match "If-Match" opt plain
-        4 mode "mode" req plain
+        0 store_id "storeId" req plain Text
+        1 item_id "itemId" req plain Text
+        2 verbose "verbose" opt plain Text
+        3 if_match "If-Match" opt plain Text
+        4 mode "mode" req plain Value
     }
 }
 #[allow(missing_docs)]
@@ -296,9 +296,9 @@ impl ItemReplaceParams {
 }
 crate::codec::struct_impls! {
     ItemReplaceParams [Debug Serialize Deserialize] [] {
-        0 store_id "storeId" req plain
-        1 item_id "itemId" req plain
-        2 verbose "verbose" opt plain
+        0 store_id "storeId" req plain Text
+        1 item_id "itemId" req plain Text
+        2 verbose "verbose" opt plain Text
     }
 }
 #[allow(missing_docs)]
@@ -348,8 +348,8 @@ impl Store {
 }
 crate::codec::struct_impls! {
     Store [Debug Serialize Deserialize] [additional_properties] {
-        0 id "id" req plain
-        1 region "region" opt plain
+        0 id "id" req plain Text
+        1 region "region" opt plain Value
     }
 }
 /// The parameters of `store_create` (`POST /stores`): required ones are taken by `new`, optional ones by setters.
@@ -369,7 +369,7 @@ impl StoreCreateParams {
 }
 crate::codec::struct_impls! {
     StoreCreateParams [Debug Serialize Deserialize] [] {
-        0 idempotency_key "Idempotency-Key" req plain
+        0 idempotency_key "Idempotency-Key" req plain Text
     }
 }
 #[allow(missing_docs)]
@@ -393,7 +393,7 @@ impl StoreList {
 }
 crate::codec::struct_impls! {
     StoreList [Debug Serialize Deserialize] [additional_properties] {
-        0 stores "stores" req plain
+        0 stores "stores" req plain Value
     }
 }
 /// The parameters of `store_list` (`GET /stores`): required ones are taken by `new`, optional ones by setters.
@@ -442,10 +442,10 @@ impl StoreListParams {
 }
 crate::codec::struct_impls! {
     StoreListParams [Debug Serialize Deserialize] [] {
-        0 limit "limit" opt plain
-        1 region "region" opt plain
-        2 filter "filter" opt plain
-        3 tags "tags" opt plain
+        0 limit "limit" opt plain Value
+        1 region "region" opt plain Value
+        2 filter "filter" opt plain Value
+        3 tags "tags" opt plain Texts
     }
 }
 #[allow(missing_docs)]
@@ -482,8 +482,8 @@ impl StoreListParamsFilter {
 }
 crate::codec::struct_impls! {
     StoreListParamsFilter [Debug Serialize Deserialize] [additional_properties] {
-        0 open "open" opt plain
-        1 city "city" opt plain
+        0 open "open" opt plain Value
+        1 city "city" opt plain Text
     }
 }
 /// Only the credentials the headers carry too.
@@ -526,7 +526,7 @@ impl StoreReportRequest {
 }
 crate::codec::struct_impls! {
     StoreReportRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 store_id "store_id" req plain
+        0 store_id "store_id" req plain Text
     }
 }
 impl crate::Client {

@@ -33,8 +33,8 @@ impl ThingsGetRequest {
 }
 crate::codec::struct_impls! {
     ThingsGetRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 kind "kind" req plain
-        1 options "options" opt plain
+        0 kind "kind" req plain Text
+        1 options "options" opt plain Value
     }
 }
 #[allow(missing_docs)]
@@ -71,8 +71,8 @@ impl ThingsGetRequestOptions {
 }
 crate::codec::struct_impls! {
     ThingsGetRequestOptions [Debug Serialize Deserialize] [additional_properties] {
-        0 count "count" opt plain
-        1 offset "offset" opt plain
+        0 count "count" opt plain Value
+        1 offset "offset" opt plain Value
     }
 }
 #[allow(missing_docs)]
@@ -106,9 +106,9 @@ impl ThingsGetResponse {
 }
 crate::codec::struct_impls! {
     ThingsGetResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 labels "labels" req plain
-        1 things "things" req plain
-        2 total_things "total_things" req plain
+        0 labels "labels" req plain Texts
+        1 things "things" req plain Texts
+        2 total_things "total_things" req plain Value
     }
 }
 #[allow(missing_docs)]
@@ -145,8 +145,8 @@ impl ThingsHistoryRequest {
 }
 crate::codec::struct_impls! {
     ThingsHistoryRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 count "count" opt plain
-        1 offset "offset" opt plain
+        0 count "count" opt plain Value
+        1 offset "offset" opt plain Value
     }
 }
 #[allow(missing_docs)]
@@ -170,7 +170,7 @@ impl ThingsHistoryResponse {
 }
 crate::codec::struct_impls! {
     ThingsHistoryResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 events "events" req plain
+        0 events "events" req plain Texts
     }
 }
 #[allow(missing_docs)]
@@ -199,7 +199,7 @@ impl ThingsListRequest {
 }
 crate::codec::struct_impls! {
     ThingsListRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 cursor "cursor" opt_null plain
+        0 cursor "cursor" opt_null plain Text
     }
 }
 #[allow(missing_docs)]
@@ -231,8 +231,8 @@ impl ThingsListResponse {
 }
 crate::codec::struct_impls! {
     ThingsListResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 things "things" req plain
-        1 next_cursor "next_cursor" opt_null plain
+        0 things "things" req plain Texts
+        1 next_cursor "next_cursor" opt_null plain Text
     }
 }
 #[allow(missing_docs)]
@@ -269,8 +269,8 @@ impl ThingsSyncRequest {
 }
 crate::codec::struct_impls! {
     ThingsSyncRequest [Debug Serialize Deserialize] [additional_properties] {
-        0 cursor "cursor" opt plain
-        1 count "count" opt plain
+        0 cursor "cursor" opt plain Text
+        1 count "count" opt plain Value
     }
 }
 #[allow(missing_docs)]
@@ -312,11 +312,11 @@ impl ThingsSyncResponse {
 }
 crate::codec::struct_impls! {
     ThingsSyncResponse [Debug Serialize Deserialize] [additional_properties] {
-        0 added "added" req plain
-        1 removed "removed" req plain
-        2 next_cursor "next_cursor" req plain
-        3 has_more "has_more" req plain
-        4 request_id "request_id" req plain
+        0 added "added" req plain Texts
+        1 removed "removed" req plain Texts
+        2 next_cursor "next_cursor" req plain Text
+        3 has_more "has_more" req plain Value
+        4 request_id "request_id" req plain Text
     }
 }
 impl crate::Client {

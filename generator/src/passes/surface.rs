@@ -8,7 +8,7 @@
 //!   order; every other field starts as `None` and has a setter.
 //! - A setter is `with_` and the field's name without the trailing `_` a keyword needed
 //!   (`type_` has `with_type`), made unique among the struct's methods.
-//! - `Debug` hides a sensitive field ([`crate::sensitivity`]), and shows free-form JSON and maps
+//! - `Debug` hides a sensitive field ([`crate::passes::sensitivity`]), and shows free-form JSON and maps
 //!   with the redaction rule applied to their keys.
 
 use crate::ir::{Api, Derive, Field, Sensitivity, Show, Struct, TypeKind, TypeRef};

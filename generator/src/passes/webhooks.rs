@@ -15,7 +15,8 @@
 //! 3. Two variants of a pair without markers cannot be told apart: a located warning says which
 //!    one bodies decode as.
 //!
-//! A pair no schema lists is `Webhook::Unknown`, never an error.
+//! A pair no schema lists is `Webhook::Unknown`, never an error. Each payload example's test
+//! expects the variant this rule gives it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +31,8 @@ pub struct Findings {
     pub pairs: Vec<(String, String)>,
     /// The key operation is not shaped as the verifier needs, as `(its path, message)`.
     pub key_operation: Option<(String, String)>,
+    /// Payload examples left out of the generated tests, as `(schema, message)`.
+    pub left_out: Vec<(String, String)>,
 }
 
 /// Folds duplicates, gives each variant its name, markers and gate, orders them, and finds the
@@ -95,35 +98,46 @@ pub fn settle(api: &mut Api) -> Findings {
     }
     name_and_gate(api, &index, &mut settled);
     let derives = derives(&index, &settled);
+    let (examples, left_out) = dispatch_examples(&index, &settled, &api.webhooks.examples);
     api.webhooks.derives = derives;
     api.webhooks.variants = settled;
     api.webhooks.key_source = source;
-    Findings { pairs: warnings, key_operation }
+    api.webhooks.examples = examples;
+    Findings { pairs: warnings, key_operation, left_out }
 }
 
-/// A payload field the spec requires but one of the schema's own examples leaves out is
-/// optional: the examples show Plaid sending the payload without it, and a webhook must not fail
-/// to decode over it. Runs before [`crate::surface`] decides constructors. Returns warnings as
-/// `(schema, message)`.
-pub fn settle_required(api: &mut Api) -> Vec<(String, String)> {
-    let mut warnings = Vec::new();
-    let examples: Vec<(String, serde_json::Value)> =
-        api.webhooks.examples.iter().filter_map(|e| Some((e.schema.clone(), serde_json::from_str(&e.json).ok()?))).collect();
-    let payloads: Vec<(String, TypeRef)> = api.webhooks.variants.iter().map(|v| (v.schemas[0].clone(), v.ty.clone())).collect();
-    for (schema, ty) in payloads {
-        let TypeRef::Named { module, name } = &ty else { continue };
-        let Some(TypeKind::Struct(s)) = api.modules.iter_mut().filter(|m| &m.name == module).flat_map(|m| &mut m.types).find(|t| &t.name == name).map(|t| &mut t.kind) else {
-            continue;
+/// Each example with the variant `Webhook::parse` gives it: the first variant of its pair, in
+/// dispatch order, whose guard keys it has all. That is its own schema's variant unless
+/// another payload of the pair takes it first (two schemas nothing tells apart), and its test
+/// expects what dispatch does. An example that dispatch gives to no variant, or that does not
+/// decode into the one it gets, is left out with a message.
+fn dispatch_examples(index: &TypeIndex<'_>, variants: &[WebhookVariant], examples: &[WebhookExample]) -> (Vec<WebhookExample>, Vec<(String, String)>) {
+    let mut kept = Vec::new();
+    let mut left_out = Vec::new();
+    for e in examples {
+        let Some(own) = variants.iter().find(|v| v.schemas.contains(&e.schema)) else { continue };
+        let body: Option<serde_json::Value> = serde_json::from_str(&e.json).ok();
+        let has = |k: &String| body.as_ref().and_then(|b| b.get(k)).is_some();
+        let text = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(|v| v.as_str());
+        let pair_sent = text("webhook_type") == Some(own.webhook_type.as_str()) && text("webhook_code") == Some(own.webhook_code.as_str());
+        let chosen = variants
+            .iter()
+            .filter(|v| pair_sent && v.webhook_type == own.webhook_type && v.webhook_code == own.webhook_code)
+            .find(|v| v.guard.as_ref().is_some_and(|keys| keys.iter().all(has)));
+        let verdict = match chosen {
+            None if !pair_sent => Err(format!("does not carry its pair ({}, {})", own.webhook_type, own.webhook_code)),
+            None => Err("no variant of its pair takes it (it lacks the keys that choose one)".to_string()),
+            Some(v) => match crate::passes::evidence::fails(index, &v.ty, &e.json) {
+                Some(why) => Err(format!("it goes to `Webhook::{}` and does not decode there ({why})", v.name)),
+                None => Ok(v.name.clone()),
+            },
         };
-        for field in s.fields.iter_mut().filter(|f| f.required && f.wire != "webhook_type" && f.wire != "webhook_code") {
-            let left_out = examples.iter().filter(|(of, _)| *of == schema).any(|(_, v)| v.as_object().is_some_and(|o| !o.contains_key(&field.wire)));
-            if left_out {
-                field.required = false;
-                warnings.push((schema.clone(), format!("schema `{schema}` requires `{}`, but its example leaves it out; the field is optional", field.wire)));
-            }
+        match verdict {
+            Ok(variant) => kept.push(WebhookExample { variant: Some(variant), ..e.clone() }),
+            Err(why) => left_out.push((e.schema.clone(), format!("the {} {why}; it is left out of the generated webhook tests", e.origin))),
         }
     }
-    warnings
+    (kept, left_out)
 }
 
 /// A payload's shape: its JSON properties with whether each is required, sorted.
