@@ -56,7 +56,8 @@ fn same(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
         (Value::String(text), scalar @ (Value::Number(_) | Value::Bool(_)))
         | (scalar @ (Value::Number(_) | Value::Bool(_)), Value::String(text)) => {
-            *text == scalar.to_string()
+            let as_text = scalar.to_string();
+            *text == as_text
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))

@@ -40,6 +40,7 @@ case!(
     bad_parameters,
     runtime_contract,
     webhook_pairs,
+    evidence,
 );
 
 #[test]
@@ -49,7 +50,7 @@ fn every_fixture_has_a_case() {
         .map(|e| e.expect("entry").path().file_stem().expect("stem").to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 17, "{names:?}");
+    assert_eq!(names.len(), 18, "{names:?}");
 }
 
 #[test]

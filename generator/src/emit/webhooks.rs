@@ -198,7 +198,10 @@ pub(super) fn examples(api: &Api, crate_name: &str) -> TokenStream {
             match (a, b) {
                 (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
                 (Value::String(text), scalar @ (Value::Number(_) | Value::Bool(_)))
-                | (scalar @ (Value::Number(_) | Value::Bool(_)), Value::String(text)) => *text == scalar.to_string(),
+                | (scalar @ (Value::Number(_) | Value::Bool(_)), Value::String(text)) => {
+                    let as_text = scalar.to_string();
+                    *text == as_text
+                }
                 (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
                 (Value::Object(x), Value::Object(y)) => {
                     x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))) && y.iter().all(|(k, v)| x.contains_key(k) || v.is_null())

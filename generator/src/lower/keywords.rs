@@ -97,10 +97,10 @@ fn mixed(any: &AnySchema, rust: &str, out: &mut Vec<(&'static str, String)>) {
                 let values = if enumeration.is_empty() { "its values are the property names" } else { "its values are the `enum`'s; the properties document them" };
                 out.push(("properties", format!("a `type: string` schema has `properties`: `{rust}` is an open string enum ({values}), as a server sends a plain string")));
             }
-            ignored(out, rust, "additionalProperties", additional_properties.is_some(), "a string");
-            ignored(out, rust, "items", items.is_some(), "a string");
-            ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "a string");
-            ignored(out, rust, "minItems", min_items.is_some() || max_items.is_some(), "a string");
+            ignored(out, rust, "additionalProperties", additional_properties.is_some(), "string");
+            ignored(out, rust, "items", items.is_some(), "string");
+            ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "string");
+            ignored(out, rust, "minItems", min_items.is_some() || max_items.is_some(), "string");
             let typed: Vec<String> = enumeration.iter().filter(|v| v.is_boolean() || v.is_number()).map(|v| v.to_string()).collect();
             if !typed.is_empty() {
                 out.push((
@@ -110,33 +110,32 @@ fn mixed(any: &AnySchema, rust: &str, out: &mut Vec<(&'static str, String)>) {
             }
         }
         Some(t @ ("number" | "integer" | "boolean")) => {
-            let what = format!("a `{t}`");
-            ignored(out, rust, "properties", !properties.is_empty(), &what);
-            ignored(out, rust, "items", items.is_some(), &what);
-            ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), &what);
-            ignored(out, rust, "additionalProperties", additional_properties.is_some(), &what);
+            ignored(out, rust, "properties", !properties.is_empty(), t);
+            ignored(out, rust, "items", items.is_some(), t);
+            ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), t);
+            ignored(out, rust, "additionalProperties", additional_properties.is_some(), t);
         }
         Some("array") => {
-            ignored(out, rust, "properties", !properties.is_empty(), "an array");
-            ignored(out, rust, "additionalProperties", additional_properties.is_some(), "an array");
-            ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), "an array");
-            ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "an array");
+            ignored(out, rust, "properties", !properties.is_empty(), "array");
+            ignored(out, rust, "additionalProperties", additional_properties.is_some(), "array");
+            ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), "array");
+            ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "array");
         }
         // `object`, or no type: properties make it an object.
         _ => {
             let object = typ == Some("object") || !properties.is_empty();
             if object {
-                ignored(out, rust, "items", items.is_some(), "an object");
-                ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), "an object");
-                ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "an object");
+                ignored(out, rust, "items", items.is_some(), "object");
+                ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), "object");
+                ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "object");
             }
         }
     }
 }
 
 /// A keyword present on a schema of a type it does not apply to.
-fn ignored(out: &mut Vec<(&'static str, String)>, rust: &str, keyword: &'static str, present: bool, what: &str) {
+fn ignored(out: &mut Vec<(&'static str, String)>, rust: &str, keyword: &'static str, present: bool, typ: &str) {
     if present {
-        out.push((keyword, format!("`{keyword}` does not apply to {what}; ignored (`{rust}` follows `type`)")));
+        out.push((keyword, format!("`{keyword}` does not apply to `type: {typ}`; ignored (`{rust}` follows `type`)")));
     }
 }

@@ -37,7 +37,7 @@
 //! - **Keywords.** An explicit `type` wins: object keywords on a `type: string` schema do not
 //!   make a struct; its `properties` document its values, so it is an open string enum of the
 //!   property names, each documented from its property. Every keyword is accounted for in
-//!   [`keywords`]: what a type cannot honour is a located warning.
+//!   `keywords`: what a type cannot honour is a located warning.
 //! - **Recursion.** Fields on a by-value cycle are boxed; a cycle of required links has no
 //!   finite value and is an error ([`crate::passes::cycles`]).
 //! - **Sensitive fields** (secrets, personal data) are marked by [`crate::passes::sensitivity`]'s
@@ -219,7 +219,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Warns, once per schema, about each keyword the schema's type cannot honour
-    /// ([`keywords`]).
+    /// (`keywords`).
     fn account_keywords(&mut self, schema: &openapiv3::Schema, rust: &str, file: usize, pointer: &str) {
         if !self.accounted.insert((file, pointer.to_string())) {
             return;

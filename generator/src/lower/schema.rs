@@ -265,11 +265,9 @@ impl<'a> Lowerer<'a> {
             let nullable = nullable || part_nullable || self.component_nullable(target, 0);
             return Lowered { ty: self.named(target), nullable, format: None };
         }
-        if shape.is_object() {
-            if !shape.has_properties() && shape.all_of.is_empty() {
-                let value = self.map_value(shape.additional, parent, &format!("{hint} value"), module, file, pointer).unwrap_or(TypeRef::Any);
-                return plain(TypeRef::Map(Box::new(value)));
-            }
+        if shape.is_object() && !shape.has_properties() && shape.all_of.is_empty() {
+            let value = self.map_value(shape.additional, parent, &format!("{hint} value"), module, file, pointer).unwrap_or(TypeRef::Any);
+            return plain(TypeRef::Map(Box::new(value)));
         }
         if shape.is_object() || !shape.enum_values.is_empty() {
             let name = self.scope.claim(naming::type_name(&format!("{parent} {hint}")));

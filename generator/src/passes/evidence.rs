@@ -110,20 +110,16 @@ pub fn settle(api: &mut Api) -> Vec<Finding> {
                 let Some((owner, field)) = m.owner.clone().zip(m.field.clone()) else { continue };
                 let is_read = read.contains(&owner);
                 match m.kind {
-                    Kind::Missing | Kind::Null | Kind::Unknown if is_read => {
-                        if changes.entry(owner.clone()).or_default().insert((m.kind.clone(), field.clone())) {
-                            findings.push(Finding { origin: type_origin(&index, &owner), at: at.clone(), message: settled_message(&m, &owner, &field, origin) });
-                        }
+                    Kind::Missing | Kind::Null | Kind::Unknown if is_read && changes.entry(owner.clone()).or_default().insert((m.kind.clone(), field.clone())) => {
+                        findings.push(Finding { origin: type_origin(&index, &owner), at: at.clone(), message: settled_message(&m, &owner, &field, origin) });
                     }
-                    Kind::Scalar => {
-                        if tolerated.insert((owner.1.clone(), field.clone())) {
-                            let message = format!(
-                                "{origin} gives `{}` as a number or boolean where `{}` says text; it is read as its JSON text",
-                                path_or(&m.path, &field),
-                                owner.1
-                            );
-                            findings.push(Finding { origin: type_origin(&index, &owner), at: at.clone(), message });
-                        }
+                    Kind::Scalar if tolerated.insert((owner.1.clone(), field.clone())) => {
+                        let message = format!(
+                            "{origin} gives `{}` as a number or boolean where `{}` says text; it is read as its JSON text",
+                            path_or(&m.path, &field),
+                            owner.1
+                        );
+                        findings.push(Finding { origin: type_origin(&index, &owner), at: at.clone(), message });
                     }
                     _ => {}
                 }
@@ -137,7 +133,10 @@ pub fn settle(api: &mut Api) -> Vec<Finding> {
     for e in &api.examples {
         let verdict = fails(&index, &e.ty, &e.json);
         if let Some(why) = &verdict {
-            findings.push(Finding { origin: origin_of_type(&index, &e.ty), at: e.at.clone(), message: left_out(&e.origin, why) });
+            // A property's example (no site of its own) is located at its schema, which its
+            // origin (`Type.field`) names.
+            let origin = if e.at.is_some() { origin_of_type(&index, &e.ty) } else { e.origin.clone() };
+            findings.push(Finding { origin, at: e.at.clone(), message: left_out(&e.origin, why) });
         }
         keep_plain.push(verdict.is_none());
     }
@@ -171,7 +170,8 @@ pub fn fails(index: &TypeIndex<'_>, ty: &TypeRef, json: &str) -> Option<String> 
         Kind::Missing => format!("it leaves out the required `{}`", path_or(&m.path, m.field.as_deref().unwrap_or_default())),
         Kind::Null => format!("it has `null` in the required, non-nullable `{}`", path_or(&m.path, m.field.as_deref().unwrap_or_default())),
         Kind::Unknown => format!("`{}` is a property its type drops (`additionalProperties: false`)", path_or(&m.path, m.field.as_deref().unwrap_or_default())),
-        Kind::Wrong(expected) => format!("`{}` is not {expected}", if m.path.is_empty() { "the value" } else { &m.path }),
+        Kind::Wrong(expected) if m.path.is_empty() => format!("it is not {expected}"),
+        Kind::Wrong(expected) => format!("`{}` is not {expected}", m.path),
         Kind::Scalar => String::new(),
     })
 }
@@ -233,8 +233,11 @@ fn read_types(api: &Api) -> BTreeSet<(String, String)> {
     index.reach(roots)
 }
 
+/// An example as the pass reads it: its origin, where it is, its type and its JSON text.
+type Evidence = (String, Option<(usize, String)>, TypeRef, String);
+
 /// Every example with where it is and its type: the plain ones, then the webhook payloads'.
-fn all_examples(api: &Api) -> Vec<(String, Option<(usize, String)>, TypeRef, String)> {
+fn all_examples(api: &Api) -> Vec<Evidence> {
     let mut out: Vec<_> = api.examples.iter().map(|e| (e.origin.clone(), e.at.clone(), e.ty.clone(), e.json.clone())).collect();
     let payloads: BTreeMap<&str, &TypeRef> = api.webhooks.variants.iter().map(|v| (v.schemas[0].as_str(), &v.ty)).collect();
     for e in &api.webhooks.examples {
@@ -308,7 +311,7 @@ fn check(index: &TypeIndex<'_>, ty: &TypeRef, v: &Value, path: &str, read: Read,
             }
         }
         TypeRef::I32 => {
-            if !v.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) {
+            if v.as_i64().is_none_or(|n| i32::try_from(n).is_err()) {
                 wrong("a 32-bit integer", out)
             }
         }

@@ -148,6 +148,15 @@ fn call_things_get<'a>(
         client.things_get(body).await.map(drop).map_err(|e| e.to_string())
     })
 }
+fn call_things_status<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        client.things_status().await.map(drop).map_err(|e| e.to_string())
+    })
+}
 fn call_things_history<'a>(
     client: &'a Client,
     params: &'a str,
@@ -244,6 +253,7 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "",
         "{\"kind\":\"sample\",\"options\":{\"count\":1,\"offset\":1}}",
     ),
+    ("thingsStatus", call_things_status, "", "", "", ""),
     ("thingsHistory", call_things_history, "", "{}", "", "{\"count\":1,\"offset\":1}"),
 ];
 fn client(url_var: &str) -> Client {
@@ -296,5 +306,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 14usize);
+    assert_eq!(CASES.len(), 15usize);
 }

@@ -55,6 +55,11 @@ const CASES: &[(&str, Check, &str)] = &[
         "{\"id\":\"item-1\",\"name\":\"Lamp\"}",
     ),
     (
+        "POST /things/status response 200 example",
+        round_trip::<plaid_sdk::things::ThingStatus>,
+        "{\"phase\":\"shipped\",\"flag\":true,\"level\":2.5,\"code\":\"A1\",\"tags\":[\"x\"],\"detail\":{\"note\":\"n\"}}",
+    ),
+    (
         "GET /stores response 200 `two`",
         round_trip::<plaid_sdk::stores::StoreList>,
         "{\"stores\":[{\"id\":\"s1\",\"region\":\"north\"},{\"id\":\"s2\",\"region\":\"somewhere-new\"}]}",
@@ -72,5 +77,5 @@ fn every_spec_example_round_trips() {
         failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
-    assert_eq!(CASES.len(), 2usize);
+    assert_eq!(CASES.len(), 3usize);
 }

@@ -23,6 +23,7 @@ pub use self::stores::{
 pub mod things;
 #[cfg(feature = "things")]
 pub use self::things::{
+    ThingFlag, ThingPhase, ThingStatus, ThingStatusDetail, ThingStatusLevel,
     ThingsGetRequest, ThingsGetRequestOptions, ThingsGetResponse, ThingsHistoryRequest,
     ThingsHistoryResponse, ThingsListRequest, ThingsListResponse, ThingsSyncRequest,
     ThingsSyncResponse,
@@ -61,7 +62,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "7dda49eefd087b58")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "e3472ccfd19c1eaf")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {

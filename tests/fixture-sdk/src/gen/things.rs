@@ -4,6 +4,153 @@
 //! Every type here is re-exported at the crate root.
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
+/// Values YAML reads as booleans.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ThingFlag {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the SDK does not list; kept as received and sent back
+    /// unchanged.
+    UnknownValue(String),
+}
+crate::codec::enum_impls! {
+    ThingFlag UnknownValue [Serialize Deserialize] {
+        True "true"
+        False "false"
+    }
+    literal { True False }
+}
+/// A string that documents its values as properties.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ThingPhase {
+    /// `pending`: Waiting to ship.
+    Pending,
+    /// `shipped`: On its way.
+    Shipped,
+    /// A value this version of the SDK does not list; kept as received and sent back
+    /// unchanged.
+    UnknownValue(String),
+}
+crate::codec::enum_impls! {
+    ThingPhase UnknownValue [Serialize Deserialize] {
+        Pending "pending"
+        Shipped "shipped"
+    }
+}
+/// Its example leaves out the required `label`, so the field is optional.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingStatus {
+    /// See [`ThingPhase`](crate::ThingPhase).
+    pub phase: ThingPhase,
+    /// See [`ThingFlag`](crate::ThingFlag).
+    pub flag: ThingFlag,
+    /// See [`ThingStatusLevel`](crate::ThingStatusLevel).
+    pub level: Option<ThingStatusLevel>,
+    #[allow(missing_docs)]
+    pub code: String,
+    #[allow(missing_docs)]
+    pub tags: Vec<String>,
+    #[allow(missing_docs)]
+    pub label: Option<String>,
+    /// See [`ThingStatusDetail`](crate::ThingStatusDetail).
+    pub detail: ThingStatusDetail,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingStatus {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        phase: impl Into<ThingPhase>,
+        flag: impl Into<ThingFlag>,
+        code: impl Into<String>,
+        tags: impl Into<Vec<String>>,
+        detail: impl Into<ThingStatusDetail>,
+    ) -> Self {
+        Self {
+            phase: phase.into(),
+            flag: flag.into(),
+            level: None,
+            code: code.into(),
+            tags: tags.into(),
+            label: None,
+            detail: detail.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`level`](Self::level).
+    pub fn with_level(mut self, value: impl Into<ThingStatusLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets [`label`](Self::label).
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+}
+crate::codec::struct_impls! {
+    ThingStatus [Debug Serialize Deserialize] [additional_properties] {
+        0 phase "phase" req plain Value
+        1 flag "flag" req plain Value
+        2 level "level" opt plain Value
+        3 code "code" req plain Text
+        4 tags "tags" req plain Texts
+        5 label "label" opt plain Text
+        6 detail "detail" req plain Value
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingStatusDetail {
+    #[allow(missing_docs)]
+    pub note: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingStatusDetail {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(note: impl Into<String>) -> Self {
+        Self {
+            note: note.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingStatusDetail [Debug Serialize Deserialize] [additional_properties] {
+        0 note "note" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ThingStatusLevel {
+    /// `1`
+    V1,
+    /// `2.5`
+    V25,
+    /// `low`
+    Low,
+    /// A value this version of the SDK does not list; kept as received and sent back
+    /// unchanged.
+    UnknownValue(String),
+}
+crate::codec::enum_impls! {
+    ThingStatusLevel UnknownValue [Serialize Deserialize] {
+        V1 "1"
+        V25 "2.5"
+        Low "low"
+    }
+    literal { V1 V25 }
+}
 #[allow(missing_docs)]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -468,6 +615,14 @@ impl crate::Client {
             },
         )
     }
+    /// A status whose schemas contradict themselves as real specs do
+    ///
+    /// `POST /things/status` (operation `thingsStatus`).
+    pub async fn things_status(&self) -> Result<ThingStatus, crate::Error> {
+        let op = &OPERATIONS[3];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, None::<&()>).await
+    }
     /// Events by offset, ending with a short page
     ///
     /// `POST /things/history` (operation `thingsHistory`).
@@ -475,7 +630,7 @@ impl crate::Client {
         &self,
         request: ThingsHistoryRequest,
     ) -> Result<ThingsHistoryResponse, crate::Error> {
-        let op = &OPERATIONS[3];
+        let op = &OPERATIONS[4];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -548,6 +703,19 @@ pub static OPERATIONS: &[crate::Operation] = &[
         params_type: None,
         request_type: Some("ThingsGetRequest"),
         response_type: Some("ThingsGetResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
+    },
+    crate::Operation {
+        id: "thingsStatus",
+        method: "POST",
+        path: "/things/status",
+        group: "things",
+        summary: "A status whose schemas contradict themselves as real specs do",
+        params_type: None,
+        request_type: None,
+        response_type: Some("ThingStatus"),
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
