@@ -49,6 +49,24 @@ impl<'a> TypeIndex<'a> {
         ty
     }
 
+    /// The type under aliases only: unlike [`TypeIndex::underlying`], an `Option` stops the walk.
+    pub fn through_aliases<'t>(&self, ty: &'t TypeRef) -> &'t TypeRef
+    where
+        'a: 't,
+    {
+        let mut ty = ty;
+        for _ in 0..MAX_ALIASES {
+            ty = match ty {
+                TypeRef::Named { module, name } => match self.get(module, name).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(target)) => target,
+                    _ => return ty,
+                },
+                _ => return ty,
+            };
+        }
+        ty
+    }
+
     /// The definition of the named struct or enum a type is, under aliases and `Option`s.
     pub fn definition(&self, ty: &TypeRef) -> Option<&'a TypeDef> {
         match self.underlying(ty) {

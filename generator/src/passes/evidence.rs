@@ -68,27 +68,13 @@ struct Mismatch {
 /// `Option`s) and lists of text also take numbers and booleans; every other type takes exactly
 /// what it says.
 pub fn read_of(index: &TypeIndex<'_>, ty: &TypeRef) -> Read {
-    match through_aliases(index, ty) {
+    // Aliases are followed, `Option`s are not: the runtime's text readers take `String` and
+    // `Vec<String>`, not `Option`s inside them.
+    match index.through_aliases(ty) {
         TypeRef::String => Read::Text,
-        TypeRef::List(inner) if *through_aliases(index, inner) == TypeRef::String => Read::Texts,
+        TypeRef::List(inner) if *index.through_aliases(inner) == TypeRef::String => Read::Texts,
         _ => Read::Value,
     }
-}
-
-/// The type under aliases, stopping at an `Option` (the runtime's text readers take `String`
-/// and `Vec<String>`, not `Option`s inside them).
-fn through_aliases<'t>(index: &TypeIndex<'t>, ty: &'t TypeRef) -> &'t TypeRef {
-    let mut ty = ty;
-    for _ in 0..32 {
-        match ty {
-            TypeRef::Named { module, name } => match index.get(module, name).map(|d| &d.kind) {
-                Some(TypeKind::Alias(target)) => ty = target,
-                _ => return ty,
-            },
-            _ => return ty,
-        }
-    }
-    ty
 }
 
 /// Settles every field's [`Read`], then the contradictions between examples and types (see the
