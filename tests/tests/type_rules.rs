@@ -112,6 +112,10 @@ fn a_string_schema_with_properties_is_an_enum_of_their_names() {
     let generator::ir::TypeKind::Enum(flag) = def("Flag") else { panic!("Flag is no enum") };
     let values: Vec<(&str, bool)> = flag.variants.iter().map(|v| (v.wire.as_str(), v.literal)).collect();
     assert_eq!(values, [("true", true), ("false", true), ("1", true), ("2.5", true), ("3", false)]);
+    // `null` among the values makes a field of the enum nullable, as `nullable: true` would.
+    let generator::ir::TypeKind::Struct(mixed) = def("Mixed") else { panic!("Mixed is no struct") };
+    let rationale = mixed.fields.iter().find(|f| f.wire == "rationale").expect("rationale");
+    assert!(rationale.required && rationale.nullable);
     // A string `allOf` wrapper is its target, not a string that forgets the pattern.
     assert!(matches!(def("IbanNullable"), generator::ir::TypeKind::Alias(generator::ir::TypeRef::Named { name, .. }) if name == "Iban"));
 }

@@ -277,7 +277,9 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
             failed.push(format!("the {name} fixture"));
             continue;
         }
-        match cargo_in(&out, &["test", "--quiet"]) {
+        // The library and its generated tests: the quickstart example the standalone crate
+        // ships calls operations of Plaid's specs, which these fixtures do not have.
+        match cargo_in(&out, &["test", "--quiet", "--lib", "--tests"]) {
             Ok(()) => println!("fixture crate {name:<20} builds without warnings and passes its generated tests"),
             Err(e) => {
                 eprintln!("the {name} fixture crate: {e}");

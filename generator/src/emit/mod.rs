@@ -287,7 +287,10 @@ fn root(api: &Api) -> TokenStream {
         let module = ident(&m.name);
         let doc = raw_docs(&format!("Types and operations from {}.", m.source));
         let gate = groups.contains(&m.name).then(|| cfg_any(std::slice::from_ref(&m.name)));
-        let open = m.types.iter().filter(|t| t.gate.is_none()).map(|t| ident(&t.name));
+        let open: Vec<proc_macro2::Ident> = m.types.iter().filter(|t| t.gate.is_none()).map(|t| ident(&t.name)).collect();
+        // A module whose every type is gated has nothing to re-export unconditionally (an
+        // empty `use` would warn).
+        let open = (!open.is_empty()).then(|| quote!(#gate pub use self::#module::{#(#open),*};));
         let gated = m.types.iter().filter_map(|t| {
             let cfg = cfg_any(t.gate.as_ref()?);
             let name = ident(&t.name);
@@ -297,8 +300,7 @@ fn root(api: &Api) -> TokenStream {
             #doc
             #gate
             pub mod #module;
-            #gate
-            pub use self::#module::{#(#open),*};
+            #open
             #(#gated)*
         }
     });

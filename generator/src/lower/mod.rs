@@ -30,7 +30,8 @@
 //!   nullable field is an `Option` that is always written (`null` for `None`). An optional field
 //!   is an `Option` omitted when `None`; an optional *nullable* field is `Option<Option<T>>`:
 //!   absent is `None`, `null` is `Some(None)`, and both are written back as they came. A `$ref`
-//!   to a nullable schema makes the field nullable. (See [`Wrapping`].)
+//!   to a nullable schema makes the field nullable; so does `null` among a schema's `enum`
+//!   values, without `nullable: true` (servers send the values listed). (See [`Wrapping`].)
 //! - **String enums** become enums with a fallback variant that keeps any unlisted value. A
 //!   value YAML typed as a boolean or number (`enum: [true, false]` under `type: string`) is
 //!   written as listed and read from either form.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
-use super::shape::{constraints_of, deprecation, docs_of, enum_of, single_ref_wrapper, view, view_boxed, Shape, View};
+use super::shape::{constraints_of, deprecation, docs_of, enum_of, says_nullable, single_ref_wrapper, view, view_boxed, Shape, View};
 use super::{wrap_nullable, Lowered, Lowerer};
 use crate::diag::pointer_segment;
 use crate::ir::*;
@@ -28,7 +28,7 @@ impl<'a> Lowerer<'a> {
                 depth < 32 && schema_ref_name(reference).is_some_and(|n| self.component_nullable(n, depth + 1))
             }
             ReferenceOr::Item(s) => {
-                s.schema_data.nullable
+                says_nullable(s)
                     || single_ref_wrapper(&Shape::of(s)).is_some_and(|(target, part_nullable)| {
                         part_nullable || (depth < 32 && self.component_nullable(target, depth + 1))
                     })
@@ -254,7 +254,7 @@ impl<'a> Lowerer<'a> {
             View::Inline(s) => s,
         };
         self.account_keywords(schema, &format!("{parent}.{hint}"), file, pointer);
-        let nullable = schema.schema_data.nullable;
+        let nullable = says_nullable(schema);
         let shape = Shape::of(schema);
         let plain = |ty| Lowered { ty, nullable, format: shape.format.clone() };
         if let Some(what) = shape.unsupported {

@@ -147,6 +147,20 @@ impl<'a> Shape<'a> {
     }
 }
 
+/// Whether a value may be `null`: the schema says `nullable: true`, or lists `null` among its
+/// `enum` values (which OpenAPI 3.0 reads as nullable, and servers that follow the values send).
+pub(super) fn says_nullable(s: &Schema) -> bool {
+    s.schema_data.nullable
+        || match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) => t.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Number(t)) => t.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Integer(t)) => t.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Boolean(t)) => t.enumeration.iter().any(Option::is_none),
+            SchemaKind::Any(a) => a.enumeration.iter().any(serde_json::Value::is_null),
+            _ => false,
+        }
+}
+
 /// One listed value of a text enum.
 #[derive(Debug, Clone)]
 pub(super) struct EnumValue {
@@ -236,7 +250,7 @@ pub(super) fn single_ref_wrapper<'s>(shape: &Shape<'s>) -> Option<(&'s str, bool
     for part in shape.all_of {
         match view(part) {
             View::Ref(r) if target.is_none() => target = Some(schema_ref_name(r)?),
-            View::Inline(s) if Shape::of(s).is_annotation() => nullable |= s.schema_data.nullable,
+            View::Inline(s) if Shape::of(s).is_annotation() => nullable |= says_nullable(s),
             _ => return None,
         }
     }
