@@ -101,38 +101,43 @@ where
     D: Deserializer<'de>,
     T: FromStr<Err = Infallible>,
 {
-    struct Text<T>(PhantomData<T>);
-    impl<T: FromStr<Err = Infallible>> Visitor<'_> for Text<T> {
-        type Value = T;
+    deserializer.deserialize_any(TextOf(|text: &str| match T::from_str(text) {
+        Ok(v) => v,
+        Err(never) => match never {},
+    }))
+}
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
+/// The one visitor of text that may come as a JSON number or boolean (read as its JSON text):
+/// hands the text to the function it holds. String enums and [`read::Lenient`] both read
+/// through it.
+struct TextOf<F>(F);
 
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-            match T::from_str(value) {
-                Ok(v) => Ok(v),
-                Err(never) => match never {},
-            }
-        }
+impl<V, F: FnOnce(&str) -> V> Visitor<'_> for TextOf<F> {
+    type Value = V;
 
-        fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<T, E> {
-            self.visit_str(if value { "true" } else { "false" })
-        }
-
-        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<T, E> {
-            self.visit_str(&value.to_string())
-        }
-
-        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<T, E> {
-            self.visit_str(&value.to_string())
-        }
-
-        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<T, E> {
-            self.visit_str(&float_text(value))
-        }
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
     }
-    deserializer.deserialize_any(Text(PhantomData))
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<V, E> {
+        Ok((self.0)(value))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<V, E> {
+        self.visit_str(if value { "true" } else { "false" })
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<V, E> {
+        self.visit_str(&value.to_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<V, E> {
+        self.visit_str(&value.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<V, E> {
+        self.visit_str(&float_text(value))
+    }
 }
 
 /// A float as JSON writes it (`2.5`, `1.0`), so that it matches the text the generator gave a
@@ -165,8 +170,7 @@ pub(crate) mod read {
     // Which of these a crate uses depends on its spec.
     #![allow(dead_code)]
 
-    use serde::de::{Deserialize, DeserializeOwned, Deserializer, Visitor};
-    use std::fmt;
+    use serde::de::{Deserialize, DeserializeOwned, Deserializer};
 
     /// Reads a `T` through a wire form.
     pub(crate) trait Read<T> {
@@ -235,39 +239,7 @@ pub(crate) mod read {
 
     impl<'de> Deserialize<'de> for Lenient {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct Any;
-            impl Visitor<'_> for Any {
-                type Value = Lenient;
-
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("a string")
-                }
-
-                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Lenient, E> {
-                    Ok(Lenient(value.to_owned()))
-                }
-
-                fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Lenient, E> {
-                    Ok(Lenient(value))
-                }
-
-                fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Lenient, E> {
-                    Ok(Lenient(value.to_string()))
-                }
-
-                fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Lenient, E> {
-                    Ok(Lenient(value.to_string()))
-                }
-
-                fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Lenient, E> {
-                    Ok(Lenient(value.to_string()))
-                }
-
-                fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Lenient, E> {
-                    Ok(Lenient(super::float_text(value)))
-                }
-            }
-            deserializer.deserialize_any(Any)
+            deserializer.deserialize_any(super::TextOf(|text: &str| Lenient(text.to_owned())))
         }
     }
 }

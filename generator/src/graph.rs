@@ -35,18 +35,7 @@ impl<'a> TypeIndex<'a> {
     where
         'a: 't,
     {
-        let mut ty = ty;
-        for _ in 0..MAX_ALIASES {
-            ty = match ty {
-                TypeRef::Nullable(inner) => inner,
-                TypeRef::Named { module, name } => match self.get(module, name).map(|d| &d.kind) {
-                    Some(TypeKind::Alias(target)) => target,
-                    _ => return ty,
-                },
-                _ => return ty,
-            };
-        }
-        ty
+        self.unwrap(ty, true)
     }
 
     /// The type under aliases only: unlike [`TypeIndex::underlying`], an `Option` stops the walk.
@@ -54,9 +43,18 @@ impl<'a> TypeIndex<'a> {
     where
         'a: 't,
     {
+        self.unwrap(ty, false)
+    }
+
+    /// The bounded walk both of the above take, through `Option`s too when `options` is set.
+    fn unwrap<'t>(&self, ty: &'t TypeRef, options: bool) -> &'t TypeRef
+    where
+        'a: 't,
+    {
         let mut ty = ty;
         for _ in 0..MAX_ALIASES {
             ty = match ty {
+                TypeRef::Nullable(inner) if options => inner,
                 TypeRef::Named { module, name } => match self.get(module, name).map(|d| &d.kind) {
                     Some(TypeKind::Alias(target)) => target,
                     _ => return ty,

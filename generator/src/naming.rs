@@ -47,6 +47,10 @@ pub fn type_name(raw: &str) -> String {
     name
 }
 
+/// The field of a struct that keeps the properties its schema does not list, when no property
+/// of the struct claims the name first.
+pub const UNKNOWN_PROPERTIES_FIELD: &str = "additional_properties";
+
 /// `error_code`, `errorCode` -> `error_code`; `type` -> `type_`; `401k` -> `n401k`.
 pub fn field_name(raw: &str) -> String {
     snake(raw, "field")

@@ -88,54 +88,37 @@ fn mixed(any: &AnySchema, rust: &str, out: &mut Vec<(&'static str, String)>) {
         not: _,
     } = any;
     let typ = typ.as_deref();
-    match typ {
-        Some(t) if !TYPES.contains(&t) => {
-            out.push(("type", format!("`type: {t}` is not an OpenAPI 3.0 type; `{rust}` is any JSON value")));
-        }
-        Some("string") => {
-            if !properties.is_empty() {
-                let values = if enumeration.is_empty() { "its values are the property names" } else { "its values are the `enum`'s; the properties document them" };
-                out.push(("properties", format!("a `type: string` schema has `properties`: `{rust}` is an open string enum ({values}), as a server sends a plain string")));
-            }
-            ignored(out, rust, "additionalProperties", additional_properties.is_some(), "string");
-            ignored(out, rust, "items", items.is_some(), "string");
-            ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "string");
-            ignored(out, rust, "minItems", min_items.is_some() || max_items.is_some(), "string");
-            let typed: Vec<String> = enumeration.iter().filter(|v| v.is_boolean() || v.is_number()).map(|v| v.to_string()).collect();
-            if !typed.is_empty() {
-                out.push((
-                    "enum",
-                    format!("`type: string` lists {} as JSON numbers or booleans (unquoted YAML); `{rust}` reads them as either and writes them as listed", typed.join(", ")),
-                ));
-            }
-        }
-        Some(t @ ("number" | "integer" | "boolean")) => {
-            ignored(out, rust, "properties", !properties.is_empty(), t);
-            ignored(out, rust, "items", items.is_some(), t);
-            ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), t);
-            ignored(out, rust, "additionalProperties", additional_properties.is_some(), t);
-        }
-        Some("array") => {
-            ignored(out, rust, "properties", !properties.is_empty(), "array");
-            ignored(out, rust, "additionalProperties", additional_properties.is_some(), "array");
-            ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), "array");
-            ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "array");
-        }
-        // `object`, or no type: properties make it an object.
-        _ => {
-            let object = typ == Some("object") || !properties.is_empty();
-            if object {
-                ignored(out, rust, "items", items.is_some(), "object");
-                ignored(out, rust, "pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), "object");
-                ignored(out, rust, "minimum", minimum.is_some() || maximum.is_some(), "object");
-            }
+    if let Some(t) = typ.filter(|t| !TYPES.contains(t)) {
+        out.push(("type", format!("`type: {t}` is not an OpenAPI 3.0 type; `{rust}` is any JSON value")));
+        return;
+    }
+    if typ == Some("string") && !properties.is_empty() {
+        let values = if enumeration.is_empty() { "its values are the property names" } else { "its values are the `enum`'s; the properties document them" };
+        out.push(("properties", format!("a `type: string` schema has `properties`: `{rust}` is an open string enum ({values}), as a server sends a plain string")));
+    }
+    if typ == Some("string") {
+        let typed: Vec<String> = enumeration.iter().filter(|v| v.is_boolean() || v.is_number()).map(|v| v.to_string()).collect();
+        if !typed.is_empty() {
+            out.push((
+                "enum",
+                format!("`type: string` lists {} as JSON numbers or booleans (unquoted YAML); `{rust}` reads them as either and writes them as listed", typed.join(", ")),
+            ));
         }
     }
-}
-
-/// A keyword present on a schema of a type it does not apply to.
-fn ignored(out: &mut Vec<(&'static str, String)>, rust: &str, keyword: &'static str, present: bool, typ: &str) {
-    if present {
-        out.push((keyword, format!("`{keyword}` does not apply to `type: {typ}`; ignored (`{rust}` follows `type`)")));
+    // Without a type, properties make an object; with none either, nothing is out of place.
+    let Some(typ) = typ.or((!properties.is_empty()).then_some("object")) else { return };
+    // Each group of keywords, named by its first, with the types it applies to.
+    let groups: [(&'static str, bool, &[&str]); 6] = [
+        ("properties", !properties.is_empty(), &["object", "string"]),
+        ("additionalProperties", additional_properties.is_some(), &["object"]),
+        ("items", items.is_some(), &["array"]),
+        ("minItems", min_items.is_some() || max_items.is_some(), &["array"]),
+        ("pattern", pattern.is_some() || min_length.is_some() || max_length.is_some(), &["string"]),
+        ("minimum", minimum.is_some() || maximum.is_some(), &["number", "integer"]),
+    ];
+    for (keyword, present, applies_to) in groups {
+        if present && !applies_to.contains(&typ) {
+            out.push((keyword, format!("`{keyword}` does not apply to `type: {typ}`; ignored (`{rust}` follows `type`)")));
+        }
     }
 }

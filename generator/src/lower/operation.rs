@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use openapiv3::{MediaType, ReferenceOr, Schema, StatusCode};
 
 use super::shape::view;
-use super::{wrap_nullable, Lowered, Lowerer};
+use super::{wrap_nullable, Lowered, Lowerer, Site};
 use crate::diag::pointer_segment;
 use crate::ir::*;
 use crate::merge::SourceOperation;
@@ -60,7 +60,7 @@ impl<'a> Lowerer<'a> {
                 let s = media.schema.as_ref()?;
                 let at = format!("{}/content/application~1json/schema", site.pointer);
                 let ty = wrap_nullable(self.lower_field_type(view(s), base, "Request", module, site.file, &at));
-                self.media_examples(media, &ty, &format!("{label} request"), site.file, &format!("{}/content/application~1json", site.pointer));
+                self.media_examples(media, &ty, &format!("{label} request"), &site);
                 Some(ty)
             }
             None if body.content.is_empty() => None,
@@ -96,7 +96,7 @@ impl<'a> Lowerer<'a> {
                     let schema_at = format!("{}/content/application~1json/schema", site.pointer);
                     let ty = self.body_type(&resp.content, base, "Response", module, site.file, &schema_at).map(wrap_nullable);
                     if let (Some(ty), Some(media)) = (&ty, resp.content.get(JSON)) {
-                        self.media_examples(media, ty, &format!("{label} response {code}"), site.file, &format!("{}/content/application~1json", site.pointer));
+                        self.media_examples(media, ty, &format!("{label} response {code}"), &site);
                     }
                     first = Some((shape, ty));
                 }
@@ -126,17 +126,18 @@ impl<'a> Lowerer<'a> {
             // An error body is decoded only when there is one, so its nullability is moot.
             let Some(ty) = self.body_type(&resp.content, base, "Error", module, site.file, &schema_at).map(|l| l.ty) else { continue };
             if let Some(media) = resp.content.get(JSON) {
-                self.media_examples(media, &ty, &format!("{label} response {code}"), site.file, &format!("{}/content/application~1json", site.pointer));
+                self.media_examples(media, &ty, &format!("{label} response {code}"), &site);
             }
             return Some(ty);
         }
         None
     }
 
-    /// Records a media type's `example` and its `examples` (inline, or refs to example
-    /// components), located in `file` under `pointer` (the media type's); an `externalValue`
-    /// has no value here to test.
-    fn media_examples(&mut self, media: &'a MediaType, ty: &TypeRef, origin: &str, file: usize, pointer: &str) {
+    /// Records the JSON media type's `example` and its `examples` (inline, or refs to example
+    /// components) of the body or response at `site`; an `externalValue` has no value here to
+    /// test.
+    fn media_examples(&mut self, media: &'a MediaType, ty: &TypeRef, origin: &str, site: &Site) {
+        let (file, pointer) = (site.file, format!("{}/content/application~1json", site.pointer));
         if let Some(example) = &media.example {
             let at = Some((file, format!("{pointer}/example")));
             self.examples.push(Example { origin: format!("{origin} example"), ty: ty.clone(), json: example.to_string(), at });

@@ -127,7 +127,7 @@ impl<'a> Lowerer<'a> {
             f.name = scope.claim(naming::field_name(&f.wire));
         }
         let extra = match extra_value {
-            Some(value) => Extra::Keep { field: scope.claim("additional_properties".into()), value },
+            Some(value) => Extra::Keep { field: scope.claim(naming::UNKNOWN_PROPERTIES_FIELD.into()), value },
             None => Extra::Drop,
         };
         Struct { fields, extra, constructor: Vec::new() }

@@ -87,15 +87,18 @@ impl<'a> Shape<'a> {
                 shape.enum_values = a.enumeration.iter().filter_map(EnumValue::of_json).collect();
                 // An explicit type other than `object` wins over object keywords: a string
                 // schema's `properties` document its values (settled as enum values, with a
-                // warning from `keywords`), and no other type has properties at all.
+                // warning from `keywords`), and no other type has properties at all. Only text
+                // enums are typed; other types' values are the server's to check.
                 match shape.typ {
                     None | Some("object") => {
                         shape.properties = Some(&a.properties);
                         shape.required = &a.required;
                         shape.additional = a.additional_properties.as_ref();
                         shape.items = a.items.as_ref().filter(|_| a.properties.is_empty());
+                        if shape.typ.is_some() {
+                            shape.enum_values.clear();
+                        }
                     }
-                    Some("array") => shape.items = a.items.as_ref(),
                     Some("string") if shape.enum_values.is_empty() => {
                         shape.enum_values = a.properties.iter().map(|(name, p)| EnumValue { wire: name.clone(), literal: false, docs: prop_docs(p) }).collect();
                     }
@@ -104,11 +107,12 @@ impl<'a> Shape<'a> {
                             v.docs = a.properties.get(&v.wire).and_then(prop_docs);
                         }
                     }
-                    Some(_) => {}
-                }
-                if shape.typ.is_some_and(|t| t != "string") {
-                    // Only text enums are typed; other types' values are the server's to check.
-                    shape.enum_values.clear();
+                    Some(other) => {
+                        if other == "array" {
+                            shape.items = a.items.as_ref();
+                        }
+                        shape.enum_values.clear();
+                    }
                 }
                 if !a.one_of.is_empty() {
                     shape.unsupported = Some("oneOf");

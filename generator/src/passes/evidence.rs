@@ -81,23 +81,29 @@ pub fn read_of(index: &TypeIndex<'_>, ty: &TypeRef) -> Read {
 /// module docs); leaves out examples that still do not decode. Returns the warnings.
 pub fn settle(api: &mut Api) -> Vec<Finding> {
     settle_reads(api);
-    let read = read_types(api);
-    let examples = all_examples(api);
+    // Each example is parsed once: read against the types, then again against the settled ones.
+    let parse = |json: &str| serde_json::from_str::<Value>(json).ok();
+    let plain: Vec<Option<Value>> = api.examples.iter().map(|e| parse(&e.json)).collect();
+    let hooks: Vec<Option<Value>> = api.webhooks.examples.iter().map(|e| parse(&e.json)).collect();
     let mut findings = Vec::new();
-    let mut changes: BTreeMap<(String, String), BTreeSet<(Kind, String)>> = BTreeMap::new();
-    let mut tolerated: BTreeSet<(String, String)> = BTreeSet::new();
-    {
+    let changes = {
         let index = TypeIndex::new(api);
-        for (origin, at, ty, json) in &examples {
-            let Ok(value) = serde_json::from_str::<Value>(json) else { continue };
+        let read = read_types(api);
+        let payloads = payload_types(api);
+        let plain_evidence = api.examples.iter().zip(&plain).map(|(e, v)| (e.origin.as_str(), e.at.as_ref(), Some(&e.ty), v));
+        let hook_evidence = api.webhooks.examples.iter().zip(&hooks).map(|(e, v)| (e.origin.as_str(), None, payloads.get(e.schema.as_str()).copied(), v));
+        let mut changes: BTreeMap<(String, String), BTreeSet<(Kind, String)>> = BTreeMap::new();
+        let mut tolerated: BTreeSet<(String, String)> = BTreeSet::new();
+        for (origin, at, ty, value) in plain_evidence.chain(hook_evidence) {
+            let (Some(ty), Some(value)) = (ty, value) else { continue };
             let mut found = Vec::new();
-            check(&index, ty, &value, "", Read::Value, &mut found);
+            check(&index, ty, value, "", Read::Value, &mut found);
             for m in found {
                 let Some((owner, field)) = m.owner.clone().zip(m.field.clone()) else { continue };
-                let is_read = read.contains(&owner);
+                let located = |message| Finding { origin: type_origin(&index, &owner), at: at.cloned(), message };
                 match m.kind {
-                    Kind::Missing | Kind::Null | Kind::Unknown if is_read && changes.entry(owner.clone()).or_default().insert((m.kind.clone(), field.clone())) => {
-                        findings.push(Finding { origin: type_origin(&index, &owner), at: at.clone(), message: settled_message(&m, &owner, &field, origin) });
+                    Kind::Missing | Kind::Null | Kind::Unknown if read.contains(&owner) && changes.entry(owner.clone()).or_default().insert((m.kind.clone(), field.clone())) => {
+                        findings.push(located(settled_message(&m, &owner, &field, origin)));
                     }
                     Kind::Scalar if tolerated.insert((owner.1.clone(), field.clone())) => {
                         let message = format!(
@@ -105,60 +111,83 @@ pub fn settle(api: &mut Api) -> Vec<Finding> {
                             path_or(&m.path, &field),
                             owner.1
                         );
-                        findings.push(Finding { origin: type_origin(&index, &owner), at: at.clone(), message });
+                        findings.push(located(message));
                     }
                     _ => {}
                 }
             }
         }
-    }
+        changes
+    };
     apply(api, &changes);
     // Read every example again against the settled types: what still fails is left out.
-    let index = TypeIndex::new(api);
-    let mut keep_plain = Vec::new();
-    for e in &api.examples {
-        let verdict = fails(&index, &e.ty, &e.json);
-        if let Some(why) = &verdict {
-            // A property's example (no site of its own) is located at its schema, which its
-            // origin (`Type.field`) names.
-            let origin = if e.at.is_some() { origin_of_type(&index, &e.ty) } else { e.origin.clone() };
-            findings.push(Finding { origin, at: e.at.clone(), message: left_out(&e.origin, why) });
-        }
-        keep_plain.push(verdict.is_none());
-    }
-    let payload_types: BTreeMap<&str, &TypeRef> = api.webhooks.variants.iter().map(|v| (v.schemas[0].as_str(), &v.ty)).collect();
-    let mut keep_webhook = Vec::new();
-    for e in &api.webhooks.examples {
-        let verdict = payload_types.get(e.schema.as_str()).and_then(|ty| fails(&index, ty, &e.json));
-        if let Some(why) = &verdict {
-            findings.push(Finding { origin: e.schema.clone(), at: None, message: left_out(&e.origin, why) });
-        }
-        keep_webhook.push(verdict.is_none());
-    }
+    let verdict = |index: &TypeIndex<'_>, ty: Option<&TypeRef>, value: &Option<Value>| match (ty, value) {
+        (_, None) => Some("it is not JSON".to_string()),
+        (Some(ty), Some(value)) => fails(index, ty, value),
+        (None, Some(_)) => None,
+    };
+    let (keep_plain, keep_hooks): (Vec<bool>, Vec<bool>) = {
+        let index = TypeIndex::new(api);
+        let payloads = payload_types(api);
+        let keep_plain = api
+            .examples
+            .iter()
+            .zip(&plain)
+            .map(|(e, value)| {
+                let why = verdict(&index, Some(&e.ty), value);
+                if let Some(why) = &why {
+                    // A property's example (no site of its own) is located at its schema, which
+                    // its origin (`Type.field`) names.
+                    let origin = if e.at.is_some() { origin_of_type(&index, &e.ty) } else { e.origin.clone() };
+                    findings.push(Finding { origin, at: e.at.clone(), message: left_out(&e.origin, why) });
+                }
+                why.is_none()
+            })
+            .collect();
+        let keep_hooks = api
+            .webhooks
+            .examples
+            .iter()
+            .zip(&hooks)
+            .map(|(e, value)| {
+                let why = verdict(&index, payloads.get(e.schema.as_str()).copied(), value);
+                if let Some(why) = &why {
+                    findings.push(Finding { origin: e.schema.clone(), at: None, message: left_out(&e.origin, why) });
+                }
+                why.is_none()
+            })
+            .collect();
+        (keep_plain, keep_hooks)
+    };
     let mut keep = keep_plain.into_iter();
     api.examples.retain(|_| keep.next().unwrap_or(true));
-    let mut keep = keep_webhook.into_iter();
+    let mut keep = keep_hooks.into_iter();
     api.webhooks.examples.retain(|_| keep.next().unwrap_or(true));
     findings
 }
 
-/// Why `json` does not decode into `ty`, or `None` when it does (numbers and booleans in text
-/// fields are fine: the decoder reads them). For the webhook pass, which checks an example
+/// Each webhook payload schema's type, by schema name (before [`crate::passes::webhooks`]
+/// folds them, every variant stands for its own schema).
+fn payload_types(api: &Api) -> BTreeMap<&str, &TypeRef> {
+    api.webhooks.variants.iter().map(|v| (v.schemas[0].as_str(), &v.ty)).collect()
+}
+
+/// Why `value` does not decode into `ty`, or `None` when it does (numbers and booleans in text
+/// fields are fine: the decoder reads them). For the webhook pass too, which checks an example
 /// against the variant it dispatches to.
-pub fn fails(index: &TypeIndex<'_>, ty: &TypeRef, json: &str) -> Option<String> {
-    let value = match serde_json::from_str::<Value>(json) {
-        Ok(v) => v,
-        Err(e) => return Some(format!("it is not JSON ({e})")),
-    };
+pub fn fails(index: &TypeIndex<'_>, ty: &TypeRef, value: &Value) -> Option<String> {
     let mut found = Vec::new();
-    check(index, ty, &value, "", Read::Value, &mut found);
-    found.into_iter().find(|m| m.kind != Kind::Scalar).map(|m| match &m.kind {
-        Kind::Missing => format!("it leaves out the required `{}`", path_or(&m.path, m.field.as_deref().unwrap_or_default())),
-        Kind::Null => format!("it has `null` in the required, non-nullable `{}`", path_or(&m.path, m.field.as_deref().unwrap_or_default())),
-        Kind::Unknown => format!("`{}` is a property its type drops (`additionalProperties: false`)", path_or(&m.path, m.field.as_deref().unwrap_or_default())),
-        Kind::Wrong(expected) if m.path.is_empty() => format!("it is not {expected}"),
-        Kind::Wrong(expected) => format!("`{}` is not {expected}", m.path),
-        Kind::Scalar => String::new(),
+    check(index, ty, value, "", Read::Value, &mut found);
+    found.into_iter().find(|m| m.kind != Kind::Scalar).map(|m| {
+        let at = path_or(&m.path, m.field.as_deref().unwrap_or_default()).to_string();
+        match &m.kind {
+            Kind::Missing => format!("it leaves out the required `{at}`"),
+            Kind::Null => format!("it has `null` in the required, non-nullable `{at}`"),
+            Kind::Unknown => format!("`{at}` is a property its type drops (`additionalProperties: false`)"),
+            Kind::Wrong(expected) if m.path.is_empty() => format!("it is not {expected}"),
+            Kind::Wrong(expected) => format!("`{}` is not {expected}", m.path),
+            Kind::Scalar => String::new(),
+        }
     })
 }
 
@@ -219,21 +248,6 @@ fn read_types(api: &Api) -> BTreeSet<(String, String)> {
     index.reach(roots)
 }
 
-/// An example as the pass reads it: its origin, where it is, its type and its JSON text.
-type Evidence = (String, Option<(usize, String)>, TypeRef, String);
-
-/// Every example with where it is and its type: the plain ones, then the webhook payloads'.
-fn all_examples(api: &Api) -> Vec<Evidence> {
-    let mut out: Vec<_> = api.examples.iter().map(|e| (e.origin.clone(), e.at.clone(), e.ty.clone(), e.json.clone())).collect();
-    let payloads: BTreeMap<&str, &TypeRef> = api.webhooks.variants.iter().map(|v| (v.schemas[0].as_str(), &v.ty)).collect();
-    for e in &api.webhooks.examples {
-        if let Some(ty) = payloads.get(e.schema.as_str()) {
-            out.push((e.origin.clone(), None, (*ty).clone(), e.json.clone()));
-        }
-    }
-    out
-}
-
 /// The origin of a struct, for locating a finding at its schema.
 fn type_origin(index: &TypeIndex<'_>, owner: &(String, String)) -> String {
     index.get(&owner.0, &owner.1).map(|t| t.origin.clone()).unwrap_or_else(|| owner.1.clone())
@@ -272,7 +286,7 @@ fn keep_field(s: &Struct) -> String {
     for f in &s.fields {
         scope.claim(f.name.clone());
     }
-    scope.claim("additional_properties".into())
+    scope.claim(crate::naming::UNKNOWN_PROPERTIES_FIELD.into())
 }
 
 /// Reads `v` as the decoder reads a value of `ty`, recording every contradiction.

@@ -117,20 +117,25 @@ fn dispatch_examples(index: &TypeIndex<'_>, variants: &[WebhookVariant], example
     for e in examples {
         let Some(own) = variants.iter().find(|v| v.schemas.contains(&e.schema)) else { continue };
         let body: Option<serde_json::Value> = serde_json::from_str(&e.json).ok();
-        let has = |k: &String| body.as_ref().and_then(|b| b.get(k)).is_some();
-        let text = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(|v| v.as_str());
-        let pair_sent = text("webhook_type") == Some(own.webhook_type.as_str()) && text("webhook_code") == Some(own.webhook_code.as_str());
-        let chosen = variants
-            .iter()
-            .filter(|v| pair_sent && v.webhook_type == own.webhook_type && v.webhook_code == own.webhook_code)
-            .find(|v| v.guard.as_ref().is_some_and(|keys| keys.iter().all(has)));
-        let verdict = match chosen {
-            None if !pair_sent => Err(format!("does not carry its pair ({}, {})", own.webhook_type, own.webhook_code)),
-            None => Err("no variant of its pair takes it (it lacks the keys that choose one)".to_string()),
-            Some(v) => match crate::passes::evidence::fails(index, &v.ty, &e.json) {
-                Some(why) => Err(format!("it goes to `Webhook::{}` and does not decode there ({why})", v.name)),
-                None => Ok(v.name.clone()),
-            },
+        let value = |k: &str| body.as_ref().and_then(|b| b.get(k));
+        let pair_sent = value("webhook_type").and_then(|v| v.as_str()) == Some(own.webhook_type.as_str())
+            && value("webhook_code").and_then(|v| v.as_str()) == Some(own.webhook_code.as_str());
+        let verdict = match (&body, pair_sent) {
+            (None, _) => Err("is not JSON".to_string()),
+            (Some(_), false) => Err(format!("does not carry its pair ({}, {})", own.webhook_type, own.webhook_code)),
+            (Some(body), true) => {
+                let chosen = variants
+                    .iter()
+                    .filter(|v| v.webhook_type == own.webhook_type && v.webhook_code == own.webhook_code)
+                    .find(|v| v.guard.as_ref().is_some_and(|keys| keys.iter().all(|k| value(k).is_some())));
+                match chosen {
+                    None => Err("no variant of its pair takes it (it lacks the keys that choose one)".to_string()),
+                    Some(v) => match crate::passes::evidence::fails(index, &v.ty, body) {
+                        Some(why) => Err(format!("it goes to `Webhook::{}` and does not decode there ({why})", v.name)),
+                        None => Ok(v.name.clone()),
+                    },
+                }
+            }
         };
         match verdict {
             Ok(variant) => kept.push(WebhookExample { variant: Some(variant), ..e.clone() }),
