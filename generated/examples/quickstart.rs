@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use plaid_sdk::{AccountsGetRequest, Client, Config, Error, ItemPublicTokenExchangeRequest, TransportErrorKind};
+use plaid_sdk::{AccountsGetRequest, Client, Config, Error, ItemPublicTokenExchangeRequest, PlaidErrorType, TransportErrorKind};
 
 const USAGE: &str = "usage: quickstart <sandbox|production|BASE-URL> <PUBLIC-TOKEN>  (credentials in PLAID_CLIENT_ID, PLAID_SECRET)";
 
@@ -69,8 +69,8 @@ fn explain(error: &Error) {
             let advice = match (api.error_type(), api.error_code()) {
                 (_, "INVALID_PUBLIC_TOKEN") => "the public token is wrong or expired (they live 30 minutes): run Link again",
                 (_, "ITEM_LOGIN_REQUIRED") => "the user must log in to their bank again: open Link in update mode",
-                ("INVALID_INPUT", "INVALID_API_KEYS") => "check PLAID_CLIENT_ID and PLAID_SECRET for this environment",
-                ("RATE_LIMIT_EXCEEDED", _) => "too many requests, even after the client's retries: slow down",
+                (PlaidErrorType::InvalidInput, "INVALID_API_KEYS") => "check PLAID_CLIENT_ID and PLAID_SECRET for this environment",
+                (PlaidErrorType::RateLimitExceeded, _) => "too many requests, even after the client's retries: slow down",
                 _ => "see the error code in Plaid's documentation",
             };
             eprintln!("Plaid refused the request: {api}\n  -> {advice}");

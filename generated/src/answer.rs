@@ -128,7 +128,7 @@ impl Answer {
     pub(crate) fn into_error(self) -> Error {
         let reason = match self.plaid_error() {
             Ok(error) => {
-                return Error::Api(Box::new(ApiError { operation: self.op.id, status: self.status, attempts: self.attempts, error }));
+                return Error::Api(Box::new(ApiError { operation: self.op.id, status: self.status, attempts: self.attempts, error, effect: Default::default() }));
             }
             Err(reason) => reason,
         };
@@ -141,6 +141,7 @@ impl Answer {
             request_id: self.request_id(),
             reason: self.scrubbed(&reason),
             body_excerpt: self.excerpt(),
+            effect: Default::default(),
         }))
     }
 
@@ -180,6 +181,7 @@ impl Answer {
             path: path.as_deref().map(|t| self.scrubbed(t)),
             message: self.scrubbed(&message),
             body_excerpt: self.excerpt(),
+            effect: Default::default(),
         }))
     }
 
@@ -220,6 +222,7 @@ pub(crate) async fn off_runtime<T: Send + 'static>(answer: Answer, work: impl Fn
             path: None,
             message: format!("decoding did not finish: {}", if e.is_cancelled() { "the runtime is shutting down" } else { "it panicked" }),
             body_excerpt: String::new(),
+            effect: Default::default(),
         })))
     })
 }

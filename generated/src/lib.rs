@@ -1,27 +1,6 @@
-//! A typed, async client for the Plaid API, generated from Plaid's OpenAPI specs.
+#![doc = include_str!("../README.md")]
 //!
-//! Every request and response body of the API is a Rust type (re-exported here at the crate
-//! root, and grouped in modules such as [`accounts`] and [`item`]), and every operation is a
-//! method of [`Client`] named after its operationId:
-//!
-//! ```no_run
-//! use plaid_sdk::{AccountsGetRequest, Client, Config};
-//!
-//! # async fn run() -> Result<(), plaid_sdk::Error> {
-//! let client = Client::new(Config::sandbox("client-id", "secret"));
-//! let accounts = client.accounts_get(AccountsGetRequest::new("access-token")).await?;
-//! println!("{} accounts", accounts.accounts.len());
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Request types take their required fields in `new` and optional ones through `with_<field>`
-//! setters; response types are plain structs. An operation with path, query or header
-//! parameters takes a `<OperationId>Params` struct (built the same way) before its body. A
-//! paged operation also has `<operation>_pages`, a stream of its pages, and a
-//! `/transactions/sync`-style one `<operation>_all`, which reads a whole update. Enums keep
-//! values this version does not list, and structs keep properties the spec does not list, so a
-//! new value from Plaid never breaks a call.
+//! ## The runtime
 //!
 //! The runtime behind the methods:
 //!
@@ -72,11 +51,12 @@ pub use answer::MAX_ERROR_BODY_BYTES;
 pub use client::Client;
 pub use config::{Config, Credential, Environment, DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use datetime::{Date, DateTime};
-pub use error::{ApiError, Brief, DecodeError, Error, ErrorFields, StatusError, TransportError, TransportErrorKind, UntypedError};
+pub use error::{ApiError, Brief, DecodeError, Effect, Error, ErrorFields, StatusError, TransportError, TransportErrorKind, UntypedError};
 pub use gen::*;
-pub use operation::Operation;
+pub use nullable::Nullable;
+pub use operation::{IdempotencyKeyField, Operation};
 pub use pages::{MAX_RESTARTS, MUTATION_DURING_PAGINATION};
-pub use retry::RetryPolicy;
+pub use retry::{RetryClass, RetryPolicy};
 
 /// The date library behind [`Date`] and [`DateTime`], re-exported so applications use the same
 /// version.

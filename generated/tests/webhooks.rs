@@ -27,22 +27,22 @@ const CASES: &[(&str, Expect, &str)] = &[
     ),
     (
         "schema NewAccountsAvailableWebhook x-examples example-1",
-        |w: &Webhook| matches!(w, Webhook::NewAccountsAvailable(_)),
+        |w: &Webhook| matches!(w, Webhook::ItemNewAccountsAvailable(_)),
         "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"NEW_ACCOUNTS_AVAILABLE\",\"item_id\":\"Rk8aQx2mWz0bN4cV7dT1yP3sL6jH9fG5eU0oI2\",\"error\":null,\"environment\":\"production\"}",
     ),
     (
         "schema PendingExpirationWebhook x-examples example-1",
-        |w: &Webhook| matches!(w, Webhook::PendingExpiration(_)),
+        |w: &Webhook| matches!(w, Webhook::ItemPendingExpiration(_)),
         "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"PENDING_EXPIRATION\",\"item_id\":\"Rk8aQx2mWz0bN4cV7dT1yP3sL6jH9fG5eU0oI2\",\"consent_expiration_time\":\"2026-12-01T09:30:00Z\",\"environment\":\"production\"}",
     ),
     (
         "schema UserPermissionRevokedWebhook x-examples example-1",
-        |w: &Webhook| matches!(w, Webhook::UserPermissionRevoked(_)),
+        |w: &Webhook| matches!(w, Webhook::ItemUserPermissionRevoked(_)),
         "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"USER_PERMISSION_REVOKED\",\"item_id\":\"Rk8aQx2mWz0bN4cV7dT1yP3sL6jH9fG5eU0oI2\",\"error\":{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"USER_PERMISSION_REVOKED\",\"error_message\":\"the user revoked access to this item\",\"display_message\":null,\"request_id\":\"Bq2w9Ke4Rt7yUi0\"},\"environment\":\"production\"}",
     ),
     (
         "schema WebhookUpdateAcknowledgedWebhook x-examples example-1",
-        |w: &Webhook| matches!(w, Webhook::WebhookUpdateAcknowledged(_)),
+        |w: &Webhook| matches!(w, Webhook::ItemWebhookUpdateAcknowledged(_)),
         "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"WEBHOOK_UPDATE_ACKNOWLEDGED\",\"item_id\":\"Rk8aQx2mWz0bN4cV7dT1yP3sL6jH9fG5eU0oI2\",\"new_webhook_url\":\"https://hooks.example.com/plaid\",\"error\":null,\"environment\":\"sandbox\"}",
     ),
 ];

@@ -56,7 +56,7 @@ pub struct Webhooks {
 /// One variant of the generated `Webhook` enum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookVariant {
-    /// The variant's Rust name (`ItemError` for `ItemErrorWebhook`).
+    /// The variant's Rust name, from its pair (`ItemError` for `ITEM`/`ERROR`).
     pub name: String,
     /// The payload type it holds.
     pub ty: TypeRef,
@@ -180,6 +180,9 @@ pub struct ErrorBody {
     pub ty: TypeRef,
     /// The broad category (`error_type`).
     pub error_type: ErrorField,
+    /// What the runtime's `ApiError::error_type` returns: the field's string enum when it is
+    /// one (through aliases), else `String`.
+    pub error_type_ty: TypeRef,
     /// The specific code (`error_code`).
     pub error_code: ErrorField,
     /// The developer-facing message (`error_message`).
@@ -286,6 +289,10 @@ pub struct Struct {
     /// The Rust names of the fields `new` takes, in field order: those that must have a value
     /// ([`crate::passes::surface`] decides).
     pub constructor: Vec<String>,
+    /// When `new` would take more than [`crate::passes::surface::MAX_POSITIONAL`] values: the
+    /// name of the struct that `new` takes instead, whose fields name each value at the call
+    /// site, so that two values of one type cannot be swapped silently.
+    pub named_args: Option<String>,
 }
 
 /// The treatment of properties a schema does not list.
@@ -334,6 +341,19 @@ pub struct Field {
     /// The setter of an optional field (`with_type` for the field `type_`), checked against
     /// the struct's other methods ([`crate::passes::surface`] decides).
     pub setter: Option<String>,
+    /// The setter that sends an explicit `null` for an optional nullable field
+    /// (`with_type_null`); its plain setter takes a value ([`crate::passes::surface`]).
+    pub null_setter: Option<String>,
+    /// What `new` and the setter take (`impl Into<..>`) when it is not [`Field::ty`]: the plain
+    /// type an alias stands for (`String` for `TransferAccessToken`), which says what to pass
+    /// ([`crate::passes::surface`]).
+    pub arg: Option<TypeRef>,
+    /// The docs shown on the field: its own text or its type's first sentence, then its limits,
+    /// format and default ([`crate::passes::docs`] decides).
+    pub shown_docs: Option<String>,
+    /// The field is a keyed operation's idempotency key: `new` fills it with a fresh key
+    /// instead of taking it, and it has a setter ([`crate::passes::retry`]).
+    pub idempotency_key: Option<IdempotencyKey>,
     /// How `Debug` shows the value ([`crate::passes::surface`] decides).
     pub show: Show,
     /// What JSON the decoder accepts for the value ([`crate::passes::evidence`] decides).
@@ -434,7 +454,7 @@ pub enum Presence {
     RequiredNullable,
     /// Left out when `None`; `null` decodes as `None`.
     Optional,
-    /// Left out when `None`, `null` for `Some(None)`.
+    /// Left out when `Absent`, `null` for `Null`.
     OptionalNullable,
 }
 
@@ -446,8 +466,8 @@ pub enum Wrapping {
     /// Required and nullable (always written, `null` for `None`), or optional and not
     /// nullable (omitted when `None`): `Option<T>`.
     Option,
-    /// Optional and nullable: `Option<Option<T>>`, so that absent (`None`) and `null`
-    /// (`Some(None)`) stay apart and both round-trip.
+    /// Optional and nullable: the runtime's `Nullable<T>`, so that absent, `null` and a value
+    /// stay apart and each round-trips.
     DoubleOption,
 }
 
@@ -550,6 +570,37 @@ pub struct Operation {
     pub body_credentials: Vec<(String, Credential)>,
     /// How the operation pages its results, when it does ([`crate::passes::pagination`] decides).
     pub pagination: Option<Paging>,
+    /// What a retry may cost, and so which failures are retried ([`crate::passes::retry`]
+    /// decides).
+    pub retry: RetryClass,
+}
+
+/// What resending an operation after a failure may cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryClass {
+    /// The request carries an idempotency key: the server acts once per key, so any failure
+    /// that may be transient is retried with the same key.
+    Keyed(IdempotencyKey),
+    /// No side effect: retried after any failure that may be transient.
+    Read,
+    /// May act and has no key: never resent after a failure that leaves unknown whether it
+    /// acted.
+    Acting,
+}
+
+/// The idempotency key field of a keyed operation's request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The JSON name.
+    pub wire: String,
+    /// The Rust field name.
+    pub field: String,
+    /// The schema requires it (`new` fills it rather than taking it).
+    pub required: bool,
+    /// `minLength`, which a filled key meets.
+    pub min_length: Option<usize>,
+    /// `maxLength`, which a filled key fits.
+    pub max_length: Option<usize>,
 }
 
 /// A paged operation's extra methods and how they page.

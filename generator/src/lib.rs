@@ -41,7 +41,7 @@ pub mod sample;
 
 use std::path::PathBuf;
 
-use passes::{credentials, cycles, error_body, evidence, features, pagination, sensitivity, surface, webhooks};
+use passes::{credentials, cycles, docs, error_body, evidence, features, pagination, retry, sensitivity, surface, webhooks};
 
 /// Figures from one generator run, for the summary `regen` prints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,6 +60,8 @@ pub struct Summary {
     pub examples: usize,
     /// Paged operations, by style.
     pub pagination: pagination::Counts,
+    /// Operations by retry class.
+    pub retry: retry::Counts,
     /// Webhook payload schemas found, the `Webhook` variants they became, the variants told
     /// apart from others of their pair by markers, and the payload examples.
     pub webhooks: WebhookCounts,
@@ -130,8 +132,9 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
 /// type holds left out of the tests); the error body the runtime decodes (a type without the
 /// fields it reads is a located error); the redaction rule; groups and feature gates of shared
 /// types; boxing of recursive fields (a cycle with no finite value is an error located at one of
-/// its schemas); which operations page their results; each type's public surface (derives,
-/// constructor, setters, `Debug`); and last the webhook payloads' dispatch and the key
+/// its schemas); which operations page their results; each operation's retry class (keyed, read, acting);
+/// each type's public surface (derives,
+/// constructor, setters, `Debug`); what each field's docs say; and last the webhook payloads' dispatch and the key
 /// operation. Fails with every error; returns the warnings otherwise.
 pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
     let (mut api, mut diags) = lower::lower(merged);
@@ -155,7 +158,9 @@ pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), 
     for message in pagination::settle(&mut api) {
         diags.push(diag::Diagnostic::warning(diag::Code::Unsupported, message));
     }
+    retry::settle(&mut api);
     surface::settle(&mut api);
+    docs::settle(&mut api);
     let findings = webhooks::settle(&mut api);
     for (origin, message) in findings.pairs {
         diags.push(located(merged, &origin, diag::Diagnostic::warning(diag::Code::Webhook, message)));
@@ -250,6 +255,7 @@ fn generate_staged(specs: Vec<load::SpecFile>, stages: &mut Stages) -> Result<Ge
         modules: api.modules.len(),
         examples: api.examples.len(),
         pagination: pagination::Counts::of(&api),
+        retry: retry::Counts::of(&api),
         webhooks: WebhookCounts::of(&api.webhooks),
     };
     Ok(Generated { files, summary, warnings, groups: api.features.clone(), sources: emit::sources_label(&api) })

@@ -21,6 +21,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Self", "Option", "Result", "Box", "Vec", "String", "Some", "None", "Ok", "Err", "Default", "Clone", "Copy",
     "Debug", "PartialEq", "Send", "Sync", "Sized", "Drop", "Fn", "Iterator", "ToString", "Into", "From",
     "Serialize", "Deserialize", "Value", "Map", "Client", "Error", "Operation", "Config",
+    "Nullable", "ErrorBody", "ErrorType",
 ];
 
 /// Replaces characters that cannot be in an identifier, so `heck` sees word breaks instead.

@@ -210,7 +210,8 @@ async fn a_plaid_error_becomes_an_api_error_with_every_field() {
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.request_id(), Some("req-4711"));
     let api = error.api().expect("an API error");
-    assert_eq!(api.error_type(), "INVALID_INPUT");
+    assert_eq!(api.error_type(), PlaidErrorType::InvalidInput);
+    assert_eq!(api.error_type().as_str(), "INVALID_INPUT");
     assert_eq!(api.error.error_type, PlaidErrorType::InvalidInput);
     assert_eq!(api.error_code(), "INVALID_ACCESS_TOKEN");
     assert_eq!(api.error_message(), "the provided access token is in an invalid format");

@@ -162,12 +162,18 @@ fn a_response_from_a_newer_api_decodes_and_keeps_what_it_does_not_know() {
 fn optional_nullable_fields_keep_absent_and_null_apart() {
     let absent: ItemWebhookUpdateRequest = serde_json::from_str(r#"{"access_token": "t"}"#).expect("decodes");
     let null: ItemWebhookUpdateRequest = serde_json::from_str(r#"{"access_token": "t", "webhook": null}"#).expect("decodes");
-    assert_eq!(absent.webhook, None);
-    assert_eq!(null.webhook, Some(None));
+    let set: ItemWebhookUpdateRequest = serde_json::from_str(r#"{"access_token": "t", "webhook": "https://x"}"#).expect("decodes");
+    assert_eq!(absent.webhook, Nullable::Absent);
+    assert_eq!(null.webhook, Nullable::Null);
+    assert_eq!(set.webhook, Nullable::Value("https://x".to_string()));
+    // Reading is one call whichever of the three it is.
+    assert_eq!((absent.webhook.as_deref(), null.webhook.as_deref(), set.webhook.as_deref()), (None, None, Some("https://x")));
     assert_eq!(serde_json::to_string(&absent).expect("encodes"), r#"{"access_token":"t"}"#);
     assert_eq!(serde_json::to_string(&null).expect("encodes"), r#"{"access_token":"t","webhook":null}"#);
-    let cleared = ItemWebhookUpdateRequest::new("t").with_webhook(None);
-    assert_eq!(cleared, null);
+    // Setting is one call too: a value converts, and `null` has its own setter.
+    assert_eq!(ItemWebhookUpdateRequest::new("t").with_webhook_null(), null);
+    assert_eq!(ItemWebhookUpdateRequest::new("t").with_webhook("https://x"), set);
+    assert_eq!(ItemWebhookUpdateRequest::new("t"), absent);
 }
 
 /// Found by `cargo xtask corpus`: Plaid's own example for this `date-time` field is a bare date.
@@ -187,4 +193,44 @@ fn a_bare_date_in_a_date_time_field_decodes_and_is_written_back_as_it_came() {
     app["created_at"] = serde_json::json!("01/01/2020");
     let error = serde_json::from_value::<ConnectedApplication>(app).expect_err("not a date");
     assert!(error.to_string().contains("not an RFC 3339 date-time"), "{error}");
+}
+
+#[test]
+fn enums_convert_from_text_and_keep_a_value_this_version_does_not_list() {
+    assert_eq!(AccountType::from("depository"), AccountType::Depository);
+    let listed: AccountType = "credit".into();
+    assert_eq!(listed, AccountType::Credit);
+    let unknown: AccountType = String::from("space-account").into();
+    assert_eq!(unknown, AccountType::UnknownValue("space-account".into()));
+    assert_eq!(unknown.as_str(), "space-account");
+    // `FromStr` and `From` agree, and an enum field's setter takes text.
+    assert_eq!("credit".parse::<AccountType>(), Ok(AccountType::Credit));
+}
+
+#[test]
+fn more_than_three_required_values_are_named_at_the_call_site() {
+    let request = PartnerCustomerCreateRequest::new(PartnerCustomerCreateRequestRequired {
+        company_name: "Acme".into(),
+        is_diligence_attested: true,
+        legal_entity_name: "Acme Inc.".into(),
+        website: "https://acme.example".into(),
+        application_name: "Acme Pay".into(),
+        address: PartnerEndCustomerAddress::new().with_city("Springfield"),
+        is_bank_addendum_completed: false,
+    });
+    let json = serde_json::to_value(&request).expect("encodes");
+    assert_eq!((json["company_name"].as_str(), json["legal_entity_name"].as_str()), (Some("Acme"), Some("Acme Inc.")));
+    assert_eq!(json["address"]["city"], "Springfield");
+    // Three or fewer stay positional.
+    let app = ConnectedApplication::new("app-1", "Acme", "2020-01-01T00:00:00Z".parse::<DateTime>().expect("a date-time"));
+    assert_eq!(app.application_id, "app-1");
+}
+
+#[test]
+fn a_field_typed_by_an_alias_of_text_is_set_with_text() {
+    // `access_token` is an `AccessToken`, which is a `String`: any text converts.
+    let token: String = "access-sandbox-1".into();
+    let request = ItemWebhookUpdateRequest::new(&token);
+    let same: AccessToken = request.access_token.clone();
+    assert_eq!(same, token);
 }

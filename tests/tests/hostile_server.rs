@@ -383,9 +383,9 @@ fn an_applications_own_http_client_carries_the_calls() {
     });
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-app", reqwest::header::HeaderValue::from_static("mine"));
-    let http = reqwest::Client::builder()
+    let http = Client::http_builder()
+        .expect("TLS is available")
         .default_headers(headers)
-        .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("an HTTP client");
     let client = Client::with_http_client(config(&server), http);

@@ -140,3 +140,38 @@ fn paging_is_read_from_the_structure_of_requests_and_responses() {
     assert_eq!((sync.0.as_str(), sync.1.as_deref()), ("things_sync_pages", Some("things_sync_all")));
     assert!(style("itemGet").is_none() && style("storeCreate").is_none());
 }
+
+#[test]
+fn each_operation_has_the_retry_class_its_structure_gives() {
+    use generator::ir::RetryClass;
+    // The key is found by its name, or by its description (`ref`, required, at most 20
+    // characters), never by the operation's name.
+    match op("thingsTransferAuthorize").retry {
+        RetryClass::Keyed(key) => assert_eq!((key.wire.as_str(), key.required, key.max_length), ("idempotency_key", false, Some(50))),
+        other => panic!("{other:?}"),
+    }
+    match op("thingsTransferCreate").retry {
+        RetryClass::Keyed(key) => assert_eq!((key.wire.as_str(), key.field.as_str(), key.required, key.max_length), ("ref", "ref_", true, Some(20))),
+        other => panic!("{other:?}"),
+    }
+    // Without a key: a GET or a POST whose last segment reads is a read; anything else acts.
+    assert_eq!(op("thingsPaymentCreate").retry, RetryClass::Acting);
+    assert_eq!(op("thingsGet").retry, RetryClass::Read);
+    assert_eq!(op("thingsList").retry, RetryClass::Read);
+    assert_eq!(op("thingsSync").retry, RetryClass::Read);
+    assert_eq!(op("itemGet").retry, RetryClass::Read);
+    assert_eq!(op("thingsHistory").retry, RetryClass::Acting);
+    assert!(generator::passes::retry::reads(HttpMethod::Post, "/institutions/get_by_id"));
+    assert!(!generator::passes::retry::reads(HttpMethod::Post, "/item/public_token/exchange"));
+    assert!(!generator::passes::retry::reads(HttpMethod::Delete, "/stores/{id}"));
+}
+
+#[test]
+fn a_required_idempotency_key_is_filled_by_new_not_taken() {
+    let (api, _) = generator::api(&[spec()]).expect("the fixture lowers");
+    let t = api.modules.iter().flat_map(|m| &m.types).find(|t| t.name == "ThingsTransferCreateRequest").expect("the request");
+    let generator::ir::TypeKind::Struct(s) = &t.kind else { panic!("{t:?}") };
+    assert_eq!(s.constructor, ["amount", "authorization_id"]);
+    let key = s.fields.iter().find(|f| f.wire == "ref").expect("ref");
+    assert!(key.idempotency_key.is_some() && key.setter.as_deref() == Some("with_ref"), "{key:?}");
+}

@@ -15,10 +15,12 @@ fn an_error_type_of_another_name_and_shape_is_read_as_declared() {
     let text = module_rs(fixture("runtime/error_required_id.yml"));
     assert!(text.contains("pub type ErrorBody = self::things::ApiFailure;") || text.contains("pub type ErrorBody = self::shared::ApiFailure;"), "{text}");
     // `error_type` is plain text here, not an enum; `request_id` is required, not an `Option`;
-    // `display_message` is optional and nullable, an `Option<Option<_>>`.
+    // `display_message` is optional and nullable, a `Nullable<_>`. `ApiError::error_type` is
+    // then text.
     assert!(text.contains("self.error_type.as_str()"), "{text}");
+    assert!(text.contains("pub type ErrorType = String;"), "{text}");
     assert!(text.contains("Some(&self.request_id).map(|v| v.as_str())"), "{text}");
-    assert!(text.contains("self.display_message.as_ref().and_then(|v| v.as_ref()).map(|v| v.as_str())"), "{text}");
+    assert!(text.contains("self.display_message.value().map(|v| v.as_str())"), "{text}");
 }
 
 #[test]
@@ -32,6 +34,8 @@ fn plaids_error_type_is_read_with_its_enum_and_optional_fields() {
     let text = module_rs(tests::root().join("specs"));
     assert!(text.contains("pub type ErrorBody = self::shared::PlaidError;"), "{text}");
     assert!(text.contains("self.error_type.as_str()"), "{text}");
+    // One typed view of the category: the body's own enum.
+    assert!(text.contains("pub type ErrorType = self::shared::PlaidErrorType;"), "{text}");
     assert!(text.contains("self.request_id.as_ref().map(|v| v.as_str())"), "{text}");
     assert!(text.contains(r#"("PLAID-SECRET", crate::Credential::Secret)"#), "{text}");
 }

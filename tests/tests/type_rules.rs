@@ -24,7 +24,7 @@ macro_rules! rule {
     )*};
 }
 
-rule!(enums, additional_properties, nullable, all_of, defaults_deprecated, formats, arrays_nested, binary_bodies, names, sensitivity, webhooks, keywords, evidence);
+rule!(enums, additional_properties, nullable, all_of, defaults_deprecated, formats, arrays_nested, binary_bodies, names, sensitivity, webhooks, keywords, evidence, surface);
 
 #[test]
 fn every_fixture_has_a_test() {
@@ -46,6 +46,7 @@ fn every_fixture_has_a_test() {
         "names",
         "nullable",
         "sensitivity",
+        "surface",
         "webhooks",
     ];
     assert_eq!(names, expected);
@@ -95,7 +96,7 @@ fn examples_settle_the_types_the_client_reads_and_leave_request_types_as_the_spe
     assert!(!origins.contains(&"Report.amount"), "{origins:?}");
     // The webhook example goes where dispatch sends it: the other payload of its pair.
     let [example] = api.webhooks.examples.as_slice() else { panic!("{:?}", api.webhooks.examples) };
-    assert_eq!((example.schema.as_str(), example.variant.as_deref()), ("SharedCodeWebhook", Some("SharedCodeOther")));
+    assert_eq!((example.schema.as_str(), example.variant.as_deref()), ("SharedCodeWebhook", Some("OtherItemPing")));
     // Each settlement and each left-out example is a located warning.
     let evidence: Vec<&generator::diag::Diagnostic> = warnings.0.iter().filter(|d| d.code == generator::diag::Code::Evidence).collect();
     assert_eq!(evidence.len(), 7, "{}", tests::render(&warnings));
@@ -118,4 +119,44 @@ fn a_string_schema_with_properties_is_an_enum_of_their_names() {
     assert!(rationale.required && rationale.nullable);
     // A string `allOf` wrapper is its target, not a string that forgets the pattern.
     assert!(matches!(def("IbanNullable"), generator::ir::TypeKind::Alias(generator::ir::TypeRef::Named { name, .. }) if name == "Iban"));
+}
+
+#[test]
+fn the_surface_names_values_past_three_takes_aliases_as_what_they_are_and_gives_null_its_own_setter() {
+    let (api, _) = generator::api(&[fixture("rules").join("surface.yml")]).unwrap_or_else(|d| panic!("{}", tests::render(&d)));
+    let strukt = |name: &str| match &api.modules.iter().flat_map(|m| &m.types).find(|t| t.name == name).expect(name).kind {
+        generator::ir::TypeKind::Struct(s) => s.clone(),
+        other => panic!("{other:?}"),
+    };
+    // Four required values are named, in a struct whose name is free at the crate root; three
+    // stay positional.
+    let transfer = strukt("TransferRequest");
+    assert_eq!(transfer.constructor, ["access_token", "account_id", "authorization_id", "description"]);
+    assert_eq!(transfer.named_args.as_deref(), Some("TransferRequestRequired2"));
+    assert_eq!(strukt("SmallRequest").named_args, None);
+    // An alias of text is taken as `String`, in a list too; an enum as itself.
+    assert_eq!(field(&api, "TransferRequest", "access_token").arg, Some(generator::ir::TypeRef::String));
+    assert_eq!(field(&api, "TransferRequest", "tags").arg, Some(generator::ir::TypeRef::List(Box::new(generator::ir::TypeRef::String))));
+    assert_eq!(field(&api, "TransferRequest", "kind").arg, None);
+    // The null setter yields to a field's own setter.
+    assert_eq!(field(&api, "TransferRequest", "note").setter.as_deref(), Some("with_note"));
+    assert_eq!(field(&api, "TransferRequest", "note_null").setter.as_deref(), Some("with_note_null"));
+    assert_eq!(field(&api, "TransferRequest", "note").null_setter.as_deref(), Some("with_note_null2"));
+    assert_eq!(field(&api, "TransferRequest", "account_id").null_setter, None);
+}
+
+#[test]
+fn field_docs_carry_the_referenced_types_first_sentence_the_limits_and_the_replacement() {
+    let (api, _) = generator::api(&[fixture("rules").join("surface.yml")]).unwrap_or_else(|d| panic!("{}", tests::render(&d)));
+    let docs = |wire: &str| field(&api, "TransferRequest", wire).shown_docs.clone().unwrap_or_default();
+    assert_eq!(docs("access_token"), "The token of an Item, a secret.\n\nA `String` ([`AccessToken`](crate::AccessToken)).");
+    // `e.g.` does not end the sentence.
+    assert_eq!(docs("kind"), "What the transfer does, e.g. a debit.");
+    assert_eq!(docs("description"), "At most 15 characters.");
+    assert_eq!(docs("amount"), "Pattern: `^[0-9]+\\.[0-9]{2}$`.");
+    assert_eq!(docs("count"), "From 1 to 25.");
+    assert!(docs("tags").ends_with("At most 3 items."), "{}", docs("tags"));
+    let deprecated = |wire: &str| field(&api, "TransferRequest", wire).deprecated.clone().unwrap_or_default();
+    assert_eq!(deprecated("legacy_name"), "Deprecated in the API spec: use `merchant_name` instead.");
+    assert_eq!(deprecated("retired"), "Deprecated in the API spec.");
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use loopback::{Loopback, Reply};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 use plaid_sdk::webhooks::{Webhook, WebhookError, WebhookVerifier};
@@ -32,8 +32,10 @@ fn b64(bytes: &[u8]) -> String {
 
 /// The key as `/webhook_verification_key/get` answers it.
 fn jwk(key: &SigningKey, kid: &str, expired_at: Option<i64>) -> Value {
-    let point = key.verifying_key().to_encoded_point(false);
-    let (x, y) = (point.x().expect("x"), point.y().expect("y"));
+    // The uncompressed SEC1 point: `04 || x || y`.
+    let point = key.verifying_key().to_sec1_point(false);
+    let bytes = point.as_bytes();
+    let (x, y) = (&bytes[1..33], &bytes[33..65]);
     json!({
         "alg": "ES256", "crv": "P-256", "kid": kid, "kty": "EC", "use": "sig",
         "x": b64(x), "y": b64(y), "created_at": 1_700_000_000, "expired_at": expired_at,

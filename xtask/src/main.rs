@@ -185,6 +185,11 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     println!("examples:    {} (each a generated round-trip test in tests/examples.rs)", s.examples);
     let p = s.pagination;
     println!("pagination:  {} cursor + has_more (_pages, _all), {} cursor (_pages), {} count + offset (_pages)", p.cursor_has_more, p.cursor, p.offset);
+    let r = s.retry;
+    println!(
+        "retries:     {} keyed ({} with a required key; retried with the same key), {} read, {} acting (never resent after an ambiguous failure)",
+        r.keyed, r.keyed_required, r.read, r.acting
+    );
     let w = s.webhooks;
     println!(
         "webhooks:    {} payload schemas, {} variants ({} folded duplicates, {} told apart by markers), {} examples (tests/webhooks.rs), key operation {}",

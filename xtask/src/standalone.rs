@@ -38,6 +38,25 @@ pub fn files(root: &Path, groups: &[String], sources: &str, home: Home, folder: 
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         files.push(File { path: format!("src/{name}"), contents: format!("{}\n{text}", generator::emit::header_for(sources)) });
     }
+    // The crate's front page (also its rustdoc front page, which the runtime includes).
+    let readme = root.join("generated/README.md");
+    let text = std::fs::read_to_string(&readme).map_err(|e| format!("{}: {e}", readme.display()))?;
+    files.push(File { path: "README.md".into(), contents: format!("<!-- {} -->\n{text}", generator::emit::header_for(sources)) });
+    // The examples call Plaid's operations, which a member fixture crate does not have.
+    if home == Home::Own {
+        let examples = root.join("generated/examples");
+        let mut entries: Vec<_> = std::fs::read_dir(&examples)
+            .map_err(|e| format!("{}: {e}", examples.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            files.push(File { path: format!("examples/{name}"), contents: format!("{}\n{text}", generator::emit::header_for(sources)) });
+        }
+    }
     Ok(files)
 }
 

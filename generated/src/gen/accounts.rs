@@ -19,13 +19,14 @@ pub struct AccountBalance {
     #[allow(missing_docs)]
     pub unofficial_currency_code: Option<String>,
     #[allow(missing_docs)]
-    pub last_updated_datetime: Option<Option<crate::DateTime>>,
+    pub last_updated_datetime: crate::Nullable<crate::DateTime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountBalance {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             available: None,
@@ -33,7 +34,7 @@ impl AccountBalance {
             limit: None,
             iso_currency_code: None,
             unofficial_currency_code: None,
-            last_updated_datetime: None,
+            last_updated_datetime: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -62,9 +63,18 @@ impl AccountBalance {
         self.unofficial_currency_code = Some(value.into());
         self
     }
-    /// Sets [`last_updated_datetime`](Self::last_updated_datetime); `None` sends an explicit `null`.
-    pub fn with_last_updated_datetime(mut self, value: Option<crate::DateTime>) -> Self {
-        self.last_updated_datetime = Some(value);
+    /// Sets [`last_updated_datetime`](Self::last_updated_datetime).
+    pub fn with_last_updated_datetime(
+        mut self,
+        value: impl Into<crate::DateTime>,
+    ) -> Self {
+        self.last_updated_datetime = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`last_updated_datetime`](Self::last_updated_datetime) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_last_updated_datetime_null(mut self) -> Self {
+        self.last_updated_datetime = crate::Nullable::Null;
         self
     }
 }
@@ -84,7 +94,7 @@ crate::codec::struct_impls! {
 pub struct AccountBase {
     #[allow(missing_docs)]
     pub account_id: String,
-    /// See [`AccountBalance`](crate::AccountBalance).
+    /// The balances of an account as last reported by its institution.
     pub balances: AccountBalance,
     #[allow(missing_docs)]
     pub mask: Option<String>,
@@ -92,13 +102,13 @@ pub struct AccountBase {
     pub name: String,
     #[allow(missing_docs)]
     pub official_name: Option<String>,
-    /// See [`AccountType`](crate::AccountType).
+    /// The broad kind of an account: depository, credit, loan, investment and so on.
     pub type_: AccountType,
-    /// See [`AccountSubtype`](crate::AccountSubtype).
+    /// The finer kind of an account (for example `checking` or `401k`); `null` when unknown.
     pub subtype: Option<AccountSubtype>,
-    /// See [`AccountBaseVerificationStatus`](crate::AccountBaseVerificationStatus).
+    #[allow(missing_docs)]
     pub verification_status: Option<AccountBaseVerificationStatus>,
-    /// See [`AccountVerificationInsights`](crate::AccountVerificationInsights).
+    /// Signals gathered while verifying an account's details.
     pub verification_insights: Option<AccountVerificationInsights>,
     #[allow(missing_docs)]
     pub persistent_account_id: Option<String>,
@@ -107,20 +117,16 @@ pub struct AccountBase {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountBase {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        account_id: impl Into<String>,
-        balances: impl Into<AccountBalance>,
-        name: impl Into<String>,
-        type_: impl Into<AccountType>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: AccountBaseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
-            balances: balances.into(),
+            account_id: required.account_id,
+            balances: required.balances,
             mask: None,
-            name: name.into(),
+            name: required.name,
             official_name: None,
-            type_: type_.into(),
+            type_: required.type_,
             subtype: None,
             verification_status: None,
             verification_insights: None,
@@ -164,6 +170,21 @@ impl AccountBase {
         self.persistent_account_id = Some(value.into());
         self
     }
+}
+/// The required values of [`AccountBase::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct AccountBaseRequired {
+    /// Sets [`AccountBase::account_id`].
+    pub account_id: String,
+    /// The balances of an account as last reported by its institution.
+    ///
+    /// Sets [`AccountBase::balances`].
+    pub balances: AccountBalance,
+    /// Sets [`AccountBase::name`].
+    pub name: String,
+    /// The broad kind of an account: depository, credit, loan, investment and so on.
+    ///
+    /// Sets [`AccountBase::type_`].
+    pub type_: AccountType,
 }
 crate::codec::struct_impls! {
     AccountBase [Debug Serialize Deserialize] [additional_properties] {
@@ -486,18 +507,19 @@ crate::codec::enum_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountVerificationInsights {
-    /// See [`AccountVerificationInsightsNetworkStatus`](crate::AccountVerificationInsightsNetworkStatus).
+    /// What the payment network knows about the account and routing numbers.
     pub network_status: AccountVerificationInsightsNetworkStatus,
-    /// See [`AccountVerificationInsightsPreviousReturns`](crate::AccountVerificationInsightsPreviousReturns).
+    /// Whether earlier payments to this account were returned.
     pub previous_returns: Option<AccountVerificationInsightsPreviousReturns>,
-    /// See [`AccountVerificationInsightsAccountNumberFormat`](crate::AccountVerificationInsightsAccountNumberFormat).
+    /// Whether the account number has a format the institution could issue.
     pub account_number_format: AccountVerificationInsightsAccountNumberFormat,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountVerificationInsights {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         network_status: impl Into<AccountVerificationInsightsNetworkStatus>,
         account_number_format: impl Into<AccountVerificationInsightsAccountNumberFormat>,
@@ -559,7 +581,8 @@ pub struct AccountVerificationInsightsNetworkStatus {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountVerificationInsightsNetworkStatus {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         has_numbers_match: impl Into<bool>,
         is_numbers_match_verified: impl Into<bool>,
@@ -588,7 +611,8 @@ pub struct AccountVerificationInsightsPreviousReturns {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountVerificationInsightsPreviousReturns {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(has_previous_administrative_return: impl Into<bool>) -> Self {
         Self {
             has_previous_administrative_return: has_previous_administrative_return
@@ -606,23 +630,26 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
-    /// See [`AccountsBalanceGetRequestOptions`](crate::AccountsBalanceGetRequestOptions).
+    /// Optional filters for `/accounts/balance/get`.
     pub options: Option<AccountsBalanceGetRequestOptions>,
-    /// See [`AccountsBalanceGetRequestPaymentDetails`](crate::AccountsBalanceGetRequestPaymentDetails).
-    pub payment_details: Option<Option<AccountsBalanceGetRequestPaymentDetails>>,
+    /// A planned payment to assess against the account's balance.
+    pub payment_details: crate::Nullable<AccountsBalanceGetRequestPaymentDetails>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsBalanceGetRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             options: None,
-            payment_details: None,
+            payment_details: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -634,12 +661,18 @@ impl AccountsBalanceGetRequest {
         self.options = Some(value.into());
         self
     }
-    /// Sets [`payment_details`](Self::payment_details); `None` sends an explicit `null`.
+    /// Sets [`payment_details`](Self::payment_details).
     pub fn with_payment_details(
         mut self,
-        value: Option<AccountsBalanceGetRequestPaymentDetails>,
+        value: impl Into<AccountsBalanceGetRequestPaymentDetails>,
     ) -> Self {
-        self.payment_details = Some(value);
+        self.payment_details = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`payment_details`](Self::payment_details) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_payment_details_null(mut self) -> Self {
+        self.payment_details = crate::Nullable::Null;
         self
     }
 }
@@ -656,14 +689,17 @@ crate::codec::struct_impls! {
 pub struct AccountsBalanceGetRequestOptions {
     #[allow(missing_docs)]
     pub account_ids: Option<Vec<String>>,
-    /// See [`MinLastUpdatedDatetime`](crate::MinLastUpdatedDatetime).
+    /// The oldest balance update time that is still acceptable; older balances are refreshed.
+    ///
+    /// A `DateTime` ([`MinLastUpdatedDatetime`](crate::MinLastUpdatedDatetime)).
     pub min_last_updated_datetime: Option<MinLastUpdatedDatetime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsBalanceGetRequestOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             account_ids: None,
@@ -679,7 +715,7 @@ impl AccountsBalanceGetRequestOptions {
     /// Sets [`min_last_updated_datetime`](Self::min_last_updated_datetime).
     pub fn with_min_last_updated_datetime(
         mut self,
-        value: impl Into<MinLastUpdatedDatetime>,
+        value: impl Into<crate::DateTime>,
     ) -> Self {
         self.min_last_updated_datetime = Some(value.into());
         self
@@ -697,10 +733,12 @@ crate::codec::struct_impls! {
 pub struct AccountsBalanceGetRequestPaymentDetails {
     #[allow(missing_docs)]
     pub account_id: Option<String>,
-    #[allow(missing_docs)]
+    /// 1 to 36 characters.
     pub client_transaction_id: Option<String>,
     #[allow(missing_docs)]
     pub amount: Option<f64>,
+    /// From 1 to 100.
+    ///
     /// Default: `90`.
     pub balance_threshold_percentage: Option<i64>,
     #[allow(missing_docs)]
@@ -710,7 +748,8 @@ pub struct AccountsBalanceGetRequestPaymentDetails {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsBalanceGetRequestPaymentDetails {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             account_id: None,
@@ -765,13 +804,13 @@ crate::codec::struct_impls! {
 pub struct AccountsBalanceGetResponsePaymentRiskAssessment {
     #[allow(missing_docs)]
     pub risk_level: Option<String>,
-    /// See [`BalancePlusAttributes`](crate::BalancePlusAttributes).
+    /// Counts of recent account events that inform the payment risk assessment.
     pub attributes: Option<BalancePlusAttributes>,
-    #[allow(missing_docs)]
-    pub score: Option<Option<i64>>,
+    /// From 1 to 99.
+    pub score: crate::Nullable<i64>,
     #[allow(missing_docs)]
     pub balance_last_updated: Option<crate::DateTime>,
-    #[allow(missing_docs)]
+    /// One reason behind a payment risk assessment.
     pub risk_reasons: Option<Vec<RiskReason>>,
     #[allow(missing_docs)]
     pub exceeds_balance_threshold: Option<bool>,
@@ -780,12 +819,13 @@ pub struct AccountsBalanceGetResponsePaymentRiskAssessment {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsBalanceGetResponsePaymentRiskAssessment {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             risk_level: None,
             attributes: None,
-            score: None,
+            score: crate::Nullable::Absent,
             balance_last_updated: None,
             risk_reasons: None,
             exceeds_balance_threshold: None,
@@ -802,9 +842,15 @@ impl AccountsBalanceGetResponsePaymentRiskAssessment {
         self.attributes = Some(value.into());
         self
     }
-    /// Sets [`score`](Self::score); `None` sends an explicit `null`.
-    pub fn with_score(mut self, value: Option<i64>) -> Self {
-        self.score = Some(value);
+    /// Sets [`score`](Self::score).
+    pub fn with_score(mut self, value: impl Into<i64>) -> Self {
+        self.score = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`score`](Self::score) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_score_null(mut self) -> Self {
+        self.score = crate::Nullable::Null;
         self
     }
     /// Sets [`balance_last_updated`](Self::balance_last_updated).
@@ -840,17 +886,20 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsGetRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
-    /// See [`AccountsGetRequestOptions`](crate::AccountsGetRequestOptions).
+    /// Optional filters for `/accounts/get`.
     pub options: Option<AccountsGetRequestOptions>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsGetRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             options: None,
@@ -880,7 +929,8 @@ pub struct AccountsGetRequestOptions {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsGetRequestOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             account_ids: None,
@@ -905,39 +955,48 @@ pub struct AccountsGetResponse {
     /// An array of financial institution accounts associated with the Item.
     /// If `/accounts/balance/get` was called, each account will include real-time balance information.
     pub accounts: Vec<AccountBase>,
-    /// See [`Item`](crate::Item).
+    /// A login at a financial institution, through which Plaid reaches one or more accounts.
     pub item: super::shared::Item,
-    /// See [`AccountsBalanceGetResponsePaymentRiskAssessment`](crate::AccountsBalanceGetResponsePaymentRiskAssessment).
-    pub payment_risk_assessment: Option<
-        Option<AccountsBalanceGetResponsePaymentRiskAssessment>,
+    /// Plaid's assessment of the risk of the planned payment given with the request.
+    pub payment_risk_assessment: crate::Nullable<
+        AccountsBalanceGetResponsePaymentRiskAssessment,
     >,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountsGetResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         accounts: impl Into<Vec<AccountBase>>,
         item: impl Into<super::shared::Item>,
-        request_id: impl Into<super::shared::RequestId>,
+        request_id: impl Into<String>,
     ) -> Self {
         Self {
             accounts: accounts.into(),
             item: item.into(),
-            payment_risk_assessment: None,
+            payment_risk_assessment: crate::Nullable::Absent,
             request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`payment_risk_assessment`](Self::payment_risk_assessment); `None` sends an explicit `null`.
+    /// Sets [`payment_risk_assessment`](Self::payment_risk_assessment).
     pub fn with_payment_risk_assessment(
         mut self,
-        value: Option<AccountsBalanceGetResponsePaymentRiskAssessment>,
+        value: impl Into<AccountsBalanceGetResponsePaymentRiskAssessment>,
     ) -> Self {
-        self.payment_risk_assessment = Some(value);
+        self.payment_risk_assessment = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`payment_risk_assessment`](Self::payment_risk_assessment) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_payment_risk_assessment_null(mut self) -> Self {
+        self.payment_risk_assessment = crate::Nullable::Null;
         self
     }
 }
@@ -954,275 +1013,464 @@ crate::codec::struct_impls! {
 #[non_exhaustive]
 pub struct BalancePlusAttributes {
     #[allow(missing_docs)]
-    pub unauthorized_transactions_count_7d: Option<Option<i64>>,
+    pub unauthorized_transactions_count_7d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub unauthorized_transactions_count_30d: Option<Option<i64>>,
+    pub unauthorized_transactions_count_30d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub unauthorized_transactions_count_60d: Option<Option<i64>>,
+    pub unauthorized_transactions_count_60d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub unauthorized_transactions_count_90d: Option<Option<i64>>,
+    pub unauthorized_transactions_count_90d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub nsf_overdraft_transactions_count_7d: Option<Option<i64>>,
+    pub nsf_overdraft_transactions_count_7d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub nsf_overdraft_transactions_count_30d: Option<Option<i64>>,
+    pub nsf_overdraft_transactions_count_30d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub nsf_overdraft_transactions_count_60d: Option<Option<i64>>,
+    pub nsf_overdraft_transactions_count_60d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub nsf_overdraft_transactions_count_90d: Option<Option<i64>>,
+    pub nsf_overdraft_transactions_count_90d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub days_since_first_plaid_connection: Option<Option<i64>>,
+    pub days_since_first_plaid_connection: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub plaid_connections_count_7d: Option<Option<i64>>,
+    pub plaid_connections_count_7d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub plaid_connections_count_30d: Option<Option<i64>>,
+    pub plaid_connections_count_30d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub total_plaid_connections_count: Option<Option<i64>>,
+    pub total_plaid_connections_count: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub is_savings_or_money_market_account: Option<Option<bool>>,
+    pub is_savings_or_money_market_account: crate::Nullable<bool>,
     #[allow(missing_docs)]
-    pub phone_change_count_28d: Option<Option<i64>>,
+    pub phone_change_count_28d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub phone_change_count_90d: Option<Option<i64>>,
+    pub phone_change_count_90d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub email_change_count_28d: Option<Option<i64>>,
+    pub email_change_count_28d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub email_change_count_90d: Option<Option<i64>>,
+    pub email_change_count_90d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub address_change_count_28d: Option<Option<i64>>,
+    pub address_change_count_28d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub address_change_count_90d: Option<Option<i64>>,
+    pub address_change_count_90d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub plaid_non_oauth_authentication_attempts_count_3d: Option<Option<i64>>,
+    pub plaid_non_oauth_authentication_attempts_count_3d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub plaid_non_oauth_authentication_attempts_count_7d: Option<Option<i64>>,
+    pub plaid_non_oauth_authentication_attempts_count_7d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub plaid_non_oauth_authentication_attempts_count_30d: Option<Option<i64>>,
+    pub plaid_non_oauth_authentication_attempts_count_30d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub failed_plaid_non_oauth_authentication_attempts_count_3d: Option<Option<i64>>,
+    pub failed_plaid_non_oauth_authentication_attempts_count_3d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub failed_plaid_non_oauth_authentication_attempts_count_7d: Option<Option<i64>>,
+    pub failed_plaid_non_oauth_authentication_attempts_count_7d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub failed_plaid_non_oauth_authentication_attempts_count_30d: Option<Option<i64>>,
+    pub failed_plaid_non_oauth_authentication_attempts_count_30d: crate::Nullable<i64>,
     #[allow(missing_docs)]
-    pub is_account_closed: Option<Option<bool>>,
+    pub is_account_closed: crate::Nullable<bool>,
     #[allow(missing_docs)]
-    pub is_account_frozen_or_restricted: Option<Option<bool>>,
+    pub is_account_frozen_or_restricted: crate::Nullable<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl BalancePlusAttributes {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            unauthorized_transactions_count_7d: None,
-            unauthorized_transactions_count_30d: None,
-            unauthorized_transactions_count_60d: None,
-            unauthorized_transactions_count_90d: None,
-            nsf_overdraft_transactions_count_7d: None,
-            nsf_overdraft_transactions_count_30d: None,
-            nsf_overdraft_transactions_count_60d: None,
-            nsf_overdraft_transactions_count_90d: None,
-            days_since_first_plaid_connection: None,
-            plaid_connections_count_7d: None,
-            plaid_connections_count_30d: None,
-            total_plaid_connections_count: None,
-            is_savings_or_money_market_account: None,
-            phone_change_count_28d: None,
-            phone_change_count_90d: None,
-            email_change_count_28d: None,
-            email_change_count_90d: None,
-            address_change_count_28d: None,
-            address_change_count_90d: None,
-            plaid_non_oauth_authentication_attempts_count_3d: None,
-            plaid_non_oauth_authentication_attempts_count_7d: None,
-            plaid_non_oauth_authentication_attempts_count_30d: None,
-            failed_plaid_non_oauth_authentication_attempts_count_3d: None,
-            failed_plaid_non_oauth_authentication_attempts_count_7d: None,
-            failed_plaid_non_oauth_authentication_attempts_count_30d: None,
-            is_account_closed: None,
-            is_account_frozen_or_restricted: None,
+            unauthorized_transactions_count_7d: crate::Nullable::Absent,
+            unauthorized_transactions_count_30d: crate::Nullable::Absent,
+            unauthorized_transactions_count_60d: crate::Nullable::Absent,
+            unauthorized_transactions_count_90d: crate::Nullable::Absent,
+            nsf_overdraft_transactions_count_7d: crate::Nullable::Absent,
+            nsf_overdraft_transactions_count_30d: crate::Nullable::Absent,
+            nsf_overdraft_transactions_count_60d: crate::Nullable::Absent,
+            nsf_overdraft_transactions_count_90d: crate::Nullable::Absent,
+            days_since_first_plaid_connection: crate::Nullable::Absent,
+            plaid_connections_count_7d: crate::Nullable::Absent,
+            plaid_connections_count_30d: crate::Nullable::Absent,
+            total_plaid_connections_count: crate::Nullable::Absent,
+            is_savings_or_money_market_account: crate::Nullable::Absent,
+            phone_change_count_28d: crate::Nullable::Absent,
+            phone_change_count_90d: crate::Nullable::Absent,
+            email_change_count_28d: crate::Nullable::Absent,
+            email_change_count_90d: crate::Nullable::Absent,
+            address_change_count_28d: crate::Nullable::Absent,
+            address_change_count_90d: crate::Nullable::Absent,
+            plaid_non_oauth_authentication_attempts_count_3d: crate::Nullable::Absent,
+            plaid_non_oauth_authentication_attempts_count_7d: crate::Nullable::Absent,
+            plaid_non_oauth_authentication_attempts_count_30d: crate::Nullable::Absent,
+            failed_plaid_non_oauth_authentication_attempts_count_3d: crate::Nullable::Absent,
+            failed_plaid_non_oauth_authentication_attempts_count_7d: crate::Nullable::Absent,
+            failed_plaid_non_oauth_authentication_attempts_count_30d: crate::Nullable::Absent,
+            is_account_closed: crate::Nullable::Absent,
+            is_account_frozen_or_restricted: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`unauthorized_transactions_count_7d`](Self::unauthorized_transactions_count_7d); `None` sends an explicit `null`.
+    /// Sets [`unauthorized_transactions_count_7d`](Self::unauthorized_transactions_count_7d).
     pub fn with_unauthorized_transactions_count_7d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.unauthorized_transactions_count_7d = Some(value);
+        self.unauthorized_transactions_count_7d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`unauthorized_transactions_count_30d`](Self::unauthorized_transactions_count_30d); `None` sends an explicit `null`.
+    /// Sets [`unauthorized_transactions_count_7d`](Self::unauthorized_transactions_count_7d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_unauthorized_transactions_count_7d_null(mut self) -> Self {
+        self.unauthorized_transactions_count_7d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`unauthorized_transactions_count_30d`](Self::unauthorized_transactions_count_30d).
     pub fn with_unauthorized_transactions_count_30d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.unauthorized_transactions_count_30d = Some(value);
+        self.unauthorized_transactions_count_30d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`unauthorized_transactions_count_60d`](Self::unauthorized_transactions_count_60d); `None` sends an explicit `null`.
+    /// Sets [`unauthorized_transactions_count_30d`](Self::unauthorized_transactions_count_30d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_unauthorized_transactions_count_30d_null(mut self) -> Self {
+        self.unauthorized_transactions_count_30d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`unauthorized_transactions_count_60d`](Self::unauthorized_transactions_count_60d).
     pub fn with_unauthorized_transactions_count_60d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.unauthorized_transactions_count_60d = Some(value);
+        self.unauthorized_transactions_count_60d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`unauthorized_transactions_count_90d`](Self::unauthorized_transactions_count_90d); `None` sends an explicit `null`.
+    /// Sets [`unauthorized_transactions_count_60d`](Self::unauthorized_transactions_count_60d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_unauthorized_transactions_count_60d_null(mut self) -> Self {
+        self.unauthorized_transactions_count_60d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`unauthorized_transactions_count_90d`](Self::unauthorized_transactions_count_90d).
     pub fn with_unauthorized_transactions_count_90d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.unauthorized_transactions_count_90d = Some(value);
+        self.unauthorized_transactions_count_90d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`nsf_overdraft_transactions_count_7d`](Self::nsf_overdraft_transactions_count_7d); `None` sends an explicit `null`.
+    /// Sets [`unauthorized_transactions_count_90d`](Self::unauthorized_transactions_count_90d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_unauthorized_transactions_count_90d_null(mut self) -> Self {
+        self.unauthorized_transactions_count_90d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`nsf_overdraft_transactions_count_7d`](Self::nsf_overdraft_transactions_count_7d).
     pub fn with_nsf_overdraft_transactions_count_7d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.nsf_overdraft_transactions_count_7d = Some(value);
+        self.nsf_overdraft_transactions_count_7d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`nsf_overdraft_transactions_count_30d`](Self::nsf_overdraft_transactions_count_30d); `None` sends an explicit `null`.
+    /// Sets [`nsf_overdraft_transactions_count_7d`](Self::nsf_overdraft_transactions_count_7d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_nsf_overdraft_transactions_count_7d_null(mut self) -> Self {
+        self.nsf_overdraft_transactions_count_7d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`nsf_overdraft_transactions_count_30d`](Self::nsf_overdraft_transactions_count_30d).
     pub fn with_nsf_overdraft_transactions_count_30d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.nsf_overdraft_transactions_count_30d = Some(value);
+        self.nsf_overdraft_transactions_count_30d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`nsf_overdraft_transactions_count_60d`](Self::nsf_overdraft_transactions_count_60d); `None` sends an explicit `null`.
+    /// Sets [`nsf_overdraft_transactions_count_30d`](Self::nsf_overdraft_transactions_count_30d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_nsf_overdraft_transactions_count_30d_null(mut self) -> Self {
+        self.nsf_overdraft_transactions_count_30d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`nsf_overdraft_transactions_count_60d`](Self::nsf_overdraft_transactions_count_60d).
     pub fn with_nsf_overdraft_transactions_count_60d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.nsf_overdraft_transactions_count_60d = Some(value);
+        self.nsf_overdraft_transactions_count_60d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`nsf_overdraft_transactions_count_90d`](Self::nsf_overdraft_transactions_count_90d); `None` sends an explicit `null`.
+    /// Sets [`nsf_overdraft_transactions_count_60d`](Self::nsf_overdraft_transactions_count_60d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_nsf_overdraft_transactions_count_60d_null(mut self) -> Self {
+        self.nsf_overdraft_transactions_count_60d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`nsf_overdraft_transactions_count_90d`](Self::nsf_overdraft_transactions_count_90d).
     pub fn with_nsf_overdraft_transactions_count_90d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.nsf_overdraft_transactions_count_90d = Some(value);
+        self.nsf_overdraft_transactions_count_90d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`days_since_first_plaid_connection`](Self::days_since_first_plaid_connection); `None` sends an explicit `null`.
-    pub fn with_days_since_first_plaid_connection(mut self, value: Option<i64>) -> Self {
-        self.days_since_first_plaid_connection = Some(value);
+    /// Sets [`nsf_overdraft_transactions_count_90d`](Self::nsf_overdraft_transactions_count_90d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_nsf_overdraft_transactions_count_90d_null(mut self) -> Self {
+        self.nsf_overdraft_transactions_count_90d = crate::Nullable::Null;
         self
     }
-    /// Sets [`plaid_connections_count_7d`](Self::plaid_connections_count_7d); `None` sends an explicit `null`.
-    pub fn with_plaid_connections_count_7d(mut self, value: Option<i64>) -> Self {
-        self.plaid_connections_count_7d = Some(value);
+    /// Sets [`days_since_first_plaid_connection`](Self::days_since_first_plaid_connection).
+    pub fn with_days_since_first_plaid_connection(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.days_since_first_plaid_connection = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`plaid_connections_count_30d`](Self::plaid_connections_count_30d); `None` sends an explicit `null`.
-    pub fn with_plaid_connections_count_30d(mut self, value: Option<i64>) -> Self {
-        self.plaid_connections_count_30d = Some(value);
+    /// Sets [`days_since_first_plaid_connection`](Self::days_since_first_plaid_connection) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_days_since_first_plaid_connection_null(mut self) -> Self {
+        self.days_since_first_plaid_connection = crate::Nullable::Null;
         self
     }
-    /// Sets [`total_plaid_connections_count`](Self::total_plaid_connections_count); `None` sends an explicit `null`.
-    pub fn with_total_plaid_connections_count(mut self, value: Option<i64>) -> Self {
-        self.total_plaid_connections_count = Some(value);
+    /// Sets [`plaid_connections_count_7d`](Self::plaid_connections_count_7d).
+    pub fn with_plaid_connections_count_7d(mut self, value: impl Into<i64>) -> Self {
+        self.plaid_connections_count_7d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`is_savings_or_money_market_account`](Self::is_savings_or_money_market_account); `None` sends an explicit `null`.
+    /// Sets [`plaid_connections_count_7d`](Self::plaid_connections_count_7d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_plaid_connections_count_7d_null(mut self) -> Self {
+        self.plaid_connections_count_7d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`plaid_connections_count_30d`](Self::plaid_connections_count_30d).
+    pub fn with_plaid_connections_count_30d(mut self, value: impl Into<i64>) -> Self {
+        self.plaid_connections_count_30d = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`plaid_connections_count_30d`](Self::plaid_connections_count_30d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_plaid_connections_count_30d_null(mut self) -> Self {
+        self.plaid_connections_count_30d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`total_plaid_connections_count`](Self::total_plaid_connections_count).
+    pub fn with_total_plaid_connections_count(mut self, value: impl Into<i64>) -> Self {
+        self.total_plaid_connections_count = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`total_plaid_connections_count`](Self::total_plaid_connections_count) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_total_plaid_connections_count_null(mut self) -> Self {
+        self.total_plaid_connections_count = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`is_savings_or_money_market_account`](Self::is_savings_or_money_market_account).
     pub fn with_is_savings_or_money_market_account(
         mut self,
-        value: Option<bool>,
+        value: impl Into<bool>,
     ) -> Self {
-        self.is_savings_or_money_market_account = Some(value);
+        self.is_savings_or_money_market_account = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`phone_change_count_28d`](Self::phone_change_count_28d); `None` sends an explicit `null`.
-    pub fn with_phone_change_count_28d(mut self, value: Option<i64>) -> Self {
-        self.phone_change_count_28d = Some(value);
+    /// Sets [`is_savings_or_money_market_account`](Self::is_savings_or_money_market_account) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_is_savings_or_money_market_account_null(mut self) -> Self {
+        self.is_savings_or_money_market_account = crate::Nullable::Null;
         self
     }
-    /// Sets [`phone_change_count_90d`](Self::phone_change_count_90d); `None` sends an explicit `null`.
-    pub fn with_phone_change_count_90d(mut self, value: Option<i64>) -> Self {
-        self.phone_change_count_90d = Some(value);
+    /// Sets [`phone_change_count_28d`](Self::phone_change_count_28d).
+    pub fn with_phone_change_count_28d(mut self, value: impl Into<i64>) -> Self {
+        self.phone_change_count_28d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`email_change_count_28d`](Self::email_change_count_28d); `None` sends an explicit `null`.
-    pub fn with_email_change_count_28d(mut self, value: Option<i64>) -> Self {
-        self.email_change_count_28d = Some(value);
+    /// Sets [`phone_change_count_28d`](Self::phone_change_count_28d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_phone_change_count_28d_null(mut self) -> Self {
+        self.phone_change_count_28d = crate::Nullable::Null;
         self
     }
-    /// Sets [`email_change_count_90d`](Self::email_change_count_90d); `None` sends an explicit `null`.
-    pub fn with_email_change_count_90d(mut self, value: Option<i64>) -> Self {
-        self.email_change_count_90d = Some(value);
+    /// Sets [`phone_change_count_90d`](Self::phone_change_count_90d).
+    pub fn with_phone_change_count_90d(mut self, value: impl Into<i64>) -> Self {
+        self.phone_change_count_90d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`address_change_count_28d`](Self::address_change_count_28d); `None` sends an explicit `null`.
-    pub fn with_address_change_count_28d(mut self, value: Option<i64>) -> Self {
-        self.address_change_count_28d = Some(value);
+    /// Sets [`phone_change_count_90d`](Self::phone_change_count_90d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_phone_change_count_90d_null(mut self) -> Self {
+        self.phone_change_count_90d = crate::Nullable::Null;
         self
     }
-    /// Sets [`address_change_count_90d`](Self::address_change_count_90d); `None` sends an explicit `null`.
-    pub fn with_address_change_count_90d(mut self, value: Option<i64>) -> Self {
-        self.address_change_count_90d = Some(value);
+    /// Sets [`email_change_count_28d`](Self::email_change_count_28d).
+    pub fn with_email_change_count_28d(mut self, value: impl Into<i64>) -> Self {
+        self.email_change_count_28d = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`plaid_non_oauth_authentication_attempts_count_3d`](Self::plaid_non_oauth_authentication_attempts_count_3d); `None` sends an explicit `null`.
+    /// Sets [`email_change_count_28d`](Self::email_change_count_28d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_email_change_count_28d_null(mut self) -> Self {
+        self.email_change_count_28d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`email_change_count_90d`](Self::email_change_count_90d).
+    pub fn with_email_change_count_90d(mut self, value: impl Into<i64>) -> Self {
+        self.email_change_count_90d = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`email_change_count_90d`](Self::email_change_count_90d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_email_change_count_90d_null(mut self) -> Self {
+        self.email_change_count_90d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`address_change_count_28d`](Self::address_change_count_28d).
+    pub fn with_address_change_count_28d(mut self, value: impl Into<i64>) -> Self {
+        self.address_change_count_28d = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`address_change_count_28d`](Self::address_change_count_28d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_address_change_count_28d_null(mut self) -> Self {
+        self.address_change_count_28d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`address_change_count_90d`](Self::address_change_count_90d).
+    pub fn with_address_change_count_90d(mut self, value: impl Into<i64>) -> Self {
+        self.address_change_count_90d = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`address_change_count_90d`](Self::address_change_count_90d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_address_change_count_90d_null(mut self) -> Self {
+        self.address_change_count_90d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_3d`](Self::plaid_non_oauth_authentication_attempts_count_3d).
     pub fn with_plaid_non_oauth_authentication_attempts_count_3d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.plaid_non_oauth_authentication_attempts_count_3d = Some(value);
+        self.plaid_non_oauth_authentication_attempts_count_3d = crate::Nullable::Value(
+            value.into(),
+        );
         self
     }
-    /// Sets [`plaid_non_oauth_authentication_attempts_count_7d`](Self::plaid_non_oauth_authentication_attempts_count_7d); `None` sends an explicit `null`.
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_3d`](Self::plaid_non_oauth_authentication_attempts_count_3d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_plaid_non_oauth_authentication_attempts_count_3d_null(mut self) -> Self {
+        self.plaid_non_oauth_authentication_attempts_count_3d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_7d`](Self::plaid_non_oauth_authentication_attempts_count_7d).
     pub fn with_plaid_non_oauth_authentication_attempts_count_7d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.plaid_non_oauth_authentication_attempts_count_7d = Some(value);
+        self.plaid_non_oauth_authentication_attempts_count_7d = crate::Nullable::Value(
+            value.into(),
+        );
         self
     }
-    /// Sets [`plaid_non_oauth_authentication_attempts_count_30d`](Self::plaid_non_oauth_authentication_attempts_count_30d); `None` sends an explicit `null`.
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_7d`](Self::plaid_non_oauth_authentication_attempts_count_7d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_plaid_non_oauth_authentication_attempts_count_7d_null(mut self) -> Self {
+        self.plaid_non_oauth_authentication_attempts_count_7d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_30d`](Self::plaid_non_oauth_authentication_attempts_count_30d).
     pub fn with_plaid_non_oauth_authentication_attempts_count_30d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.plaid_non_oauth_authentication_attempts_count_30d = Some(value);
+        self.plaid_non_oauth_authentication_attempts_count_30d = crate::Nullable::Value(
+            value.into(),
+        );
         self
     }
-    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_3d`](Self::failed_plaid_non_oauth_authentication_attempts_count_3d); `None` sends an explicit `null`.
+    /// Sets [`plaid_non_oauth_authentication_attempts_count_30d`](Self::plaid_non_oauth_authentication_attempts_count_30d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_plaid_non_oauth_authentication_attempts_count_30d_null(
+        mut self,
+    ) -> Self {
+        self.plaid_non_oauth_authentication_attempts_count_30d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_3d`](Self::failed_plaid_non_oauth_authentication_attempts_count_3d).
     pub fn with_failed_plaid_non_oauth_authentication_attempts_count_3d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.failed_plaid_non_oauth_authentication_attempts_count_3d = Some(value);
+        self.failed_plaid_non_oauth_authentication_attempts_count_3d = crate::Nullable::Value(
+            value.into(),
+        );
         self
     }
-    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_7d`](Self::failed_plaid_non_oauth_authentication_attempts_count_7d); `None` sends an explicit `null`.
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_3d`](Self::failed_plaid_non_oauth_authentication_attempts_count_3d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_failed_plaid_non_oauth_authentication_attempts_count_3d_null(
+        mut self,
+    ) -> Self {
+        self.failed_plaid_non_oauth_authentication_attempts_count_3d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_7d`](Self::failed_plaid_non_oauth_authentication_attempts_count_7d).
     pub fn with_failed_plaid_non_oauth_authentication_attempts_count_7d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.failed_plaid_non_oauth_authentication_attempts_count_7d = Some(value);
+        self.failed_plaid_non_oauth_authentication_attempts_count_7d = crate::Nullable::Value(
+            value.into(),
+        );
         self
     }
-    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_30d`](Self::failed_plaid_non_oauth_authentication_attempts_count_30d); `None` sends an explicit `null`.
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_7d`](Self::failed_plaid_non_oauth_authentication_attempts_count_7d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_failed_plaid_non_oauth_authentication_attempts_count_7d_null(
+        mut self,
+    ) -> Self {
+        self.failed_plaid_non_oauth_authentication_attempts_count_7d = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_30d`](Self::failed_plaid_non_oauth_authentication_attempts_count_30d).
     pub fn with_failed_plaid_non_oauth_authentication_attempts_count_30d(
         mut self,
-        value: Option<i64>,
+        value: impl Into<i64>,
     ) -> Self {
-        self.failed_plaid_non_oauth_authentication_attempts_count_30d = Some(value);
+        self.failed_plaid_non_oauth_authentication_attempts_count_30d = crate::Nullable::Value(
+            value.into(),
+        );
         self
     }
-    /// Sets [`is_account_closed`](Self::is_account_closed); `None` sends an explicit `null`.
-    pub fn with_is_account_closed(mut self, value: Option<bool>) -> Self {
-        self.is_account_closed = Some(value);
+    /// Sets [`failed_plaid_non_oauth_authentication_attempts_count_30d`](Self::failed_plaid_non_oauth_authentication_attempts_count_30d) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_failed_plaid_non_oauth_authentication_attempts_count_30d_null(
+        mut self,
+    ) -> Self {
+        self.failed_plaid_non_oauth_authentication_attempts_count_30d = crate::Nullable::Null;
         self
     }
-    /// Sets [`is_account_frozen_or_restricted`](Self::is_account_frozen_or_restricted); `None` sends an explicit `null`.
-    pub fn with_is_account_frozen_or_restricted(mut self, value: Option<bool>) -> Self {
-        self.is_account_frozen_or_restricted = Some(value);
+    /// Sets [`is_account_closed`](Self::is_account_closed).
+    pub fn with_is_account_closed(mut self, value: impl Into<bool>) -> Self {
+        self.is_account_closed = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`is_account_closed`](Self::is_account_closed) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_is_account_closed_null(mut self) -> Self {
+        self.is_account_closed = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`is_account_frozen_or_restricted`](Self::is_account_frozen_or_restricted).
+    pub fn with_is_account_frozen_or_restricted(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.is_account_frozen_or_restricted = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`is_account_frozen_or_restricted`](Self::is_account_frozen_or_restricted) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_is_account_frozen_or_restricted_null(mut self) -> Self {
+        self.is_account_frozen_or_restricted = crate::Nullable::Null;
         self
     }
 }
@@ -1270,7 +1518,8 @@ pub struct RiskReason {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl RiskReason {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             code: None,
@@ -1293,6 +1542,8 @@ impl crate::Client {
     ///
     /// `POST /accounts/get` (operation `accountsGet`).
     ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
+    ///
     /// The `/accounts/get` endpoint can be used to retrieve a list of accounts associated with any linked Item. Plaid will only return active bank accounts — that is, accounts that are not closed and are capable of carrying a balance.
     /// For items that went through the updated account selection pane, this endpoint only returns accounts that were permissioned by the user when they initially created the Item. If a user creates a new account after the initial link, you can capture this event through the [`NEW_ACCOUNTS_AVAILABLE`](https://plaid.com/docs/api/items/#new_accounts_available) webhook and then use Link's [update mode](https://plaid.com/docs/link/update-mode/) to request that the user share this new account with you.
     ///
@@ -1310,6 +1561,8 @@ impl crate::Client {
     /// Plaid Retrieve real-time balance data
     ///
     /// `POST /accounts/balance/get` (operation `accountsBalanceGet`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     ///
     /// The `/accounts/balance/get` endpoint returns the real-time balance for each of an Item's accounts. While other endpoints, such as `/accounts/get`, return a balance object, only `/accounts/balance/get` forces the available and current balance fields to be refreshed rather than cached. This endpoint can be used for existing Items that were added via any of Plaid’s other products. This endpoint can be used as long as Link has been initialized with any other product, `balance` itself is not a product that can be used to initialize Link. As this endpoint triggers a synchronous request for fresh data, latency may be higher than for other Plaid endpoints (typically less than 10 seconds, but occasionally up to 30 seconds or more); if you encounter errors, you may find it necessary to adjust your timeout period when making requests.
     pub async fn accounts_balance_get(
@@ -1335,6 +1588,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "accountsBalanceGet",
@@ -1348,5 +1603,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
 ];

@@ -13,34 +13,47 @@ pub struct AccountAccess {
     #[allow(missing_docs)]
     pub unique_id: String,
     /// Default: `true`.
-    pub authorized: Option<Option<bool>>,
-    /// See [`AccountProductAccessNullable`](crate::AccountProductAccessNullable).
-    pub account_product_access: Option<Option<AccountProductAccessNullable>>,
+    pub authorized: crate::Nullable<bool>,
+    /// Account-level data access, or `null` when it is not set.
+    pub account_product_access: crate::Nullable<AccountProductAccessNullable>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountAccess {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(unique_id: impl Into<String>) -> Self {
         Self {
             unique_id: unique_id.into(),
-            authorized: None,
-            account_product_access: None,
+            authorized: crate::Nullable::Absent,
+            account_product_access: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`authorized`](Self::authorized); `None` sends an explicit `null`.
-    pub fn with_authorized(mut self, value: Option<bool>) -> Self {
-        self.authorized = Some(value);
+    /// Sets [`authorized`](Self::authorized).
+    pub fn with_authorized(mut self, value: impl Into<bool>) -> Self {
+        self.authorized = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`account_product_access`](Self::account_product_access); `None` sends an explicit `null`.
+    /// Sets [`authorized`](Self::authorized) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_authorized_null(mut self) -> Self {
+        self.authorized = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`account_product_access`](Self::account_product_access).
     pub fn with_account_product_access(
         mut self,
-        value: Option<AccountProductAccessNullable>,
+        value: impl Into<AccountProductAccessNullable>,
     ) -> Self {
-        self.account_product_access = Some(value);
+        self.account_product_access = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`account_product_access`](Self::account_product_access) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_account_product_access_null(mut self) -> Self {
+        self.account_product_access = crate::Nullable::Null;
         self
     }
 }
@@ -56,38 +69,57 @@ crate::codec::struct_impls! {
 #[non_exhaustive]
 pub struct AccountProductAccess {
     /// Default: `true`.
-    pub account_data: Option<Option<bool>>,
+    pub account_data: crate::Nullable<bool>,
     /// Default: `true`.
-    pub statements: Option<Option<bool>>,
+    pub statements: crate::Nullable<bool>,
     /// Default: `true`.
-    pub tax_documents: Option<Option<bool>>,
+    pub tax_documents: crate::Nullable<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl AccountProductAccess {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            account_data: None,
-            statements: None,
-            tax_documents: None,
+            account_data: crate::Nullable::Absent,
+            statements: crate::Nullable::Absent,
+            tax_documents: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`account_data`](Self::account_data); `None` sends an explicit `null`.
-    pub fn with_account_data(mut self, value: Option<bool>) -> Self {
-        self.account_data = Some(value);
+    /// Sets [`account_data`](Self::account_data).
+    pub fn with_account_data(mut self, value: impl Into<bool>) -> Self {
+        self.account_data = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`statements`](Self::statements); `None` sends an explicit `null`.
-    pub fn with_statements(mut self, value: Option<bool>) -> Self {
-        self.statements = Some(value);
+    /// Sets [`account_data`](Self::account_data) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_account_data_null(mut self) -> Self {
+        self.account_data = crate::Nullable::Null;
         self
     }
-    /// Sets [`tax_documents`](Self::tax_documents); `None` sends an explicit `null`.
-    pub fn with_tax_documents(mut self, value: Option<bool>) -> Self {
-        self.tax_documents = Some(value);
+    /// Sets [`statements`](Self::statements).
+    pub fn with_statements(mut self, value: impl Into<bool>) -> Self {
+        self.statements = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`statements`](Self::statements) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_statements_null(mut self) -> Self {
+        self.statements = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`tax_documents`](Self::tax_documents).
+    pub fn with_tax_documents(mut self, value: impl Into<bool>) -> Self {
+        self.tax_documents = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`tax_documents`](Self::tax_documents) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_tax_documents_null(mut self) -> Self {
+        self.tax_documents = crate::Nullable::Null;
         self
     }
 }
@@ -131,7 +163,7 @@ crate::codec::enum_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Activity {
-    /// See [`ActivityType`](crate::ActivityType).
+    /// The kind of consent event recorded in the activity log.
     pub activity: ActivityType,
     #[allow(missing_docs)]
     pub initiated_date: crate::Date,
@@ -139,49 +171,66 @@ pub struct Activity {
     pub id: String,
     #[allow(missing_docs)]
     pub initiator: String,
-    /// See [`ActionState`](crate::ActionState).
+    /// The outcome of an action recorded in an Item's activity log.
     pub state: ActionState,
-    /// See [`ApplicationId`](crate::ApplicationId).
+    /// The identifier of an application that a user has connected.
+    ///
+    /// A `String` ([`ApplicationId`](crate::ApplicationId)).
     pub target_application_id: Option<ApplicationId>,
-    /// See [`ScopesNullable`](crate::ScopesNullable).
-    pub scopes: Option<Option<ScopesNullable>>,
+    /// Scopes, or `null` when none are set.
+    pub scopes: crate::Nullable<ScopesNullable>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Activity {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        activity: impl Into<ActivityType>,
-        initiated_date: impl Into<crate::Date>,
-        id: impl Into<String>,
-        initiator: impl Into<String>,
-        state: impl Into<ActionState>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: ActivityRequired) -> Self {
         Self {
-            activity: activity.into(),
-            initiated_date: initiated_date.into(),
-            id: id.into(),
-            initiator: initiator.into(),
-            state: state.into(),
+            activity: required.activity,
+            initiated_date: required.initiated_date,
+            id: required.id,
+            initiator: required.initiator,
+            state: required.state,
             target_application_id: None,
-            scopes: None,
+            scopes: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`target_application_id`](Self::target_application_id).
-    pub fn with_target_application_id(
-        mut self,
-        value: impl Into<ApplicationId>,
-    ) -> Self {
+    pub fn with_target_application_id(mut self, value: impl Into<String>) -> Self {
         self.target_application_id = Some(value.into());
         self
     }
-    /// Sets [`scopes`](Self::scopes); `None` sends an explicit `null`.
-    pub fn with_scopes(mut self, value: Option<ScopesNullable>) -> Self {
-        self.scopes = Some(value);
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: impl Into<ScopesNullable>) -> Self {
+        self.scopes = crate::Nullable::Value(value.into());
         self
     }
+    /// Sets [`scopes`](Self::scopes) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_scopes_null(mut self) -> Self {
+        self.scopes = crate::Nullable::Null;
+        self
+    }
+}
+/// The required values of [`Activity::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct ActivityRequired {
+    /// The kind of consent event recorded in the activity log.
+    ///
+    /// Sets [`Activity::activity`].
+    pub activity: ActivityType,
+    /// Sets [`Activity::initiated_date`].
+    pub initiated_date: crate::Date,
+    /// Sets [`Activity::id`].
+    pub id: String,
+    /// Sets [`Activity::initiator`].
+    pub initiator: String,
+    /// The outcome of an action recorded in an Item's activity log.
+    ///
+    /// Sets [`Activity::state`].
+    pub state: ActionState,
 }
 crate::codec::struct_impls! {
     Activity [Debug Serialize Deserialize] [additional_properties] {
@@ -242,68 +291,101 @@ pub type ApplicationId = String;
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectedApplication {
-    /// See [`ApplicationId`](crate::ApplicationId).
+    /// The identifier of an application that a user has connected.
+    ///
+    /// A `String` ([`ApplicationId`](crate::ApplicationId)).
     pub application_id: ApplicationId,
     #[allow(missing_docs)]
     pub name: String,
     #[allow(missing_docs)]
-    pub display_name: Option<Option<String>>,
+    pub display_name: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub logo_url: Option<Option<String>>,
+    pub logo_url: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub application_url: Option<Option<String>>,
+    pub application_url: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub reason_for_access: Option<Option<String>>,
+    pub reason_for_access: crate::Nullable<String>,
     #[allow(missing_docs)]
     pub created_at: crate::DateTime,
-    /// See [`ScopesNullable`](crate::ScopesNullable).
-    pub scopes: Option<Option<ScopesNullable>>,
+    /// Scopes, or `null` when none are set.
+    pub scopes: crate::Nullable<ScopesNullable>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ConnectedApplication {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
-        application_id: impl Into<ApplicationId>,
+        application_id: impl Into<String>,
         name: impl Into<String>,
         created_at: impl Into<crate::DateTime>,
     ) -> Self {
         Self {
             application_id: application_id.into(),
             name: name.into(),
-            display_name: None,
-            logo_url: None,
-            application_url: None,
-            reason_for_access: None,
+            display_name: crate::Nullable::Absent,
+            logo_url: crate::Nullable::Absent,
+            application_url: crate::Nullable::Absent,
+            reason_for_access: crate::Nullable::Absent,
             created_at: created_at.into(),
-            scopes: None,
+            scopes: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`display_name`](Self::display_name); `None` sends an explicit `null`.
-    pub fn with_display_name(mut self, value: Option<String>) -> Self {
-        self.display_name = Some(value);
+    /// Sets [`display_name`](Self::display_name).
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`logo_url`](Self::logo_url); `None` sends an explicit `null`.
-    pub fn with_logo_url(mut self, value: Option<String>) -> Self {
-        self.logo_url = Some(value);
+    /// Sets [`display_name`](Self::display_name) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_display_name_null(mut self) -> Self {
+        self.display_name = crate::Nullable::Null;
         self
     }
-    /// Sets [`application_url`](Self::application_url); `None` sends an explicit `null`.
-    pub fn with_application_url(mut self, value: Option<String>) -> Self {
-        self.application_url = Some(value);
+    /// Sets [`logo_url`](Self::logo_url).
+    pub fn with_logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`reason_for_access`](Self::reason_for_access); `None` sends an explicit `null`.
-    pub fn with_reason_for_access(mut self, value: Option<String>) -> Self {
-        self.reason_for_access = Some(value);
+    /// Sets [`logo_url`](Self::logo_url) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_logo_url_null(mut self) -> Self {
+        self.logo_url = crate::Nullable::Null;
         self
     }
-    /// Sets [`scopes`](Self::scopes); `None` sends an explicit `null`.
-    pub fn with_scopes(mut self, value: Option<ScopesNullable>) -> Self {
-        self.scopes = Some(value);
+    /// Sets [`application_url`](Self::application_url).
+    pub fn with_application_url(mut self, value: impl Into<String>) -> Self {
+        self.application_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`application_url`](Self::application_url) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_application_url_null(mut self) -> Self {
+        self.application_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`reason_for_access`](Self::reason_for_access).
+    pub fn with_reason_for_access(mut self, value: impl Into<String>) -> Self {
+        self.reason_for_access = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`reason_for_access`](Self::reason_for_access) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_reason_for_access_null(mut self) -> Self {
+        self.reason_for_access = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: impl Into<ScopesNullable>) -> Self {
+        self.scopes = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`scopes`](Self::scopes) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_scopes_null(mut self) -> Self {
+        self.scopes = crate::Nullable::Null;
         self
     }
 }
@@ -323,15 +405,18 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemAccessTokenInvalidateRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemAccessTokenInvalidateRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -347,19 +432,24 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemAccessTokenInvalidateResponse {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub new_access_token: super::shared::AccessToken,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemAccessTokenInvalidateResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
-        new_access_token: impl Into<super::shared::AccessToken>,
-        request_id: impl Into<super::shared::RequestId>,
+        new_access_token: impl Into<String>,
+        request_id: impl Into<String>,
     ) -> Self {
         Self {
             new_access_token: new_access_token.into(),
@@ -378,10 +468,14 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemActivityListRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: Option<super::shared::AccessToken>,
     #[allow(missing_docs)]
     pub cursor: Option<String>,
+    /// From 1 to 50.
+    ///
     /// Default: `50`.
     pub count: Option<i64>,
     /// Properties the spec does not list, kept as received and written back when
@@ -389,7 +483,8 @@ pub struct ItemActivityListRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemActivityListRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             access_token: None,
@@ -399,10 +494,7 @@ impl ItemActivityListRequest {
         }
     }
     /// Sets [`access_token`](Self::access_token).
-    pub fn with_access_token(
-        mut self,
-        value: impl Into<super::shared::AccessToken>,
-    ) -> Self {
+    pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(value.into());
         self
     }
@@ -428,7 +520,9 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemActivityListResponse {
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// A list of activities.
     pub activities: Vec<Activity>,
@@ -441,9 +535,10 @@ pub struct ItemActivityListResponse {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemActivityListResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
-        request_id: impl Into<super::shared::RequestId>,
+        request_id: impl Into<String>,
         activities: impl Into<Vec<Activity>>,
         last_data_access_times: impl Into<Vec<LastDataAccessTimes>>,
     ) -> Self {
@@ -473,23 +568,32 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationListRequest {
-    /// See [`AccessTokenNullable`](crate::AccessTokenNullable).
-    pub access_token: Option<Option<AccessTokenNullable>>,
+    /// An Item's access token, or `null` when there is none.
+    ///
+    /// A `String` ([`AccessTokenNullable`](crate::AccessTokenNullable)).
+    pub access_token: crate::Nullable<AccessTokenNullable>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationListRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            access_token: None,
+            access_token: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`access_token`](Self::access_token); `None` sends an explicit `null`.
-    pub fn with_access_token(mut self, value: Option<AccessTokenNullable>) -> Self {
-        self.access_token = Some(value);
+    /// Sets [`access_token`](Self::access_token).
+    pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`access_token`](Self::access_token) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_access_token_null(mut self) -> Self {
+        self.access_token = crate::Nullable::Null;
         self
     }
 }
@@ -502,7 +606,9 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationListResponse {
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: Option<super::shared::RequestId>,
     /// A list of connected applications.
     pub applications: Vec<ConnectedApplication>,
@@ -511,7 +617,8 @@ pub struct ItemApplicationListResponse {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationListResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(applications: impl Into<Vec<ConnectedApplication>>) -> Self {
         Self {
             request_id: None,
@@ -520,10 +627,7 @@ impl ItemApplicationListResponse {
         }
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(
-        mut self,
-        value: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
@@ -538,42 +642,67 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationScopesUpdateRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
-    /// See [`ApplicationId`](crate::ApplicationId).
+    /// The identifier of an application that a user has connected.
+    ///
+    /// A `String` ([`ApplicationId`](crate::ApplicationId)).
     pub application_id: ApplicationId,
-    /// See [`Scopes`](crate::Scopes).
+    /// The data an application may read: per product, per account, and for accounts added later.
     pub scopes: Scopes,
-    /// See [`ScopesState`](crate::ScopesState).
+    /// An opaque value that Plaid uses to track a change of scopes.
+    ///
+    /// A `String` ([`ScopesState`](crate::ScopesState)).
     pub state: Option<ScopesState>,
-    /// See [`ScopesContext`](crate::ScopesContext).
+    /// Where a change of scopes was made.
     pub context: ScopesContext,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationScopesUpdateRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        access_token: impl Into<super::shared::AccessToken>,
-        application_id: impl Into<ApplicationId>,
-        scopes: impl Into<Scopes>,
-        context: impl Into<ScopesContext>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: ItemApplicationScopesUpdateRequestRequired) -> Self {
         Self {
-            access_token: access_token.into(),
-            application_id: application_id.into(),
-            scopes: scopes.into(),
+            access_token: required.access_token,
+            application_id: required.application_id,
+            scopes: required.scopes,
             state: None,
-            context: context.into(),
+            context: required.context,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
     /// Sets [`state`](Self::state).
-    pub fn with_state(mut self, value: impl Into<ScopesState>) -> Self {
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
+}
+/// The required values of [`ItemApplicationScopesUpdateRequest::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct ItemApplicationScopesUpdateRequestRequired {
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
+    ///
+    /// Sets [`ItemApplicationScopesUpdateRequest::access_token`].
+    pub access_token: String,
+    /// The identifier of an application that a user has connected.
+    ///
+    /// A `String` ([`ApplicationId`](crate::ApplicationId)).
+    ///
+    /// Sets [`ItemApplicationScopesUpdateRequest::application_id`].
+    pub application_id: String,
+    /// The data an application may read: per product, per account, and for accounts added later.
+    ///
+    /// Sets [`ItemApplicationScopesUpdateRequest::scopes`].
+    pub scopes: Scopes,
+    /// Where a change of scopes was made.
+    ///
+    /// Sets [`ItemApplicationScopesUpdateRequest::context`].
+    pub context: ScopesContext,
 }
 crate::codec::struct_impls! {
     ItemApplicationScopesUpdateRequest [Debug Serialize Deserialize] [additional_properties] {
@@ -588,15 +717,18 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationScopesUpdateResponse {
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationScopesUpdateResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(request_id: impl Into<super::shared::RequestId>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
             request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -612,19 +744,24 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationUnlinkRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
-    /// See [`ApplicationId`](crate::ApplicationId).
+    /// The identifier of an application that a user has connected.
+    ///
+    /// A `String` ([`ApplicationId`](crate::ApplicationId)).
     pub application_id: ApplicationId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationUnlinkRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
-        access_token: impl Into<super::shared::AccessToken>,
-        application_id: impl Into<ApplicationId>,
+        access_token: impl Into<String>,
+        application_id: impl Into<String>,
     ) -> Self {
         Self {
             access_token: access_token.into(),
@@ -643,15 +780,18 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemApplicationUnlinkResponse {
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemApplicationUnlinkResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(request_id: impl Into<super::shared::RequestId>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
             request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -671,30 +811,28 @@ pub struct ItemErrorWebhook {
     pub webhook_type: String,
     /// `ERROR`
     pub webhook_code: String,
-    /// See [`ItemId`](crate::ItemId).
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
     pub item_id: ItemId,
-    /// See [`PlaidError`](crate::PlaidError).
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<super::shared::PlaidError>,
-    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    /// Which Plaid environment sent the webhook.
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemErrorWebhook {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        webhook_type: impl Into<String>,
-        webhook_code: impl Into<String>,
-        item_id: impl Into<ItemId>,
-        environment: impl Into<WebhookEnvironmentValues>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: ItemErrorWebhookRequired) -> Self {
         Self {
-            webhook_type: webhook_type.into(),
-            webhook_code: webhook_code.into(),
-            item_id: item_id.into(),
+            webhook_type: required.webhook_type,
+            webhook_code: required.webhook_code,
+            item_id: required.item_id,
             error: None,
-            environment: environment.into(),
+            environment: required.environment,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -703,6 +841,27 @@ impl ItemErrorWebhook {
         self.error = Some(value.into());
         self
     }
+}
+/// The required values of [`ItemErrorWebhook::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct ItemErrorWebhookRequired {
+    /// `ITEM`
+    ///
+    /// Sets [`ItemErrorWebhook::webhook_type`].
+    pub webhook_type: String,
+    /// `ERROR`
+    ///
+    /// Sets [`ItemErrorWebhook::webhook_code`].
+    pub webhook_code: String,
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
+    ///
+    /// Sets [`ItemErrorWebhook::item_id`].
+    pub item_id: String,
+    /// Which Plaid environment sent the webhook.
+    ///
+    /// Sets [`ItemErrorWebhook::environment`].
+    pub environment: WebhookEnvironmentValues,
 }
 crate::codec::struct_impls! {
     ItemErrorWebhook [Debug Serialize Deserialize] [additional_properties] {
@@ -717,15 +876,18 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemGetRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemGetRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -741,32 +903,41 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemGetResponse {
-    /// See [`Item`](crate::Item).
+    /// A login at a financial institution, through which Plaid reaches one or more accounts.
     pub item: super::shared::Item,
-    /// See [`ItemStatusNullable`](crate::ItemStatusNullable).
-    pub status: Option<Option<ItemStatusNullable>>,
-    /// See [`RequestId`](crate::RequestId).
+    /// The Item's update status, or `null` when there is none.
+    pub status: crate::Nullable<ItemStatusNullable>,
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemGetResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         item: impl Into<super::shared::Item>,
-        request_id: impl Into<super::shared::RequestId>,
+        request_id: impl Into<String>,
     ) -> Self {
         Self {
             item: item.into(),
-            status: None,
+            status: crate::Nullable::Absent,
             request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`status`](Self::status); `None` sends an explicit `null`.
-    pub fn with_status(mut self, value: Option<ItemStatusNullable>) -> Self {
-        self.status = Some(value);
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: impl Into<ItemStatusNullable>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`status`](Self::status) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
         self
     }
 }
@@ -783,18 +954,21 @@ pub type ItemId = String;
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemImportRequest {
-    #[allow(missing_docs)]
+    /// A Plaid product that an Item can be enabled for.
+    ///
+    /// At least 1 items.
     pub products: Vec<super::shared::Products>,
-    /// See [`ItemImportRequestUserAuth`](crate::ItemImportRequestUserAuth).
+    /// The user credentials that `/item/import` uses to create the Item.
     pub user_auth: ItemImportRequestUserAuth,
-    /// See [`ItemImportRequestOptions`](crate::ItemImportRequestOptions).
+    /// Optional settings for `/item/import`.
     pub options: Option<ItemImportRequestOptions>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemImportRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         products: impl Into<Vec<super::shared::Products>>,
         user_auth: impl Into<ItemImportRequestUserAuth>,
@@ -830,7 +1004,8 @@ pub struct ItemImportRequestOptions {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemImportRequestOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             webhook: None,
@@ -861,7 +1036,8 @@ pub struct ItemImportRequestUserAuth {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemImportRequestUserAuth {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(user_id: impl Into<String>, auth_token: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -880,20 +1056,22 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemImportResponse {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemImportResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        access_token: impl Into<super::shared::AccessToken>,
-        request_id: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>, request_id: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             request_id: request_id.into(),
@@ -915,30 +1093,49 @@ pub struct ItemLoginRepairedWebhook {
     pub webhook_type: String,
     /// `LOGIN_REPAIRED`
     pub webhook_code: String,
-    /// See [`ItemId`](crate::ItemId).
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
     pub item_id: ItemId,
-    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    /// Which Plaid environment sent the webhook.
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemLoginRepairedWebhook {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        webhook_type: impl Into<String>,
-        webhook_code: impl Into<String>,
-        item_id: impl Into<ItemId>,
-        environment: impl Into<WebhookEnvironmentValues>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: ItemLoginRepairedWebhookRequired) -> Self {
         Self {
-            webhook_type: webhook_type.into(),
-            webhook_code: webhook_code.into(),
-            item_id: item_id.into(),
-            environment: environment.into(),
+            webhook_type: required.webhook_type,
+            webhook_code: required.webhook_code,
+            item_id: required.item_id,
+            environment: required.environment,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+}
+/// The required values of [`ItemLoginRepairedWebhook::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct ItemLoginRepairedWebhookRequired {
+    /// `ITEM`
+    ///
+    /// Sets [`ItemLoginRepairedWebhook::webhook_type`].
+    pub webhook_type: String,
+    /// `LOGIN_REPAIRED`
+    ///
+    /// Sets [`ItemLoginRepairedWebhook::webhook_code`].
+    pub webhook_code: String,
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
+    ///
+    /// Sets [`ItemLoginRepairedWebhook::item_id`].
+    pub item_id: String,
+    /// Which Plaid environment sent the webhook.
+    ///
+    /// Sets [`ItemLoginRepairedWebhook::environment`].
+    pub environment: WebhookEnvironmentValues,
 }
 crate::codec::struct_impls! {
     ItemLoginRepairedWebhook [Debug Serialize Deserialize] [additional_properties] {
@@ -952,15 +1149,18 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPublicTokenCreateRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemPublicTokenCreateRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -980,18 +1180,18 @@ pub struct ItemPublicTokenCreateResponse {
     pub public_token: String,
     #[allow(missing_docs)]
     pub expiration: Option<crate::DateTime>,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemPublicTokenCreateResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        public_token: impl Into<String>,
-        request_id: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(public_token: impl Into<String>, request_id: impl Into<String>) -> Self {
         Self {
             public_token: public_token.into(),
             expiration: None,
@@ -1023,7 +1223,8 @@ pub struct ItemPublicTokenExchangeRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemPublicTokenExchangeRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(public_token: impl Into<String>) -> Self {
         Self {
             public_token: public_token.into(),
@@ -1040,22 +1241,27 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemPublicTokenExchangeResponse {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
     /// The `item_id` value of the Item associated with the returned `access_token`
     pub item_id: String,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemPublicTokenExchangeResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
-        access_token: impl Into<super::shared::AccessToken>,
+        access_token: impl Into<String>,
         item_id: impl Into<String>,
-        request_id: impl Into<super::shared::RequestId>,
+        request_id: impl Into<String>,
     ) -> Self {
         Self {
             access_token: access_token.into(),
@@ -1076,15 +1282,18 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemRemoveRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemRemoveRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -1100,15 +1309,18 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemRemoveResponse {
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemRemoveResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(request_id: impl Into<super::shared::RequestId>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
             request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -1124,39 +1336,61 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemStatus {
-    /// See [`ItemStatusInvestments`](crate::ItemStatusInvestments).
-    pub investments: Option<Option<ItemStatusInvestments>>,
-    /// See [`ItemStatusTransactions`](crate::ItemStatusTransactions).
-    pub transactions: Option<Option<ItemStatusTransactions>>,
-    /// See [`ItemStatusLastWebhook`](crate::ItemStatusLastWebhook).
-    pub last_webhook: Option<Option<ItemStatusLastWebhook>>,
+    /// When investments data for the Item last updated, or failed to.
+    pub investments: crate::Nullable<ItemStatusInvestments>,
+    /// When transactions data for the Item last updated, or failed to.
+    pub transactions: crate::Nullable<ItemStatusTransactions>,
+    /// The last webhook sent for the Item.
+    pub last_webhook: crate::Nullable<ItemStatusLastWebhook>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemStatus {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            investments: None,
-            transactions: None,
-            last_webhook: None,
+            investments: crate::Nullable::Absent,
+            transactions: crate::Nullable::Absent,
+            last_webhook: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`investments`](Self::investments); `None` sends an explicit `null`.
-    pub fn with_investments(mut self, value: Option<ItemStatusInvestments>) -> Self {
-        self.investments = Some(value);
+    /// Sets [`investments`](Self::investments).
+    pub fn with_investments(mut self, value: impl Into<ItemStatusInvestments>) -> Self {
+        self.investments = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`transactions`](Self::transactions); `None` sends an explicit `null`.
-    pub fn with_transactions(mut self, value: Option<ItemStatusTransactions>) -> Self {
-        self.transactions = Some(value);
+    /// Sets [`investments`](Self::investments) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_investments_null(mut self) -> Self {
+        self.investments = crate::Nullable::Null;
         self
     }
-    /// Sets [`last_webhook`](Self::last_webhook); `None` sends an explicit `null`.
-    pub fn with_last_webhook(mut self, value: Option<ItemStatusLastWebhook>) -> Self {
-        self.last_webhook = Some(value);
+    /// Sets [`transactions`](Self::transactions).
+    pub fn with_transactions(
+        mut self,
+        value: impl Into<ItemStatusTransactions>,
+    ) -> Self {
+        self.transactions = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`transactions`](Self::transactions) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_transactions_null(mut self) -> Self {
+        self.transactions = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`last_webhook`](Self::last_webhook).
+    pub fn with_last_webhook(mut self, value: impl Into<ItemStatusLastWebhook>) -> Self {
+        self.last_webhook = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`last_webhook`](Self::last_webhook) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_last_webhook_null(mut self) -> Self {
+        self.last_webhook = crate::Nullable::Null;
         self
     }
 }
@@ -1172,33 +1406,46 @@ crate::codec::struct_impls! {
 #[non_exhaustive]
 pub struct ItemStatusInvestments {
     #[allow(missing_docs)]
-    pub last_successful_update: Option<Option<crate::DateTime>>,
+    pub last_successful_update: crate::Nullable<crate::DateTime>,
     #[allow(missing_docs)]
-    pub last_failed_update: Option<Option<crate::DateTime>>,
+    pub last_failed_update: crate::Nullable<crate::DateTime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemStatusInvestments {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            last_successful_update: None,
-            last_failed_update: None,
+            last_successful_update: crate::Nullable::Absent,
+            last_failed_update: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`last_successful_update`](Self::last_successful_update); `None` sends an explicit `null`.
+    /// Sets [`last_successful_update`](Self::last_successful_update).
     pub fn with_last_successful_update(
         mut self,
-        value: Option<crate::DateTime>,
+        value: impl Into<crate::DateTime>,
     ) -> Self {
-        self.last_successful_update = Some(value);
+        self.last_successful_update = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`last_failed_update`](Self::last_failed_update); `None` sends an explicit `null`.
-    pub fn with_last_failed_update(mut self, value: Option<crate::DateTime>) -> Self {
-        self.last_failed_update = Some(value);
+    /// Sets [`last_successful_update`](Self::last_successful_update) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_last_successful_update_null(mut self) -> Self {
+        self.last_successful_update = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`last_failed_update`](Self::last_failed_update).
+    pub fn with_last_failed_update(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_failed_update = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`last_failed_update`](Self::last_failed_update) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_last_failed_update_null(mut self) -> Self {
+        self.last_failed_update = crate::Nullable::Null;
         self
     }
 }
@@ -1213,30 +1460,43 @@ crate::codec::struct_impls! {
 #[non_exhaustive]
 pub struct ItemStatusLastWebhook {
     #[allow(missing_docs)]
-    pub sent_at: Option<Option<crate::DateTime>>,
+    pub sent_at: crate::Nullable<crate::DateTime>,
     #[allow(missing_docs)]
-    pub code_sent: Option<Option<String>>,
+    pub code_sent: crate::Nullable<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemStatusLastWebhook {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            sent_at: None,
-            code_sent: None,
+            sent_at: crate::Nullable::Absent,
+            code_sent: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`sent_at`](Self::sent_at); `None` sends an explicit `null`.
-    pub fn with_sent_at(mut self, value: Option<crate::DateTime>) -> Self {
-        self.sent_at = Some(value);
+    /// Sets [`sent_at`](Self::sent_at).
+    pub fn with_sent_at(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.sent_at = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`code_sent`](Self::code_sent); `None` sends an explicit `null`.
-    pub fn with_code_sent(mut self, value: Option<String>) -> Self {
-        self.code_sent = Some(value);
+    /// Sets [`sent_at`](Self::sent_at) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_sent_at_null(mut self) -> Self {
+        self.sent_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`code_sent`](Self::code_sent).
+    pub fn with_code_sent(mut self, value: impl Into<String>) -> Self {
+        self.code_sent = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`code_sent`](Self::code_sent) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_code_sent_null(mut self) -> Self {
+        self.code_sent = crate::Nullable::Null;
         self
     }
 }
@@ -1253,33 +1513,46 @@ pub type ItemStatusNullable = ItemStatus;
 #[non_exhaustive]
 pub struct ItemStatusTransactions {
     #[allow(missing_docs)]
-    pub last_successful_update: Option<Option<crate::DateTime>>,
+    pub last_successful_update: crate::Nullable<crate::DateTime>,
     #[allow(missing_docs)]
-    pub last_failed_update: Option<Option<crate::DateTime>>,
+    pub last_failed_update: crate::Nullable<crate::DateTime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemStatusTransactions {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            last_successful_update: None,
-            last_failed_update: None,
+            last_successful_update: crate::Nullable::Absent,
+            last_failed_update: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`last_successful_update`](Self::last_successful_update); `None` sends an explicit `null`.
+    /// Sets [`last_successful_update`](Self::last_successful_update).
     pub fn with_last_successful_update(
         mut self,
-        value: Option<crate::DateTime>,
+        value: impl Into<crate::DateTime>,
     ) -> Self {
-        self.last_successful_update = Some(value);
+        self.last_successful_update = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`last_failed_update`](Self::last_failed_update); `None` sends an explicit `null`.
-    pub fn with_last_failed_update(mut self, value: Option<crate::DateTime>) -> Self {
-        self.last_failed_update = Some(value);
+    /// Sets [`last_successful_update`](Self::last_successful_update) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_last_successful_update_null(mut self) -> Self {
+        self.last_successful_update = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`last_failed_update`](Self::last_failed_update).
+    pub fn with_last_failed_update(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_failed_update = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`last_failed_update`](Self::last_failed_update) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_last_failed_update_null(mut self) -> Self {
+        self.last_failed_update = crate::Nullable::Null;
         self
     }
 }
@@ -1293,26 +1566,35 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemWebhookUpdateRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
     #[allow(missing_docs)]
-    pub webhook: Option<Option<String>>,
+    pub webhook: crate::Nullable<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemWebhookUpdateRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
-            webhook: None,
+            webhook: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`webhook`](Self::webhook); `None` sends an explicit `null`.
-    pub fn with_webhook(mut self, value: Option<String>) -> Self {
-        self.webhook = Some(value);
+    /// Sets [`webhook`](Self::webhook).
+    pub fn with_webhook(mut self, value: impl Into<String>) -> Self {
+        self.webhook = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`webhook`](Self::webhook) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_webhook_null(mut self) -> Self {
+        self.webhook = crate::Nullable::Null;
         self
     }
 }
@@ -1326,19 +1608,22 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemWebhookUpdateResponse {
-    /// See [`Item`](crate::Item).
+    /// A login at a financial institution, through which Plaid reaches one or more accounts.
     pub item: super::shared::Item,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemWebhookUpdateResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         item: impl Into<super::shared::Item>,
-        request_id: impl Into<super::shared::RequestId>,
+        request_id: impl Into<String>,
     ) -> Self {
         Self {
             item: item.into(),
@@ -1380,26 +1665,18 @@ pub struct JwkPublicKey {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl JwkPublicKey {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        alg: impl Into<String>,
-        crv: impl Into<String>,
-        kid: impl Into<String>,
-        kty: impl Into<String>,
-        use_: impl Into<String>,
-        x: impl Into<String>,
-        y: impl Into<String>,
-        created_at: impl Into<i64>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: JwkPublicKeyRequired) -> Self {
         Self {
-            alg: alg.into(),
-            crv: crv.into(),
-            kid: kid.into(),
-            kty: kty.into(),
-            use_: use_.into(),
-            x: x.into(),
-            y: y.into(),
-            created_at: created_at.into(),
+            alg: required.alg,
+            crv: required.crv,
+            kid: required.kid,
+            kty: required.kty,
+            use_: required.use_,
+            x: required.x,
+            y: required.y,
+            created_at: required.created_at,
             expired_at: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
@@ -1409,6 +1686,41 @@ impl JwkPublicKey {
         self.expired_at = Some(value.into());
         self
     }
+}
+/// The required values of [`JwkPublicKey::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct JwkPublicKeyRequired {
+    /// The signing algorithm, `ES256`.
+    ///
+    /// Sets [`JwkPublicKey::alg`].
+    pub alg: String,
+    /// The curve, `P-256`.
+    ///
+    /// Sets [`JwkPublicKey::crv`].
+    pub crv: String,
+    /// The key id tokens name in their header.
+    ///
+    /// Sets [`JwkPublicKey::kid`].
+    pub kid: String,
+    /// The key type, `EC`.
+    ///
+    /// Sets [`JwkPublicKey::kty`].
+    pub kty: String,
+    /// What the key is for, `sig`.
+    ///
+    /// Sets [`JwkPublicKey::use_`].
+    pub use_: String,
+    /// The point's x coordinate, base64url.
+    ///
+    /// Sets [`JwkPublicKey::x`].
+    pub x: String,
+    /// The point's y coordinate, base64url.
+    ///
+    /// Sets [`JwkPublicKey::y`].
+    pub y: String,
+    /// When the key was made, in seconds since the Unix epoch.
+    ///
+    /// Sets [`JwkPublicKey::created_at`].
+    pub created_at: i64,
 }
 crate::codec::struct_impls! {
     JwkPublicKey [Debug Serialize Deserialize] [additional_properties] {
@@ -1450,7 +1762,8 @@ pub struct LastDataAccessTimes {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl LastDataAccessTimes {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(application_id: impl Into<String>) -> Self {
         Self {
             application_id: application_id.into(),
@@ -1536,24 +1849,27 @@ pub struct NewAccountsAvailableWebhook {
     pub webhook_type: Option<String>,
     /// `NEW_ACCOUNTS_AVAILABLE`
     pub webhook_code: Option<String>,
-    /// See [`ItemId`](crate::ItemId).
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
     pub item_id: Option<ItemId>,
-    /// See [`PlaidError`](crate::PlaidError).
-    pub error: Option<Option<super::shared::PlaidError>>,
-    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    /// Errors are identified by `error_code` and categorized by `error_type`.
+    pub error: crate::Nullable<super::shared::PlaidError>,
+    /// Which Plaid environment sent the webhook.
     pub environment: Option<WebhookEnvironmentValues>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl NewAccountsAvailableWebhook {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             webhook_type: None,
             webhook_code: None,
             item_id: None,
-            error: None,
+            error: crate::Nullable::Absent,
             environment: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
@@ -1569,13 +1885,19 @@ impl NewAccountsAvailableWebhook {
         self
     }
     /// Sets [`item_id`](Self::item_id).
-    pub fn with_item_id(mut self, value: impl Into<ItemId>) -> Self {
+    pub fn with_item_id(mut self, value: impl Into<String>) -> Self {
         self.item_id = Some(value.into());
         self
     }
-    /// Sets [`error`](Self::error); `None` sends an explicit `null`.
-    pub fn with_error(mut self, value: Option<super::shared::PlaidError>) -> Self {
-        self.error = Some(value);
+    /// Sets [`error`](Self::error).
+    pub fn with_error(mut self, value: impl Into<super::shared::PlaidError>) -> Self {
+        self.error = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`error`](Self::error) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_error_null(mut self) -> Self {
+        self.error = crate::Nullable::Null;
         self
     }
     /// Sets [`environment`](Self::environment).
@@ -1604,34 +1926,56 @@ pub struct PendingExpirationWebhook {
     pub webhook_type: String,
     /// `PENDING_EXPIRATION`
     pub webhook_code: String,
-    /// See [`ItemId`](crate::ItemId).
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
     pub item_id: ItemId,
     /// When the consent ends (ISO 8601).
     pub consent_expiration_time: crate::DateTime,
-    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    /// Which Plaid environment sent the webhook.
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PendingExpirationWebhook {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        webhook_type: impl Into<String>,
-        webhook_code: impl Into<String>,
-        item_id: impl Into<ItemId>,
-        consent_expiration_time: impl Into<crate::DateTime>,
-        environment: impl Into<WebhookEnvironmentValues>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: PendingExpirationWebhookRequired) -> Self {
         Self {
-            webhook_type: webhook_type.into(),
-            webhook_code: webhook_code.into(),
-            item_id: item_id.into(),
-            consent_expiration_time: consent_expiration_time.into(),
-            environment: environment.into(),
+            webhook_type: required.webhook_type,
+            webhook_code: required.webhook_code,
+            item_id: required.item_id,
+            consent_expiration_time: required.consent_expiration_time,
+            environment: required.environment,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+}
+/// The required values of [`PendingExpirationWebhook::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct PendingExpirationWebhookRequired {
+    /// `ITEM`
+    ///
+    /// Sets [`PendingExpirationWebhook::webhook_type`].
+    pub webhook_type: String,
+    /// `PENDING_EXPIRATION`
+    ///
+    /// Sets [`PendingExpirationWebhook::webhook_code`].
+    pub webhook_code: String,
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
+    ///
+    /// Sets [`PendingExpirationWebhook::item_id`].
+    pub item_id: String,
+    /// When the consent ends (ISO 8601).
+    ///
+    /// Sets [`PendingExpirationWebhook::consent_expiration_time`].
+    pub consent_expiration_time: crate::DateTime,
+    /// Which Plaid environment sent the webhook.
+    ///
+    /// Sets [`PendingExpirationWebhook::environment`].
+    pub environment: WebhookEnvironmentValues,
 }
 crate::codec::struct_impls! {
     PendingExpirationWebhook [Debug Serialize Deserialize] [additional_properties] {
@@ -1647,86 +1991,141 @@ crate::codec::struct_impls! {
 #[non_exhaustive]
 pub struct ProductAccess {
     /// Default: `true`.
-    pub statements: Option<Option<bool>>,
+    pub statements: crate::Nullable<bool>,
     /// Default: `true`.
-    pub identity: Option<Option<bool>>,
+    pub identity: crate::Nullable<bool>,
     /// Default: `true`.
-    pub auth: Option<Option<bool>>,
+    pub auth: crate::Nullable<bool>,
     /// Default: `true`.
-    pub transactions: Option<Option<bool>>,
+    pub transactions: crate::Nullable<bool>,
     /// Default: `true`.
-    pub accounts_details_transactions: Option<Option<bool>>,
+    pub accounts_details_transactions: crate::Nullable<bool>,
     /// Default: `true`.
-    pub accounts_routing_number: Option<Option<bool>>,
+    pub accounts_routing_number: crate::Nullable<bool>,
     /// Default: `true`.
-    pub accounts_statements: Option<Option<bool>>,
+    pub accounts_statements: crate::Nullable<bool>,
     /// Default: `true`.
-    pub accounts_tax_statements: Option<Option<bool>>,
+    pub accounts_tax_statements: crate::Nullable<bool>,
     /// Default: `true`.
-    pub customers_profiles: Option<Option<bool>>,
+    pub customers_profiles: crate::Nullable<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProductAccess {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            statements: None,
-            identity: None,
-            auth: None,
-            transactions: None,
-            accounts_details_transactions: None,
-            accounts_routing_number: None,
-            accounts_statements: None,
-            accounts_tax_statements: None,
-            customers_profiles: None,
+            statements: crate::Nullable::Absent,
+            identity: crate::Nullable::Absent,
+            auth: crate::Nullable::Absent,
+            transactions: crate::Nullable::Absent,
+            accounts_details_transactions: crate::Nullable::Absent,
+            accounts_routing_number: crate::Nullable::Absent,
+            accounts_statements: crate::Nullable::Absent,
+            accounts_tax_statements: crate::Nullable::Absent,
+            customers_profiles: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`statements`](Self::statements); `None` sends an explicit `null`.
-    pub fn with_statements(mut self, value: Option<bool>) -> Self {
-        self.statements = Some(value);
+    /// Sets [`statements`](Self::statements).
+    pub fn with_statements(mut self, value: impl Into<bool>) -> Self {
+        self.statements = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`identity`](Self::identity); `None` sends an explicit `null`.
-    pub fn with_identity(mut self, value: Option<bool>) -> Self {
-        self.identity = Some(value);
+    /// Sets [`statements`](Self::statements) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_statements_null(mut self) -> Self {
+        self.statements = crate::Nullable::Null;
         self
     }
-    /// Sets [`auth`](Self::auth); `None` sends an explicit `null`.
-    pub fn with_auth(mut self, value: Option<bool>) -> Self {
-        self.auth = Some(value);
+    /// Sets [`identity`](Self::identity).
+    pub fn with_identity(mut self, value: impl Into<bool>) -> Self {
+        self.identity = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`transactions`](Self::transactions); `None` sends an explicit `null`.
-    pub fn with_transactions(mut self, value: Option<bool>) -> Self {
-        self.transactions = Some(value);
+    /// Sets [`identity`](Self::identity) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_identity_null(mut self) -> Self {
+        self.identity = crate::Nullable::Null;
         self
     }
-    /// Sets [`accounts_details_transactions`](Self::accounts_details_transactions); `None` sends an explicit `null`.
-    pub fn with_accounts_details_transactions(mut self, value: Option<bool>) -> Self {
-        self.accounts_details_transactions = Some(value);
+    /// Sets [`auth`](Self::auth).
+    pub fn with_auth(mut self, value: impl Into<bool>) -> Self {
+        self.auth = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`accounts_routing_number`](Self::accounts_routing_number); `None` sends an explicit `null`.
-    pub fn with_accounts_routing_number(mut self, value: Option<bool>) -> Self {
-        self.accounts_routing_number = Some(value);
+    /// Sets [`auth`](Self::auth) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_auth_null(mut self) -> Self {
+        self.auth = crate::Nullable::Null;
         self
     }
-    /// Sets [`accounts_statements`](Self::accounts_statements); `None` sends an explicit `null`.
-    pub fn with_accounts_statements(mut self, value: Option<bool>) -> Self {
-        self.accounts_statements = Some(value);
+    /// Sets [`transactions`](Self::transactions).
+    pub fn with_transactions(mut self, value: impl Into<bool>) -> Self {
+        self.transactions = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`accounts_tax_statements`](Self::accounts_tax_statements); `None` sends an explicit `null`.
-    pub fn with_accounts_tax_statements(mut self, value: Option<bool>) -> Self {
-        self.accounts_tax_statements = Some(value);
+    /// Sets [`transactions`](Self::transactions) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_transactions_null(mut self) -> Self {
+        self.transactions = crate::Nullable::Null;
         self
     }
-    /// Sets [`customers_profiles`](Self::customers_profiles); `None` sends an explicit `null`.
-    pub fn with_customers_profiles(mut self, value: Option<bool>) -> Self {
-        self.customers_profiles = Some(value);
+    /// Sets [`accounts_details_transactions`](Self::accounts_details_transactions).
+    pub fn with_accounts_details_transactions(mut self, value: impl Into<bool>) -> Self {
+        self.accounts_details_transactions = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`accounts_details_transactions`](Self::accounts_details_transactions) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_accounts_details_transactions_null(mut self) -> Self {
+        self.accounts_details_transactions = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`accounts_routing_number`](Self::accounts_routing_number).
+    pub fn with_accounts_routing_number(mut self, value: impl Into<bool>) -> Self {
+        self.accounts_routing_number = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`accounts_routing_number`](Self::accounts_routing_number) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_accounts_routing_number_null(mut self) -> Self {
+        self.accounts_routing_number = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`accounts_statements`](Self::accounts_statements).
+    pub fn with_accounts_statements(mut self, value: impl Into<bool>) -> Self {
+        self.accounts_statements = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`accounts_statements`](Self::accounts_statements) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_accounts_statements_null(mut self) -> Self {
+        self.accounts_statements = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`accounts_tax_statements`](Self::accounts_tax_statements).
+    pub fn with_accounts_tax_statements(mut self, value: impl Into<bool>) -> Self {
+        self.accounts_tax_statements = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`accounts_tax_statements`](Self::accounts_tax_statements) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_accounts_tax_statements_null(mut self) -> Self {
+        self.accounts_tax_statements = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`customers_profiles`](Self::customers_profiles).
+    pub fn with_customers_profiles(mut self, value: impl Into<bool>) -> Self {
+        self.customers_profiles = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`customers_profiles`](Self::customers_profiles) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_customers_profiles_null(mut self) -> Self {
+        self.customers_profiles = crate::Nullable::Null;
         self
     }
 }
@@ -1747,20 +2146,23 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemFireWebhookRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
-    /// See [`WebhookType`](crate::WebhookType).
+    /// The family of a webhook, such as `ITEM` or `TRANSACTIONS`.
     pub webhook_type: Option<WebhookType>,
-    /// See [`SandboxItemFireWebhookRequestWebhookCode`](crate::SandboxItemFireWebhookRequestWebhookCode).
+    #[allow(missing_docs)]
     pub webhook_code: SandboxItemFireWebhookRequestWebhookCode,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemFireWebhookRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
-        access_token: impl Into<super::shared::AccessToken>,
+        access_token: impl Into<String>,
         webhook_code: impl Into<SandboxItemFireWebhookRequestWebhookCode>,
     ) -> Self {
         Self {
@@ -1828,18 +2230,18 @@ crate::codec::enum_impls! {
 pub struct SandboxItemFireWebhookResponse {
     /// Value is `true` if the test` webhook_code` was successfully fired.
     pub webhook_fired: bool,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemFireWebhookResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        webhook_fired: impl Into<bool>,
-        request_id: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(webhook_fired: impl Into<bool>, request_id: impl Into<String>) -> Self {
         Self {
             webhook_fired: webhook_fired.into(),
             request_id: request_id.into(),
@@ -1857,15 +2259,18 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemResetLoginRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemResetLoginRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_token: impl Into<super::shared::AccessToken>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -1883,18 +2288,18 @@ crate::codec::struct_impls! {
 pub struct SandboxItemResetLoginResponse {
     /// `true` if the call succeeded
     pub reset_login: bool,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemResetLoginResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        reset_login: impl Into<bool>,
-        request_id: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(reset_login: impl Into<bool>, request_id: impl Into<String>) -> Self {
         Self {
             reset_login: reset_login.into(),
             request_id: request_id.into(),
@@ -1912,20 +2317,23 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemSetVerificationStatusRequest {
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: super::shared::AccessToken,
     #[allow(missing_docs)]
     pub account_id: String,
-    /// See [`SandboxItemSetVerificationStatusRequestVerificationStatus`](crate::SandboxItemSetVerificationStatusRequestVerificationStatus).
+    #[allow(missing_docs)]
     pub verification_status: SandboxItemSetVerificationStatusRequestVerificationStatus,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemSetVerificationStatusRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
-        access_token: impl Into<super::shared::AccessToken>,
+        access_token: impl Into<String>,
         account_id: impl Into<String>,
         verification_status: impl Into<
             SandboxItemSetVerificationStatusRequestVerificationStatus,
@@ -1968,15 +2376,18 @@ crate::codec::enum_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxItemSetVerificationStatusResponse {
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl SandboxItemSetVerificationStatusResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(request_id: impl Into<super::shared::RequestId>) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
             request_id: request_id.into(),
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -1992,23 +2403,24 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Scopes {
-    /// See [`ProductAccess`](crate::ProductAccess).
+    /// Which products an application may use with a user's data.
     pub product_access: Option<ProductAccess>,
-    #[allow(missing_docs)]
+    /// Whether one account is shared with an application, and for which kinds of data.
     pub accounts: Option<Vec<AccountAccess>>,
     /// Default: `true`.
-    pub new_accounts: Option<Option<bool>>,
+    pub new_accounts: crate::Nullable<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Scopes {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             product_access: None,
             accounts: None,
-            new_accounts: None,
+            new_accounts: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -2022,9 +2434,15 @@ impl Scopes {
         self.accounts = Some(value.into());
         self
     }
-    /// Sets [`new_accounts`](Self::new_accounts); `None` sends an explicit `null`.
-    pub fn with_new_accounts(mut self, value: Option<bool>) -> Self {
-        self.new_accounts = Some(value);
+    /// Sets [`new_accounts`](Self::new_accounts).
+    pub fn with_new_accounts(mut self, value: impl Into<bool>) -> Self {
+        self.new_accounts = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`new_accounts`](Self::new_accounts) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_new_accounts_null(mut self) -> Self {
+        self.new_accounts = crate::Nullable::Null;
         self
     }
 }
@@ -2065,38 +2483,63 @@ pub struct UserPermissionRevokedWebhook {
     pub webhook_type: String,
     /// `USER_PERMISSION_REVOKED`
     pub webhook_code: String,
-    /// See [`ItemId`](crate::ItemId).
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
     pub item_id: ItemId,
-    /// See [`PlaidError`](crate::PlaidError).
-    pub error: Option<Option<super::shared::PlaidError>>,
-    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    /// Errors are identified by `error_code` and categorized by `error_type`.
+    pub error: crate::Nullable<super::shared::PlaidError>,
+    /// Which Plaid environment sent the webhook.
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl UserPermissionRevokedWebhook {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        webhook_type: impl Into<String>,
-        webhook_code: impl Into<String>,
-        item_id: impl Into<ItemId>,
-        environment: impl Into<WebhookEnvironmentValues>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: UserPermissionRevokedWebhookRequired) -> Self {
         Self {
-            webhook_type: webhook_type.into(),
-            webhook_code: webhook_code.into(),
-            item_id: item_id.into(),
-            error: None,
-            environment: environment.into(),
+            webhook_type: required.webhook_type,
+            webhook_code: required.webhook_code,
+            item_id: required.item_id,
+            error: crate::Nullable::Absent,
+            environment: required.environment,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`error`](Self::error); `None` sends an explicit `null`.
-    pub fn with_error(mut self, value: Option<super::shared::PlaidError>) -> Self {
-        self.error = Some(value);
+    /// Sets [`error`](Self::error).
+    pub fn with_error(mut self, value: impl Into<super::shared::PlaidError>) -> Self {
+        self.error = crate::Nullable::Value(value.into());
         self
     }
+    /// Sets [`error`](Self::error) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_error_null(mut self) -> Self {
+        self.error = crate::Nullable::Null;
+        self
+    }
+}
+/// The required values of [`UserPermissionRevokedWebhook::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct UserPermissionRevokedWebhookRequired {
+    /// `ITEM`
+    ///
+    /// Sets [`UserPermissionRevokedWebhook::webhook_type`].
+    pub webhook_type: String,
+    /// `USER_PERMISSION_REVOKED`
+    ///
+    /// Sets [`UserPermissionRevokedWebhook::webhook_code`].
+    pub webhook_code: String,
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
+    ///
+    /// Sets [`UserPermissionRevokedWebhook::item_id`].
+    pub item_id: String,
+    /// Which Plaid environment sent the webhook.
+    ///
+    /// Sets [`UserPermissionRevokedWebhook::environment`].
+    pub environment: WebhookEnvironmentValues,
 }
 crate::codec::struct_impls! {
     UserPermissionRevokedWebhook [Debug Serialize Deserialize] [additional_properties] {
@@ -2169,42 +2612,70 @@ pub struct WebhookUpdateAcknowledgedWebhook {
     pub webhook_type: String,
     /// `WEBHOOK_UPDATE_ACKNOWLEDGED`
     pub webhook_code: String,
-    /// See [`ItemId`](crate::ItemId).
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
     pub item_id: ItemId,
     /// The URL webhooks of this Item go to from now on.
     pub new_webhook_url: String,
-    /// See [`PlaidError`](crate::PlaidError).
-    pub error: Option<Option<super::shared::PlaidError>>,
-    /// See [`WebhookEnvironmentValues`](crate::WebhookEnvironmentValues).
+    /// Errors are identified by `error_code` and categorized by `error_type`.
+    pub error: crate::Nullable<super::shared::PlaidError>,
+    /// Which Plaid environment sent the webhook.
     pub environment: WebhookEnvironmentValues,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl WebhookUpdateAcknowledgedWebhook {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        webhook_type: impl Into<String>,
-        webhook_code: impl Into<String>,
-        item_id: impl Into<ItemId>,
-        new_webhook_url: impl Into<String>,
-        environment: impl Into<WebhookEnvironmentValues>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: WebhookUpdateAcknowledgedWebhookRequired) -> Self {
         Self {
-            webhook_type: webhook_type.into(),
-            webhook_code: webhook_code.into(),
-            item_id: item_id.into(),
-            new_webhook_url: new_webhook_url.into(),
-            error: None,
-            environment: environment.into(),
+            webhook_type: required.webhook_type,
+            webhook_code: required.webhook_code,
+            item_id: required.item_id,
+            new_webhook_url: required.new_webhook_url,
+            error: crate::Nullable::Absent,
+            environment: required.environment,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`error`](Self::error); `None` sends an explicit `null`.
-    pub fn with_error(mut self, value: Option<super::shared::PlaidError>) -> Self {
-        self.error = Some(value);
+    /// Sets [`error`](Self::error).
+    pub fn with_error(mut self, value: impl Into<super::shared::PlaidError>) -> Self {
+        self.error = crate::Nullable::Value(value.into());
         self
     }
+    /// Sets [`error`](Self::error) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_error_null(mut self) -> Self {
+        self.error = crate::Nullable::Null;
+        self
+    }
+}
+/// The required values of [`WebhookUpdateAcknowledgedWebhook::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct WebhookUpdateAcknowledgedWebhookRequired {
+    /// `ITEM`
+    ///
+    /// Sets [`WebhookUpdateAcknowledgedWebhook::webhook_type`].
+    pub webhook_type: String,
+    /// `WEBHOOK_UPDATE_ACKNOWLEDGED`
+    ///
+    /// Sets [`WebhookUpdateAcknowledgedWebhook::webhook_code`].
+    pub webhook_code: String,
+    /// The id of the Item a webhook is about.
+    ///
+    /// A `String` ([`ItemId`](crate::ItemId)).
+    ///
+    /// Sets [`WebhookUpdateAcknowledgedWebhook::item_id`].
+    pub item_id: String,
+    /// The URL webhooks of this Item go to from now on.
+    ///
+    /// Sets [`WebhookUpdateAcknowledgedWebhook::new_webhook_url`].
+    pub new_webhook_url: String,
+    /// Which Plaid environment sent the webhook.
+    ///
+    /// Sets [`WebhookUpdateAcknowledgedWebhook::environment`].
+    pub environment: WebhookEnvironmentValues,
 }
 crate::codec::struct_impls! {
     WebhookUpdateAcknowledgedWebhook [Debug Serialize Deserialize] [additional_properties] {
@@ -2227,7 +2698,8 @@ pub struct WebhookVerificationKeyGetRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl WebhookVerificationKeyGetRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(key_id: impl Into<String>) -> Self {
         Self {
             key_id: key_id.into(),
@@ -2244,20 +2716,20 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookVerificationKeyGetResponse {
-    /// See [`JwkPublicKey`](crate::JwkPublicKey).
+    /// An ECDSA P-256 public key as a JSON Web Key (RFC 7517).
     pub key: JwkPublicKey,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl WebhookVerificationKeyGetResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        key: impl Into<JwkPublicKey>,
-        request_id: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(key: impl Into<JwkPublicKey>, request_id: impl Into<String>) -> Self {
         Self {
             key: key.into(),
             request_id: request_id.into(),
@@ -2276,6 +2748,8 @@ impl crate::Client {
     ///
     /// `POST /item/activity/list` (operation `itemActivityList`).
     ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
+    ///
     /// List a historical log of user consent events
     pub async fn item_activity_list(
         &self,
@@ -2289,6 +2763,8 @@ impl crate::Client {
     ///
     /// `POST /item/application/list` (operation `itemApplicationList`).
     ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
+    ///
     /// List a user’s connected applications
     pub async fn item_application_list(
         &self,
@@ -2301,6 +2777,8 @@ impl crate::Client {
     /// Plaid Unlink a user’s connected application
     ///
     /// `POST /item/application/unlink` (operation `itemApplicationUnlink`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     ///
     /// Unlink a user’s connected application. On an unlink request, Plaid will immediately revoke the Application’s access to the User’s data.  The User will have to redo the OAuth authentication process in order to restore functionality.
     ///
@@ -2319,6 +2797,8 @@ impl crate::Client {
     ///
     /// `POST /item/application/scopes/update` (operation `itemApplicationScopesUpdate`).
     ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    ///
     /// Enable consumers to update product access on selected accounts for an application.
     pub async fn item_application_scopes_update(
         &self,
@@ -2332,6 +2812,8 @@ impl crate::Client {
     ///
     /// `POST /item/get` (operation `itemGet`).
     ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
+    ///
     /// Returns information about the status of an Item.
     pub async fn item_get(
         &self,
@@ -2344,6 +2826,8 @@ impl crate::Client {
     /// Plaid Remove an Item
     ///
     /// `POST /item/remove` (operation `itemRemove`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     ///
     /// The `/item/remove` endpoint allows you to remove an Item. Once removed, the `access_token`, as well as any processor tokens or bank account tokens associated with the Item, is no longer valid and cannot be used to access any data that was associated with the Item.
     ///
@@ -2365,6 +2849,8 @@ impl crate::Client {
     /// Plaid Fire a test webhook
     ///
     /// `POST /sandbox/item/fire_webhook` (operation `sandboxItemFireWebhook`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     ///
     /// The `/sandbox/item/fire_webhook` endpoint is used to test that code correctly handles webhooks. This endpoint can trigger the following webhooks:
     ///
@@ -2399,6 +2885,8 @@ impl crate::Client {
     ///
     /// `POST /item/webhook/update` (operation `itemWebhookUpdate`).
     ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    ///
     /// The POST `/item/webhook/update` allows you to update the webhook URL associated with an Item. This request triggers a [`WEBHOOK_UPDATE_ACKNOWLEDGED`](https://plaid.com/docs/api/items/#webhook_update_acknowledged) webhook to the newly specified webhook URL.
     pub async fn item_webhook_update(
         &self,
@@ -2411,6 +2899,8 @@ impl crate::Client {
     /// Plaid Invalidate access_token
     ///
     /// `POST /item/access_token/invalidate` (operation `itemAccessTokenInvalidate`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     ///
     /// By default, the `access_token` associated with an Item does not expire and should be stored in a persistent, secure manner.
     ///
@@ -2426,6 +2916,8 @@ impl crate::Client {
     /// Plaid Force a Sandbox Item into an error state
     ///
     /// `POST /sandbox/item/reset_login` (operation `sandboxItemResetLogin`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     ///
     /// `/sandbox/item/reset_login/` forces an Item into an `ITEM_LOGIN_REQUIRED` state in order to simulate an Item whose login is no longer valid. This makes it easy to test Link's [update mode](https://plaid.com/docs/link/update-mode) flow in the Sandbox environment.  After calling `/sandbox/item/reset_login`, You can then use Plaid Link update mode to restore the Item to a good state. An `ITEM_LOGIN_REQUIRED` webhook will also be fired after a call to this endpoint, if one is associated with the Item.
     ///
@@ -2443,6 +2935,8 @@ impl crate::Client {
     ///
     /// `POST /sandbox/item/set_verification_status` (operation `sandboxItemSetVerificationStatus`).
     ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    ///
     /// The `/sandbox/item/set_verification_status` endpoint can be used to change the verification status of an Item in in the Sandbox in order to simulate the Automated Micro-deposit flow.
     ///
     /// For more information on testing Automated Micro-deposits in Sandbox, see [Auth full coverage testing](https://plaid.com/docs/auth/coverage/testing#).
@@ -2458,6 +2952,8 @@ impl crate::Client {
     ///
     /// `POST /item/public_token/exchange` (operation `itemPublicTokenExchange`).
     ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    ///
     /// Exchange a Link `public_token` for an API `access_token`. Link hands off the `public_token` client-side via the `onSuccess` callback once a user has successfully created an Item. The `public_token` is ephemeral and expires after 30 minutes. An `access_token` does not expire, but can be revoked by calling `/item/remove`.
     ///
     /// The response also includes an `item_id` that should be stored with the `access_token`. The `item_id` is used to identify an Item in a webhook. The `item_id` can also be retrieved by making an `/item/get` request.
@@ -2472,6 +2968,8 @@ impl crate::Client {
     /// Plaid Create public token
     ///
     /// `POST /item/public_token/create` (operation `itemCreatePublicToken`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     ///
     /// Note: As of July 2020, the `/item/public_token/create` endpoint is deprecated. Instead, use `/link/token/create` with an `access_token` to create a Link token for use with [update mode](https://plaid.com/docs/link/update-mode).
     ///
@@ -2492,6 +2990,8 @@ impl crate::Client {
     ///
     /// `POST /item/import` (operation `itemImport`).
     ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    ///
     /// `/item/import` creates an Item via your Plaid Exchange Integration and returns an `access_token`. As part of an `/item/import` request, you will include a User ID (`user_auth.user_id`) and Authentication Token (`user_auth.auth_token`) that enable data aggregation through your Plaid Exchange API endpoints. These authentication principals are to be chosen by you.
     ///
     /// Upon creating an Item via `/item/import`, Plaid will automatically begin an extraction of that Item through the Plaid Exchange infrastructure you have already integrated.
@@ -2506,6 +3006,8 @@ impl crate::Client {
     /// Get the public key that signs webhooks
     ///
     /// `POST /webhook_verification_key/get` (operation `webhookVerificationKeyGet`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     ///
     /// Returns the JSON Web Key with the given key id; the `kid` of a webhook's `Plaid-Verification` token names the key that signed it.
     pub async fn webhook_verification_key_get(
@@ -2531,6 +3033,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemApplicationList",
@@ -2544,6 +3048,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemApplicationUnlink",
@@ -2557,6 +3063,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemApplicationScopesUpdate",
@@ -2570,6 +3078,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemGet",
@@ -2583,6 +3093,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemRemove",
@@ -2596,6 +3108,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "sandboxItemFireWebhook",
@@ -2609,6 +3123,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemWebhookUpdate",
@@ -2622,6 +3138,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemAccessTokenInvalidate",
@@ -2635,6 +3153,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "sandboxItemResetLogin",
@@ -2648,6 +3168,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "sandboxItemSetVerificationStatus",
@@ -2661,6 +3183,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemPublicTokenExchange",
@@ -2674,6 +3198,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemCreatePublicToken",
@@ -2687,6 +3213,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemImport",
@@ -2700,6 +3228,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "webhookVerificationKeyGet",
@@ -2713,5 +3243,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
 ];

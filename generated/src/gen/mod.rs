@@ -7,8 +7,8 @@
 pub mod accounts;
 #[cfg(feature = "accounts")]
 pub use self::accounts::{
-    AccountBalance, AccountBase, AccountBaseVerificationStatus, AccountSubtype,
-    AccountType, AccountVerificationInsights,
+    AccountBalance, AccountBase, AccountBaseRequired, AccountBaseVerificationStatus,
+    AccountSubtype, AccountType, AccountVerificationInsights,
     AccountVerificationInsightsAccountNumberFormat,
     AccountVerificationInsightsNetworkStatus, AccountVerificationInsightsPreviousReturns,
     AccountsBalanceGetRequest, AccountsBalanceGetRequestOptions,
@@ -23,27 +23,30 @@ pub mod item;
 #[cfg(feature = "item")]
 pub use self::item::{
     AccessTokenNullable, AccountAccess, AccountProductAccess,
-    AccountProductAccessNullable, ActionState, Activity, ActivityType, ApplicationId,
-    ConnectedApplication, ItemAccessTokenInvalidateRequest,
+    AccountProductAccessNullable, ActionState, Activity, ActivityRequired, ActivityType,
+    ApplicationId, ConnectedApplication, ItemAccessTokenInvalidateRequest,
     ItemAccessTokenInvalidateResponse, ItemActivityListRequest, ItemActivityListResponse,
     ItemApplicationListRequest, ItemApplicationListResponse,
-    ItemApplicationScopesUpdateRequest, ItemApplicationScopesUpdateResponse,
-    ItemApplicationUnlinkRequest, ItemApplicationUnlinkResponse, ItemErrorWebhook,
+    ItemApplicationScopesUpdateRequest, ItemApplicationScopesUpdateRequestRequired,
+    ItemApplicationScopesUpdateResponse, ItemApplicationUnlinkRequest,
+    ItemApplicationUnlinkResponse, ItemErrorWebhook, ItemErrorWebhookRequired,
     ItemGetRequest, ItemGetResponse, ItemId, ItemImportRequest, ItemImportRequestOptions,
     ItemImportRequestUserAuth, ItemImportResponse, ItemLoginRepairedWebhook,
-    ItemPublicTokenCreateRequest, ItemPublicTokenCreateResponse,
-    ItemPublicTokenExchangeRequest, ItemPublicTokenExchangeResponse, ItemRemoveRequest,
-    ItemRemoveResponse, ItemStatus, ItemStatusInvestments, ItemStatusLastWebhook,
-    ItemStatusNullable, ItemStatusTransactions, ItemWebhookUpdateRequest,
-    ItemWebhookUpdateResponse, JwkPublicKey, LastDataAccessTimes,
-    NewAccountsAvailableWebhook, PendingExpirationWebhook, ProductAccess,
+    ItemLoginRepairedWebhookRequired, ItemPublicTokenCreateRequest,
+    ItemPublicTokenCreateResponse, ItemPublicTokenExchangeRequest,
+    ItemPublicTokenExchangeResponse, ItemRemoveRequest, ItemRemoveResponse, ItemStatus,
+    ItemStatusInvestments, ItemStatusLastWebhook, ItemStatusNullable,
+    ItemStatusTransactions, ItemWebhookUpdateRequest, ItemWebhookUpdateResponse,
+    JwkPublicKey, JwkPublicKeyRequired, LastDataAccessTimes, NewAccountsAvailableWebhook,
+    PendingExpirationWebhook, PendingExpirationWebhookRequired, ProductAccess,
     SandboxItemFireWebhookRequest, SandboxItemFireWebhookRequestWebhookCode,
     SandboxItemFireWebhookResponse, SandboxItemResetLoginRequest,
     SandboxItemResetLoginResponse, SandboxItemSetVerificationStatusRequest,
     SandboxItemSetVerificationStatusRequestVerificationStatus,
     SandboxItemSetVerificationStatusResponse, Scopes, ScopesContext, ScopesNullable,
-    ScopesState, UserPermissionRevokedWebhook, WebhookEnvironmentValues, WebhookType,
-    WebhookUpdateAcknowledgedWebhook, WebhookVerificationKeyGetRequest,
+    ScopesState, UserPermissionRevokedWebhook, UserPermissionRevokedWebhookRequired,
+    WebhookEnvironmentValues, WebhookType, WebhookUpdateAcknowledgedWebhook,
+    WebhookUpdateAcknowledgedWebhookRequired, WebhookVerificationKeyGetRequest,
     WebhookVerificationKeyGetResponse,
 };
 /// Types and operations from partner.yml.
@@ -51,9 +54,9 @@ pub use self::item::{
 pub mod partner;
 #[cfg(feature = "partner")]
 pub use self::partner::{
-    PartnerCustomerCreateRequest, PartnerCustomerCreateResponse,
-    PartnerCustomerEnableRequest, PartnerCustomerEnableResponse,
-    PartnerCustomerGetRequest, PartnerCustomerGetResponse,
+    PartnerCustomerCreateRequest, PartnerCustomerCreateRequestRequired,
+    PartnerCustomerCreateResponse, PartnerCustomerEnableRequest,
+    PartnerCustomerEnableResponse, PartnerCustomerGetRequest, PartnerCustomerGetResponse,
     PartnerCustomerOAuthInstitutionsGetRequest,
     PartnerCustomerOAuthInstitutionsGetResponse, PartnerCustomerRemoveRequest,
     PartnerCustomerRemoveResponse, PartnerEndCustomer, PartnerEndCustomerAddress,
@@ -87,6 +90,8 @@ pub use self::shared::ApiSecret;
 #[cfg(any(feature = "accounts", feature = "item"))]
 pub use self::shared::Item;
 #[cfg(any(feature = "accounts", feature = "item"))]
+pub use self::shared::ItemRequired;
+#[cfg(any(feature = "accounts", feature = "item"))]
 pub use self::shared::ItemUpdateType;
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
 pub use self::shared::Products;
@@ -114,9 +119,15 @@ pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[
 ];
 /// The type error answers decode into, as the specs' error responses declare it.
 pub type ErrorBody = self::shared::PlaidError;
+/// The type of an error's `error_type`, as [`ApiError::error_type`](crate::ApiError::error_type)
+/// returns it: the error body's own type for the field.
+pub type ErrorType = self::shared::PlaidErrorType;
 #[allow(clippy::option_as_ref_deref)]
 impl crate::ErrorFields for ErrorBody {
-    fn error_type(&self) -> &str {
+    fn error_type(&self) -> ErrorType {
+        self.error_type.clone()
+    }
+    fn error_type_str(&self) -> &str {
         self.error_type.as_str()
     }
     fn error_code(&self) -> &str {

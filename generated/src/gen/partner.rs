@@ -12,7 +12,7 @@ pub struct PartnerCustomerCreateRequest {
     pub company_name: String,
     #[allow(missing_docs)]
     pub is_diligence_attested: bool,
-    #[allow(missing_docs)]
+    /// A Plaid product that an Item can be enabled for.
     pub products: Option<Vec<super::shared::Products>>,
     #[allow(missing_docs)]
     pub create_link_customization: Option<bool>,
@@ -24,17 +24,17 @@ pub struct PartnerCustomerCreateRequest {
     pub website: String,
     #[allow(missing_docs)]
     pub application_name: String,
-    /// See [`PartnerEndCustomerTechnicalContact`](crate::PartnerEndCustomerTechnicalContact).
+    /// The person who handles an end customer's technical questions.
     pub technical_contact: Option<PartnerEndCustomerTechnicalContact>,
-    /// See [`PartnerEndCustomerBillingContact`](crate::PartnerEndCustomerBillingContact).
+    /// The person who handles an end customer's billing.
     pub billing_contact: Option<PartnerEndCustomerBillingContact>,
-    /// See [`PartnerEndCustomerCustomerSupportInfo`](crate::PartnerEndCustomerCustomerSupportInfo).
+    /// How an end customer's own users reach its support.
     pub customer_support_info: Option<PartnerEndCustomerCustomerSupportInfo>,
-    /// See [`PartnerEndCustomerAddress`](crate::PartnerEndCustomerAddress).
+    /// The postal address of an end customer's business.
     pub address: PartnerEndCustomerAddress,
     #[allow(missing_docs)]
     pub is_bank_addendum_completed: bool,
-    /// See [`PartnerEndCustomerAssetsUnderManagement`](crate::PartnerEndCustomerAssetsUnderManagement).
+    /// The assets an end customer manages, with their currency.
     pub assets_under_management: Option<PartnerEndCustomerAssetsUnderManagement>,
     #[allow(missing_docs)]
     pub redirect_uris: Option<Vec<String>>,
@@ -45,30 +45,23 @@ pub struct PartnerCustomerCreateRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerCreateRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        company_name: impl Into<String>,
-        is_diligence_attested: impl Into<bool>,
-        legal_entity_name: impl Into<String>,
-        website: impl Into<String>,
-        application_name: impl Into<String>,
-        address: impl Into<PartnerEndCustomerAddress>,
-        is_bank_addendum_completed: impl Into<bool>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: PartnerCustomerCreateRequestRequired) -> Self {
         Self {
-            company_name: company_name.into(),
-            is_diligence_attested: is_diligence_attested.into(),
+            company_name: required.company_name,
+            is_diligence_attested: required.is_diligence_attested,
             products: None,
             create_link_customization: None,
             logo: None,
-            legal_entity_name: legal_entity_name.into(),
-            website: website.into(),
-            application_name: application_name.into(),
+            legal_entity_name: required.legal_entity_name,
+            website: required.website,
+            application_name: required.application_name,
             technical_contact: None,
             billing_contact: None,
             customer_support_info: None,
-            address: address.into(),
-            is_bank_addendum_completed: is_bank_addendum_completed.into(),
+            address: required.address,
+            is_bank_addendum_completed: required.is_bank_addendum_completed,
             assets_under_management: None,
             redirect_uris: None,
             registration_number: None,
@@ -136,6 +129,25 @@ impl PartnerCustomerCreateRequest {
         self
     }
 }
+/// The required values of [`PartnerCustomerCreateRequest::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct PartnerCustomerCreateRequestRequired {
+    /// Sets [`PartnerCustomerCreateRequest::company_name`].
+    pub company_name: String,
+    /// Sets [`PartnerCustomerCreateRequest::is_diligence_attested`].
+    pub is_diligence_attested: bool,
+    /// Sets [`PartnerCustomerCreateRequest::legal_entity_name`].
+    pub legal_entity_name: String,
+    /// Sets [`PartnerCustomerCreateRequest::website`].
+    pub website: String,
+    /// Sets [`PartnerCustomerCreateRequest::application_name`].
+    pub application_name: String,
+    /// The postal address of an end customer's business.
+    ///
+    /// Sets [`PartnerCustomerCreateRequest::address`].
+    pub address: PartnerEndCustomerAddress,
+    /// Sets [`PartnerCustomerCreateRequest::is_bank_addendum_completed`].
+    pub is_bank_addendum_completed: bool,
+}
 crate::codec::struct_impls! {
     PartnerCustomerCreateRequest [Debug Serialize Deserialize] [additional_properties] {
         0 company_name "company_name" req plain Text
@@ -160,16 +172,19 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerCreateResponse {
-    /// See [`PartnerEndCustomerWithSecrets`](crate::PartnerEndCustomerWithSecrets).
+    /// An end customer together with its API secrets.
     pub end_customer: Option<PartnerEndCustomerWithSecrets>,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerCreateResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             end_customer: None,
@@ -186,10 +201,7 @@ impl PartnerCustomerCreateResponse {
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(
-        mut self,
-        value: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
@@ -211,7 +223,8 @@ pub struct PartnerCustomerEnableRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerEnableRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(end_customer_client_id: impl Into<String>) -> Self {
         Self {
             end_customer_client_id: end_customer_client_id.into(),
@@ -230,14 +243,17 @@ crate::codec::struct_impls! {
 pub struct PartnerCustomerEnableResponse {
     /// The end customer's secret key for the Production environment.
     pub production_secret: Option<String>,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerEnableResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             production_secret: None,
@@ -251,10 +267,7 @@ impl PartnerCustomerEnableResponse {
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(
-        mut self,
-        value: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
@@ -276,7 +289,8 @@ pub struct PartnerCustomerGetRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerGetRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(end_customer_client_id: impl Into<String>) -> Self {
         Self {
             end_customer_client_id: end_customer_client_id.into(),
@@ -293,16 +307,19 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerGetResponse {
-    /// See [`PartnerEndCustomer`](crate::PartnerEndCustomer).
+    /// An end customer of a Plaid reseller partner.
     pub end_customer: Option<PartnerEndCustomer>,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerGetResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             end_customer: None,
@@ -316,10 +333,7 @@ impl PartnerCustomerGetResponse {
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(
-        mut self,
-        value: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
@@ -341,7 +355,8 @@ pub struct PartnerCustomerOAuthInstitutionsGetRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerOAuthInstitutionsGetRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(end_customer_client_id: impl Into<String>) -> Self {
         Self {
             end_customer_client_id: end_customer_client_id.into(),
@@ -358,20 +373,23 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerOAuthInstitutionsGetResponse {
-    /// See [`PartnerEndCustomerFlowdownStatus`](crate::PartnerEndCustomerFlowdownStatus).
+    /// Progress of the flowdown agreement for an end customer.
     pub flowdown_status: Option<PartnerEndCustomerFlowdownStatus>,
-    /// See [`PartnerEndCustomerQuestionnaireStatus`](crate::PartnerEndCustomerQuestionnaireStatus).
+    /// Progress of the security questionnaire for an end customer.
     pub questionnaire_status: Option<PartnerEndCustomerQuestionnaireStatus>,
     /// The OAuth institutions with which the end customer's application is being registered.
     pub institutions: Option<Vec<PartnerEndCustomerOAuthInstitution>>,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerOAuthInstitutionsGetResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             flowdown_status: None,
@@ -406,10 +424,7 @@ impl PartnerCustomerOAuthInstitutionsGetResponse {
         self
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(
-        mut self,
-        value: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
@@ -433,7 +448,8 @@ pub struct PartnerCustomerRemoveRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerRemoveRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(end_customer_client_id: impl Into<String>) -> Self {
         Self {
             end_customer_client_id: end_customer_client_id.into(),
@@ -450,14 +466,17 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerCustomerRemoveResponse {
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: Option<super::shared::RequestId>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerCustomerRemoveResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             request_id: None,
@@ -465,10 +484,7 @@ impl PartnerCustomerRemoveResponse {
         }
     }
     /// Sets [`request_id`](Self::request_id).
-    pub fn with_request_id(
-        mut self,
-        value: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
@@ -486,14 +502,15 @@ pub struct PartnerEndCustomer {
     pub client_id: Option<String>,
     #[allow(missing_docs)]
     pub company_name: Option<String>,
-    /// See [`PartnerEndCustomerStatus`](crate::PartnerEndCustomerStatus).
+    /// Where an end customer stands in Plaid's review.
     pub status: Option<PartnerEndCustomerStatus>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomer {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             client_id: None,
@@ -544,7 +561,8 @@ pub struct PartnerEndCustomerAddress {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerAddress {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             city: None,
@@ -603,7 +621,8 @@ pub struct PartnerEndCustomerAssetsUnderManagement {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerAssetsUnderManagement {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(amount: impl Into<f64>, iso_currency_code: impl Into<String>) -> Self {
         Self {
             amount: amount.into(),
@@ -633,7 +652,8 @@ pub struct PartnerEndCustomerBillingContact {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerBillingContact {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             given_name: None,
@@ -682,7 +702,8 @@ pub struct PartnerEndCustomerCustomerSupportInfo {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerCustomerSupportInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             email: None,
@@ -753,25 +774,26 @@ pub struct PartnerEndCustomerOAuthInstitution {
     pub name: Option<String>,
     #[allow(missing_docs)]
     pub institution_id: Option<String>,
-    /// See [`PartnerEndCustomerOAuthInstitutionEnvironments`](crate::PartnerEndCustomerOAuthInstitutionEnvironments).
+    /// Registration progress per environment at one OAuth institution.
     pub environments: Option<PartnerEndCustomerOAuthInstitutionEnvironments>,
     #[allow(missing_docs)]
-    pub production_enablement_date: Option<Option<String>>,
+    pub production_enablement_date: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub classic_disablement_date: Option<Option<String>>,
+    pub classic_disablement_date: crate::Nullable<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerOAuthInstitution {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
             institution_id: None,
             environments: None,
-            production_enablement_date: None,
-            classic_disablement_date: None,
+            production_enablement_date: crate::Nullable::Absent,
+            classic_disablement_date: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -793,14 +815,26 @@ impl PartnerEndCustomerOAuthInstitution {
         self.environments = Some(value.into());
         self
     }
-    /// Sets [`production_enablement_date`](Self::production_enablement_date); `None` sends an explicit `null`.
-    pub fn with_production_enablement_date(mut self, value: Option<String>) -> Self {
-        self.production_enablement_date = Some(value);
+    /// Sets [`production_enablement_date`](Self::production_enablement_date).
+    pub fn with_production_enablement_date(mut self, value: impl Into<String>) -> Self {
+        self.production_enablement_date = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`classic_disablement_date`](Self::classic_disablement_date); `None` sends an explicit `null`.
-    pub fn with_classic_disablement_date(mut self, value: Option<String>) -> Self {
-        self.classic_disablement_date = Some(value);
+    /// Sets [`production_enablement_date`](Self::production_enablement_date) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_production_enablement_date_null(mut self) -> Self {
+        self.production_enablement_date = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`classic_disablement_date`](Self::classic_disablement_date).
+    pub fn with_classic_disablement_date(mut self, value: impl Into<String>) -> Self {
+        self.classic_disablement_date = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`classic_disablement_date`](Self::classic_disablement_date) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_classic_disablement_date_null(mut self) -> Self {
+        self.classic_disablement_date = crate::Nullable::Null;
         self
     }
 }
@@ -844,16 +878,17 @@ crate::codec::enum_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PartnerEndCustomerOAuthInstitutionEnvironments {
-    /// See [`PartnerEndCustomerOAuthInstitutionApplicationStatus`](crate::PartnerEndCustomerOAuthInstitutionApplicationStatus).
+    /// Progress of an end customer's registration in one environment.
     pub development: Option<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
-    /// See [`PartnerEndCustomerOAuthInstitutionApplicationStatus`](crate::PartnerEndCustomerOAuthInstitutionApplicationStatus).
+    /// Progress of an end customer's registration in one environment.
     pub production: Option<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerOAuthInstitutionEnvironments {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             development: None,
@@ -918,7 +953,8 @@ pub struct PartnerEndCustomerSecrets {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerSecrets {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sandbox: None,
@@ -982,7 +1018,8 @@ pub struct PartnerEndCustomerTechnicalContact {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerTechnicalContact {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             given_name: None,
@@ -1022,16 +1059,17 @@ pub struct PartnerEndCustomerWithSecrets {
     pub client_id: Option<String>,
     #[allow(missing_docs)]
     pub company_name: Option<String>,
-    /// See [`PartnerEndCustomerStatus`](crate::PartnerEndCustomerStatus).
+    /// Where an end customer stands in Plaid's review.
     pub status: Option<PartnerEndCustomerStatus>,
-    /// See [`PartnerEndCustomerSecrets`](crate::PartnerEndCustomerSecrets).
+    /// An end customer's API secrets, per environment.
     pub secrets: Option<PartnerEndCustomerSecrets>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PartnerEndCustomerWithSecrets {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             client_id: None,
@@ -1075,6 +1113,8 @@ impl crate::Client {
     ///
     /// `POST /partner/customer/create` (operation `partnerCustomerCreate`).
     ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    ///
     /// The `/partner/customer/create` endpoint is used by reseller partners to create end customers.
     pub async fn partner_customer_create(
         &self,
@@ -1087,6 +1127,8 @@ impl crate::Client {
     /// Returns a Plaid reseller's end customer.
     ///
     /// `POST /partner/customer/get` (operation `partnerCustomerGet`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     ///
     /// The `/partner/customer/get` endpoint is used by reseller partners to retrieve data about a single end customer.
     pub async fn partner_customer_get(
@@ -1101,6 +1143,8 @@ impl crate::Client {
     ///
     /// `POST /partner/customer/enable` (operation `partnerCustomerEnable`).
     ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    ///
     /// The `/partner/customer/enable` endpoint is used by reseller partners to enable an end customer in the Production environment.
     pub async fn partner_customer_enable(
         &self,
@@ -1114,6 +1158,8 @@ impl crate::Client {
     ///
     /// `POST /partner/customer/remove` (operation `partnerCustomerRemove`).
     ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    ///
     /// The `/partner/customer/remove` endpoint is used by reseller partners to remove an end customer. Removing an end customer will remove it from view in the Plaid Dashboard and deactivate its API keys. This endpoint can only be used to remove an end customer that has not yet been enabled in Production.
     pub async fn partner_customer_remove(
         &self,
@@ -1126,6 +1172,8 @@ impl crate::Client {
     /// Plaid Returns OAuth-institution registration information for a given end customer.
     ///
     /// `POST /partner/customer/oauth_institutions/get` (operation `partnerCustomerOauthInstitutionsGet`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     ///
     /// The `/partner/customer/oauth_institutions/get` endpoint is used by reseller partners to retrieve OAuth-institution registration information about a single end customer. To learn how to set up a webhook to listen to status update events, visit the [reseller documentation](https://plaid.com/docs/account/resellers/#enabling-end-customers).
     pub async fn partner_customer_oauth_institutions_get(
@@ -1151,6 +1199,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "partnerCustomerGet",
@@ -1164,6 +1214,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "partnerCustomerEnable",
@@ -1177,6 +1229,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "partnerCustomerRemove",
@@ -1190,6 +1244,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "partnerCustomerOauthInstitutionsGet",
@@ -1203,5 +1259,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
 ];

@@ -10,14 +10,15 @@
 pub struct LinkProfileEligibilityCheckRequest {
     #[allow(missing_docs)]
     pub link_session_id: String,
-    /// See [`LinkProfileEligibilityCheckUser`](crate::LinkProfileEligibilityCheckUser).
+    /// The user whose saved profile is checked.
     pub user: LinkProfileEligibilityCheckUser,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl LinkProfileEligibilityCheckRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         link_session_id: impl Into<String>,
         user: impl Into<LinkProfileEligibilityCheckUser>,
@@ -41,18 +42,18 @@ crate::codec::struct_impls! {
 pub struct LinkProfileEligibilityCheckResponse {
     /// Indicates whether Plaid has a profile matching the customer's eligibility requirements for this user
     pub profile_matches: bool,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl LinkProfileEligibilityCheckResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        profile_matches: impl Into<bool>,
-        request_id: impl Into<super::shared::RequestId>,
-    ) -> Self {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(profile_matches: impl Into<bool>, request_id: impl Into<String>) -> Self {
         Self {
             profile_matches: profile_matches.into(),
             request_id: request_id.into(),
@@ -77,7 +78,8 @@ pub struct LinkProfileEligibilityCheckUser {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl LinkProfileEligibilityCheckUser {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             phone_number: phone_number.into(),
@@ -101,7 +103,8 @@ pub struct ProfileGetRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileGetRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(profile_token: impl Into<String>) -> Self {
         Self {
             profile_token: profile_token.into(),
@@ -118,21 +121,24 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileGetResponse {
-    /// See [`ProfileIdentity`](crate::ProfileIdentity).
+    /// The identity details a user saved in their profile.
     pub identity: Option<ProfileIdentity>,
-    #[allow(missing_docs)]
+    /// An Item that belongs to a user's profile, with its access token.
     pub items: Vec<ProfileItem>,
-    /// See [`RequestId`](crate::RequestId).
+    /// An identifier Plaid gives every request; quote it when asking Plaid for support.
+    ///
+    /// A `String` ([`RequestId`](crate::RequestId)).
     pub request_id: super::shared::RequestId,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileGetResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         items: impl Into<Vec<ProfileItem>>,
-        request_id: impl Into<super::shared::RequestId>,
+        request_id: impl Into<String>,
     ) -> Self {
         Self {
             identity: None,
@@ -158,46 +164,59 @@ crate::codec::struct_impls! {
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileIdentity {
-    /// See [`ProfileIdentityName`](crate::ProfileIdentityName).
-    pub name: Option<Option<ProfileIdentityName>>,
-    /// See [`ProfileIdentityAddress`](crate::ProfileIdentityAddress).
-    pub address: Option<Option<ProfileIdentityAddress>>,
+    /// The name saved in a user's profile.
+    pub name: crate::Nullable<ProfileIdentityName>,
+    /// The postal address saved in a user's profile.
+    pub address: crate::Nullable<ProfileIdentityAddress>,
     #[allow(missing_docs)]
     pub phone_number: Option<String>,
     #[allow(missing_docs)]
-    pub email: Option<Option<String>>,
+    pub email: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub date_of_birth: Option<Option<String>>,
+    pub date_of_birth: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub ssn: Option<Option<String>>,
+    pub ssn: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub ssn_last_4: Option<Option<String>>,
+    pub ssn_last_4: crate::Nullable<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileIdentity {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            name: None,
-            address: None,
+            name: crate::Nullable::Absent,
+            address: crate::Nullable::Absent,
             phone_number: None,
-            email: None,
-            date_of_birth: None,
-            ssn: None,
-            ssn_last_4: None,
+            email: crate::Nullable::Absent,
+            date_of_birth: crate::Nullable::Absent,
+            ssn: crate::Nullable::Absent,
+            ssn_last_4: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`name`](Self::name); `None` sends an explicit `null`.
-    pub fn with_name(mut self, value: Option<ProfileIdentityName>) -> Self {
-        self.name = Some(value);
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<ProfileIdentityName>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`address`](Self::address); `None` sends an explicit `null`.
-    pub fn with_address(mut self, value: Option<ProfileIdentityAddress>) -> Self {
-        self.address = Some(value);
+    /// Sets [`name`](Self::name) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`address`](Self::address).
+    pub fn with_address(mut self, value: impl Into<ProfileIdentityAddress>) -> Self {
+        self.address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`address`](Self::address) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_address_null(mut self) -> Self {
+        self.address = crate::Nullable::Null;
         self
     }
     /// Sets [`phone_number`](Self::phone_number).
@@ -205,24 +224,48 @@ impl ProfileIdentity {
         self.phone_number = Some(value.into());
         self
     }
-    /// Sets [`email`](Self::email); `None` sends an explicit `null`.
-    pub fn with_email(mut self, value: Option<String>) -> Self {
-        self.email = Some(value);
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`date_of_birth`](Self::date_of_birth); `None` sends an explicit `null`.
-    pub fn with_date_of_birth(mut self, value: Option<String>) -> Self {
-        self.date_of_birth = Some(value);
+    /// Sets [`email`](Self::email) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_email_null(mut self) -> Self {
+        self.email = crate::Nullable::Null;
         self
     }
-    /// Sets [`ssn`](Self::ssn); `None` sends an explicit `null`.
-    pub fn with_ssn(mut self, value: Option<String>) -> Self {
-        self.ssn = Some(value);
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.date_of_birth = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`ssn_last_4`](Self::ssn_last_4); `None` sends an explicit `null`.
-    pub fn with_ssn_last_4(mut self, value: Option<String>) -> Self {
-        self.ssn_last_4 = Some(value);
+    /// Sets [`date_of_birth`](Self::date_of_birth) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_date_of_birth_null(mut self) -> Self {
+        self.date_of_birth = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`ssn`](Self::ssn).
+    pub fn with_ssn(mut self, value: impl Into<String>) -> Self {
+        self.ssn = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`ssn`](Self::ssn) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_ssn_null(mut self) -> Self {
+        self.ssn = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`ssn_last_4`](Self::ssn_last_4).
+    pub fn with_ssn_last_4(mut self, value: impl Into<String>) -> Self {
+        self.ssn_last_4 = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`ssn_last_4`](Self::ssn_last_4) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_ssn_last_4_null(mut self) -> Self {
+        self.ssn_last_4 = crate::Nullable::Null;
         self
     }
 }
@@ -242,62 +285,99 @@ crate::codec::struct_impls! {
 #[non_exhaustive]
 pub struct ProfileIdentityAddress {
     #[allow(missing_docs)]
-    pub city: Option<Option<String>>,
+    pub city: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub region: Option<Option<String>>,
+    pub region: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub street: Option<Option<String>>,
+    pub street: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub street2: Option<Option<String>>,
+    pub street2: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub postal_code: Option<Option<String>>,
+    pub postal_code: crate::Nullable<String>,
     #[allow(missing_docs)]
-    pub country: Option<Option<String>>,
+    pub country: crate::Nullable<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileIdentityAddress {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            city: None,
-            region: None,
-            street: None,
-            street2: None,
-            postal_code: None,
-            country: None,
+            city: crate::Nullable::Absent,
+            region: crate::Nullable::Absent,
+            street: crate::Nullable::Absent,
+            street2: crate::Nullable::Absent,
+            postal_code: crate::Nullable::Absent,
+            country: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`city`](Self::city); `None` sends an explicit `null`.
-    pub fn with_city(mut self, value: Option<String>) -> Self {
-        self.city = Some(value);
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`region`](Self::region); `None` sends an explicit `null`.
-    pub fn with_region(mut self, value: Option<String>) -> Self {
-        self.region = Some(value);
+    /// Sets [`city`](Self::city) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_city_null(mut self) -> Self {
+        self.city = crate::Nullable::Null;
         self
     }
-    /// Sets [`street`](Self::street); `None` sends an explicit `null`.
-    pub fn with_street(mut self, value: Option<String>) -> Self {
-        self.street = Some(value);
+    /// Sets [`region`](Self::region).
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`street2`](Self::street2); `None` sends an explicit `null`.
-    pub fn with_street2(mut self, value: Option<String>) -> Self {
-        self.street2 = Some(value);
+    /// Sets [`region`](Self::region) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_region_null(mut self) -> Self {
+        self.region = crate::Nullable::Null;
         self
     }
-    /// Sets [`postal_code`](Self::postal_code); `None` sends an explicit `null`.
-    pub fn with_postal_code(mut self, value: Option<String>) -> Self {
-        self.postal_code = Some(value);
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = crate::Nullable::Value(value.into());
         self
     }
-    /// Sets [`country`](Self::country); `None` sends an explicit `null`.
-    pub fn with_country(mut self, value: Option<String>) -> Self {
-        self.country = Some(value);
+    /// Sets [`street`](Self::street) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_street_null(mut self) -> Self {
+        self.street = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`street2`](Self::street2).
+    pub fn with_street2(mut self, value: impl Into<String>) -> Self {
+        self.street2 = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`street2`](Self::street2) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_street2_null(mut self) -> Self {
+        self.street2 = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`postal_code`](Self::postal_code).
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`postal_code`](Self::postal_code) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_postal_code_null(mut self) -> Self {
+        self.postal_code = crate::Nullable::Null;
+        self
+    }
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`country`](Self::country) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_country_null(mut self) -> Self {
+        self.country = crate::Nullable::Null;
         self
     }
 }
@@ -324,7 +404,8 @@ pub struct ProfileIdentityName {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileIdentityName {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -355,14 +436,17 @@ crate::codec::struct_impls! {
 pub struct ProfileItem {
     #[allow(missing_docs)]
     pub item_id: Option<String>,
-    /// See [`AccessToken`](crate::AccessToken).
+    /// The token that grants access to one Item's data.
+    ///
+    /// A `String` ([`AccessToken`](crate::AccessToken)).
     pub access_token: Option<super::shared::AccessToken>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ProfileItem {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             item_id: None,
@@ -376,10 +460,7 @@ impl ProfileItem {
         self
     }
     /// Sets [`access_token`](Self::access_token).
-    pub fn with_access_token(
-        mut self,
-        value: impl Into<super::shared::AccessToken>,
-    ) -> Self {
+    pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(value.into());
         self
     }
@@ -395,6 +476,8 @@ impl crate::Client {
     ///
     /// `POST /profile/get` (operation `profileGet`).
     ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
+    ///
     /// Returns user permissioned profile data including identity and item access tokens.
     pub async fn profile_get(
         &self,
@@ -407,6 +490,8 @@ impl crate::Client {
     /// Plaid Check profile eligibility
     ///
     /// `POST /link/profile/eligibility/check` (operation `linkProfileEligibilityCheck`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     ///
     /// The `/link/profile/eligibility/check` endpoint can be used to check whether a user with the
     /// supplied phone number has a saved profile that satisfies customer-defined eligibility
@@ -437,6 +522,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
             ("client_id", crate::Credential::ClientId),
             ("secret", crate::Credential::Secret),
         ],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "linkProfileEligibilityCheck",
@@ -450,5 +537,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
 ];

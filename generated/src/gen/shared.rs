@@ -21,22 +21,22 @@ pub struct Item {
     #[allow(missing_docs)]
     pub item_id: String,
     #[allow(missing_docs)]
-    pub institution_id: Option<Option<String>>,
+    pub institution_id: crate::Nullable<String>,
     #[allow(missing_docs)]
     pub webhook: Option<String>,
-    /// See [`PlaidError`](crate::PlaidError).
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
-    #[allow(missing_docs)]
+    /// A Plaid product that an Item can be enabled for.
     pub available_products: Vec<Products>,
-    #[allow(missing_docs)]
+    /// A Plaid product that an Item can be enabled for.
     pub billed_products: Vec<Products>,
-    #[allow(missing_docs)]
+    /// A Plaid product that an Item can be enabled for.
     pub products: Option<Vec<Products>>,
-    #[allow(missing_docs)]
+    /// A Plaid product that an Item can be enabled for.
     pub consented_products: Option<Vec<Products>>,
     #[allow(missing_docs)]
     pub consent_expiration_time: Option<crate::DateTime>,
-    /// See [`ItemUpdateType`](crate::ItemUpdateType).
+    #[allow(missing_docs)]
     pub update_type: ItemUpdateType,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -44,30 +44,32 @@ pub struct Item {
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
 impl Item {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        item_id: impl Into<String>,
-        available_products: impl Into<Vec<Products>>,
-        billed_products: impl Into<Vec<Products>>,
-        update_type: impl Into<ItemUpdateType>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: ItemRequired) -> Self {
         Self {
-            item_id: item_id.into(),
-            institution_id: None,
+            item_id: required.item_id,
+            institution_id: crate::Nullable::Absent,
             webhook: None,
             error: None,
-            available_products: available_products.into(),
-            billed_products: billed_products.into(),
+            available_products: required.available_products,
+            billed_products: required.billed_products,
             products: None,
             consented_products: None,
             consent_expiration_time: None,
-            update_type: update_type.into(),
+            update_type: required.update_type,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`institution_id`](Self::institution_id); `None` sends an explicit `null`.
-    pub fn with_institution_id(mut self, value: Option<String>) -> Self {
-        self.institution_id = Some(value);
+    /// Sets [`institution_id`](Self::institution_id).
+    pub fn with_institution_id(mut self, value: impl Into<String>) -> Self {
+        self.institution_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`institution_id`](Self::institution_id) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_institution_id_null(mut self) -> Self {
+        self.institution_id = crate::Nullable::Null;
         self
     }
     /// Sets [`webhook`](Self::webhook).
@@ -98,6 +100,22 @@ impl Item {
         self.consent_expiration_time = Some(value.into());
         self
     }
+}
+#[cfg(any(feature = "accounts", feature = "item"))]
+/// The required values of [`Item::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct ItemRequired {
+    /// Sets [`Item::item_id`].
+    pub item_id: String,
+    /// A Plaid product that an Item can be enabled for.
+    ///
+    /// Sets [`Item::available_products`].
+    pub available_products: Vec<Products>,
+    /// A Plaid product that an Item can be enabled for.
+    ///
+    /// Sets [`Item::billed_products`].
+    pub billed_products: Vec<Products>,
+    /// Sets [`Item::update_type`].
+    pub update_type: ItemUpdateType,
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
 crate::codec::struct_impls! {
@@ -138,7 +156,7 @@ crate::codec::enum_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaidError {
-    /// See [`PlaidErrorType`](crate::PlaidErrorType).
+    /// The broad category of a Plaid error.
     pub error_type: PlaidErrorType,
     /// The particular error code. Safe for programmatic use.
     pub error_code: String,
@@ -155,17 +173,18 @@ pub struct PlaidError {
     /// `causes` will only be provided for the `error_type` `ASSET_REPORT_ERROR`. `causes` will also not be populated inside an error nested within a `warning` object.
     pub causes: Option<Vec<::serde_json::Value>>,
     /// The HTTP status code associated with the error. This will only be returned in the response body when the error information is provided via a webhook.
-    pub status: Option<Option<i64>>,
+    pub status: crate::Nullable<i64>,
     /// The URL of a Plaid documentation page with more information about the error
     pub documentation_url: Option<String>,
     /// Suggested steps for resolving the error
-    pub suggested_action: Option<Option<String>>,
+    pub suggested_action: crate::Nullable<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PlaidError {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         error_type: impl Into<PlaidErrorType>,
         error_code: impl Into<String>,
@@ -178,9 +197,9 @@ impl PlaidError {
             display_message: None,
             request_id: None,
             causes: None,
-            status: None,
+            status: crate::Nullable::Absent,
             documentation_url: None,
-            suggested_action: None,
+            suggested_action: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -199,9 +218,15 @@ impl PlaidError {
         self.causes = Some(value.into());
         self
     }
-    /// Sets [`status`](Self::status); `None` sends an explicit `null`.
-    pub fn with_status(mut self, value: Option<i64>) -> Self {
-        self.status = Some(value);
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: impl Into<i64>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`status`](Self::status) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_status_null(mut self) -> Self {
+        self.status = crate::Nullable::Null;
         self
     }
     /// Sets [`documentation_url`](Self::documentation_url).
@@ -209,9 +234,15 @@ impl PlaidError {
         self.documentation_url = Some(value.into());
         self
     }
-    /// Sets [`suggested_action`](Self::suggested_action); `None` sends an explicit `null`.
-    pub fn with_suggested_action(mut self, value: Option<String>) -> Self {
-        self.suggested_action = Some(value);
+    /// Sets [`suggested_action`](Self::suggested_action).
+    pub fn with_suggested_action(mut self, value: impl Into<String>) -> Self {
+        self.suggested_action = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`suggested_action`](Self::suggested_action) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_suggested_action_null(mut self) -> Self {
+        self.suggested_action = crate::Nullable::Null;
         self
     }
 }

@@ -9,6 +9,15 @@
 /// [`Webhook::Unknown`], with the whole body kept: a new webhook from Plaid is never an
 /// error. When several payloads share a pair, the variant whose required keys (its
 /// "markers", named in its docs) are all in the body is chosen; see the crate's README.
+///
+/// | `webhook_type` | `webhook_code` | Variant | Payload |
+/// |---|---|---|---|
+/// | `ITEM` | `ERROR` | `ItemError` | `ItemErrorWebhook` |
+/// | `ITEM` | `LOGIN_REPAIRED` | `ItemLoginRepaired` | `ItemLoginRepairedWebhook` |
+/// | `ITEM` | `NEW_ACCOUNTS_AVAILABLE` | `ItemNewAccountsAvailable` | `NewAccountsAvailableWebhook` |
+/// | `ITEM` | `PENDING_EXPIRATION` | `ItemPendingExpiration` | `PendingExpirationWebhook` |
+/// | `ITEM` | `USER_PERMISSION_REVOKED` | `ItemUserPermissionRevoked` | `UserPermissionRevokedWebhook` |
+/// | `ITEM` | `WEBHOOK_UPDATE_ACKNOWLEDGED` | `ItemWebhookUpdateAcknowledged` | `WebhookUpdateAcknowledgedWebhook` |
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Webhook {
@@ -26,22 +35,22 @@ pub enum Webhook {
     ///
     /// From the schema `NewAccountsAvailableWebhook`.
     #[cfg(feature = "item")]
-    NewAccountsAvailable(super::item::NewAccountsAvailableWebhook),
+    ItemNewAccountsAvailable(super::item::NewAccountsAvailableWebhook),
     /// `ITEM` `PENDING_EXPIRATION`: The user's consent for the Item runs out soon; send them through Link's update mode before `consent_expiration_time`.
     ///
     /// From the schema `PendingExpirationWebhook`.
     #[cfg(feature = "item")]
-    PendingExpiration(super::item::PendingExpirationWebhook),
+    ItemPendingExpiration(super::item::PendingExpirationWebhook),
     /// `ITEM` `USER_PERMISSION_REVOKED`: The user revoked the permission this application had to the Item, at the institution or through Plaid; the Item needs Link again to be used.
     ///
     /// From the schema `UserPermissionRevokedWebhook`.
     #[cfg(feature = "item")]
-    UserPermissionRevoked(super::item::UserPermissionRevokedWebhook),
+    ItemUserPermissionRevoked(super::item::UserPermissionRevokedWebhook),
     /// `ITEM` `WEBHOOK_UPDATE_ACKNOWLEDGED`: The Item's webhook URL was changed (with `/item/webhook/update`); this one is sent to the new URL.
     ///
     /// From the schema `WebhookUpdateAcknowledgedWebhook`.
     #[cfg(feature = "item")]
-    WebhookUpdateAcknowledged(super::item::WebhookUpdateAcknowledgedWebhook),
+    ItemWebhookUpdateAcknowledged(super::item::WebhookUpdateAcknowledgedWebhook),
     /// A pair this version does not list, kept whole.
     Unknown(crate::webhooks::UnknownWebhook),
 }
@@ -62,19 +71,19 @@ impl Webhook {
                 ("ITEM", "LOGIN_REPAIRED") => Self::ItemLoginRepaired(head.decode(body)?),
                 #[cfg(feature = "item")]
                 ("ITEM", "NEW_ACCOUNTS_AVAILABLE") => {
-                    Self::NewAccountsAvailable(head.decode(body)?)
+                    Self::ItemNewAccountsAvailable(head.decode(body)?)
                 }
                 #[cfg(feature = "item")]
                 ("ITEM", "PENDING_EXPIRATION") => {
-                    Self::PendingExpiration(head.decode(body)?)
+                    Self::ItemPendingExpiration(head.decode(body)?)
                 }
                 #[cfg(feature = "item")]
                 ("ITEM", "USER_PERMISSION_REVOKED") => {
-                    Self::UserPermissionRevoked(head.decode(body)?)
+                    Self::ItemUserPermissionRevoked(head.decode(body)?)
                 }
                 #[cfg(feature = "item")]
                 ("ITEM", "WEBHOOK_UPDATE_ACKNOWLEDGED") => {
-                    Self::WebhookUpdateAcknowledged(head.decode(body)?)
+                    Self::ItemWebhookUpdateAcknowledged(head.decode(body)?)
                 }
                 _ => Self::Unknown(head.unknown(body)?),
             },
@@ -99,13 +108,15 @@ impl Webhook {
             #[cfg(feature = "item")]
             Self::ItemLoginRepaired(_) => ("ITEM", "LOGIN_REPAIRED"),
             #[cfg(feature = "item")]
-            Self::NewAccountsAvailable(_) => ("ITEM", "NEW_ACCOUNTS_AVAILABLE"),
+            Self::ItemNewAccountsAvailable(_) => ("ITEM", "NEW_ACCOUNTS_AVAILABLE"),
             #[cfg(feature = "item")]
-            Self::PendingExpiration(_) => ("ITEM", "PENDING_EXPIRATION"),
+            Self::ItemPendingExpiration(_) => ("ITEM", "PENDING_EXPIRATION"),
             #[cfg(feature = "item")]
-            Self::UserPermissionRevoked(_) => ("ITEM", "USER_PERMISSION_REVOKED"),
+            Self::ItemUserPermissionRevoked(_) => ("ITEM", "USER_PERMISSION_REVOKED"),
             #[cfg(feature = "item")]
-            Self::WebhookUpdateAcknowledged(_) => ("ITEM", "WEBHOOK_UPDATE_ACKNOWLEDGED"),
+            Self::ItemWebhookUpdateAcknowledged(_) => {
+                ("ITEM", "WEBHOOK_UPDATE_ACKNOWLEDGED")
+            }
             Self::Unknown(u) => (u.webhook_type(), u.webhook_code()),
         }
     }
@@ -119,13 +130,17 @@ impl serde::Serialize for Webhook {
             #[cfg(feature = "item")]
             Self::ItemLoginRepaired(w) => serde::Serialize::serialize(w, serializer),
             #[cfg(feature = "item")]
-            Self::NewAccountsAvailable(w) => serde::Serialize::serialize(w, serializer),
+            Self::ItemNewAccountsAvailable(w) => {
+                serde::Serialize::serialize(w, serializer)
+            }
             #[cfg(feature = "item")]
-            Self::PendingExpiration(w) => serde::Serialize::serialize(w, serializer),
+            Self::ItemPendingExpiration(w) => serde::Serialize::serialize(w, serializer),
             #[cfg(feature = "item")]
-            Self::UserPermissionRevoked(w) => serde::Serialize::serialize(w, serializer),
+            Self::ItemUserPermissionRevoked(w) => {
+                serde::Serialize::serialize(w, serializer)
+            }
             #[cfg(feature = "item")]
-            Self::WebhookUpdateAcknowledged(w) => {
+            Self::ItemWebhookUpdateAcknowledged(w) => {
                 serde::Serialize::serialize(w, serializer)
             }
             Self::Unknown(u) => serde::Serialize::serialize(u, serializer),

@@ -42,7 +42,7 @@ pub fn is_generated(text: &str) -> bool {
 
 /// The folders of the generated crate that hold generated files; `output` removes a generated
 /// file there that the specs no longer produce, and never touches any other file.
-pub const MANAGED_DIRS: &[&str] = &["src/gen", "tests"];
+pub const MANAGED_DIRS: &[&str] = &["src/gen", "tests", "examples"];
 
 /// The library name the generated crate is imported by, in emitted tests.
 pub const CRATE_NAME: &str = "plaid_sdk";
@@ -185,11 +185,11 @@ fn check_names(api: &Api) -> Result<(), Diagnostic> {
             return Err(bad(format!("module from {}", m.source), &m.name));
         }
         for t in &m.types {
-            if !is_ident(&t.name) {
-                return Err(bad(format!("the type for `{}`", t.origin), &t.name));
+            if let Some(name) = exported_names(t).find(|n| !is_ident(n)) {
+                return Err(bad(format!("the type for `{}`", t.origin), name));
             }
             let inner: Vec<&str> = match &t.kind {
-                crate::ir::TypeKind::Struct(s) => s.fields.iter().flat_map(|f| [Some(f.name.as_str()), f.setter.as_deref()]).flatten().collect(),
+                crate::ir::TypeKind::Struct(s) => s.fields.iter().flat_map(|f| [Some(f.name.as_str()), f.setter.as_deref(), f.null_setter.as_deref()]).flatten().collect(),
                 crate::ir::TypeKind::Enum(e) => e.variants.iter().map(|v| v.name.as_str()).chain([e.fallback.as_str()]).collect(),
                 crate::ir::TypeKind::Alias(_) => Vec::new(),
             };
@@ -281,20 +281,29 @@ fn module_header(module: &Module) -> TokenStream {
     }
 }
 
+/// The names a type puts in its module: its own, and its constructor's named-values struct.
+fn exported_names(t: &crate::ir::TypeDef) -> impl Iterator<Item = &str> {
+    let args = match &t.kind {
+        crate::ir::TypeKind::Struct(s) => s.named_args.as_deref(),
+        _ => None,
+    };
+    std::iter::once(t.name.as_str()).chain(args)
+}
+
 fn root(api: &Api) -> TokenStream {
     let groups = &api.groups;
     let mods = api.modules.iter().map(|m| {
         let module = ident(&m.name);
         let doc = raw_docs(&format!("Types and operations from {}.", m.source));
         let gate = groups.contains(&m.name).then(|| cfg_any(std::slice::from_ref(&m.name)));
-        let open: Vec<proc_macro2::Ident> = m.types.iter().filter(|t| t.gate.is_none()).map(|t| ident(&t.name)).collect();
+        let open: Vec<proc_macro2::Ident> = m.types.iter().filter(|t| t.gate.is_none()).flat_map(exported_names).map(ident).collect();
         // A module whose every type is gated has nothing to re-export unconditionally (an
         // empty `use` would warn).
         let open = (!open.is_empty()).then(|| quote!(#gate pub use self::#module::{#(#open),*};));
         let gated = m.types.iter().filter_map(|t| {
             let cfg = cfg_any(t.gate.as_ref()?);
-            let name = ident(&t.name);
-            Some(quote!(#cfg pub use self::#module::#name;))
+            let names = exported_names(t).map(ident);
+            Some(quote!(#(#cfg pub use self::#module::#names;)*))
         });
         quote! {
             #doc
@@ -383,12 +392,20 @@ pub(crate) fn credential_tokens(c: crate::ir::Credential) -> TokenStream {
 /// `ErrorBody`, the type error answers decode into, and how the runtime reads its fields; the
 /// runtime's untyped JSON errors when the specs declare none (or its feature is off).
 fn error_body_tokens(body: Option<&crate::ir::ErrorBody>) -> TokenStream {
-    let untyped = quote! {
-        /// The type error answers decode into: untyped JSON, as the specs declare no error type
-        /// (or the group that has it is off).
-        pub type ErrorBody = crate::UntypedError;
+    let untyped = |cfg: Option<TokenStream>| {
+        quote! {
+            /// The type error answers decode into: untyped JSON, as the specs declare no error type
+            /// (or the group that has it is off).
+            #cfg
+            pub type ErrorBody = crate::UntypedError;
+
+            /// The type of an error's `error_type`, as [`ApiError::error_type`](crate::ApiError::error_type)
+            /// returns it: text, as the specs declare no error type (or the group that has it is off).
+            #cfg
+            pub type ErrorType = String;
+        }
     };
-    let Some(body) = body else { return untyped };
+    let Some(body) = body else { return untyped(None) };
     // Text and string enums are both read with `as_str`.
     let read_opt = |f: Option<&crate::ir::ErrorField>| match f {
         None => quote!(None),
@@ -407,17 +424,29 @@ fn error_body_tokens(body: Option<&crate::ir::ErrorBody>) -> TokenStream {
             quote!(#value.unwrap_or_default())
         }
     };
-    let (error_type, error_code, error_message) = (read(&body.error_type), read(&body.error_code), read(&body.error_message));
-    let (display_message, request_id) = (read_opt(body.display_message.as_ref()), read_opt(body.request_id.as_ref()));
-    let ty = match &body.ty {
+    let (error_type_text, error_code, error_message) = (read(&body.error_type), read(&body.error_code), read(&body.error_message));
+    let error_type = match body.error_type.wrapping {
+        crate::ir::Wrapping::Plain => {
+            let field = ident(&body.error_type.field);
+            quote!(self.#field.clone())
+        }
+        wrapping => {
+            let value = field_ref(&body.error_type.field, wrapping, quote!(self));
+            quote!(#value.cloned().unwrap_or_else(|| ErrorType::from("")))
+        }
+    };
+    let from_here = |ty: &TypeRef| match ty {
         TypeRef::Named { module, name } => {
             let (module, name) = (ident(module), ident(name));
             quote!(self::#module::#name)
         }
         other => type_tokens(other, ""),
     };
+    let error_type_ty = from_here(&body.error_type_ty);
+    let (display_message, request_id) = (read_opt(body.display_message.as_ref()), read_opt(body.request_id.as_ref()));
+    let ty = from_here(&body.ty);
     let (gate, fallback) = match &body.gate {
-        Some(group) => (Some(cfg_any(std::slice::from_ref(group))), Some(quote!(#[cfg(not(feature = #group))] #untyped))),
+        Some(group) => (Some(cfg_any(std::slice::from_ref(group))), Some(untyped(Some(quote!(#[cfg(not(feature = #group))]))))),
         None => (None, None),
     };
     quote! {
@@ -425,12 +454,20 @@ fn error_body_tokens(body: Option<&crate::ir::ErrorBody>) -> TokenStream {
         #gate
         pub type ErrorBody = #ty;
 
+        /// The type of an error's `error_type`, as [`ApiError::error_type`](crate::ApiError::error_type)
+        /// returns it: the error body's own type for the field.
+        #gate
+        pub type ErrorType = #error_type_ty;
+
         #gate
         // One form reads text and string enums alike; `as_deref` would fit text only.
         #[allow(clippy::option_as_ref_deref)]
         impl crate::ErrorFields for ErrorBody {
-            fn error_type(&self) -> &str {
+            fn error_type(&self) -> ErrorType {
                 #error_type
+            }
+            fn error_type_str(&self) -> &str {
+                #error_type_text
             }
             fn error_code(&self) -> &str {
                 #error_code
@@ -456,7 +493,7 @@ pub(crate) fn field_ref(field: &str, wrapping: crate::ir::Wrapping, of: TokenStr
     match wrapping {
         crate::ir::Wrapping::Plain => quote!(Some(&#of.#field)),
         crate::ir::Wrapping::Option => quote!(#of.#field.as_ref()),
-        crate::ir::Wrapping::DoubleOption => quote!(#of.#field.as_ref().and_then(|v| v.as_ref())),
+        crate::ir::Wrapping::DoubleOption => quote!(#of.#field.value()),
     }
 }
 

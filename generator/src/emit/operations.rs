@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, raw_docs, sanitize_docs, type_tokens};
-use crate::ir::{Module, Operation, ParamLocation, ParamStyle, Parameter, TypeRef};
+use crate::ir::{Module, Operation, ParamLocation, ParamStyle, Parameter, RetryClass, TypeRef};
 
 /// The type name an operation table shows for a body type.
 fn type_label(ty: &Option<TypeRef>) -> TokenStream {
@@ -36,6 +36,15 @@ fn method_doc(op: &Operation) -> String {
         text.push_str("\n\n");
     }
     text.push_str(&format!("`{} {}` (operation `{}`).", op.http_method.as_str(), op.path, op.id));
+    text.push_str("\n\n");
+    text.push_str(&match &op.retry {
+        RetryClass::Keyed(key) => format!(
+            "Retries: *keyed*. The request's `{}` is its idempotency key (`new` fills a fresh one; a request sent without one gets one), sent unchanged on every attempt, so a failure after the request went out is retried without acting twice. [`Error::idempotency_key`](crate::Error::idempotency_key) gives it after a failure.",
+            key.field
+        ),
+        RetryClass::Read => "Retries: *read* (no side effect): retried after any failure that may be transient.".to_string(),
+        RetryClass::Acting => "Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.".to_string(),
+    });
     if let Some(d) = &op.docs {
         text.push_str("\n\n");
         text.push_str(&sanitize_docs(d));
@@ -141,6 +150,18 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
             }
             None => quote!(None),
         };
+        let (retry, key) = match &op.retry {
+            RetryClass::Keyed(key) => {
+                let (name, min) = (&key.wire, key.min_length.unwrap_or(0));
+                let max = match key.max_length {
+                    Some(max) => quote!(Some(#max)),
+                    None => quote!(None),
+                };
+                (quote!(Keyed), quote!(Some(crate::IdempotencyKeyField { name: #name, min_length: #min, max_length: #max })))
+            }
+            RetryClass::Read => (quote!(Read), quote!(None)),
+            RetryClass::Acting => (quote!(Acting), quote!(None)),
+        };
         quote! {
             crate::Operation {
                 id: #id,
@@ -154,6 +175,8 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
                 error_type: #error,
                 deprecated: #deprecated,
                 body_credentials: &[#(#body_credentials),*],
+                retry: crate::RetryClass::#retry,
+                idempotency_key: #key,
             }
         }
     });

@@ -164,7 +164,7 @@ fn wrap(wrapping: Wrapping, value: TokenStream) -> TokenStream {
     match wrapping {
         Wrapping::Plain => value,
         Wrapping::Option => quote!(Some(#value)),
-        Wrapping::DoubleOption => quote!(Some(Some(#value))),
+        Wrapping::DoubleOption => quote!(crate::Nullable::Value(#value)),
     }
 }
 
@@ -196,12 +196,13 @@ fn merge(lists: &[PageField], resp: &TokenStream) -> TokenStream {
                 };
             },
             Wrapping::DoubleOption => quote! {
-                later.#f = match (earlier.#f.flatten(), later.#f.take().flatten()) {
-                    (Some(mut a), Some(b)) => {
+                later.#f = match (earlier.#f, ::std::mem::take(&mut later.#f)) {
+                    (crate::Nullable::Value(mut a), crate::Nullable::Value(b)) => {
                         a.extend(b);
-                        Some(Some(a))
+                        crate::Nullable::Value(a)
                     }
-                    (a, b) => b.or(a).map(Some),
+                    (a @ crate::Nullable::Value(_), _) => a,
+                    (_, b) => b,
                 };
             },
         }

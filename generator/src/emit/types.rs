@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, raw_docs, sanitize_docs, type_tokens, Table};
-use crate::ir::{Derive, Enum, Extra, Field, Presence, Read, Show, Struct, TypeDef, TypeKind, TypeRef, Wrapping};
+use crate::ir::{Derive, Enum, Extra, Field, Presence, Read, Show, Struct, TypeDef, TypeKind, Wrapping};
 
 /// A type's code: its definition and inherent impls, and the table of the runtime macro that
 /// writes its trait impls.
@@ -162,33 +162,12 @@ fn struct_table(s: &Struct, name: &proc_macro2::Ident, derives: &[Derive]) -> Ta
     Table { path: quote!(crate::codec::struct_impls), head: quote!(#name [#(#impls)*] [#rest]), rows, tail: None }
 }
 
-/// Field docs: the spec's text, or a link to the field's type; then what the spec adds that
-/// the Rust type does not say (the default, an example). `None` when the spec says nothing.
-fn field_doc(f: &Field) -> Option<String> {
-    let mut parts = Vec::new();
-    match (&f.docs, &f.ty) {
-        (Some(d), _) => parts.push(sanitize_docs(d)),
-        // Every type is re-exported at the crate root, so the link resolves from any module.
-        (None, TypeRef::Named { name, .. }) => parts.push(format!("See [`{name}`](crate::{name}).")),
-        (None, _) => {}
-    }
-    if let Some(default) = &f.default {
-        parts.push(format!("Default: `{}`.", default.replace('`', "'")));
-    }
-    if f.docs.is_none() && f.show == Show::Plain {
-        if let Some(example) = f.example.as_ref().filter(|e| e.len() <= 80) {
-            parts.push(format!("Example: `{}`.", example.replace('`', "'")));
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("\n\n"))
-}
-
 fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, doc: TokenStream, deprecated: Option<TokenStream>) -> TokenStream {
     let name = ident(rust_name);
     let fields = s.fields.iter().map(|f| {
         // A field the spec says nothing about gets no filler line.
-        let fdoc = match field_doc(f) {
-            Some(text) => raw_docs(&text),
+        let fdoc = match &f.shown_docs {
+            Some(text) => raw_docs(&sanitize_docs(text)),
             None => quote!(#[allow(missing_docs)]),
         };
         let fident = ident(&f.name);
@@ -196,7 +175,7 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, 
         let ty = match f.wrapping() {
             Wrapping::Plain => base,
             Wrapping::Option => quote!(Option<#base>),
-            Wrapping::DoubleOption => quote!(Option<Option<#base>>),
+            Wrapping::DoubleOption => quote!(crate::Nullable<#base>),
         };
         let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
         quote! {
@@ -220,17 +199,30 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, 
     let all_fields = fields.chain(extra);
 
     let taken: Vec<&Field> = s.constructor.iter().filter_map(|n| s.fields.iter().find(|f| &f.name == n)).collect();
-    let params = taken.iter().map(|f| {
-        let fident = ident(&f.name);
-        let ty = field_base(f, here);
-        quote!(#fident: impl Into<#ty>)
-    });
     let inits = s.fields.iter().map(|f| {
         let fident = ident(&f.name);
-        if s.constructor.contains(&f.name) {
-            quote!(#fident: #fident.into())
+        if let Some(key) = &f.idempotency_key {
+            let min = key.min_length.unwrap_or(0);
+            let max = match key.max_length {
+                Some(max) => quote!(Some(#max)),
+                None => quote!(None),
+            };
+            let fresh = quote!(crate::retry::fresh_key(#min, #max));
+            match f.wrapping() {
+                Wrapping::Plain => quote!(#fident: #fresh),
+                Wrapping::Option => quote!(#fident: Some(#fresh)),
+                Wrapping::DoubleOption => quote!(#fident: crate::Nullable::Value(#fresh)),
+            }
+        } else if !s.constructor.contains(&f.name) {
+            let empty = match f.wrapping() {
+                Wrapping::DoubleOption => quote!(crate::Nullable::Absent),
+                _ => quote!(None),
+            };
+            quote!(#fident: #empty)
+        } else if s.named_args.is_some() {
+            quote!(#fident: required.#fident)
         } else {
-            quote!(#fident: None)
+            quote!(#fident: #fident.into())
         }
     });
     let extra_init = match &s.extra {
@@ -241,8 +233,28 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, 
         Extra::Drop => None,
     };
     let inits = inits.chain(extra_init);
-    let new_doc = raw_docs("Creates a value from its required fields; optional fields start as `None`.");
-    let setters = s.fields.iter().filter_map(|f| setter(f, here));
+    let (params, named_args) = match &s.named_args {
+        None => {
+            let params = taken.iter().map(|f| {
+                let fident = ident(&f.name);
+                let ty = arg_type(f, here);
+                quote!(#fident: impl Into<#ty>)
+            });
+            (quote!(#(#params),*), None)
+        }
+        Some(args) => {
+            let args_ident = ident(args);
+            (quote!(required: #args_ident), Some(named_args_tokens(&taken, rust_name, args, here)))
+        }
+    };
+    let new_doc = raw_docs(match &s.named_args {
+        None => "Creates a value from its required fields; optional fields start empty.",
+        Some(_) => "Creates a value from its required fields, named in one struct; optional fields start empty.",
+    });
+    let key_doc = s.fields.iter().find_map(|f| f.idempotency_key.as_ref()).map(|key| {
+        raw_docs(&format!("\n\n`{}` starts as a fresh random idempotency key, so each value made with `new` is one request to Plaid however often it is sent; set your own with its setter to reconcile with your records.", key.field))
+    });
+    let setters = s.fields.iter().flat_map(|f| setter(f, here));
     quote! {
         #doc
         #deprecated
@@ -254,18 +266,60 @@ fn struct_tokens(s: &Struct, rust_name: &str, here: &str, derives: TokenStream, 
 
         impl #name {
             #new_doc
-            pub fn new(#(#params),*) -> Self {
+            #key_doc
+            // Not generic when it takes no value or a struct of them: `#[inline]` leaves its
+            // code to the crates that call it, as for the generic setters.
+            #[inline]
+            pub fn new(#params) -> Self {
                 Self { #(#inits,)* }
             }
 
             #(#setters)*
         }
+
+        #named_args
     }
+}
+
+/// The struct of a constructor's named values: a public field each, of the type `new` stores
+/// (the plain type an alias stands for), so a literal of it names every value.
+fn named_args_tokens(taken: &[&Field], owner: &str, args: &str, here: &str) -> TokenStream {
+    let doc = raw_docs(&format!(
+        "The required values of [`{owner}::new`], each named, so that two of one type cannot trade places unnoticed."
+    ));
+    let fields = taken.iter().map(|f| {
+        let fident = ident(&f.name);
+        let ty = arg_type(f, here);
+        let fdoc = match &f.shown_docs {
+            Some(text) => raw_docs(&format!("{}\n\nSets [`{owner}::{1}`].", sanitize_docs(text), f.name)),
+            None => raw_docs(&format!("Sets [`{owner}::{0}`].", f.name)),
+        };
+        quote! {
+            #fdoc
+            pub #fident: #ty
+        }
+    });
+    let args = ident(args);
+    quote! {
+        #doc
+        pub struct #args {
+            #(#fields,)*
+        }
+    }
+}
+
+/// What `new` and a setter take: the field's type, or the plain type its alias stands for;
+/// boxed on a recursive cycle.
+fn arg_type(f: &Field, here: &str) -> TokenStream {
+    boxed(f, type_tokens(f.arg.as_ref().unwrap_or(&f.ty), here))
 }
 
 /// A field's type without the `Option`s of `required`/`nullable`: boxed on a recursive cycle.
 fn field_base(f: &Field, here: &str) -> TokenStream {
-    let ty = type_tokens(&f.ty, here);
+    boxed(f, type_tokens(&f.ty, here))
+}
+
+fn boxed(f: &Field, ty: TokenStream) -> TokenStream {
     if f.boxed {
         quote!(Box<#ty>)
     } else {
@@ -273,28 +327,39 @@ fn field_base(f: &Field, here: &str) -> TokenStream {
     }
 }
 
-/// The setter of an optional field, for building requests in one expression. For an optional
-/// nullable field the value is an `Option`: `None` sends an explicit `null`.
-fn setter(f: &Field, here: &str) -> Option<TokenStream> {
-    let fident = ident(&f.name);
-    let method = ident(f.setter.as_deref()?);
-    let base = field_base(f, here);
-    let (ty, value, doc) = match f.wrapping() {
-        Wrapping::DoubleOption => (
-            quote!(Option<#base>),
-            quote!(value),
-            format!("Sets [`{0}`](Self::{0}); `None` sends an explicit `null`.", f.name),
-        ),
-        _ => (quote!(impl Into<#base>), quote!(value.into()), format!("Sets [`{0}`](Self::{0}).", f.name)),
-    };
-    let doc = raw_docs(&doc);
+/// The setters of an optional field, for building requests in one expression: one that takes
+/// a value, and for an optional nullable field one that sends an explicit `null`.
+fn setter(f: &Field, here: &str) -> Vec<TokenStream> {
+    let Some(method) = f.setter.as_deref() else { return Vec::new() };
+    let (fident, method) = (ident(&f.name), ident(method));
+    let ty = arg_type(f, here);
     let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
-    Some(quote! {
+    let set = match f.wrapping() {
+        Wrapping::Plain => quote!(value.into()),
+        Wrapping::Option => quote!(Some(value.into())),
+        Wrapping::DoubleOption => quote!(crate::Nullable::Value(value.into())),
+    };
+    let doc = raw_docs(&format!("Sets [`{0}`](Self::{0}).", f.name));
+    let mut out = vec![quote! {
         #doc
         #deprecated
-        pub fn #method(mut self, value: #ty) -> Self {
-            self.#fident = Some(#value);
+        pub fn #method(mut self, value: impl Into<#ty>) -> Self {
+            self.#fident = #set;
             self
         }
-    })
+    }];
+    if let Some(null) = f.null_setter.as_deref() {
+        let null = ident(null);
+        let doc = raw_docs(&format!("Sets [`{0}`](Self::{0}) to an explicit `null` (which is not the same as leaving it out).", f.name));
+        out.push(quote! {
+            #doc
+            #deprecated
+            #[inline]
+            pub fn #null(mut self) -> Self {
+                self.#fident = crate::Nullable::Null;
+                self
+            }
+        });
+    }
+    out
 }

@@ -7,6 +7,23 @@ use quote::quote;
 use super::{cfg_any, docs, ident, raw_docs, type_tokens_at, Place};
 use crate::ir::{Api, WebhookVariant};
 
+/// The docs table of every variant: its pair, as Plaid's docs name a webhook, and its payload
+/// type. (Plain code, not links: a variant whose feature is off is not there to link to.)
+fn pair_table(variants: &[WebhookVariant]) -> TokenStream {
+    if variants.is_empty() {
+        return TokenStream::new();
+    }
+    let mut text = String::from("\n| `webhook_type` | `webhook_code` | Variant | Payload |\n|---|---|---|---|\n");
+    for v in variants {
+        let payload = match &v.ty {
+            crate::ir::TypeRef::Named { name, .. } => name.as_str(),
+            _ => "",
+        };
+        text.push_str(&format!("| `{}` | `{}` | `{}` | `{payload}` |\n", v.webhook_type.replace('|', "\\|"), v.webhook_code.replace('|', "\\|"), v.name));
+    }
+    raw_docs(&text)
+}
+
 /// `src/gen/webhooks.rs`.
 pub(super) fn module(api: &Api) -> TokenStream {
     let w = &api.webhooks;
@@ -64,6 +81,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         quote!(#cfg Self::#name(w) => serde::Serialize::serialize(w, serializer),)
     });
     let derives = super::types::derives(&w.derives);
+    let table = pair_table(&w.variants);
     let key_source = match &w.key_source {
         Some(k) => {
             let module = ident(&k.module);
@@ -102,6 +120,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         /// [`Webhook::Unknown`], with the whole body kept: a new webhook from Plaid is never an
         /// error. When several payloads share a pair, the variant whose required keys (its
         /// "markers", named in its docs) are all in the body is chosen; see the crate's README.
+        #table
         #derives
         #[non_exhaustive]
         pub enum Webhook {

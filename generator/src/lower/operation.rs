@@ -36,7 +36,7 @@ impl<'a> Lowerer<'a> {
             path: src.path.clone(),
             summary: op.summary.clone(),
             docs: op.description.clone(),
-            deprecated: op.deprecated.then(|| "This operation is deprecated in the API spec.".to_string()),
+            deprecated: super::shape::deprecation_note(op.deprecated, op.description.as_deref()),
             params,
             request,
             response,
@@ -44,6 +44,7 @@ impl<'a> Lowerer<'a> {
             error,
             body_credentials: Vec::new(),
             pagination: None,
+            retry: RetryClass::Acting,
         })
     }
 

@@ -130,7 +130,7 @@ impl<'a> Lowerer<'a> {
             Some(value) => Extra::Keep { field: scope.claim(naming::UNKNOWN_PROPERTIES_FIELD.into()), value },
             None => Extra::Drop,
         };
-        Struct { fields, extra, constructor: Vec::new() }
+        Struct { fields, extra, constructor: Vec::new(), named_args: None }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -216,6 +216,10 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 constraints,
                 setter: None,
+                null_setter: None,
+                arg: None,
+                shown_docs: None,
+                idempotency_key: None,
                 show: Show::Plain,
                 read: Read::Value,
             };

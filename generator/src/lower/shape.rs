@@ -278,7 +278,32 @@ pub(super) fn docs_of(s: &Schema) -> Option<String> {
 }
 
 pub(super) fn deprecation(s: &Schema) -> Option<String> {
-    s.schema_data.deprecated.then(|| "Deprecated in the API spec.".to_string())
+    deprecation_note(s.schema_data.deprecated, s.schema_data.description.as_deref())
+}
+
+/// The note of a deprecated item: that the spec deprecates it and, where its description
+/// names the replacement (``use `merchant_name` instead``, ``in favor of `breakdown` ``), what to
+/// use instead.
+pub(super) fn deprecation_note(deprecated: bool, description: Option<&str>) -> Option<String> {
+    if !deprecated {
+        return None;
+    }
+    Some(match description.and_then(replacement) {
+        Some(with) => format!("Deprecated in the API spec: use `{with}` instead."),
+        None => "Deprecated in the API spec.".to_string(),
+    })
+}
+
+/// The item a description says to use instead: the first backticked name after a phrase that
+/// points to a replacement.
+fn replacement(text: &str) -> Option<String> {
+    const LEADS: &[&str] = &["use the `", "use `", "in favor of the `", "in favor of `", "replaced by the `", "replaced by `", "superseded by the `", "superseded by `"];
+    let lower = text.to_ascii_lowercase();
+    let (at, lead) = LEADS.iter().filter_map(|lead| lower.find(lead).map(|at| (at, lead.len()))).min()?;
+    let rest = text.get(at + lead..)?;
+    let name = &rest[..rest.find('`')?];
+    let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "_./{}".contains(c));
+    plain.then(|| name.to_string())
 }
 
 /// Component schemas that an operation refers to directly: through its parameters (its own

@@ -38,10 +38,19 @@ pub fn settle(api: &mut Api) -> Option<(String, String)> {
     let needed = |wire: &str| -> Result<ErrorField, String> {
         read(wire)?.ok_or_else(|| format!("the error type `{name}` has no `{wire}` property; the client reads `error_type`, `error_code` and `error_message` from error answers"))
     };
+    let error_type_ty = s
+        .fields
+        .iter()
+        .find(|f| f.wire == "error_type")
+        .map(|f| index.through_aliases(&f.ty))
+        .filter(|ty| index.definition(ty).is_some_and(|d| matches!(d.kind, TypeKind::Enum(_))))
+        .cloned()
+        .unwrap_or(TypeRef::String);
     let body = (|| -> Result<ErrorBody, String> {
         Ok(ErrorBody {
             ty: TypeRef::Named { module: module.to_string(), name: name.to_string() },
             error_type: needed("error_type")?,
+            error_type_ty,
             error_code: needed("error_code")?,
             error_message: needed("error_message")?,
             display_message: read("display_message")?,

@@ -17,12 +17,19 @@
 //!
 //! A pair no schema lists is `Webhook::Unknown`, never an error. Each payload example's test
 //! expects the variant this rule gives it.
+//!
+//! A variant is named after its pair, as Plaid documents webhooks: `webhook_type` then
+//! `webhook_code`, in PascalCase (`TRANSACTIONS`/`SYNC_UPDATES_AVAILABLE` is
+//! `TransactionsSyncUpdatesAvailable`). Of several variants of one pair, the one whose schema
+//! has the shortest name keeps the plain name; each other one puts first the words its schema
+//! name has beyond that one's (`ProcessorSyncUpdatesAvailableWebhook` is
+//! `ProcessorTransactionsSyncUpdatesAvailable`). A name still taken gets a number.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph::TypeIndex;
 use crate::ir::*;
-use crate::naming::Scope;
+use crate::naming::{self, Scope};
 
 /// What [`settle`] has to say.
 #[derive(Debug, Default)]
@@ -94,7 +101,9 @@ pub fn settle(api: &mut Api) -> Findings {
                 std::cmp::Ordering::Greater => None,
             };
         }
-        settled.extend(pair.into_iter().map(|(v, _, _)| v));
+        let mut pair: Vec<WebhookVariant> = pair.into_iter().map(|(v, _, _)| v).collect();
+        name_pair(&webhook_type, &webhook_code, &mut pair);
+        settled.extend(pair);
     }
     name_and_gate(api, &index, &mut settled);
     let derives = derives(&index, &settled);
@@ -155,15 +164,32 @@ fn shape_of(index: &TypeIndex<'_>, ty: &TypeRef) -> Vec<(String, bool)> {
     shape
 }
 
-/// Variant names (the type's name without its `Webhook` suffix, unique, never `Unknown`) and
-/// gates (the payload type's group, or its gate in `shared`).
+/// The names the variants of one pair would have (see the module docs); [`name_and_gate`]
+/// makes them unique.
+fn name_pair(webhook_type: &str, webhook_code: &str, pair: &mut [WebhookVariant]) {
+    let plain = naming::variant_name(&format!("{webhook_type} {webhook_code}"));
+    let Some(main) = pair.iter().map(|v| v.schemas[0].clone()).min_by(|a, b| (a.len(), a).cmp(&(b.len(), b))) else { return };
+    let main_words = crate::name_words::words(&main);
+    for v in pair.iter_mut() {
+        let mut extra: Vec<String> = crate::name_words::words(&v.schemas[0]);
+        for word in &main_words {
+            if let Some(at) = extra.iter().position(|w| w.eq_ignore_ascii_case(word)) {
+                extra.remove(at);
+            }
+        }
+        extra.retain(|w| !w.eq_ignore_ascii_case("webhook"));
+        v.name = naming::variant_name(&format!("{} {plain}", extra.join(" ")));
+    }
+}
+
+/// Variant names made unique (never `Unknown`), and gates (the payload type's group, or its
+/// gate in `shared`).
 fn name_and_gate(api: &Api, index: &TypeIndex<'_>, variants: &mut [WebhookVariant]) {
     let mut scope = Scope::default();
     scope.claim("Unknown".to_string());
     for v in variants.iter_mut() {
-        let TypeRef::Named { module, name } = &v.ty else { continue };
-        let short = name.strip_suffix("Webhook").filter(|s| !s.is_empty()).unwrap_or(name);
-        v.name = scope.claim(short.to_string());
+        let TypeRef::Named { module, .. } = &v.ty else { continue };
+        v.name = scope.claim(std::mem::take(&mut v.name));
         v.gate = if api.groups.contains(module) {
             Some(vec![module.clone()])
         } else {

@@ -129,7 +129,7 @@ impl Answer {
     pub(crate) fn into_error(self) -> Error {
         let reason = match self.plaid_error() {
             Ok(error) => {
-                return Error::Api(Box::new(ApiError { operation: self.op.id, status: self.status, attempts: self.attempts, error }));
+                return Error::Api(Box::new(ApiError { operation: self.op.id, status: self.status, attempts: self.attempts, error, effect: Default::default() }));
             }
             Err(reason) => reason,
         };
@@ -142,6 +142,7 @@ impl Answer {
             request_id: self.request_id(),
             reason: self.scrubbed(&reason),
             body_excerpt: self.excerpt(),
+            effect: Default::default(),
         }))
     }
 
@@ -181,6 +182,7 @@ impl Answer {
             path: path.as_deref().map(|t| self.scrubbed(t)),
             message: self.scrubbed(&message),
             body_excerpt: self.excerpt(),
+            effect: Default::default(),
         }))
     }
 
@@ -221,6 +223,7 @@ pub(crate) async fn off_runtime<T: Send + 'static>(answer: Answer, work: impl Fn
             path: None,
             message: format!("decoding did not finish: {}", if e.is_cancelled() { "the runtime is shutting down" } else { "it panicked" }),
             body_excerpt: String::new(),
+            effect: Default::default(),
         })))
     })
 }

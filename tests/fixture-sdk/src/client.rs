@@ -15,7 +15,7 @@ use tracing::Instrument;
 use crate::answer::{self, Answer};
 use crate::error::TransportError;
 use crate::params::{Parts, Target};
-use crate::retry::{retryable_status, RetryPolicy};
+use crate::retry::{classify_answer, Failure, RetryClass, RetryPolicy};
 use crate::scrub::Secrets;
 use crate::{Config, Error, Operation};
 
@@ -50,6 +50,7 @@ pub struct Client {
     shared: Arc<Shared>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    retry_class: Option<RetryClass>,
 }
 
 struct Shared {
@@ -73,6 +74,7 @@ impl fmt::Debug for Client {
             .field("config", &self.shared.config)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("retry_class", &self.retry_class)
             .finish_non_exhaustive()
     }
 }
@@ -91,17 +93,20 @@ impl Client {
     /// TLS roots, shared connection pools. The configuration's per-request timeout still
     /// applies; its connect timeout and idle-connection cap are the given client's to set.
     ///
-    /// Build that client with `redirect(reqwest::redirect::Policy::none())`: the client
-    /// refuses to follow redirects itself because following one would send `PLAID-SECRET` to
-    /// wherever it points, and a `reqwest::Client` that follows them would do exactly that.
+    /// Start from [`Client::http_builder`]: it sets up TLS as this crate does (rustls on
+    /// ring; a plain `reqwest::Client::builder()` needs a crypto provider the application
+    /// chooses) and turns redirects off. The client refuses to follow redirects itself because
+    /// following one would send `PLAID-SECRET` to wherever it points, and a `reqwest::Client`
+    /// that follows them would do exactly that.
     ///
     /// ```
-    /// use plaid_sdk::{reqwest, Client, Config};
+    /// use plaid_sdk::{Client, Config};
     ///
-    /// let http = reqwest::Client::builder()
-    ///     .redirect(reqwest::redirect::Policy::none())
+    /// let http = Client::http_builder()
+    ///     .expect("TLS is available")
+    ///     .pool_max_idle_per_host(4)
     ///     .build()
-    ///     .expect("TLS is available");
+    ///     .expect("an HTTP client");
     /// let client = Client::with_http_client(Config::sandbox("client-id", "secret"), http);
     /// # let _ = client;
     /// ```
@@ -110,10 +115,18 @@ impl Client {
         Self::from_parts(config, http)
     }
 
+    /// A `reqwest` builder with this crate's TLS (rustls with ring's cryptography and
+    /// Mozilla's root certificates) and redirects turned off, for [`Client::with_http_client`]:
+    /// add a proxy, roots or pool settings, then build it.
+    pub fn http_builder() -> Result<reqwest::ClientBuilder, Error> {
+        let tls = tls_config().map_err(|message| Error::Config { message })?;
+        Ok(reqwest::Client::builder().tls_backend_preconfigured(tls).redirect(reqwest::redirect::Policy::none()))
+    }
+
     fn from_parts(config: Config, http: Result<Http, String>) -> Self {
         let mut secrets = Secrets::default();
         secrets.add(config.secret());
-        Client { shared: Arc::new(Shared { config, http, secrets }), timeout: None, retry: None }
+        Client { shared: Arc::new(Shared { config, http, secrets }), timeout: None, retry: None, retry_class: None }
     }
 
     /// A client for the given configuration, or the reason the HTTP stack cannot be set up.
@@ -139,6 +152,25 @@ impl Client {
     /// A clone of this client whose calls use `retry` instead of the configured policy.
     pub fn with_retry(&self, retry: RetryPolicy) -> Self {
         Client { retry: Some(retry), ..self.clone() }
+    }
+
+    /// A clone of this client whose calls are retried as operations of `class`, whatever the
+    /// spec makes them: [`RetryClass::Read`] for a call the application knows to be safe to
+    /// repeat, [`RetryClass::Acting`] to never resend one after an ambiguous failure. An
+    /// operation without an idempotency key treated as [`RetryClass::Keyed`] is retried like
+    /// a read, since there is no key to send.
+    ///
+    /// ```no_run
+    /// use plaid_sdk::{Client, Config, ItemRemoveRequest, RetryClass};
+    ///
+    /// # async fn run(client: Client) -> Result<(), plaid_sdk::Error> {
+    /// // Removing an Item twice is harmless here: retry it as a read.
+    /// client.with_retry_class(RetryClass::Read).item_remove(ItemRemoveRequest::new("access-token")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_retry_class(&self, class: RetryClass) -> Self {
+        Client { retry_class: Some(class), ..self.clone() }
     }
 
     /// Runs an operation whose success body is JSON of type `R`. (Unused only when no group's
@@ -231,6 +263,13 @@ impl Client {
             Ok(prepared) => prepared,
             Err(e) => return (Err(e), span),
         };
+        let (body, key) = match (body, op.idempotency_key) {
+            (Some(body), Some(field)) => {
+                let (body, key) = with_idempotency_key(body, field);
+                (Some(body), key)
+            }
+            (body, _) => (body, None),
+        };
         // What this call must never show: the configured secret, and the values of the
         // request's sensitive parameters and body fields.
         let mut secrets = self.shared.secrets.clone();
@@ -238,7 +277,17 @@ impl Client {
         if let Some(body) = &body {
             secrets.add_from_body(body);
         }
-        let answer = self.attempts(op, &target, body, accept, &secrets).instrument(span.clone()).await;
+        let class = self.retry_class.unwrap_or(op.retry);
+        let answer = self.attempts(op, class, &target, body, accept, &secrets).instrument(span.clone()).await;
+        let answer = answer.map_err(|(mut error, failure)| {
+            if let Some(effect) = error.effect_mut() {
+                // A read has no effect to reconcile; whatever else failed after the request
+                // went out may have acted.
+                effect.may_have_been_processed = failure.is_some_and(Failure::is_ambiguous) && class != RetryClass::Read;
+                effect.idempotency_key = key;
+            }
+            error
+        });
         (answer, span)
     }
 
@@ -269,15 +318,25 @@ impl Client {
         out
     }
 
-    async fn attempts(&self, op: &'static Operation, target: &Target, body: Option<Vec<u8>>, accept: &'static str, secrets: &Secrets) -> Result<Answer, Error> {
+    /// The attempts of one call, as its retry class allows; a failure comes with what it said
+    /// about the server having acted (`None` when nothing was sent).
+    async fn attempts(
+        &self,
+        op: &'static Operation,
+        class: RetryClass,
+        target: &Target,
+        body: Option<Vec<u8>>,
+        accept: &'static str,
+        secrets: &Secrets,
+    ) -> Result<Answer, (Error, Option<Failure>)> {
         let shared = &*self.shared;
-        let http = shared.http.as_ref().map_err(|message| Error::Config { message: message.clone() })?;
+        let http = shared.http.as_ref().map_err(|message| (Error::Config { message: message.clone() }, None))?;
         let retry = self.retry.as_ref().unwrap_or(shared.config.retry());
         let timeout = self.timeout.unwrap_or(shared.config.timeout());
         let max_bytes = shared.config.max_response_bytes();
         let url = format!("{}{}", shared.config.base_url(), target.path_and_query);
         let method = reqwest::Method::from_bytes(op.method.as_bytes())
-            .map_err(|_| Error::Config { message: format!("{}: unsupported HTTP method `{}`", op.id, op.method) })?;
+            .map_err(|_| (Error::Config { message: format!("{}: unsupported HTTP method `{}`", op.id, op.method) }, None))?;
         let started = Instant::now();
         let mut attempt = 0u32;
         loop {
@@ -295,44 +354,58 @@ impl Client {
                 Ok(response) => Answer::read(op, response, attempt, max_bytes, secrets).await,
                 Err(e) => Err(TransportError::new(op.id, attempt, e)),
             };
-            let (error, retry_after) = match outcome {
+            let (error, failure, retry_after) = match outcome {
                 Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
                 Ok(answer) => {
                     let (retry_after, oversized) = (answer.retry_after, answer.cut_at.is_some());
                     let error = answer.into_error();
-                    let error_type = match &error {
-                        Error::Api(e) => Some(e.error_type().to_string()),
-                        _ => None,
-                    };
                     let status = error.status().unwrap_or_default();
-                    // An answer over the size limit is not worth fetching again.
-                    if oversized || !retryable_status(status, error_type.as_deref()) {
-                        return Err(error);
-                    }
-                    (error, retry_after)
+                    let failure = match &error {
+                        // An answer over the size limit is not worth fetching again.
+                        _ if oversized => Failure::Final,
+                        Error::Api(e) => classify_answer(status, Some((e.error_type_str(), e.error_code()))),
+                        _ => classify_answer(status, None),
+                    };
+                    (error, failure, retry_after)
                 }
                 Err(transport) => {
-                    let retryable = match transport.kind {
-                        crate::TransportErrorKind::Connect => true,
-                        crate::TransportErrorKind::Timeout => retry.retry_timeouts(),
-                        crate::TransportErrorKind::Io => false,
+                    let failure = match transport.kind {
+                        // Nothing reached the server.
+                        crate::TransportErrorKind::Connect => Failure::NotProcessed,
+                        crate::TransportErrorKind::Timeout => Failure::TimedOut,
+                        crate::TransportErrorKind::Io => Failure::Ambiguous,
                     };
-                    let error = Error::Transport(Box::new(transport));
-                    if !retryable {
-                        return Err(error);
-                    }
-                    (error, None)
+                    (Error::Transport(Box::new(transport)), failure, None)
                 }
             };
+            if !failure.retried(class, retry) {
+                return Err((error, Some(failure)));
+            }
             match retry.next_wait(attempt - 1, started.elapsed(), retry_after) {
                 Some(wait) => {
                     let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
-                    tracing::debug!(attempt, wait_ms, error = %error.brief(), "retrying");
+                    tracing::debug!(attempt, wait_ms, class = class.as_str(), error = %error.brief(), "retrying");
                     tokio::time::sleep(wait).await;
                 }
-                None => return Err(error),
+                None => return Err((error, Some(failure))),
             }
         }
+    }
+}
+
+/// The body with its idempotency key: the caller's when the body has a non-empty one, or a
+/// fresh key written in; and the key.
+fn with_idempotency_key(body: Vec<u8>, field: crate::IdempotencyKeyField) -> (Vec<u8>, Option<String>) {
+    let Ok(serde_json::Value::Object(mut map)) = serde_json::from_slice::<serde_json::Value>(&body) else { return (body, None) };
+    if let Some(serde_json::Value::String(key)) = map.get(field.name).filter(|v| v.as_str().is_some_and(|k| !k.is_empty())) {
+        let key = key.clone();
+        return (body, Some(key));
+    }
+    let key = crate::retry::fresh_key(field.min_length, field.max_length);
+    map.insert(field.name.to_string(), serde_json::Value::String(key.clone()));
+    match serde_json::to_vec(&map) {
+        Ok(body) => (body, Some(key)),
+        Err(_) => (body, None),
     }
 }
 
@@ -360,6 +433,7 @@ fn finish_span(span: &tracing::Span, seen: Seen, error: Option<&Error>) {
 
 fn build_http(config: &Config) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config()?)
         .connect_timeout(config.connect_timeout())
         // Plaid never redirects API calls, and following one would resend `PLAID-SECRET` to
         // wherever it points (reqwest strips only the standard credential headers): a 3xx
@@ -371,6 +445,18 @@ fn build_http(config: &Config) -> Result<reqwest::Client, String> {
         .user_agent(concat!("plaid-sdk-rust/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))
+}
+
+/// TLS through rustls with ring's cryptography and Mozilla's root certificates (the
+/// `webpki-roots` crate): no OpenSSL, no C build, and the same roots on every machine.
+fn tls_config() -> Result<rustls::ClientConfig, String> {
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("cannot set up TLS: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
 }
 
 /// The headers every call carries: the security schemes of the specs.

@@ -345,7 +345,7 @@ macro_rules! struct_impls {
 #[allow(unused_imports)]
 pub(crate) use struct_impls;
 
-/// A generated string enum's `as_str`, `Display`, `FromStr` and, as the head asks, serde impls,
+/// A generated string enum's `as_str`, `Display`, `FromStr`, `From<&str>`, `From<String>` and, as the head asks, serde impls,
 /// from a row per variant (`Variant "wire value"`). The head names the enum, its fallback
 /// variant (which keeps any value not listed) and the serde impls to write; after the rows,
 /// `literal { Variant ... }` lists the values the spec gives as JSON numbers or booleans, which
@@ -381,10 +381,31 @@ macro_rules! enum_impls {
 
             #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(match value {
+                Ok(Self::from(value))
+            }
+        }
+
+        /// As [`FromStr`](::std::str::FromStr): a value this version does not list becomes the
+        /// fallback variant.
+        impl ::std::convert::From<&str> for $name {
+            #[inline]
+            fn from(value: &str) -> Self {
+                match value {
                     $($wire => Self::$variant,)*
                     other => Self::$fallback(other.to_string()),
-                })
+                }
+            }
+        }
+
+        /// As [`FromStr`](::std::str::FromStr), keeping the `String` for a value this version
+        /// does not list.
+        impl ::std::convert::From<String> for $name {
+            #[inline]
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::$fallback(_) => Self::$fallback(value),
+                    known => known,
+                }
             }
         }
 
@@ -543,18 +564,44 @@ pub(crate) mod field {
         pub(crate) use super::{json, plain};
     }
 
-    /// Optional and nullable: `Option<Option<T>>`; `Some(None)` is an explicit `null`.
+    /// Optional and nullable: [`Nullable<T>`](crate::Nullable), left out when `Absent`,
+    /// `null` for `Null`.
     pub(crate) mod opt_null {
-        pub(crate) use super::opt::{put, take};
-        pub(crate) use super::req::get;
+        use serde::de::MapAccess;
+        use serde::ser::{Serialize, SerializeMap};
+
+        use crate::codec::read::Read;
+        use crate::Nullable;
+
         pub(crate) use super::{json, plain};
 
-        pub(crate) fn redacted<T>(value: &Option<Option<T>>) -> Option<Option<crate::redact::Redacted>> {
-            value.as_ref().map(super::opt::redacted)
+        pub(crate) fn put<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Nullable<T>) -> Result<(), M::Error> {
+            match value {
+                Nullable::Absent => Ok(()),
+                Nullable::Null => map.serialize_entry(key, &()),
+                Nullable::Value(value) => map.serialize_entry(key, value),
+            }
         }
 
-        pub(crate) fn partial(value: &Option<Option<String>>) -> Option<Option<crate::redact::Partial<'_>>> {
-            value.as_ref().map(super::opt::partial)
+        pub(crate) fn get<'de, R: Read<T>, A: MapAccess<'de>, T>(map: &mut A) -> Result<Option<Nullable<T>>, A::Error> {
+            map.next_value::<Option<R::Wire>>().map(|wire| {
+                Some(match wire {
+                    Some(wire) => Nullable::Value(R::from_wire(wire)),
+                    None => Nullable::Null,
+                })
+            })
+        }
+
+        pub(crate) fn take<E, T>(value: Option<Nullable<T>>, _key: &'static str) -> Result<Nullable<T>, E> {
+            Ok(value.unwrap_or_default())
+        }
+
+        pub(crate) fn redacted<T>(value: &Nullable<T>) -> Nullable<crate::redact::Redacted> {
+            value.as_ref().map(super::req::redacted)
+        }
+
+        pub(crate) fn partial(value: &Nullable<String>) -> Nullable<crate::redact::Partial<'_>> {
+            value.as_ref().map(|value| crate::redact::Partial(value))
         }
     }
 }

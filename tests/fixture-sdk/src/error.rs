@@ -115,6 +115,42 @@ impl Error {
         }
     }
 
+    /// Whether the request may have been acted on although the call failed: its last attempt
+    /// failed after the request went out (a `5xx`, a timeout, a connection lost after sending)
+    /// and the operation's [`RetryClass`](crate::RetryClass) did not allow sending it again.
+    /// Check before repeating the call (Plaid's get, list or event endpoints), or repeat it
+    /// with the same [`idempotency_key`](Self::idempotency_key).
+    pub fn may_have_been_processed(&self) -> bool {
+        self.effect().is_some_and(|e| e.may_have_been_processed)
+    }
+
+    /// The idempotency key the request carried, for a keyed operation: the caller's, or the
+    /// fresh one the client filled in and sent on every attempt.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.effect().and_then(|e| e.idempotency_key.as_deref())
+    }
+
+    /// What the failed call may have done on the server, when something was sent.
+    pub fn effect(&self) -> Option<&Effect> {
+        match self {
+            Error::Api(e) => Some(&e.effect),
+            Error::Status(e) => Some(&e.effect),
+            Error::Decode(e) => Some(&e.effect),
+            Error::Transport(e) => Some(&e.effect),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn effect_mut(&mut self) -> Option<&mut Effect> {
+        match self {
+            Error::Api(e) => Some(&mut e.effect),
+            Error::Status(e) => Some(&mut e.effect),
+            Error::Decode(e) => Some(&mut e.effect),
+            Error::Transport(e) => Some(&mut e.effect),
+            _ => None,
+        }
+    }
+
     /// The error without any excerpt of the body, for logs: what the client's own tracing
     /// events show.
     pub fn brief(&self) -> Brief<'_> {
@@ -142,12 +178,22 @@ pub struct ApiError {
     pub attempts: u32,
     /// The error body, of the type the specs' error responses declare (`PlaidError`).
     pub error: crate::ErrorBody,
+    /// Whether the request may have been acted on, and the idempotency key it carried.
+    pub effect: Effect,
 }
 
 impl ApiError {
-    /// The broad category (`INVALID_REQUEST`, `ITEM_ERROR`, ...).
-    pub fn error_type(&self) -> &str {
+    /// The broad category (`INVALID_REQUEST`, `ITEM_ERROR`, ...), of the type the error body
+    /// gives it ([`ErrorType`](crate::ErrorType): Plaid's `PlaidErrorType`, whose fallback
+    /// variant keeps a category this version does not list). Its wire text is
+    /// `error_type().as_str()`.
+    pub fn error_type(&self) -> crate::ErrorType {
         self.error.error_type()
+    }
+
+    /// The wire text of the category, for the runtime's own checks.
+    pub(crate) fn error_type_str(&self) -> &str {
+        self.error.error_type_str()
     }
 
     /// The specific code (`ITEM_LOGIN_REQUIRED`, ...).
@@ -174,8 +220,12 @@ impl ApiError {
 /// The fields of an error body the client reads, whichever type the specs declare for it:
 /// implemented by the generated [`ErrorBody`](crate::ErrorBody).
 pub trait ErrorFields {
-    /// The broad category (`error_type`); empty when the body has none.
-    fn error_type(&self) -> &str;
+    /// The broad category (`error_type`), typed as the error body types it; empty text when
+    /// the body has none.
+    fn error_type(&self) -> crate::ErrorType;
+    /// The wire text of [`error_type`](Self::error_type), without a copy; empty when the body
+    /// has none.
+    fn error_type_str(&self) -> &str;
     /// The specific code (`error_code`); empty when the body has none.
     fn error_code(&self) -> &str;
     /// The developer-facing message (`error_message`); empty when the body has none.
@@ -211,7 +261,10 @@ impl UntypedError {
 }
 
 impl ErrorFields for UntypedError {
-    fn error_type(&self) -> &str {
+    fn error_type(&self) -> crate::ErrorType {
+        crate::ErrorType::from(self.error_type_str())
+    }
+    fn error_type_str(&self) -> &str {
         self.text("error_type").unwrap_or_default()
     }
     fn error_code(&self) -> &str {
@@ -241,14 +294,14 @@ impl fmt::Display for ApiError {
             "{}: HTTP {} {} {}: {}",
             self.operation,
             self.status,
-            self.error_type(),
+            self.error_type_str(),
             self.error_code(),
             one_line(self.error_message())
         )?;
         if let Some(id) = self.request_id() {
             write!(f, " (request_id {id})")?;
         }
-        Ok(())
+        self.effect.describe(f)
     }
 }
 
@@ -260,7 +313,10 @@ pub struct Brief<'a>(&'a Error);
 impl fmt::Display for Brief<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Error::Status(e) => e.describe(f),
+            Error::Status(e) => {
+                e.describe(f)?;
+                e.effect.describe(f)
+            }
             Error::Decode(e) => e.describe(f),
             other => write!(f, "{other}"),
         }
@@ -289,6 +345,8 @@ pub struct StatusError {
     /// The first characters of the body (at most [`DecodeError::EXCERPT_CHARS`]), scrubbed and
     /// redacted; `…` marks a cut.
     pub body_excerpt: String,
+    /// Whether the request may have been acted on, and the idempotency key it carried.
+    pub effect: Effect,
 }
 
 impl StatusError {
@@ -325,6 +383,35 @@ impl fmt::Display for StatusError {
         if !self.body_excerpt.is_empty() {
             write!(f, "; body starts {:?}", self.body_excerpt)?;
         }
+        self.effect.describe(f)
+    }
+}
+
+/// What a failed call may have done on the server: whether the request may have been acted on
+/// although it failed, and the idempotency key it carried (the same on every attempt).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Effect {
+    /// The last attempt failed after the request went out (a `5xx`, a timeout, a connection
+    /// lost after sending) and the call was not sent again, so Plaid may have acted on it:
+    /// check (with the operation's get or list endpoint, or Plaid's events) before sending it
+    /// again, or resend it with the same idempotency key.
+    pub may_have_been_processed: bool,
+    /// The idempotency key the request carried, for a keyed operation: the caller's, or the
+    /// one the client filled in.
+    pub idempotency_key: Option<String>,
+}
+
+impl Effect {
+    /// The sentence `Display` adds to an error whose request may have been processed.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.may_have_been_processed {
+            return Ok(());
+        }
+        f.write_str("; the request may have been processed: check before sending it again")?;
+        if let Some(key) = &self.idempotency_key {
+            write!(f, ", or resend it with the same idempotency key ({})", one_line(key))?;
+        }
         Ok(())
     }
 }
@@ -353,6 +440,8 @@ pub struct TransportError {
     pub kind: TransportErrorKind,
     /// How many attempts were made, retries included.
     pub attempts: u32,
+    /// Whether the request may have been acted on, and the idempotency key it carried.
+    pub effect: Effect,
     source: reqwest::Error,
 }
 
@@ -366,7 +455,7 @@ impl TransportError {
             TransportErrorKind::Io
         };
         // The URL holds no credentials, but it is noise in an error about a known operation.
-        TransportError { operation, kind, attempts, source: source.without_url() }
+        TransportError { operation, kind, attempts, effect: Effect::default(), source: source.without_url() }
     }
 }
 
@@ -377,7 +466,8 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "timed out",
             TransportErrorKind::Io => "connection failed",
         };
-        write!(f, "{}: {what} after {} attempt(s): {}", self.operation, self.attempts, chain(&self.source))
+        write!(f, "{}: {what} after {} attempt(s): {}", self.operation, self.attempts, chain(&self.source))?;
+        self.effect.describe(f)
     }
 }
 
@@ -412,6 +502,9 @@ pub struct DecodeError {
     /// The first characters of the body (at most [`DecodeError::EXCERPT_CHARS`]), scrubbed of
     /// the call's secrets and redacted by name; `…` marks a cut.
     pub body_excerpt: String,
+    /// The idempotency key the request carried, for a keyed operation (a decode error means the
+    /// request was processed).
+    pub effect: Effect,
 }
 
 impl DecodeError {

@@ -31,4 +31,21 @@ pub struct Operation {
     /// Credentials the body schema requires, as `(JSON name, credential)`: the request type
     /// leaves them out and the client writes the configured values in.
     pub body_credentials: &'static [(&'static str, crate::Credential)],
+    /// What resending it after a failure may cost, which decides what is retried (see
+    /// [`RetryClass`](crate::RetryClass)).
+    pub retry: crate::RetryClass,
+    /// The request body's idempotency key, for a keyed operation.
+    pub idempotency_key: Option<IdempotencyKeyField>,
+}
+
+/// The idempotency key property of a keyed operation's request body, and the length its
+/// schema allows: a key the client fills in fits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdempotencyKeyField {
+    /// The JSON name (`idempotency_key`).
+    pub name: &'static str,
+    /// The schema's `minLength` (0 when it has none).
+    pub min_length: usize,
+    /// The schema's `maxLength`.
+    pub max_length: Option<usize>,
 }

@@ -299,6 +299,8 @@ mod tests {
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     };
 
     fn tail(parts: Parts) -> String {

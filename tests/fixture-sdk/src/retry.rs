@@ -5,14 +5,15 @@ use std::time::{Duration, SystemTime};
 
 /// How the client retries transient failures.
 ///
-/// A call is retried on a connection failure (the request never reached Plaid), on HTTP 429,
-/// and on a 5xx whose body is not a Plaid error or is one of the error types Plaid documents
-/// as transient (`INTERNAL_SERVER_ERROR`, `PLANNED_MAINTENANCE`, `RATE_LIMIT_EXCEEDED`).
-/// It is never retried on other 4xx answers: those mean the request itself is wrong.
+/// Which failures are retried depends on the operation's [`RetryClass`]: a refused connection,
+/// HTTP 429 and Plaid's not-processed errors (`RATE_LIMIT_EXCEEDED`, `PLANNED_MAINTENANCE`)
+/// always; a 5xx (a gateway's page, Plaid's `INTERNAL_SERVER_ERROR`) or a connection lost
+/// after sending only for operations that are keyed or read; other 4xx answers never (they
+/// mean the request itself is wrong).
 ///
-/// A timeout is not retried unless [`RetryPolicy::with_retry_timeouts`] says so, because the
-/// server may already have acted on the request (an exchanged public token cannot be exchanged
-/// twice).
+/// A timeout is retried for keyed operations; for reads only when
+/// [`RetryPolicy::with_retry_timeouts`] says so; never for acting ones, because the server may
+/// already have acted on the request (an exchanged public token cannot be exchanged twice).
 ///
 /// The wait before retry `n` (from 0) is `initial_backoff * 2^n`, capped at `max_backoff`,
 /// with equal jitter (half fixed, half random), and never shorter than the server's
@@ -128,17 +129,113 @@ impl RetryPolicy {
     }
 }
 
-/// The error types Plaid documents as transient: worth another attempt.
-pub(crate) const TRANSIENT_ERROR_TYPES: &[&str] = &["INTERNAL_SERVER_ERROR", "PLANNED_MAINTENANCE", "RATE_LIMIT_EXCEEDED"];
+/// What resending an operation after a failure may cost: decided for each operation from the
+/// spec (its row's [`Operation::retry`](crate::Operation::retry), shown in each method's docs),
+/// and overridden per call with [`Client::with_retry_class`](crate::Client::with_retry_class).
+///
+/// | class | what it is | retried after |
+/// |---|---|---|
+/// | `Keyed` | the request has an idempotency key, which the client fills when left empty and sends unchanged on every attempt | every failure that may be transient: refused connections, `429`, Plaid's not-processed errors, `5xx`, timeouts, connections lost after sending |
+/// | `Read` | no side effect (`GET`, or a `POST` path ending in `get`, `list`, `search`, `lookup`, `sync`) | the same, timeouts only with [`RetryPolicy::with_retry_timeouts`] |
+/// | `Acting` | may act (create, move money, exchange a token) and has no key | only failures that say the request was not processed: refused connections, `429`, `RATE_LIMIT_EXCEEDED`, `PLANNED_MAINTENANCE` |
+///
+/// After a failure that leaves unknown whether an acting or keyed request was processed,
+/// [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) says so (and
+/// [`Error::idempotency_key`](crate::Error::idempotency_key) gives the key that was sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryClass {
+    /// The request carries an idempotency key: Plaid acts once per key.
+    Keyed,
+    /// No side effect.
+    Read,
+    /// May act, and has no key.
+    Acting,
+}
 
-/// Whether an HTTP answer is worth retrying. `error_type` is the Plaid error type of the body,
-/// when the body is a Plaid error.
-pub(crate) fn retryable_status(status: u16, error_type: Option<&str>) -> bool {
-    match status {
-        429 => true,
-        500..=599 => error_type.is_none_or(|t| TRANSIENT_ERROR_TYPES.contains(&t)),
-        _ => false,
+impl RetryClass {
+    /// `keyed`, `read` or `acting`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RetryClass::Keyed => "keyed",
+            RetryClass::Read => "read",
+            RetryClass::Acting => "acting",
+        }
     }
+}
+
+/// What a failed attempt says about whether the server acted on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The request was not processed: refused before it was sent, `429`, or a Plaid error that
+    /// Plaid documents as returned before acting. Safe to resend whatever the operation.
+    NotProcessed,
+    /// The request went out and may have been acted on: a `5xx`, a connection lost after
+    /// sending.
+    Ambiguous,
+    /// Like [`Failure::Ambiguous`], after the call's timeout.
+    TimedOut,
+    /// The answer is final: sending it again gives the same answer.
+    Final,
+}
+
+impl Failure {
+    /// Whether a failure leaves unknown whether the server acted.
+    pub(crate) fn is_ambiguous(self) -> bool {
+        matches!(self, Failure::Ambiguous | Failure::TimedOut)
+    }
+
+    /// Whether an operation of `class` is sent again after this failure.
+    pub(crate) fn retried(self, class: RetryClass, policy: &RetryPolicy) -> bool {
+        match (self, class) {
+            (Failure::NotProcessed, _) => true,
+            (Failure::Final, _) | (Failure::Ambiguous | Failure::TimedOut, RetryClass::Acting) => false,
+            (Failure::Ambiguous, _) | (Failure::TimedOut, RetryClass::Keyed) => true,
+            (Failure::TimedOut, RetryClass::Read) => policy.retry_timeouts(),
+        }
+    }
+}
+
+/// Plaid's error types whose every code means the request was refused before it was acted on.
+const NOT_PROCESSED_TYPES: &[&str] = &["RATE_LIMIT_EXCEEDED"];
+/// Plaid's error codes (of type `API_ERROR`) that mean the request was not acted on.
+const NOT_PROCESSED_CODES: &[&str] = &["PLANNED_MAINTENANCE"];
+/// Plaid's error codes (of type `API_ERROR`) of a failure inside Plaid, after which the request
+/// may or may not have been acted on.
+const AMBIGUOUS_CODES: &[&str] = &["INTERNAL_SERVER_ERROR"];
+
+/// What a non-2xx answer says, by its status and, when the body is a Plaid error, its
+/// `error_type` and `error_code`: the one place Plaid's errors are classified for retries.
+pub(crate) fn classify_answer(status: u16, plaid: Option<(&str, &str)>) -> Failure {
+    if let Some((error_type, error_code)) = plaid {
+        if NOT_PROCESSED_TYPES.contains(&error_type) || NOT_PROCESSED_CODES.contains(&error_code) {
+            return Failure::NotProcessed;
+        }
+        if AMBIGUOUS_CODES.contains(&error_code) && (500..=599).contains(&status) {
+            return Failure::Ambiguous;
+        }
+    }
+    match (status, plaid) {
+        (429, _) => Failure::NotProcessed,
+        // A gateway's page or an empty 5xx: the request may have reached Plaid.
+        (500..=599, None) => Failure::Ambiguous,
+        _ => Failure::Final,
+    }
+}
+
+/// A fresh idempotency key: random lowercase hex (128 bits when the schema allows 32
+/// characters), at least `min_length` and at most `max_length` characters long.
+pub(crate) fn fresh_key(min_length: usize, max_length: Option<usize>) -> String {
+    // 32 characters, or the minimum when it is more; never past the maximum, which wins over a
+    // minimum above it (a spec that contradicts itself).
+    let wanted = 32.max(min_length);
+    let length = max_length.map_or(wanted, |max| wanted.min(max));
+    let mut key = String::with_capacity(length);
+    while key.len() < length {
+        key.push_str(&format!("{:016x}", fastrand::u64(..)));
+    }
+    key.truncate(length);
+    key
 }
 
 /// A `Retry-After` value: delay-seconds or an HTTP date. Anything else is ignored.
@@ -196,16 +293,46 @@ mod tests {
     }
 
     #[test]
-    fn only_transient_answers_are_retryable() {
-        assert!(retryable_status(429, None));
-        assert!(retryable_status(429, Some("INVALID_REQUEST")));
-        assert!(retryable_status(503, None));
-        assert!(retryable_status(500, Some("INTERNAL_SERVER_ERROR")));
-        assert!(retryable_status(503, Some("PLANNED_MAINTENANCE")));
-        assert!(!retryable_status(500, Some("ITEM_ERROR")));
-        assert!(!retryable_status(400, Some("INVALID_REQUEST")));
-        assert!(!retryable_status(400, Some("RATE_LIMIT_EXCEEDED")));
-        assert!(!retryable_status(404, None));
+    fn plaid_errors_are_classified_by_type_and_code() {
+        assert_eq!(classify_answer(429, None), Failure::NotProcessed);
+        assert_eq!(classify_answer(429, Some(("RATE_LIMIT_EXCEEDED", "TRANSACTIONS_LIMIT"))), Failure::NotProcessed);
+        // The type says it whatever the status.
+        assert_eq!(classify_answer(400, Some(("RATE_LIMIT_EXCEEDED", "ACCOUNTS_LIMIT"))), Failure::NotProcessed);
+        assert_eq!(classify_answer(503, Some(("API_ERROR", "PLANNED_MAINTENANCE"))), Failure::NotProcessed);
+        assert_eq!(classify_answer(500, Some(("API_ERROR", "INTERNAL_SERVER_ERROR"))), Failure::Ambiguous);
+        assert_eq!(classify_answer(502, None), Failure::Ambiguous);
+        assert_eq!(classify_answer(503, None), Failure::Ambiguous);
+        assert_eq!(classify_answer(500, Some(("ITEM_ERROR", "ITEM_LOGIN_REQUIRED"))), Failure::Final);
+        assert_eq!(classify_answer(400, Some(("INVALID_REQUEST", "MISSING_FIELDS"))), Failure::Final);
+        // The old check compared types with these codes: a type named like a code is not one.
+        assert_eq!(classify_answer(500, Some(("INTERNAL_SERVER_ERROR", "X"))), Failure::Final);
+        assert_eq!(classify_answer(404, None), Failure::Final);
+    }
+
+    #[test]
+    fn each_class_is_retried_after_what_its_table_says() {
+        let p = RetryPolicy::default();
+        let timeouts = RetryPolicy::default().with_retry_timeouts(true);
+        use Failure::*;
+        use RetryClass::*;
+        for class in [Keyed, Read, Acting] {
+            assert!(NotProcessed.retried(class, &p), "{class:?}");
+            assert!(!Final.retried(class, &p), "{class:?}");
+        }
+        assert!(Ambiguous.retried(Keyed, &p) && Ambiguous.retried(Read, &p) && !Ambiguous.retried(Acting, &p));
+        assert!(TimedOut.retried(Keyed, &p) && !TimedOut.retried(Read, &p) && TimedOut.retried(Read, &timeouts));
+        assert!(!TimedOut.retried(Acting, &timeouts));
+    }
+
+    #[test]
+    fn fresh_keys_fit_the_schema_and_differ() {
+        assert_eq!(fresh_key(0, None).len(), 32);
+        assert_eq!(fresh_key(0, Some(50)).len(), 32);
+        assert_eq!(fresh_key(0, Some(10)).len(), 10);
+        assert_eq!(fresh_key(40, Some(50)).len(), 40);
+        assert_eq!(fresh_key(40, None).len(), 40);
+        assert_ne!(fresh_key(0, None), fresh_key(0, None));
+        assert!(fresh_key(0, None).bytes().all(|b| b.is_ascii_hexdigit()));
     }
 
     #[test]

@@ -510,7 +510,7 @@ impl WebhookVerifier {
             Ok(answer) => answer,
             // Plaid's answer for a key id it does not know; any other API error (bad
             // credentials, rate limits) is reported as it is, and not cached.
-            Err(Error::Api(e)) if e.error_type() == "INVALID_INPUT" => return Err(WebhookError::UnknownKey { kid: shown(kid) }),
+            Err(Error::Api(e)) if e.error_type_str() == "INVALID_INPUT" => return Err(WebhookError::UnknownKey { kid: shown(kid) }),
             Err(e) => return Err(WebhookError::KeyFetch(Box::new(e))),
         };
         let bad = |what| WebhookError::BadKey { kid: shown(kid), what };
@@ -529,8 +529,12 @@ impl WebhookVerifier {
             bytes.try_into().map_err(|_| bad("a coordinate is not 32 bytes"))
         };
         let (x, y) = (coordinate(&jwk.x)?, coordinate(&jwk.y)?);
-        let point = p256::EncodedPoint::from_affine_coordinates(&x.into(), &y.into(), false);
-        VerifyingKey::from_encoded_point(&point).map(Some).map_err(|_| bad("the point is not on the curve"))
+        // The uncompressed SEC1 form of the point: `04 || x || y`.
+        let mut point = Vec::with_capacity(65);
+        point.push(0x04);
+        point.extend_from_slice(&x);
+        point.extend_from_slice(&y);
+        VerifyingKey::from_sec1_bytes(&point).map(Some).map_err(|_| bad("the point is not on the curve"))
     }
 }
 

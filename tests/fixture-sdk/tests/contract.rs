@@ -157,6 +157,36 @@ fn call_things_status<'a>(
         client.things_status().await.map(drop).map_err(|e| e.to_string())
     })
 }
+fn call_things_transfer_authorize<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsTransferAuthorizeRequest = decode(body)?;
+        client.things_transfer_authorize(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
+fn call_things_transfer_create<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsTransferCreateRequest = decode(body)?;
+        client.things_transfer_create(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
+fn call_things_payment_create<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsPaymentCreateRequest = decode(body)?;
+        client.things_payment_create(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
 fn call_things_history<'a>(
     client: &'a Client,
     params: &'a str,
@@ -254,6 +284,30 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "{\"kind\":\"sample\",\"options\":{\"count\":1,\"offset\":1}}",
     ),
     ("thingsStatus", call_things_status, "", "", "", ""),
+    (
+        "thingsTransferAuthorize",
+        call_things_transfer_authorize,
+        "",
+        "{\"amount\":\"sample\"}",
+        "",
+        "{\"amount\":\"sample\",\"idempotency_key\":\"sample\"}",
+    ),
+    (
+        "thingsTransferCreate",
+        call_things_transfer_create,
+        "",
+        "{\"amount\":\"sample\",\"authorization_id\":\"sample\",\"ref\":\"sample\"}",
+        "",
+        "{\"amount\":\"sample\",\"authorization_id\":\"sample\",\"ref\":\"sample\"}",
+    ),
+    (
+        "thingsPaymentCreate",
+        call_things_payment_create,
+        "",
+        "{\"amount\":\"sample\"}",
+        "",
+        "{\"amount\":\"sample\"}",
+    ),
     ("thingsHistory", call_things_history, "", "{}", "", "{\"count\":1,\"offset\":1}"),
 ];
 fn client(url_var: &str) -> Client {
@@ -306,5 +360,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 15usize);
+    assert_eq!(CASES.len(), 18usize);
 }

@@ -113,7 +113,7 @@ async fn cursor_pages_end_at_a_null_cursor_and_fail_on_a_repeated_one() {
     assert_eq!(pages.iter().flat_map(|p| p.things.clone()).collect::<Vec<_>>(), ["x", "y", "z"]);
 
     let stuck: Vec<Result<ThingsListResponse, Error>> =
-        pin!(client.things_list_pages(ThingsListRequest::new().with_cursor(Some("k9".to_string())))).collect().await;
+        pin!(client.things_list_pages(ThingsListRequest::new().with_cursor("k9"))).collect().await;
     assert_eq!(stuck.len(), 2, "the page, then the error");
     assert!(matches!(&stuck[1], Err(Error::Pagination { operation: "thingsList", .. })), "{:?}", stuck[1]);
 }

@@ -23,10 +23,12 @@ pub use self::stores::{
 pub mod things;
 #[cfg(feature = "things")]
 pub use self::things::{
-    ThingFlag, ThingPhase, ThingStatus, ThingStatusDetail, ThingStatusLevel,
-    ThingsGetRequest, ThingsGetRequestOptions, ThingsGetResponse, ThingsHistoryRequest,
-    ThingsHistoryResponse, ThingsListRequest, ThingsListResponse, ThingsSyncRequest,
-    ThingsSyncResponse,
+    ThingFlag, ThingPhase, ThingStatus, ThingStatusRequired, ThingStatusDetail,
+    ThingStatusLevel, ThingsGetRequest, ThingsGetRequestOptions, ThingsGetResponse,
+    ThingsHistoryRequest, ThingsHistoryResponse, ThingsListRequest, ThingsListResponse,
+    ThingsMoneyResponse, ThingsPaymentCreateRequest, ThingsSyncRequest,
+    ThingsSyncResponse, ThingsSyncResponseRequired, ThingsTransferAuthorizeRequest,
+    ThingsTransferCreateRequest,
 };
 /// The webhook payloads as one enum, re-exported by [`crate::webhooks`].
 pub(crate) mod webhooks;
@@ -43,9 +45,15 @@ pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[
 ];
 /// The type error answers decode into, as the specs' error responses declare it.
 pub type ErrorBody = self::shared::PlaidError;
+/// The type of an error's `error_type`, as [`ApiError::error_type`](crate::ApiError::error_type)
+/// returns it: the error body's own type for the field.
+pub type ErrorType = self::shared::PlaidErrorErrorType;
 #[allow(clippy::option_as_ref_deref)]
 impl crate::ErrorFields for ErrorBody {
-    fn error_type(&self) -> &str {
+    fn error_type(&self) -> ErrorType {
+        self.error_type.clone()
+    }
+    fn error_type_str(&self) -> &str {
         self.error_type.as_str()
     }
     fn error_code(&self) -> &str {
@@ -62,7 +70,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "e3472ccfd19c1eaf")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "8e2daca7f79e00c8")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {

@@ -14,7 +14,7 @@ pub type NullableStringMap = ::std::collections::BTreeMap<String, Option<String>
 pub struct NullableValues {
     #[allow(missing_docs)]
     pub inline: Option<::std::collections::BTreeMap<String, Option<String>>>,
-    /// See [`NullableStringMap`](crate::NullableStringMap).
+    #[allow(missing_docs)]
     pub named: Option<NullableStringMap>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -22,7 +22,8 @@ pub struct NullableValues {
 }
 #[cfg(feature = "unreferenced")]
 impl NullableValues {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             inline: None,
@@ -55,7 +56,7 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaidError {
-    /// See [`PlaidErrorErrorType`](crate::PlaidErrorErrorType).
+    #[allow(missing_docs)]
     pub error_type: PlaidErrorErrorType,
     #[allow(missing_docs)]
     pub error_code: String,
@@ -70,7 +71,8 @@ pub struct PlaidError {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl PlaidError {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         error_type: impl Into<PlaidErrorErrorType>,
         error_code: impl Into<String>,

@@ -17,7 +17,8 @@ pub struct Item {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Item {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -48,7 +49,8 @@ pub struct ItemChange {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ItemChange {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             name: None,
@@ -78,7 +80,8 @@ pub struct ItemDeleteParams {
     pub verbose: Option<String>,
 }
 impl ItemDeleteParams {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(store_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             store_id: store_id.into(),
@@ -111,7 +114,8 @@ pub struct ItemExistsParams {
     pub verbose: Option<String>,
 }
 impl ItemExistsParams {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(store_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             store_id: store_id.into(),
@@ -152,7 +156,8 @@ pub struct ItemGetParams {
     pub oauth_state_id: String,
 }
 impl ItemGetParams {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         store_id: impl Into<String>,
         item_id: impl Into<String>,
@@ -212,11 +217,12 @@ pub struct ItemPatchParams {
     pub verbose: Option<String>,
     #[allow(missing_docs)]
     pub if_match: Option<String>,
-    /// See [`ItemPatchParamsMode`](crate::ItemPatchParamsMode).
+    #[allow(missing_docs)]
     pub mode: ItemPatchParamsMode,
 }
 impl ItemPatchParams {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         store_id: impl Into<String>,
         item_id: impl Into<String>,
@@ -280,7 +286,8 @@ pub struct ItemReplaceParams {
     pub verbose: Option<String>,
 }
 impl ItemReplaceParams {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(store_id: impl Into<String>, item_id: impl Into<String>) -> Self {
         Self {
             store_id: store_id.into(),
@@ -325,14 +332,15 @@ crate::codec::enum_impls! {
 pub struct Store {
     #[allow(missing_docs)]
     pub id: String,
-    /// See [`Region`](crate::Region).
+    #[allow(missing_docs)]
     pub region: Option<Region>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Store {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -360,7 +368,8 @@ pub struct StoreCreateParams {
     pub idempotency_key: String,
 }
 impl StoreCreateParams {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(idempotency_key: impl Into<String>) -> Self {
         Self {
             idempotency_key: idempotency_key.into(),
@@ -383,7 +392,8 @@ pub struct StoreList {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl StoreList {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(stores: impl Into<Vec<Store>>) -> Self {
         Self {
             stores: stores.into(),
@@ -402,15 +412,16 @@ crate::codec::struct_impls! {
 pub struct StoreListParams {
     #[allow(missing_docs)]
     pub limit: Option<i32>,
-    /// See [`Region`](crate::Region).
+    #[allow(missing_docs)]
     pub region: Option<Region>,
-    /// See [`StoreListParamsFilter`](crate::StoreListParamsFilter).
+    #[allow(missing_docs)]
     pub filter: Option<StoreListParamsFilter>,
     #[allow(missing_docs)]
     pub tags: Option<Vec<String>>,
 }
 impl StoreListParams {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             limit: None,
@@ -461,7 +472,8 @@ pub struct StoreListParamsFilter {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl StoreListParamsFilter {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             open: None,
@@ -495,7 +507,8 @@ pub struct StorePingRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl StorePingRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             additional_properties: ::std::collections::BTreeMap::new(),
@@ -516,7 +529,8 @@ pub struct StoreReportRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl StoreReportRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(store_id: impl Into<String>) -> Self {
         Self {
             store_id: store_id.into(),
@@ -533,6 +547,8 @@ impl crate::Client {
     /// Read one item
     ///
     /// `GET /stores/{storeId}/items/{itemId}` (operation `itemGet`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn item_get(&self, params: ItemGetParams) -> Result<Item, crate::Error> {
         let op = &OPERATIONS[0];
         let mut parts = crate::params::Parts::new(op);
@@ -561,6 +577,8 @@ impl crate::Client {
     /// Replace one item
     ///
     /// `PUT /stores/{storeId}/items/{itemId}` (operation `itemReplace`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     pub async fn item_replace(
         &self,
         params: ItemReplaceParams,
@@ -576,6 +594,8 @@ impl crate::Client {
     /// Delete one item
     ///
     /// `DELETE /stores/{storeId}/items/{itemId}` (operation `itemDelete`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     pub async fn item_delete(
         &self,
         params: ItemDeleteParams,
@@ -590,6 +610,8 @@ impl crate::Client {
     /// Whether the item exists
     ///
     /// `HEAD /stores/{storeId}/items/{itemId}` (operation `itemExists`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn item_exists(
         &self,
         params: ItemExistsParams,
@@ -604,6 +626,8 @@ impl crate::Client {
     /// Change one item; answers 200 with the item or 204 with nothing
     ///
     /// `PATCH /stores/{storeId}/items/{itemId}` (operation `itemPatch`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     pub async fn item_patch(
         &self,
         params: ItemPatchParams,
@@ -621,6 +645,8 @@ impl crate::Client {
     /// Report on a store; the body schema requires the credentials
     ///
     /// `POST /stores/report` (operation `storeReport`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     pub async fn store_report(
         &self,
         request: StoreReportRequest,
@@ -632,6 +658,8 @@ impl crate::Client {
     /// Checks the credentials; the body holds nothing else, so its struct has no field
     ///
     /// `POST /stores/ping` (operation `storePing`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     pub async fn store_ping(
         &self,
         request: StorePingRequest,
@@ -643,6 +671,8 @@ impl crate::Client {
     /// List stores
     ///
     /// `GET /stores` (operation `storeList`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn store_list(
         &self,
         params: StoreListParams,
@@ -658,6 +688,8 @@ impl crate::Client {
     /// Create a store
     ///
     /// `POST /stores` (operation `storeCreate`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     pub async fn store_create(
         &self,
         params: StoreCreateParams,
@@ -677,6 +709,8 @@ impl crate::Client {
     /// The methods /stores allows
     ///
     /// `OPTIONS /stores` (operation `storeOptions`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn store_options(&self) -> Result<(), crate::Error> {
         let op = &OPERATIONS[9];
         let parts = crate::params::Parts::new(op);
@@ -697,6 +731,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemReplace",
@@ -710,6 +746,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemDelete",
@@ -723,6 +761,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemExists",
@@ -736,6 +776,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "itemPatch",
@@ -749,6 +791,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "storeReport",
@@ -765,6 +809,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
             ("client_id", crate::Credential::ClientId),
             ("secret", crate::Credential::Secret),
         ],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "storePing",
@@ -781,6 +827,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
             ("client_id", crate::Credential::ClientId),
             ("secret", crate::Credential::Secret),
         ],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "storeList",
@@ -794,6 +842,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "storeCreate",
@@ -807,6 +857,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "storeOptions",
@@ -820,5 +872,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: None,
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
 ];

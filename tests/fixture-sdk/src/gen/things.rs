@@ -45,11 +45,11 @@ crate::codec::enum_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingStatus {
-    /// See [`ThingPhase`](crate::ThingPhase).
+    /// A string that documents its values as properties.
     pub phase: ThingPhase,
-    /// See [`ThingFlag`](crate::ThingFlag).
+    /// Values YAML reads as booleans.
     pub flag: ThingFlag,
-    /// See [`ThingStatusLevel`](crate::ThingStatusLevel).
+    #[allow(missing_docs)]
     pub level: Option<ThingStatusLevel>,
     #[allow(missing_docs)]
     pub code: String,
@@ -57,29 +57,24 @@ pub struct ThingStatus {
     pub tags: Vec<String>,
     #[allow(missing_docs)]
     pub label: Option<String>,
-    /// See [`ThingStatusDetail`](crate::ThingStatusDetail).
+    #[allow(missing_docs)]
     pub detail: ThingStatusDetail,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingStatus {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        phase: impl Into<ThingPhase>,
-        flag: impl Into<ThingFlag>,
-        code: impl Into<String>,
-        tags: impl Into<Vec<String>>,
-        detail: impl Into<ThingStatusDetail>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: ThingStatusRequired) -> Self {
         Self {
-            phase: phase.into(),
-            flag: flag.into(),
+            phase: required.phase,
+            flag: required.flag,
             level: None,
-            code: code.into(),
-            tags: tags.into(),
+            code: required.code,
+            tags: required.tags,
             label: None,
-            detail: detail.into(),
+            detail: required.detail,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -93,6 +88,23 @@ impl ThingStatus {
         self.label = Some(value.into());
         self
     }
+}
+/// The required values of [`ThingStatus::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct ThingStatusRequired {
+    /// A string that documents its values as properties.
+    ///
+    /// Sets [`ThingStatus::phase`].
+    pub phase: ThingPhase,
+    /// Values YAML reads as booleans.
+    ///
+    /// Sets [`ThingStatus::flag`].
+    pub flag: ThingFlag,
+    /// Sets [`ThingStatus::code`].
+    pub code: String,
+    /// Sets [`ThingStatus::tags`].
+    pub tags: Vec<String>,
+    /// Sets [`ThingStatus::detail`].
+    pub detail: ThingStatusDetail,
 }
 crate::codec::struct_impls! {
     ThingStatus [Debug Serialize Deserialize] [additional_properties] {
@@ -116,7 +128,8 @@ pub struct ThingStatusDetail {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingStatusDetail {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(note: impl Into<String>) -> Self {
         Self {
             note: note.into(),
@@ -157,14 +170,15 @@ crate::codec::enum_impls! {
 pub struct ThingsGetRequest {
     #[allow(missing_docs)]
     pub kind: String,
-    /// See [`ThingsGetRequestOptions`](crate::ThingsGetRequestOptions).
+    #[allow(missing_docs)]
     pub options: Option<ThingsGetRequestOptions>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsGetRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(kind: impl Into<String>) -> Self {
         Self {
             kind: kind.into(),
@@ -197,7 +211,8 @@ pub struct ThingsGetRequestOptions {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsGetRequestOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             count: None,
@@ -237,7 +252,8 @@ pub struct ThingsGetResponse {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsGetResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         labels: impl Into<Vec<String>>,
         things: impl Into<Vec<String>>,
@@ -271,7 +287,8 @@ pub struct ThingsHistoryRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsHistoryRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             count: None,
@@ -307,7 +324,8 @@ pub struct ThingsHistoryResponse {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsHistoryResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(events: impl Into<Vec<String>>) -> Self {
         Self {
             events: events.into(),
@@ -325,22 +343,29 @@ crate::codec::struct_impls! {
 #[non_exhaustive]
 pub struct ThingsListRequest {
     #[allow(missing_docs)]
-    pub cursor: Option<Option<String>>,
+    pub cursor: crate::Nullable<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsListRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
-            cursor: None,
+            cursor: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`cursor`](Self::cursor); `None` sends an explicit `null`.
-    pub fn with_cursor(mut self, value: Option<String>) -> Self {
-        self.cursor = Some(value);
+    /// Sets [`cursor`](Self::cursor).
+    pub fn with_cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`cursor`](Self::cursor) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_cursor_null(mut self) -> Self {
+        self.cursor = crate::Nullable::Null;
         self
     }
 }
@@ -356,23 +381,30 @@ pub struct ThingsListResponse {
     #[allow(missing_docs)]
     pub things: Vec<String>,
     #[allow(missing_docs)]
-    pub next_cursor: Option<Option<String>>,
+    pub next_cursor: crate::Nullable<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsListResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(things: impl Into<Vec<String>>) -> Self {
         Self {
             things: things.into(),
-            next_cursor: None,
+            next_cursor: crate::Nullable::Absent,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`next_cursor`](Self::next_cursor); `None` sends an explicit `null`.
-    pub fn with_next_cursor(mut self, value: Option<String>) -> Self {
-        self.next_cursor = Some(value);
+    /// Sets [`next_cursor`](Self::next_cursor).
+    pub fn with_next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets [`next_cursor`](Self::next_cursor) to an explicit `null` (which is not the same as leaving it out).
+    #[inline]
+    pub fn with_next_cursor_null(mut self) -> Self {
+        self.next_cursor = crate::Nullable::Null;
         self
     }
 }
@@ -380,6 +412,60 @@ crate::codec::struct_impls! {
     ThingsListResponse [Debug Serialize Deserialize] [additional_properties] {
         0 things "things" req plain Texts
         1 next_cursor "next_cursor" opt_null plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsMoneyResponse {
+    #[allow(missing_docs)]
+    pub id: String,
+    #[allow(missing_docs)]
+    pub request_id: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsMoneyResponse {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(id: impl Into<String>, request_id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            request_id: request_id.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsMoneyResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 id "id" req plain Text
+        1 request_id "request_id" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsPaymentCreateRequest {
+    #[allow(missing_docs)]
+    pub amount: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsPaymentCreateRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(amount: impl Into<String>) -> Self {
+        Self {
+            amount: amount.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsPaymentCreateRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 amount "amount" req plain Text
     }
 }
 #[allow(missing_docs)]
@@ -395,7 +481,8 @@ pub struct ThingsSyncRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsSyncRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new() -> Self {
         Self {
             cursor: None,
@@ -439,23 +526,31 @@ pub struct ThingsSyncResponse {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ThingsSyncResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        added: impl Into<Vec<String>>,
-        removed: impl Into<Vec<String>>,
-        next_cursor: impl Into<String>,
-        has_more: impl Into<bool>,
-        request_id: impl Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: ThingsSyncResponseRequired) -> Self {
         Self {
-            added: added.into(),
-            removed: removed.into(),
-            next_cursor: next_cursor.into(),
-            has_more: has_more.into(),
-            request_id: request_id.into(),
+            added: required.added,
+            removed: required.removed,
+            next_cursor: required.next_cursor,
+            has_more: required.has_more,
+            request_id: required.request_id,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
+}
+/// The required values of [`ThingsSyncResponse::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct ThingsSyncResponseRequired {
+    /// Sets [`ThingsSyncResponse::added`].
+    pub added: Vec<String>,
+    /// Sets [`ThingsSyncResponse::removed`].
+    pub removed: Vec<String>,
+    /// Sets [`ThingsSyncResponse::next_cursor`].
+    pub next_cursor: String,
+    /// Sets [`ThingsSyncResponse::has_more`].
+    pub has_more: bool,
+    /// Sets [`ThingsSyncResponse::request_id`].
+    pub request_id: String,
 }
 crate::codec::struct_impls! {
     ThingsSyncResponse [Debug Serialize Deserialize] [additional_properties] {
@@ -466,10 +561,94 @@ crate::codec::struct_impls! {
         4 request_id "request_id" req plain Text
     }
 }
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsTransferAuthorizeRequest {
+    #[allow(missing_docs)]
+    pub amount: String,
+    /// A unique key for the authorization; Plaid acts once per key.
+    ///
+    /// At most 50 characters.
+    pub idempotency_key: Option<String>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsTransferAuthorizeRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    ///
+    ///
+    /// `idempotency_key` starts as a fresh random idempotency key, so each value made with `new` is one request to Plaid however often it is sent; set your own with its setter to reconcile with your records.
+    #[inline]
+    pub fn new(amount: impl Into<String>) -> Self {
+        Self {
+            amount: amount.into(),
+            idempotency_key: Some(crate::retry::fresh_key(0usize, Some(50usize))),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`idempotency_key`](Self::idempotency_key).
+    pub fn with_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+}
+crate::codec::struct_impls! {
+    ThingsTransferAuthorizeRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 amount "amount" req plain Text
+        1 idempotency_key "idempotency_key" opt plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsTransferCreateRequest {
+    #[allow(missing_docs)]
+    pub amount: String,
+    #[allow(missing_docs)]
+    pub authorization_id: String,
+    /// The idempotency key of the transfer, found by its description.
+    ///
+    /// At most 20 characters.
+    pub ref_: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsTransferCreateRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    ///
+    ///
+    /// `ref_` starts as a fresh random idempotency key, so each value made with `new` is one request to Plaid however often it is sent; set your own with its setter to reconcile with your records.
+    #[inline]
+    pub fn new(amount: impl Into<String>, authorization_id: impl Into<String>) -> Self {
+        Self {
+            amount: amount.into(),
+            authorization_id: authorization_id.into(),
+            ref_: crate::retry::fresh_key(0usize, Some(20usize)),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`ref_`](Self::ref_).
+    pub fn with_ref(mut self, value: impl Into<String>) -> Self {
+        self.ref_ = value.into();
+        self
+    }
+}
+crate::codec::struct_impls! {
+    ThingsTransferCreateRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 amount "amount" req plain Text
+        1 authorization_id "authorization_id" req plain Text
+        2 ref_ "ref" req plain Text
+    }
+}
 impl crate::Client {
     /// Changes since a cursor, a page at a time (cursor and has_more)
     ///
     /// `POST /things/sync` (operation `thingsSync`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn things_sync(
         &self,
         request: ThingsSyncRequest,
@@ -533,6 +712,8 @@ impl crate::Client {
     /// Things, a page at a time (cursor, null at the end)
     ///
     /// `POST /things/list` (operation `thingsList`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn things_list(
         &self,
         request: ThingsListRequest,
@@ -554,13 +735,11 @@ impl crate::Client {
             request,
             Self::things_list,
             crate::pages::CursorPaging {
-                cursor: |r: &ThingsListRequest| {
-                    r.cursor.as_ref().and_then(|v| v.as_ref()).cloned()
+                cursor: |r: &ThingsListRequest| r.cursor.value().cloned(),
+                set_cursor: |r: &mut ThingsListRequest, c| {
+                    r.cursor = crate::Nullable::Value(c);
                 },
-                set_cursor: |r: &mut ThingsListRequest, c| r.cursor = Some(Some(c)),
-                next_cursor: |p: &ThingsListResponse| {
-                    p.next_cursor.as_ref().and_then(|v| v.as_ref()).cloned()
-                },
+                next_cursor: |p: &ThingsListResponse| p.next_cursor.value().cloned(),
                 has_more: None,
             },
         )
@@ -568,6 +747,8 @@ impl crate::Client {
     /// Things by offset, with a total
     ///
     /// `POST /things/get` (operation `thingsGet`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn things_get(
         &self,
         request: ThingsGetRequest,
@@ -618,19 +799,62 @@ impl crate::Client {
     /// A status whose schemas contradict themselves as real specs do
     ///
     /// `POST /things/status` (operation `thingsStatus`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     pub async fn things_status(&self) -> Result<ThingStatus, crate::Error> {
         let op = &OPERATIONS[3];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, None::<&()>).await
     }
+    /// Authorizes a transfer; its idempotency key is optional
+    ///
+    /// `POST /things/transfer/authorize` (operation `thingsTransferAuthorize`).
+    ///
+    /// Retries: *keyed*. The request's `idempotency_key` is its idempotency key (`new` fills a fresh one; a request sent without one gets one), sent unchanged on every attempt, so a failure after the request went out is retried without acting twice. [`Error::idempotency_key`](crate::Error::idempotency_key) gives it after a failure.
+    pub async fn things_transfer_authorize(
+        &self,
+        request: ThingsTransferAuthorizeRequest,
+    ) -> Result<ThingsMoneyResponse, crate::Error> {
+        let op = &OPERATIONS[4];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
+    /// Creates a transfer; its idempotency key is required
+    ///
+    /// `POST /things/transfer/create` (operation `thingsTransferCreate`).
+    ///
+    /// Retries: *keyed*. The request's `ref_` is its idempotency key (`new` fills a fresh one; a request sent without one gets one), sent unchanged on every attempt, so a failure after the request went out is retried without acting twice. [`Error::idempotency_key`](crate::Error::idempotency_key) gives it after a failure.
+    pub async fn things_transfer_create(
+        &self,
+        request: ThingsTransferCreateRequest,
+    ) -> Result<ThingsMoneyResponse, crate::Error> {
+        let op = &OPERATIONS[5];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
+    /// Moves money and has no idempotency key
+    ///
+    /// `POST /things/payment/create` (operation `thingsPaymentCreate`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    pub async fn things_payment_create(
+        &self,
+        request: ThingsPaymentCreateRequest,
+    ) -> Result<ThingsMoneyResponse, crate::Error> {
+        let op = &OPERATIONS[6];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
     /// Events by offset, ending with a short page
     ///
     /// `POST /things/history` (operation `thingsHistory`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
     pub async fn things_history(
         &self,
         request: ThingsHistoryRequest,
     ) -> Result<ThingsHistoryResponse, crate::Error> {
-        let op = &OPERATIONS[4];
+        let op = &OPERATIONS[7];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -680,6 +904,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "thingsList",
@@ -693,6 +919,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "thingsGet",
@@ -706,6 +934,8 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "thingsStatus",
@@ -719,6 +949,61 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
+    },
+    crate::Operation {
+        id: "thingsTransferAuthorize",
+        method: "POST",
+        path: "/things/transfer/authorize",
+        group: "things",
+        summary: "Authorizes a transfer; its idempotency key is optional",
+        params_type: None,
+        request_type: Some("ThingsTransferAuthorizeRequest"),
+        response_type: Some("ThingsMoneyResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
+        retry: crate::RetryClass::Keyed,
+        idempotency_key: Some(crate::IdempotencyKeyField {
+            name: "idempotency_key",
+            min_length: 0usize,
+            max_length: Some(50usize),
+        }),
+    },
+    crate::Operation {
+        id: "thingsTransferCreate",
+        method: "POST",
+        path: "/things/transfer/create",
+        group: "things",
+        summary: "Creates a transfer; its idempotency key is required",
+        params_type: None,
+        request_type: Some("ThingsTransferCreateRequest"),
+        response_type: Some("ThingsMoneyResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
+        retry: crate::RetryClass::Keyed,
+        idempotency_key: Some(crate::IdempotencyKeyField {
+            name: "ref",
+            min_length: 0usize,
+            max_length: Some(20usize),
+        }),
+    },
+    crate::Operation {
+        id: "thingsPaymentCreate",
+        method: "POST",
+        path: "/things/payment/create",
+        group: "things",
+        summary: "Moves money and has no idempotency key",
+        params_type: None,
+        request_type: Some("ThingsPaymentCreateRequest"),
+        response_type: Some("ThingsMoneyResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "thingsHistory",
@@ -732,5 +1017,7 @@ pub static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
     },
 ];
