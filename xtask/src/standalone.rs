@@ -23,41 +23,40 @@ pub enum Home {
 /// regen may update them and never touches anything else.
 pub fn files(root: &Path, groups: &[String], sources: &str, home: Home, folder: &str) -> Result<Vec<File>, String> {
     let mut files = vec![File { path: "Cargo.toml".into(), contents: manifest(root, groups, sources, home, folder)? }];
-    let src = root.join("generated/src");
-    let mut entries: Vec<_> = std::fs::read_dir(&src)
-        .map_err(|e| format!("{}: {e}", src.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if generator::emit::is_generated(&text) {
-            continue;
-        }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        files.push(File { path: format!("src/{name}"), contents: format!("{}\n{text}", generator::emit::header_for(sources)) });
+    let header = generator::emit::header_for(sources);
+    // The hand-written runtime: what regen wrote there is regenerated for this crate instead.
+    for (name, text) in hand_written_rust(&root.join("generated/src"))? {
+        files.push(File { path: format!("src/{name}"), contents: format!("{header}\n{text}") });
     }
     // The crate's front page (also its rustdoc front page, which the runtime includes).
     let readme = root.join("generated/README.md");
     let text = std::fs::read_to_string(&readme).map_err(|e| format!("{}: {e}", readme.display()))?;
-    files.push(File { path: "README.md".into(), contents: format!("<!-- {} -->\n{text}", generator::emit::header_for(sources)) });
+    files.push(File { path: "README.md".into(), contents: format!("<!-- {header} -->\n{text}") });
     // The examples call Plaid's operations, which a member fixture crate does not have.
     if home == Home::Own {
-        let examples = root.join("generated/examples");
-        let mut entries: Vec<_> = std::fs::read_dir(&examples)
-            .map_err(|e| format!("{}: {e}", examples.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-            .collect();
-        entries.sort();
-        for path in entries {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            files.push(File { path: format!("examples/{name}"), contents: format!("{}\n{text}", generator::emit::header_for(sources)) });
+        for (name, text) in hand_written_rust(&root.join("generated/examples"))? {
+            files.push(File { path: format!("examples/{name}"), contents: format!("{header}\n{text}") });
         }
     }
     Ok(files)
+}
+
+/// The `.rs` files of `dir` that regen did not write, as (file name, text), by name.
+fn hand_written_rust(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !generator::emit::is_generated(&text) {
+            out.push((path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), text));
+        }
+    }
+    Ok(out)
 }
 
 /// `generated/Cargo.toml` with every `workspace = true` resolved against the workspace manifest,
