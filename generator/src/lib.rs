@@ -22,6 +22,7 @@
 // where its size costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
+pub mod api_diff;
 pub mod diag;
 pub mod emit;
 pub mod graph;

@@ -19,6 +19,7 @@ use std::time::Instant;
 
 use generator::output::{self, Change};
 
+mod api_diff;
 mod bench;
 mod contract;
 mod standalone;
@@ -26,7 +27,8 @@ mod standalone;
 const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
        cargo xtask corpus [--spec <file-or-dir>]...
        cargo xtask contract [--spec <file-or-dir>]... [--fuzz <answers per operation>]
-       cargo xtask bench [--compile]";
+       cargo xtask bench [--compile]
+       cargo xtask api-diff <old> <new> [--format text|markdown|json]   (specs, spec folders or api.json files)";
 
 /// The spec of the fixture crate, which exercises the whole operation model on loopback.
 const FIXTURE_SPEC: &str = "tests/fixtures/operations/operation_model.yml";
@@ -87,6 +89,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("api-diff") => api_diff::run(&args[1..]).unwrap_or_else(|e| {
+            eprintln!("error: {e}\n{USAGE}");
+            ExitCode::from(2)
+        }),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -169,6 +175,8 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
             }
         }
     }
+    // What users will feel, against the manifest this run replaces.
+    let api_line = api_diff::against_disk(&dir, &files);
     let result = if args.check { output::check(&dir, &files) } else { output::write(&dir, &files) };
     let report = match result {
         Ok(r) => r,
@@ -200,6 +208,7 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
         w.examples,
         if w.verifiable { "found" } else { "absent: WebhookVerifier cannot verify" }
     );
+    println!("api:         {api_line}");
     println!("warnings:    {}", generated.warnings.0.len());
     if args.check {
         for (path, change) in &report.changed {

@@ -2,6 +2,7 @@
 //! printed with `prettyplease`; nothing here looks at the spec.
 
 mod docs;
+pub mod manifest;
 mod operations;
 mod pages;
 mod tests;
@@ -44,6 +45,9 @@ pub fn is_generated(text: &str) -> bool {
 /// file there that the specs no longer produce, and never touches any other file.
 pub const MANAGED_DIRS: &[&str] = &["src/gen", "tests", "examples"];
 
+/// The manifest of the crate's public API, beside its `Cargo.toml` ([`manifest`]).
+pub const MANIFEST: &str = "api.json";
+
 /// The library name the generated crate is imported by, in emitted tests.
 pub const CRATE_NAME: &str = "plaid_sdk";
 
@@ -85,7 +89,8 @@ pub fn emit(api: &Api) -> Result<Vec<File>, Diagnostic> {
     layout.extend(modules);
     layout.extend(rest);
     let printed = run_jobs(api, &jobs)?;
-    let files = layout.into_iter().map(|(path, range)| File { path, contents: format!("{header}\n{}", printed[range].concat()) }).collect();
+    let mut files: Vec<File> = layout.into_iter().map(|(path, range)| File { path, contents: format!("{header}\n{}", printed[range].concat()) }).collect();
+    files.push(File { path: MANIFEST.to_string(), contents: manifest::manifest(api, &header) });
     Ok(files)
 }
 

@@ -1,0 +1,73 @@
+//! `cargo xtask api-diff OLD NEW`: what a spec bump does to the generated crate's users, from
+//! the manifests (`api.json`) of the two versions (see `generator::api_diff` for the rules).
+//! OLD and NEW are spec files or folders, as regen takes them, or manifests; nothing is
+//! written.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use generator::api_diff::{self, Manifest};
+use generator::emit::{File, MANIFEST};
+
+/// Runs the command.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let mut inputs = Vec::new();
+    let mut format = "text".to_string();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--format" => format = rest.next().ok_or("--format needs text, markdown or json")?.clone(),
+            other if other.starts_with("--") => return Err(format!("unknown option {other}")),
+            other => inputs.push(other.to_string()),
+        }
+    }
+    let [old, new] = inputs.as_slice() else { return Err("api-diff takes two inputs: OLD and NEW".into()) };
+    let (old, new) = (manifest_of(Path::new(old))?, manifest_of(Path::new(new))?);
+    let started = std::time::Instant::now();
+    let changes = api_diff::diff(&old, &new);
+    let text = match format.as_str() {
+        "text" => api_diff::to_text(&old, &new, &changes),
+        "markdown" => api_diff::to_markdown(&old, &new, &changes),
+        "json" => api_diff::to_json(&old, &new, &changes),
+        other => return Err(format!("unknown format {other}")),
+    };
+    // A closed pipe (`| head`) ends the output, not the process with a panic.
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{}", text.trim_end());
+    eprintln!("compared {} and {} items in {:.1} ms", old.items.len(), new.items.len(), started.elapsed().as_secs_f64() * 1000.0);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A manifest from a manifest file, or generated (in memory) from specs.
+fn manifest_of(path: &Path) -> Result<Manifest, String> {
+    if path.extension().is_some_and(|e| e == "json") {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        return api_diff::parse(&text).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let generated = generator::generate(&[path.to_path_buf()]).map_err(|d| format!("{}: the specs do not generate:\n{d}", path.display()))?;
+    let file = generated.files.iter().find(|f| f.path == MANIFEST).ok_or("the generator wrote no manifest")?;
+    api_diff::parse(&file.contents)
+}
+
+/// One line for regen's summary: the bump and counts against the manifest in `dir`, which the
+/// files about to be written replace.
+pub fn against_disk(dir: &Path, files: &[File]) -> String {
+    let Some(new) = files.iter().find(|f| f.path == MANIFEST).and_then(|f| api_diff::parse(&f.contents).ok()) else {
+        return "no manifest generated".into();
+    };
+    let old = match std::fs::read_to_string(dir.join(MANIFEST)) {
+        Ok(text) => match api_diff::parse(&text) {
+            Ok(old) => old,
+            Err(e) => return format!("the manifest being replaced cannot be read ({e})"),
+        },
+        Err(_) => return "first manifest (nothing to compare)".into(),
+    };
+    let changes = api_diff::diff(&old, &new);
+    if changes.is_empty() {
+        return "patch: no change to the public API".into();
+    }
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let added = changes.iter().filter(|c| c.change == "added" && !c.breaking).count();
+    let other = changes.len() - breaking - added;
+    format!("{}: {breaking} breaking, {added} added, {other} other changes (cargo xtask api-diff lists them)", api_diff::bump(&changes))
+}
