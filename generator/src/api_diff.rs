@@ -4,8 +4,8 @@
 //!
 //! - An item that is gone breaks code (a method, type, field, setter, enum value, feature or
 //!   module users may name).
-//! - An item that changed what code depends on (its kind, its type, a function's arguments or
-//!   result) breaks code: a new required constructor argument, a field that became required
+//! - An item that changed what code depends on (its kind, its module, its type, a function's
+//!   arguments or result) breaks code: a new required constructor argument, a field that became required
 //!   (`Option<T>` to `T`), a type renamed under a field.
 //! - A new item breaks nothing (structs and enums are `#[non_exhaustive]`), except a field of
 //!   a struct users write as a literal (`exhaustive`: the named values of a constructor).
@@ -41,7 +41,7 @@ pub struct Change {
 }
 
 /// The keys of an item that code depends on.
-const SHAPE_KEYS: &[&str] = &["kind", "type", "args", "returns", "exhaustive"];
+const SHAPE_KEYS: &[&str] = &["kind", "module", "type", "args", "returns", "exhaustive"];
 
 /// Reads a manifest's text.
 pub fn parse(text: &str) -> Result<Manifest, String> {

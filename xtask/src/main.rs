@@ -22,13 +22,15 @@ use generator::output::{self, Change};
 mod api_diff;
 mod bench;
 mod contract;
+mod semver;
 mod standalone;
 
 const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
        cargo xtask corpus [--spec <file-or-dir>]...
        cargo xtask contract [--spec <file-or-dir>]... [--fuzz <answers per operation>]
        cargo xtask bench [--compile]
-       cargo xtask api-diff <old> <new> [--format text|markdown|json]   (specs, spec folders or api.json files)";
+       cargo xtask api-diff <old> <new> [--format text|markdown|json]   (specs, spec folders or api.json files)
+       cargo xtask semver-check [--spec <file> [--against <file>]]   (api-diff against cargo-semver-checks: mutated copies, or a real pair)";
 
 /// The spec of the fixture crate, which exercises the whole operation model on loopback.
 const FIXTURE_SPEC: &str = "tests/fixtures/operations/operation_model.yml";
@@ -86,6 +88,15 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("error: {e}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("semver-check") => match args.get(1..).unwrap_or_default() {
+            [] => semver::run(&root(), &root().join(CORPUS), None),
+            [flag, spec] if flag == "--spec" => semver::run(&root(), Path::new(spec), None),
+            [flag, spec, against, new] if flag == "--spec" && against == "--against" => semver::run(&root(), Path::new(spec), Some(Path::new(new))),
+            _ => {
+                eprintln!("{USAGE}");
                 ExitCode::from(2)
             }
         },

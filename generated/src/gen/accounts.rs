@@ -201,7 +201,7 @@ crate::codec::struct_impls! {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountBaseVerificationStatus {
     /// `automatically_verified`
@@ -243,7 +243,7 @@ crate::codec::enum_impls! {
     }
 }
 /// The finer kind of an account (for example `checking` or `401k`); `null` when unknown.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountSubtype {
     /// `401a`
@@ -474,7 +474,7 @@ crate::codec::enum_impls! {
     }
 }
 /// The broad kind of an account: depository, credit, loan, investment and so on.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountType {
     /// `investment`
@@ -548,7 +548,7 @@ crate::codec::struct_impls! {
     }
 }
 /// Whether the account number has a format the institution could issue.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountVerificationInsightsAccountNumberFormat {
     /// `valid`

@@ -133,7 +133,7 @@ crate::codec::struct_impls! {
 /// Account-level data access, or `null` when it is not set.
 pub type AccountProductAccessNullable = AccountProductAccess;
 /// The outcome of an action recorded in an Item's activity log.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionState {
     /// `UNKNOWN`
@@ -244,7 +244,7 @@ crate::codec::struct_impls! {
     }
 }
 /// The kind of consent event recorded in the activity log.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityType {
     /// `UNKNOWN`
@@ -2186,7 +2186,7 @@ crate::codec::struct_impls! {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SandboxItemFireWebhookRequestWebhookCode {
     /// `DEFAULT_UPDATE`
@@ -2355,7 +2355,7 @@ crate::codec::struct_impls! {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SandboxItemSetVerificationStatusRequestVerificationStatus {
     /// `automatically_verified`
@@ -2454,7 +2454,7 @@ crate::codec::struct_impls! {
     }
 }
 /// Where a change of scopes was made.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScopesContext {
     /// `ENROLLMENT`
@@ -2551,7 +2551,7 @@ crate::codec::struct_impls! {
     }
 }
 /// Which Plaid environment sent the webhook.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookEnvironmentValues {
     /// `development`
@@ -2572,7 +2572,7 @@ crate::codec::enum_impls! {
     }
 }
 /// The family of a webhook, such as `ITEM` or `TRANSACTIONS`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookType {
     /// `AUTH`

@@ -743,7 +743,7 @@ crate::codec::struct_impls! {
     }
 }
 /// Progress of the flowdown agreement for an end customer.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PartnerEndCustomerFlowdownStatus {
     /// `NOT_STARTED`
@@ -848,7 +848,7 @@ crate::codec::struct_impls! {
     }
 }
 /// Progress of an end customer's registration in one environment.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PartnerEndCustomerOAuthInstitutionApplicationStatus {
     /// `NOT_STARTED`
@@ -920,7 +920,7 @@ crate::codec::struct_impls! {
     }
 }
 /// Progress of the security questionnaire for an end customer.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PartnerEndCustomerQuestionnaireStatus {
     /// `NOT_STARTED`
@@ -980,7 +980,7 @@ crate::codec::struct_impls! {
     }
 }
 /// Where an end customer stands in Plaid's review.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PartnerEndCustomerStatus {
     /// `UNDER_REVIEW`

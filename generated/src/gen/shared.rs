@@ -134,7 +134,7 @@ crate::codec::struct_impls! {
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ItemUpdateType {
     /// `background`
@@ -260,7 +260,7 @@ crate::codec::struct_impls! {
     }
 }
 /// The broad category of a Plaid error.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlaidErrorType {
     /// `INVALID_REQUEST`
@@ -315,7 +315,7 @@ crate::codec::enum_impls! {
 }
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
 /// A Plaid product that an Item can be enabled for.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Products {
     /// `assets`

@@ -19,7 +19,7 @@ pub fn manifest(api: &Api, header: &str) -> String {
     for m in &api.modules {
         items.push(json!({"path": format!("{}", m.name), "kind": "module"}));
         for t in &m.types {
-            type_items(t, &mut items);
+            type_items(t, &m.name, &mut items);
         }
         for op in &m.operations {
             method_items(op, &m.name, &mut items);
@@ -37,19 +37,21 @@ pub fn manifest(api: &Api, header: &str) -> String {
     text
 }
 
-fn type_items(t: &TypeDef, items: &mut Vec<Value>) {
+/// A type's items; the type's own carries its module, since `accounts::AccountBase` is a path
+/// users may write too.
+fn type_items(t: &TypeDef, module: &str, items: &mut Vec<Value>) {
     let name = &t.name;
     match &t.kind {
-        TypeKind::Alias(target) => items.push(json!({"path": name, "kind": "alias", "type": rust(target)})),
+        TypeKind::Alias(target) => items.push(json!({"path": name, "kind": "alias", "module": module, "type": rust(target)})),
         TypeKind::Enum(e) => {
-            items.push(json!({"path": name, "kind": "enum"}));
+            items.push(json!({"path": name, "kind": "enum", "module": module}));
             for v in &e.variants {
                 items.push(json!({"path": format!("{name}::{}", v.name), "kind": "variant", "wire": v.wire}));
             }
             items.push(json!({"path": format!("{name}::{}", e.fallback), "kind": "variant", "type": "String"}));
         }
         TypeKind::Struct(s) => {
-            items.push(json!({"path": name, "kind": "struct"}));
+            items.push(json!({"path": name, "kind": "struct", "module": module}));
             for f in &s.fields {
                 items.push(json!({"path": format!("{name}::{}", f.name), "kind": "field", "type": field_type(f)}));
             }
@@ -71,7 +73,7 @@ fn type_items(t: &TypeDef, items: &mut Vec<Value>) {
                 }
             }
             if let Some(args) = &s.named_args {
-                items.push(json!({"path": args, "kind": "struct", "exhaustive": true}));
+                items.push(json!({"path": args, "kind": "struct", "module": module, "exhaustive": true}));
                 for f in &taken {
                     items.push(json!({"path": format!("{args}::{}", f.name), "kind": "field", "type": arg_type(f)}));
                 }

@@ -57,17 +57,10 @@ pub fn settle(api: &mut Api) {
                 }
                 derives
             }
-            TypeKind::Enum(_) => vec![
-                Derive::Clone,
-                Derive::Debug,
-                Derive::PartialEq,
-                Derive::Eq,
-                Derive::Hash,
-                Derive::PartialOrd,
-                Derive::Ord,
-                Derive::Serialize,
-                Derive::Deserialize,
-            ],
+            // No `PartialOrd`/`Ord`: their order is the variants' order, so each value Plaid
+            // adds (before the fallback variant) would change it and break code; without them
+            // a new value is a minor release (cargo-semver-checks agrees).
+            TypeKind::Enum(_) => vec![Derive::Clone, Derive::Debug, Derive::PartialEq, Derive::Eq, Derive::Hash, Derive::Serialize, Derive::Deserialize],
             TypeKind::Alias(_) => Vec::new(),
         };
     }

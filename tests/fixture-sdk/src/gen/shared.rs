@@ -108,7 +108,7 @@ crate::codec::struct_impls! {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlaidErrorErrorType {
     /// `INVALID_REQUEST`

@@ -257,7 +257,7 @@ crate::codec::struct_impls! {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ItemPatchParamsMode {
     /// `merge`
@@ -309,7 +309,7 @@ crate::codec::struct_impls! {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Region {
     /// `north`

@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
 /// Values YAML reads as booleans.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThingFlag {
     /// `true`
@@ -24,7 +24,7 @@ crate::codec::enum_impls! {
     literal { True False }
 }
 /// A string that documents its values as properties.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThingPhase {
     /// `pending`: Waiting to ship.
@@ -143,7 +143,7 @@ crate::codec::struct_impls! {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThingStatusLevel {
     /// `1`
