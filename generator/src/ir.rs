@@ -531,6 +531,28 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The type as a user writes it in Rust, without paths (`Vec<AccountBase>`, `Option<f64>`),
+    /// for docs and the API manifest.
+    pub fn spelling(&self) -> String {
+        match self {
+            TypeRef::String => "String".into(),
+            TypeRef::Bool => "bool".into(),
+            TypeRef::I32 => "i32".into(),
+            TypeRef::I64 => "i64".into(),
+            TypeRef::F64 => "f64".into(),
+            TypeRef::Date => "Date".into(),
+            TypeRef::DateTime => "DateTime".into(),
+            TypeRef::Any => "Value".into(),
+            TypeRef::Bytes => "Vec<u8>".into(),
+            TypeRef::Named { name, .. } => name.clone(),
+            TypeRef::List(inner) => format!("Vec<{}>", inner.spelling()),
+            TypeRef::Map(inner) => format!("BTreeMap<String, {}>", inner.spelling()),
+            TypeRef::Nullable(inner) => format!("Option<{}>", inner.spelling()),
+        }
+    }
+}
+
 /// One API operation: a client method.
 ///
 /// The method takes, in this order, the parameter struct ([`Operation::params`]) when the

@@ -131,20 +131,6 @@ fn arg_type(f: &Field) -> String {
 }
 
 /// A type as a user writes it.
-pub fn rust(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::Date => "Date".into(),
-        TypeRef::DateTime => "DateTime".into(),
-        TypeRef::Any => "Value".into(),
-        TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Named { name, .. } => name.clone(),
-        TypeRef::List(inner) => format!("Vec<{}>", rust(inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust(inner)),
-        TypeRef::Nullable(inner) => format!("Option<{}>", rust(inner)),
-    }
+fn rust(ty: &TypeRef) -> String {
+    ty.spelling()
 }

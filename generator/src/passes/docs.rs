@@ -62,7 +62,7 @@ fn field_docs(index: &TypeIndex<'_>, f: &Field) -> Option<String> {
         (None, None) => {}
     }
     if let (Some(TypeRef::Named { name, .. }), Some(plain)) = (named, f.arg.as_ref()) {
-        parts.push(format!("A `{}` ([`{name}`](crate::{name})).", plain_name(plain)));
+        parts.push(format!("A `{}` ([`{name}`](crate::{name})).", plain.spelling()));
     }
     let notes = notes(f.format.as_deref().filter(|format| !said_by_type(format, &f.ty)), &f.constraints);
     if !notes.is_empty() {
@@ -95,21 +95,6 @@ fn named_in(ty: &TypeRef) -> Option<&TypeRef> {
         TypeRef::Named { .. } => Some(ty),
         TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named_in(inner),
         _ => None,
-    }
-}
-
-/// How the docs name a plain type.
-fn plain_name(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::Date => "Date".into(),
-        TypeRef::DateTime => "DateTime".into(),
-        TypeRef::List(item) => format!("Vec<{}>", plain_name(item)),
-        _ => "value".into(),
     }
 }
 
