@@ -65,21 +65,13 @@ pub fn diff(old: &Manifest, new: &Manifest) -> Vec<Change> {
             Some(after) if after != before => {
                 let shape_changed: Vec<String> = SHAPE_KEYS.iter().filter(|k| before.get(**k) != after.get(**k)).map(|k| describe(k, before, after)).collect();
                 let breaking = !shape_changed.is_empty();
+                // Only what code depends on when that changed; else every key that changed.
                 let detail = if breaking {
                     shape_changed.join("; ")
                 } else {
-                    let keys: Vec<String> = after
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                        .map(|(k, _)| k.as_str())
-                        .chain(before.as_object().into_iter().flatten().map(|(k, _)| k.as_str()))
-                        .filter(|k| before.get(*k) != after.get(*k))
-                        .map(|k| describe(k, before, after))
-                        .collect();
-                    let mut keys = keys;
-                    keys.dedup();
-                    keys.join("; ")
+                    let keys: std::collections::BTreeSet<&str> =
+                        [before, after].iter().filter_map(|v| v.as_object()).flat_map(|o| o.keys().map(String::as_str)).filter(|k| before.get(*k) != after.get(*k)).collect();
+                    keys.into_iter().map(|k| describe(k, before, after)).collect::<Vec<_>>().join("; ")
                 };
                 changes.push(Change { path: path.clone(), change: "changed", breaking, detail });
             }

@@ -16,8 +16,9 @@ fn manifest_of(yaml: &str) -> Manifest {
 }
 
 fn tempdir() -> std::path::PathBuf {
-    let n = std::sync::atomic::AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("api-diff-{}-{:?}-{}", std::process::id(), std::thread::current().id(), n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("api-diff-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");
     dir
 }
