@@ -241,18 +241,17 @@ fn check_base_url(url: &str) -> Result<(), Error> {
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
     match parsed.scheme() {
         "https" => Ok(()),
-        "http" => {
-            let host = parsed.host_str().unwrap_or("");
-            let ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>();
-            let loopback = host.eq_ignore_ascii_case("localhost") || ip.is_ok_and(|ip| ip.is_loopback());
-            if loopback {
-                Ok(())
-            } else {
-                Err(invalid("plain http is only allowed to a loopback host; use https".into()))
-            }
-        }
+        "http" if is_loopback(&parsed) => Ok(()),
+        "http" => Err(invalid("plain http is only allowed to a loopback host; use https".into())),
         other => Err(invalid(format!("unsupported scheme `{other}`; use https"))),
     }
+}
+
+/// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or("");
+    let ip = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>();
+    host.eq_ignore_ascii_case("localhost") || ip.is_ok_and(|ip| ip.is_loopback())
 }
 
 impl fmt::Debug for Config {

@@ -37,6 +37,69 @@ pub struct Api {
     pub features: Vec<String>,
     /// The webhook payloads Plaid sends and how the verifier fetches its keys.
     pub webhooks: Webhooks,
+    /// What the `testing` feature's mock of the API serves and checks
+    /// ([`crate::passes::mock`] decides).
+    pub mock: Mock,
+}
+
+/// The mock of the API behind the generated crate's `testing` feature: its default answers, the
+/// rules it checks requests against, and the operations a typed stub can name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mock {
+    /// One default answer per operation with a JSON success body, in operation order.
+    pub answers: Vec<MockAnswer>,
+    /// The request rules as JSON text, in the form the runtime's `mock_check` reads: the
+    /// named types requests reach (`types`) and each operation's body type (`requests`).
+    pub rules: String,
+    /// The operations a stub names by their request type (the body type belongs to one
+    /// operation only, which has no parameters and a JSON answer).
+    pub endpoints: Vec<MockEndpoint>,
+    /// A payload per webhook pair: `(webhook_type, webhook_code, JSON)`, by pair.
+    pub webhooks: Vec<(String, String, String)>,
+    /// A valid error body and the JSON names of the fields the mock fills in.
+    pub error: Option<MockError>,
+}
+
+/// An operation's default answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockAnswer {
+    /// The operationId.
+    pub operation: String,
+    /// The JSON text: the spec's first success example that decodes, or a sample of the type.
+    pub json: String,
+    /// Whether it is the spec's example (else a sample).
+    pub from_example: bool,
+}
+
+/// An operation a typed stub can name by its request type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockEndpoint {
+    /// The module (and feature) of the operation.
+    pub module: String,
+    /// Its row in the module's operation table.
+    pub index: usize,
+    /// The request body type.
+    pub request: TypeRef,
+    /// The success type the method returns.
+    pub response: TypeRef,
+}
+
+/// The error body the mock answers with: a sample with every required field, and the JSON
+/// names of the fields it fills in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockError {
+    /// The sample's JSON text.
+    pub template: String,
+    /// `error_type`'s JSON name.
+    pub error_type: String,
+    /// `error_code`'s JSON name.
+    pub error_code: String,
+    /// `error_message`'s JSON name.
+    pub error_message: String,
+    /// `display_message`'s JSON name, if the body has it.
+    pub display_message: Option<String>,
+    /// `request_id`'s JSON name, if the body has it.
+    pub request_id: Option<String>,
 }
 
 /// What the generated `webhooks` module types and verifies ([`crate::passes::webhooks`] decides).
@@ -138,6 +201,9 @@ pub struct Example {
     /// pointer of the value, for diagnostics; `None` for a property's `example`, which is
     /// located at its schema.
     pub at: Option<(usize, String)>,
+    /// The operation (by id) whose success answer this is an example of, if it is one: the
+    /// first of them is what the `testing` mock answers by default.
+    pub answer: Option<String>,
 }
 
 /// One server the API is served from.

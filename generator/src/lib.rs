@@ -42,7 +42,7 @@ pub mod sample;
 
 use std::path::PathBuf;
 
-use passes::{credentials, cycles, docs, error_body, evidence, features, pagination, retry, sensitivity, surface, webhooks};
+use passes::{credentials, cycles, docs, error_body, evidence, features, mock, pagination, retry, sensitivity, surface, webhooks};
 
 /// Figures from one generator run, for the summary `regen` prints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,6 +63,8 @@ pub struct Summary {
     pub pagination: pagination::Counts,
     /// Operations by retry class.
     pub retry: retry::Counts,
+    /// The `testing` mock's default answers by source, and its typed operations.
+    pub mock: mock::Counts,
     /// Webhook payload schemas found, the `Webhook` variants they became, the variants told
     /// apart from others of their pair by markers, and the payload examples.
     pub webhooks: WebhookCounts,
@@ -180,6 +182,7 @@ pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), 
             None => d,
         });
     }
+    mock::settle(&mut api);
     diags.into_result().map(|warnings| (api, warnings))
 }
 
@@ -257,6 +260,7 @@ fn generate_staged(specs: Vec<load::SpecFile>, stages: &mut Stages) -> Result<Ge
         examples: api.examples.len(),
         pagination: pagination::Counts::of(&api),
         retry: retry::Counts::of(&api),
+        mock: mock::Counts::of(&api.mock),
         webhooks: WebhookCounts::of(&api.webhooks),
     };
     Ok(Generated { files, summary, warnings, groups: api.features.clone(), sources: emit::sources_label(&api) })

@@ -11,7 +11,7 @@ fn identical_duplicates_collapse_into_one_shared_type() {
     assert_eq!(generated.summary.types, 1);
     let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
     // Reached from both files' operations: emitted once, in `shared`.
-    assert_eq!(paths, ["src/gen/mod.rs", "src/gen/a.rs", "src/gen/b.rs", "src/gen/shared.rs", "tests/examples.rs", "tests/redaction.rs", "tests/contract.rs", "src/gen/webhooks.rs", "tests/webhooks.rs", "api.json"]);
+    assert_eq!(paths, ["src/gen/mod.rs", "src/gen/a.rs", "src/gen/b.rs", "src/gen/shared.rs", "tests/examples.rs", "tests/redaction.rs", "tests/contract.rs", "src/gen/webhooks.rs", "tests/webhooks.rs", "src/gen/testing.rs", "tests/mock_answers.rs", "api.json"]);
     let shared = &generated.files[3].contents;
     assert_eq!(shared.matches("pub struct Shared ").count(), 1);
     assert!(generated.files.iter().filter(|f| f.path != "src/gen/shared.rs").all(|f| !f.contents.contains("pub struct Shared ")));

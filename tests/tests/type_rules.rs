@@ -4,12 +4,12 @@
 use tests::fixture;
 
 /// The warnings and emitted modules of one fixture, without `mod.rs` and the generated tests
-/// (and without the `Webhook` enum, but for the webhook rules).
+/// (and without the `Webhook` enum and the mock's tables, but for the webhook and mock rules).
 fn emitted(name: &str) -> String {
     let path = fixture("rules").join(format!("{name}.yml"));
     let generated = generator::generate(&[path]).unwrap_or_else(|d| panic!("{name}: {}", tests::render(&d)));
     let mut text = format!("// ---- diagnostics: {}\n", tests::render(&generated.warnings).replace('\n', "\n// "));
-    for f in generated.files.iter().filter(|f| f.path.starts_with("src/gen/") && f.path != "src/gen/mod.rs" && (f.path != "src/gen/webhooks.rs" || name == "webhooks")) {
+    for f in generated.files.iter().filter(|f| f.path.starts_with("src/gen/") && f.path != "src/gen/mod.rs" && (f.path != "src/gen/webhooks.rs" || name == "webhooks") && (f.path != "src/gen/testing.rs" || name == "mock")) {
         text.push_str(&format!("// ---- {}\n{}", f.path, f.contents));
     }
     text
@@ -24,7 +24,7 @@ macro_rules! rule {
     )*};
 }
 
-rule!(enums, additional_properties, nullable, all_of, defaults_deprecated, formats, arrays_nested, binary_bodies, names, sensitivity, webhooks, keywords, evidence, surface);
+rule!(enums, additional_properties, nullable, all_of, defaults_deprecated, formats, arrays_nested, binary_bodies, names, sensitivity, webhooks, keywords, evidence, surface, mock);
 
 #[test]
 fn every_fixture_has_a_test() {
@@ -43,6 +43,7 @@ fn every_fixture_has_a_test() {
         "evidence",
         "formats",
         "keywords",
+        "mock",
         "names",
         "nullable",
         "sensitivity",
@@ -159,4 +160,38 @@ fn field_docs_carry_the_referenced_types_first_sentence_the_limits_and_the_repla
     let deprecated = |wire: &str| field(&api, "TransferRequest", wire).deprecated.clone().unwrap_or_default();
     assert_eq!(deprecated("legacy_name"), "Deprecated in the API spec: use `merchant_name` instead.");
     assert_eq!(deprecated("retired"), "Deprecated in the API spec.");
+}
+
+#[test]
+fn the_mock_answers_with_the_first_example_that_decodes_and_checks_what_the_types_say() {
+    let (api, _) = generator::api(&[fixture("rules").join("mock.yml")]).unwrap_or_else(|d| panic!("{}", tests::render(&d)));
+    let mock = &api.mock;
+    let answer = |id: &str| mock.answers.iter().find(|a| a.operation == id).unwrap_or_else(|| panic!("no answer for {id}"));
+    // The example that does not decode is passed over; without one, a sample.
+    assert!(answer("thingsGet").from_example);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&answer("thingsGet").json).ok(), Some(serde_json::json!({"things": [{"id": "thing-1"}], "request_id": "req-2"})));
+    assert!(!answer("thingsList").from_example);
+    assert!(!answer("thingFetch").from_example);
+    // Only the request type one operation sends alone, without parameters, names a stub.
+    let typed: Vec<String> = mock.endpoints.iter().map(|e| e.request.spelling()).collect();
+    assert_eq!(typed, ["ThingsGetRequest"]);
+    // The rules carry what the types say, an alias's own limits included.
+    let rules: serde_json::Value = serde_json::from_str(&mock.rules).expect("JSON");
+    let fields = &rules["types"]["ThingsGetRequest"]["object"];
+    let rule = |name: &str| fields.as_array().and_then(|f| f.iter().find(|f| f["name"] == name)).cloned().unwrap_or_default();
+    assert_eq!(rule("access_token")["required"], true);
+    assert_eq!(rule("count")["rules"], serde_json::json!({"minimum": 1.0, "maximum": 10.0}));
+    assert_eq!(rule("email")["rules"], serde_json::json!({"format": "email"}));
+    assert_eq!(rule("ids")["rules"], serde_json::json!({"max_items": 2}));
+    assert_eq!(rule("note")["nullable"], true);
+    assert_eq!(rules["types"]["AccessToken"]["alias"]["rules"], serde_json::json!({"min_length": 3, "pattern": "^access-"}));
+    assert_eq!(rules["requests"]["thingsGet"], serde_json::json!({"named": "ThingsGetRequest"}));
+    assert!(rules["requests"].get("thingFetch").is_none());
+    // Of two payloads of one pair, the one about an Item.
+    assert_eq!(mock.webhooks.len(), 1);
+    let (ty, code, json) = &mock.webhooks[0];
+    assert_eq!((ty.as_str(), code.as_str()), ("THINGS", "UPDATE"));
+    assert!(json.contains("item_id") && !json.contains("account_id"), "{json}");
+    let error = mock.error.as_ref().expect("an error body");
+    assert_eq!((error.error_type.as_str(), error.display_message.as_deref()), ("error_type", Some("display_message")));
 }

@@ -85,7 +85,8 @@ fn contract(root: &Path, target: &Target) -> Result<ExitCode, String> {
     let ok = match (&target.manifest, &target.target_dir) {
         (Some(manifest), Some(dir)) => {
             let mut c = cargo();
-            c.args(["test", "--quiet", "--test", "contract", "--manifest-path"])
+            // With `testing`, as `cargo xtask corpus` builds it, so the build is shared.
+            c.args(["test", "--quiet", "--features", "testing", "--test", "contract", "--manifest-path"])
                 .arg(manifest)
                 .args(["--", "--ignored", "--nocapture"])
                 .env("RUSTFLAGS", "-D warnings")

@@ -43,7 +43,7 @@ const SPEC_CRATE: &str = "target/corpus-sdk";
 const SPEC_CRATE_TARGET: &str = "target/corpus-sdk-target";
 
 /// Fixture specs that `corpus` also builds as crates (see there).
-const SMALL_SPECS: [&str; 3] = ["nullable", "keywords", "evidence"];
+const SMALL_SPECS: [&str; 4] = ["nullable", "keywords", "evidence", "mock"];
 
 /// The complete Plaid spec beside the checkout: the generality test input.
 const CORPUS: &str = "../shared/corpus/plaid-2020-09-14_1.517.0.yml";
@@ -209,6 +209,11 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
         "retries:     {} keyed ({} with a required key; retried with the same key), {} read, {} acting (never resent after an ambiguous failure)",
         r.keyed, r.keyed_required, r.read, r.acting
     );
+    let m = s.mock;
+    println!(
+        "mock:        {} default answers from examples, {} sampled, {} operations stubbed by request type (feature `testing`)",
+        m.examples, m.samples, m.typed
+    );
     let w = s.webhooks;
     println!(
         "webhooks:    {} payload schemas, {} variants ({} folded duplicates, {} told apart by markers), {} examples (tests/webhooks.rs), key operation {}",
@@ -262,10 +267,15 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
         Ok(groups) => groups,
         Err(code) => return code,
     };
+    // The README's mock example is a test of this crate, word for word.
+    if let Err(e) = write_readme_test(&root().join(SPEC_CRATE)) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     let started = Instant::now();
     let manifest = root().join(SPEC_CRATE).join("Cargo.toml");
-    println!("== cargo test --manifest-path {} (RUSTFLAGS=-D warnings)", manifest.display());
-    if let Err(e) = corpus_cargo(&["test", "--quiet"]) {
+    println!("== cargo test --features testing --manifest-path {} (RUSTFLAGS=-D warnings)", manifest.display());
+    if let Err(e) = corpus_cargo(&["test", "--quiet", "--features", "testing"]) {
         eprintln!("the corpus crate failed to build or test: {e}");
         return ExitCode::FAILURE;
     }
@@ -304,8 +314,8 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
         }
         // The library and its generated tests: the quickstart example the standalone crate
         // ships calls operations of Plaid's specs, which these fixtures do not have.
-        match cargo_in(&out, &["test", "--quiet", "--lib", "--tests"]) {
-            Ok(()) => println!("fixture crate {name:<20} builds without warnings and passes its generated tests"),
+        match cargo_in(&out, &["test", "--quiet", "--lib", "--tests", "--features", "testing"]) {
+            Ok(()) => println!("fixture crate {name:<20} builds without warnings (with `testing`) and passes its generated tests"),
             Err(e) => {
                 eprintln!("the {name} fixture crate: {e}");
                 failed.push(format!("the {name} fixture"));
@@ -351,6 +361,26 @@ fn contract_args(args: &[String]) -> Result<contract::Target, ExitCode> {
 }
 
 /// Runs cargo on the corpus crate with warnings denied and its own target folder.
+/// The README section the corpus crate runs as a test, and the file it becomes there.
+const README_TEST: (&str, &str) = ("## Testing your application", "tests/readme_testing.rs");
+
+/// Writes the first `rust,ignore` block of the README's testing section into the crate's
+/// tests: the example is run as written (the workspace's own crate lacks the operations it
+/// calls, so rustdoc ignores it there).
+fn write_readme_test(dir: &Path) -> Result<(), String> {
+    let readme = root().join("generated/README.md");
+    let text = std::fs::read_to_string(&readme).map_err(|e| format!("{}: {e}", readme.display()))?;
+    let section = text.split_once(README_TEST.0).map(|(_, rest)| rest).ok_or(format!("{} has no section `{}`", readme.display(), README_TEST.0))?;
+    let block = section
+        .split_once("```rust,ignore\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .map(|(code, _)| code)
+        .ok_or(format!("the section `{}` of {} has no `rust,ignore` block", README_TEST.0, readme.display()))?;
+    let path = dir.join(README_TEST.1);
+    let contents = format!("//! The example of README.md's \"{}\", as written there (copied by `cargo xtask corpus`).\n#![cfg(feature = \"testing\")]\n\n{block}\n", README_TEST.0.trim_start_matches("## "));
+    std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 fn corpus_cargo(args: &[&str]) -> Result<(), String> {
     cargo_in(&root().join(SPEC_CRATE), args)
 }

@@ -141,13 +141,18 @@ fn inline(base: &Value, local: &Value) -> Value {
     Value::Table(spec)
 }
 
-/// `[features]`: one empty feature per group, all of them on by default.
+/// What the `testing` feature (the mock of the API, off by default) turns on: an HTTP server
+/// on loopback, and patterns for the request checks.
+const TESTING: &[&str] = &["dep:hyper", "dep:hyper-util", "dep:http-body-util", "dep:regex-lite", "tokio/net"];
+
+/// `[features]`: one empty feature per group, all of them on by default, and `testing`.
 pub fn features_table(groups: &[String]) -> Table {
     let mut features = Table::new();
     features.insert("default".into(), Value::Array(groups.iter().map(|g| Value::String(g.clone())).collect()));
     for g in groups {
         features.insert(g.clone(), Value::Array(Vec::new()));
     }
+    features.insert("testing".into(), Value::Array(TESTING.iter().map(|d| Value::String(d.to_string())).collect()));
     features
 }
 
@@ -164,7 +169,7 @@ pub fn check_own_features(root: &Path, groups: &[String]) -> Result<(), String> 
             let mut section = Table::new();
             section.insert("features".into(), Value::Table(expected));
             Err(format!(
-                "{} must declare one feature per API group (and `webhooks`, `unreferenced` for types no group uses), all on by default; write:\n\n{}",
+                "{} must declare one feature per API group (and `webhooks`, `unreferenced` for types no group uses), all on by default, and `testing`; write:\n\n{}",
                 path.display(),
                 toml::to_string(&section).unwrap_or_default()
             ))

@@ -5,6 +5,7 @@ mod docs;
 pub mod manifest;
 mod operations;
 mod pages;
+mod testing;
 mod tests;
 mod types;
 mod webhooks;
@@ -67,13 +68,15 @@ pub fn emit(api: &Api) -> Result<Vec<File>, Diagnostic> {
     // The files, each a list of jobs whose printed text it joins; the jobs of all files go
     // through one queue (see `run_jobs`). Files in the order of the list the crate gets:
     // `mod.rs`, the modules, then the rest.
-    let whole: [(&str, MakeFile); 6] = [
+    let whole: [(&str, MakeFile); 8] = [
         ("src/gen/mod.rs", root),
         ("tests/examples.rs", |api| tests::examples(api, CRATE_NAME)),
         ("tests/redaction.rs", |api| tests::redaction(api, CRATE_NAME)),
         ("tests/contract.rs", |api| tests::contract(api, CRATE_NAME)),
         ("src/gen/webhooks.rs", webhooks::module),
         ("tests/webhooks.rs", |api| webhooks::examples(api, CRATE_NAME)),
+        ("src/gen/testing.rs", testing::module),
+        ("tests/mock_answers.rs", |api| tests::mock_answers(api, CRATE_NAME)),
     ];
     let mut jobs: Vec<Job<'_>> = whole.iter().map(|&(path, make)| Job::Whole { path, make }).collect();
     let mut modules = Vec::new();
@@ -346,6 +349,9 @@ fn root(api: &Api) -> TokenStream {
         #(#mods)*
         /// The webhook payloads as one enum, re-exported by [`crate::webhooks`].
         pub(crate) mod webhooks;
+        /// What the `testing` mock serves, read by [`crate::testing`].
+        #[cfg(feature = "testing")]
+        pub(crate) mod testing;
 
         /// The `info.version` of the specs this code was generated from.
         pub const SPEC_VERSION: &str = #spec_version;

@@ -266,3 +266,36 @@ pub(super) fn all_groups(api: &Api) -> TokenStream {
         #![allow(dead_code)]
     }
 }
+
+/// Every default answer of the `testing` mock decodes into its operation's success type, as
+/// the client decodes it.
+pub(super) fn mock_answers(api: &Api, crate_name: &str) -> TokenStream {
+    let krate = ident(crate_name);
+    let cases: Vec<TokenStream> = api
+        .mock
+        .answers
+        .iter()
+        .filter_map(|a| {
+            let op = api.modules.iter().flat_map(|m| &m.operations).find(|op| op.id == a.operation)?;
+            let ty = type_tokens_at(op.response.as_ref()?, Place::Outside(crate_name));
+            let id = &a.operation;
+            Some(quote!((#id, decodes::<#ty>, #id)))
+        })
+        .collect();
+    let table = case_table(&cases, "Operation, check, operation.", "every_default_answer_decodes");
+    let all = all_groups(api);
+    quote! {
+        //! Generated from the specs: every default answer of the `testing` mock decodes into
+        //! its operation's success type.
+        #all
+        #![cfg(feature = "testing")]
+        #![allow(deprecated)]
+
+        fn decodes<T: ::serde::de::DeserializeOwned>(operation: &str) -> Result<(), String> {
+            let json = #krate::testing::default_answer(operation).ok_or("the mock has no default answer")?;
+            ::serde_json::from_str::<T>(json).map(drop).map_err(|e| format!("does not decode: {e}"))
+        }
+
+        #table
+    }
+}

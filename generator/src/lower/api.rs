@@ -80,7 +80,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         let mut examples = std::mem::take(&mut self.examples);
         examples.extend(property_examples(&modules));
-        Api { spec_version, api_version, servers, auth_headers, modules, sources, examples, redaction: Default::default(), error_body: None, groups: Vec::new(), features: Vec::new(), webhooks: Webhooks::default() }
+        Api { spec_version, api_version, servers, auth_headers, modules, sources, examples, redaction: Default::default(), error_body: None, groups: Vec::new(), features: Vec::new(), webhooks: Webhooks::default(), mock: Default::default() }
     }
 }
 /// The `example` of every property, typed as the field is (`null` allowed where the field is an
@@ -92,7 +92,7 @@ fn property_examples(modules: &[Module]) -> Vec<Example> {
         for f in &s.fields {
             if let Some(json) = &f.example {
                 let ty = if f.is_optional() { TypeRef::Nullable(Box::new(f.ty.clone())) } else { f.ty.clone() };
-                out.push(Example { origin: format!("{}.{}", t.origin, f.wire), ty, json: json.clone(), at: None });
+                out.push(Example { origin: format!("{}.{}", t.origin, f.wire), ty, json: json.clone(), at: None, answer: None });
             }
         }
     }

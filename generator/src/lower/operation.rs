@@ -61,7 +61,7 @@ impl<'a> Lowerer<'a> {
                 let s = media.schema.as_ref()?;
                 let at = format!("{}/content/application~1json/schema", site.pointer);
                 let ty = wrap_nullable(self.lower_field_type(view(s), base, "Request", module, site.file, &at));
-                self.media_examples(media, &ty, &format!("{label} request"), &site);
+                self.media_examples(media, &ty, &format!("{label} request"), &site, None);
                 Some(ty)
             }
             None if body.content.is_empty() => None,
@@ -97,7 +97,7 @@ impl<'a> Lowerer<'a> {
                     let schema_at = format!("{}/content/application~1json/schema", site.pointer);
                     let ty = self.body_type(&resp.content, base, "Response", module, site.file, &schema_at).map(wrap_nullable);
                     if let (Some(ty), Some(media)) = (&ty, resp.content.get(JSON)) {
-                        self.media_examples(media, ty, &format!("{label} response {code}"), &site);
+                        self.media_examples(media, ty, &format!("{label} response {code}"), &site, Some(id));
                     }
                     first = Some((shape, ty));
                 }
@@ -127,7 +127,7 @@ impl<'a> Lowerer<'a> {
             // An error body is decoded only when there is one, so its nullability is moot.
             let Some(ty) = self.body_type(&resp.content, base, "Error", module, site.file, &schema_at).map(|l| l.ty) else { continue };
             if let Some(media) = resp.content.get(JSON) {
-                self.media_examples(media, &ty, &format!("{label} response {code}"), &site);
+                self.media_examples(media, &ty, &format!("{label} response {code}"), &site, None);
             }
             return Some(ty);
         }
@@ -136,17 +136,18 @@ impl<'a> Lowerer<'a> {
 
     /// Records the JSON media type's `example` and its `examples` (inline, or refs to example
     /// components) of the body or response at `site`; an `externalValue` has no value here to
-    /// test.
-    fn media_examples(&mut self, media: &'a MediaType, ty: &TypeRef, origin: &str, site: &Site) {
+    /// test. `answer` names the operation when these are its success answer's examples.
+    fn media_examples(&mut self, media: &'a MediaType, ty: &TypeRef, origin: &str, site: &Site, answer: Option<&str>) {
+        let answer = answer.map(str::to_string);
         let (file, pointer) = (site.file, format!("{}/content/application~1json", site.pointer));
         if let Some(example) = &media.example {
             let at = Some((file, format!("{pointer}/example")));
-            self.examples.push(Example { origin: format!("{origin} example"), ty: ty.clone(), json: example.to_string(), at });
+            self.examples.push(Example { origin: format!("{origin} example"), ty: ty.clone(), json: example.to_string(), at, answer: answer.clone() });
         }
         for (name, example) in &media.examples {
             if let Ok(openapiv3::Example { value: Some(value), .. }) = follow(&self.merged.examples, "examples", example) {
                 let at = Some((file, format!("{pointer}/examples/{}/value", pointer_segment(name))));
-                self.examples.push(Example { origin: format!("{origin} `{name}`"), ty: ty.clone(), json: value.to_string(), at });
+                self.examples.push(Example { origin: format!("{origin} `{name}`"), ty: ty.clone(), json: value.to_string(), at, answer: answer.clone() });
             }
         }
     }

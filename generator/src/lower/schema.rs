@@ -72,7 +72,7 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(schema) => {
                 if let Some(example) = &schema.schema_data.example {
                     let ty = TypeRef::Named { module: module.clone(), name: rust.clone() };
-                    self.examples.push(Example { origin: format!("schema {name}"), ty, json: example.to_string(), at: Some((file, format!("{pointer}/example"))) });
+                    self.examples.push(Example { origin: format!("schema {name}"), ty, json: example.to_string(), at: Some((file, format!("{pointer}/example"))), answer: None });
                 }
                 self.account_keywords(schema, &rust, file, &pointer);
                 let kind = self.lower_kind(schema, &rust, &module, file, &pointer, Some(name));

@@ -17,7 +17,9 @@
 //!    null setter for optional nullable fields), what they take, and `Debug`;
 //! 10. [`docs`]: what each field's docs say (its type's first sentence, its limits);
 //! 11. [`webhooks`]: shared pairs (folding, markers, dispatch order), variant names from each
-//!     pair, the variant each example dispatches to, and the key operation.
+//!     pair, the variant each example dispatches to, and the key operation;
+//! 12. [`mock`]: what the `testing` feature's mock answers by default, the rules it checks
+//!     requests against, the operations a typed stub names, a payload per webhook pair.
 
 pub mod credentials;
 pub mod cycles;
@@ -25,6 +27,7 @@ pub mod docs;
 pub mod error_body;
 pub mod evidence;
 pub mod features;
+pub mod mock;
 pub mod pagination;
 pub mod retry;
 pub mod sensitivity;

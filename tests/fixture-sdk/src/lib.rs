@@ -26,6 +26,10 @@
 //!
 //! [`webhooks`] verifies Plaid's webhooks and decodes them into a typed [`webhooks::Webhook`].
 //!
+//! With the `testing` feature (off by default, for `[dev-dependencies]`), `testing` is a mock
+//! of Plaid on loopback for application tests: default answers from the spec's examples,
+//! request checks, typed stubs, sandbox state and signed webhooks.
+//!
 //! The modules under `gen` are written by `cargo xtask regen` from `specs/`; the runtime beside
 //! them is hand-written.
 
@@ -38,6 +42,10 @@ mod config;
 mod datetime;
 mod error;
 mod gen;
+#[cfg(feature = "testing")]
+mod mock_check;
+#[cfg(feature = "testing")]
+mod mock_server;
 mod name_words;
 mod nullable;
 mod operation;
@@ -46,6 +54,8 @@ mod params;
 pub mod redact;
 mod retry;
 mod scrub;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod webhooks;
 
 pub use answer::MAX_ERROR_BODY_BYTES;

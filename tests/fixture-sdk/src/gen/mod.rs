@@ -32,6 +32,9 @@ pub use self::things::{
 };
 /// The webhook payloads as one enum, re-exported by [`crate::webhooks`].
 pub(crate) mod webhooks;
+/// What the `testing` mock serves, read by [`crate::testing`].
+#[cfg(feature = "testing")]
+pub(crate) mod testing;
 /// The `info.version` of the specs this code was generated from.
 pub const SPEC_VERSION: &str = "2024-01-01_1.0.0";
 /// The API version sent in the `Plaid-Version` header.

@@ -1,0 +1,544 @@
+//! The `testing` mock's server: HTTP/1.1 on loopback (hyper), and how a call is answered —
+//! request checks, the sandbox's state (Items, access tokens, a login that needs repair,
+//! webhooks signed with the mock's own key), stubs, default answers.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use p256::ecdsa::signature::Signer;
+use p256::ecdsa::{Signature, SigningKey};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::testing::{MockError, Rejected, SandboxItem, Violation, ViolationKind, WebhookDelivery};
+use crate::{Credential, Operation};
+
+/// A request body larger than this is refused (`413`) without being read further.
+const MAX_BODY_BYTES: usize = 8 << 20;
+/// How long posting a webhook to a test's URL may take.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The operations a rejected login still answers, as Plaid's do: the Item itself, its removal
+/// and webhook, Link (update mode repairs the login) and the sandbox's own calls.
+const ANSWERED_WHILE_LOGIN_REQUIRED: &[&str] = &["/item/get", "/item/remove", "/item/webhook/update", "/link/token/create"];
+
+/// A predicate over a request's JSON body.
+pub(crate) type Matcher = Box<dyn Fn(&Value) -> bool + Send + Sync>;
+
+/// An answer as sent.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) delay: Duration,
+}
+
+impl Reply {
+    pub(crate) fn json(status: u16, body: Vec<u8>) -> Reply {
+        Reply { status, headers: vec![("Content-Type".into(), "application/json".into())], body, delay: Duration::ZERO }
+    }
+
+    pub(crate) fn text(status: u16, body: String) -> Reply {
+        Reply { status, headers: vec![("Content-Type".into(), "text/plain".into())], body: body.into_bytes(), delay: Duration::ZERO }
+    }
+}
+
+/// A Plaid error body from the generated error shape (or the four fields alone when the specs
+/// have no error body).
+pub(crate) fn error_reply(status: u16, error_type: Value, error_code: &str, message: &str) -> Reply {
+    let mut body = Map::new();
+    let shape = crate::gen::testing::ERROR;
+    if let Some(Value::Object(template)) = shape.and_then(|s| serde_json::from_str(s.template).ok()) {
+        body = template;
+    }
+    let (ty, code, msg) = shape.map_or(("error_type", "error_code", "error_message"), |s| (s.error_type, s.error_code, s.error_message));
+    body.insert(ty.into(), error_type);
+    body.insert(code.into(), error_code.into());
+    body.insert(msg.into(), message.into());
+    if let Some(display) = shape.and_then(|s| s.display_message) {
+        body.insert(display.into(), Value::Null);
+    }
+    if let Some(request_id) = shape.and_then(|s| s.request_id) {
+        body.insert(request_id.into(), fresh("mock-request").into());
+    }
+    if body.get("status").is_some_and(Value::is_number) {
+        body.insert("status".into(), status.into());
+    }
+    Reply::json(status, Value::Object(body).to_string().into_bytes())
+}
+
+/// A Plaid error from its type and code as text.
+fn plaid_error(status: u16, error_type: &str, error_code: &str, message: &str) -> Reply {
+    error_reply(status, error_type.into(), error_code, message)
+}
+
+/// `prefix-` and 32 random hex digits: tokens and ids no one else hands out.
+fn fresh(prefix: &str) -> String {
+    format!("{prefix}-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
+/// One stub: its operation, which requests it takes, and its answers in turn.
+pub(crate) struct StubEntry {
+    operation: String,
+    matches: Option<Matcher>,
+    replies: Vec<Reply>,
+    answered: usize,
+}
+
+impl StubEntry {
+    pub(crate) fn new(operation: String, matches: Option<Matcher>, replies: Vec<Reply>) -> Self {
+        StubEntry { operation, matches, replies, answered: 0 }
+    }
+}
+
+/// An Item of the sandbox.
+#[derive(Debug, Clone)]
+struct Item {
+    item_id: String,
+    webhook: Option<String>,
+    login_required: bool,
+}
+
+#[derive(Default)]
+struct Inner {
+    stubs: Vec<StubEntry>,
+    calls: HashMap<String, usize>,
+    received: HashMap<String, Vec<Value>>,
+    rejected: Vec<Rejected>,
+    unmatched: Vec<String>,
+    fail_unmatched: bool,
+    public_tokens: HashMap<String, Item>,
+    items: HashMap<String, Item>,
+    deliveries: Vec<WebhookDelivery>,
+    handlers: Vec<Handler>,
+}
+
+/// A test's function that receives every webhook the mock sends.
+pub(crate) type Handler = Arc<dyn Fn(&WebhookDelivery) + Send + Sync>;
+
+/// Everything the mock knows, shared by the test's handle and the server's tasks.
+pub(crate) struct State {
+    inner: Mutex<Inner>,
+    key: SigningKey,
+    kid: String,
+    /// For webhook deliveries; `None` if no HTTP client could be built (deliveries are then
+    /// recorded only).
+    http: Option<reqwest::Client>,
+}
+
+impl State {
+    pub(crate) fn new() -> Self {
+        let http = crate::Client::http_builder().ok().and_then(|b| b.timeout(DELIVERY_TIMEOUT).build().ok());
+        State { inner: Mutex::new(Inner::default()), key: signing_key(), kid: fresh("mock-key"), http }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn add_stub(&self, stub: StubEntry) {
+        self.lock().stubs.push(stub);
+    }
+
+    pub(crate) fn received(&self, operation: &str) -> Vec<Value> {
+        self.lock().received.get(operation).cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn calls(&self, operation: &str) -> usize {
+        self.lock().calls.get(operation).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn rejected(&self) -> Vec<Rejected> {
+        self.lock().rejected.clone()
+    }
+
+    pub(crate) fn set_fail_unmatched(&self) {
+        self.lock().fail_unmatched = true;
+    }
+
+    pub(crate) fn unmatched(&self) -> Vec<String> {
+        self.lock().unmatched.clone()
+    }
+
+    pub(crate) fn deliveries(&self) -> Vec<WebhookDelivery> {
+        self.lock().deliveries.clone()
+    }
+
+    pub(crate) fn add_handler(&self, handler: Handler) {
+        self.lock().handlers.push(handler);
+    }
+
+    pub(crate) fn key_id(&self) -> &str {
+        &self.kid
+    }
+
+    pub(crate) fn create_item(&self, webhook: Option<String>, _institution: Option<String>) -> SandboxItem {
+        let item = Item { item_id: fresh("item-sandbox"), webhook, login_required: false };
+        let access_token = fresh("access-sandbox");
+        let item_id = item.item_id.clone();
+        self.lock().items.insert(access_token.clone(), item);
+        SandboxItem { access_token, item_id }
+    }
+
+    pub(crate) fn create_public_token(&self) -> String {
+        let item = Item { item_id: fresh("item-sandbox"), webhook: None, login_required: false };
+        let public_token = fresh("public-sandbox");
+        self.lock().public_tokens.insert(public_token.clone(), item);
+        public_token
+    }
+
+    pub(crate) fn reset_login(&self, access_token: &str) -> Result<(), MockError> {
+        let mut inner = self.lock();
+        let item = inner.items.get_mut(access_token).ok_or(MockError::UnknownAccessToken)?;
+        item.login_required = true;
+        Ok(())
+    }
+
+    pub(crate) fn set_webhook_url(&self, access_token: &str, url: &str) -> Result<(), MockError> {
+        let mut inner = self.lock();
+        let item = inner.items.get_mut(access_token).ok_or(MockError::UnknownAccessToken)?;
+        item.webhook = Some(url.to_string());
+        Ok(())
+    }
+
+    /// The payload of the pair with the Item's id, signed and delivered.
+    pub(crate) async fn fire_webhook(&self, access_token: &str, webhook_type: Option<&str>, webhook_code: &str) -> Result<WebhookDelivery, MockError> {
+        let item = self.lock().items.get(access_token).cloned().ok_or(MockError::UnknownAccessToken)?;
+        let pairs = crate::gen::testing::WEBHOOKS.iter().filter(|(t, c, _)| *c == webhook_code && webhook_type.is_none_or(|wanted| wanted == *t));
+        // Without a type, Plaid's sandbox fires the code's `TRANSACTIONS` webhook where there is one.
+        let chosen = pairs.clone().find(|(t, _, _)| webhook_type.is_some() || *t == "TRANSACTIONS").or_else(|| pairs.clone().next());
+        let payload = chosen.and_then(|(_, _, json)| serde_json::from_str::<Value>(json).ok());
+        let Some(mut body) = payload else {
+            return Err(MockError::UnknownWebhook { webhook_type: webhook_type.unwrap_or_default().to_string(), webhook_code: webhook_code.to_string() });
+        };
+        if let Some(object) = body.as_object_mut() {
+            object.insert("item_id".into(), item.item_id.clone().into());
+            if object.contains_key("environment") {
+                object.insert("environment".into(), "sandbox".into());
+            }
+        }
+        self.deliver(&body, item.webhook).await
+    }
+
+    /// Signs `body`, posts it to `url` when that is on loopback, and records the delivery.
+    pub(crate) async fn deliver(&self, body: &Value, url: Option<String>) -> Result<WebhookDelivery, MockError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| MockError::Sign(e.to_string()))?;
+        let token = self.sign(&bytes)?;
+        let target = url.as_deref().and_then(|u| reqwest::Url::parse(u).ok()).filter(crate::config::is_loopback);
+        let mut status = None;
+        if let (Some(target), Some(http)) = (target, &self.http) {
+            let sent = http
+                .post(target)
+                .header("Content-Type", "application/json")
+                .header("Plaid-Verification", token.as_str())
+                .body(bytes.clone())
+                .send()
+                .await;
+            status = sent.ok().map(|r| r.status().as_u16());
+        }
+        let delivery = WebhookDelivery { body: bytes, plaid_verification: token, url, status };
+        let handlers = {
+            let mut inner = self.lock();
+            inner.deliveries.push(delivery.clone());
+            inner.handlers.clone()
+        };
+        // Called without the lock held, so a handler may use the mock.
+        handlers.iter().for_each(|handle| handle(&delivery));
+        Ok(delivery)
+    }
+
+    /// A token as Plaid makes it: ES256 over `{"iat", "request_body_sha256"}`.
+    fn sign(&self, body: &[u8]) -> Result<String, MockError> {
+        let header = json!({ "alg": "ES256", "kid": self.kid, "typ": "JWT" });
+        let digest: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
+        let claims = json!({ "iat": now_secs(), "request_body_sha256": digest });
+        let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+        let signature: Signature = self.key.try_sign(input.as_bytes()).map_err(|e| MockError::Sign(e.to_string()))?;
+        Ok(format!("{input}.{}", b64(&signature.to_bytes())))
+    }
+
+    /// The mock's key as `/webhook_verification_key/get` answers it.
+    fn jwk(&self) -> Value {
+        let point = self.key.verifying_key().to_sec1_point(false);
+        let bytes = point.as_bytes();
+        let (x, y) = (bytes.get(1..33).unwrap_or_default(), bytes.get(33..65).unwrap_or_default());
+        json!({
+            "alg": "ES256", "crv": "P-256", "kid": self.kid, "kty": "EC", "use": "sig",
+            "x": b64(x), "y": b64(y), "created_at": now_secs(), "expired_at": null,
+        })
+    }
+
+    /// Answers one call; see the order in the [`testing`](crate::testing) docs.
+    async fn answer(&self, method: &str, path: &str, headers: &hyper::HeaderMap, body: &[u8]) -> Reply {
+        let Some(op) = crate::operations().find(|op| op.method.eq_ignore_ascii_case(method) && path_matches(op.path, path)) else {
+            return plaid_error(404, "INVALID_REQUEST", "NOT_FOUND", &format!("no operation {method} {path}"));
+        };
+        *self.lock().calls.entry(op.id.to_string()).or_default() += 1;
+        for (header, credential) in crate::AUTH_HEADERS {
+            let missing = headers.get(*header).is_none_or(|v| v.is_empty());
+            if missing && matches!(credential, Credential::ClientId | Credential::Secret) {
+                let message = format!("{header} is required: the client id and secret go in the PLAID-CLIENT-ID and PLAID-SECRET headers");
+                return plaid_error(400, "INVALID_REQUEST", "MISSING_FIELDS", &message);
+            }
+        }
+        let request: Value = match op.request_type {
+            None => Value::Null,
+            Some(_) => match serde_json::from_slice(body) {
+                Ok(v) => v,
+                Err(e) => {
+                    let violation = Violation { field: "(the body)".into(), kind: ViolationKind::Body, message: format!("the body is not JSON: {e}") };
+                    return self.reject(op, vec![violation]);
+                }
+            },
+        };
+        let violations = crate::mock_check::rules().map(|r| crate::mock_check::check(r, op.id, &request)).unwrap_or_default();
+        if !violations.is_empty() {
+            return self.reject(op, violations);
+        }
+        self.lock().received.entry(op.id.to_string()).or_default().push(request.clone());
+
+        let token = request.get("access_token").and_then(Value::as_str);
+        let item = match token {
+            Some(token) => match self.lock().items.get(token).cloned() {
+                None => return plaid_error(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN", "provided access token is in an invalid format or was not issued by this mock"),
+                Some(item) if item.login_required && !answered_while_login_required(op.path) => {
+                    return plaid_error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED", "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information");
+                }
+                Some(item) => Some(item),
+            },
+            None => None,
+        };
+        if let Some(reply) = self.stubbed(op, &request) {
+            return reply;
+        }
+        if let Some(reply) = self.sandbox(op, &request, token).await {
+            return reply;
+        }
+        {
+            let mut inner = self.lock();
+            if inner.fail_unmatched {
+                inner.unmatched.push(op.id.to_string());
+                return plaid_error(400, "INVALID_REQUEST", "MOCK_UNMATCHED", &format!("no stub matched this call of {}", op.id));
+            }
+        }
+        default_reply(op, |answer| {
+            if let Some(item) = &item {
+                set_item_id(answer, &item.item_id);
+            }
+        })
+    }
+
+    fn reject(&self, op: &'static Operation, violations: Vec<Violation>) -> Reply {
+        let code = if violations.iter().any(|v| v.kind == ViolationKind::Missing) { "MISSING_FIELDS" } else { "INVALID_FIELD" };
+        let mut message = violations.first().map(|v| v.message.clone()).unwrap_or_default();
+        if violations.len() > 1 {
+            message.push_str(&format!(" (and {} more)", violations.len() - 1));
+        }
+        self.lock().rejected.push(Rejected { operation: op.id, violations });
+        plaid_error(400, "INVALID_REQUEST", code, &message)
+    }
+
+    /// The newest matching stub's next answer.
+    fn stubbed(&self, op: &Operation, request: &Value) -> Option<Reply> {
+        let mut inner = self.lock();
+        let stub = inner.stubs.iter_mut().rev().find(|s| s.operation == op.id && s.matches.as_ref().is_none_or(|m| m(request)))?;
+        let reply = stub.replies.get(stub.answered).or(stub.replies.last()).cloned();
+        stub.answered = stub.answered.saturating_add(1);
+        Some(reply.unwrap_or_else(|| plaid_error(500, "API_ERROR", "MOCK_EMPTY_STUB", "the stub has no answers")))
+    }
+
+    /// The sandbox flows that keep state, by path.
+    async fn sandbox(&self, op: &'static Operation, request: &Value, token: Option<&str>) -> Option<Reply> {
+        let text = |key: &str| request.get(key).and_then(Value::as_str).map(str::to_string);
+        match op.path {
+            "/sandbox/public_token/create" => {
+                let webhook = request.pointer("/options/webhook").and_then(Value::as_str).map(str::to_string);
+                let item = Item { item_id: fresh("item-sandbox"), webhook, login_required: false };
+                let public_token = fresh("public-sandbox");
+                self.lock().public_tokens.insert(public_token.clone(), item);
+                Some(default_reply(op, |a| set(a, "public_token", &public_token)))
+            }
+            "/item/public_token/exchange" => {
+                let item = text("public_token").and_then(|t| self.lock().public_tokens.remove(&t));
+                let Some(item) = item else {
+                    return Some(plaid_error(400, "INVALID_INPUT", "INVALID_PUBLIC_TOKEN", "provided public token is expired, was already exchanged, or was not issued by this mock"));
+                };
+                let access_token = fresh("access-sandbox");
+                let item_id = item.item_id.clone();
+                self.lock().items.insert(access_token.clone(), item);
+                Some(default_reply(op, |a| {
+                    set(a, "access_token", &access_token);
+                    set(a, "item_id", &item_id);
+                }))
+            }
+            "/sandbox/item/reset_login" => {
+                let _ = self.reset_login(token?);
+                None
+            }
+            "/item/remove" => {
+                self.lock().items.remove(token?);
+                None
+            }
+            "/item/webhook/update" => {
+                let _ = self.set_webhook_url(token?, &text("webhook")?);
+                None
+            }
+            "/sandbox/item/fire_webhook" => {
+                let code = text("webhook_code").unwrap_or_default();
+                match self.fire_webhook(token?, text("webhook_type").as_deref(), &code).await {
+                    Ok(_) => None,
+                    Err(e) => Some(plaid_error(400, "INVALID_REQUEST", "INVALID_FIELD", &format!("webhook_code {e}"))),
+                }
+            }
+            _ => self.key_answer(op, request),
+        }
+    }
+
+    /// `/webhook_verification_key/get`: the mock's key for its key id; Plaid's error for any
+    /// other.
+    fn key_answer(&self, op: &'static Operation, request: &Value) -> Option<Reply> {
+        let source = crate::gen::webhooks::KEY_SOURCE?;
+        if source.operation.id != op.id {
+            return None;
+        }
+        if request.get(source.key_id).and_then(Value::as_str) != Some(self.kid.as_str()) {
+            return Some(plaid_error(400, "INVALID_INPUT", "INVALID_WEBHOOK_VERIFICATION_KEY_ID", "the key id is not one of this mock's keys"));
+        }
+        let jwk = self.jwk();
+        Some(default_reply(op, |a| {
+            if let Some(object) = a.as_object_mut() {
+                object.insert(source.key.to_string(), jwk.clone());
+            }
+        }))
+    }
+}
+
+/// The operation's default answer, changed by `edit`.
+fn default_reply(op: &Operation, edit: impl FnOnce(&mut Value)) -> Reply {
+    let Some(json) = crate::testing::default_answer(op.id) else {
+        return Reply { status: 200, headers: Vec::new(), body: Vec::new(), delay: Duration::ZERO };
+    };
+    match serde_json::from_str::<Value>(json) {
+        Ok(mut answer) => {
+            edit(&mut answer);
+            Reply::json(200, answer.to_string().into_bytes())
+        }
+        Err(_) => Reply::json(200, json.as_bytes().to_vec()),
+    }
+}
+
+/// Sets a top-level text field the answer already has.
+fn set(answer: &mut Value, key: &str, value: &str) {
+    if let Some(slot) = answer.get_mut(key) {
+        *slot = value.into();
+    }
+}
+
+/// Puts the Item's id where the answer names an Item: `item_id`, `item.item_id`.
+fn set_item_id(answer: &mut Value, item_id: &str) {
+    set(answer, "item_id", item_id);
+    if let Some(item) = answer.get_mut("item") {
+        set(item, "item_id", item_id);
+    }
+}
+
+fn answered_while_login_required(path: &str) -> bool {
+    path.starts_with("/sandbox/") || ANSWERED_WHILE_LOGIN_REQUIRED.contains(&path)
+}
+
+/// Whether a request path fits a path template (`/things/{id}`).
+fn path_matches(template: &str, path: &str) -> bool {
+    let (mut t, mut p) = (template.trim_matches('/').split('/'), path.trim_matches('/').split('/'));
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(ts), Some(ps)) if ts == ps || (ts.starts_with('{') && ts.ends_with('}') && !ps.is_empty()) => {}
+            _ => return false,
+        }
+    }
+}
+
+/// A fresh P-256 key (from `fastrand`: a test key, never a production one).
+fn signing_key() -> SigningKey {
+    loop {
+        let mut bytes = [0u8; 32];
+        bytes.iter_mut().for_each(|b| *b = fastrand::u8(..));
+        // Any 32 bytes below the curve order (nearly all of them) are a key.
+        if let Ok(key) = SigningKey::from_slice(&bytes) {
+            return key;
+        }
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    Base64UrlUnpadded::encode_string(bytes)
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+}
+
+/// Serves connections until the task is aborted (the mock dropped); the connections' tasks are
+/// in a set the accept loop owns, so they end with it.
+pub(crate) async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of descriptors, say: wait a little rather than spin.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let state = state.clone();
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let state = state.clone();
+                async move { Ok::<_, Infallible>(respond(&state, request).await) }
+            });
+            let io = hyper_util::rt::TokioIo::new(stream);
+            // A connection the client drops mid-request is its business.
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+        });
+    }
+}
+
+async fn respond(state: &State, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let reply = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(body) => state.answer(parts.method.as_str(), parts.uri.path(), &parts.headers, &body.to_bytes()).await,
+        Err(_) => plaid_error(413, "INVALID_REQUEST", "INVALID_BODY", "the body is larger than the mock reads, or was cut off"),
+    };
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let mut response = hyper::Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() = hyper::StatusCode::from_u16(reply.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in &reply.headers {
+        if let (Ok(name), Ok(value)) = (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value)) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_matches;
+
+    #[test]
+    fn paths_match_templates() {
+        assert!(path_matches("/accounts/get", "/accounts/get"));
+        assert!(path_matches("/fdx/consents/{consentId}", "/fdx/consents/c-1"));
+        assert!(!path_matches("/fdx/consents/{consentId}", "/fdx/consents/"));
+        assert!(!path_matches("/accounts/get", "/accounts/get/more"));
+    }
+}
