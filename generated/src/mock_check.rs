@@ -19,6 +19,16 @@ const MAX_DEPTH: usize = 64;
 pub(crate) struct Rules {
     types: HashMap<String, Shape>,
     requests: HashMap<String, Ty>,
+    #[serde(default)]
+    params: HashMap<String, Vec<ParamRule>>,
+}
+
+/// A required query or header parameter.
+#[derive(Deserialize)]
+struct ParamRule {
+    name: String,
+    #[serde(rename = "in")]
+    location: String,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +101,22 @@ impl Limits {
 pub(crate) fn rules() -> Option<&'static Rules> {
     static RULES: OnceLock<Option<Rules>> = OnceLock::new();
     RULES.get_or_init(|| serde_json::from_str(crate::gen::testing::RULES).ok()).as_ref()
+}
+
+/// The required query and header parameters of `operation` that the request lacks.
+pub(crate) fn check_params(rules: &Rules, operation: &str, query: Option<&str>, has_header: impl Fn(&str) -> bool) -> Vec<Violation> {
+    let sent: Vec<&str> = query.unwrap_or("").split('&').map(|pair| pair.split('=').next().unwrap_or("")).collect();
+    // A `deepObject` parameter is sent as `name[key]=...`.
+    let in_query = |name: &str| sent.iter().any(|s| *s == name || s.strip_prefix(name).is_some_and(|rest| rest.starts_with("%5B") || rest.starts_with('[')));
+    let mut out = Vec::new();
+    for p in rules.params.get(operation).into_iter().flatten() {
+        let present = if p.location == "query" { in_query(&p.name) } else { has_header(&p.name) };
+        if !present {
+            let message = format!("{} is required (a {} parameter)", p.name, p.location);
+            out.push(Violation { field: p.name.clone(), kind: ViolationKind::Missing, message });
+        }
+    }
+    out
 }
 
 /// What is wrong with `body` as the request of operation `operation`; empty when nothing is.
@@ -285,6 +311,22 @@ mod tests {
     #[test]
     fn rules_parse() {
         assert!(rules().is_some(), "the generated rules must parse");
+    }
+
+    #[test]
+    fn required_parameters_are_looked_for_in_the_query_and_the_headers() {
+        let rules: Rules = serde_json::from_value(serde_json::json!({
+            "types": {}, "requests": {},
+            "params": {"op": [{"name": "since", "in": "query"}, {"name": "filter", "in": "query"}, {"name": "X-Tenant", "in": "header"}]},
+        }))
+        .expect("rules");
+        let missing = |query: Option<&str>, header: bool| -> Vec<String> {
+            check_params(&rules, "op", query, |_| header).into_iter().map(|v| v.field).collect()
+        };
+        assert_eq!(missing(None, false), ["since", "filter", "X-Tenant"]);
+        assert_eq!(missing(Some("since=2024-01-01&filter%5Bkind%5D=a"), true), Vec::<String>::new());
+        assert_eq!(missing(Some("sincere=1&filter[kind]=a"), true), ["since"]);
+        assert!(check_params(&rules, "other", None, |_| false).is_empty());
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub struct Mock {
     /// One default answer per operation with a JSON success body, in operation order.
     pub answers: Vec<MockAnswer>,
     /// The request rules as JSON text, in the form the runtime's `mock_check` reads: the
-    /// named types requests reach (`types`) and each operation's body type (`requests`).
+    /// named types requests reach (`types`), each operation's body type (`requests`) and its
+    /// required query and header parameters (`params`).
     pub rules: String,
     /// The operations a stub names by their request type (the body type belongs to one
     /// operation only, which has no parameters and a JSON answer).

@@ -167,7 +167,7 @@ async fn a_fired_webhook_is_signed_with_the_key_the_mock_serves() {
     let posted = receiver.received_requests().await.unwrap_or_default();
     assert_eq!(posted.len(), 1);
     assert_eq!(posted[0].body, delivery.body);
-    assert_eq!(*handled.lock().expect("unpoisoned"), [delivery.body.clone()], "the handler got it too");
+    assert_eq!(handled.lock().expect("unpoisoned").as_slice(), std::slice::from_ref(&delivery.body), "the handler got it too");
     let header = posted[0].headers.get("plaid-verification").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let verifier = WebhookVerifier::new(client.clone());
     match verifier.verify(header, &posted[0].body).await {

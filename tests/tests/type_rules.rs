@@ -187,6 +187,8 @@ fn the_mock_answers_with_the_first_example_that_decodes_and_checks_what_the_type
     assert_eq!(rules["types"]["AccessToken"]["alias"]["rules"], serde_json::json!({"min_length": 3, "pattern": "^access-"}));
     assert_eq!(rules["requests"]["thingsGet"], serde_json::json!({"named": "ThingsGetRequest"}));
     assert!(rules["requests"].get("thingFetch").is_none());
+    // Required query and header parameters; a path parameter is there when the path matches.
+    assert_eq!(rules["params"]["thingFetch"], serde_json::json!([{"name": "since", "in": "query"}, {"name": "X-Tenant", "in": "header"}]));
     // Of two payloads of one pair, the one about an Item.
     assert_eq!(mock.webhooks.len(), 1);
     let (ty, code, json) = &mock.webhooks[0];

@@ -20,14 +20,11 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let error = match &mock.error {
         Some(e) => {
             let (template, ty, code, message) = (&e.template, &e.error_type, &e.error_code, &e.error_message);
-            let display = match &e.display_message {
+            let optional = |name: &Option<String>| match name {
                 Some(d) => quote!(Some(#d)),
                 None => quote!(None),
             };
-            let request_id = match &e.request_id {
-                Some(d) => quote!(Some(#d)),
-                None => quote!(None),
-            };
+            let (display, request_id) = (optional(&e.display_message), optional(&e.request_id));
             quote!(Some(crate::testing::ErrorShape {
                 template: #template,
                 error_type: #ty,

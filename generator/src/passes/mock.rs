@@ -10,7 +10,8 @@
 //!   type that meets every constraint ([`crate::sample`]);
 //! - the request rules are the IR's view of each request type and the types it reaches:
 //!   required and nullable fields, types, enum values, formats, lengths, patterns, ranges and
-//!   item counts, as the client's types encode them;
+//!   item counts, as the client's types encode them; and each operation's required query and
+//!   header parameters;
 //! - a typed stub names an operation by its request type, so only an operation whose body type
 //!   is its own (no other operation sends it) and that has no parameters gets one; the others
 //!   are stubbed by path;
@@ -22,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use crate::graph::TypeIndex;
-use crate::ir::{Api, Constraints, Mock, MockAnswer, MockEndpoint, MockError, TypeKind, TypeRef, WebhookVariant};
+use crate::ir::{Api, Constraints, Mock, MockAnswer, MockEndpoint, MockError, ParamLocation, TypeKind, TypeRef, WebhookVariant};
 use crate::sample::Sampler;
 
 /// Settles [`Api::mock`]; runs after [`webhooks`](super::webhooks), whose variants it reads.
@@ -79,7 +80,20 @@ fn decide(api: &Api) -> Mock {
         }
     }
     let requests: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), type_rule(op.request.as_ref()?)))).collect();
-    let rules = json!({ "types": named, "requests": requests }).to_string();
+    // Required query and header parameters (a path parameter is there when the path matches).
+    let params: Map<String, Value> = ops()
+        .filter_map(|(_, _, op)| {
+            let required: Vec<Value> = op
+                .params
+                .iter()
+                .flat_map(|p| &p.items)
+                .filter(|p| p.required && p.location != ParamLocation::Path)
+                .map(|p| json!({ "name": p.name, "in": if p.location == ParamLocation::Query { "query" } else { "header" } }))
+                .collect();
+            (!required.is_empty()).then(|| (op.id.clone(), Value::Array(required)))
+        })
+        .collect();
+    let rules = json!({ "types": named, "requests": requests, "params": params }).to_string();
 
     // The mock fires webhooks for an Item: of the payloads that share a pair, the one about an
     // Item (it has `item_id`), then the plainest name (`TransactionsSyncUpdatesAvailable`

@@ -147,7 +147,7 @@ impl Config {
         Ok(Self::unchecked(base_url.trim_end_matches('/').to_string(), client_id.into(), secret.into()))
     }
 
-    fn unchecked(base_url: String, client_id: String, secret: String) -> Self {
+    pub(crate) fn unchecked(base_url: String, client_id: String, secret: String) -> Self {
         Config {
             base_url,
             client_id,

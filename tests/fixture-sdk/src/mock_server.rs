@@ -276,7 +276,8 @@ impl State {
     }
 
     /// Answers one call; see the order in the [`testing`](crate::testing) docs.
-    async fn answer(&self, method: &str, path: &str, headers: &hyper::HeaderMap, body: &[u8]) -> Reply {
+    async fn answer(&self, method: &str, uri: &hyper::Uri, headers: &hyper::HeaderMap, body: &[u8]) -> Reply {
+        let path = uri.path();
         let Some(op) = crate::operations().find(|op| op.method.eq_ignore_ascii_case(method) && path_matches(op.path, path)) else {
             return plaid_error(404, "INVALID_REQUEST", "NOT_FOUND", &format!("no operation {method} {path}"));
         };
@@ -298,7 +299,9 @@ impl State {
                 }
             },
         };
-        let violations = crate::mock_check::rules().map(|r| crate::mock_check::check(r, op.id, &request)).unwrap_or_default();
+        let rules = crate::mock_check::rules();
+        let mut violations = rules.map(|r| crate::mock_check::check_params(r, op.id, uri.query(), |h| headers.contains_key(h))).unwrap_or_default();
+        violations.extend(rules.map(|r| crate::mock_check::check(r, op.id, &request)).unwrap_or_default());
         if !violations.is_empty() {
             return self.reject(op, violations);
         }
@@ -515,7 +518,7 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) 
 async fn respond(state: &State, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let reply = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(body) => state.answer(parts.method.as_str(), parts.uri.path(), &parts.headers, &body.to_bytes()).await,
+        Ok(body) => state.answer(parts.method.as_str(), &parts.uri, &parts.headers, &body.to_bytes()).await,
         Err(_) => plaid_error(413, "INVALID_REQUEST", "INVALID_BODY", "the body is larger than the mock reads, or was cut off"),
     };
     if !reply.delay.is_zero() {

@@ -52,21 +52,20 @@ pub trait Endpoint: Serialize + DeserializeOwned + Send + Sync + 'static {
 
 /// The error body the mock answers with, as the generator found it: a valid sample and the
 /// JSON names of the fields the mock fills in.
-#[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
-pub struct ErrorShape {
+pub(crate) struct ErrorShape {
     /// A valid error body (JSON).
-    pub template: &'static str,
+    pub(crate) template: &'static str,
     /// The `error_type` field's JSON name.
-    pub error_type: &'static str,
+    pub(crate) error_type: &'static str,
     /// The `error_code` field's JSON name.
-    pub error_code: &'static str,
+    pub(crate) error_code: &'static str,
     /// The `error_message` field's JSON name.
-    pub error_message: &'static str,
+    pub(crate) error_message: &'static str,
     /// The `display_message` field's JSON name, if any.
-    pub display_message: Option<&'static str>,
+    pub(crate) display_message: Option<&'static str>,
     /// The `request_id` field's JSON name, if any.
-    pub request_id: Option<&'static str>,
+    pub(crate) request_id: Option<&'static str>,
 }
 
 /// The JSON text the mock answers operation `operation_id` with when nothing else decides:
@@ -318,9 +317,8 @@ impl MockPlaid {
     /// retries with millisecond backoff (a `Retry-After` an answer sends is still honoured).
     pub fn config(&self) -> Config {
         let retry = RetryPolicy::default().with_initial_backoff(Duration::from_millis(2)).with_max_backoff(Duration::from_millis(20));
-        let config = Config::with_base_url(self.url(), MOCK_CLIENT_ID, MOCK_SECRET);
-        // A loopback `http` URL always passes the check; the fallback is never taken.
-        config.unwrap_or_else(|_| Config::sandbox(MOCK_CLIENT_ID, MOCK_SECRET)).with_retry(retry)
+        // A loopback `http` URL, which `Config::with_base_url` accepts.
+        Config::unchecked(self.url(), MOCK_CLIENT_ID.into(), MOCK_SECRET.into()).with_retry(retry)
     }
 
     /// A client of the mock, made from [`MockPlaid::config`].

@@ -1,0 +1,55 @@
+//! The `testing` mock on the operation-model fixture: operations with path, query and header
+//! parameters (matched by path template, required ones checked), answers that may be empty,
+//! and stubs by operation id for operations no request type names. Hand-written; `cargo
+//! xtask regen` never touches this file. Run with `--features testing`.
+#![cfg(feature = "testing")]
+
+use plaid_sdk::testing::{Answer, MockPlaid, ViolationKind, MOCK_CLIENT_ID, MOCK_SECRET};
+use plaid_sdk::*;
+use serde_json::{json, Value};
+
+/// A raw request to the mock, as an application's own HTTP code might send it.
+async fn raw(mock: &MockPlaid, method: &str, path_and_query: &str, headers: &[(&str, &str)]) -> Value {
+    let http = Client::http_builder().expect("TLS").build().expect("a client");
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+    let mut request = http.request(method, format!("{}{path_and_query}", mock.url())).header("PLAID-CLIENT-ID", MOCK_CLIENT_ID).header("PLAID-SECRET", MOCK_SECRET);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let body = request.header("Content-Type", "application/json").body("{}").send().await.expect("answers").bytes().await.expect("a body");
+    serde_json::from_slice(&body).unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn path_templates_match_and_required_parameters_are_checked() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    // The typed client always sends what is required.
+    let item = client.item_get(ItemGetParams::new("store 1", "a/b c", "state-1")).await;
+    assert!(item.is_ok(), "{item:?}");
+    assert_eq!(mock.calls_to("itemGet"), 1);
+    // A hand-written request without the required header, or the required query pair.
+    let answer = raw(&mock, "GET", "/stores/s1/items/i1", &[]).await;
+    assert_eq!(answer["error_code"], "MISSING_FIELDS");
+    assert_eq!(answer["error_message"], "OAUTH-STATE-ID is required (a header parameter)");
+    let answer = raw(&mock, "PATCH", "/stores/s1/items/i1?moder=merge", &[]).await;
+    assert_eq!(answer["error_message"], "mode is required (a query parameter)");
+    let kinds: Vec<ViolationKind> = mock.violations().into_iter().map(|v| v.kind).collect();
+    assert_eq!(kinds, [ViolationKind::Missing, ViolationKind::Missing]);
+    let patched = client.item_patch(ItemPatchParams::new("s1", "i1", "merge"), ItemChange::new()).await;
+    assert!(patched.is_ok(), "{patched:?}");
+    // An unknown path is Plaid's error, not a hang or a panic.
+    assert_eq!(raw(&mock, "POST", "/no/such/operation", &[]).await["error_code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn an_operation_without_a_request_type_is_stubbed_by_its_id() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    mock.on_operation("itemGet", Answer::json(404, &json!({
+        "error_type": "INVALID_REQUEST", "error_code": "NOT_FOUND", "error_message": "no such item", "display_message": null,
+    })));
+    match mock.client().item_get(ItemGetParams::new("s1", "i1", "state-1")).await {
+        Err(Error::Api(e)) => assert_eq!(e.error_code(), "NOT_FOUND"),
+        other => panic!("expected the stubbed error, got {other:?}"),
+    }
+}
