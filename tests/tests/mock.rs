@@ -201,6 +201,11 @@ async fn unmatched_calls_can_fail_instead() {
     let client = mock.client();
     assert_eq!(code(client.item_get(ItemGetRequest::new(&item.access_token)).await), "MOCK_UNMATCHED");
     assert_eq!(mock.unmatched(), ["itemGet"]);
+    // The sandbox's own flows still answer: they are the mock's behaviour, not a default.
+    client.sandbox_item_reset_login(SandboxItemResetLoginRequest::new(&item.access_token)).await.expect("reset");
+    mock.on::<ItemGetRequest>().respond(Answer::error("ITEM_ERROR", "ITEM_LOGIN_REQUIRED"));
+    assert_eq!(code(client.item_get(ItemGetRequest::new(&item.access_token)).await), "ITEM_LOGIN_REQUIRED");
+    assert_eq!(mock.unmatched(), ["itemGet"]);
 }
 
 #[tokio::test]

@@ -321,8 +321,13 @@ impl State {
         if let Some(reply) = self.stubbed(op, &request) {
             return reply;
         }
-        if let Some(reply) = self.sandbox(op, &request, token).await {
-            return reply;
+        let patch = |answer: &mut Value| {
+            if let Some(item) = &item {
+                set_item_id(answer, &item.item_id);
+            }
+        };
+        if let Some(done) = self.sandbox(op, &request, token).await {
+            return done.unwrap_or_else(|| default_reply(op, patch));
         }
         {
             let mut inner = self.lock();
@@ -331,11 +336,7 @@ impl State {
                 return plaid_error(400, "INVALID_REQUEST", "MOCK_UNMATCHED", &format!("no stub matched this call of {}", op.id));
             }
         }
-        default_reply(op, |answer| {
-            if let Some(item) = &item {
-                set_item_id(answer, &item.item_id);
-            }
-        })
+        default_reply(op, patch)
     }
 
     fn reject(&self, op: &'static Operation, violations: Vec<Violation>) -> Reply {
@@ -357,8 +358,9 @@ impl State {
         Some(reply.unwrap_or_else(|| plaid_error(500, "API_ERROR", "MOCK_EMPTY_STUB", "the stub has no answers")))
     }
 
-    /// The sandbox flows that keep state, by path.
-    async fn sandbox(&self, op: &'static Operation, request: &Value, token: Option<&str>) -> Option<Reply> {
+    /// The sandbox flows that keep state, by path: `None` for any other operation, else the
+    /// answer, where `Some(None)` is the default answer (the flow changed the state only).
+    async fn sandbox(&self, op: &'static Operation, request: &Value, token: Option<&str>) -> Option<Option<Reply>> {
         let text = |key: &str| request.get(key).and_then(Value::as_str).map(str::to_string);
         match op.path {
             "/sandbox/public_token/create" => {
@@ -366,41 +368,41 @@ impl State {
                 let item = Item { item_id: fresh("item-sandbox"), webhook, login_required: false };
                 let public_token = fresh("public-sandbox");
                 self.lock().public_tokens.insert(public_token.clone(), item);
-                Some(default_reply(op, |a| set(a, "public_token", &public_token)))
+                Some(Some(default_reply(op, |a| set(a, "public_token", &public_token))))
             }
             "/item/public_token/exchange" => {
                 let item = text("public_token").and_then(|t| self.lock().public_tokens.remove(&t));
                 let Some(item) = item else {
-                    return Some(plaid_error(400, "INVALID_INPUT", "INVALID_PUBLIC_TOKEN", "provided public token is expired, was already exchanged, or was not issued by this mock"));
+                    return Some(Some(plaid_error(400, "INVALID_INPUT", "INVALID_PUBLIC_TOKEN", "provided public token is expired, was already exchanged, or was not issued by this mock")));
                 };
                 let access_token = fresh("access-sandbox");
                 let item_id = item.item_id.clone();
                 self.lock().items.insert(access_token.clone(), item);
-                Some(default_reply(op, |a| {
+                Some(Some(default_reply(op, |a| {
                     set(a, "access_token", &access_token);
                     set(a, "item_id", &item_id);
-                }))
+                })))
             }
             "/sandbox/item/reset_login" => {
                 let _ = self.reset_login(token?);
-                None
+                Some(None)
             }
             "/item/remove" => {
                 self.lock().items.remove(token?);
-                None
+                Some(None)
             }
             "/item/webhook/update" => {
                 let _ = self.set_webhook_url(token?, &text("webhook")?);
-                None
+                Some(None)
             }
             "/sandbox/item/fire_webhook" => {
                 let code = text("webhook_code").unwrap_or_default();
                 match self.fire_webhook(token?, text("webhook_type").as_deref(), &code).await {
-                    Ok(_) => None,
-                    Err(e) => Some(plaid_error(400, "INVALID_REQUEST", "INVALID_FIELD", &format!("webhook_code {e}"))),
+                    Ok(_) => Some(None),
+                    Err(e) => Some(Some(plaid_error(400, "INVALID_REQUEST", "INVALID_FIELD", &format!("webhook_code {e}")))),
                 }
             }
-            _ => self.key_answer(op, request),
+            _ => self.key_answer(op, request).map(Some),
         }
     }
 
