@@ -364,7 +364,9 @@ impl MockPlaid {
     }
 
     /// From now on, a call no stub matches fails (`400`, `error_code` `MOCK_UNMATCHED`)
-    /// instead of getting the default answer; [`MockPlaid::unmatched`] lists them.
+    /// instead of getting the default answer; [`MockPlaid::unmatched`] lists them. The
+    /// sandbox's stateful flows (public token create and exchange, reset login, fire webhook,
+    /// the webhook key) still answer.
     pub fn fail_unmatched(&self) {
         self.state.set_fail_unmatched();
     }
