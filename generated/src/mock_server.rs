@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64ct::{Base64UrlUnpadded, Encoding};
@@ -52,11 +52,13 @@ impl Reply {
 /// A Plaid error body from the generated error shape (or the four fields alone when the specs
 /// have no error body).
 pub(crate) fn error_reply(status: u16, error_type: Value, error_code: &str, message: &str) -> Reply {
-    let mut body = Map::new();
+    static TEMPLATE: OnceLock<Map<String, Value>> = OnceLock::new();
     let shape = crate::gen::testing::ERROR;
-    if let Some(Value::Object(template)) = shape.and_then(|s| serde_json::from_str(s.template).ok()) {
-        body = template;
-    }
+    let template = TEMPLATE.get_or_init(|| match shape.and_then(|s| serde_json::from_str(s.template).ok()) {
+        Some(Value::Object(template)) => template,
+        _ => Map::new(),
+    });
+    let mut body = template.clone();
     let (ty, code, msg) = shape.map_or(("error_type", "error_code", "error_message"), |s| (s.error_type, s.error_code, s.error_message));
     body.insert(ty.into(), error_type);
     body.insert(code.into(), error_code.into());
@@ -80,7 +82,17 @@ fn plaid_error(status: u16, error_type: &str, error_code: &str, message: &str) -
 
 /// `prefix-` and 32 random hex digits: tokens and ids no one else hands out.
 fn fresh(prefix: &str) -> String {
-    format!("{prefix}-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+    format!("{prefix}-{}", crate::retry::fresh_key(32, Some(32)))
+}
+
+/// What a sandbox flow made of a call.
+enum Flow {
+    /// The operation has no flow.
+    None,
+    /// The flow changed the state; the call gets the default answer.
+    Default,
+    /// The flow's own answer.
+    Reply(Reply),
 }
 
 /// One stub: its operation, which requests it takes, and its answers in turn.
@@ -103,6 +115,12 @@ struct Item {
     item_id: String,
     webhook: Option<String>,
     login_required: bool,
+}
+
+impl Item {
+    fn new(webhook: Option<String>) -> Self {
+        Item { item_id: fresh("item-sandbox"), webhook, login_required: false }
+    }
 }
 
 #[derive(Default)]
@@ -178,18 +196,22 @@ impl State {
         &self.kid
     }
 
-    pub(crate) fn create_item(&self, webhook: Option<String>, _institution: Option<String>) -> SandboxItem {
-        let item = Item { item_id: fresh("item-sandbox"), webhook, login_required: false };
+    pub(crate) fn create_item(&self) -> SandboxItem {
+        self.issue_access_token(Item::new(None))
+    }
+
+    /// An access token every call accepts for `item`.
+    fn issue_access_token(&self, item: Item) -> SandboxItem {
         let access_token = fresh("access-sandbox");
         let item_id = item.item_id.clone();
         self.lock().items.insert(access_token.clone(), item);
         SandboxItem { access_token, item_id }
     }
 
-    pub(crate) fn create_public_token(&self) -> String {
-        let item = Item { item_id: fresh("item-sandbox"), webhook: None, login_required: false };
+    /// A public token that one exchange turns into an access token for a new Item.
+    pub(crate) fn create_public_token(&self, webhook: Option<String>) -> String {
         let public_token = fresh("public-sandbox");
-        self.lock().public_tokens.insert(public_token.clone(), item);
+        self.lock().public_tokens.insert(public_token.clone(), Item::new(webhook));
         public_token
     }
 
@@ -256,7 +278,7 @@ impl State {
     /// A token as Plaid makes it: ES256 over `{"iat", "request_body_sha256"}`.
     fn sign(&self, body: &[u8]) -> Result<String, MockError> {
         let header = json!({ "alg": "ES256", "kid": self.kid, "typ": "JWT" });
-        let digest: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
+        let digest = crate::webhooks::hex(&Sha256::digest(body));
         let claims = json!({ "iat": now_secs(), "request_body_sha256": digest });
         let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
         let signature: Signature = self.key.try_sign(input.as_bytes()).map_err(|e| MockError::Sign(e.to_string()))?;
@@ -325,8 +347,10 @@ impl State {
                 set_item_id(answer, &item.item_id);
             }
         };
-        if let Some(done) = self.sandbox(op, &request, token).await {
-            return done.unwrap_or_else(|| default_reply(op, patch));
+        match self.sandbox(op, &request, token).await {
+            Flow::Reply(reply) => return reply,
+            Flow::Default => return default_reply(op, patch),
+            Flow::None => {}
         }
         {
             let mut inner = self.lock();
@@ -357,51 +381,49 @@ impl State {
         Some(reply.unwrap_or_else(|| plaid_error(500, "API_ERROR", "MOCK_EMPTY_STUB", "the stub has no answers")))
     }
 
-    /// The sandbox flows that keep state, by path: `None` for any other operation, else the
-    /// answer, where `Some(None)` is the default answer (the flow changed the state only).
-    async fn sandbox(&self, op: &'static Operation, request: &Value, token: Option<&str>) -> Option<Option<Reply>> {
+    /// The sandbox flows that keep state, by path.
+    async fn sandbox(&self, op: &'static Operation, request: &Value, token: Option<&str>) -> Flow {
         let text = |key: &str| request.get(key).and_then(Value::as_str).map(str::to_string);
-        match op.path {
-            "/sandbox/public_token/create" => {
+        match (op.path, token) {
+            ("/sandbox/public_token/create", _) => {
                 let webhook = request.pointer("/options/webhook").and_then(Value::as_str).map(str::to_string);
-                let item = Item { item_id: fresh("item-sandbox"), webhook, login_required: false };
-                let public_token = fresh("public-sandbox");
-                self.lock().public_tokens.insert(public_token.clone(), item);
-                Some(Some(default_reply(op, |a| set(a, "public_token", &public_token))))
+                let public_token = self.create_public_token(webhook);
+                Flow::Reply(default_reply(op, |a| set(a, "public_token", &public_token)))
             }
-            "/item/public_token/exchange" => {
+            ("/item/public_token/exchange", _) => {
                 let item = text("public_token").and_then(|t| self.lock().public_tokens.remove(&t));
                 let Some(item) = item else {
-                    return Some(Some(plaid_error(400, "INVALID_INPUT", "INVALID_PUBLIC_TOKEN", "provided public token is expired, was already exchanged, or was not issued by this mock")));
+                    return Flow::Reply(plaid_error(400, "INVALID_INPUT", "INVALID_PUBLIC_TOKEN", "provided public token is expired, was already exchanged, or was not issued by this mock"));
                 };
-                let access_token = fresh("access-sandbox");
-                let item_id = item.item_id.clone();
-                self.lock().items.insert(access_token.clone(), item);
-                Some(Some(default_reply(op, |a| {
-                    set(a, "access_token", &access_token);
-                    set(a, "item_id", &item_id);
-                })))
+                let issued = self.issue_access_token(item);
+                Flow::Reply(default_reply(op, |a| {
+                    set(a, "access_token", &issued.access_token);
+                    set(a, "item_id", &issued.item_id);
+                }))
             }
-            "/sandbox/item/reset_login" => {
-                let _ = self.reset_login(token?);
-                Some(None)
+            // The token was checked before: these change the Item and answer by default.
+            ("/sandbox/item/reset_login", Some(token)) => {
+                let _ = self.reset_login(token);
+                Flow::Default
             }
-            "/item/remove" => {
-                self.lock().items.remove(token?);
-                Some(None)
+            ("/item/remove", Some(token)) => {
+                self.lock().items.remove(token);
+                Flow::Default
             }
-            "/item/webhook/update" => {
-                let _ = self.set_webhook_url(token?, &text("webhook")?);
-                Some(None)
+            ("/item/webhook/update", Some(token)) => {
+                if let Some(url) = text("webhook") {
+                    let _ = self.set_webhook_url(token, &url);
+                }
+                Flow::Default
             }
-            "/sandbox/item/fire_webhook" => {
+            ("/sandbox/item/fire_webhook", Some(token)) => {
                 let code = text("webhook_code").unwrap_or_default();
-                match self.fire_webhook(token?, text("webhook_type").as_deref(), &code).await {
-                    Ok(_) => Some(None),
-                    Err(e) => Some(Some(plaid_error(400, "INVALID_REQUEST", "INVALID_FIELD", &format!("webhook_code {e}")))),
+                match self.fire_webhook(token, text("webhook_type").as_deref(), &code).await {
+                    Ok(_) => Flow::Default,
+                    Err(e) => Flow::Reply(plaid_error(400, "INVALID_REQUEST", "INVALID_FIELD", &format!("webhook_code {e}"))),
                 }
             }
-            _ => self.key_answer(op, request).map(Some),
+            _ => self.key_answer(op, request).map_or(Flow::None, Flow::Reply),
         }
     }
 

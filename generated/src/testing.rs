@@ -378,13 +378,13 @@ impl MockPlaid {
     /// Makes an Item as `/sandbox/public_token/create` and `/item/public_token/exchange`
     /// would, without a call: for specs without those operations, or a shorter test.
     pub fn create_item(&self) -> SandboxItem {
-        self.state.create_item(None, None)
+        self.state.create_item()
     }
 
     /// A public token that `/item/public_token/exchange` takes once, as
     /// `/sandbox/public_token/create` returns it.
     pub fn create_public_token(&self) -> String {
-        self.state.create_public_token()
+        self.state.create_public_token(None)
     }
 
     /// Makes later calls for the Item fail with `ITEM_LOGIN_REQUIRED`, as

@@ -548,7 +548,8 @@ fn shown(value: &str) -> String {
     value.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex, as `request_body_sha256` carries a digest.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -5,7 +5,7 @@
 //! as the client's types never send any.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -22,6 +22,16 @@ pub(crate) struct Rules {
     requests: HashMap<String, Ty>,
     #[serde(default)]
     params: HashMap<String, Vec<ParamRule>>,
+    /// Each pattern compiled once, when a request first needs it (`None`: unreadable).
+    #[serde(skip)]
+    patterns: Mutex<HashMap<String, Option<regex_lite::Regex>>>,
+}
+
+impl Rules {
+    fn pattern(&self, pattern: &str) -> Option<regex_lite::Regex> {
+        let mut compiled = self.patterns.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        compiled.entry(pattern.to_string()).or_insert_with(|| regex_lite::Regex::new(pattern).ok()).clone()
+    }
 }
 
 /// A required query or header parameter.
@@ -257,10 +267,8 @@ impl Walk<'_, '_> {
         }
         if let Some(pattern) = &limits.pattern {
             // A pattern this engine cannot read is not checked, rather than failing every call.
-            if let Ok(re) = regex_lite::Regex::new(pattern) {
-                if !re.is_match(s) {
-                    self.report(at, ViolationKind::Pattern, format!("must match the pattern `{pattern}`"));
-                }
+            if self.rules.pattern(pattern).is_some_and(|re| !re.is_match(s)) {
+                self.report(at, ViolationKind::Pattern, format!("must match the pattern `{pattern}`"));
             }
         }
         if let Some(format) = &limits.format {
