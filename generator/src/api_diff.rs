@@ -153,6 +153,15 @@ pub fn to_text(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
 /// A CHANGELOG section.
 pub fn to_markdown(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
     let mut text = format!("## Plaid spec {} (from {}): {} release\n", new.spec_version, old.spec_version, bump(changes));
+    text.push_str(&markdown_lists(changes));
+    text
+}
+
+/// The body of a changelog section: breaking changes first, then additions, then other
+/// changes, each a `###` list (or one line when nothing changed); `cargo xtask release` puts
+/// its own heading above it.
+pub fn markdown_lists(changes: &[Change]) -> String {
+    let mut text = String::new();
     let section = |title: &str, pick: &dyn Fn(&Change) -> bool| -> String {
         let lines: Vec<String> = changes.iter().filter(|c| pick(c)).map(|c| format!("- `{}`: {}", c.path, c.detail)).collect();
         if lines.is_empty() {

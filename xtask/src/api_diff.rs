@@ -9,27 +9,36 @@ use std::process::ExitCode;
 use generator::api_diff::{self, Manifest};
 use generator::emit::{File, MANIFEST};
 
-/// Runs the command.
+/// Runs the command; an error is a usage error (exit 2).
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut inputs = Vec::new();
-    let mut format = "text".to_string();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--format" => format = rest.next().ok_or("--format needs text, markdown or json")?.clone(),
-            other if other.starts_with("--") => return Err(format!("unknown option {other}")),
+    let mut format = "text";
+    let mut flags = crate::cli::Flags::new(args);
+    while let Some(arg) = flags.next_arg() {
+        match arg {
+            "--format" => format = flags.value(arg)?,
+            other if other.starts_with('-') => return Err(crate::cli::unknown(other)),
             other => inputs.push(other.to_string()),
         }
     }
+    if !matches!(format, "text" | "markdown" | "json") {
+        return Err(format!("unknown format `{format}` (text, markdown or json)"));
+    }
     let [old, new] = inputs.as_slice() else { return Err("api-diff takes two inputs: OLD and NEW".into()) };
-    let (old, new) = (manifest_of(Path::new(old))?, manifest_of(Path::new(new))?);
+    // From here on, a failure is the inputs' and not the command line's: exit 1, not 2.
+    let (old, new) = match (manifest_of(Path::new(old)), manifest_of(Path::new(new))) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let started = std::time::Instant::now();
     let changes = api_diff::diff(&old, &new);
-    let text = match format.as_str() {
-        "text" => api_diff::to_text(&old, &new, &changes),
+    let text = match format {
         "markdown" => api_diff::to_markdown(&old, &new, &changes),
         "json" => api_diff::to_json(&old, &new, &changes),
-        other => return Err(format!("unknown format {other}")),
+        _ => api_diff::to_text(&old, &new, &changes),
     };
     // A closed pipe (`| head`) ends the output, not the process with a panic.
     use std::io::Write as _;
@@ -39,7 +48,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 /// A manifest from a manifest file, or generated (in memory) from specs.
-fn manifest_of(path: &Path) -> Result<Manifest, String> {
+pub fn manifest_of(path: &Path) -> Result<Manifest, String> {
     if path.extension().is_some_and(|e| e == "json") {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         return api_diff::parse(&text).map_err(|e| format!("{}: {e}", path.display()));

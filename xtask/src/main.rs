@@ -10,8 +10,12 @@
 //! - `cargo xtask contract [--spec <file>]... [--fuzz N]`: a generated client against Stoplight
 //!   Prism (see `contract.rs`).
 //! - `cargo xtask corpus`: generate the complete Plaid spec from `../shared/corpus/` into
-//!   `target/corpus-sdk/`, run that crate's generated tests with warnings denied, and check that
-//!   each group's feature compiles alone.
+//!   `target/corpus-sdk/` (with the workspace's lock), run that crate's generated tests with
+//!   warnings denied, check that each group's feature compiles alone, then build it again on a
+//!   fresh dependency resolution and check its `rust-version` (see `fresh.rs`).
+//! - `cargo xtask release --spec <file> --out <dir> [--version X.Y.Z]`: a publishable release
+//!   with a version from api-diff's bump and a changelog (see `release.rs`).
+//! - `cargo xtask --help`, `cargo xtask <command> --help`: usage (see `cli.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,16 +25,12 @@ use generator::output::{self, Change};
 
 mod api_diff;
 mod bench;
+mod cli;
 mod contract;
+mod fresh;
+mod release;
 mod semver;
 mod standalone;
-
-const USAGE: &str = "usage: cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
-       cargo xtask corpus [--spec <file-or-dir>]...
-       cargo xtask contract [--spec <file-or-dir>]... [--fuzz <answers per operation>]
-       cargo xtask bench [--compile]
-       cargo xtask api-diff <old> <new> [--format text|markdown|json]   (specs, spec folders or api.json files)
-       cargo xtask semver-check [--spec <file> [--against <file>]]   (api-diff against cargo-semver-checks: mutated copies, or a real pair)";
 
 /// The spec of the fixture crate, which exercises the whole operation model on loopback.
 const FIXTURE_SPEC: &str = "tests/fixtures/operations/operation_model.yml";
@@ -50,69 +50,86 @@ const CORPUS: &str = "../shared/corpus/plaid-2020-09-14_1.517.0.yml";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("regen") => match RegenArgs::parse(&args[1..]) {
+    dispatch(&args)
+}
+
+/// Runs the command the arguments name.
+fn dispatch(args: &[String]) -> ExitCode {
+    let Some(command) = args.first().map(String::as_str) else {
+        eprint!("{}", cli::overview());
+        return ExitCode::from(2);
+    };
+    if matches!(command, "--help" | "-h" | "help") {
+        match args.get(1).map(String::as_str) {
+            Some(name) if cli::COMMANDS.iter().any(|c| c.name == name) => println!("usage: {}", cli::usage(name)),
+            Some(other) if command == "help" => return cli::usage_error("", &format!("unknown command `{other}`")),
+            _ => print!("{}", cli::overview()),
+        }
+        return ExitCode::SUCCESS;
+    }
+    if !cli::COMMANDS.iter().any(|c| c.name == command) {
+        return cli::usage_error("", &format!("unknown command `{command}`"));
+    }
+    let rest = &args[1..];
+    if cli::wants_help(rest) {
+        println!("usage: {}", cli::usage(command));
+        return ExitCode::SUCCESS;
+    }
+    let outcome = match command {
+        "regen" => RegenArgs::parse(rest).map(|a| {
+            if a.out_given || a.specs_given {
+                return regen(a).map_or_else(|code| code, |_| ExitCode::SUCCESS);
+            }
             // Without --spec and --out: the workspace's own crate, then the fixture crate.
-            Ok(a) if !a.out_given && !a.specs_given => {
-                let fixture = RegenArgs {
-                    check: a.check,
-                    specs: vec![root().join(FIXTURE_SPEC)],
-                    specs_given: true,
-                    out: root().join(FIXTURE_CRATE),
-                    out_given: true,
-                };
-                let own = regen(a);
-                let fixture = regen(fixture);
-                match (own, fixture) {
-                    (Ok(_), Ok(_)) => ExitCode::SUCCESS,
-                    _ => ExitCode::FAILURE,
+            let fixture = RegenArgs { check: a.check, specs: vec![root().join(FIXTURE_SPEC)], specs_given: true, out: root().join(FIXTURE_CRATE), out_given: true };
+            match (regen(a), regen(fixture)) {
+                (Ok(_), Ok(_)) => ExitCode::SUCCESS,
+                _ => ExitCode::FAILURE,
+            }
+        }),
+        "release" => release::Args::parse(rest).map(|a| release::run(&a)),
+        "contract" => contract_args(rest).map(|target| target.map_or_else(|code| code, |t| contract::run(&root(), &t))),
+        "bench" => {
+            let mut compile = false;
+            let mut flags = cli::Flags::new(rest);
+            let mut result = Ok(());
+            while let Some(arg) = flags.next_arg() {
+                match arg {
+                    "--compile" => compile = true,
+                    other => result = Err(cli::unknown(other)),
                 }
             }
-            Ok(a) => regen(a).map_or_else(|code| code, |_| ExitCode::SUCCESS),
-            Err(e) => {
-                eprintln!("error: {e}\n{USAGE}");
-                ExitCode::from(2)
-            }
-        },
-        Some("contract") => match contract_args(&args[1..]) {
-            Ok(target) => contract::run(&root(), &target),
-            Err(code) => code,
-        },
-        Some("bench") if args.len() == 1 => bench::run(&root(), &root().join(CORPUS), false),
-        Some("bench") if args.len() == 2 && args[1] == "--compile" => bench::run(&root(), &root().join(CORPUS), true),
-        Some("corpus") => match RegenArgs::parse(&args[1..]) {
-            Ok(a) if !a.check && !a.out_given => corpus(a),
-            Ok(_) => {
-                eprintln!("error: corpus takes only --spec\n{USAGE}");
-                ExitCode::from(2)
-            }
-            Err(e) => {
-                eprintln!("error: {e}\n{USAGE}");
-                ExitCode::from(2)
-            }
-        },
-        Some("semver-check") => match args.get(1..).unwrap_or_default() {
-            [] => semver::run(&root(), &root().join(CORPUS), None),
-            [flag, spec] if flag == "--spec" => semver::run(&root(), Path::new(spec), None),
-            [flag, spec, against, new] if flag == "--spec" && against == "--against" => semver::run(&root(), Path::new(spec), Some(Path::new(new))),
-            _ => {
-                eprintln!("{USAGE}");
-                ExitCode::from(2)
-            }
-        },
-        Some("api-diff") => api_diff::run(&args[1..]).unwrap_or_else(|e| {
-            eprintln!("error: {e}\n{USAGE}");
-            ExitCode::from(2)
+            result.map(|()| bench::run(&root(), &root().join(CORPUS), compile))
+        }
+        "corpus" => RegenArgs::parse(rest).and_then(|a| match (a.check, a.out_given) {
+            (false, false) => Ok(corpus(a)),
+            (true, _) => Err(cli::unknown("--check")),
+            (_, true) => Err(cli::unknown("--out")),
         }),
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
+        "semver-check" => semver_args(rest).map(|(spec, against)| semver::run(&root(), &spec, against.as_deref())),
+        "api-diff" => api_diff::run(rest),
+        _ => Err(format!("unknown command `{command}`")),
+    };
+    outcome.unwrap_or_else(|message| cli::usage_error(command, &message))
+}
+
+/// `semver-check`'s spec (the complete one by default) and the optional newer one.
+fn semver_args(args: &[String]) -> Result<(PathBuf, Option<PathBuf>), String> {
+    let mut spec = root().join(CORPUS);
+    let mut against = None;
+    let mut flags = cli::Flags::new(args);
+    while let Some(arg) = flags.next_arg() {
+        match arg {
+            "--spec" => spec = flags.path(arg)?,
+            "--against" => against = Some(flags.path(arg)?),
+            other => return Err(cli::unknown(other)),
         }
     }
+    Ok((spec, against))
 }
 
 /// The workspace root: xtask lives one level below it.
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
@@ -128,19 +145,19 @@ struct RegenArgs {
 impl RegenArgs {
     fn parse(args: &[String]) -> Result<Self, String> {
         let mut a = RegenArgs { check: false, specs: Vec::new(), specs_given: false, out: root().join("generated"), out_given: false };
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            match arg.as_str() {
+        let mut flags = cli::Flags::new(args);
+        while let Some(arg) = flags.next_arg() {
+            match arg {
                 "--check" => a.check = true,
                 "--spec" => {
-                    a.specs.push(it.next().ok_or("--spec needs a path")?.into());
+                    a.specs.push(flags.path(arg)?);
                     a.specs_given = true;
                 }
                 "--out" => {
-                    a.out = it.next().ok_or("--out needs a folder")?.into();
+                    a.out = flags.path(arg)?;
                     a.out_given = true;
                 }
-                other => return Err(format!("unknown argument `{other}`")),
+                other => return Err(cli::unknown(other)),
             }
         }
         if a.specs.is_empty() {
@@ -150,42 +167,42 @@ impl RegenArgs {
     }
 }
 
+/// Everything regen writes into `dir` for `specs`: the generated files and, for a folder other
+/// than the workspace's own crate, the standalone crate's manifest, runtime copy and README.
+/// Warnings are printed; nothing is written.
+pub fn crate_files(specs: &[PathBuf], dir: &Path) -> Result<(generator::Generated, Vec<generator::emit::File>), String> {
+    let generated = generator::generate(specs).map_err(|diags| diags.to_string())?;
+    for w in &generated.warnings.0 {
+        eprintln!("{w}");
+    }
+    let mut files = generated.files.clone();
+    let own_crate = dir.canonicalize().ok() == root().join("generated").canonicalize().ok();
+    if own_crate {
+        standalone::check_own_features(&root(), &generated.groups).map_err(|e| format!("error: {e}"))?;
+    } else {
+        // A crate written under `tests/` joins the workspace (the fixture crate); any other is a
+        // workspace of its own.
+        let inside = std::path::absolute(dir).is_ok_and(|d| d.starts_with(root().join("tests")));
+        let home = if inside { standalone::Home::Member } else { standalone::Home::Own };
+        let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let extra = standalone::files(&root(), &generated.groups, &generated.sources, home, &folder).map_err(|e| format!("error: cannot prepare a standalone crate: {e}"))?;
+        files.extend(extra);
+    }
+    Ok((generated, files))
+}
+
 /// Generates, then writes or checks; on success, the API groups of what was generated.
 fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     let start = Instant::now();
-    let generated = match generator::generate(&args.specs) {
-        Ok(g) => g,
-        Err(diags) => {
-            eprintln!("{diags}");
+    let dir = args.out.clone();
+    let (generated, files) = match crate_files(&args.specs, &dir) {
+        Ok(made) => made,
+        Err(e) => {
+            eprintln!("{e}");
             eprintln!("regen failed; nothing was written");
             return Err(ExitCode::FAILURE);
         }
     };
-    for w in &generated.warnings.0 {
-        eprintln!("{w}");
-    }
-    let dir = args.out.clone();
-    let mut files = generated.files.clone();
-    let own_crate = dir.canonicalize().ok() == root().join("generated").canonicalize().ok();
-    if own_crate {
-        if let Err(e) = standalone::check_own_features(&root(), &generated.groups) {
-            eprintln!("error: {e}");
-            return Err(ExitCode::FAILURE);
-        }
-    } else {
-        // A crate written under `tests/` joins the workspace (the fixture crate); any other is a
-        // workspace of its own.
-        let inside = std::path::absolute(&dir).is_ok_and(|d| d.starts_with(root().join("tests")));
-        let home = if inside { standalone::Home::Member } else { standalone::Home::Own };
-        let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match standalone::files(&root(), &generated.groups, &generated.sources, home, &folder) {
-            Ok(extra) => files.extend(extra),
-            Err(e) => {
-                eprintln!("error: cannot prepare a standalone crate: {e}");
-                return Err(ExitCode::FAILURE);
-            }
-        }
-    }
     // What users will feel, against the manifest this run replaces.
     let api_line = api_diff::against_disk(&dir, &files);
     let result = if args.check { output::check(&dir, &files) } else { output::write(&dir, &files) };
@@ -263,10 +280,17 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
         args.specs = vec![root().join(CORPUS)];
     }
     args.out = root().join(SPEC_CRATE);
+    let spec_args = args.specs.clone();
     let groups = match regen(args) {
         Ok(groups) => groups,
         Err(code) => return code,
     };
+    // Built with the versions the workspace tested, so that a run is reproducible; the fresh
+    // resolution comes last.
+    if let Err(e) = fresh::pin_lock(&root(), &root().join(SPEC_CRATE)) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     // The README's mock example is a test of this crate, word for word.
     if let Err(e) = write_readme_test(&root().join(SPEC_CRATE)) {
         eprintln!("error: {e}");
@@ -308,7 +332,7 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
         let spec = root().join("tests/fixtures/rules").join(format!("{name}.yml"));
         let out = root().join("target/small-sdk").join(name);
         let small = RegenArgs { check: false, specs: vec![spec], specs_given: true, out: out.clone(), out_given: true };
-        if regen(small).is_err() {
+        if regen(small).is_err() || fresh::pin_lock(&root(), &out).is_err() {
             failed.push(format!("the {name} fixture"));
             continue;
         }
@@ -322,42 +346,69 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
             }
         }
     }
+    if let Err(e) = fresh_build(&spec_args) {
+        eprintln!("{e}");
+        failed.push("the fresh resolution".into());
+    }
     if failed.is_empty() {
         ExitCode::SUCCESS
     } else {
+        eprintln!("corpus failed: {}", failed.join(", "));
         ExitCode::FAILURE
     }
 }
 
-/// The contract's arguments; with `--spec`, the standalone crate is generated first.
-fn contract_args(args: &[String]) -> Result<contract::Target, ExitCode> {
-    let usage = |e: String| {
-        eprintln!("error: {e}\n{USAGE}");
-        ExitCode::from(2)
-    };
+/// Where the corpus spec's crate is built on a fresh resolution, apart from the pinned build.
+const FRESH_CRATE: &str = "target/corpus-fresh";
+const FRESH_CRATE_TARGET: &str = "target/corpus-fresh-target";
+
+/// The corpus spec's crate as a new user's build resolves it (no lock: each dependency's
+/// newest version): its `rust-version` against every dependency's, then the library, tests
+/// and examples with `testing` and warnings denied, so that a deprecation upstream fails here.
+fn fresh_build(specs: &[PathBuf]) -> Result<(), String> {
+    let started = Instant::now();
+    let dir = root().join(FRESH_CRATE);
+    let args = RegenArgs { check: false, specs: specs.to_vec(), specs_given: true, out: dir.clone(), out_given: true };
+    regen(args).map_err(|_| "the fresh crate did not generate".to_string())?;
+    fresh::resolve_afresh(&dir)?;
+    let (own, highest) = fresh::check_rust_version(&dir)?;
+    println!("rust-version: {own}, at least the highest a dependency declares: {highest}");
+    println!("== cargo check --all-targets --features testing on a fresh resolution (RUSTFLAGS=-D warnings)");
+    cargo_with_target(&dir, &root().join(FRESH_CRATE_TARGET), &["check", "--quiet", "--all-targets", "--features", "testing"])
+        .map_err(|e| format!("the corpus crate on a fresh resolution: {e}"))?;
+    println!("fresh resolution: builds without warnings ({:.1} s)", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The contract's arguments; with `--spec`, the standalone crate is generated first (a failed
+/// generation is the inner error's exit code).
+fn contract_args(args: &[String]) -> Result<Result<contract::Target, ExitCode>, String> {
     let mut specs = Vec::new();
     let mut fuzz = 50;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--spec" => specs.push(PathBuf::from(it.next().ok_or_else(|| usage("--spec needs a path".into()))?)),
-            "--fuzz" => {
-                fuzz = it.next().and_then(|n| n.parse().ok()).ok_or_else(|| usage("--fuzz needs a number".into()))?;
-            }
-            other => return Err(usage(format!("unknown argument `{other}`"))),
+    let mut flags = cli::Flags::new(args);
+    while let Some(arg) = flags.next_arg() {
+        match arg {
+            "--spec" => specs.push(flags.path(arg)?),
+            "--fuzz" => fuzz = flags.value(arg)?.parse().map_err(|_| "--fuzz needs a whole number".to_string())?,
+            other => return Err(cli::unknown(other)),
         }
     }
     if specs.is_empty() {
-        return Ok(contract::Target { specs: vec![root().join("specs")], manifest: None, target_dir: None, fuzz });
+        return Ok(Ok(contract::Target { specs: vec![root().join("specs")], manifest: None, target_dir: None, fuzz }));
     }
     let regen_args = RegenArgs { check: false, specs: specs.clone(), specs_given: true, out: root().join(SPEC_CRATE), out_given: true };
-    regen(regen_args)?;
-    Ok(contract::Target {
+    let pinned = regen(regen_args).and_then(|_| {
+        fresh::pin_lock(&root(), &root().join(SPEC_CRATE)).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        })
+    });
+    Ok(pinned.map(|()| contract::Target {
         specs,
         manifest: Some(root().join(SPEC_CRATE).join("Cargo.toml")),
         target_dir: Some(root().join(SPEC_CRATE_TARGET)),
         fuzz,
-    })
+    }))
 }
 
 /// Runs cargo on the corpus crate with warnings denied and its own target folder.
@@ -388,12 +439,17 @@ fn corpus_cargo(args: &[&str]) -> Result<(), String> {
 /// Runs cargo on the standalone crate in `dir`, with warnings denied, in the corpus crate's
 /// target folder (so the dependencies are built once).
 fn cargo_in(dir: &Path, args: &[&str]) -> Result<(), String> {
+    cargo_with_target(dir, &root().join(SPEC_CRATE_TARGET), args)
+}
+
+/// Runs cargo on the standalone crate in `dir` with warnings denied and the given target folder.
+fn cargo_with_target(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
     let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_TARGET_DIR", root().join(SPEC_CRATE_TARGET))
+        .env("CARGO_TARGET_DIR", target)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
@@ -415,4 +471,44 @@ fn count_lines(dir: &Path) -> usize {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .map(|p| if p.is_dir() { count_lines(&p) } else { std::fs::read_to_string(&p).map(|t| t.lines().count()).unwrap_or(0) })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> ExitCode {
+        dispatch(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn help_exits_zero_for_the_tool_and_every_command() {
+        assert_eq!(run(&["--help"]), ExitCode::SUCCESS);
+        assert_eq!(run(&["help", "release"]), ExitCode::SUCCESS);
+        for c in cli::COMMANDS {
+            assert_eq!(run(&[c.name, "--help"]), ExitCode::SUCCESS, "{}", c.name);
+            assert!(cli::usage(c.name).starts_with(&format!("cargo xtask {}", c.name)), "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn unknown_commands_flags_and_missing_values_exit_two() {
+        for args in [
+            &[][..],
+            &["frobnicate"],
+            &["regen", "--bogus"],
+            &["regen", "--spec"],
+            &["api-diff", "--format", "yaml", "a", "b"],
+            &["api-diff", "only-one"],
+            &["bench", "--fast"],
+            &["corpus", "--check"],
+            &["contract", "--fuzz", "many"],
+            &["semver-check", "--against"],
+            &["release", "--out", "x"],
+            &["release", "--spec", "s", "--out", "x", "--version", "1.2"],
+        ] {
+            assert_eq!(run(args), ExitCode::from(2), "{args:?}");
+        }
+        assert_eq!(cli::unknown("--bogus"), "unknown option `--bogus`");
+    }
 }

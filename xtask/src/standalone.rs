@@ -176,3 +176,30 @@ pub fn check_own_features(root: &Path, groups: &[String]) -> Result<(), String> 
         }
     }
 }
+
+/// What a release publishes besides `Cargo.toml`, which Cargo always packages: the library,
+/// its front page, the changelog and the API manifest the next release is compared with.
+/// Tests and examples stay out: they are the generator's checks, not the user's.
+const RELEASE_INCLUDE: &[&str] = &["/src/**/*.rs", "/README.md", "/CHANGELOG.md", "/api.json"];
+
+/// A standalone crate's manifest made a release's: its version, `publish` allowed, what the
+/// package holds (not the generated tests and examples: `cargo xtask corpus` runs those), and the Plaid spec version it was generated from
+/// (`[package.metadata.plaid] spec-version`).
+pub fn release_manifest(text: &str, version: &str, spec_version: &str) -> Result<String, String> {
+    let (header, body) = text.split_once('\n').ok_or("the manifest is empty")?;
+    let mut manifest = body.parse::<Table>().map_err(|e| format!("Cargo.toml: {e}"))?;
+    let package = manifest.get_mut("package").and_then(Value::as_table_mut).ok_or("Cargo.toml has no [package]")?;
+    package.insert("version".into(), Value::String(version.to_string()));
+    package.remove("publish");
+    package.insert("include".into(), Value::Array(RELEASE_INCLUDE.iter().map(|p| Value::String(p.to_string())).collect()));
+    // The generated tests and examples are not packaged: without these, Cargo would warn once
+    // for each target it finds and cannot package.
+    package.insert("autotests".into(), Value::Boolean(false));
+    package.insert("autoexamples".into(), Value::Boolean(false));
+    let metadata = package.entry("metadata").or_insert_with(|| Value::Table(Table::new()));
+    let metadata = metadata.as_table_mut().ok_or("package.metadata is not a table")?;
+    let mut plaid = Table::new();
+    plaid.insert("spec-version".into(), Value::String(spec_version.to_string()));
+    metadata.insert("plaid".into(), Value::Table(plaid));
+    Ok(format!("{header}\n{}", toml::to_string(&manifest).map_err(|e| e.to_string())?))
+}

@@ -1185,8 +1185,10 @@ impl crate::Client {
         self.execute(op, parts, Some(&request)).await
     }
 }
-/// The operations of this module, in spec order.
-pub static OPERATIONS: &[crate::Operation] = &[
+/// The operations of this module, in spec order. Crate-private: users list them with
+/// `plaid_sdk::operations()`, and a public table per module would be API that each
+/// module's removal breaks without the manifest seeing it.
+pub(crate) static OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
         id: "partnerCustomerCreate",
         method: "POST",

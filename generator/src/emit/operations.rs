@@ -185,7 +185,9 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
             #(#methods)*
         }
 
-        /// The operations of this module, in spec order.
-        pub static OPERATIONS: &[crate::Operation] = &[#(#rows),*];
+        /// The operations of this module, in spec order. Crate-private: users list them with
+        /// `plaid_sdk::operations()`, and a public table per module would be API that each
+        /// module's removal breaks without the manifest seeing it.
+        pub(crate) static OPERATIONS: &[crate::Operation] = &[#(#rows),*];
     }
 }

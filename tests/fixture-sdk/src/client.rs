@@ -94,7 +94,7 @@ impl Client {
     /// applies; its connect timeout and idle-connection cap are the given client's to set.
     ///
     /// Start from [`Client::http_builder`]: it sets up TLS as this crate does (rustls on
-    /// ring; a plain `reqwest::Client::builder()` needs a crypto provider the application
+    /// aws-lc-rs; a plain `reqwest::Client::builder()` needs a crypto provider the application
     /// chooses) and turns redirects off. The client refuses to follow redirects itself because
     /// following one would send `PLAID-SECRET` to wherever it points, and a `reqwest::Client`
     /// that follows them would do exactly that.
@@ -115,8 +115,8 @@ impl Client {
         Self::from_parts(config, http)
     }
 
-    /// A `reqwest` builder with this crate's TLS (rustls with ring's cryptography and
-    /// Mozilla's root certificates) and redirects turned off, for [`Client::with_http_client`]:
+    /// A `reqwest` builder with this crate's TLS (rustls with aws-lc-rs's cryptography,
+    /// post-quantum key exchange first, and Mozilla's root certificates) and redirects turned off, for [`Client::with_http_client`]:
     /// add a proxy, roots or pool settings, then build it.
     pub fn http_builder() -> Result<reqwest::ClientBuilder, Error> {
         let tls = tls_config().map_err(|message| Error::Config { message })?;
@@ -447,11 +447,14 @@ fn build_http(config: &Config) -> Result<reqwest::Client, String> {
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))
 }
 
-/// TLS through rustls with ring's cryptography and Mozilla's root certificates (the
-/// `webpki-roots` crate): no OpenSSL, no C build, and the same roots on every machine.
+/// TLS through rustls with aws-lc-rs's cryptography (its default provider: the hybrid
+/// post-quantum X25519MLKEM768 key exchange offered first, classical groups after it) and
+/// Mozilla's root certificates (the `webpki-roots` crate): no OpenSSL, and the same roots on
+/// every machine. The provider is passed in rather than installed process-wide, so an
+/// application's own choice of default provider is left alone.
 fn tls_config() -> Result<rustls::ClientConfig, String> {
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("cannot set up TLS: {e}"))?
         .with_root_certificates(roots)
@@ -472,4 +475,16 @@ fn auth_headers(config: &Config) -> Result<HeaderMap, String> {
         headers.insert(name, value);
     }
     Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The key exchange offered first is the post-quantum hybrid, the reason for the provider.
+    #[test]
+    fn tls_offers_post_quantum_key_exchange_first() {
+        let config = super::tls_config().expect("the TLS config builds");
+        let groups: Vec<_> = config.crypto_provider().kx_groups.iter().map(|g| g.name()).collect();
+        assert_eq!(groups.first(), Some(&rustls::NamedGroup::X25519MLKEM768), "{groups:?}");
+        assert!(groups.contains(&rustls::NamedGroup::X25519), "classical groups stay for servers without ML-KEM: {groups:?}");
+    }
 }

@@ -717,8 +717,10 @@ impl crate::Client {
         self.execute_empty(op, parts, None::<&()>).await
     }
 }
-/// The operations of this module, in spec order.
-pub static OPERATIONS: &[crate::Operation] = &[
+/// The operations of this module, in spec order. Crate-private: users list them with
+/// `plaid_sdk::operations()`, and a public table per module would be API that each
+/// module's removal breaks without the manifest seeing it.
+pub(crate) static OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
         id: "itemGet",
         method: "GET",
