@@ -66,7 +66,7 @@ impl Answer {
         let mut cut_at = declared.is_some_and(|n| n > limit).then_some(limit);
         // A declared length within the limit is allocated at once; growth is capped below.
         let mut body = Vec::with_capacity(if cut_at.is_some() { 0 } else { declared.unwrap_or(0).min(limit) });
-        while let Some(chunk) = response.chunk().await.map_err(|e| TransportError::new(op.id, attempts, e))? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| TransportError::new(op.name, attempts, e))? {
             if cut_at.is_some() || body.len().saturating_add(chunk.len()) > limit {
                 let room = KEPT_PAST_LIMIT.saturating_sub(body.len()).min(chunk.len());
                 body.extend_from_slice(&chunk[..room]);
@@ -128,12 +128,12 @@ impl Answer {
     pub(crate) fn into_error(self) -> Error {
         let reason = match self.plaid_error() {
             Ok(error) => {
-                return Error::Api(Box::new(ApiError { operation: self.op.id, status: self.status, attempts: self.attempts, error, effect: Default::default() }));
+                return Error::Api(Box::new(ApiError { operation: self.op.name, status: self.status, attempts: self.attempts, error, effect: Default::default() }));
             }
             Err(reason) => reason,
         };
         Error::Status(Box::new(StatusError {
-            operation: self.op.id,
+            operation: self.op.name,
             status: self.status,
             attempts: self.attempts,
             content_type: self.content_type.as_deref().map(|t| self.scrubbed(t)),
@@ -172,7 +172,7 @@ impl Answer {
     /// A decode error for this answer, with everything taken from the answer scrubbed.
     fn refuse(&self, expected: &'static str, path: Option<String>, message: String) -> Error {
         Error::Decode(Box::new(DecodeError {
-            operation: self.op.id,
+            operation: self.op.name,
             status: self.status,
             attempts: self.attempts,
             expected,
@@ -213,7 +213,7 @@ pub(crate) async fn off_runtime<T: Send + 'static>(answer: Answer, work: impl Fn
     let (op, status, attempts) = (answer.op, answer.status, answer.attempts);
     handle.spawn_blocking(move || work(answer)).await.unwrap_or_else(|e| {
         Err(Error::Decode(Box::new(DecodeError {
-            operation: op.id,
+            operation: op.name,
             status,
             attempts,
             expected: op.response_type.unwrap_or("response"),

@@ -25,7 +25,10 @@ use std::fmt;
 /// }
 /// # }
 /// ```
-#[derive(Debug, thiserror::Error)]
+///
+/// `Error` is `Clone` (a failure can be handed to several waiters or kept for a retry report):
+/// the transport's underlying `reqwest::Error`, which is not, is shared behind an `Arc`.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Plaid answered with an error body (`PlaidError`).
@@ -45,7 +48,7 @@ pub enum Error {
     /// The request could not be encoded as JSON.
     #[error("{operation}: cannot encode the request: {message}")]
     Encode {
-        /// The operation that was called.
+        /// The method that was called (`accounts_get`).
         operation: &'static str,
         /// The encoder's message.
         message: String,
@@ -55,7 +58,7 @@ pub enum Error {
     /// value, which may be a credential.
     #[error("{operation}: {location} parameter `{name}` {message}")]
     Parameter {
-        /// The operation that was called.
+        /// The method that was called (`accounts_get`).
         operation: &'static str,
         /// The parameter's name in the spec.
         name: &'static str,
@@ -68,7 +71,7 @@ pub enum Error {
     /// repeat forever), or said there is more without saying where.
     #[error("{operation}: paging stopped: {message}")]
     Pagination {
-        /// The operation that was paged.
+        /// The method that was paged (`transactions_sync_all`'s `transactions_sync`).
         operation: &'static str,
         /// What went wrong.
         message: String,
@@ -166,10 +169,10 @@ impl Error {
 }
 
 /// Plaid answered with an error: the decoded body and the HTTP status.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// The operation that was called (`accountsGet`).
+    /// The method that was called (`accounts_get`), as [`Operation::name`](crate::Operation::name) names it.
     pub operation: &'static str,
     /// The HTTP status.
     pub status: u16,
@@ -323,10 +326,10 @@ impl fmt::Display for Brief<'_> {
 }
 
 /// Something other than Plaid's API answered: a non-2xx status whose body is not a Plaid error.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StatusError {
-    /// The operation that was called.
+    /// The method that was called (`accounts_get`).
     pub operation: &'static str,
     /// The HTTP status.
     pub status: u16,
@@ -366,9 +369,7 @@ impl StatusError {
         } else {
             write!(f, " answer that is not a Plaid error ({})", one_line(&self.reason))?;
         }
-        if let Some(ct) = &self.content_type {
-            write!(f, " (content-type {})", one_line(ct))?;
-        }
+        content_type_once(f, self.content_type.as_deref(), &self.reason)?;
         if let Some(id) = &self.request_id {
             write!(f, " (request_id {})", one_line(id))?;
         }
@@ -430,10 +431,10 @@ pub enum TransportErrorKind {
 }
 
 /// The request never got a usable HTTP answer.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TransportError {
-    /// The operation that was called.
+    /// The method that was called (`accounts_get`).
     pub operation: &'static str,
     /// What went wrong.
     pub kind: TransportErrorKind,
@@ -441,7 +442,7 @@ pub struct TransportError {
     pub attempts: u32,
     /// Whether the request may have been acted on, and the idempotency key it carried.
     pub effect: Effect,
-    source: reqwest::Error,
+    source: std::sync::Arc<reqwest::Error>,
 }
 
 impl TransportError {
@@ -454,7 +455,7 @@ impl TransportError {
             TransportErrorKind::Io
         };
         // The URL holds no credentials, but it is noise in an error about a known operation.
-        TransportError { operation, kind, attempts, effect: Effect::default(), source: source.without_url() }
+        TransportError { operation, kind, attempts, effect: Effect::default(), source: std::sync::Arc::new(source.without_url()) }
     }
 }
 
@@ -465,23 +466,23 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "timed out",
             TransportErrorKind::Io => "connection failed",
         };
-        write!(f, "{}: {what} after {} attempt(s): {}", self.operation, self.attempts, chain(&self.source))?;
+        write!(f, "{}: {what} after {} attempt(s): {}", self.operation, self.attempts, chain(&*self.source))?;
         self.effect.describe(f)
     }
 }
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        Some(&*self.source)
     }
 }
 
 /// A 2xx answer came, but its body is not what the spec says it is: truncated JSON, an empty
 /// body, a wrong content type, a body over the size limit, or a field of the wrong type.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DecodeError {
-    /// The operation that was called.
+    /// The method that was called (`accounts_get`).
     pub operation: &'static str,
     /// The HTTP status.
     pub status: u16,
@@ -511,6 +512,15 @@ impl DecodeError {
     pub const EXCERPT_CHARS: usize = 300;
 }
 
+/// ` (content-type X)`, unless the reason already names the content type (a body refused for
+/// it): a message says each thing once.
+fn content_type_once(f: &mut fmt::Formatter<'_>, content_type: Option<&str>, reason: &str) -> fmt::Result {
+    match content_type {
+        Some(ct) if !reason.contains("content type") => write!(f, " (content-type {})", one_line(ct)),
+        _ => Ok(()),
+    }
+}
+
 impl DecodeError {
     /// Everything but the excerpt.
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -519,9 +529,7 @@ impl DecodeError {
             write!(f, " at `{path}`")?;
         }
         write!(f, ": {}", one_line(&self.message))?;
-        if let Some(ct) = &self.content_type {
-            write!(f, " (content-type {})", one_line(ct))?;
-        }
+        content_type_once(f, self.content_type.as_deref(), &self.message)?;
         if let Some(id) = &self.request_id {
             write!(f, " (request_id {})", one_line(id))?;
         }

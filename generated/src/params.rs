@@ -164,7 +164,7 @@ impl Parts {
 
     fn fail(&mut self, name: &'static str, location: &'static str, message: String) {
         if self.error.is_none() {
-            self.error = Some(Error::Parameter { operation: self.operation.id, name, location, message });
+            self.error = Some(Error::Parameter { operation: self.operation.name, name, location, message });
         }
     }
 
@@ -288,6 +288,7 @@ mod tests {
 
     static OP: Operation = Operation {
         id: "thingGet",
+        name: "thing_get",
         method: "GET",
         path: "/things/{id}/parts",
         group: "things",

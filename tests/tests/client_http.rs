@@ -220,7 +220,7 @@ async fn a_plaid_error_becomes_an_api_error_with_every_field() {
     assert_eq!(server.received_requests().await.expect("recorded").len(), 1);
     assert_eq!(
         error.to_string(),
-        "accountsGet: HTTP 400 INVALID_INPUT INVALID_ACCESS_TOKEN: the provided access token is in an invalid format (request_id req-4711)"
+        "accounts_get: HTTP 400 INVALID_INPUT INVALID_ACCESS_TOKEN: the provided access token is in an invalid format (request_id req-4711)"
     );
 }
 
@@ -383,7 +383,7 @@ async fn a_timeout_fires_per_call_and_is_not_retried_by_default() {
         Error::Transport(t) => assert_eq!((t.kind, t.attempts), (TransportErrorKind::Timeout, 1)),
         other => panic!("expected a timeout, got {other:?}"),
     }
-    assert!(error.to_string().starts_with("accountsGet: timed out after 1 attempt(s)"), "{error}");
+    assert!(error.to_string().starts_with("accounts_get: timed out after 1 attempt(s)"), "{error}");
 
     // The client's own timeout applies too, and timeouts can be retried on request.
     let config = Config::with_base_url(server.uri(), CLIENT_ID, SECRET)

@@ -197,3 +197,24 @@ fn the_mock_answers_with_the_first_example_that_decodes_and_checks_what_the_type
     let error = mock.error.as_ref().expect("an error body");
     assert_eq!((error.error_type.as_str(), error.display_message.as_deref()), ("error_type", Some("display_message")));
 }
+
+#[test]
+fn a_deprecated_key_is_no_idempotency_key_and_deprecated_fields_setters_and_operations_say_so() {
+    let (api, _) = generator::api(&[fixture("rules").join("defaults_deprecated.yml")]).unwrap_or_else(|d| panic!("{}", tests::render(&d)));
+    let op = |id: &str| api.modules.iter().flat_map(|m| &m.operations).find(|o| o.id == id).unwrap_or_else(|| panic!("no {id}"));
+    // The key the spec deprecates ("`authorization_id` is now used as idempotency instead") is
+    // not the call's idempotency key: the operation acts, and `new` neither takes nor fills it.
+    assert_eq!(op("thingsCreate").retry, generator::ir::RetryClass::Acting);
+    assert!(op("thingsOld").deprecated.is_some());
+    let request = api.modules.iter().flat_map(|m| &m.types).find(|t| t.name == "ThingsCreateRequest").expect("the request type");
+    let generator::ir::TypeKind::Struct(s) = &request.kind else { panic!("a struct") };
+    let key = s.fields.iter().find(|f| f.wire == "idempotency_key").expect("the field");
+    assert!(key.idempotency_key.is_none() && !s.constructor.contains(&key.name));
+    // A field whose type is a deprecated component is deprecated itself, with the reason.
+    let reason = "Deprecated in the API spec: `authorization_id` is now used as idempotency instead.";
+    assert_eq!(key.deprecated.as_deref(), Some(reason));
+    // The setter warns with the reason too (prettyplease may wrap the attribute).
+    let code = emitted("defaults_deprecated").replace(['\n', ' '], "");
+    let setter = format!("#[deprecated(note=\"{}\")]pubfnwith_idempotency_key", reason.replace(' ', ""));
+    assert!(code.contains(&setter), "the setter carries the reason");
+}

@@ -43,7 +43,7 @@ const SPEC_CRATE: &str = "target/corpus-sdk";
 const SPEC_CRATE_TARGET: &str = "target/corpus-sdk-target";
 
 /// Fixture specs that `corpus` also builds as crates (see there).
-const SMALL_SPECS: [&str; 4] = ["nullable", "keywords", "evidence", "mock"];
+const SMALL_SPECS: [&str; 5] = ["nullable", "keywords", "evidence", "mock", "defaults_deprecated"];
 
 /// The complete Plaid spec beside the checkout: the generality test input.
 const CORPUS: &str = "../shared/corpus/plaid-2020-09-14_1.517.0.yml";
@@ -291,11 +291,6 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
-    // The README's mock example is a test of this crate, word for word.
-    if let Err(e) = write_readme_test(&root().join(SPEC_CRATE)) {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
-    }
     let started = Instant::now();
     let manifest = root().join(SPEC_CRATE).join("Cargo.toml");
     println!("== cargo test --features testing --manifest-path {} (RUSTFLAGS=-D warnings)", manifest.display());
@@ -305,6 +300,10 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     }
     let lines = count_lines(&root().join(SPEC_CRATE).join("src"));
     println!("corpus crate: {lines} lines of Rust; build and tests took {:.1} s", started.elapsed().as_secs_f64());
+    if let Err(e) = minimal_builds(&groups) {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
 
     // Every group's feature must compile on its own.
     let started = Instant::now();
@@ -326,8 +325,9 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
         started.elapsed().as_secs_f64()
     );
     // Small specs of the kinds the complete one may not have, each a crate whose generated tests
-    // must pass with warnings denied: one without enums (no runtime helper may go unused), and
-    // the fixtures whose examples and keywords contradict their schemas.
+    // must pass with warnings denied: one without enums (no runtime helper may go unused), the
+    // fixtures whose examples and keywords contradict their schemas, and the deprecated one
+    // (the generated code uses deprecated fields and operations without a warning).
     for name in SMALL_SPECS {
         let spec = root().join("tests/fixtures/rules").join(format!("{name}.yml"));
         let out = root().join("target/small-sdk").join(name);
@@ -411,7 +411,44 @@ fn contract_args(args: &[String]) -> Result<Result<contract::Target, ExitCode>, 
     }))
 }
 
-/// Runs cargo on the corpus crate with warnings denied and its own target folder.
+/// The builds a user makes with default features off, each running what it must support:
+/// the crate README's mock example with exactly the features of the README's dev-dependency
+/// line, and webhook verification with `webhooks` alone and with one group and `webhooks`
+/// (`generated/tests/feature_sets.rs`, copied in).
+fn minimal_builds(groups: &[String]) -> Result<(), String> {
+    let dir = root().join(SPEC_CRATE);
+    write_readme_test(&dir)?;
+    let features = readme_dev_features()?.join(",");
+    println!("== cargo test --no-default-features --features {features} --test readme_testing (the README's dev-dependency line)");
+    corpus_cargo(&["test", "--quiet", "--no-default-features", "--features", &features, "--test", "readme_testing"]).map_err(|e| format!("the README's mock example with the README's features: {e}"))?;
+    let source = root().join("generated/tests/feature_sets.rs");
+    std::fs::copy(&source, dir.join("tests/feature_sets.rs")).map_err(|e| format!("{}: {e}", source.display()))?;
+    let one_group = groups.first().map(|g| format!("{g},webhooks")).ok_or("the spec has no group")?;
+    for set in ["webhooks", one_group.as_str()] {
+        println!("== cargo test --no-default-features --features {set} --test feature_sets (a signed webhook verifies)");
+        corpus_cargo(&["test", "--quiet", "--no-default-features", "--features", set, "--test", "feature_sets"]).map_err(|e| format!("webhook verification with only `{set}`: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The features of the `plaid-sdk` line under `[dev-dependencies]` in the crate README's
+/// "Features" section: what its mock example must build with, and nothing more.
+fn readme_dev_features() -> Result<Vec<String>, String> {
+    let readme = root().join("generated/README.md");
+    let text = std::fs::read_to_string(&readme).map_err(|e| format!("{}: {e}", readme.display()))?;
+    let line = text
+        .split_once("[dev-dependencies]\n")
+        .and_then(|(_, rest)| rest.lines().find(|l| l.starts_with("plaid-sdk")))
+        .ok_or(format!("{} has no `plaid-sdk` line under `[dev-dependencies]`", readme.display()))?;
+    let table: toml::Table = format!("dep = {}", line.split_once('=').map(|(_, v)| v.trim()).unwrap_or_default()).parse().map_err(|e| format!("{}: the dev-dependency line: {e}", readme.display()))?;
+    let dep = table.get("dep").and_then(toml::Value::as_table).ok_or("the dev-dependency line is not a table")?;
+    if dep.get("default-features").and_then(toml::Value::as_bool) != Some(false) {
+        return Err(format!("{}: the dev-dependency line must turn default features off, so tests build what production builds", readme.display()));
+    }
+    let features = dep.get("features").and_then(toml::Value::as_array).ok_or("the dev-dependency line names no features")?;
+    Ok(features.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+}
+
 /// The README section the corpus crate runs as a test, and the file it becomes there.
 const README_TEST: (&str, &str) = ("## Testing your application", "tests/readme_testing.rs");
 

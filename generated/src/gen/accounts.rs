@@ -1580,6 +1580,7 @@ impl crate::Client {
 pub(crate) static OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
         id: "accountsGet",
+        name: "accounts_get",
         method: "POST",
         path: "/accounts/get",
         group: "accounts",
@@ -1595,6 +1596,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "accountsBalanceGet",
+        name: "accounts_balance_get",
         method: "POST",
         path: "/accounts/balance/get",
         group: "accounts",

@@ -3025,6 +3025,7 @@ impl crate::Client {
 pub(crate) static OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
         id: "itemActivityList",
+        name: "item_activity_list",
         method: "POST",
         path: "/item/activity/list",
         group: "item",
@@ -3040,6 +3041,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemApplicationList",
+        name: "item_application_list",
         method: "POST",
         path: "/item/application/list",
         group: "item",
@@ -3055,6 +3057,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemApplicationUnlink",
+        name: "item_application_unlink",
         method: "POST",
         path: "/item/application/unlink",
         group: "item",
@@ -3070,6 +3073,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemApplicationScopesUpdate",
+        name: "item_application_scopes_update",
         method: "POST",
         path: "/item/application/scopes/update",
         group: "item",
@@ -3085,6 +3089,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemGet",
+        name: "item_get",
         method: "POST",
         path: "/item/get",
         group: "item",
@@ -3100,6 +3105,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemRemove",
+        name: "item_remove",
         method: "POST",
         path: "/item/remove",
         group: "item",
@@ -3115,6 +3121,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "sandboxItemFireWebhook",
+        name: "sandbox_item_fire_webhook",
         method: "POST",
         path: "/sandbox/item/fire_webhook",
         group: "item",
@@ -3130,6 +3137,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemWebhookUpdate",
+        name: "item_webhook_update",
         method: "POST",
         path: "/item/webhook/update",
         group: "item",
@@ -3145,6 +3153,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemAccessTokenInvalidate",
+        name: "item_access_token_invalidate",
         method: "POST",
         path: "/item/access_token/invalidate",
         group: "item",
@@ -3160,6 +3169,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "sandboxItemResetLogin",
+        name: "sandbox_item_reset_login",
         method: "POST",
         path: "/sandbox/item/reset_login",
         group: "item",
@@ -3175,6 +3185,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "sandboxItemSetVerificationStatus",
+        name: "sandbox_item_set_verification_status",
         method: "POST",
         path: "/sandbox/item/set_verification_status",
         group: "item",
@@ -3190,6 +3201,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemPublicTokenExchange",
+        name: "item_public_token_exchange",
         method: "POST",
         path: "/item/public_token/exchange",
         group: "item",
@@ -3205,6 +3217,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemCreatePublicToken",
+        name: "item_create_public_token",
         method: "POST",
         path: "/item/public_token/create",
         group: "item",
@@ -3220,6 +3233,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemImport",
+        name: "item_import",
         method: "POST",
         path: "/item/import",
         group: "item",
@@ -3235,6 +3249,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "webhookVerificationKeyGet",
+        name: "webhook_verification_key_get",
         method: "POST",
         path: "/webhook_verification_key/get",
         group: "item",

@@ -4,8 +4,10 @@
 #![allow(deprecated)]
 /// Types and operations from accounts.yml.
 #[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
 pub mod accounts;
 #[cfg(feature = "accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "accounts")))]
 pub use self::accounts::{
     AccountBalance, AccountBase, AccountBaseRequired, AccountBaseVerificationStatus,
     AccountSubtype, AccountType, AccountVerificationInsights,
@@ -19,8 +21,10 @@ pub use self::accounts::{
 };
 /// Types and operations from item.yml.
 #[cfg(feature = "item")]
+#[cfg_attr(docsrs, doc(cfg(feature = "item")))]
 pub mod item;
 #[cfg(feature = "item")]
+#[cfg_attr(docsrs, doc(cfg(feature = "item")))]
 pub use self::item::{
     AccessTokenNullable, AccountAccess, AccountProductAccess,
     AccountProductAccessNullable, ActionState, Activity, ActivityRequired, ActivityType,
@@ -51,8 +55,10 @@ pub use self::item::{
 };
 /// Types and operations from partner.yml.
 #[cfg(feature = "partner")]
+#[cfg_attr(docsrs, doc(cfg(feature = "partner")))]
 pub mod partner;
 #[cfg(feature = "partner")]
+#[cfg_attr(docsrs, doc(cfg(feature = "partner")))]
 pub use self::partner::{
     PartnerCustomerCreateRequest, PartnerCustomerCreateRequestRequired,
     PartnerCustomerCreateResponse, PartnerCustomerEnableRequest,
@@ -71,8 +77,10 @@ pub use self::partner::{
 };
 /// Types and operations from profile.yml.
 #[cfg(feature = "profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "profile")))]
 pub mod profile;
 #[cfg(feature = "profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "profile")))]
 pub use self::profile::{
     LinkProfileEligibilityCheckRequest, LinkProfileEligibilityCheckResponse,
     LinkProfileEligibilityCheckUser, ProfileGetRequest, ProfileGetResponse,
@@ -82,21 +90,47 @@ pub use self::profile::{
 pub mod shared;
 pub use self::shared::{PlaidError, PlaidErrorType};
 #[cfg(any(feature = "accounts", feature = "item", feature = "profile"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "accounts", feature = "item", feature = "profile")))
+)]
 pub use self::shared::AccessToken;
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 pub use self::shared::ApiClientId;
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 pub use self::shared::ApiSecret;
 #[cfg(any(feature = "accounts", feature = "item"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "accounts", feature = "item"))))]
 pub use self::shared::Item;
 #[cfg(any(feature = "accounts", feature = "item"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "accounts", feature = "item"))))]
 pub use self::shared::ItemRequired;
 #[cfg(any(feature = "accounts", feature = "item"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "accounts", feature = "item"))))]
 pub use self::shared::ItemUpdateType;
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "accounts", feature = "item", feature = "partner")))
+)]
 pub use self::shared::Products;
 #[cfg(
     any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "accounts",
+                feature = "item",
+                feature = "partner",
+                feature = "profile"
+            )
+        )
+    )
 )]
 pub use self::shared::RequestId;
 /// The webhook payloads as one enum, re-exported by [`crate::webhooks`].

@@ -1191,6 +1191,7 @@ impl crate::Client {
 pub(crate) static OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
         id: "partnerCustomerCreate",
+        name: "partner_customer_create",
         method: "POST",
         path: "/partner/customer/create",
         group: "partner",
@@ -1206,6 +1207,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "partnerCustomerGet",
+        name: "partner_customer_get",
         method: "POST",
         path: "/partner/customer/get",
         group: "partner",
@@ -1221,6 +1223,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "partnerCustomerEnable",
+        name: "partner_customer_enable",
         method: "POST",
         path: "/partner/customer/enable",
         group: "partner",
@@ -1236,6 +1239,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "partnerCustomerRemove",
+        name: "partner_customer_remove",
         method: "POST",
         path: "/partner/customer/remove",
         group: "partner",
@@ -1251,6 +1255,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "partnerCustomerOauthInstitutionsGet",
+        name: "partner_customer_oauth_institutions_get",
         method: "POST",
         path: "/partner/customer/oauth_institutions/get",
         group: "partner",

@@ -511,6 +511,7 @@ impl crate::Client {
 pub(crate) static OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
         id: "profileGet",
+        name: "profile_get",
         method: "POST",
         path: "/profile/get",
         group: "profile",
@@ -529,6 +530,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "linkProfileEligibilityCheck",
+        name: "link_profile_eligibility_check",
         method: "POST",
         path: "/link/profile/eligibility/check",
         group: "profile",

@@ -5,15 +5,22 @@
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
 #[cfg(any(feature = "accounts", feature = "item", feature = "profile"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "accounts", feature = "item", feature = "profile")))
+)]
 /// The token that grants access to one Item's data. Treat it as a secret.
 pub type AccessToken = String;
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 /// Your Plaid API client ID. Optional in the body: the client sends it in the `PLAID-CLIENT-ID` header.
 pub type ApiClientId = String;
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 /// Your Plaid API secret. Optional in the body: the client sends it in the `PLAID-SECRET` header.
 pub type ApiSecret = String;
 #[cfg(any(feature = "accounts", feature = "item"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "accounts", feature = "item"))))]
 /// A login at a financial institution, through which Plaid reaches one or more accounts.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -43,6 +50,7 @@ pub struct Item {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "accounts", feature = "item"))))]
 impl Item {
     /// Creates a value from its required fields, named in one struct; optional fields start empty.
     #[inline]
@@ -102,6 +110,7 @@ impl Item {
     }
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "accounts", feature = "item"))))]
 /// The required values of [`Item::new`], each named, so that two of one type cannot trade places unnoticed.
 pub struct ItemRequired {
     /// Sets [`Item::item_id`].
@@ -133,6 +142,7 @@ crate::codec::struct_impls! {
     }
 }
 #[cfg(any(feature = "accounts", feature = "item"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "accounts", feature = "item"))))]
 #[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -314,6 +324,10 @@ crate::codec::enum_impls! {
     }
 }
 #[cfg(any(feature = "accounts", feature = "item", feature = "partner"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "accounts", feature = "item", feature = "partner")))
+)]
 /// A Plaid product that an Item can be enabled for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -401,6 +415,19 @@ crate::codec::enum_impls! {
 }
 #[cfg(
     any(feature = "accounts", feature = "item", feature = "partner", feature = "profile")
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "accounts",
+                feature = "item",
+                feature = "partner",
+                feature = "profile"
+            )
+        )
+    )
 )]
 /// An identifier Plaid gives every request; quote it when asking Plaid for support.
 pub type RequestId = String;

@@ -25,31 +25,37 @@ pub enum Webhook {
     ///
     /// From the schema `ItemErrorWebhook`.
     #[cfg(feature = "item")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "item")))]
     ItemError(super::item::ItemErrorWebhook),
     /// `ITEM` `LOGIN_REPAIRED`: An Item that needed the user to log in again works again without any action from this application.
     ///
     /// From the schema `ItemLoginRepairedWebhook`.
     #[cfg(feature = "item")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "item")))]
     ItemLoginRepaired(super::item::ItemLoginRepairedWebhook),
     /// `ITEM` `NEW_ACCOUNTS_AVAILABLE`: The institution has accounts the user has not yet shared with this application; Link's update mode with account selection lets them add those.
     ///
     /// From the schema `NewAccountsAvailableWebhook`.
     #[cfg(feature = "item")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "item")))]
     ItemNewAccountsAvailable(super::item::NewAccountsAvailableWebhook),
     /// `ITEM` `PENDING_EXPIRATION`: The user's consent for the Item runs out soon; send them through Link's update mode before `consent_expiration_time`.
     ///
     /// From the schema `PendingExpirationWebhook`.
     #[cfg(feature = "item")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "item")))]
     ItemPendingExpiration(super::item::PendingExpirationWebhook),
     /// `ITEM` `USER_PERMISSION_REVOKED`: The user revoked the permission this application had to the Item, at the institution or through Plaid; the Item needs Link again to be used.
     ///
     /// From the schema `UserPermissionRevokedWebhook`.
     #[cfg(feature = "item")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "item")))]
     ItemUserPermissionRevoked(super::item::UserPermissionRevokedWebhook),
     /// `ITEM` `WEBHOOK_UPDATE_ACKNOWLEDGED`: The Item's webhook URL was changed (with `/item/webhook/update`); this one is sent to the new URL.
     ///
     /// From the schema `WebhookUpdateAcknowledgedWebhook`.
     #[cfg(feature = "item")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "item")))]
     ItemWebhookUpdateAcknowledged(super::item::WebhookUpdateAcknowledgedWebhook),
     /// A pair this version does not list, kept whole.
     Unknown(crate::webhooks::UnknownWebhook),
@@ -147,13 +153,27 @@ impl serde::Serialize for Webhook {
         }
     }
 }
+/// The operation the verifier fetches keys with (whatever features are on).
+static KEY_OPERATION: crate::Operation = crate::Operation {
+    id: "webhookVerificationKeyGet",
+    name: "webhook_verification_key_get",
+    method: "POST",
+    path: "/webhook_verification_key/get",
+    group: "item",
+    summary: "Get the public key that signs webhooks",
+    params_type: None,
+    request_type: Some("WebhookVerificationKeyGetRequest"),
+    response_type: Some("WebhookVerificationKeyGetResponse"),
+    error_type: Some("PlaidError"),
+    deprecated: false,
+    body_credentials: &[],
+    retry: crate::RetryClass::Read,
+    idempotency_key: None,
+};
 /// The operation the verifier fetches keys with, and its request's and answer's
 /// fields for the key id and the key.
-#[cfg(feature = "item")]
 pub(crate) const KEY_SOURCE: Option<crate::webhooks::KeySource> = Some(crate::webhooks::KeySource {
-    operation: &super::item::OPERATIONS[14usize],
+    operation: &KEY_OPERATION,
     key_id: "key_id",
     key: "key",
 });
-#[cfg(not(feature = "item"))]
-pub(crate) const KEY_SOURCE: Option<crate::webhooks::KeySource> = None;

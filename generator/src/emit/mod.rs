@@ -161,9 +161,9 @@ fn print_job(api: &Api, job: &Job<'_>) -> Result<String, Diagnostic> {
             Diagnostic::error(Code::Internal, format!("generated code for `{label}` in `src/gen/{}.rs` does not parse: {e}", path.name))
         })?;
         if let Some(groups) = gate {
-            let attr = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg_any(groups))
+            let attr = syn::parse::Parser::parse2(syn::Attribute::parse_outer, item_gate(groups))
                 .map_err(|e| Diagnostic::error(Code::Internal, format!("the feature gate of `{label}` does not parse: {e}")))?;
-            attr.iter().for_each(|a| gate_items(&mut ast, a));
+            gate_items(&mut ast, &attr);
         }
         Ok(ast)
     };
@@ -303,13 +303,13 @@ fn root(api: &Api) -> TokenStream {
     let mods = api.modules.iter().map(|m| {
         let module = ident(&m.name);
         let doc = raw_docs(&format!("Types and operations from {}.", m.source));
-        let gate = groups.contains(&m.name).then(|| cfg_any(std::slice::from_ref(&m.name)));
+        let gate = groups.contains(&m.name).then(|| item_gate(std::slice::from_ref(&m.name)));
         let open: Vec<proc_macro2::Ident> = m.types.iter().filter(|t| t.gate.is_none()).flat_map(exported_names).map(ident).collect();
         // A module whose every type is gated has nothing to re-export unconditionally (an
         // empty `use` would warn).
         let open = (!open.is_empty()).then(|| quote!(#gate pub use self::#module::{#(#open),*};));
         let gated = m.types.iter().filter_map(|t| {
-            let cfg = cfg_any(t.gate.as_ref()?);
+            let cfg = item_gate(t.gate.as_ref()?);
             let names = exported_names(t).map(ident);
             Some(quote!(#(#cfg pub use self::#module::#names;)*))
         });
@@ -457,7 +457,7 @@ fn error_body_tokens(body: Option<&crate::ir::ErrorBody>) -> TokenStream {
     let (display_message, request_id) = (read_opt(body.display_message.as_ref()), read_opt(body.request_id.as_ref()));
     let ty = from_here(&body.ty);
     let (gate, fallback) = match &body.gate {
-        Some(group) => (Some(cfg_any(std::slice::from_ref(group))), Some(untyped(Some(quote!(#[cfg(not(feature = #group))]))))),
+        Some(group) => (Some(item_gate(std::slice::from_ref(group))), Some(untyped(Some(quote!(#[cfg(not(feature = #group))]))))),
         None => (None, None),
     };
     quote! {
@@ -508,30 +508,52 @@ pub(crate) fn field_ref(field: &str, wrapping: crate::ir::Wrapping, of: TokenStr
     }
 }
 
-/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]` for several groups.
-pub(crate) fn cfg_any(groups: &[String]) -> TokenStream {
+/// `feature = "a"`, or `any(feature = "a", feature = "b")` for several groups.
+fn cfg_predicate(groups: &[String]) -> TokenStream {
     match groups {
-        [one] => quote!(#[cfg(feature = #one)]),
-        many => quote!(#[cfg(any(#(feature = #many),*))]),
+        [one] => quote!(feature = #one),
+        many => quote!(any(#(feature = #many),*)),
     }
 }
 
-/// Puts `attr` on every item of a file: all the items one type emits (struct, impls).
-fn gate_items(file: &mut syn::File, attr: &syn::Attribute) {
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]` for several groups:
+/// the gate of code that is not documented (statements, match arms).
+pub(crate) fn cfg_any(groups: &[String]) -> TokenStream {
+    let predicate = cfg_predicate(groups);
+    quote!(#[cfg(#predicate)])
+}
+
+/// The gate of a documented item: [`cfg_any`], and for docs.rs (`--cfg docsrs`, see the
+/// crate's `lib.rs`) `doc(cfg(..))`, so that the docs say "Available on crate feature X only".
+pub(crate) fn item_gate(groups: &[String]) -> TokenStream {
+    let predicate = cfg_predicate(groups);
+    quote!(#[cfg(#predicate)] #[cfg_attr(docsrs, doc(cfg(#predicate)))])
+}
+
+/// Puts the gate's attributes first on every item of a file: all the items one type emits
+/// (struct, impls).
+fn gate_items(file: &mut syn::File, gate: &[syn::Attribute]) {
     for item in &mut file.items {
-        let attrs = match item {
-            syn::Item::Struct(i) => &mut i.attrs,
-            syn::Item::Enum(i) => &mut i.attrs,
-            syn::Item::Impl(i) => &mut i.attrs,
-            syn::Item::Type(i) => &mut i.attrs,
-            syn::Item::Const(i) => &mut i.attrs,
-            syn::Item::Static(i) => &mut i.attrs,
-            syn::Item::Fn(i) => &mut i.attrs,
-            syn::Item::Use(i) => &mut i.attrs,
-            syn::Item::Macro(i) => &mut i.attrs,
+        let (attrs, is_macro) = match item {
+            syn::Item::Struct(i) => (&mut i.attrs, false),
+            syn::Item::Enum(i) => (&mut i.attrs, false),
+            syn::Item::Impl(i) => (&mut i.attrs, false),
+            syn::Item::Type(i) => (&mut i.attrs, false),
+            syn::Item::Const(i) => (&mut i.attrs, false),
+            syn::Item::Static(i) => (&mut i.attrs, false),
+            syn::Item::Fn(i) => (&mut i.attrs, false),
+            syn::Item::Use(i) => (&mut i.attrs, false),
+            syn::Item::Macro(i) => (&mut i.attrs, true),
             _ => continue,
         };
-        attrs.insert(0, attr.clone());
+        // rustdoc documents no macro call, and a `doc` attribute on one warns: a macro call
+        // gets the `cfg` alone.
+        let kept = gate.iter().filter(|a| !(is_macro && a.path().is_ident("cfg_attr")));
+        let mut at = 0;
+        for attr in kept {
+            attrs.insert(at, attr.clone());
+            at += 1;
+        }
     }
 }
 

@@ -133,53 +133,7 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
             #paging
         }
     });
-    let group = &module.name;
-    let rows = module.operations.iter().map(|op| {
-        let (id, method, path) = (&op.id, op.http_method.as_str(), &op.path);
-        let summary = op.summary.as_deref().unwrap_or("").trim();
-        let deprecated = op.deprecated.is_some();
-        let (request, response, error) = (type_label(&op.request), type_label(&op.response), type_label(&op.error));
-        let body_credentials = op.body_credentials.iter().map(|(wire, c)| {
-            let c = super::credential_tokens(*c);
-            quote!((#wire, #c))
-        });
-        let params_type = match &op.params {
-            Some(p) => {
-                let name = &p.type_name;
-                quote!(Some(#name))
-            }
-            None => quote!(None),
-        };
-        let (retry, key) = match &op.retry {
-            RetryClass::Keyed(key) => {
-                let (name, min) = (&key.wire, key.min_length.unwrap_or(0));
-                let max = match key.max_length {
-                    Some(max) => quote!(Some(#max)),
-                    None => quote!(None),
-                };
-                (quote!(Keyed), quote!(Some(crate::IdempotencyKeyField { name: #name, min_length: #min, max_length: #max })))
-            }
-            RetryClass::Read => (quote!(Read), quote!(None)),
-            RetryClass::Acting => (quote!(Acting), quote!(None)),
-        };
-        quote! {
-            crate::Operation {
-                id: #id,
-                method: #method,
-                path: #path,
-                group: #group,
-                summary: #summary,
-                params_type: #params_type,
-                request_type: #request,
-                response_type: #response,
-                error_type: #error,
-                deprecated: #deprecated,
-                body_credentials: &[#(#body_credentials),*],
-                retry: crate::RetryClass::#retry,
-                idempotency_key: #key,
-            }
-        }
-    });
+    let rows = module.operations.iter().map(|op| operation_row(op, &module.name));
     quote! {
         impl crate::Client {
             #(#methods)*
@@ -189,5 +143,55 @@ pub(super) fn module_operations(module: &Module) -> TokenStream {
         /// `plaid_sdk::operations()`, and a public table per module would be API that each
         /// module's removal breaks without the manifest seeing it.
         pub(crate) static OPERATIONS: &[crate::Operation] = &[#(#rows),*];
+    }
+}
+
+/// One operation's row of a table (`crate::Operation`): what the runtime reads to send it.
+/// The module tables and the webhook key source print rows with this one function.
+pub(super) fn operation_row(op: &Operation, group: &str) -> TokenStream {
+    let (id, name, method, path) = (&op.id, &op.method_name, op.http_method.as_str(), &op.path);
+    let summary = op.summary.as_deref().unwrap_or("").trim();
+    let deprecated = op.deprecated.is_some();
+    let (request, response, error) = (type_label(&op.request), type_label(&op.response), type_label(&op.error));
+    let body_credentials = op.body_credentials.iter().map(|(wire, c)| {
+        let c = super::credential_tokens(*c);
+        quote!((#wire, #c))
+    });
+    let params_type = match &op.params {
+        Some(p) => {
+            let name = &p.type_name;
+            quote!(Some(#name))
+        }
+        None => quote!(None),
+    };
+    let (retry, key) = match &op.retry {
+        RetryClass::Keyed(key) => {
+            let (name, min) = (&key.wire, key.min_length.unwrap_or(0));
+            let max = match key.max_length {
+                Some(max) => quote!(Some(#max)),
+                None => quote!(None),
+            };
+            (quote!(Keyed), quote!(Some(crate::IdempotencyKeyField { name: #name, min_length: #min, max_length: #max })))
+        }
+        RetryClass::Read => (quote!(Read), quote!(None)),
+        RetryClass::Acting => (quote!(Acting), quote!(None)),
+    };
+    quote! {
+        crate::Operation {
+            id: #id,
+            name: #name,
+            method: #method,
+            path: #path,
+            group: #group,
+            summary: #summary,
+            params_type: #params_type,
+            request_type: #request,
+            response_type: #response,
+            error_type: #error,
+            deprecated: #deprecated,
+            body_credentials: &[#(#body_credentials),*],
+            retry: crate::RetryClass::#retry,
+            idempotency_key: #key,
+        }
     }
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg_any, docs, ident, raw_docs, type_tokens_at, Place};
+use super::{cfg_any, docs, ident, item_gate, raw_docs, type_tokens_at, Place};
 use crate::ir::{Api, WebhookVariant};
 
 /// The docs table of every variant: its pair, as Plaid's docs name a webhook, and its payload
@@ -31,7 +31,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let variants = w.variants.iter().map(|v| {
         let name = ident(&v.name);
         let ty = type_tokens_at(&v.ty, Place::Module("webhooks"));
-        let cfg = gate(v);
+        let cfg = v.gate.as_deref().map(item_gate);
         let mut text = format!("`{}` `{}`", v.webhook_type, v.webhook_code);
         if let Some(d) = &v.docs {
             text.push_str(": ");
@@ -82,25 +82,25 @@ pub(super) fn module(api: &Api) -> TokenStream {
     });
     let derives = super::types::derives(&w.derives);
     let table = pair_table(&w.variants);
-    let key_source = match &w.key_source {
-        Some(k) => {
-            let module = ident(&k.module);
-            let index = k.index;
+    let key_operation = w.key_source.as_ref().and_then(|k| api.modules.iter().find(|m| m.name == k.module)?.operations.get(k.index).map(|op| (k, op)));
+    let key_source = match key_operation {
+        Some((k, op)) => {
+            // A row of its own, compiled whatever the features: `WebhookVerifier` is always
+            // there, so the operation it fetches keys with must be too. A gated reference to
+            // the group's table would leave a build without that group's feature rejecting
+            // every webhook at run time.
+            let row = super::operations::operation_row(op, &k.module);
             let (key_id, key) = (&k.key_id, &k.key);
-            // The operation lives in a group's module, so it is there only with the group's
-            // feature.
-            let feature = &k.module;
             quote! {
+                /// The operation the verifier fetches keys with (whatever features are on).
+                static KEY_OPERATION: crate::Operation = #row;
                 /// The operation the verifier fetches keys with, and its request's and answer's
                 /// fields for the key id and the key.
-                #[cfg(feature = #feature)]
                 pub(crate) const KEY_SOURCE: Option<crate::webhooks::KeySource> = Some(crate::webhooks::KeySource {
-                    operation: &super::#module::OPERATIONS[#index],
+                    operation: &KEY_OPERATION,
                     key_id: #key_id,
                     key: #key,
                 });
-                #[cfg(not(feature = #feature))]
-                pub(crate) const KEY_SOURCE: Option<crate::webhooks::KeySource> = None;
             }
         }
         None => quote! {

@@ -45,8 +45,10 @@
 //!   name rule; their `Debug` output hides the value.
 //! - **`default`** is documented on the field and never filled in on decoding: an absent field
 //!   stays `None`, so re-encoding writes back exactly the keys that came.
-//! - **`deprecated: true`** becomes `#[deprecated]` with the spec's note, on types, fields,
-//!   setters and methods.
+//! - **`deprecated: true`** becomes `#[deprecated]` on types, fields, setters and methods, with
+//!   the spec's reason (the rest of a description that opens with "Deprecated", else the
+//!   replacement it names). A property whose `$ref` lands on a deprecated schema is deprecated
+//!   too, and a deprecated property is never an idempotency key ([`crate::passes::retry`]).
 //! - **Dates.** `format: date` is a `chrono::NaiveDate` (`YYYY-MM-DD`); `format: date-time` is the
 //!   runtime's `DateTime` (RFC 3339, offset kept, `Z` written back as `Z`).
 //! - **Parameters** (path, query, header; inline or `$ref`, on the path item or the operation,

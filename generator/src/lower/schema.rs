@@ -36,6 +36,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The deprecation note of the component a `$ref` lands on (through a chain of refs).
+    fn referenced_deprecation(&self, reference: &str) -> Option<String> {
+        let target = self.merged.schemas.get(schema_ref_name(reference)?)?;
+        crate::resolve::follow(&self.merged.schemas, "schemas", &target.def).ok().and_then(deprecation)
+    }
+
     /// Whether a schema marks its value secret (`format: password` or `writeOnly: true`),
     /// following `$ref`s to the component that says so.
     pub(super) fn secret_by_schema(&self, v: View<'_>, depth: usize) -> bool {
@@ -199,7 +205,9 @@ impl<'a> Lowerer<'a> {
                     s.schema_data.example.as_ref().map(|e| e.to_string()),
                     constraints_of(s),
                 ),
-                ReferenceOr::Reference { .. } => (None, None, None, None, Constraints::default()),
+                // A property whose type the spec deprecates is deprecated too: the alias type's
+                // `#[deprecated]` alone warns nobody who calls the setter with a `String`.
+                ReferenceOr::Reference { reference } => (None, None, self.referenced_deprecation(reference), None, Constraints::default()),
             };
             let field = Field {
                 name: String::new(),

@@ -288,10 +288,31 @@ pub(super) fn deprecation_note(deprecated: bool, description: Option<&str>) -> O
     if !deprecated {
         return None;
     }
-    Some(match description.and_then(replacement) {
-        Some(with) => format!("Deprecated in the API spec: use `{with}` instead."),
-        None => "Deprecated in the API spec.".to_string(),
+    Some(match (description.and_then(stated_reason), description.and_then(replacement)) {
+        (Some(reason), _) => format!("Deprecated in the API spec: {reason}"),
+        (None, Some(with)) => format!("Deprecated in the API spec: use `{with}` instead."),
+        (None, None) => "Deprecated in the API spec.".to_string(),
     })
+}
+
+/// The reason a description gives when it opens with "Deprecated" ("Deprecated.
+/// `authorization_id` is now used as idempotency instead."): the rest of its first paragraph,
+/// on one line and at most 300 characters, so that the compiler's warning tells users why.
+fn stated_reason(text: &str) -> Option<String> {
+    const MAX: usize = 300;
+    let first = text.trim_start().split("\n\n").next()?;
+    let rest = first.get(..10).filter(|p| p.eq_ignore_ascii_case("deprecated")).and_then(|_| first.get(10..))?;
+    let rest = rest.trim_start_matches(|c: char| c == '.' || c == ':' || c == ',' || c == ';' || c == '-' || c == '—' || c.is_whitespace());
+    let mut reason = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    if reason.is_empty() {
+        return None;
+    }
+    if reason.len() > MAX {
+        let cut = (0..=MAX).rev().find(|i| reason.is_char_boundary(*i)).unwrap_or(0);
+        reason.truncate(cut);
+        reason.push('…');
+    }
+    Some(reason)
 }
 
 /// The item a description says to use instead: the first backticked name after a phrase that

@@ -116,9 +116,12 @@ fn key_of(index: &TypeIndex<'_>, ty: &TypeRef) -> Option<((String, String), Idem
     Some(((module.clone(), name.clone()), key))
 }
 
-/// A text field named or described as an idempotency key.
+/// A text field named or described as an idempotency key, and not deprecated: a deprecated key
+/// is one the API no longer honours (Plaid's `TransferCreateIdempotencyKey`: "`authorization_id`
+/// is now used as idempotency instead"), so resending with it would not be safe, and `new` must
+/// not fill a field the spec tells users to leave alone.
 fn is_key(index: &TypeIndex<'_>, f: &Field) -> bool {
-    if *index.underlying(&f.ty) != TypeRef::String {
+    if f.deprecated.is_some() || *index.underlying(&f.ty) != TypeRef::String {
         return false;
     }
     let named = crate::name_words::words(&f.wire).iter().any(|w| {

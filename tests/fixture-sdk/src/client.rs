@@ -220,7 +220,7 @@ impl Client {
     {
         // Only encoding and decoding depend on the operation's types; everything between is
         // one non-generic path, compiled once for all operations.
-        let body = body.map(|b| serde_json::to_vec(b).map_err(|e| Error::Encode { operation: op.id, message: e.to_string() }));
+        let body = body.map(|b| serde_json::to_vec(b).map_err(|e| Error::Encode { operation: op.name, message: e.to_string() }));
         let (answer, span) = self.send(op, parts, body.transpose(), accept).await;
         let want_id = !span.is_disabled();
         let result = match answer {
@@ -336,7 +336,7 @@ impl Client {
         let max_bytes = shared.config.max_response_bytes();
         let url = format!("{}{}", shared.config.base_url(), target.path_and_query);
         let method = reqwest::Method::from_bytes(op.method.as_bytes())
-            .map_err(|_| (Error::Config { message: format!("{}: unsupported HTTP method `{}`", op.id, op.method) }, None))?;
+            .map_err(|_| (Error::Config { message: format!("{}: unsupported HTTP method `{}`", op.name, op.method) }, None))?;
         let started = Instant::now();
         let mut attempt = 0u32;
         loop {
@@ -352,7 +352,7 @@ impl Client {
             }
             let outcome = match request.send().await {
                 Ok(response) => Answer::read(op, response, attempt, max_bytes, secrets).await,
-                Err(e) => Err(TransportError::new(op.id, attempt, e)),
+                Err(e) => Err(TransportError::new(op.name, attempt, e)),
             };
             let (error, failure, retry_after) = match outcome {
                 Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),

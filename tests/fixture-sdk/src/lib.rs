@@ -19,10 +19,12 @@
 //!   name and by the values the call knows are secret.
 //!
 //! Each API group (module with operations: [`accounts`], [`item`], ...) is a Cargo feature, all
-//! on by default ([`GROUPS`] lists them), and so is `unreferenced` (component schemas no
-//! operation uses; `webhooks` too, for a spec whose webhook payloads no group holds); with
-//! `default-features = false` only the enabled features' types and the shared types they reach
-//! are compiled.
+//! on by default ([`GROUPS`] lists them); so are `webhooks` (the webhook payload types: the
+//! variants of [`webhooks::Webhook`]) and `unreferenced` (component schemas no operation
+//! uses). With `default-features = false` only the enabled features' types and the shared types
+//! they reach are compiled; the README's "Features" section says which an application needs.
+//! What the runtime itself uses at run time needs no feature: [`webhooks::WebhookVerifier`]
+//! fetches keys in every build.
 //!
 //! [`webhooks`] verifies Plaid's webhooks and decodes them into a typed [`webhooks::Webhook`].
 //!
@@ -34,6 +36,9 @@
 //! them is hand-written.
 
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: every gated item then says which feature it
+// needs. Stable builds never set `docsrs`, so they never see the unstable attribute.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod answer;
 mod client;
@@ -55,6 +60,7 @@ pub mod redact;
 mod retry;
 mod scrub;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 pub mod webhooks;
 

@@ -9,6 +9,9 @@
 pub struct Operation {
     /// The spec's operationId, e.g. `accountsGet`.
     pub id: &'static str,
+    /// The method that calls it on [`Client`](crate::Client), e.g. `accounts_get`: what error
+    /// messages name, since it is what the application's code says.
+    pub name: &'static str,
     /// Upper-case HTTP method.
     pub method: &'static str,
     /// The path template, e.g. `/accounts/get` or `/fdx/consents/{consentId}`.

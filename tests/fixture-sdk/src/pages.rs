@@ -72,7 +72,7 @@ enum Step<Req> {
 }
 
 fn stuck(op: &'static Operation) -> Error {
-    Error::Pagination { operation: op.id, message: "the server returned the cursor it was sent: the pages do not advance".to_string() }
+    Error::Pagination { operation: op.name, message: "the server returned the cursor it was sent: the pages do not advance".to_string() }
 }
 
 /// What comes after a page of a cursor-paged operation.
@@ -81,7 +81,7 @@ fn after_cursor_page<Req, Resp, C: Cursor>(op: &'static Operation, paging: &Curs
     let next = (paging.next_cursor)(page).filter(|c| !c.is_end());
     match (more, next) {
         (Some(false), _) | (None, None) => Step::Done,
-        (Some(true), None) => Step::Fail(Error::Pagination { operation: op.id, message: "`has_more` is true but there is no next cursor".to_string() }),
+        (Some(true), None) => Step::Fail(Error::Pagination { operation: op.name, message: "`has_more` is true but there is no next cursor".to_string() }),
         (_, Some(next)) if (paging.cursor)(&request).as_ref() == Some(&next) => Step::Fail(stuck(op)),
         (_, Some(next)) => {
             (paging.set_cursor)(&mut request, next);

@@ -99,8 +99,9 @@ pub enum WebhookError {
     /// API error other than an unknown key id (bad credentials, a rate limit).
     #[error("the verification key could not be fetched: {0}")]
     KeyFetch(#[source] Box<Error>),
-    /// This crate was generated from specs without `/webhook_verification_key/get` (or with
-    /// its group's feature off).
+    /// This crate was generated from specs without an operation that fetches webhook
+    /// verification keys (Plaid's `/webhook_verification_key/get`). The operation needs no
+    /// feature: where the specs have it, every build can verify.
     #[error("this client has no /webhook_verification_key/get operation to fetch keys with")]
     NoKeyOperation,
     /// The signature does not verify with the key.

@@ -115,7 +115,7 @@ async fn cursor_pages_end_at_a_null_cursor_and_fail_on_a_repeated_one() {
     let stuck: Vec<Result<ThingsListResponse, Error>> =
         pin!(client.things_list_pages(ThingsListRequest::new().with_cursor("k9"))).collect().await;
     assert_eq!(stuck.len(), 2, "the page, then the error");
-    assert!(matches!(&stuck[1], Err(Error::Pagination { operation: "thingsList", .. })), "{:?}", stuck[1]);
+    assert!(matches!(&stuck[1], Err(Error::Pagination { operation: "things_list", .. })), "{:?}", stuck[1]);
 }
 
 #[tokio::test]

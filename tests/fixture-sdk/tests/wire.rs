@@ -268,7 +268,7 @@ async fn a_header_value_that_cannot_be_sent_is_a_typed_error_and_nothing_is_sent
     let params = ItemGetParams::new("s", "i", "line\r\nX-Injected: 1");
     let e = server.client().item_get(params).await.expect_err("a header value with CR LF is refused");
     match &e {
-        Error::Parameter { operation, name, location, .. } => assert_eq!((*operation, *name, *location), ("itemGet", "OAUTH-STATE-ID", "header")),
+        Error::Parameter { operation, name, location, .. } => assert_eq!((*operation, *name, *location), ("item_get", "OAUTH-STATE-ID", "header")),
         other => panic!("expected a parameter error, got {other:?}"),
     }
     assert!(!e.to_string().contains("X-Injected"), "the message leaves the value out: {e}");

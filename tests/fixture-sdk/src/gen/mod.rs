@@ -6,13 +6,17 @@
 pub mod shared;
 pub use self::shared::{PlaidError, PlaidErrorErrorType};
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 pub use self::shared::NullableStringMap;
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 pub use self::shared::NullableValues;
 /// Types and operations from the `/stores/...` operations.
 #[cfg(feature = "stores")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stores")))]
 pub mod stores;
 #[cfg(feature = "stores")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stores")))]
 pub use self::stores::{
     Item, ItemChange, ItemDeleteParams, ItemExistsParams, ItemGetParams, ItemPatchParams,
     ItemPatchParamsMode, ItemReplaceParams, Region, Store, StoreCreateParams, StoreList,
@@ -20,8 +24,10 @@ pub use self::stores::{
 };
 /// Types and operations from the `/things/...` operations.
 #[cfg(feature = "things")]
+#[cfg_attr(docsrs, doc(cfg(feature = "things")))]
 pub mod things;
 #[cfg(feature = "things")]
+#[cfg_attr(docsrs, doc(cfg(feature = "things")))]
 pub use self::things::{
     ThingFlag, ThingPhase, ThingStatus, ThingStatusRequired, ThingStatusDetail,
     ThingStatusLevel, ThingsGetRequest, ThingsGetRequestOptions, ThingsGetResponse,

@@ -5,9 +5,11 @@
 #![allow(deprecated)]
 #![allow(clippy::too_many_arguments)]
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 #[allow(missing_docs)]
 pub type NullableStringMap = ::std::collections::BTreeMap<String, Option<String>>;
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 /// A map whose values may be null, in all three places a map appears.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -21,6 +23,7 @@ pub struct NullableValues {
     pub additional_properties: ::std::collections::BTreeMap<String, Option<String>>,
 }
 #[cfg(feature = "unreferenced")]
+#[cfg_attr(docsrs, doc(cfg(feature = "unreferenced")))]
 impl NullableValues {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

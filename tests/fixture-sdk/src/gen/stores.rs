@@ -723,6 +723,7 @@ impl crate::Client {
 pub(crate) static OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
         id: "itemGet",
+        name: "item_get",
         method: "GET",
         path: "/stores/{storeId}/items/{itemId}",
         group: "stores",
@@ -738,6 +739,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemReplace",
+        name: "item_replace",
         method: "PUT",
         path: "/stores/{storeId}/items/{itemId}",
         group: "stores",
@@ -753,6 +755,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemDelete",
+        name: "item_delete",
         method: "DELETE",
         path: "/stores/{storeId}/items/{itemId}",
         group: "stores",
@@ -768,6 +771,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemExists",
+        name: "item_exists",
         method: "HEAD",
         path: "/stores/{storeId}/items/{itemId}",
         group: "stores",
@@ -783,6 +787,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "itemPatch",
+        name: "item_patch",
         method: "PATCH",
         path: "/stores/{storeId}/items/{itemId}",
         group: "stores",
@@ -798,6 +803,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "storeReport",
+        name: "store_report",
         method: "POST",
         path: "/stores/report",
         group: "stores",
@@ -816,6 +822,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "storePing",
+        name: "store_ping",
         method: "POST",
         path: "/stores/ping",
         group: "stores",
@@ -834,6 +841,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "storeList",
+        name: "store_list",
         method: "GET",
         path: "/stores",
         group: "stores",
@@ -849,6 +857,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "storeCreate",
+        name: "store_create",
         method: "POST",
         path: "/stores",
         group: "stores",
@@ -864,6 +873,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "storeOptions",
+        name: "store_options",
         method: "OPTIONS",
         path: "/stores",
         group: "stores",

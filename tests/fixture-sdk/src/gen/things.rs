@@ -896,6 +896,7 @@ impl crate::Client {
 pub(crate) static OPERATIONS: &[crate::Operation] = &[
     crate::Operation {
         id: "thingsSync",
+        name: "things_sync",
         method: "POST",
         path: "/things/sync",
         group: "things",
@@ -911,6 +912,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "thingsList",
+        name: "things_list",
         method: "POST",
         path: "/things/list",
         group: "things",
@@ -926,6 +928,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "thingsGet",
+        name: "things_get",
         method: "POST",
         path: "/things/get",
         group: "things",
@@ -941,6 +944,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "thingsStatus",
+        name: "things_status",
         method: "POST",
         path: "/things/status",
         group: "things",
@@ -956,6 +960,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "thingsTransferAuthorize",
+        name: "things_transfer_authorize",
         method: "POST",
         path: "/things/transfer/authorize",
         group: "things",
@@ -975,6 +980,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "thingsTransferCreate",
+        name: "things_transfer_create",
         method: "POST",
         path: "/things/transfer/create",
         group: "things",
@@ -994,6 +1000,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "thingsPaymentCreate",
+        name: "things_payment_create",
         method: "POST",
         path: "/things/payment/create",
         group: "things",
@@ -1009,6 +1016,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
     },
     crate::Operation {
         id: "thingsHistory",
+        name: "things_history",
         method: "POST",
         path: "/things/history",
         group: "things",
