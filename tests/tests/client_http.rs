@@ -107,7 +107,12 @@ fn assert_safe(error: &Error) {
             assert!(!shown.contains(secret), "`{secret}` leaked: {shown}");
         }
     }
-    assert!(!format!("{error}").contains('\n'), "{error}");
+    let text = format!("{error}");
+    assert!(!text.contains('\n'), "{error}");
+    // Each thing is said once: the content type too.
+    assert!(text.matches("content type").count() + text.matches("content-type").count() <= 1, "{text}");
+    // Errors are `Clone`, and a clone says the same.
+    assert_eq!(format!("{}", error.clone()), text);
 }
 
 fn status_error(result: Result<AccountsGetResponse, Error>) -> Box<StatusError> {

@@ -549,10 +549,8 @@ fn gate_items(file: &mut syn::File, gate: &[syn::Attribute]) {
         // rustdoc documents no macro call, and a `doc` attribute on one warns: a macro call
         // gets the `cfg` alone.
         let kept = gate.iter().filter(|a| !(is_macro && a.path().is_ident("cfg_attr")));
-        let mut at = 0;
-        for attr in kept {
+        for (at, attr) in kept.enumerate() {
             attrs.insert(at, attr.clone());
-            at += 1;
         }
     }
 }
