@@ -48,7 +48,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 /// A manifest from a manifest file, or generated (in memory) from specs.
-pub fn manifest_of(path: &Path) -> Result<Manifest, String> {
+fn manifest_of(path: &Path) -> Result<Manifest, String> {
     if path.extension().is_some_and(|e| e == "json") {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         return api_diff::parse(&text).map_err(|e| format!("{}: {e}", path.display()));

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 pub fn run(root: &Path, corpus: &Path, compile: bool) -> ExitCode {
     if cfg!(debug_assertions) {
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let status = Command::new(crate::cargo())
             .current_dir(root)
             .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
             .args(compile.then_some("--compile"))
@@ -100,7 +100,7 @@ fn bench(root: &Path, corpus: &Path, compile: bool) -> Result<(), String> {
 /// (for the peak memory of the largest process cargo waited for: rustc). Returns the wall time
 /// and the peak in MB.
 fn cargo_timed(manifest: &Path, target: &Path, args: &[&str]) -> Result<(Duration, Option<f64>), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo();
     let time = Path::new("/usr/bin/time");
     std::fs::create_dir_all(target).map_err(|e| format!("{}: {e}", target.display()))?;
     let report = target.join("time-report.txt");

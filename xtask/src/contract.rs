@@ -74,7 +74,7 @@ fn contract(root: &Path, target: &Target) -> Result<ExitCode, String> {
     println!("prism {PRISM_VERSION}: static at {}, dynamic (seed {SEED}) at {}", static_server.url, dynamic_server.url);
 
     let cargo = || {
-        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut c = Command::new(crate::cargo());
         c.current_dir(root)
             .env("PRISM_STATIC_URL", &static_server.url)
             .env("PRISM_DYNAMIC_URL", &dynamic_server.url)

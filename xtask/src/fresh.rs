@@ -22,7 +22,7 @@ pub fn resolve_afresh(dir: &Path) -> Result<(), String> {
     if lock.exists() {
         std::fs::remove_file(&lock).map_err(|e| format!("{}: {e}", lock.display()))?;
     }
-    let status = std::process::Command::new(cargo())
+    let status = std::process::Command::new(crate::cargo())
         .args(["generate-lockfile", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .status()
@@ -43,7 +43,7 @@ fn numbers(text: &str) -> Vec<u64> {
 /// users build declares: the normal and build dependencies reachable from it with every
 /// feature on (dev-dependencies are the crate's own tests'). Returns the two versions.
 pub fn check_rust_version(dir: &Path) -> Result<(String, String), String> {
-    let output = std::process::Command::new(cargo())
+    let output = std::process::Command::new(crate::cargo())
         .args(["metadata", "--format-version", "1", "--all-features", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .output()
@@ -92,10 +92,6 @@ fn highest_rust_version(metadata: &Value) -> Result<(String, String), String> {
         Some((_, text, who)) => Ok((own, format!("{text} ({who})"))),
         None => Ok((own.clone(), "none declared".into())),
     }
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 #[cfg(test)]

@@ -89,18 +89,11 @@ fn dispatch(args: &[String]) -> ExitCode {
         }),
         "release" => release::Args::parse(rest).map(|a| release::run(&a)),
         "contract" => contract_args(rest).map(|target| target.map_or_else(|code| code, |t| contract::run(&root(), &t))),
-        "bench" => {
-            let mut compile = false;
-            let mut flags = cli::Flags::new(rest);
-            let mut result = Ok(());
-            while let Some(arg) = flags.next_arg() {
-                match arg {
-                    "--compile" => compile = true,
-                    other => result = Err(cli::unknown(other)),
-                }
-            }
-            result.map(|()| bench::run(&root(), &root().join(CORPUS), compile))
-        }
+        "bench" => match rest {
+            [] => Ok(bench::run(&root(), &root().join(CORPUS), false)),
+            [flag] if flag == "--compile" => Ok(bench::run(&root(), &root().join(CORPUS), true)),
+            [other, ..] => Err(cli::unknown(if other == "--compile" { &rest[1] } else { other })),
+        },
         "corpus" => RegenArgs::parse(rest).and_then(|a| match (a.check, a.out_given) {
             (false, false) => Ok(corpus(a)),
             (true, _) => Err(cli::unknown("--check")),
@@ -126,6 +119,11 @@ fn semver_args(args: &[String]) -> Result<(PathBuf, Option<PathBuf>), String> {
         }
     }
     Ok((spec, against))
+}
+
+/// The cargo that runs xtask (or the one on `PATH`), for the builds xtask starts.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 /// The workspace root: xtask lives one level below it.
@@ -481,7 +479,7 @@ fn cargo_in(dir: &Path, args: &[&str]) -> Result<(), String> {
 
 /// Runs cargo on the standalone crate in `dir` with warnings denied and the given target folder.
 fn cargo_with_target(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
-    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = std::process::Command::new(cargo())
         .args(args)
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
@@ -503,11 +501,21 @@ fn count_lines_of(file: &Path) -> usize {
 
 /// Lines of the `.rs` files under `dir`.
 fn count_lines(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
-    entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .map(|p| if p.is_dir() { count_lines(&p) } else { std::fs::read_to_string(&p).map(|t| t.lines().count()).unwrap_or(0) })
-        .sum()
+    rust_files(dir).iter().map(|p| count_lines_of(p)).sum()
+}
+
+/// The `.rs` files under `dir`, at any depth (none if it cannot be read).
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files = Vec::new();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ use crate::cli::{self, Flags};
 /// The changelog's file name and title line.
 const CHANGELOG: &str = "CHANGELOG.md";
 const CHANGELOG_TITLE: &str = "# Changelog\n";
+/// The crate's front page, which the package includes.
+const README: &str = "README.md";
 
 /// What the command was asked.
 pub struct Args {
@@ -244,26 +246,9 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// The files the manifest's `include` puts in the package, and their bytes.
 fn package_size(dir: &Path) -> (usize, u64) {
-    fn walk(dir: &Path, acc: &mut (usize, u64)) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, acc);
-            } else if path.extension().is_some_and(|x| x == "rs") {
-                acc.0 += 1;
-                acc.1 += entry.metadata().map(|m| m.len()).unwrap_or(0);
-            }
-        }
-    }
-    let mut acc = (0, 0);
-    walk(&dir.join("src"), &mut acc);
-    for name in ["README.md", CHANGELOG, MANIFEST, "Cargo.toml"] {
-        if let Ok(m) = std::fs::metadata(dir.join(name)) {
-            acc.0 += 1;
-            acc.1 += m.len();
-        }
-    }
-    acc
+    let listed = [README, CHANGELOG, MANIFEST, "Cargo.toml"].map(|name| dir.join(name));
+    let files: Vec<PathBuf> = crate::rust_files(&dir.join("src")).into_iter().chain(listed.into_iter().filter(|p| p.is_file())).collect();
+    (files.len(), files.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum())
 }
 
 #[cfg(test)]
