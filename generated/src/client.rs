@@ -12,6 +12,9 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use crate::answer::{self, Answer};
+use crate::extras::Extras;
+use crate::hooks::{CallOutcome, Hook, HookRequest};
+use crate::raw::{Capture, Exchange};
 use crate::error::TransportError;
 use crate::params::{Parts, Target};
 use crate::retry::{classify_answer, Failure, RetryClass, RetryPolicy};
@@ -50,6 +53,11 @@ pub struct Client {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     retry_class: Option<RetryClass>,
+    /// Headers, query parameters and body fields added to every call of this clone.
+    extras: Arc<Extras>,
+    pub(crate) hooks: Arc<[Arc<dyn Hook>]>,
+    /// Set on the clone [`Client::raw`] hands its closure.
+    pub(crate) capture: Option<Capture>,
 }
 
 struct Shared {
@@ -74,6 +82,8 @@ impl fmt::Debug for Client {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("retry_class", &self.retry_class)
+            .field("extras", &self.extras)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -125,7 +135,15 @@ impl Client {
     fn from_parts(config: Config, http: Result<Http, String>) -> Self {
         let mut secrets = Secrets::default();
         secrets.add(config.secret());
-        Client { shared: Arc::new(Shared { config, http, secrets }), timeout: None, retry: None, retry_class: None }
+        Client {
+            shared: Arc::new(Shared { config, http, secrets }),
+            timeout: None,
+            retry: None,
+            retry_class: None,
+            extras: Arc::default(),
+            hooks: Arc::new([]),
+            capture: None,
+        }
     }
 
     /// A client for the given configuration, or the reason the HTTP stack cannot be set up.
@@ -170,6 +188,57 @@ impl Client {
     /// ```
     pub fn with_retry_class(&self, class: RetryClass) -> Self {
         Client { retry_class: Some(class), ..self.clone() }
+    }
+
+    /// A clone of this client whose calls also send the header `name: value`: a header Plaid
+    /// documents after the spec was cut, or one of the application's (a trace id). Added to
+    /// each attempt, after the operation's own header parameters, replacing one of the same
+    /// name.
+    ///
+    /// A credential header (`PLAID-SECRET`, ...) or one the client sets for every request
+    /// (`Content-Type`, `Host`, ...) cannot be replaced this way, nor can an invalid name or
+    /// value be sent: each call of the clone then fails with [`Error::Config`], naming the
+    /// header and never the value, before anything is sent. The value is marked sensitive and
+    /// never shown by `Debug`.
+    ///
+    /// ```no_run
+    /// use plaid_sdk::{AccountsGetRequest, Client};
+    ///
+    /// # async fn run(client: Client) -> Result<(), plaid_sdk::Error> {
+    /// let traced = client.with_header("X-Request-Trace", "checkout-42");
+    /// traced.accounts_get(AccountsGetRequest::new("access-token")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_header(&self, name: &str, value: &str) -> Self {
+        self.with_extras(|extras| extras.add_header(name, value))
+    }
+
+    /// A clone of this client whose calls also send the query parameter `name=value`
+    /// (percent-encoded), after the operation's own.
+    pub fn with_query(&self, name: &str, value: &str) -> Self {
+        self.with_extras(|extras| extras.add_query(name, value))
+    }
+
+    /// A clone of this client whose calls' JSON bodies also carry the top-level field `name`
+    /// with `value`: a field Plaid added after the spec was cut, sent before the maintainer
+    /// regenerates. It replaces a field of the same name that the typed request has; a call
+    /// without a body gets a JSON object with the extra fields. A body field that carries a
+    /// credential (`client_id`, `secret`) cannot be replaced this way: the call fails with
+    /// [`Error::Config`]. Sensitive names (`access_token`, ...) are kept out of errors and logs
+    /// as in the typed body.
+    ///
+    /// (The generated request types keep unknown properties too, so a value read from one
+    /// answer and sent back keeps the fields this crate does not know.)
+    pub fn with_body_field(&self, name: &str, value: impl Serialize) -> Self {
+        let value = serde_json::to_value(value);
+        self.with_extras(|extras| extras.add_body_field(name, value))
+    }
+
+    fn with_extras(&self, add: impl FnOnce(&mut Extras)) -> Self {
+        let mut extras = self.extras.clone();
+        add(Arc::make_mut(&mut extras));
+        Client { extras, ..self.clone() }
     }
 
     /// Runs an operation whose success body is JSON of type `R`. (Unused only when no group's
@@ -219,11 +288,14 @@ impl Client {
     {
         // Only encoding and decoding depend on the operation's types; everything between is
         // one non-generic path, compiled once for all operations.
+        let started = Instant::now();
         let body = body.map(|b| serde_json::to_vec(b).map_err(|e| Error::Encode { operation: op.name, message: e.to_string() }));
-        let (answer, span) = self.send(op, parts, body.transpose(), accept).await;
-        let want_id = !span.is_disabled();
+        let route = if op.path.is_empty() { std::borrow::Cow::Owned(parts.route().to_string()) } else { std::borrow::Cow::Borrowed(op.path) };
+        let (answer, span) = self.send(op, parts, &route, body.transpose(), accept).await;
+        let want_id = !span.is_disabled() || !self.hooks.is_empty();
         let result = match answer {
             Ok(answer) => {
+                self.keep_exchange(&answer, started);
                 let decoded = answer::off_runtime(answer, move |answer| {
                     let seen = Seen { status: Some(answer.status), attempts: answer.attempts, request_id: want_id.then(|| answer.request_id()).flatten() };
                     decode(answer).map(|value| (value, seen))
@@ -232,33 +304,43 @@ impl Client {
             }
             Err(e) => Err(e),
         };
-        match result {
-            Ok((value, seen)) => {
-                finish_span(&span, seen, None);
-                Ok(value)
-            }
-            Err(e) => {
-                finish_span(&span, Seen { status: e.status(), attempts: e.attempts(), request_id: e.request_id().map(str::to_string) }, Some(&e));
-                Err(e)
-            }
-        }
+        let (seen, error) = match &result {
+            Ok((_, seen)) => (seen.clone(), None),
+            Err(e) => (Seen { status: e.status(), attempts: e.attempts(), request_id: e.request_id().map(str::to_string) }, Some(e)),
+        };
+        let outcome = CallOutcome { operation: op, path: &route, status: seen.status, attempts: seen.attempts, elapsed: started.elapsed(), request_id: seen.request_id.as_deref(), error };
+        self.hooks.iter().for_each(|hook| hook.after_call(&outcome));
+        finish_span(&span, seen, error);
+        result.map(|(value, _)| value)
+    }
+
+    /// Keeps the answer's exchange for [`Client::raw`], when this client was made by it.
+    fn keep_exchange(&self, answer: &Answer, started: Instant) {
+        let Some(capture) = &self.capture else { return };
+        let exchange = Exchange { status: answer.status, headers: answer.headers.clone(), attempts: answer.attempts, elapsed: started.elapsed(), body: answer.body.clone() };
+        *capture.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(exchange);
     }
 
     /// Everything between encoding the body and decoding the answer: the parameters, the
     /// secrets of the call, its tracing span, and the attempts.
-    async fn send(&self, op: &'static Operation, parts: Parts, body: Result<Option<Vec<u8>>, Error>, accept: &'static str) -> (Result<Answer, Error>, tracing::Span) {
+    async fn send(&self, op: &'static Operation, parts: Parts, route: &str, body: Result<Option<Vec<u8>>, Error>, accept: &'static str) -> (Result<Answer, Error>, tracing::Span) {
         let span = tracing::info_span!(
             "plaid.call",
             operation = op.id,
             method = op.method,
-            path = op.path,
+            path = route,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
         // A parameter or a body that cannot be sent fails the call before anything goes out.
-        let prepared = parts.finish().and_then(|target| Ok((target, body?.map(|b| self.with_body_credentials(op, b)))));
-        let (target, body) = match prepared {
+        let extras = &*self.extras;
+        let prepared = extras.check(op).and_then(|()| parts.finish()).and_then(|mut target| {
+            let body = extras.with_body(op, body?)?;
+            target.path_and_query = extras.with_query(std::mem::take(&mut target.path_and_query));
+            Ok((target, body.map(|b| self.with_body_credentials(op, b))))
+        });
+        let (mut target, body) = match prepared {
             Ok(prepared) => prepared,
             Err(e) => return (Err(e), span),
         };
@@ -276,6 +358,20 @@ impl Client {
         if let Some(body) = &body {
             secrets.add_from_body(body);
         }
+        // The application's headers (extras, then what hooks set) after the operation's
+        // parameters, so they replace one of the same name. Their values are the
+        // application's, maybe credentials of its own: scrubbed like the call's secrets.
+        let mut app_headers = extras.headers.clone();
+        if !self.hooks.is_empty() {
+            let mut request = HookRequest::new(op, route, &mut app_headers, body.as_deref(), &secrets);
+            self.hooks.iter().for_each(|hook| hook.before_send(&mut request));
+        }
+        for (_, value) in &app_headers {
+            if let Ok(text) = value.to_str() {
+                secrets.add(text);
+            }
+        }
+        target.headers.extend(app_headers);
         let class = self.retry_class.unwrap_or(op.retry);
         let answer = self.attempts(op, class, &target, body, accept, &secrets).instrument(span.clone()).await;
         let answer = answer.map_err(|(mut error, failure)| {
@@ -409,6 +505,7 @@ fn with_idempotency_key(body: Vec<u8>, field: crate::IdempotencyKeyField) -> (Ve
 }
 
 /// What a call's span records when it ends.
+#[derive(Clone)]
 struct Seen {
     status: Option<u16>,
     attempts: u32,

@@ -505,11 +505,47 @@ pub struct DecodeError {
     /// The idempotency key the request carried, for a keyed operation (a decode error means the
     /// request was processed).
     pub effect: Effect,
+    /// The whole body, for [`DecodeError::body`].
+    pub(crate) body: Received,
 }
 
 impl DecodeError {
     /// How much of the body an error keeps.
     pub const EXCERPT_CHARS: usize = 300;
+
+    /// The body as received, so that the application can still read what it needs when the
+    /// answer drifted from the spec (a required field `null`, say): parse it as
+    /// `serde_json::Value`, or into a type of its own. It is bounded by the configured
+    /// [`max_response_bytes`](crate::Config::max_response_bytes): past that only the first
+    /// 16 KiB are kept, and [`DecodeError::body_is_complete`] says so.
+    ///
+    /// Unlike the excerpt, the body is not redacted (it is the data the call asked for, which
+    /// may include access tokens): treat it as the decoded value would be treated. `Debug`
+    /// and `Display` show only its length.
+    pub fn body(&self) -> &[u8] {
+        &self.body.0
+    }
+
+    /// Whether [`DecodeError::body`] is the whole body: `false` when it was over the size limit.
+    pub fn body_is_complete(&self) -> bool {
+        self.body.1
+    }
+}
+
+/// A body kept in an error: shared, since errors are cloned, and shown by its length alone.
+#[derive(Clone, Default)]
+pub(crate) struct Received(std::sync::Arc<[u8]>, bool);
+
+impl Received {
+    pub(crate) fn new(body: &[u8], complete: bool) -> Self {
+        Received(body.into(), complete)
+    }
+}
+
+impl fmt::Debug for Received {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes{}>", self.0.len(), if self.1 { "" } else { ", cut at the limit" })
+    }
 }
 
 /// ` (content-type X)`, unless the reason already names the content type (a body refused for

@@ -45,7 +45,9 @@ mod codec;
 mod config;
 mod datetime;
 mod error;
+mod extras;
 mod gen;
+mod hooks;
 #[cfg(feature = "testing")]
 mod mock_check;
 #[cfg(feature = "testing")]
@@ -55,12 +57,14 @@ mod nullable;
 mod operation;
 mod pages;
 mod params;
+mod raw;
 pub mod redact;
 mod retry;
 mod scrub;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod untyped;
 pub mod webhooks;
 
 pub use answer::MAX_ERROR_BODY_BYTES;
@@ -69,9 +73,11 @@ pub use config::{Config, Credential, Environment, DEFAULT_MAX_IDLE_CONNECTIONS_P
 pub use datetime::{Date, DateTime};
 pub use error::{ApiError, Brief, DecodeError, Effect, Error, ErrorFields, StatusError, TransportError, TransportErrorKind, UntypedError};
 pub use gen::*;
+pub use hooks::{CallOutcome, Hook, HookRequest};
 pub use nullable::Nullable;
 pub use operation::{IdempotencyKeyField, Operation};
 pub use pages::{MAX_RESTARTS, MUTATION_DURING_PAGINATION};
+pub use raw::Raw;
 pub use retry::{RetryClass, RetryPolicy};
 
 /// The date library behind [`Date`] and [`DateTime`], re-exported so applications use the same

@@ -412,3 +412,44 @@ fn the_largest_timeouts_and_budgets_do_not_overflow() {
     within(Duration::from_secs(15), async move { client.accounts_get(request()).await }).expect("retried once, then answered");
     assert_eq!(server.requests(), 2);
 }
+
+#[test]
+fn an_echoed_extra_header_and_the_new_views_show_no_secret() {
+    // A server that echoes the whole request: the application's extra header value, like the
+    // credentials, must not come back through an error, a hook's view, a raw answer or the log.
+    const APP_TOKEN: &str = "app-bearer-TOKEN-31";
+    let server = Loopback::start(Duration::from_secs(60), |request, _| Reply::new(502, "text/html", format!("<html>{}</html>", request.head)));
+    struct Views(Arc<Mutex<Vec<String>>>);
+    impl Hook for Views {
+        fn before_send(&self, request: &mut HookRequest<'_>) {
+            self.0.lock().expect("not poisoned").push(format!("{request:?} {}", request.redacted_body().unwrap_or_default()));
+        }
+        fn after_call(&self, outcome: &CallOutcome<'_>) {
+            self.0.lock().expect("not poisoned").push(format!("{outcome:?}"));
+        }
+    }
+    let views = Arc::new(Mutex::new(Vec::new()));
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let client = client(&server, fast_retries(1)).with_header("X-App-Auth", APP_TOKEN).with_hook(Views(views.clone()));
+    let shown = format!("{client:?}");
+    assert_clean("Client Debug", &shown);
+    assert!(!shown.contains(APP_TOKEN) && shown.contains("x-app-auth"), "{shown}");
+    let error = within(Duration::from_secs(15), async move {
+        let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::DEBUG).with_writer(move || sink.clone()).finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        tracing::callsite::rebuild_interest_cache();
+        client.raw(async |c| c.accounts_get(request()).await).await
+    })
+    .expect_err("502");
+    assert_eq!(error.attempts(), 2);
+    let Error::Status(status) = &error else { panic!("expected a status error, got {error:?}") };
+    assert!(status.body_excerpt.contains("<html>"), "the echo is there, scrubbed: {}", status.body_excerpt);
+    let log = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("utf-8");
+    let views = views.lock().expect("not poisoned").join("\n");
+    assert_eq!(views.lines().count(), 2, "{views}");
+    for (what, text) in [("Display", error.to_string()), ("Debug", format!("{error:?}")), ("log", log), ("hooks", views)] {
+        assert_clean(what, &text);
+        assert!(!text.contains(APP_TOKEN), "{what}: the extra header's value leaked: {text}");
+    }
+}

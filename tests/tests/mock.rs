@@ -217,3 +217,34 @@ async fn dropping_the_mock_stops_it() {
     let result = client.item_get(ItemGetRequest::new("access-sandbox-x")).await;
     assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
 }
+
+#[tokio::test]
+async fn extra_headers_and_calls_by_path_are_recorded_and_an_unlisted_path_can_be_stubbed() {
+    let mock = mock().await;
+    let item = mock.create_item();
+    let client = mock.client().with_header("X-Trace-Id", "trace-77").with_body_field("brand_new_option", true);
+    client.accounts_get(AccountsGetRequest::new(&item.access_token)).await.expect("the default answer");
+
+    // A path the specs do not list: 404 until a test stubs it, then its answer.
+    let route = "/beta/transfer/thing/create";
+    let missing = client.post_json(route, &json!({"access_token": item.access_token})).await;
+    assert_eq!(code(missing), "NOT_FOUND");
+    mock.on_path("POST", route, Answer::json(200, &json!({"thing_id": "thing-1", "request_id": "r-1"})));
+    let answer = client.post_json(route, &json!({"access_token": item.access_token, "amount": "1.00"})).await.expect("the stub");
+    assert_eq!(answer["thing_id"], "thing-1");
+    mock.on_path("POST", route, Answer::error("INVALID_INPUT", "THING_LIMIT"));
+    assert_eq!(code(client.post_json(route, &json!({})).await), "THING_LIMIT", "the newest stub answers");
+    assert_eq!(mock.calls_to("POST /beta/transfer/thing/create"), 3);
+
+    let recorded = mock.recorded();
+    assert_eq!(recorded.len(), 4);
+    let typed = &recorded[0];
+    assert_eq!((typed.operation, typed.header("x-trace-id")), (Some("accountsGet"), Some("trace-77")));
+    assert_eq!(typed.body["brand_new_option"], true);
+    assert_eq!(typed.header("plaid-secret"), Some("<redacted>"), "credential values are not kept");
+    let by_path = &recorded[2];
+    assert_eq!((by_path.method.as_str(), by_path.path.as_str(), by_path.operation), ("POST", route, None));
+    assert_eq!(by_path.body["amount"], "1.00");
+    let shown = format!("{by_path:?}");
+    assert!(!shown.contains(&item.access_token) && !shown.contains(MOCK_SECRET), "{shown}");
+}

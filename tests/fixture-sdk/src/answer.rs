@@ -10,11 +10,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderName, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{ApiError, DecodeError, StatusError, TransportError};
+use crate::error::{ApiError, DecodeError, Received, StatusError, TransportError};
 use crate::retry::parse_retry_after;
 use crate::scrub::Secrets;
 use crate::{Error, Operation};
@@ -39,6 +39,8 @@ pub(crate) struct Answer {
     content_type: Option<String>,
     location: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+    /// All the answer's headers, for [`Client::raw`](crate::Client::raw).
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
     /// The limit, when the body was over it (only a prefix of it is kept).
     pub(crate) cut_at: Option<usize>,
@@ -62,6 +64,8 @@ impl Answer {
         let content_type = header(CONTENT_TYPE);
         let location = header(LOCATION);
         let retry_after = header(RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        // Taken rather than copied: reading the body needs only the stream.
+        let headers = std::mem::take(response.headers_mut());
         let limit = if (200..300).contains(&status) { max_bytes } else { max_bytes.min(MAX_ERROR_BODY_BYTES) };
         let declared = response.content_length().map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         let mut cut_at = declared.is_some_and(|n| n > limit).then_some(limit);
@@ -89,7 +93,7 @@ impl Answer {
             body.truncate(KEPT_PAST_LIMIT);
             body.shrink_to_fit();
         }
-        Ok(Answer { op, status, attempts, content_type, location, retry_after, body, cut_at, secrets: secrets.clone() })
+        Ok(Answer { op, status, attempts, content_type, location, retry_after, headers, body, cut_at, secrets: secrets.clone() })
     }
 
     /// Decodes a success body as `R`.
@@ -183,6 +187,7 @@ impl Answer {
             message: self.scrubbed(&message),
             body_excerpt: self.excerpt(),
             effect: Default::default(),
+            body: Received::new(&self.body, self.cut_at.is_none()),
         }))
     }
 
@@ -224,6 +229,7 @@ pub(crate) async fn off_runtime<T: Send + 'static>(answer: Answer, work: impl Fn
             message: format!("decoding did not finish: {}", if e.is_cancelled() { "the runtime is shutting down" } else { "it panicked" }),
             body_excerpt: String::new(),
             effect: Default::default(),
+            body: Received::default(),
         })))
     })
 }

@@ -16,7 +16,7 @@ use p256::ecdsa::{Signature, SigningKey};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::testing::{MockError, Rejected, SandboxItem, Violation, ViolationKind, WebhookDelivery};
+use crate::testing::{MockError, RecordedCall, Rejected, SandboxItem, Violation, ViolationKind, WebhookDelivery};
 use crate::{Credential, Operation};
 
 /// A request body larger than this is refused (`413`) without being read further.
@@ -136,6 +136,7 @@ struct Inner {
     items: HashMap<String, Item>,
     deliveries: Vec<WebhookDelivery>,
     handlers: Vec<Handler>,
+    recorded: Vec<RecordedCall>,
 }
 
 /// A test's function that receives every webhook the mock sends.
@@ -183,6 +184,10 @@ impl State {
 
     pub(crate) fn unmatched(&self) -> Vec<String> {
         self.lock().unmatched.clone()
+    }
+
+    pub(crate) fn recorded(&self) -> Vec<RecordedCall> {
+        self.lock().recorded.clone()
     }
 
     pub(crate) fn deliveries(&self) -> Vec<WebhookDelivery> {
@@ -303,10 +308,10 @@ impl State {
         // The key operation is served whatever the features, as the verifier fetches with it
         // in every build.
         let key_operation = crate::gen::webhooks::KEY_SOURCE.map(|s| s.operation);
-        let Some(op) = crate::operations().chain(key_operation).find(|op| op.method.eq_ignore_ascii_case(method) && path_matches(op.path, path)) else {
-            return plaid_error(404, "INVALID_REQUEST", "NOT_FOUND", &format!("no operation {method} {path}"));
-        };
-        *self.lock().calls.entry(op.id.to_string()).or_default() += 1;
+        let op = crate::operations().chain(key_operation).find(|op| op.method.eq_ignore_ascii_case(method) && path_matches(op.path, path));
+        let route = route_key(method, path);
+        self.record(method, uri, op, headers, body);
+        *self.lock().calls.entry(op.map_or_else(|| route.clone(), |op| op.id.to_string())).or_default() += 1;
         for (header, credential) in crate::AUTH_HEADERS {
             let missing = headers.get(*header).is_none_or(|v| v.is_empty());
             if missing && matches!(credential, Credential::ClientId | Credential::Secret) {
@@ -314,6 +319,10 @@ impl State {
                 return plaid_error(400, "INVALID_REQUEST", "MISSING_FIELDS", &message);
             }
         }
+        let Some(op) = op else {
+            // A path the specs do not list answers only by a stub.
+            return self.stubbed(&[&route], &Value::Null).unwrap_or_else(|| plaid_error(404, "INVALID_REQUEST", "NOT_FOUND", &format!("no operation {method} {path}")));
+        };
         let request: Value = match op.request_type {
             None => Value::Null,
             Some(_) => match serde_json::from_slice(body) {
@@ -343,7 +352,7 @@ impl State {
             },
             None => None,
         };
-        if let Some(reply) = self.stubbed(op, &request) {
+        if let Some(reply) = self.stubbed(&[op.id, &route], &request) {
             return reply;
         }
         let patch = |answer: &mut Value| {
@@ -376,10 +385,33 @@ impl State {
         plaid_error(400, "INVALID_REQUEST", code, &message)
     }
 
-    /// The newest matching stub's next answer.
-    fn stubbed(&self, op: &Operation, request: &Value) -> Option<Reply> {
+    /// Keeps the call for [`MockPlaid::recorded`](crate::testing::MockPlaid::recorded), the
+    /// credential headers' values redacted.
+    fn record(&self, method: &str, uri: &hyper::Uri, op: Option<&'static Operation>, headers: &hyper::HeaderMap, body: &[u8]) {
+        let headers = headers
+            .iter()
+            .map(|(name, value)| {
+                let credential = crate::AUTH_HEADERS.iter().any(|(h, c)| h.eq_ignore_ascii_case(name.as_str()) && !matches!(c, Credential::ApiVersion));
+                let value = if credential { crate::redact::REDACTED.to_string() } else { String::from_utf8_lossy(value.as_bytes()).into_owned() };
+                (name.as_str().to_string(), value)
+            })
+            .collect();
+        let call = RecordedCall {
+            method: method.to_ascii_uppercase(),
+            path: uri.path().to_string(),
+            query: uri.query().map(str::to_string),
+            operation: op.map(|op| op.id),
+            headers,
+            body: serde_json::from_slice(body).unwrap_or(Value::Null),
+        };
+        self.lock().recorded.push(call);
+    }
+
+    /// The newest matching stub's next answer, for stubs keyed by operationId or by
+    /// [`route_key`].
+    fn stubbed(&self, keys: &[&str], request: &Value) -> Option<Reply> {
         let mut inner = self.lock();
-        let stub = inner.stubs.iter_mut().rev().find(|s| s.operation == op.id && s.matches.as_ref().is_none_or(|m| m(request)))?;
+        let stub = inner.stubs.iter_mut().rev().find(|s| keys.contains(&s.operation.as_str()) && s.matches.as_ref().is_none_or(|m| m(request)))?;
         let reply = stub.replies.get(stub.answered).or(stub.replies.last()).cloned();
         stub.answered = stub.answered.saturating_add(1);
         Some(reply.unwrap_or_else(|| plaid_error(500, "API_ERROR", "MOCK_EMPTY_STUB", "the stub has no answers")))
@@ -448,6 +480,11 @@ impl State {
             }
         }))
     }
+}
+
+/// How a stub by path and the call count of an unlisted path are keyed: `POST /beta/new/get`.
+pub(crate) fn route_key(method: &str, path: &str) -> String {
+    format!("{} {}", method.to_ascii_uppercase(), path)
 }
 
 /// The operation's default answer, changed by `edit`.

@@ -163,6 +163,23 @@ impl Parts {
         Parts { operation, path: operation.path.to_string(), query: String::new(), headers: Vec::new(), secrets: Secrets::default(), error: None }
     }
 
+    /// An untyped call's parts: `path_and_query` as the application wrote it (checked by the
+    /// caller), with nothing to fill in.
+    pub(crate) fn at(operation: &'static Operation, path_and_query: &str) -> Self {
+        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+        Parts { operation, path: path.to_string(), query: query.to_string(), headers: Vec::new(), secrets: Secrets::default(), error: None }
+    }
+
+    /// What the call's span and hooks name as its path: the operation's template, or the path
+    /// of an untyped call (whose row has none).
+    pub(crate) fn route(&self) -> &str {
+        if self.operation.path.is_empty() {
+            &self.path
+        } else {
+            self.operation.path
+        }
+    }
+
     fn fail(&mut self, name: &'static str, location: &'static str, message: String) {
         if self.error.is_none() {
             self.error = Some(Error::Parameter { operation: self.operation.name, name, location, message });

@@ -126,6 +126,49 @@ pub struct Rejected {
     pub violations: Vec<Violation>,
 }
 
+/// One call as it reached the mock, before any check: what [`MockPlaid::recorded`] lists, so a
+/// test can see the headers, query parameters and body fields an application added
+/// ([`Client::with_header`] and the like) and its calls by path ([`Client::post_json`]).
+///
+/// The credential headers' values are replaced by `<redacted>`; `Debug` redacts the body's
+/// sensitive fields by name.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct RecordedCall {
+    /// The HTTP method, upper-case.
+    pub method: String,
+    /// The path, without the query string.
+    pub path: String,
+    /// The query string, without `?`, when there was one (still percent-encoded).
+    pub query: Option<String>,
+    /// The operationId of the operation the path and method name, or `None` for a path the
+    /// specs do not list.
+    pub operation: Option<&'static str>,
+    /// The headers as sent, names lower-case, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// The body as JSON; `Null` when there was none or it was not JSON.
+    pub body: Value,
+}
+
+impl RecordedCall {
+    /// The value of the first header of that name (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for RecordedCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordedCall")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("operation", &self.operation)
+            .field("headers", &self.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
+            .field("body", &crate::redact::Json(&self.body))
+            .finish_non_exhaustive()
+    }
+}
+
 /// One answer of a stub: a typed success, a Plaid error, a rate limit or a server's error page.
 pub struct Answer<T> {
     pub(crate) reply: Reply,
@@ -338,6 +381,20 @@ impl MockPlaid {
         self.state.add_stub(StubEntry::new(operation_id.to_string(), None, vec![answer.reply]));
     }
 
+    /// A stub for a path the specs do not list (an endpoint Plaid shipped after them, called
+    /// with [`Client::post_json`] or [`Client::request_as`]), by method and path: `"POST"`,
+    /// `"/beta/new/get"`. The credential headers are still required. On a path the specs list,
+    /// it is one more stub of that operation (after the request checks, newest first).
+    pub fn on_path(&self, method: &str, path: &str, answer: Answer<Value>) {
+        self.state.add_stub(StubEntry::new(crate::mock_server::route_key(method, path), None, vec![answer.reply]));
+    }
+
+    /// Every call that reached the mock, oldest first, as sent: rejected ones, calls of paths
+    /// the specs do not list and the sandbox's own included.
+    pub fn recorded(&self) -> Vec<RecordedCall> {
+        self.state.recorded()
+    }
+
     /// The requests of `E`'s operation that passed the checks, decoded, in arrival order.
     pub fn requests<E: Endpoint>(&self) -> Vec<E> {
         self.state.received(E::OPERATION.id).into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect()
@@ -348,7 +405,8 @@ impl MockPlaid {
         self.state.calls(E::OPERATION.id)
     }
 
-    /// How many calls an operation got, by operationId.
+    /// How many calls an operation got, by operationId; for a path the specs do not list,
+    /// by method and path (`"POST /beta/new/get"`).
     pub fn calls_to(&self, operation_id: &str) -> usize {
         self.state.calls(operation_id)
     }

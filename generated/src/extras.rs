@@ -1,0 +1,157 @@
+//! Per-call extras: headers, query parameters and body fields that a typed call does not know
+//! about (a field Plaid added after the spec was cut, a tracing header of the application's own).
+//! The client carries them like its timeout ([`Client::with_header`](crate::Client::with_header),
+//! [`with_query`](crate::Client::with_query), [`with_body_field`](crate::Client::with_body_field));
+//! every call made through that client sends them, through the same path as the typed parts.
+//!
+//! What the client manages itself cannot be replaced by accident: the credential headers and the
+//! headers that frame the request (`Content-Type`, `Content-Length`, `Host`, ...), and the body
+//! fields that carry credentials. Asking for one records an error that the next call returns
+//! before anything is sent.
+
+use reqwest::header::{HeaderName, HeaderValue};
+use serde_json::{Map, Value};
+
+use crate::{Error, Operation};
+
+/// Headers the HTTP exchange itself depends on: replacing one would break the request, not
+/// extend it.
+const FRAMING_HEADERS: &[&str] = &["accept", "connection", "content-length", "content-type", "host", "te", "transfer-encoding", "upgrade"];
+
+/// The extras a client adds to each of its calls, and the first problem met in setting them.
+#[derive(Clone, Default)]
+pub(crate) struct Extras {
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Name and value, not yet encoded.
+    query: Vec<(String, String)>,
+    /// Top-level fields written into the JSON body, replacing a field of the same name.
+    body: Map<String, Value>,
+    /// Reported by every call made with these extras, before anything is sent.
+    problem: Option<String>,
+}
+
+impl std::fmt::Debug for Extras {
+    /// Names only: a header's or a field's value may be a credential of the application's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extras")
+            .field("headers", &self.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
+            .field("query", &self.query.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
+            .field("body", &self.body.keys().collect::<Vec<_>>())
+            .field("problem", &self.problem)
+            .finish()
+    }
+}
+
+impl Extras {
+    fn note(&mut self, problem: String) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// Adds a header, or notes why it cannot be added. The value is marked sensitive: it is the
+    /// application's, and may be a credential of its own.
+    pub(crate) fn add_header(&mut self, name: &str, value: &str) {
+        match checked_header(name, value) {
+            Ok(pair) => self.headers.push(pair),
+            Err(problem) => self.note(problem),
+        }
+    }
+
+    pub(crate) fn add_query(&mut self, name: &str, value: &str) {
+        self.query.push((name.to_string(), value.to_string()));
+    }
+
+    pub(crate) fn add_body_field(&mut self, name: &str, value: Result<Value, serde_json::Error>) {
+        match value {
+            Ok(value) => {
+                self.body.insert(name.to_string(), value);
+            }
+            Err(e) => self.note(format!("body field `{name}` cannot be encoded as JSON: {e}")),
+        }
+    }
+
+    /// The problem met in setting the extras, as the error of a call of `op`.
+    pub(crate) fn check(&self, op: &Operation) -> Result<(), Error> {
+        if let Some(problem) = &self.problem {
+            return Err(Error::Config { message: format!("{}: {problem}", op.name) });
+        }
+        if let Some((name, _)) = self.body.iter().find(|(name, _)| op.body_credentials.iter().any(|(field, _)| field == name)) {
+            return Err(Error::Config { message: format!("{}: body field `{name}` carries a credential, which comes from the Config", op.name) });
+        }
+        Ok(())
+    }
+
+    /// `path_and_query` with the extra query parameters appended, encoded.
+    pub(crate) fn with_query(&self, mut path_and_query: String) -> String {
+        for (name, value) in &self.query {
+            path_and_query.push(if path_and_query.contains('?') { '&' } else { '?' });
+            path_and_query.push_str(&crate::params::encode(name));
+            path_and_query.push('=');
+            path_and_query.push_str(&crate::params::encode(value));
+        }
+        path_and_query
+    }
+
+    /// The body with the extra fields written in: a typed call's JSON object, or a new object
+    /// for a call without a body.
+    pub(crate) fn with_body(&self, op: &Operation, body: Option<Vec<u8>>) -> Result<Option<Vec<u8>>, Error> {
+        if self.body.is_empty() {
+            return Ok(body);
+        }
+        let mut object = match &body {
+            None => Map::new(),
+            Some(bytes) => match serde_json::from_slice::<Value>(bytes) {
+                Ok(Value::Object(object)) => object,
+                _ => return Err(Error::Encode { operation: op.name, message: "extra body fields need a JSON object body".into() }),
+            },
+        };
+        for (name, value) in &self.body {
+            object.insert(name.clone(), value.clone());
+        }
+        serde_json::to_vec(&object).map(Some).map_err(|e| Error::Encode { operation: op.name, message: e.to_string() })
+    }
+}
+
+/// A header the application may add: a valid name and value, and not one the client manages.
+/// The problem names the header, never the value.
+pub(crate) fn checked_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
+    if crate::AUTH_HEADERS.iter().any(|(credential, _)| credential.eq_ignore_ascii_case(name)) {
+        return Err(format!("header `{name}` carries a credential, which comes from the Config"));
+    }
+    if FRAMING_HEADERS.contains(&header.as_str()) {
+        return Err(format!("header `{name}` is set by the client for every request"));
+    }
+    let mut value = HeaderValue::from_str(value).map_err(|_| format!("the value for header `{name}` is not a valid header value"))?;
+    value.set_sensitive(true);
+    Ok((header, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn managed_headers_are_refused_by_name_without_the_value() {
+        for name in ["PLAID-SECRET", "plaid-client-id", "Content-Type", "Host"] {
+            let problem = checked_header(name, "s3cr3t-value").expect_err(name);
+            assert!(problem.contains(name) && !problem.contains("s3cr3t"), "{problem}");
+        }
+        assert!(checked_header("X-Trace", "bad\r\nvalue").is_err());
+        let (name, value) = checked_header("X-Trace", "abc").expect("an ordinary header");
+        assert_eq!((name.as_str(), value.is_sensitive()), ("x-trace", true));
+    }
+
+    #[test]
+    fn query_and_body_extras_are_merged() {
+        let mut extras = Extras::default();
+        extras.add_query("tag", "a b");
+        extras.add_body_field("new_field", Ok(Value::from(3)));
+        assert_eq!(extras.with_query("/x".into()), "/x?tag=a%20b");
+        assert_eq!(extras.with_query("/x?y=1".into()), "/x?y=1&tag=a%20b");
+        let body = extras.with_body(&crate::untyped::UNTYPED[0], Some(br#"{"a":1,"new_field":0}"#.to_vec())).expect("merged");
+        let body: Value = serde_json::from_slice(&body.expect("a body")).expect("JSON");
+        assert_eq!(body, serde_json::json!({"a": 1, "new_field": 3}));
+        let fresh = extras.with_body(&crate::untyped::UNTYPED[0], None).expect("a new object").expect("a body");
+        assert_eq!(fresh, br#"{"new_field":3}"#);
+    }
+}
