@@ -66,3 +66,10 @@ pub fn best_of(rounds: usize, mut f: impl FnMut()) -> std::time::Duration {
         .min()
         .unwrap_or_default()
 }
+
+/// The workspace's own crate as `cargo xtask regen` makes it: the committed specs with the
+/// overlays of `specs/overlays/` applied.
+pub fn own_crate() -> generator::Generated {
+    let overlays = generator::overlay::in_folder(&root().join("specs/overlays"));
+    generator::generate_overlaid(&[root().join("specs")], &overlays).unwrap_or_else(|d| panic!("the committed specs generate: {}", render(&d)))
+}

@@ -56,6 +56,22 @@ pub enum Code {
     /// the schema forbids it, a number where it says text): settled by the evidence rule, or
     /// the example is left out of the generated tests.
     Evidence,
+    /// An overlay file cannot be applied: not an overlay, a target that is not JSONPath, an
+    /// update of a node the standard forbids updating.
+    Overlay,
+    /// An overlay action's target matches nothing in the specs (Plaid renamed or removed what
+    /// it fixes).
+    OverlayUnmatched,
+    /// An overlay action sets keys beside a `$ref`, which OpenAPI 3.0 ignores: it has no
+    /// effect.
+    OverlayIgnored,
+    /// An `x-rust-name`, `x-feature` or `x-rust-retry` value the generator cannot use (not
+    /// text, no letter to name by, an unknown retry class), or a stated method name another
+    /// method has.
+    Extension,
+    /// A stated decision the spec's structure cannot carry out (`x-rust-retry: keyed` on an
+    /// operation without an idempotency key field): the structural one stands.
+    ExtensionUnmet,
     /// Generated code did not parse: a bug in the generator.
     Internal,
 }
@@ -79,6 +95,11 @@ impl Code {
             Code::RuntimeContract => "E0011 runtime-contract",
             Code::Webhook => "W0003 webhook",
             Code::Evidence => "W0004 evidence",
+            Code::Overlay => "E0012 overlay",
+            Code::OverlayUnmatched => "W0005 overlay-unmatched",
+            Code::OverlayIgnored => "W0007 overlay-ignored",
+            Code::Extension => "E0013 extension",
+            Code::ExtensionUnmet => "W0006 extension-unmet",
             Code::Internal => "E0100 internal",
         }
     }
@@ -103,6 +124,11 @@ impl Code {
             Code::RuntimeContract => "security schemes must be API keys in headers carrying the client id, the secret or the API version; error schemas need `error_type`, `error_code` and `error_message`",
             Code::Webhook => "give `webhook_type` and `webhook_code` a one-value enum, an example or `x-examples`, or a required property that tells payloads of one pair apart",
             Code::Evidence => "make the example and the schema agree; the SDK follows what a server sends (the example) where it can",
+            Code::Overlay => "write the overlay as Overlay 1.0.0 says: `overlay: 1.0.0`, `info`, and `actions` of `target` (RFC 9535 JSONPath) with `update` (an object, for an object node) or `remove: true`",
+            Code::OverlayIgnored => "change the node the ref names, or replace the ref",
+            Code::Extension => "`x-rust-name` and `x-feature` take text (any case; the naming rule makes an identifier of it), `x-rust-retry` one of `read`, `acting`, `keyed`",
+            Code::ExtensionUnmet => "remove the extension, or fix the spec so that its structure can carry it out",
+            Code::OverlayUnmatched => "check the target against the new spec: the fix may no longer be needed, or its node moved",
             Code::Internal => "this is a generator bug; please report it with the spec",
         }
     }
@@ -128,6 +154,9 @@ pub struct Diagnostic {
     /// One line saying what to do about it, when there is more to say than the code's
     /// [default hint](Code::default_hint).
     pub hint: Option<String>,
+    /// The overlay action that changed the node (`specs/overlays/fix.yml:12, action 2`), when
+    /// one did.
+    pub overlay: Option<String>,
 }
 
 impl Diagnostic {
@@ -142,6 +171,7 @@ impl Diagnostic {
             pointer: None,
             message: message.into(),
             hint: None,
+            overlay: None,
         }
     }
 
@@ -199,6 +229,9 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(pointer) = &self.pointer {
             write!(f, "\n  at {pointer}")?;
+        }
+        if let Some(overlay) = &self.overlay {
+            write!(f, "\n  changed by overlay {overlay}")?;
         }
         write!(f, "\n  = hint: {}", self.hint.as_deref().unwrap_or(self.code.default_hint()))?;
         Ok(())

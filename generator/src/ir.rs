@@ -308,6 +308,40 @@ pub struct TypeDef {
     pub value_rules: Option<(Option<String>, Constraints)>,
     /// The traits derived on the type ([`crate::passes::surface`] decides; empty for an alias).
     pub derives: Vec<Derive>,
+    /// What extensions decided (`x-rust-name`) instead of the spec's structure.
+    pub stated: Stated,
+}
+
+/// The decisions a maintainer stated with extensions (usually set by an overlay) instead of
+/// leaving them to the spec's structure; `lower`'s `stated` unit reads them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stated {
+    /// `x-rust-name`: the name as stated, and the one the structure gives.
+    pub name: Option<Renamed>,
+    /// `x-feature`: the group the structure gives, which the stated one replaced.
+    pub group: Option<String>,
+    /// `x-rust-retry`: the retry class stated ([`crate::passes::retry`] honours it).
+    pub retry: Option<StatedRetry>,
+}
+
+/// A name stated with `x-rust-name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// The extension's text, before the naming rule makes an identifier of it.
+    pub stated: String,
+    /// The Rust name the spec's structure gives, which the stated one replaced.
+    pub structural: String,
+}
+
+/// A retry class stated with `x-rust-retry`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatedRetry {
+    /// `keyed`: the operation's idempotency key field makes retries safe.
+    Keyed,
+    /// `read`: no side effect.
+    Read,
+    /// `acting`: may act; never resent after a failure that leaves unknown whether it did.
+    Acting,
 }
 
 /// A derived trait.
@@ -425,6 +459,8 @@ pub struct Field {
     pub show: Show,
     /// What JSON the decoder accepts for the value ([`crate::passes::evidence`] decides).
     pub read: Read,
+    /// What extensions decided (`x-rust-name`) instead of the spec's structure.
+    pub stated: Stated,
 }
 
 /// What JSON a field's decoder accepts beyond the letter of its type: servers send numbers
@@ -662,6 +698,9 @@ pub struct Operation {
     /// What a retry may cost, and so which failures are retried ([`crate::passes::retry`]
     /// decides).
     pub retry: RetryClass,
+    /// What extensions decided (`x-rust-name`, `x-feature`, `x-rust-retry`) instead of the
+    /// spec's structure.
+    pub stated: Stated,
 }
 
 /// What resending an operation after a failure may cost.

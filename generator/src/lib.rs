@@ -15,7 +15,7 @@
 //! webhooks): each decides one thing that needs every type at once.
 //!
 //! Beside them: [`diag`] is the diagnostic type every stage reports with and [`locate`] finds
-//! lines for it; [`graph`] is the type index and the walks the passes share; [`naming`] makes
+//! lines for it; [`finding`] is the one shape every pass reports in, and locates it; [`graph`] is the type index and the walks the passes share; [`naming`] makes
 //! Rust names; [`sample`] makes sample values of IR types for generated and contract tests.
 
 // A diagnostic carries its whole location and hint by value; it only travels on the error path,
@@ -25,6 +25,7 @@
 pub mod api_diff;
 pub mod diag;
 pub mod emit;
+pub mod finding;
 pub mod graph;
 pub mod ir;
 pub mod load;
@@ -36,6 +37,7 @@ pub mod naming;
 #[path = "../../generated/src/name_words.rs"]
 mod name_words;
 pub mod output;
+pub mod overlay;
 pub mod passes;
 pub mod resolve;
 pub mod sample;
@@ -65,6 +67,8 @@ pub struct Summary {
     pub retry: retry::Counts,
     /// The `testing` mock's default answers by source, and its typed operations.
     pub mock: mock::Counts,
+    /// Overlay files, actions and their matches (all zero without overlays).
+    pub overlays: overlay::Counts,
     /// Webhook payload schemas found, the `Webhook` variants they became, the variants told
     /// apart from others of their pair by markers, and the payload examples.
     pub webhooks: WebhookCounts,
@@ -115,18 +119,56 @@ pub struct Generated {
 
 /// Runs the whole pipeline on spec files or folders; writes nothing.
 pub fn generate(inputs: &[PathBuf]) -> Result<Generated, diag::Diagnostics> {
+    generate_overlaid(inputs, &[])
+}
+
+/// Like [`generate`], with overlay files applied in order after loading ([`overlay`]).
+pub fn generate_overlaid(inputs: &[PathBuf], overlays: &[PathBuf]) -> Result<Generated, diag::Diagnostics> {
+    let loaded = load_overlaid(inputs, overlays)?;
+    generate_staged(loaded, &mut Vec::new())
+}
+
+/// Spec files read, with the overlays applied: the files, what the overlays did, and their
+/// warnings.
+pub struct Loaded {
+    /// The spec files, as the overlays left them.
+    pub specs: Vec<load::SpecFile>,
+    /// Overlay files, actions and matches.
+    pub overlays: overlay::Counts,
+    /// The overlays' warnings (actions that matched nothing).
+    pub warnings: diag::Diagnostics,
+}
+
+/// Reads the spec files and applies the overlays to them, in order.
+pub fn load_overlaid(inputs: &[PathBuf], overlays: &[PathBuf]) -> Result<Loaded, diag::Diagnostics> {
     let files = load::expand_inputs(inputs)?;
-    let specs = load::load(&files)?;
-    generate_from(specs)
+    let mut specs = load::load(&files)?;
+    if overlays.is_empty() {
+        return Ok(Loaded { specs, overlays: overlay::Counts::default(), warnings: diag::Diagnostics::default() });
+    }
+    let (counts, warnings) = overlay::apply(&overlay::load(overlays)?, &mut specs)?;
+    Ok(Loaded { specs, overlays: counts, warnings })
 }
 
 /// Runs the pipeline up to the IR: what the generated crate contains, for tools and tests that
 /// reason about it (sample values, operation lists) without reading Rust.
 pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
-    let files = load::expand_inputs(inputs)?;
-    let merged = merge::merge(load::load(&files)?)?;
-    resolve::check_refs(&merged)?;
-    build_ir(&merged)
+    api_overlaid(inputs, &[])
+}
+
+/// Like [`api`], with overlay files applied.
+pub fn api_overlaid(inputs: &[PathBuf], overlays: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
+    let loaded = load_overlaid(inputs, overlays)?;
+    let touched = overlay::touched(&loaded.specs);
+    let annotate = |mut d: diag::Diagnostics| {
+        overlay::annotate_all(&mut d, &touched);
+        d
+    };
+    let merged = merge::merge(loaded.specs).map_err(annotate)?;
+    resolve::check_refs(&merged).map_err(annotate)?;
+    let (api, mut warnings) = build_ir(&merged).map_err(annotate)?;
+    warnings.0.splice(0..0, loaded.warnings.0);
+    Ok((api, annotate(warnings)))
 }
 
 /// Lowers merged specs to the IR and runs the whole-IR passes of [`passes`], in the order its
@@ -141,76 +183,35 @@ pub fn api(inputs: &[PathBuf]) -> Result<(ir::Api, diag::Diagnostics), diag::Dia
 /// operation. Fails with every error; returns the warnings otherwise.
 pub fn build_ir(merged: &merge::Merged) -> Result<(ir::Api, diag::Diagnostics), diag::Diagnostics> {
     let (mut api, mut diags) = lower::lower(merged);
+    let mut findings: Vec<finding::Finding> = Vec::new();
     sensitivity::settle_partial_fields(&mut api);
     credentials::settle_body_fields(&mut api);
-    for finding in evidence::settle(&mut api) {
-        let d = diag::Diagnostic::warning(diag::Code::Evidence, finding.message);
-        diags.push(match finding.at {
-            Some((file, pointer)) => located_at(merged, file, pointer, d),
-            None => located(merged, &finding.origin, d),
-        });
-    }
-    if let Some((origin, message)) = error_body::settle(&mut api) {
-        diags.push(located(merged, &origin, diag::Diagnostic::error(diag::Code::RuntimeContract, message)));
-    }
+    findings.extend(evidence::settle(&mut api));
+    findings.extend(error_body::settle(&mut api));
     sensitivity::settle_rule(&mut api);
     features::gate_shared_types(&mut api);
-    for (origin, message) in cycles::settle(&mut api) {
-        diags.push(located(merged, &origin, diag::Diagnostic::error(diag::Code::Cycle, message)));
-    }
-    for message in pagination::settle(&mut api) {
-        diags.push(diag::Diagnostic::warning(diag::Code::Unsupported, message));
-    }
-    retry::settle(&mut api);
+    findings.extend(cycles::settle(&mut api));
+    findings.extend(pagination::settle(&mut api));
+    findings.extend(retry::settle(&mut api));
     surface::settle(&mut api);
     docs::settle(&mut api);
-    let findings = webhooks::settle(&mut api);
-    for (origin, message) in findings.pairs {
-        diags.push(located(merged, &origin, diag::Diagnostic::warning(diag::Code::Webhook, message)));
-    }
-    for (origin, message) in findings.left_out {
-        diags.push(located(merged, &origin, diag::Diagnostic::warning(diag::Code::Evidence, message)));
-    }
-    if let Some((path, message)) = findings.key_operation {
-        let hint = "the request needs a required string for the key id, the answer a JWK object with `x` and `y`";
-        let d = diag::Diagnostic::warning(diag::Code::Webhook, message).with_hint(hint);
-        diags.push(match merged.operations.iter().find(|o| o.path == path) {
-            Some(op) => {
-                let pointer = format!("/paths/{}/{}", diag::pointer_segment(&op.path), op.method);
-                located_at(merged, op.file, pointer, d)
-            }
-            None => d,
-        });
-    }
+    findings.extend(webhooks::settle(&mut api));
     mock::settle(&mut api);
+    for f in findings {
+        diags.push(finding::locate(f, Some(merged)));
+    }
     diags.into_result().map(|warnings| (api, warnings))
-}
-
-/// A diagnostic located at `pointer` in merged spec file number `file`.
-fn located_at(merged: &merge::Merged, file: usize, pointer: String, d: diag::Diagnostic) -> diag::Diagnostic {
-    match merged.files.get(file) {
-        Some(f) => d.in_file(&f.path).at_line(locate::line_of(&f.text, &pointer)).at_pointer(pointer),
-        None => d.at_pointer(pointer),
-    }
-}
-
-/// A diagnostic about a type, located at the component schema it comes from (for an inline
-/// type, `Parent.field`, at `Parent`).
-fn located(merged: &merge::Merged, origin: &str, d: diag::Diagnostic) -> diag::Diagnostic {
-    let component = origin.split('.').next().unwrap_or(origin);
-    let (file, line, pointer) = lower::component_location(merged, component);
-    let d = d.at_line(line).at_pointer(pointer);
-    match file {
-        Some(file) => d.in_file(file),
-        None => d,
-    }
 }
 
 /// Loads, merges and resolves the specs into one OpenAPI document (for a mock server that wants
 /// a single file).
 pub fn merged_document(inputs: &[PathBuf]) -> Result<openapiv3::OpenAPI, diag::Diagnostics> {
-    let files = load::expand_inputs(inputs)?;
-    let merged = merge::merge(load::load(&files)?)?;
+    merged_document_overlaid(inputs, &[])
+}
+
+/// Like [`merged_document`], with overlay files applied.
+pub fn merged_document_overlaid(inputs: &[PathBuf], overlays: &[PathBuf]) -> Result<openapiv3::OpenAPI, diag::Diagnostics> {
+    let merged = merge::merge(load_overlaid(inputs, overlays)?.specs)?;
     resolve::check_refs(&merged)?;
     Ok(merged.to_openapi())
 }
@@ -220,23 +221,44 @@ pub type Stages = Vec<(&'static str, std::time::Duration)>;
 
 /// Runs merge, resolve, lower and emit on files already loaded.
 pub fn generate_from(specs: Vec<load::SpecFile>) -> Result<Generated, diag::Diagnostics> {
-    generate_staged(specs, &mut Vec::new())
+    let loaded = Loaded { specs, overlays: overlay::Counts::default(), warnings: diag::Diagnostics::default() };
+    generate_staged(loaded, &mut Vec::new())
 }
 
 /// Runs the whole pipeline like [`generate`], recording how long each stage took (for
 /// `cargo xtask bench`): load (read and parse), merge, resolve, lower (with the passes), emit
 /// (tokens, the syn check and prettyplease).
-pub fn generate_timed(inputs: &[PathBuf]) -> Result<(Generated, Stages), diag::Diagnostics> {
+pub fn generate_timed(inputs: &[PathBuf], overlays: &[PathBuf]) -> Result<(Generated, Stages), diag::Diagnostics> {
     let mut stages = Vec::new();
     let start = std::time::Instant::now();
     let files = load::expand_inputs(inputs)?;
-    let specs = load::load(&files)?;
+    let mut specs = load::load(&files)?;
     stages.push(("load", start.elapsed()));
-    let generated = generate_staged(specs, &mut stages)?;
+    let start = std::time::Instant::now();
+    let (overlay_counts, warnings) = match overlays {
+        [] => (overlay::Counts::default(), diag::Diagnostics::default()),
+        _ => overlay::apply(&overlay::load(overlays)?, &mut specs)?,
+    };
+    stages.push(("overlay", start.elapsed()));
+    let generated = generate_staged(Loaded { specs, overlays: overlay_counts, warnings }, &mut stages)?;
     Ok((generated, stages))
 }
 
-fn generate_staged(specs: Vec<load::SpecFile>, stages: &mut Stages) -> Result<Generated, diag::Diagnostics> {
+fn generate_staged(loaded: Loaded, stages: &mut Stages) -> Result<Generated, diag::Diagnostics> {
+    let touched = overlay::touched(&loaded.specs);
+    let annotate = |mut d: diag::Diagnostics| {
+        overlay::annotate_all(&mut d, &touched);
+        d
+    };
+    let overlay_counts = loaded.overlays;
+    let mut generated = generate_merged(loaded.specs, stages).map_err(annotate)?;
+    generated.warnings.0.splice(0..0, loaded.warnings.0);
+    generated.warnings = annotate(generated.warnings);
+    generated.summary.overlays = overlay_counts;
+    Ok(generated)
+}
+
+fn generate_merged(specs: Vec<load::SpecFile>, stages: &mut Stages) -> Result<Generated, diag::Diagnostics> {
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str, stages: &mut Vec<_>| {
         stages.push((name, clock.elapsed()));
@@ -261,6 +283,7 @@ fn generate_staged(specs: Vec<load::SpecFile>, stages: &mut Stages) -> Result<Ge
         pagination: pagination::Counts::of(&api),
         retry: retry::Counts::of(&api),
         mock: mock::Counts::of(&api.mock),
+        overlays: overlay::Counts::default(),
         webhooks: WebhookCounts::of(&api.webhooks),
     };
     Ok(Generated { files, summary, warnings, groups: api.features.clone(), sources: emit::sources_label(&api) })

@@ -16,9 +16,11 @@ pub struct SpecFile {
     pub text: String,
     /// The parsed document.
     pub doc: openapiv3::OpenAPI,
-    /// The same document as JSON, as read: `resolve` walks it for `$ref`s without serializing
-    /// the typed document again.
+    /// The same document as JSON, as read (and as overlays changed it): `resolve` walks it for
+    /// `$ref`s without serializing the typed document again.
     pub json: serde_json::Value,
+    /// The nodes overlays changed, so that a diagnostic about one names the overlay action too.
+    pub overlaid: Vec<crate::locate::Touch>,
 }
 
 /// Expands the inputs (files, or folders of `*.yml`/`*.yaml` files) into a sorted list of files,
@@ -92,15 +94,28 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Diagnostic> {
             .at_line(location.as_ref().map(|l| l.line()))
             .at_column(location.as_ref().map(|l| l.column()))
     })?;
-    check_kind(path, &text, &value)?;
-    let parsed = std::panic::catch_unwind(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value));
+    let doc = document(path, &text, &value)?;
+    Ok(SpecFile { path: path.to_path_buf(), stem, text, doc, json: value, overlaid: Vec::new() })
+}
+
+/// Reads the OpenAPI document again from the file's JSON, after an overlay changed it: the
+/// changed document meets the same checks as one read from disk.
+pub fn reparse(spec: &mut SpecFile) -> Result<(), Diagnostic> {
+    spec.doc = document(&spec.path, &spec.text, &spec.json)?;
+    Ok(())
+}
+
+/// The OpenAPI 3.0 document of a file's JSON, or the located reason it is not one.
+fn document(path: &Path, text: &str, value: &serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    check_kind(path, text, value)?;
+    let parsed = std::panic::catch_unwind(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value));
     let doc = match parsed {
         Ok(Ok(doc)) => doc,
         Ok(Err(e)) => {
             let pointer = json_pointer(e.path());
             return Err(Diagnostic::error(Code::Syntax, format!("not a valid OpenAPI document: {}", first_sentence(&e.inner().to_string())))
                 .in_file(path)
-                .at_line(crate::locate::line_of(&text, &pointer))
+                .at_line(crate::locate::line_of(text, &pointer))
                 .at_pointer(pointer));
         }
         Err(_) => {
@@ -114,10 +129,10 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Diagnostic> {
             format!("OpenAPI version {} is not supported; the generator reads OpenAPI 3.0.x", doc.openapi),
         )
         .in_file(path)
-        .at_line(crate::locate::line_of(&text, "/openapi"))
+        .at_line(crate::locate::line_of(text, "/openapi"))
         .at_pointer("/openapi"));
     }
-    Ok(SpecFile { path: path.to_path_buf(), stem, text, doc, json: value })
+    Ok(doc)
 }
 
 /// Tells what kind of document it is before reading it as OpenAPI 3.0: Swagger 2.0, OpenAPI

@@ -2,7 +2,10 @@
 //!
 //! The YAML parser keeps no positions once a document is deserialized, so this scans the text by
 //! indentation. It understands block-style mappings and sequences, which is what specs are
-//! written in; for anything else it gives up and returns `None` rather than guess.
+//! written in; for anything else it gives up and returns `None` rather than guess. A node an
+//! overlay changed also has a place in the overlay ([`Touch`]).
+
+use std::path::PathBuf;
 
 /// Returns the 1-based line at which `pointer` (e.g. `/components/schemas/Item`) starts, or
 /// of its deepest ancestor that can be found (a key inside a flow mapping `{type: x}` has no
@@ -88,6 +91,29 @@ fn key_matches(entry: &str, seg: &str) -> bool {
         .or_else(|| key.strip_prefix('"').and_then(|k| k.strip_suffix('"')))
         .unwrap_or(key);
     unquoted == seg
+}
+
+/// A node an overlay action changed: where it is in the spec file, and which action changed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touch {
+    /// The node's JSON pointer in the spec file (for a removed node, where it was).
+    pub pointer: String,
+    /// The overlay file.
+    pub overlay: PathBuf,
+    /// The 1-based line of the action in the overlay file, when it can be found.
+    pub line: Option<usize>,
+    /// The action's index in `actions`.
+    pub action: usize,
+}
+
+impl Touch {
+    /// `file:line, action N`, as a diagnostic names it.
+    pub fn describe(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}, action {}", self.overlay.display(), self.action),
+            None => format!("{}, action {}", self.overlay.display(), self.action),
+        }
+    }
 }
 
 #[cfg(test)]

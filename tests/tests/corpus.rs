@@ -131,3 +131,49 @@ fn every_webhook_payload_of_the_complete_spec_is_a_variant_and_every_example_a_c
     assert!(api.webhooks.examples.iter().all(|e| api.webhooks.variants.iter().any(|v| v.schemas.contains(&e.schema))));
     assert!(api.webhooks.key_source.is_some());
 }
+
+/// An overlay that makes one required response field of the complete spec nullable
+/// (`tests/fixtures/overlays/corpus/`) changes that field's type and nothing else: every
+/// emitted file but the field's module and the manifest is byte-identical, the module's
+/// changed lines are all about the field, and api-diff reports the type change with the two
+/// it entails for building a value (a nullable required field is not a constructor argument,
+/// and gets a setter).
+#[test]
+fn an_overlay_that_makes_one_field_nullable_changes_only_that_field() {
+    let corpus = tests::root().join("../shared/corpus/plaid-2020-09-14_1.517.0.yml");
+    let overlay = tests::fixture("overlays/corpus/transfer_network_nullable.yml");
+    let base = generator::generate(std::slice::from_ref(&corpus)).unwrap_or_else(|d| panic!("{d}"));
+    let run = generator::generate_overlaid(std::slice::from_ref(&corpus), &[overlay]).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!((run.summary.overlays.actions, run.summary.overlays.matches), (2, 2));
+    assert_eq!(run.warnings.0.len(), base.warnings.0.len(), "{}", run.warnings);
+    let manifest = |g: &generator::Generated| {
+        let file = g.files.iter().find(|f| f.path == "api.json").expect("api.json");
+        generator::api_diff::parse(&file.contents).expect("a manifest")
+    };
+    let changes = generator::api_diff::diff(&manifest(&base), &manifest(&run));
+    let seen: Vec<(&str, &str, &str)> = changes.iter().map(|c| (c.change, c.path.as_str(), c.detail.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            ("changed", "Transfer::network", r#"type: "TransferNetwork" -> "Option<TransferNetwork>""#),
+            ("removed", "TransferRequired::network", "the field is gone"),
+            ("added", "Transfer::with_network", "a new fn"),
+        ],
+        "{changes:#?}"
+    );
+    assert_eq!(run.files.len(), base.files.len());
+    for (old, new) in base.files.iter().zip(&run.files) {
+        assert_eq!(old.path, new.path);
+        if old.path == "api.json" || old.path == "src/gen/transfer.rs" {
+            continue;
+        }
+        assert!(old.contents == new.contents, "{} changed", old.path);
+    }
+    let module = |g: &generator::Generated| g.files.iter().find(|f| f.path == "src/gen/transfer.rs").map(|f| f.contents.clone()).expect("the module");
+    let (old, new) = (module(&base), module(&run));
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    let changed: Vec<String> = diff.iter_all_changes().filter(|c| c.tag() != similar::ChangeTag::Equal).map(|c| c.value().trim().to_string()).collect();
+    assert!(!changed.is_empty());
+    let about_the_field = |line: &str| line.contains("network") || line.is_empty() || line.starts_with("///") || ["self", "}"].contains(&line);
+    assert!(changed.iter().all(|l| about_the_field(l)), "{changed:#?}");
+}

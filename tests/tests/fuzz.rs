@@ -25,6 +25,7 @@ fn originals() -> Vec<(String, String)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(tests::root().join("specs"))
         .expect("specs/")
         .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
         .collect();
     files.sort();
     files

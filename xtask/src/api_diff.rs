@@ -3,7 +3,7 @@
 //! OLD and NEW are spec files or folders, as regen takes them, or manifests; nothing is
 //! written.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use generator::api_diff::{self, Manifest};
@@ -13,10 +13,13 @@ use generator::emit::{File, MANIFEST};
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut inputs = Vec::new();
     let mut format = "text";
+    let (mut both, mut new_only) = (Vec::new(), Vec::new());
     let mut flags = crate::cli::Flags::new(args);
     while let Some(arg) = flags.next_arg() {
         match arg {
             "--format" => format = flags.value(arg)?,
+            "--overlay" => both.push(flags.path(arg)?),
+            "--new-overlay" => new_only.push(flags.path(arg)?),
             other if other.starts_with('-') => return Err(crate::cli::unknown(other)),
             other => inputs.push(other.to_string()),
         }
@@ -26,7 +29,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     let [old, new] = inputs.as_slice() else { return Err("api-diff takes two inputs: OLD and NEW".into()) };
     // From here on, a failure is the inputs' and not the command line's: exit 1, not 2.
-    let (old, new) = match (manifest_of(Path::new(old)), manifest_of(Path::new(new))) {
+    let new_overlays: Vec<PathBuf> = both.iter().chain(&new_only).cloned().collect();
+    let (old, new) = match (manifest_of(Path::new(old), &both), manifest_of(Path::new(new), &new_overlays)) {
         (Ok(old), Ok(new)) => (old, new),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("error: {e}");
@@ -47,14 +51,18 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A manifest from a manifest file, or generated (in memory) from specs.
-fn manifest_of(path: &Path) -> Result<Manifest, String> {
+/// A manifest from a manifest file, or generated (in memory) from specs with the overlays
+/// applied (a manifest file takes none).
+fn manifest_of(path: &Path, overlays: &[PathBuf]) -> Result<Manifest, String> {
     if path.extension().is_some_and(|e| e == "json") {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !overlays.is_empty() {
+            return Err(format!("{}: an overlay applies to specs, not to a manifest", path.display()));
+        }
         return api_diff::parse(&text).map_err(|e| format!("{}: {e}", path.display()));
     }
     // The IR is enough: the manifest is made from it, without printing the crate.
-    let (api, _) = generator::api(&[path.to_path_buf()]).map_err(|d| format!("{}: the specs do not generate:\n{d}", path.display()))?;
+    let (api, _) = generator::api_overlaid(&[path.to_path_buf()], overlays).map_err(|d| format!("{}: the specs do not generate:\n{d}", path.display()))?;
     let header = generator::emit::header_for(&generator::emit::sources_label(&api));
     api_diff::parse(&generator::emit::manifest::manifest(&api, &header))
 }

@@ -2,7 +2,7 @@
 //! (never as timed tests). It re-runs itself in release mode, since debug timings say nothing.
 //!
 //! - regen of `specs/` and of the complete Plaid spec, in process (median of several runs),
-//!   with the time of each stage;
+//!   with the time of each stage, and what one overlay adds to it;
 //! - with `--compile`: cold `cargo build`s of the complete spec's crate and of the `plaid` crate
 //!   9.0.1 (dependencies already built, alternating), the largest feature alone, and rustc's
 //!   peak memory.
@@ -61,7 +61,7 @@ fn bench(root: &Path, corpus: &Path, compile: bool) -> Result<(), String> {
     let mut runs: Vec<Vec<(&'static str, Duration)>> = Vec::new();
     let mut files = Vec::new();
     for _ in 0..9 {
-        let (generated, stages) = generator::generate_timed(&[corpus.to_path_buf()]).map_err(|d| d.to_string())?;
+        let (generated, stages) = generator::generate_timed(&[corpus.to_path_buf()], &[]).map_err(|d| d.to_string())?;
         files = generated.files;
         runs.push(stages);
     }
@@ -80,6 +80,27 @@ fn bench(root: &Path, corpus: &Path, compile: bool) -> Result<(), String> {
             .collect(),
     );
     println!("    of load, parsing the YAML:         {:>8.1} ms", ms(parse));
+    // The overlay step's cost, on the fixture overlay for the complete spec (runs with and
+    // without it alternate, so that drift of the machine hits both alike).
+    let overlay = root.join("tests/fixtures/overlays/corpus/transfer_network_nullable.yml");
+    let (mut plain, mut overlaid, mut step) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..9 {
+        let start = Instant::now();
+        generator::generate(&[corpus.to_path_buf()]).map_err(|d| d.to_string())?;
+        plain.push(start.elapsed());
+        let start = Instant::now();
+        let (_, stages) = generator::generate_timed(&[corpus.to_path_buf()], std::slice::from_ref(&overlay)).map_err(|d| d.to_string())?;
+        overlaid.push(start.elapsed());
+        step.extend(stages.iter().find(|(name, _)| *name == "overlay").map(|(_, d)| *d));
+    }
+    let (plain, overlaid, step) = (median(plain), median(overlaid), median(step));
+    let added = (ms(overlaid) - ms(plain)) / ms(plain) * 100.0;
+    println!(
+        "regen complete spec + 1 overlay:     {:>8.1} ms median of 9 ({added:+.1}% over {:.1} ms without; the overlay step {:.1} ms; target < +10%)",
+        ms(overlaid),
+        ms(plain),
+        ms(step)
+    );
     let scratch = std::env::temp_dir().join(format!("plaid-sdk-bench-write-{}", std::process::id()));
     let write = median(
         (0..9)

@@ -17,16 +17,18 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "regen",
         about: "regenerate generated/ (and tests/fixture-sdk/) from specs/, or a spec into a standalone crate",
-        usage: "cargo xtask regen [--check] [--spec <file-or-dir>]... [--out <crate-dir>]
+        usage: "cargo xtask regen [--check] [--spec <file-or-dir>]... [--overlay <file>]... [--out <crate-dir>]
   --check              write nothing; exit 1 naming each stale file
   --spec <path>        a spec file or a folder of them (repeatable; default: specs/)
+  --overlay <file>     an OpenAPI Overlay 1.0.0 applied after loading (repeatable, in order; after specs/overlays/ for the default specs)
   --out <dir>          the crate to write (default: generated/); any other folder becomes a standalone crate",
     },
     Command {
         name: "release",
         about: "regenerate a standalone crate as a release: version from api-diff's bump, CHANGELOG.md, publishable manifest",
-        usage: "cargo xtask release --spec <file-or-dir>... --out <dir> [--version X.Y.Z] [--date YYYY-MM-DD]
+        usage: "cargo xtask release --spec <file-or-dir>... [--overlay <file>]... --out <dir> [--version X.Y.Z] [--date YYYY-MM-DD]
   --spec <path>        the spec to release (repeatable)
+  --overlay <file>     an overlay applied to it (repeatable, in order)
   --out <dir>          the release folder: empty or new for a first release, else the folder of the previous one
   --version X.Y.Z      required for a first release; later, at least what api-diff's bump requires
   --date YYYY-MM-DD    the date the changelog section names (none unless given)",
@@ -34,21 +36,25 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "corpus",
         about: "the complete Plaid spec as a standalone crate: its tests with warnings denied, each feature alone, a fresh dependency resolution",
-        usage: "cargo xtask corpus [--spec <file-or-dir>]...
-  --spec <path>        the spec (default: the complete 1.517.0 spec in ../shared/corpus/)",
+        usage: "cargo xtask corpus [--spec <file-or-dir>]... [--overlay <file>]...
+  --spec <path>        the spec (default: the complete 1.517.0 spec in ../shared/corpus/)
+  --overlay <file>     an overlay applied to it (repeatable, in order)",
     },
     Command {
         name: "contract",
         about: "a generated client against Stoplight Prism (requests validated, answers fuzzed)",
-        usage: "cargo xtask contract [--spec <file-or-dir>]... [--fuzz <answers per operation>]
+        usage: "cargo xtask contract [--spec <file-or-dir>]... [--overlay <file>]... [--fuzz <answers per operation>]
   --spec <path>        check this spec's standalone crate (default: the workspace's crate)
+  --overlay <file>     an overlay applied to the spec (repeatable; after specs/overlays/ for the workspace's crate)
   --fuzz <n>           random answers per operation (default: 50)",
     },
     Command {
         name: "api-diff",
         about: "what a spec bump does to the crate's users, and the semver bump that follows",
-        usage: "cargo xtask api-diff <old> <new> [--format text|markdown|json]
+        usage: "cargo xtask api-diff <old> <new> [--overlay <file>]... [--new-overlay <file>]... [--format text|markdown|json]
   <old>, <new>         spec files, spec folders or api.json manifests
+  --overlay <file>     an overlay applied to both specs (repeatable, in order)
+  --new-overlay <file> an overlay applied to <new> only, after those: what the overlay changes
   --format <f>         text (default), markdown (a changelog section) or json",
     },
     Command {

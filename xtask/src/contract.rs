@@ -40,6 +40,8 @@ impl Drop for Prism {
 pub struct Target {
     /// The spec files or folders.
     pub specs: Vec<PathBuf>,
+    /// The overlays applied to them, in order.
+    pub overlays: Vec<PathBuf>,
     /// The standalone crate's manifest, already generated from `specs`.
     pub manifest: Option<PathBuf>,
     /// The target folder to build that crate in.
@@ -63,7 +65,7 @@ fn contract(root: &Path, target: &Target) -> Result<ExitCode, String> {
     let dir = root.join("target/contract");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let spec = dir.join("plaid-merged.json");
-    let document = generator::merged_document(&target.specs).map_err(|d| format!("the specs do not merge:\n{d}"))?;
+    let document = generator::merged_document_overlaid(&target.specs, &target.overlays).map_err(|d| format!("the specs do not merge:\n{d}"))?;
     let json = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
     std::fs::write(&spec, json).map_err(|e| format!("{}: {e}", spec.display()))?;
 

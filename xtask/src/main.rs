@@ -76,12 +76,15 @@ fn dispatch(args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let outcome = match command {
-        "regen" => RegenArgs::parse(rest).map(|a| {
+        "regen" => RegenArgs::parse(rest).map(|mut a| {
+            if !a.specs_given {
+                a.overlays.splice(0..0, own_overlays());
+            }
             if a.out_given || a.specs_given {
                 return regen(a).map_or_else(|code| code, |_| ExitCode::SUCCESS);
             }
             // Without --spec and --out: the workspace's own crate, then the fixture crate.
-            let fixture = RegenArgs { check: a.check, specs: vec![root().join(FIXTURE_SPEC)], specs_given: true, out: root().join(FIXTURE_CRATE), out_given: true };
+            let fixture = RegenArgs { check: a.check, specs: vec![root().join(FIXTURE_SPEC)], specs_given: true, overlays: Vec::new(), out: root().join(FIXTURE_CRATE), out_given: true };
             match (regen(a), regen(fixture)) {
                 (Ok(_), Ok(_)) => ExitCode::SUCCESS,
                 _ => ExitCode::FAILURE,
@@ -136,13 +139,16 @@ struct RegenArgs {
     check: bool,
     specs: Vec<PathBuf>,
     specs_given: bool,
+    /// Applied in order after loading: `specs/overlays/` for the workspace's own specs, then
+    /// each `--overlay`.
+    overlays: Vec<PathBuf>,
     out: PathBuf,
     out_given: bool,
 }
 
 impl RegenArgs {
     fn parse(args: &[String]) -> Result<Self, String> {
-        let mut a = RegenArgs { check: false, specs: Vec::new(), specs_given: false, out: root().join("generated"), out_given: false };
+        let mut a = RegenArgs { check: false, specs: Vec::new(), specs_given: false, overlays: Vec::new(), out: root().join("generated"), out_given: false };
         let mut flags = cli::Flags::new(args);
         while let Some(arg) = flags.next_arg() {
             match arg {
@@ -155,6 +161,7 @@ impl RegenArgs {
                     a.out = flags.path(arg)?;
                     a.out_given = true;
                 }
+                "--overlay" => a.overlays.push(flags.path(arg)?),
                 other => return Err(cli::unknown(other)),
             }
         }
@@ -165,11 +172,16 @@ impl RegenArgs {
     }
 }
 
-/// Everything regen writes into `dir` for `specs`: the generated files and, for a folder other
-/// than the workspace's own crate, the standalone crate's manifest, runtime copy and README.
-/// Warnings are printed; nothing is written.
-pub fn crate_files(specs: &[PathBuf], dir: &Path) -> Result<(generator::Generated, Vec<generator::emit::File>), String> {
-    let generated = generator::generate(specs).map_err(|diags| diags.to_string())?;
+/// The overlays of the workspace's own specs: `specs/overlays/*.yml`, by name.
+pub fn own_overlays() -> Vec<PathBuf> {
+    generator::overlay::in_folder(&root().join("specs/overlays"))
+}
+
+/// Everything regen writes into `dir` for `specs` with `overlays` applied: the generated files
+/// and, for a folder other than the workspace's own crate, the standalone crate's manifest,
+/// runtime copy and README. Warnings are printed; nothing is written.
+pub fn crate_files(specs: &[PathBuf], overlays: &[PathBuf], dir: &Path) -> Result<(generator::Generated, Vec<generator::emit::File>), String> {
+    let generated = generator::generate_overlaid(specs, overlays).map_err(|diags| diags.to_string())?;
     for w in &generated.warnings.0 {
         eprintln!("{w}");
     }
@@ -193,7 +205,7 @@ pub fn crate_files(specs: &[PathBuf], dir: &Path) -> Result<(generator::Generate
 fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     let start = Instant::now();
     let dir = args.out.clone();
-    let (generated, files) = match crate_files(&args.specs, &dir) {
+    let (generated, files) = match crate_files(&args.specs, &args.overlays, &dir) {
         Ok(made) => made,
         Err(e) => {
             eprintln!("{e}");
@@ -239,6 +251,11 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
         w.examples,
         if w.verifiable { "found" } else { "absent: WebhookVerifier cannot verify" }
     );
+    let o = s.overlays;
+    if o.files > 0 {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        println!("overlays:    {}, {} applied, {} matched", plural(o.files, "file", "files"), plural(o.actions, "action", "actions"), plural(o.matches, "node", "nodes"));
+    }
     println!("api:         {api_line}");
     println!("warnings:    {}", generated.warnings.0.len());
     if args.check {
@@ -279,6 +296,7 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     }
     args.out = root().join(SPEC_CRATE);
     let spec_args = args.specs.clone();
+    let overlay_args = args.overlays.clone();
     let groups = match regen(args) {
         Ok(groups) => groups,
         Err(code) => return code,
@@ -329,7 +347,7 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     for name in SMALL_SPECS {
         let spec = root().join("tests/fixtures/rules").join(format!("{name}.yml"));
         let out = root().join("target/small-sdk").join(name);
-        let small = RegenArgs { check: false, specs: vec![spec], specs_given: true, out: out.clone(), out_given: true };
+        let small = RegenArgs { check: false, specs: vec![spec], specs_given: true, overlays: Vec::new(), out: out.clone(), out_given: true };
         if regen(small).is_err() || fresh::pin_lock(&root(), &out).is_err() {
             failed.push(format!("the {name} fixture"));
             continue;
@@ -344,7 +362,7 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
             }
         }
     }
-    if let Err(e) = fresh_build(&spec_args) {
+    if let Err(e) = fresh_build(&spec_args, &overlay_args) {
         eprintln!("{e}");
         failed.push("the fresh resolution".into());
     }
@@ -363,10 +381,10 @@ const FRESH_CRATE_TARGET: &str = "target/corpus-fresh-target";
 /// The corpus spec's crate as a new user's build resolves it (no lock: each dependency's
 /// newest version): its `rust-version` against every dependency's, then the library, tests
 /// and examples with `testing` and warnings denied, so that a deprecation upstream fails here.
-fn fresh_build(specs: &[PathBuf]) -> Result<(), String> {
+fn fresh_build(specs: &[PathBuf], overlays: &[PathBuf]) -> Result<(), String> {
     let started = Instant::now();
     let dir = root().join(FRESH_CRATE);
-    let args = RegenArgs { check: false, specs: specs.to_vec(), specs_given: true, out: dir.clone(), out_given: true };
+    let args = RegenArgs { check: false, specs: specs.to_vec(), specs_given: true, overlays: overlays.to_vec(), out: dir.clone(), out_given: true };
     regen(args).map_err(|_| "the fresh crate did not generate".to_string())?;
     fresh::resolve_afresh(&dir)?;
     let (own, highest) = fresh::check_rust_version(&dir)?;
@@ -382,19 +400,22 @@ fn fresh_build(specs: &[PathBuf]) -> Result<(), String> {
 /// generation is the inner error's exit code).
 fn contract_args(args: &[String]) -> Result<Result<contract::Target, ExitCode>, String> {
     let mut specs = Vec::new();
+    let mut overlays = Vec::new();
     let mut fuzz = 50;
     let mut flags = cli::Flags::new(args);
     while let Some(arg) = flags.next_arg() {
         match arg {
             "--spec" => specs.push(flags.path(arg)?),
+            "--overlay" => overlays.push(flags.path(arg)?),
             "--fuzz" => fuzz = flags.value(arg)?.parse().map_err(|_| "--fuzz needs a whole number".to_string())?,
             other => return Err(cli::unknown(other)),
         }
     }
     if specs.is_empty() {
-        return Ok(Ok(contract::Target { specs: vec![root().join("specs")], manifest: None, target_dir: None, fuzz }));
+        overlays.splice(0..0, own_overlays());
+        return Ok(Ok(contract::Target { specs: vec![root().join("specs")], overlays, manifest: None, target_dir: None, fuzz }));
     }
-    let regen_args = RegenArgs { check: false, specs: specs.clone(), specs_given: true, out: root().join(SPEC_CRATE), out_given: true };
+    let regen_args = RegenArgs { check: false, specs: specs.clone(), specs_given: true, overlays: overlays.clone(), out: root().join(SPEC_CRATE), out_given: true };
     let pinned = regen(regen_args).and_then(|_| {
         fresh::pin_lock(&root(), &root().join(SPEC_CRATE)).map_err(|e| {
             eprintln!("error: {e}");
@@ -403,6 +424,7 @@ fn contract_args(args: &[String]) -> Result<Result<contract::Target, ExitCode>, 
     });
     Ok(pinned.map(|()| contract::Target {
         specs,
+        overlays,
         manifest: Some(root().join(SPEC_CRATE).join("Cargo.toml")),
         target_dir: Some(root().join(SPEC_CRATE_TARGET)),
         fuzz,

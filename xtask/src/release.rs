@@ -32,6 +32,7 @@ const README: &str = "README.md";
 /// What the command was asked.
 pub struct Args {
     specs: Vec<PathBuf>,
+    overlays: Vec<PathBuf>,
     out: PathBuf,
     version: Option<Version>,
     date: Option<String>,
@@ -40,11 +41,12 @@ pub struct Args {
 impl Args {
     /// Reads the arguments; an error is a usage error.
     pub fn parse(args: &[String]) -> Result<Self, String> {
-        let (mut specs, mut out, mut version, mut date) = (Vec::new(), None, None, None);
+        let (mut specs, mut overlays, mut out, mut version, mut date) = (Vec::new(), Vec::new(), None, None, None);
         let mut flags = Flags::new(args);
         while let Some(arg) = flags.next_arg() {
             match arg {
                 "--spec" => specs.push(flags.path(arg)?),
+                "--overlay" => overlays.push(flags.path(arg)?),
                 "--out" => out = Some(flags.path(arg)?),
                 "--version" => version = Some(flags.value(arg)?.parse::<Version>()?),
                 "--date" => date = Some(valid_date(flags.value(arg)?)?),
@@ -55,7 +57,7 @@ impl Args {
             return Err("release needs --spec".into());
         }
         let out = out.ok_or("release needs --out: the release folder")?;
-        Ok(Args { specs, out, version, date })
+        Ok(Args { specs, overlays, out, version, date })
     }
 }
 
@@ -166,7 +168,7 @@ pub fn run(args: &Args) -> ExitCode {
 fn release(args: &Args) -> Result<(), String> {
     let dir = &args.out;
     let previous = previous(dir).map_err(|e| format!("error: {e}"))?;
-    let (generated, mut files) = crate::crate_files(&args.specs, dir)?;
+    let (generated, mut files) = crate::crate_files(&args.specs, &args.overlays, dir)?;
     let new = files.iter().find(|f| f.path == MANIFEST).ok_or("error: regen produced no api.json")?;
     let new = api_diff::parse(&new.contents).map_err(|e| format!("error: the new api.json: {e}"))?;
     let spec_version = new.spec_version.clone();
@@ -320,7 +322,7 @@ mod tests {
     }
 
     fn args(spec: &Path, out: &Path, version: Option<&str>) -> Args {
-        Args { specs: vec![spec.to_path_buf()], out: out.to_path_buf(), version: version.map(|v| v.parse().expect("a version")), date: Some("2026-12-06".into()) }
+        Args { specs: vec![spec.to_path_buf()], overlays: Vec::new(), out: out.to_path_buf(), version: version.map(|v| v.parse().expect("a version")), date: Some("2026-12-06".into()) }
     }
 
     /// Every file of a folder with its bytes, to see that a refused release changed nothing.

@@ -48,6 +48,7 @@ impl<'a> Lowerer<'a> {
         let auth_headers = self.auth_headers();
         let mut module_names: BTreeSet<String> = self.types.keys().cloned().collect();
         module_names.extend(ops.keys().cloned());
+        let stated_groups: BTreeSet<String> = ops.iter().filter(|(_, list)| list.iter().any(|o| o.stated.group.is_some())).map(|(name, _)| name.clone()).collect();
         let modules: Vec<Module> = module_names
             .into_iter()
             .map(|name| {
@@ -61,8 +62,9 @@ impl<'a> Lowerer<'a> {
                     .collect();
                 let source = match self.group_paths.get(&name) {
                     Some(prefix) => format!("the `{prefix}` operations"),
-                    None if sources.is_empty() || self.by_path_segment => "types shared by several groups".to_string(),
-                    None => sources.into_iter().collect::<Vec<_>>().join(", "),
+                    None if !sources.is_empty() && !self.by_path_segment => sources.into_iter().collect::<Vec<_>>().join(", "),
+                    None if stated_groups.contains(&name) => "the operations an `x-feature` puts here".to_string(),
+                    None => "types shared by several groups".to_string(),
                 };
                 Module {
                     types: self.types.remove(&name).map(|m| m.into_values().collect()).unwrap_or_default(),

@@ -8,6 +8,8 @@
 //! - `parameter`: parameters become a per-operation parameter struct and wire rules;
 //! - `api`: the lowered parts are assembled into the [`Api`] (servers, auth, modules);
 //! - `webhook`: webhook payload schemas and their `(webhook_type, webhook_code)` pairs;
+//! - `stated`: the decisions a maintainer states with `x-rust-name`, `x-feature` and
+//!   `x-rust-retry` (usually set by an overlay), which replace structural ones;
 //! - `shape` reads schemas for the others.
 //!
 //! The rules:
@@ -74,6 +76,7 @@ mod parameter;
 mod placement;
 mod schema;
 mod shape;
+mod stated;
 mod webhook;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -97,26 +100,15 @@ pub fn lower(merged: &Merged) -> (Api, Diagnostics) {
     for name in names {
         l.lower_component(name);
     }
+    let lowered: Vec<(&crate::merge::SourceOperation, Operation)> = merged.operations.iter().filter_map(|op| Some((op, l.lower_operation(op)?))).collect();
+    l.check_stated_methods(&lowered);
     let mut ops: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
-    for op in &merged.operations {
-        if let Some(lowered) = l.lower_operation(op) {
-            ops.entry(l.group_of(op)).or_default().push(lowered);
-        }
+    for (src, op) in lowered {
+        ops.entry(l.group_of(src)).or_default().push(op);
     }
     let mut api = l.assemble(ops);
     api.webhooks = l.webhooks();
     (api, l.diags)
-}
-
-/// Where a component schema is defined: its first defining file and its pointer there, for
-/// diagnostics of later passes.
-pub fn component_location<'m>(merged: &'m Merged, component: &str) -> (Option<&'m std::path::Path>, Option<usize>, String) {
-    let pointer = format!("/components/schemas/{}", crate::diag::pointer_segment(component));
-    let file = merged.schemas.get(component).and_then(|c| c.files.first().copied()).and_then(|f| merged.files.get(f));
-    match file {
-        Some(f) => (Some(f.path.as_path()), crate::locate::line_of(&f.text, &pointer), pointer),
-        None => (None, None, pointer),
-    }
 }
 
 /// A field type as lowered: the type, whether it may be null, and the format it came with.
@@ -143,6 +135,8 @@ struct Lowerer<'a> {
     component_module: HashMap<&'a str, String>,
     /// Rust name per component name.
     component_name: HashMap<&'a str, String>,
+    /// Components named by `x-rust-name`.
+    renamed: HashMap<&'a str, Renamed>,
     /// The crate-wide type namespace.
     scope: Scope,
     /// Lowered types per module, by Rust name.
@@ -171,6 +165,7 @@ impl<'a> Lowerer<'a> {
             reached: HashSet::new(),
             component_module: HashMap::new(),
             component_name: HashMap::new(),
+            renamed: HashMap::new(),
             scope: Scope::default(),
             types: BTreeMap::new(),
             in_progress: HashSet::new(),

@@ -22,6 +22,7 @@ impl<'a> Lowerer<'a> {
         let id = op.operation_id.clone()?;
         let module = self.group_of(src);
         let pointer = format!("/paths/{}/{}", pointer_segment(&src.path), src.method);
+        let stated = self.stated_for_operation(src, &id, &pointer);
         let base = naming::type_name(&id);
         let http_method = HttpMethod::from_path_item_key(src.method).unwrap_or(HttpMethod::Get);
         let label = format!("{} {}", http_method.as_str(), src.path);
@@ -30,7 +31,10 @@ impl<'a> Lowerer<'a> {
         let (response, response_optional) = self.lower_success(src, &id, &base, &module, &pointer, &label);
         let error = self.lower_error(src, &base, &module, &pointer, &label);
         Some(Operation {
-            method_name: naming::method_name(&id),
+            method_name: match &stated.name {
+                Some(renamed) => naming::method_name(&renamed.stated),
+                None => naming::method_name(&id),
+            },
             id,
             http_method,
             path: src.path.clone(),
@@ -45,6 +49,7 @@ impl<'a> Lowerer<'a> {
             body_credentials: Vec::new(),
             pagination: None,
             retry: RetryClass::Acting,
+            stated,
         })
     }
 

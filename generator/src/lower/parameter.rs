@@ -88,6 +88,7 @@ impl<'a> Lowerer<'a> {
                 idempotency_key: None,
                 show: Show::Plain,
                 read: Read::Value,
+                stated: Stated::default(),
             });
             let sensitive = fields.last().is_some_and(|f| f.sensitivity.is_some());
             items.push(Parameter { field, name: data.name.clone(), location, style, explode: explode(data, style), required, json, sensitive });
@@ -113,6 +114,7 @@ impl<'a> Lowerer<'a> {
             kind: TypeKind::Struct(Struct { fields, extra: Extra::Drop, constructor: Vec::new(), named_args: None }),
             gate: None,
             value_rules: None,
+            stated: Stated::default(),
             derives: Vec::new(),
         };
         self.add_type(module, def);

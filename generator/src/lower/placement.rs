@@ -29,9 +29,18 @@ pub(super) fn groups(merged: &Merged) -> (Vec<String>, bool, HashMap<String, Str
 }
 
 impl<'a> Lowerer<'a> {
-    /// The group (module) an operation belongs to: its spec file, or the first segment of its
-    /// path when one file holds every operation.
+    /// The group (module) an operation belongs to: the one its `x-feature` states, else its
+    /// spec file, or the first segment of its path when one file holds every operation. (An
+    /// unusable `x-feature` is reported once, by `stated`, and ignored here.)
     pub(super) fn group_of(&self, op: &SourceOperation) -> String {
+        match super::stated::text(&op.op.extensions, super::stated::FEATURE) {
+            Ok(Some(stated)) => group_named(stated),
+            _ => self.structural_group(op),
+        }
+    }
+
+    /// The group an operation's structure gives it.
+    pub(super) fn structural_group(&self, op: &SourceOperation) -> String {
         if self.by_path_segment {
             path_group(&op.path)
         } else {
@@ -104,7 +113,15 @@ impl<'a> Lowerer<'a> {
         names.sort();
         let mut first_claimant: HashMap<String, &'a String> = HashMap::new();
         for name in names {
-            let wanted = naming::type_name(name);
+            let pointer = format!("/components/schemas/{}", pointer_segment(name));
+            let renamed = self.stated_type_name(name, self.defining_file(name), &pointer);
+            let wanted = match &renamed {
+                Some(r) => naming::type_name(&r.stated),
+                None => naming::type_name(name),
+            };
+            if let Some(r) = renamed {
+                self.renamed.insert(name, r);
+            }
             let rust = self.scope.claim(wanted.clone());
             if rust != wanted {
                 // Two schema names that differ only in case or separators; the suffix keeps
@@ -113,7 +130,7 @@ impl<'a> Lowerer<'a> {
                 let file = self.defining_file(name);
                 let message = format!("schemas {other} and `{name}` both map to the Rust name `{wanted}`; `{name}` becomes `{rust}`");
                 let d = Diagnostic::warning(Code::NameClash, message);
-                self.push_located(file, format!("/components/schemas/{}", pointer_segment(name)), d);
+                self.push_located(file, pointer, d);
             } else {
                 first_claimant.insert(wanted, name);
             }
@@ -129,7 +146,13 @@ fn first_segment(path: &str) -> &str {
 
 /// The module name of a path-segment group; never `shared`, which holds the types of several.
 fn path_group(path: &str) -> String {
-    let name = naming::module_name(first_segment(path));
+    group_named(first_segment(path))
+}
+
+/// The module of a group named `raw` (a path segment, or an `x-feature`): never `shared`,
+/// which holds the types of several, nor the crate's own `webhooks`.
+fn group_named(raw: &str) -> String {
+    let name = naming::module_name(raw);
     match name.as_str() {
         "" => "root".to_string(),
         SHARED => SHARED_OPERATIONS.to_string(),

@@ -64,6 +64,7 @@ impl<'a> Lowerer<'a> {
         let rust = self.component_name[name].clone();
         let pointer = format!("/components/schemas/{}", pointer_segment(name));
         let file = self.defining_file(name);
+        let stated = Stated { name: self.renamed.get(name).cloned(), ..Stated::default() };
         let def = match &component.def {
             ReferenceOr::Reference { reference } => TypeDef {
                 name: rust,
@@ -74,6 +75,7 @@ impl<'a> Lowerer<'a> {
                 gate: None,
                 value_rules: None,
                 derives: Vec::new(),
+                stated,
             },
             ReferenceOr::Item(schema) => {
                 if let Some(example) = &schema.schema_data.example {
@@ -83,7 +85,7 @@ impl<'a> Lowerer<'a> {
                 self.account_keywords(schema, &rust, file, &pointer);
                 let kind = self.lower_kind(schema, &rust, &module, file, &pointer, Some(name));
                 let value_rules = matches!(kind, TypeKind::Alias(_)).then(|| (Shape::of(schema).format, constraints_of(schema)));
-                TypeDef { name: rust, origin: name.to_string(), docs: docs_of(schema), deprecated: deprecation(schema), kind, gate: None, value_rules, derives: Vec::new() }
+                TypeDef { name: rust, origin: name.to_string(), docs: docs_of(schema), deprecated: deprecation(schema), kind, gate: None, value_rules, derives: Vec::new(), stated }
             }
         };
         self.add_type(&module, def);
@@ -130,7 +132,11 @@ impl<'a> Lowerer<'a> {
         let mut scope = Scope::default();
         for f in &mut fields {
             f.required |= required.contains(&f.wire);
-            f.name = scope.claim(naming::field_name(&f.wire));
+            let wanted = match &f.stated.name {
+                Some(renamed) => naming::field_name(&renamed.stated),
+                None => naming::field_name(&f.wire),
+            };
+            f.name = scope.claim(wanted);
         }
         let extra = match extra_value {
             Some(value) => Extra::Keep { field: scope.claim(naming::UNKNOWN_PROPERTIES_FIELD.into()), value },
@@ -197,6 +203,7 @@ impl<'a> Lowerer<'a> {
         for (wire, prop) in props {
             let prop_pointer = format!("{pointer}/properties/{}", pointer_segment(wire));
             let lowered = self.lower_field_type(view_boxed(prop), rust, wire, module, file, &prop_pointer);
+            let stated = self.stated_field_name(prop, wire, file, &prop_pointer);
             let (docs, default, deprecated, example, constraints) = match prop {
                 ReferenceOr::Item(s) => (
                     docs_of(s),
@@ -230,6 +237,7 @@ impl<'a> Lowerer<'a> {
                 idempotency_key: None,
                 show: Show::Plain,
                 read: Read::Value,
+                stated,
             };
             match fields.iter_mut().find(|f| f.wire == *wire) {
                 Some(existing) => *existing = field,
@@ -284,7 +292,7 @@ impl<'a> Lowerer<'a> {
         if shape.is_object() || !shape.enum_values.is_empty() {
             let name = self.scope.claim(naming::type_name(&format!("{parent} {hint}")));
             let kind = self.lower_kind(schema, &name, module, file, pointer, None);
-            let def = TypeDef { name: name.clone(), origin: format!("{parent}.{hint}"), docs: docs_of(schema), deprecated: None, kind, gate: None, value_rules: None, derives: Vec::new() };
+            let def = TypeDef { name: name.clone(), origin: format!("{parent}.{hint}"), docs: docs_of(schema), deprecated: None, kind, gate: None, value_rules: None, derives: Vec::new(), stated: Stated::default() };
             self.add_type(module, def);
             return Lowered { ty: TypeRef::Named { module: module.to_string(), name }, nullable, format: None };
         }

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::diag::Code;
+use crate::finding::{At, Finding};
 use crate::graph::strongly_connected;
 use crate::ir::{Api, TypeKind, TypeRef, Wrapping};
 
@@ -22,7 +24,7 @@ struct Link {
 
 /// Boxes the fields on by-value cycles. Returns, for each cycle with no finite value, the
 /// origin of one of its types and a message naming the whole cycle.
-pub fn settle(api: &mut Api) -> Vec<(String, String)> {
+pub fn settle(api: &mut Api) -> Vec<Finding> {
     let mut links: HashMap<Key, Vec<Link>> = HashMap::new();
     let mut origins: HashMap<Key, String> = HashMap::new();
     for m in &api.modules {
@@ -66,7 +68,7 @@ pub fn settle(api: &mut Api) -> Vec<(String, String)> {
             let names: Vec<String> = ring.iter().map(|k| format!("`{}`", origins[*k])).collect();
             let what = if names.len() == 1 { format!("{} contains itself", names[0]) } else { format!("{} contain each other", names.join(", ")) };
             let message = format!("{what} through required, non-nullable fields or aliases only; no finite value exists");
-            errors.push((origins[*key].clone(), message));
+            errors.push(Finding::error(Code::Cycle, At::Component(origins[*key].clone()), message));
         }
     }
 

@@ -8,12 +8,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::diag::Code;
+use crate::finding::{At, Finding};
 use crate::graph::TypeIndex;
 use crate::ir::{Api, ErrorBody, ErrorField, TypeKind, TypeRef};
 
 /// Sets [`Api::error_body`]. Returns, for an error type that does not fit, its origin and
 /// what is wrong.
-pub fn settle(api: &mut Api) -> Option<(String, String)> {
+pub fn settle(api: &mut Api) -> Option<Finding> {
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for op in api.modules.iter().flat_map(|m| &m.operations) {
         if let Some(TypeRef::Named { module, name }) = &op.error {
@@ -26,7 +28,8 @@ pub fn settle(api: &mut Api) -> Option<(String, String)> {
     let def = index.get(module, name)?;
     let origin = def.origin.clone();
     let TypeKind::Struct(s) = &def.kind else {
-        return Some((origin, format!("the error type `{name}` is not an object; the client reads `error_type`, `error_code` and `error_message` from error answers")));
+        let message = format!("the error type `{name}` is not an object; the client reads `error_type`, `error_code` and `error_message` from error answers");
+        return Some(Finding::error(Code::RuntimeContract, At::Component(origin), message));
     };
     let read = |wire: &str| -> Result<Option<ErrorField>, String> {
         let Some(f) = s.fields.iter().find(|f| f.wire == wire) else { return Ok(None) };
@@ -64,7 +67,7 @@ pub fn settle(api: &mut Api) -> Option<(String, String)> {
             api.error_body = Some(body);
             None
         }
-        Err(message) => Some((origin, message)),
+        Err(message) => Some(Finding::error(Code::RuntimeContract, At::Component(origin), message)),
     }
 }
 

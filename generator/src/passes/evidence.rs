@@ -24,19 +24,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::diag::Code;
+use crate::finding::{At, Finding};
 use crate::graph::TypeIndex;
 use crate::ir::*;
 
-/// One thing the pass has to say, located at a component (`origin`, as a type's origin reads)
-/// or at the example itself (`at`: file index and pointer).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    /// The schema the finding is about (`AccountBase`, or `AccountBase.balances`).
-    pub origin: String,
-    /// Where the example is, when known.
-    pub at: Option<(usize, String)>,
-    /// What was found and what was done.
-    pub message: String,
+/// A finding of this pass: located at the example itself when its place is known (`at`: file
+/// index and pointer), else at the schema it is about (`origin`, as a type's origin reads).
+fn finding(origin: String, at: Option<(usize, String)>, message: String) -> Finding {
+    let at = match at {
+        Some((file, pointer)) => At::Pointer { file, pointer },
+        None => At::Component(origin),
+    };
+    Finding::warning(Code::Evidence, at, message)
 }
 
 /// A contradiction between an example and a type.
@@ -100,7 +100,7 @@ pub fn settle(api: &mut Api) -> Vec<Finding> {
             check(&index, ty, value, "", Read::Value, &mut found);
             for m in found {
                 let Some((owner, field)) = m.owner.clone().zip(m.field.clone()) else { continue };
-                let located = |message| Finding { origin: type_origin(&index, &owner), at: at.cloned(), message };
+                let located = |message| finding(type_origin(&index, &owner), at.cloned(), message);
                 match m.kind {
                     Kind::Missing | Kind::Null | Kind::Unknown if read.contains(&owner) && changes.entry(owner.clone()).or_default().insert((m.kind.clone(), field.clone())) => {
                         findings.push(located(settled_message(&m, &owner, &field, origin)));
@@ -139,7 +139,7 @@ pub fn settle(api: &mut Api) -> Vec<Finding> {
                     // A property's example (no site of its own) is located at its schema, which
                     // its origin (`Type.field`) names.
                     let origin = if e.at.is_some() { origin_of_type(&index, &e.ty) } else { e.origin.clone() };
-                    findings.push(Finding { origin, at: e.at.clone(), message: left_out(&e.origin, why) });
+                    findings.push(finding(origin, e.at.clone(), left_out(&e.origin, why)));
                 }
                 why.is_none()
             })
@@ -152,7 +152,7 @@ pub fn settle(api: &mut Api) -> Vec<Finding> {
             .map(|(e, value)| {
                 let why = verdict(&index, payloads.get(e.schema.as_str()).copied(), value);
                 if let Some(why) = &why {
-                    findings.push(Finding { origin: e.schema.clone(), at: None, message: left_out(&e.origin, why) });
+                    findings.push(finding(e.schema.clone(), None, left_out(&e.origin, why)));
                 }
                 why.is_none()
             })

@@ -12,6 +12,8 @@
 //!   else a short or empty page does. A response with several lists and no total naming one is
 //!   not paged (a warning says so).
 
+use crate::diag::Code;
+use crate::finding::{At, Finding};
 use crate::graph::TypeIndex;
 use crate::ir::{Api, Field, PageField, Pagination, Paging, Struct, TypeKind, TypeRef, Wrapping};
 use crate::naming::Scope;
@@ -45,8 +47,8 @@ impl Counts {
 /// Sets [`Operation::pagination`](crate::ir::Operation::pagination) on every paged operation,
 /// with the names of its extra methods (`<method>_pages`, and `<method>_all` for a `has_more`
 /// update).
-/// Returns a warning message per operation that looks paged but cannot be.
-pub fn settle(api: &mut Api) -> Vec<String> {
+/// Returns a warning per operation that looks paged but cannot be.
+pub fn settle(api: &mut Api) -> Vec<Finding> {
     let index = TypeIndex::new(api);
     let mut decided = Vec::new();
     let mut warnings = Vec::new();
@@ -60,7 +62,7 @@ pub fn settle(api: &mut Api) -> Vec<String> {
             match decide(&index, request, response) {
                 Ok(Some(p)) => decided.push((m, o, p)),
                 Ok(None) => {}
-                Err(why) => warnings.push(format!("`{}` looks paged but is not: {why}", op.id)),
+                Err(why) => warnings.push(Finding::warning(Code::Unsupported, At::Run, format!("`{}` looks paged but is not: {why}", op.id))),
             }
         }
     }

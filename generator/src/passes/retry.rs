@@ -12,11 +12,17 @@
 //!   `/sandbox/item/reset_login`): it may act, and a failure after the request went out (a 5xx,
 //!   a timeout, a connection lost) leaves unknown whether it did, so it is never resent then.
 //!
+//! An operation's `x-rust-retry` (usually set by an overlay) states its class where the
+//! structure cannot show it, and wins; `keyed` on an operation whose request has no key field
+//! cannot be carried out: the structural class stands, with a warning (W0006).
+//!
 //! The key's field is marked on the request type ([`Field::idempotency_key`]), so that `new`
 //! fills it instead of taking it.
 
+use crate::diag::Code;
+use crate::finding::{At, Finding};
 use crate::graph::TypeIndex;
-use crate::ir::{Api, Field, HttpMethod, IdempotencyKey, RetryClass, TypeKind, TypeRef};
+use crate::ir::{Api, Field, HttpMethod, IdempotencyKey, RetryClass, StatedRetry, TypeKind, TypeRef};
 
 /// Operations by retry class, for the regen summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,20 +58,33 @@ impl Counts {
 /// The first words of a last path segment that reads.
 const READ_VERBS: &[&str] = &["get", "list", "search", "lookup", "sync"];
 
-/// Sets [`crate::ir::Operation::retry`] on every operation and marks the key fields.
-pub fn settle(api: &mut Api) {
+/// Sets [`crate::ir::Operation::retry`] on every operation and marks the key fields. Returns
+/// a warning per stated class the structure cannot carry out.
+pub fn settle(api: &mut Api) -> Vec<Finding> {
     let index = TypeIndex::new(api);
     let mut keys: Vec<((String, String), IdempotencyKey)> = Vec::new();
     let mut classes = Vec::new();
+    let mut findings = Vec::new();
     for op in api.modules.iter().flat_map(|m| &m.operations) {
         let key = op.request.as_ref().and_then(|ty| key_of(&index, ty));
-        let class = match key {
-            Some((owner, key)) => {
+        let structural = if reads(op.http_method, &op.path) { RetryClass::Read } else { RetryClass::Acting };
+        let class = match (op.stated.retry, key) {
+            (Some(StatedRetry::Read), _) => RetryClass::Read,
+            (Some(StatedRetry::Acting), _) => RetryClass::Acting,
+            (Some(StatedRetry::Keyed) | None, Some((owner, key))) => {
                 keys.push((owner, key.clone()));
                 RetryClass::Keyed(key)
             }
-            None if reads(op.http_method, &op.path) => RetryClass::Read,
-            None => RetryClass::Acting,
+            (Some(StatedRetry::Keyed), None) => {
+                let message = format!(
+                    "`{}` states `x-rust-retry: keyed`, but its request has no idempotency key field; it stays {}",
+                    op.id,
+                    if structural == RetryClass::Read { "read" } else { "acting" }
+                );
+                findings.push(Finding::warning(Code::ExtensionUnmet, At::Operation(op.path.clone()), message));
+                structural
+            }
+            (None, None) => structural,
         };
         classes.push(class);
     }
@@ -88,6 +107,7 @@ pub fn settle(api: &mut Api) {
             }
         }
     }
+    findings
 }
 
 /// Whether an operation without a key has no side effect, by the rule in the module docs.

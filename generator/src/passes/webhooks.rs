@@ -27,24 +27,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::diag::Code;
+use crate::finding::{At, Finding};
 use crate::graph::TypeIndex;
 use crate::ir::*;
 use crate::naming::{self, Scope};
 
-/// What [`settle`] has to say.
-#[derive(Debug, Default)]
-pub struct Findings {
-    /// Payloads of one pair that cannot be told apart, as `(schema, message)`.
-    pub pairs: Vec<(String, String)>,
-    /// The key operation is not shaped as the verifier needs, as `(its path, message)`.
-    pub key_operation: Option<(String, String)>,
-    /// Payload examples left out of the generated tests, as `(schema, message)`.
-    pub left_out: Vec<(String, String)>,
-}
-
 /// Folds duplicates, gives each variant its name, markers and gate, orders them, and finds the
-/// key operation.
-pub fn settle(api: &mut Api) -> Findings {
+/// key operation. Returns the warnings: payloads of one pair nothing tells apart, payload
+/// examples left out of the generated tests, and a key operation the verifier cannot use.
+pub fn settle(api: &mut Api) -> Vec<Finding> {
     let mut warnings = Vec::new();
     let unsettled = std::mem::take(&mut api.webhooks.variants);
     let index = TypeIndex::new(api);
@@ -86,10 +78,8 @@ pub fn settle(api: &mut Api) -> Findings {
         let unmarked: Vec<&str> = pair.iter().filter(|(v, _, _)| v.markers.is_empty()).map(|(v, _, _)| v.schemas[0].as_str()).collect();
         if let [taker, rest @ ..] = unmarked.as_slice() {
             for other in rest {
-                warnings.push((
-                    other.to_string(),
-                    format!("schemas `{taker}` and `{other}` share the pair ({webhook_type}, {webhook_code}) and no required property tells them apart; bodies of that pair decode as `{taker}`"),
-                ));
+                let message = format!("schemas `{taker}` and `{other}` share the pair ({webhook_type}, {webhook_code}) and no required property tells them apart; bodies of that pair decode as `{taker}`");
+                warnings.push(Finding::warning(Code::Webhook, At::Component(other.to_string()), message));
             }
         }
         // The first variant without markers takes the rest of the pair, or else the last one.
@@ -112,7 +102,9 @@ pub fn settle(api: &mut Api) -> Findings {
     api.webhooks.variants = settled;
     api.webhooks.key_source = source;
     api.webhooks.examples = examples;
-    Findings { pairs: warnings, key_operation, left_out }
+    warnings.extend(left_out);
+    warnings.extend(key_operation);
+    warnings
 }
 
 /// Each example with the variant `Webhook::parse` gives it: the first variant of its pair, in
@@ -120,7 +112,7 @@ pub fn settle(api: &mut Api) -> Findings {
 /// another payload of the pair takes it first (two schemas nothing tells apart), and its test
 /// expects what dispatch does. An example that dispatch gives to no variant, or that does not
 /// decode into the one it gets, is left out with a message.
-fn dispatch_examples(index: &TypeIndex<'_>, variants: &[WebhookVariant], examples: &[WebhookExample]) -> (Vec<WebhookExample>, Vec<(String, String)>) {
+fn dispatch_examples(index: &TypeIndex<'_>, variants: &[WebhookVariant], examples: &[WebhookExample]) -> (Vec<WebhookExample>, Vec<Finding>) {
     let mut kept = Vec::new();
     let mut left_out = Vec::new();
     for e in examples {
@@ -148,7 +140,7 @@ fn dispatch_examples(index: &TypeIndex<'_>, variants: &[WebhookVariant], example
         };
         match verdict {
             Ok(variant) => kept.push(WebhookExample { variant: Some(variant), ..e.clone() }),
-            Err(why) => left_out.push((e.schema.clone(), format!("the {} {why}; it is left out of the generated webhook tests", e.origin))),
+            Err(why) => left_out.push(Finding::warning(Code::Evidence, At::Component(e.schema.clone()), format!("the {} {why}; it is left out of the generated webhook tests", e.origin))),
         }
     }
     (kept, left_out)
@@ -212,7 +204,7 @@ fn derives(index: &TypeIndex<'_>, variants: &[WebhookVariant]) -> Vec<Derive> {
 /// `webhookVerificationKeyGet`), whose request has a required text field for the key id
 /// (`key_id` if there are several) and whose response holds the key, an object with `x` and
 /// `y`. Without the operation there is nothing to say; with one of another shape, a warning.
-fn key_source(api: &Api, index: &TypeIndex<'_>) -> (Option<WebhookKeySource>, Option<(String, String)>) {
+fn key_source(api: &Api, index: &TypeIndex<'_>) -> (Option<WebhookKeySource>, Option<Finding>) {
     let found = api.modules.iter().find_map(|m| {
         m.operations
             .iter()
@@ -239,7 +231,8 @@ fn key_source(api: &Api, index: &TypeIndex<'_>) -> (Option<WebhookKeySource>, Op
                 "operation `{}` ({}) does not have a required text field for the key id in its request and a key with `x` and `y` in its response; webhooks cannot be verified",
                 op.id, op.path
             );
-            (None, Some((op.path.clone(), message)))
+            let hint = "the request needs a required string for the key id, the answer a JWK object with `x` and `y`";
+            (None, Some(Finding::warning(Code::Webhook, At::Operation(op.path.clone()), message).with_hint(hint)))
         }
     }
 }
