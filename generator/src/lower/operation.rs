@@ -23,18 +23,19 @@ impl<'a> Lowerer<'a> {
         let module = self.group_of(src);
         let pointer = format!("/paths/{}/{}", pointer_segment(&src.path), src.method);
         let stated = self.stated_for_operation(src, &id, &pointer);
+        let method_name = match &stated.name {
+            Some(renamed) => naming::method_name(&renamed.stated),
+            None => naming::method_name(&id),
+        };
         let base = naming::type_name(&id);
         let http_method = HttpMethod::from_path_item_key(src.method).unwrap_or(HttpMethod::Get);
         let label = format!("{} {}", http_method.as_str(), src.path);
-        let params = self.lower_parameters(src, &id, &base, &module, &pointer);
+        let params = self.lower_parameters(src, &id, &method_name, &base, &module, &pointer);
         let request = self.lower_request_body(src, &id, &base, &module, &pointer, &label);
         let (response, response_optional) = self.lower_success(src, &id, &base, &module, &pointer, &label);
         let error = self.lower_error(src, &base, &module, &pointer, &label);
         Some(Operation {
-            method_name: match &stated.name {
-                Some(renamed) => naming::method_name(&renamed.stated),
-                None => naming::method_name(&id),
-            },
+            method_name,
             id,
             http_method,
             path: src.path.clone(),

@@ -27,7 +27,7 @@ struct Declared<'a> {
 impl<'a> Lowerer<'a> {
     /// The operation's parameter struct (added to `module`'s types) and wire rules, or `None`
     /// when it has no parameter that is sent.
-    pub(super) fn lower_parameters(&mut self, src: &'a SourceOperation, id: &str, base: &str, module: &str, pointer: &str) -> Option<Params> {
+    pub(super) fn lower_parameters(&mut self, src: &'a SourceOperation, id: &str, method: &str, base: &str, module: &str, pointer: &str) -> Option<Params> {
         let declared = self.declared_parameters(src, pointer);
         let placeholders = path_placeholders(&src.path);
         let type_name = self.scope.claim(naming::type_name(&format!("{base} Params")));
@@ -106,7 +106,7 @@ impl<'a> Lowerer<'a> {
             origin: format!("{id} parameters"),
             docs: Some(format!(
                 "The parameters of `{}` (`{} {}`): required ones are taken by `new`, optional ones by setters.",
-                naming::method_name(id),
+                method,
                 src.method.to_uppercase(),
                 src.path
             )),
