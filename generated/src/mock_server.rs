@@ -311,12 +311,10 @@ impl State {
         let route = route_key(method, path);
         self.record(method, uri, op, headers, body);
         *self.lock().calls.entry(op.map_or_else(|| route.clone(), |op| op.id.to_string())).or_default() += 1;
-        for (header, credential) in crate::AUTH_HEADERS {
-            let missing = headers.get(*header).is_none_or(|v| v.is_empty());
-            if missing && matches!(credential, Credential::ClientId | Credential::Secret) {
-                let message = format!("{header} is required: the client id and secret go in the PLAID-CLIENT-ID and PLAID-SECRET headers");
-                return plaid_error(400, "INVALID_REQUEST", "MISSING_FIELDS", &message);
-            }
+        // Credentials as the operation's security requirements state them.
+        if let Some(header) = crate::mock_check::missing_credential(op.map(|op| op.id), |h| headers.get(h).is_some_and(|v| !v.is_empty())) {
+            let message = format!("{header} is required: the client id and secret go in the PLAID-CLIENT-ID and PLAID-SECRET headers");
+            return plaid_error(400, "INVALID_REQUEST", "MISSING_FIELDS", &message);
         }
         let Some(op) = op else {
             // A path the specs do not list answers only by a stub.

@@ -49,8 +49,9 @@ pub struct Mock {
     /// One default answer per operation with a JSON success body, in operation order.
     pub answers: Vec<MockAnswer>,
     /// The request rules as JSON text, in the form the runtime's `mock_check` reads: the
-    /// named types requests reach (`types`), each operation's body type (`requests`) and its
-    /// required query and header parameters (`params`).
+    /// named types requests reach (`types`), each operation's body type (`requests`), its
+    /// required query and header parameters (`params`) and the credential headers of those
+    /// whose security requirements are not the default ones (`security`).
     pub rules: String,
     /// The operations a stub names by their request type (the body type belongs to one
     /// operation only, which has no parameters and a JSON answer).
@@ -701,6 +702,10 @@ pub struct Operation {
     /// What extensions decided (`x-rust-name`, `x-feature`, `x-rust-retry`) instead of the
     /// spec's structure.
     pub stated: Stated,
+    /// The security requirements: alternatives, each the security scheme names it needs
+    /// together (`[]` for no credentials at all, `[[]]` for optional ones); the operation's own
+    /// `security`, else its file's. `None` when neither states any.
+    pub security: Option<Vec<Vec<String>>>,
 }
 
 /// What resending an operation after a failure may cost.

@@ -93,6 +93,7 @@ case!(
     rename_field,
     rename_method,
     move_feature,
+    reserved_feature,
     retry,
     remove_operation,
     append,

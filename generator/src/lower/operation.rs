@@ -51,7 +51,15 @@ impl<'a> Lowerer<'a> {
             pagination: None,
             retry: RetryClass::Acting,
             stated,
+            security: self.security_of(src),
         })
+    }
+
+    /// The operation's security requirements, as the IR keeps them: its own, else its file's
+    /// (OpenAPI's override rule).
+    fn security_of(&self, src: &SourceOperation) -> Option<Vec<Vec<String>>> {
+        let stated = src.op.security.as_ref().or_else(|| self.merged.files.get(src.file)?.doc.security.as_ref())?;
+        Some(stated.iter().map(|requirement| requirement.keys().cloned().collect()).collect())
     }
 
     fn lower_request_body(&mut self, src: &'a SourceOperation, id: &str, base: &str, module: &str, pointer: &str, label: &str) -> Option<TypeRef> {

@@ -9,6 +9,7 @@ use crate::diag::{pointer_segment, Code, Diagnostic};
 use crate::ir::SHARED;
 use crate::merge::{Merged, SourceOperation};
 use crate::naming;
+use crate::passes::features;
 
 /// The module of a path-segment group whose segment is `shared`, which names the module of
 /// types reached from several groups.
@@ -160,11 +161,13 @@ fn group_named(raw: &str) -> String {
     }
 }
 
-/// The generated crate's own module for webhook payloads is `webhooks`; a group of that name
-/// (a `webhooks.yml`, a `/webhooks/...` path) becomes `webhooks_operations`.
+/// A group is a module and a Cargo feature, so it may not take the name of the crate's own
+/// module for webhook payloads or of one of its own features: a group named `webhooks`,
+/// `testing`, `unreferenced` or `default` (a `webhooks.yml`, a `/testing/...` path, an
+/// `x-feature: default`) becomes `<name>_operations`.
 fn not_reserved(name: String) -> String {
-    if name == WEBHOOKS { format!("{WEBHOOKS}_operations") } else { name }
+    if RESERVED.contains(&name.as_str()) { format!("{name}_operations") } else { name }
 }
 
-/// The module of the `Webhook` enum.
-const WEBHOOKS: &str = "webhooks";
+/// The crate's own module and feature names.
+const RESERVED: &[&str] = &[features::WEBHOOKS, features::UNREFERENCED, "testing", "default"];

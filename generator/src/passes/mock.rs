@@ -12,6 +12,11 @@
 //!   required and nullable fields, types, enum values, formats, lengths, patterns, ranges and
 //!   item counts, as the client's types encode them; and each operation's required query and
 //!   header parameters;
+//! - the credentials a call must carry follow the operation's security requirements: the
+//!   client id and secret headers of any one alternative (an operation whose `security` is
+//!   `[]`, or lists `{}`, needs none); the API version header is never required, as Plaid's
+//!   sandbox defaults it. Only operations whose requirement differs from "every client id and
+//!   secret header" get a rule;
 //! - a typed stub names an operation by its request type, so only an operation whose body type
 //!   is its own (no other operation sends it) and that has no parameters gets one; the others
 //!   are stubbed by path;
@@ -23,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use crate::graph::TypeIndex;
-use crate::ir::{Api, Constraints, Mock, MockAnswer, MockEndpoint, MockError, ParamLocation, TypeKind, TypeRef, WebhookVariant};
+use crate::ir::{Api, Constraints, Credential, Mock, MockAnswer, MockEndpoint, MockError, ParamLocation, TypeKind, TypeRef, WebhookVariant};
 use crate::sample::Sampler;
 
 /// Settles [`Api::mock`]; runs after [`webhooks`](super::webhooks), whose variants it reads.
@@ -93,7 +98,8 @@ fn decide(api: &Api) -> Mock {
             (!required.is_empty()).then(|| (op.id.clone(), Value::Array(required)))
         })
         .collect();
-    let rules = json!({ "types": named, "requests": requests, "params": params }).to_string();
+    let security: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), credential_rule(api, op.security.as_ref()?)?))).collect();
+    let rules = json!({ "types": named, "requests": requests, "params": params, "security": security }).to_string();
 
     // The mock fires webhooks for an Item: of the payloads that share a pair, the one about an
     // Item (it has `item_id`), then the plainest name (`TransactionsSyncUpdatesAvailable`
@@ -119,6 +125,20 @@ fn decide(api: &Api) -> Mock {
         .collect();
 
     Mock { answers, rules, endpoints, webhooks, error: error_body(api, &types, &sampler) }
+}
+
+/// The credential headers a call of an operation must carry, as alternatives of header sets,
+/// when that differs from the default (every client id and secret header of the security
+/// schemes). Schemes the client cannot send were refused at lowering; the version header is
+/// never required.
+fn credential_rule(api: &Api, alternatives: &[Vec<String>]) -> Option<Value> {
+    let checked = |scheme: &str| {
+        api.auth_headers.iter().find(|h| h.scheme == scheme && matches!(h.credential, Credential::ClientId | Credential::Secret)).map(|h| h.header.clone())
+    };
+    let default: Vec<String> = api.auth_headers.iter().filter(|h| matches!(h.credential, Credential::ClientId | Credential::Secret)).map(|h| h.header.clone()).collect();
+    let rule: Vec<Vec<String>> = alternatives.iter().map(|schemes| schemes.iter().filter_map(|s| checked(s)).collect()).collect();
+    let is_default = rule.iter().all(|headers| default.iter().all(|d| headers.contains(d)));
+    (!is_default || rule.is_empty()).then(|| json!(rule))
 }
 
 /// The error body's sample and the JSON names of the fields the mock fills in.

@@ -22,6 +22,10 @@ pub(crate) struct Rules {
     requests: HashMap<String, Ty>,
     #[serde(default)]
     params: HashMap<String, Vec<ParamRule>>,
+    /// The credential headers of operations that do not need the default ones, as
+    /// alternatives (none: no credentials at all).
+    #[serde(default)]
+    security: HashMap<String, Vec<Vec<String>>>,
     /// Each pattern compiled once, when a request first needs it (`None`: unreadable).
     #[serde(skip)]
     patterns: Mutex<HashMap<String, Option<regex_lite::Regex>>>,
@@ -112,6 +116,21 @@ impl Limits {
 pub(crate) fn rules() -> Option<&'static Rules> {
     static RULES: OnceLock<Option<Rules>> = OnceLock::new();
     RULES.get_or_init(|| serde_json::from_str(crate::gen::testing::RULES).ok()).as_ref()
+}
+
+/// The credential header a call lacks, if it lacks one: of `operation`'s alternatives, the
+/// first one's first missing header when none is met; by default (an operation without a
+/// rule, or a path no operation has) every client id and secret header.
+pub(crate) fn missing_credential(operation: Option<&str>, has_header: impl Fn(&str) -> bool) -> Option<String> {
+    let rule = operation.and_then(|id| rules()?.security.get(id));
+    match rule {
+        Some(alternatives) if alternatives.is_empty() || alternatives.iter().any(|headers| headers.iter().all(|h| has_header(h))) => None,
+        Some(alternatives) => alternatives.first().and_then(|headers| headers.iter().find(|h| !has_header(h))).cloned(),
+        None => crate::AUTH_HEADERS
+            .iter()
+            .find(|(header, credential)| matches!(credential, crate::Credential::ClientId | crate::Credential::Secret) && !has_header(header))
+            .map(|(header, _)| header.to_string()),
+    }
 }
 
 /// The required query and header parameters of `operation` that the request lacks.
@@ -297,7 +316,11 @@ fn join(at: &str, key: &str) -> String {
     }
 }
 
-/// Whether `s` is a valid value of a string format; formats this does not know hold.
+/// Whether `s` is a valid value of a string format. Only formats with a published grammar are
+/// checked, and only as far as a server that follows it must refuse: `date`, `date-time` and
+/// `uuid` strictly, `email` and `uri` leniently (an `@` with a dotted host; a scheme and
+/// something after it). Informal formats hold whatever the value: Plaid's `url` fields take
+/// `examplewebhook.com`, so the mock must too.
 fn format_holds(format: &str, s: &str) -> bool {
     match format {
         "date" => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
@@ -308,7 +331,7 @@ fn format_holds(format: &str, s: &str) -> bool {
             groups.len() == 5
                 && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
         }
-        "uri" | "url" => s.split_once("://").is_some_and(|(scheme, rest)| !scheme.is_empty() && !rest.is_empty()),
+        "uri" => s.split_once("://").is_some_and(|(scheme, rest)| !scheme.is_empty() && !rest.is_empty()),
         _ => true,
     }
 }
@@ -348,6 +371,10 @@ mod tests {
         assert!(!format_holds("email", "user"));
         assert!(format_holds("uuid", "123e4567-e89b-12d3-a456-426614174000"));
         assert!(!format_holds("uuid", "123e4567"));
+        assert!(format_holds("uri", "https://example.com/hook"));
+        assert!(!format_holds("uri", "examplewebhook.com"));
+        // An informal format, as Plaid's spec uses it: nothing is refused.
+        assert!(format_holds("url", "examplewebhook.com"));
         assert!(format_holds("unknown-format", "anything"));
     }
 }

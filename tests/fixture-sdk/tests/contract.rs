@@ -88,6 +88,15 @@ fn call_store_ping<'a>(
         client.store_ping(body).await.map(drop).map_err(|e| e.to_string())
     })
 }
+fn call_store_categories<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        client.store_categories().await.map(drop).map_err(|e| e.to_string())
+    })
+}
 fn call_store_list<'a>(
     client: &'a Client,
     params: &'a str,
@@ -249,6 +258,7 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "{\"store_id\":\"sample\"}",
     ),
     ("storePing", call_store_ping, "", "{}", "", "{}"),
+    ("storeCategories", call_store_categories, "", "", "", ""),
     (
         "storeList",
         call_store_list,
@@ -360,5 +370,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 18usize);
+    assert_eq!(CASES.len(), 19usize);
 }

@@ -10,9 +10,16 @@ use serde_json::{json, Value};
 
 /// A raw request to the mock, as an application's own HTTP code might send it.
 async fn raw(mock: &MockPlaid, method: &str, path_and_query: &str, headers: &[(&str, &str)]) -> Value {
+    let credentials = [("PLAID-CLIENT-ID", MOCK_CLIENT_ID), ("PLAID-SECRET", MOCK_SECRET)];
+    let all: Vec<(&str, &str)> = credentials.iter().chain(headers).copied().collect();
+    raw_with(mock, method, path_and_query, &all).await
+}
+
+/// A raw request with exactly these headers (no credentials unless listed).
+async fn raw_with(mock: &MockPlaid, method: &str, path_and_query: &str, headers: &[(&str, &str)]) -> Value {
     let http = Client::http_builder().expect("TLS").build().expect("a client");
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
-    let mut request = http.request(method, format!("{}{path_and_query}", mock.url())).header("PLAID-CLIENT-ID", MOCK_CLIENT_ID).header("PLAID-SECRET", MOCK_SECRET);
+    let mut request = http.request(method, format!("{}{path_and_query}", mock.url()));
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -40,6 +47,20 @@ async fn path_templates_match_and_required_parameters_are_checked() {
     assert!(patched.is_ok(), "{patched:?}");
     // An unknown path is Plaid's error, not a hang or a panic.
     assert_eq!(raw(&mock, "POST", "/no/such/operation", &[]).await["error_code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn credentials_are_checked_as_each_operation_states_them() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    // `security: []`: no credentials at all.
+    let answer = raw_with(&mock, "POST", "/stores/categories", &[]).await;
+    assert!(answer["categories"].is_array(), "{answer}");
+    // The spec's global requirement: the client id and the secret, each.
+    let answer = raw_with(&mock, "POST", "/stores/ping", &[]).await;
+    assert_eq!((answer["error_code"].as_str(), answer["error_message"].as_str().map(|m| m.starts_with("PLAID-CLIENT-ID is required"))), (Some("MISSING_FIELDS"), Some(true)));
+    let answer = raw_with(&mock, "POST", "/stores/ping", &[("PLAID-CLIENT-ID", MOCK_CLIENT_ID)]).await;
+    assert!(answer["error_message"].as_str().is_some_and(|m| m.starts_with("PLAID-SECRET is required")), "{answer}");
+    assert!(mock.client().store_categories().await.is_ok());
 }
 
 #[tokio::test]

@@ -19,6 +19,11 @@ const CASES: &[(&str, Check, &str)] = &[
     ("itemReplace", decodes::<plaid_sdk::stores::Item>, "itemReplace"),
     ("itemPatch", decodes::<plaid_sdk::stores::Item>, "itemPatch"),
     ("storeReport", decodes::<plaid_sdk::stores::Store>, "storeReport"),
+    (
+        "storeCategories",
+        decodes::<plaid_sdk::stores::StoreCategoriesResponse>,
+        "storeCategories",
+    ),
     ("storeList", decodes::<plaid_sdk::stores::StoreList>, "storeList"),
     ("storeCreate", decodes::<plaid_sdk::stores::Store>, "storeCreate"),
     ("thingsSync", decodes::<plaid_sdk::things::ThingsSyncResponse>, "thingsSync"),
@@ -58,5 +63,5 @@ fn every_default_answer_decodes() {
         failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
-    assert_eq!(CASES.len(), 14usize);
+    assert_eq!(CASES.len(), 15usize);
 }

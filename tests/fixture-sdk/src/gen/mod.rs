@@ -19,8 +19,9 @@ pub mod stores;
 #[cfg_attr(docsrs, doc(cfg(feature = "stores")))]
 pub use self::stores::{
     Item, ItemChange, ItemDeleteParams, ItemExistsParams, ItemGetParams, ItemPatchParams,
-    ItemPatchParamsMode, ItemReplaceParams, Region, Store, StoreCreateParams, StoreList,
-    StoreListParams, StoreListParamsFilter, StorePingRequest, StoreReportRequest,
+    ItemPatchParamsMode, ItemReplaceParams, Region, Store, StoreCategoriesResponse,
+    StoreCreateParams, StoreList, StoreListParams, StoreListParamsFilter,
+    StorePingRequest, StoreReportRequest,
 };
 /// Types and operations from the `/things/...` operations.
 #[cfg(feature = "things")]
@@ -79,7 +80,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "8e2daca7f79e00c8")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "a0b3c68c4a7590ba")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {

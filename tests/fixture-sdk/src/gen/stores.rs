@@ -360,6 +360,31 @@ crate::codec::struct_impls! {
         1 region "region" opt plain Value
     }
 }
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StoreCategoriesResponse {
+    #[allow(missing_docs)]
+    pub categories: Vec<String>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl StoreCategoriesResponse {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(categories: impl Into<Vec<String>>) -> Self {
+        Self {
+            categories: categories.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    StoreCategoriesResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 categories "categories" req plain Texts
+    }
+}
 /// The parameters of `store_create` (`POST /stores`): required ones are taken by `new`, optional ones by setters.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -668,6 +693,18 @@ impl crate::Client {
         let parts = crate::params::Parts::new(op);
         self.execute_empty(op, parts, Some(&request)).await
     }
+    /// Lists store categories; public, so it needs no credentials
+    ///
+    /// `POST /stores/categories` (operation `storeCategories`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    pub async fn store_categories(
+        &self,
+    ) -> Result<StoreCategoriesResponse, crate::Error> {
+        let op = &OPERATIONS[7];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, None::<&()>).await
+    }
     /// List stores
     ///
     /// `GET /stores` (operation `storeList`).
@@ -677,7 +714,7 @@ impl crate::Client {
         &self,
         params: StoreListParams,
     ) -> Result<StoreList, crate::Error> {
-        let op = &OPERATIONS[7];
+        let op = &OPERATIONS[8];
         let mut parts = crate::params::Parts::new(op);
         parts.query("limit", &params.limit, crate::params::Style::Form, true);
         parts.query("region", &params.region, crate::params::Style::Form, true);
@@ -695,7 +732,7 @@ impl crate::Client {
         params: StoreCreateParams,
         request: Store,
     ) -> Result<Store, crate::Error> {
-        let op = &OPERATIONS[8];
+        let op = &OPERATIONS[9];
         let mut parts = crate::params::Parts::new(op);
         parts
             .header(
@@ -712,7 +749,7 @@ impl crate::Client {
     ///
     /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn store_options(&self) -> Result<(), crate::Error> {
-        let op = &OPERATIONS[9];
+        let op = &OPERATIONS[10];
         let parts = crate::params::Parts::new(op);
         self.execute_empty(op, parts, None::<&()>).await
     }
@@ -836,6 +873,22 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
             ("client_id", crate::Credential::ClientId),
             ("secret", crate::Credential::Secret),
         ],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
+    },
+    crate::Operation {
+        id: "storeCategories",
+        name: "store_categories",
+        method: "POST",
+        path: "/stores/categories",
+        group: "stores",
+        summary: "Lists store categories; public, so it needs no credentials",
+        params_type: None,
+        request_type: None,
+        response_type: Some("StoreCategoriesResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
