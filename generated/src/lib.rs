@@ -51,6 +51,8 @@ mod hooks;
 #[cfg(feature = "testing")]
 mod mock_check;
 #[cfg(feature = "testing")]
+mod mock_follow;
+#[cfg(feature = "testing")]
 mod mock_server;
 mod name_words;
 mod nullable;

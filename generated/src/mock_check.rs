@@ -25,12 +25,20 @@ pub(crate) struct Rules {
     /// alternatives (none: no credentials at all).
     #[serde(default)]
     security: HashMap<String, Vec<Vec<String>>>,
+    /// How each operation's default answer follows the request (`mock_follow` applies it).
+    #[serde(default)]
+    answers: HashMap<String, Value>,
     /// Each pattern compiled once, when a request first needs it (`None`: unreadable).
     #[serde(skip)]
     patterns: Mutex<HashMap<String, Option<regex_lite::Regex>>>,
 }
 
 impl Rules {
+    /// The rules by which `operation`'s default answer follows the request, if it has any.
+    pub(crate) fn answers(&self, operation: &str) -> Option<&Value> {
+        self.answers.get(operation)
+    }
+
     fn pattern(&self, pattern: &str) -> Option<regex_lite::Regex> {
         let mut compiled = self.patterns.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         compiled.entry(pattern.to_string()).or_insert_with(|| regex_lite::Regex::new(pattern).ok()).clone()

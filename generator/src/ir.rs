@@ -50,9 +50,12 @@ pub struct Mock {
     pub answers: Vec<MockAnswer>,
     /// The request rules as JSON text, in the form the runtime's `mock_check` reads: the
     /// named types requests reach (`types`), each operation's body type (`requests`), its
-    /// required query and header parameters (`params`) and the credential headers of those
-    /// whose security requirements are not the default ones (`security`).
+    /// required query and header parameters (`params`), the credential headers of those
+    /// whose security requirements are not the default ones (`security`), and how default
+    /// answers follow the request (`answers`).
     pub rules: String,
+    /// How many operations' default answers echo, filter and page (`answers` of the rules).
+    pub follow: MockFollow,
     /// The operations a stub names by their request type (the body type belongs to one
     /// operation only, which has no parameters and a JSON answer).
     pub endpoints: Vec<MockEndpoint>,
@@ -60,6 +63,17 @@ pub struct Mock {
     pub webhooks: Vec<(String, String, String)>,
     /// A valid error body and the JSON names of the fields the mock fills in.
     pub error: Option<MockError>,
+}
+
+/// How many operations each rule by which default answers follow the request covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MockFollow {
+    /// Operations whose answer echoes request fields.
+    pub echo: usize,
+    /// Operations whose answer lists are filtered by the ids asked for.
+    pub filter: usize,
+    /// Operations paged by `count` and `offset`.
+    pub page: usize,
 }
 
 /// An operation's default answer.

@@ -7,7 +7,8 @@ use std::time::Duration;
 use plaid_sdk::testing::{default_answer, Answer, MockPlaid, ViolationKind, MOCK_CLIENT_ID, MOCK_SECRET};
 use plaid_sdk::webhooks::{Webhook, WebhookVerifier};
 use plaid_sdk::{
-    AccountsBalanceGetRequest, AccountsBalanceGetRequestPaymentDetails, AccountsGetRequest, AccountsGetResponse, Error, ItemActivityListRequest,
+    AccountsBalanceGetRequest, AccountsBalanceGetRequestPaymentDetails, AccountsGetRequest, AccountsGetRequestOptions, AccountsGetResponse, Error,
+    ItemActivityListRequest, ItemWebhookUpdateRequest,
     ItemGetRequest, ItemPublicTokenExchangeRequest, SandboxItemFireWebhookRequest, SandboxItemResetLoginRequest,
     WebhookVerificationKeyGetRequest,
 };
@@ -35,6 +36,22 @@ async fn an_issued_token_gets_the_spec_example_with_its_item() {
     assert_eq!(answer.item.item_id, item.item_id, "the answer names the Item the token is for");
     assert_eq!(mock.calls::<AccountsGetRequest>(), 1);
     assert_eq!(mock.requests::<AccountsGetRequest>()[0].access_token, item.access_token);
+}
+
+#[tokio::test]
+async fn default_answers_keep_the_accounts_asked_for_and_echo_the_webhook_set() {
+    let mock = mock().await;
+    let item = mock.create_item();
+    let client = mock.client();
+    let all = client.accounts_get(AccountsGetRequest::new(&item.access_token)).await.expect("every account");
+    assert!(all.accounts.len() > 1, "the example has several accounts");
+    let wanted = all.accounts[1].account_id.clone();
+    let options = AccountsGetRequestOptions::new().with_account_ids(vec![wanted.clone()]);
+    let one = client.accounts_get(AccountsGetRequest::new(&item.access_token).with_options(options)).await.expect("one account");
+    let ids: Vec<&str> = one.accounts.iter().map(|a| a.account_id.as_str()).collect();
+    assert_eq!(ids, [wanted.as_str()]);
+    let updated = client.item_webhook_update(ItemWebhookUpdateRequest::new(&item.access_token).with_webhook("https://example.com/hooks/new")).await.expect("updated");
+    assert_eq!(updated.item.webhook.as_deref(), Some("https://example.com/hooks/new"));
 }
 
 #[tokio::test]

@@ -238,8 +238,8 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     );
     let m = s.mock;
     println!(
-        "mock:        {} default answers from examples, {} sampled, {} operations stubbed by request type (feature `testing`)",
-        m.examples, m.samples, m.typed
+        "mock:        {} default answers from examples, {} sampled, {} operations stubbed by request type (feature `testing`); answers that follow the request: {} echo, {} filter, {} page",
+        m.examples, m.samples, m.typed, m.follow.echo, m.follow.filter, m.follow.page
     );
     let w = s.webhooks;
     println!(

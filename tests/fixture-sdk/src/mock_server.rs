@@ -354,6 +354,7 @@ impl State {
             return reply;
         }
         let patch = |answer: &mut Value| {
+            crate::mock_follow::apply(op.id, &request, answer);
             if let Some(item) = &item {
                 set_item_id(answer, &item.item_id);
             }

@@ -74,3 +74,28 @@ async fn an_operation_without_a_request_type_is_stubbed_by_its_id() {
         other => panic!("expected the stubbed error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn default_answers_echo_what_the_request_says_and_page_as_asked() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    // Echo: the answer's fields of the request's names and types carry the request's values.
+    let replaced = client.item_replace(ItemReplaceParams::new("s1", "i-7"), Item::new("i-7").with_name("Lamp")).await.expect("an answer");
+    assert_eq!((replaced.id.as_str(), replaced.name.as_deref()), ("i-7", Some("Lamp")));
+    let store = client.store_create(StoreCreateParams::new("key-1"), Store::new("store-9").with_region(Region::South)).await.expect("an answer");
+    assert_eq!((store.id.as_str(), store.region), ("store-9", Some(Region::South)));
+    // Count and offset: exactly `count` items from `offset`, the total the pool's size.
+    let page = |count: i32, offset: i32| ThingsGetRequest::new("any").with_options(ThingsGetRequestOptions::new().with_count(count).with_offset(offset));
+    let got = client.things_get(page(3, 2)).await.expect("a page");
+    assert_eq!((got.things.len(), got.total_things), (3, 25));
+    let last = client.things_get(page(10, 20)).await.expect("the last page");
+    assert_eq!(last.things.len(), 5);
+    let past = client.things_get(page(10, 30)).await.expect("past the end");
+    assert!(past.things.is_empty());
+    let history = client.things_history(ThingsHistoryRequest::new().with_count(2).with_offset(24)).await.expect("a page");
+    assert_eq!(history.events.len(), 1);
+    // A stub answers as written: the rules shape default answers only.
+    mock.on::<ThingsHistoryRequest>().respond(Answer::ok(ThingsHistoryResponse::new(vec!["only".to_string()])));
+    let stubbed = client.things_history(ThingsHistoryRequest::new().with_count(5)).await.expect("the stub");
+    assert_eq!(stubbed.events, ["only"]);
+}

@@ -17,18 +17,22 @@
 //!   `[]`, or lists `{}`, needs none); the API version header is never required, as Plaid's
 //!   sandbox defaults it. Only operations whose requirement differs from "every client id and
 //!   secret header" get a rule;
+//! - default answers follow the request: fields echoed, lists filtered by the ids asked for,
+//!   `count` and `offset` honoured ([`follow`] has the rules);
 //! - a typed stub names an operation by its request type, so only an operation whose body type
 //!   is its own (no other operation sends it) and that has no parameters gets one; the others
 //!   are stubbed by path;
 //! - a webhook pair's payload is its first example, else a sample of its payload type; of the
 //!   payloads that share a pair, the one about an Item.
 
+pub mod follow;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Map, Value};
 
 use crate::graph::TypeIndex;
-use crate::ir::{Api, Constraints, Credential, Mock, MockAnswer, MockEndpoint, MockError, ParamLocation, TypeKind, TypeRef, WebhookVariant};
+use crate::ir::{Api, Constraints, Credential, Mock, MockFollow, MockAnswer, MockEndpoint, MockError, ParamLocation, TypeKind, TypeRef, WebhookVariant};
 use crate::sample::Sampler;
 
 /// Settles [`Api::mock`]; runs after [`webhooks`](super::webhooks), whose variants it reads.
@@ -98,8 +102,11 @@ fn decide(api: &Api) -> Mock {
             (!required.is_empty()).then(|| (op.id.clone(), Value::Array(required)))
         })
         .collect();
+    let follow: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), follow::rules(&types, op)?))).collect();
+    let covered = |rule: &str| follow.values().filter(|v| v.get(rule).is_some()).count();
+    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page") };
     let security: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), credential_rule(api, op.security.as_ref()?)?))).collect();
-    let rules = json!({ "types": named, "requests": requests, "params": params, "security": security }).to_string();
+    let rules = json!({ "types": named, "requests": requests, "params": params, "security": security, "answers": follow }).to_string();
 
     // The mock fires webhooks for an Item: of the payloads that share a pair, the one about an
     // Item (it has `item_id`), then the plainest name (`TransactionsSyncUpdatesAvailable`
@@ -124,7 +131,7 @@ fn decide(api: &Api) -> Mock {
         })
         .collect();
 
-    Mock { answers, rules, endpoints, webhooks, error: error_body(api, &types, &sampler) }
+    Mock { answers, rules, follow: follow_counts, endpoints, webhooks, error: error_body(api, &types, &sampler) }
 }
 
 /// The credential headers a call of an operation must carry, as alternatives of header sets,
@@ -205,12 +212,14 @@ pub struct Counts {
     pub samples: usize,
     /// Operations a typed stub can name.
     pub typed: usize,
+    /// Operations whose default answers echo, filter and page.
+    pub follow: MockFollow,
 }
 
 impl Counts {
     /// The figures of one IR.
     pub fn of(mock: &Mock) -> Self {
         let examples = mock.answers.iter().filter(|a| a.from_example).count();
-        Counts { examples, samples: mock.answers.len() - examples, typed: mock.endpoints.len() }
+        Counts { examples, samples: mock.answers.len() - examples, typed: mock.endpoints.len(), follow: mock.follow }
     }
 }

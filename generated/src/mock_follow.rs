@@ -1,0 +1,100 @@
+//! The `testing` mock's default answers follow the request, by rules the generator decided from
+//! each operation's types (`passes::mock::follow`, written into `gen::testing::RULES`): fields
+//! echoed from the request, lists filtered by the ids asked for, and `count` and `offset`
+//! honoured over a pool of items made from the example.
+
+use serde_json::Value;
+
+/// Applies `operation`'s rules to its default answer.
+pub(crate) fn apply(operation: &str, request: &Value, answer: &mut Value) {
+    let Some(rules) = crate::mock_check::rules().and_then(|r| r.answers(operation)) else { return };
+    for pair in rules.get("echo").and_then(Value::as_array).into_iter().flatten() {
+        let (Some(from), Some(to)) = (pair.get(0).and_then(Value::as_str), pair.get(1).and_then(Value::as_str)) else { continue };
+        if let Some(value) = request.pointer(from).filter(|v| !v.is_null()) {
+            set_at(answer, to, value.clone());
+        }
+    }
+    for filter in rules.get("filter").and_then(Value::as_array).into_iter().flatten() {
+        let text = |key: &str| filter.get(key).and_then(Value::as_str);
+        let (Some(ids), Some(list), Some(key)) = (text("ids"), text("list"), text("key")) else { continue };
+        let Some(wanted) = request.pointer(ids).and_then(Value::as_array).filter(|ids| !ids.is_empty()) else { continue };
+        if let Some(Value::Array(items)) = answer.pointer_mut(list) {
+            items.retain(|item| item.get(key).is_some_and(|id| wanted.contains(id)));
+        }
+    }
+    if let Some(page) = rules.get("page") {
+        paginate(page, request, answer);
+    }
+}
+
+/// Puts `value` at `pointer`, adding the last key when its object is there (an optional field
+/// the default answer leaves out is still the answer's).
+fn set_at(answer: &mut Value, pointer: &str, value: Value) {
+    if let Some(slot) = answer.pointer_mut(pointer) {
+        *slot = value;
+        return;
+    }
+    let Some((parent, key)) = pointer.rsplit_once('/') else { return };
+    if let Some(Value::Object(object)) = answer.pointer_mut(parent) {
+        object.insert(key.replace("~1", "/").replace("~0", "~"), value);
+    }
+}
+
+/// `count` items from `offset` of the pool: the example's items, then copies of them with
+/// their own id suffixed `-<n>`; the total is the pool's size. Only when the request pages.
+fn paginate(page: &Value, request: &Value, answer: &mut Value) {
+    let number = |key: &str| page.get(key).and_then(Value::as_str).and_then(|p| request.pointer(p)).and_then(Value::as_u64);
+    let (count, offset) = (number("count"), number("offset"));
+    if count.is_none() && offset.is_none() {
+        return;
+    }
+    let Some(list) = page.get("list").and_then(Value::as_str) else { return };
+    let total_at = page.get("total").and_then(Value::as_str);
+    let example_total = total_at.and_then(|t| answer.pointer(t)).and_then(Value::as_u64).unwrap_or(0);
+    let Some(Value::Array(items)) = answer.pointer_mut(list) else { return };
+    let example = std::mem::take(items);
+    let pool_size = page.get("pool").and_then(Value::as_u64).unwrap_or(0);
+    // An empty example (or one the filters emptied) has nothing to copy: the pool is empty.
+    let size = if example.is_empty() { 0 } else { pool_size.max(example_total).max(example.len() as u64) };
+    let id = page.get("id").and_then(Value::as_str);
+    let offset = offset.unwrap_or(0);
+    let end = count.map_or(size, |c| offset.saturating_add(c).min(size));
+    for n in offset..end {
+        let Some(mut item) = usize::try_from(n).ok().and_then(|i| example.get(i % example.len().max(1))).cloned() else { break };
+        if n >= example.len() as u64 {
+            if let Some(slot) = id.and_then(|key| item.get_mut(key)).filter(|v| v.is_string()) {
+                *slot = Value::String(format!("{}-{n}", slot.as_str().unwrap_or_default()));
+            }
+        }
+        items.push(item);
+    }
+    if let Some(total) = total_at.and_then(|t| answer.pointer_mut(t)).filter(|v| v.is_number()) {
+        *total = size.into();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn a_page_is_count_items_from_offset_of_the_pool_and_the_total_its_size() {
+        let page = json!({ "count": "/options/count", "offset": "/options/offset", "list": "/things", "total": "/total", "id": "thing_id", "pool": 5 });
+        let example = json!({ "things": [{ "thing_id": "a", "kind": "x" }, { "thing_id": "b", "kind": "y" }], "total": 2 });
+        let mut answer = example.clone();
+        super::paginate(&page, &json!({ "options": { "count": 3, "offset": 1 } }), &mut answer);
+        let ids: Vec<&str> = answer["things"].as_array().map(|l| l.iter().filter_map(|t| t["thing_id"].as_str()).collect()).unwrap_or_default();
+        assert_eq!((ids, &answer["total"]), (vec!["b", "a-2", "b-3"], &json!(5)));
+        // Past the end: a short page, then an empty one.
+        let mut answer = example.clone();
+        super::paginate(&page, &json!({ "options": { "count": 3, "offset": 4 } }), &mut answer);
+        assert_eq!(answer["things"].as_array().map(Vec::len), Some(1));
+        let mut answer = example.clone();
+        super::paginate(&page, &json!({ "options": { "offset": 9 } }), &mut answer);
+        assert_eq!(answer["things"], json!([]));
+        // A request that does not page gets the example.
+        let mut answer = example.clone();
+        super::paginate(&page, &json!({}), &mut answer);
+        assert_eq!(answer, example);
+    }
+}

@@ -1,0 +1,183 @@
+//! How the mock's default answers follow the request, decided from the structure of each
+//! operation's request and answer types (no Plaid path is named):
+//!
+//! - **echo**: a text, number, boolean, date or enum field of the answer (outside its lists)
+//!   takes the value of the request field of the same JSON name and type: the id looked up
+//!   (`institution_id` into `institution.institution_id`), the URL set (`webhook`), the token
+//!   asked about (`link_token`), the terms searched. A request field at the same place as the
+//!   answer field is preferred; otherwise the name must be unambiguous in the request. What
+//!   paging reads or writes, and cursors, are never echoed;
+//! - **filter**: a request list of texts named `<key>s` (`account_ids`, in the body or its
+//!   options) keeps, of each answer list whose items have a text field `<key>`, the items
+//!   whose `<key>` it lists;
+//! - **page**: an operation the pagination pass found paged by `count` and `offset` answers
+//!   exactly `count` items from `offset` of a pool of [`POOL`] items (the example's, then
+//!   copies of them whose own id, `<singular of the list>_id` or `id`, gets a `-<n>` suffix),
+//!   and its total says the pool's size; only when the request carries `count` or `offset`.
+//!
+//! The runtime applies them to the default answer only (a stub answers as written), in this
+//! order, before the Item's id is patched in.
+
+use serde_json::{json, Map, Value};
+
+use crate::graph::TypeIndex;
+use crate::ir::{Field, Operation, Pagination, TypeKind, TypeRef};
+
+/// How many items a paged operation's pool holds (or the example's total, when larger).
+pub const POOL: usize = 25;
+
+/// How deep into nested objects a field is looked for.
+const MAX_DEPTH: usize = 3;
+
+/// A field reachable from a type's root without going through a list: its JSON pointer, JSON
+/// name and type under aliases and `Option`s.
+struct Reached<'a> {
+    pointer: String,
+    wire: &'a str,
+    ty: &'a TypeRef,
+}
+
+/// The fields of a struct type and of the structs it holds (not through lists), to
+/// [`MAX_DEPTH`].
+fn reach<'a>(index: &TypeIndex<'a>, ty: &'a TypeRef, at: &str, depth: usize, out: &mut Vec<Reached<'a>>) {
+    let Some(def) = index.definition(ty) else { return };
+    let TypeKind::Struct(s) = &def.kind else { return };
+    for f in &s.fields {
+        let pointer = format!("{at}/{}", f.wire.replace('~', "~0").replace('/', "~1"));
+        let under = index.underlying(&f.ty);
+        out.push(Reached { pointer: pointer.clone(), wire: &f.wire, ty: under });
+        if depth < MAX_DEPTH && matches!(index.definition(under).map(|d| &d.kind), Some(TypeKind::Struct(_))) {
+            reach(index, under, &pointer, depth + 1, out);
+        }
+    }
+}
+
+/// Whether a value of the type can be echoed: a scalar or an enum.
+fn echoable(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Date | TypeRef::DateTime => true,
+        TypeRef::Named { .. } => matches!(index.definition(ty).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+        _ => false,
+    }
+}
+
+/// The struct fields of a list's items, when the list holds objects.
+fn item_fields<'a>(index: &TypeIndex<'a>, list: &'a TypeRef) -> Option<&'a [Field]> {
+    let TypeRef::List(item) = list else { return None };
+    match &index.definition(item)?.kind {
+        TypeKind::Struct(s) => Some(&s.fields),
+        _ => None,
+    }
+}
+
+/// The rules of one operation, or `None` when it has none.
+pub fn rules(index: &TypeIndex<'_>, op: &Operation) -> Option<Value> {
+    let (request, response) = (op.request.as_ref()?, op.response.as_ref()?);
+    let (mut asked, mut answered) = (Vec::new(), Vec::new());
+    reach(index, request, "", 0, &mut asked);
+    reach(index, response, "", 0, &mut answered);
+    let mut out = Map::new();
+    // What paging reads and writes is the paging rule's, never an echo: a request's cursor
+    // echoed into the next one would page forever.
+    let paging = paging_pointers(index, op);
+
+    let echo: Vec<Value> = answered
+        .iter()
+        // A cursor in an answer is where the next page starts, never the one asked with.
+        .filter(|a| echoable(index, a.ty) && !paging.contains(&a.pointer) && !a.wire.contains("cursor"))
+        .filter_map(|a| {
+            let same: Vec<&Reached> = asked.iter().filter(|q| q.wire == a.wire && q.ty == a.ty && !paging.contains(&q.pointer)).collect();
+            let source = same.iter().find(|q| q.pointer == a.pointer).or(match same.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })?;
+            Some(json!([source.pointer, a.pointer]))
+        })
+        .collect();
+    if !echo.is_empty() {
+        out.insert("echo".into(), Value::Array(echo));
+    }
+
+    let filter: Vec<Value> = asked
+        .iter()
+        .filter(|q| matches!(q.ty, TypeRef::List(item) if *index.underlying(item) == TypeRef::String))
+        .filter_map(|q| Some((q, q.wire.strip_suffix('s')?)))
+        .flat_map(|(q, key)| {
+            answered.iter().filter_map(move |a| {
+                let fields = item_fields(index, a.ty)?;
+                fields.iter().any(|f| f.wire == key && *index.underlying(&f.ty) == TypeRef::String).then(|| json!({ "ids": q.pointer, "list": a.pointer, "key": key }))
+            })
+        })
+        .collect();
+    if !filter.is_empty() {
+        out.insert("filter".into(), Value::Array(filter));
+    }
+
+    if let Some(page) = op.pagination.as_ref().and_then(|p| page_rule(index, op, &p.style, &answered)) {
+        out.insert("page".into(), page);
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+/// The JSON pointers of the request and answer fields an operation's paging reads or writes
+/// (top level and, for the request, its options holder).
+fn paging_pointers(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
+    let Some(paging) = &op.pagination else { return Vec::new() };
+    let fields = |ty: Option<&TypeRef>| match ty.and_then(|t| index.definition(t)).map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.clone(),
+        _ => Vec::new(),
+    };
+    let (request, response) = (fields(op.request.as_ref()), fields(op.response.as_ref()));
+    let at = |fields: &[Field], prefix: &str, rust: &str| fields.iter().find(|f| f.name == rust).map(|f| format!("{prefix}/{}", f.wire));
+    let mut out = Vec::new();
+    match &paging.style {
+        Pagination::CursorHasMore { cursor, next_cursor, has_more, lists } => {
+            out.extend(at(&request, "", &cursor.field));
+            out.extend([next_cursor, has_more].into_iter().chain(lists).filter_map(|f| at(&response, "", &f.field)));
+        }
+        Pagination::Cursor { cursor, next_cursor } => {
+            out.extend(at(&request, "", &cursor.field));
+            out.extend(at(&response, "", &next_cursor.field));
+        }
+        Pagination::Offset { holder, count, offset, items, total } => {
+            let holder = holder.as_ref().and_then(|h| request.iter().find(|f| f.name == h.field));
+            let (inner, prefix) = match holder {
+                Some(h) => (fields(Some(&h.ty)), format!("/{}", h.wire)),
+                None => (request.clone(), String::new()),
+            };
+            out.extend([count, offset].into_iter().filter_map(|f| at(&inner, &prefix, &f.field)));
+            out.extend(std::iter::once(items).chain(total).filter_map(|f| at(&response, "", &f.field)));
+        }
+    }
+    out
+}
+
+/// The paging rule of a `count` and `offset` operation: where the request says them, the
+/// answer's list and total, and the items' own id field.
+fn page_rule(index: &TypeIndex<'_>, op: &Operation, style: &Pagination, answered: &[Reached<'_>]) -> Option<Value> {
+    let Pagination::Offset { holder, count, offset, items, total } = style else { return None };
+    // The pagination pass names Rust fields; the rules need JSON pointers.
+    let request_struct = |ty: &TypeRef| match index.definition(ty).map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) => Some(s.fields.clone()),
+        _ => None,
+    };
+    let top = request_struct(op.request.as_ref()?)?;
+    let holder_field = holder.as_ref().and_then(|h| top.iter().find(|f| f.name == h.field));
+    let inner = match holder_field {
+        Some(h) => request_struct(&h.ty)?,
+        None => top.clone(),
+    };
+    let prefix = holder_field.map(|h| format!("/{}", h.wire)).unwrap_or_default();
+    let wire_of = |fields: &[Field], rust: &str| fields.iter().find(|f| f.name == rust).map(|f| f.wire.clone());
+    let count = format!("{prefix}/{}", wire_of(&inner, &count.field)?);
+    let offset = format!("{prefix}/{}", wire_of(&inner, &offset.field)?);
+    let answer = request_struct(op.response.as_ref()?)?;
+    let list_wire = wire_of(&answer, &items.field)?;
+    let list = answered.iter().find(|a| a.pointer == format!("/{list_wire}"))?;
+    // Items that are objects get their own id suffixed in copies; others are copied as they are.
+    let fields = item_fields(index, list.ty).unwrap_or_default();
+    let singular = list_wire.strip_suffix('s').unwrap_or(&list_wire);
+    let id = [format!("{singular}_id"), "id".to_string()].into_iter().find(|w| fields.iter().any(|f| f.wire == *w && *index.underlying(&f.ty) == TypeRef::String));
+    let total = total.as_ref().and_then(|t| wire_of(&answer, &t.field)).map(|w| format!("/{w}"));
+    Some(json!({ "count": count, "offset": offset, "list": format!("/{list_wire}"), "total": total, "id": id, "pool": POOL }))
+}
