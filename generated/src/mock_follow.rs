@@ -5,6 +5,13 @@
 
 use serde_json::Value;
 
+/// Where `operation` rotates a token, if it does: the request's pointer to the old token and
+/// the answer's to the new one.
+pub(crate) fn rotation(operation: &str) -> Option<(&'static str, &'static str)> {
+    let rotate = crate::mock_check::rules()?.answers(operation)?.get("rotate")?;
+    Some((rotate.get("old")?.as_str()?, rotate.get("new")?.as_str()?))
+}
+
 /// Applies `operation`'s rules to its default answer.
 pub(crate) fn apply(operation: &str, request: &Value, answer: &mut Value) {
     let Some(rules) = crate::mock_check::rules().and_then(|r| r.answers(operation)) else { return };
@@ -29,7 +36,7 @@ pub(crate) fn apply(operation: &str, request: &Value, answer: &mut Value) {
 
 /// Puts `value` at `pointer`, adding the last key when its object is there (an optional field
 /// the default answer leaves out is still the answer's).
-fn set_at(answer: &mut Value, pointer: &str, value: Value) {
+pub(crate) fn set_at(answer: &mut Value, pointer: &str, value: Value) {
     if let Some(slot) = answer.pointer_mut(pointer) {
         *slot = value;
         return;

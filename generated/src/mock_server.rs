@@ -2,7 +2,7 @@
 //! request checks, the sandbox's state (Items, access tokens, a login that needs repair,
 //! webhooks signed with the mock's own key), stubs, default answers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -133,6 +133,8 @@ struct Inner {
     fail_unmatched: bool,
     public_tokens: HashMap<String, Item>,
     items: HashMap<String, Item>,
+    /// Access tokens of removed Items: Plaid answers `ITEM_NOT_FOUND` for them.
+    removed: HashSet<String>,
     deliveries: Vec<WebhookDelivery>,
     handlers: Vec<Handler>,
     recorded: Vec<RecordedCall>,
@@ -235,7 +237,7 @@ impl State {
     }
 
     /// The payload of the pair with the Item's id, signed and delivered.
-    pub(crate) async fn fire_webhook(&self, access_token: &str, webhook_type: Option<&str>, webhook_code: &str) -> Result<WebhookDelivery, MockError> {
+    pub(crate) async fn fire_webhook(&self, access_token: &str, webhook_type: Option<&str>, webhook_code: &str, fields: Option<&Value>) -> Result<WebhookDelivery, MockError> {
         let item = self.lock().items.get(access_token).cloned().ok_or(MockError::UnknownAccessToken)?;
         let pairs = crate::gen::testing::WEBHOOKS.iter().filter(|(t, c, _)| *c == webhook_code && webhook_type.is_none_or(|wanted| wanted == *t));
         // Without a type, Plaid's sandbox fires the code's `TRANSACTIONS` webhook where there is one.
@@ -244,11 +246,18 @@ impl State {
         let Some(mut body) = payload else {
             return Err(MockError::UnknownWebhook { webhook_type: webhook_type.unwrap_or_default().to_string(), webhook_code: webhook_code.to_string() });
         };
+        if let Some(fields) = fields {
+            merge(&mut body, fields);
+        }
         if let Some(object) = body.as_object_mut() {
             object.insert("item_id".into(), item.item_id.clone().into());
             if object.contains_key("environment") {
                 object.insert("environment".into(), "sandbox".into());
             }
+        }
+        if fields.is_some() {
+            let bytes = serde_json::to_vec(&body).map_err(|e| MockError::InvalidFields(e.to_string()))?;
+            crate::webhooks::Webhook::parse(&bytes).map_err(|e| MockError::InvalidFields(e.to_string()))?;
         }
         self.deliver(&body, item.webhook).await
     }
@@ -339,21 +348,33 @@ impl State {
         self.lock().received.entry(op.id.to_string()).or_default().push(request.clone());
 
         let token = request.get("access_token").and_then(Value::as_str);
-        let item = match token {
-            Some(token) => match self.lock().items.get(token).cloned() {
-                None => return plaid_error(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN", "provided access token is in an invalid format or was not issued by this mock"),
-                Some(item) if item.login_required && !answered_while_login_required(op.path) => {
+        // The lock is released before any other call takes it.
+        let known = token.map(|token| {
+            let inner = self.lock();
+            (inner.items.get(token).cloned(), inner.removed.contains(token))
+        });
+        let item = match known {
+            Some(known) => match known {
+                (None, true) => {
+                    return plaid_error(400, "ITEM_ERROR", "ITEM_NOT_FOUND", "the Item you requested cannot be found: it was removed with /item/remove");
+                }
+                (None, false) => return plaid_error(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN", "provided access token is in an invalid format or was not issued by this mock"),
+                (Some(item), _) if item.login_required && !answered_while_login_required(op.path) => {
                     return plaid_error(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED", "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information");
                 }
-                Some(item) => Some(item),
+                (Some(item), _) => Some(item),
             },
             None => None,
         };
         if let Some(reply) = self.stubbed(&[op.id, &route], &request) {
             return reply;
         }
+        let rotated = self.rotate(op.id, &request);
         let patch = |answer: &mut Value| {
             crate::mock_follow::apply(op.id, &request, answer);
+            if let Some((at, token)) = rotated {
+                crate::mock_follow::set_at(answer, at, token.into());
+            }
             if let Some(item) = &item {
                 set_item_id(answer, &item.item_id);
             }
@@ -441,7 +462,9 @@ impl State {
                 Flow::Default
             }
             ("/item/remove", Some(token)) => {
-                self.lock().items.remove(token);
+                let mut inner = self.lock();
+                inner.items.remove(token);
+                inner.removed.insert(token.to_string());
                 Flow::Default
             }
             ("/item/webhook/update", Some(token)) => {
@@ -452,13 +475,26 @@ impl State {
             }
             ("/sandbox/item/fire_webhook", Some(token)) => {
                 let code = text("webhook_code").unwrap_or_default();
-                match self.fire_webhook(token, text("webhook_type").as_deref(), &code).await {
+                match self.fire_webhook(token, text("webhook_type").as_deref(), &code, None).await {
                     Ok(_) => Flow::Default,
                     Err(e) => Flow::Reply(plaid_error(400, "INVALID_REQUEST", "INVALID_FIELD", &format!("webhook_code {e}"))),
                 }
             }
             _ => self.key_answer(op, request).map_or(Flow::None, Flow::Reply),
         }
+    }
+
+    /// A rotation (`passes::mock::follow` recognizes it: `access_token` in, `new_access_token`
+    /// out): a new token for the same Item, the old one refused from now on. Returns where the
+    /// answer takes the new token, and the token.
+    fn rotate(&self, operation: &str, request: &Value) -> Option<(&'static str, String)> {
+        let (old, new) = crate::mock_follow::rotation(operation)?;
+        let token = request.pointer(old).and_then(Value::as_str)?;
+        let mut inner = self.lock();
+        let item = inner.items.remove(token)?;
+        let fresh_token = fresh("access-sandbox");
+        inner.items.insert(fresh_token.clone(), item);
+        Some((new, fresh_token))
     }
 
     /// `/webhook_verification_key/get`: the mock's key for its key id; Plaid's error for any
@@ -496,6 +532,23 @@ fn default_reply(op: &Operation, edit: impl FnOnce(&mut Value)) -> Reply {
             Reply::json(200, answer.to_string().into_bytes())
         }
         Err(_) => Reply::json(200, json.as_bytes().to_vec()),
+    }
+}
+
+/// Merges `fields` into `body`: objects key by key, recursively; anything else replaced.
+fn merge(body: &mut Value, fields: &Value) {
+    match (body, fields) {
+        (Value::Object(target), Value::Object(more)) => {
+            for (key, value) in more {
+                match target.get_mut(key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        target.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = value.clone(),
     }
 }
 

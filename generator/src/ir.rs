@@ -74,6 +74,8 @@ pub struct MockFollow {
     pub filter: usize,
     /// Operations paged by `count` and `offset`.
     pub page: usize,
+    /// Operations that rotate a token (`access_token` in, `new_access_token` out).
+    pub rotate: usize,
 }
 
 /// An operation's default answer.

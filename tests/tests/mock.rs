@@ -8,7 +8,7 @@ use plaid_sdk::testing::{default_answer, Answer, MockPlaid, ViolationKind, MOCK_
 use plaid_sdk::webhooks::{Webhook, WebhookVerifier};
 use plaid_sdk::{
     AccountsBalanceGetRequest, AccountsBalanceGetRequestPaymentDetails, AccountsGetRequest, AccountsGetRequestOptions, AccountsGetResponse, Error,
-    ItemActivityListRequest, ItemWebhookUpdateRequest,
+    ItemAccessTokenInvalidateRequest, ItemActivityListRequest, ItemRemoveRequest, ItemWebhookUpdateRequest,
     ItemGetRequest, ItemPublicTokenExchangeRequest, SandboxItemFireWebhookRequest, SandboxItemResetLoginRequest,
     WebhookVerificationKeyGetRequest,
 };
@@ -52,6 +52,42 @@ async fn default_answers_keep_the_accounts_asked_for_and_echo_the_webhook_set() 
     assert_eq!(ids, [wanted.as_str()]);
     let updated = client.item_webhook_update(ItemWebhookUpdateRequest::new(&item.access_token).with_webhook("https://example.com/hooks/new")).await.expect("updated");
     assert_eq!(updated.item.webhook.as_deref(), Some("https://example.com/hooks/new"));
+}
+
+#[tokio::test]
+async fn an_invalidated_token_is_replaced_and_a_removed_item_is_not_found() {
+    let mock = mock().await;
+    let item = mock.create_item();
+    let client = mock.client();
+    let rotated = client.item_access_token_invalidate(ItemAccessTokenInvalidateRequest::new(&item.access_token)).await.expect("a new token");
+    assert_ne!(rotated.new_access_token, item.access_token);
+    // The new token is the same Item's; the old one is refused.
+    let accounts = client.accounts_get(AccountsGetRequest::new(&rotated.new_access_token)).await.expect("the new token works");
+    assert_eq!(accounts.item.item_id, item.item_id);
+    assert_eq!(code(client.accounts_get(AccountsGetRequest::new(&item.access_token)).await), "INVALID_ACCESS_TOKEN");
+    // A removed Item answers as Plaid's sandbox does.
+    client.item_remove(ItemRemoveRequest::new(&rotated.new_access_token)).await.expect("removed");
+    assert_eq!(code(client.accounts_get(AccountsGetRequest::new(&rotated.new_access_token)).await), "ITEM_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn a_webhook_can_carry_the_fields_a_test_chooses_checked_against_its_type() {
+    let mock = mock().await;
+    let item = mock.create_item();
+    let fields = json!({ "error": { "error_code": "ITEM_LOGIN_REQUIRED", "error_type": "ITEM_ERROR" }, "item_id": "ignored" });
+    let delivery = mock.fire_webhook_with(&item.access_token, "ITEM", "ERROR", &fields).await.expect("sent");
+    match Webhook::parse(&delivery.body).expect("decodes") {
+        Webhook::ItemError(hook) => {
+            let error = hook.error.expect("the error chosen");
+            assert_eq!((error.error_code.as_str(), hook.item_id.as_str()), ("ITEM_LOGIN_REQUIRED", item.item_id.as_str()));
+        }
+        other => panic!("expected ITEM / ERROR, got {other:?}"),
+    }
+    // Fields the payload's type cannot hold: refused, and nothing is sent.
+    let before = mock.webhooks().len();
+    let refused = mock.fire_webhook_with(&item.access_token, "ITEM", "ERROR", &json!({ "error": 5 })).await;
+    assert!(matches!(refused, Err(plaid_sdk::testing::MockError::InvalidFields(_))), "{refused:?}");
+    assert_eq!(mock.webhooks().len(), before);
 }
 
 #[tokio::test]

@@ -314,6 +314,10 @@ pub enum MockError {
     /// The webhook could not be signed (its body does not encode).
     #[error("cannot sign the webhook: {0}")]
     Sign(String),
+    /// The fields given to [`MockPlaid::fire_webhook_with`] make a payload its type does not
+    /// decode; nothing was sent.
+    #[error("the webhook's payload with these fields does not decode: {0}")]
+    InvalidFields(String),
 }
 
 /// A mock of Plaid on loopback; see the [module docs](self). Dropping it stops the server.
@@ -456,7 +460,16 @@ impl MockPlaid {
     /// spec's example payload with the Item's id, signed, posted to the Item's webhook URL
     /// when it is on loopback, and recorded ([`MockPlaid::webhooks`]).
     pub async fn fire_webhook(&self, access_token: &str, webhook_type: &str, webhook_code: &str) -> Result<WebhookDelivery, MockError> {
-        self.state.fire_webhook(access_token, Some(webhook_type), webhook_code).await
+        self.state.fire_webhook(access_token, Some(webhook_type), webhook_code, None).await
+    }
+
+    /// Like [`MockPlaid::fire_webhook`], with `fields` merged into the payload first (objects
+    /// recursively, anything else replaced): the error of an `ITEM` / `ERROR` webhook, a new
+    /// status. The Item's id is still the Item's. The payload must then decode as its pair's
+    /// type ([`Webhook::parse`](crate::webhooks::Webhook::parse), where the pair's group is
+    /// compiled), or nothing is sent ([`MockError::InvalidFields`]).
+    pub async fn fire_webhook_with(&self, access_token: &str, webhook_type: &str, webhook_code: &str, fields: &Value) -> Result<WebhookDelivery, MockError> {
+        self.state.fire_webhook(access_token, Some(webhook_type), webhook_code, Some(fields)).await
     }
 
     /// Signs any body as Plaid signs webhooks, posts it to `url` when it is on loopback, and

@@ -15,6 +15,10 @@
 //!   copies of them whose own id, `<singular of the list>_id` or `id`, gets a `-<n>` suffix),
 //!   and its total says the pool's size; only when the request carries `count` or `offset`.
 //!
+//! - **rotate**: a request text field `<token>` and an answer text field `new_<token>`
+//!   (`access_token`, `new_access_token`) make the call a rotation: the mock issues a new token
+//!   for the same Item, answers it, and refuses the old one from then on.
+//!
 //! The runtime applies them to the default answer only (a stub answers as written), in this
 //! order, before the Item's id is patched in.
 
@@ -113,6 +117,13 @@ pub fn rules(index: &TypeIndex<'_>, op: &Operation) -> Option<Value> {
         out.insert("filter".into(), Value::Array(filter));
     }
 
+    let rotate = asked.iter().filter(|q| !q.pointer[1..].contains('/') && *q.ty == TypeRef::String).find_map(|q| {
+        let new = format!("/new_{}", q.wire);
+        answered.iter().any(|a| a.pointer == new && *a.ty == TypeRef::String).then(|| json!({ "old": q.pointer, "new": new }))
+    });
+    if let Some(rotate) = rotate {
+        out.insert("rotate".into(), rotate);
+    }
     if let Some(page) = op.pagination.as_ref().and_then(|p| page_rule(index, op, &p.style, &answered)) {
         out.insert("page".into(), page);
     }

@@ -104,7 +104,7 @@ fn decide(api: &Api) -> Mock {
         .collect();
     let follow: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), follow::rules(&types, op)?))).collect();
     let covered = |rule: &str| follow.values().filter(|v| v.get(rule).is_some()).count();
-    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page") };
+    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page"), rotate: covered("rotate") };
     let security: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), credential_rule(api, op.security.as_ref()?)?))).collect();
     let rules = json!({ "types": named, "requests": requests, "params": params, "security": security, "answers": follow }).to_string();
 
