@@ -524,7 +524,10 @@ pub(crate) fn route_key(method: &str, path: &str) -> String {
 /// The operation's default answer, changed by `edit`.
 fn default_reply(op: &Operation, edit: impl FnOnce(&mut Value)) -> Reply {
     let Some(json) = crate::testing::default_answer(op.id) else {
-        return Reply { status: 200, headers: Vec::new(), body: Vec::new(), delay: Duration::ZERO };
+        return match crate::mock_check::rules().and_then(|r| r.binary(op.id)) {
+            Some(rule) => binary_reply(rule),
+            None => Reply { status: 200, headers: Vec::new(), body: Vec::new(), delay: Duration::ZERO },
+        };
     };
     match serde_json::from_str::<Value>(json) {
         Ok(mut answer) => {
@@ -533,6 +536,33 @@ fn default_reply(op: &Operation, edit: impl FnOnce(&mut Value)) -> Reply {
         }
         Err(_) => Reply::json(200, json.as_bytes().to_vec()),
     }
+}
+
+/// A one-page PDF (its cross-reference offsets exact, so PDF readers open it without repair).
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n";
+
+/// An empty ZIP archive: its end-of-central-directory record alone.
+const ZIP: &[u8] = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
+/// An answer that is not JSON: a small valid body of its media type, its `Content-Type`, and
+/// the headers the spec documents (their examples; a header about a hash, the body's SHA-256
+/// in hex; any other, a sample).
+fn binary_reply(rule: &crate::mock_check::BinaryRule) -> Reply {
+    let body = match rule.media_type.as_str() {
+        "application/pdf" => PDF.to_vec(),
+        "application/zip" => ZIP.to_vec(),
+        _ => b"a sample answer of the mock\n".to_vec(),
+    };
+    let mut headers = vec![("Content-Type".to_string(), rule.media_type.clone())];
+    for (name, example) in &rule.headers {
+        let value = match example {
+            Some(example) => example.clone(),
+            None if name.to_ascii_lowercase().contains("hash") => crate::webhooks::hex(&Sha256::digest(&body)),
+            None => "sample".to_string(),
+        };
+        headers.push((name.clone(), value));
+    }
+    Reply { status: 200, headers, body, delay: Duration::ZERO }
 }
 
 /// Merges `fields` into `body`: objects key by key, recursively; anything else replaced.

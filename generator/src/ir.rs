@@ -722,6 +722,19 @@ pub struct Operation {
     /// together (`[]` for no credentials at all, `[[]]` for optional ones); the operation's own
     /// `security`, else its file's. `None` when neither states any.
     pub security: Option<Vec<Vec<String>>>,
+    /// For a success answer that is not JSON ([`TypeRef::Bytes`]): its media type and the
+    /// headers the spec documents for it.
+    pub binary: Option<BinaryAnswer>,
+}
+
+/// A success answer that is not JSON (a PDF, a ZIP), as the spec describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryAnswer {
+    /// The media type (`application/pdf`).
+    pub media_type: String,
+    /// The response headers the spec documents, each with its example when it has one
+    /// (`Plaid-Content-Hash`).
+    pub headers: Vec<(String, Option<String>)>,
 }
 
 /// What resending an operation after a failure may cost.

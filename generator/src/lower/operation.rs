@@ -34,6 +34,7 @@ impl<'a> Lowerer<'a> {
         let request = self.lower_request_body(src, &id, &base, &module, &pointer, &label);
         let (response, response_optional) = self.lower_success(src, &id, &base, &module, &pointer, &label);
         let error = self.lower_error(src, &base, &module, &pointer, &label);
+        let binary = (response == Some(TypeRef::Bytes)).then(|| self.binary_answer(src)).flatten();
         Some(Operation {
             method_name,
             id,
@@ -52,6 +53,24 @@ impl<'a> Lowerer<'a> {
             retry: RetryClass::Acting,
             stated,
             security: self.security_of(src),
+            binary,
+        })
+    }
+
+    /// The first 2xx answer that is not JSON: its media type and documented headers.
+    fn binary_answer(&self, src: &SourceOperation) -> Option<BinaryAnswer> {
+        src.op.responses.responses.iter().filter(|(code, _)| matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2))).find_map(|(_, item)| {
+            let resp = follow(&self.merged.responses, "responses", item).ok()?;
+            let media_type = resp.content.keys().find(|k| *k != JSON)?.clone();
+            let headers = resp
+                .headers
+                .iter()
+                .map(|(name, header)| {
+                    let example = follow(&self.merged.headers, "headers", header).ok().and_then(|h| h.example.as_ref()).map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_string));
+                    (name.clone(), example)
+                })
+                .collect();
+            Some(BinaryAnswer { media_type, headers })
         })
     }
 

@@ -29,12 +29,20 @@ pub(crate) struct Rules {
     /// How each operation's default answer follows the request (`mock_follow` applies it).
     #[serde(default)]
     answers: HashMap<String, Value>,
+    /// The media type and documented headers of answers that are not JSON.
+    #[serde(default)]
+    binary: HashMap<String, BinaryRule>,
     /// Each pattern compiled once, when a request first needs it (`None`: unreadable).
     #[serde(skip)]
     patterns: Mutex<HashMap<String, Option<regex_lite::Regex>>>,
 }
 
 impl Rules {
+    /// The media type and documented headers of `operation`'s answer, when it is not JSON.
+    pub(crate) fn binary(&self, operation: &str) -> Option<&BinaryRule> {
+        self.binary.get(operation)
+    }
+
     /// The rules by which `operation`'s default answer follows the request, if it has any.
     pub(crate) fn answers(&self, operation: &str) -> Option<&Value> {
         self.answers.get(operation)
@@ -44,6 +52,16 @@ impl Rules {
         let mut compiled = self.patterns.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         compiled.entry(pattern.to_string()).or_insert_with(|| regex_lite::Regex::new(pattern).ok()).clone()
     }
+}
+
+/// An answer that is not JSON: its media type, and the headers the spec documents with their
+/// examples.
+#[derive(Deserialize)]
+pub(crate) struct BinaryRule {
+    #[serde(rename = "type")]
+    pub(crate) media_type: String,
+    #[serde(default)]
+    pub(crate) headers: Vec<(String, Option<String>)>,
 }
 
 /// A required query or header parameter.

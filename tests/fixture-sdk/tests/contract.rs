@@ -88,6 +88,16 @@ fn call_store_ping<'a>(
         client.store_ping(body).await.map(drop).map_err(|e| e.to_string())
     })
 }
+fn call_store_statement<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::stores::StoreStatementRequest = decode(body)?;
+        client.store_statement(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
 fn call_store_categories<'a>(
     client: &'a Client,
     params: &'a str,
@@ -258,6 +268,14 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "{\"store_id\":\"sample\"}",
     ),
     ("storePing", call_store_ping, "", "{}", "", "{}"),
+    (
+        "storeStatement",
+        call_store_statement,
+        "",
+        "{\"store_id\":\"sample\"}",
+        "",
+        "{\"store_id\":\"sample\"}",
+    ),
     ("storeCategories", call_store_categories, "", "", "", ""),
     (
         "storeList",
@@ -370,5 +388,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 19usize);
+    assert_eq!(CASES.len(), 20usize);
 }

@@ -99,3 +99,38 @@ async fn default_answers_echo_what_the_request_says_and_page_as_asked() {
     let stubbed = client.things_history(ThingsHistoryRequest::new().with_count(5)).await.expect("the stub");
     assert_eq!(stubbed.events, ["only"]);
 }
+
+#[tokio::test]
+async fn a_binary_answer_is_a_valid_file_with_its_type_and_documented_headers() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let pdf = mock.client().store_statement(StoreStatementRequest::new("store-1")).await.expect("a statement");
+    assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n"));
+    // The cross-reference table points at each object: a reader opens it without repair.
+    let text = String::from_utf8_lossy(&pdf).into_owned();
+    let xref: Vec<usize> = text.lines().filter(|l| l.ends_with(" 00000 n ")).filter_map(|l| l.split(' ').next()?.parse().ok()).collect();
+    assert_eq!(xref.len(), 3);
+    for (n, offset) in xref.iter().enumerate() {
+        assert!(text[*offset..].starts_with(&format!("{} 0 obj", n + 1)), "object {} at {offset}", n + 1);
+    }
+    let start: usize = text.lines().skip_while(|l| *l != "startxref").nth(1).and_then(|l| l.parse().ok()).expect("startxref");
+    assert!(text[start..].starts_with("xref"));
+    // The headers as an application's own HTTP code sees them.
+    let http = Client::http_builder().expect("TLS").build().expect("a client");
+    let answer = http
+        .post(format!("{}/stores/statement", mock.url()))
+        .header("PLAID-CLIENT-ID", MOCK_CLIENT_ID)
+        .header("PLAID-SECRET", MOCK_SECRET)
+        .header("Content-Type", "application/json")
+        .body(json!({ "store_id": "store-1" }).to_string())
+        .send()
+        .await
+        .expect("an answer");
+    let header = |name: &str| answer.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!(header("content-type").as_deref(), Some("application/pdf"));
+    assert_eq!(header("x-statement-version").as_deref(), Some("v2"));
+    let hash = header("plaid-content-hash").expect("the hash header");
+    let body = answer.bytes().await.expect("the body");
+    use sha2::Digest;
+    let expected: String = sha2::Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hash, expected);
+}

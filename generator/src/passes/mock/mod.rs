@@ -19,6 +19,9 @@
 //!   secret header" get a rule;
 //! - default answers follow the request: fields echoed, lists filtered by the ids asked for,
 //!   `count` and `offset` honoured ([`follow`] has the rules);
+//! - an answer that is not JSON is a small valid body of its media type (a one-page PDF, an
+//!   empty ZIP) with the headers the spec documents for it (their examples; a `*hash*` header
+//!   the body's SHA-256);
 //! - a typed stub names an operation by its request type, so only an operation whose body type
 //!   is its own (no other operation sends it) and that has no parameters gets one; the others
 //!   are stubbed by path;
@@ -106,7 +109,13 @@ fn decide(api: &Api) -> Mock {
     let covered = |rule: &str| follow.values().filter(|v| v.get(rule).is_some()).count();
     let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page"), rotate: covered("rotate") };
     let security: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), credential_rule(api, op.security.as_ref()?)?))).collect();
-    let rules = json!({ "types": named, "requests": requests, "params": params, "security": security, "answers": follow }).to_string();
+    let binary: Map<String, Value> = ops()
+        .filter_map(|(_, _, op)| {
+            let b = op.binary.as_ref()?;
+            Some((op.id.clone(), json!({ "type": b.media_type, "headers": b.headers })))
+        })
+        .collect();
+    let rules = json!({ "types": named, "requests": requests, "params": params, "security": security, "answers": follow, "binary": binary }).to_string();
 
     // The mock fires webhooks for an Item: of the payloads that share a pair, the one about an
     // Item (it has `item_id`), then the plainest name (`TransactionsSyncUpdatesAvailable`

@@ -21,7 +21,7 @@ pub use self::stores::{
     Item, ItemChange, ItemDeleteParams, ItemExistsParams, ItemGetParams, ItemPatchParams,
     ItemPatchParamsMode, ItemReplaceParams, Region, Store, StoreCategoriesResponse,
     StoreCreateParams, StoreList, StoreListParams, StoreListParamsFilter,
-    StorePingRequest, StoreReportRequest,
+    StorePingRequest, StoreReportRequest, StoreStatementRequest,
 };
 /// Types and operations from the `/things/...` operations.
 #[cfg(feature = "things")]
@@ -80,7 +80,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "a0b3c68c4a7590ba")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "dc0cd8cc2ef90c4b")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {

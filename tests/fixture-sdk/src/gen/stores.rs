@@ -568,6 +568,31 @@ crate::codec::struct_impls! {
         0 store_id "store_id" req plain Text
     }
 }
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StoreStatementRequest {
+    #[allow(missing_docs)]
+    pub store_id: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl StoreStatementRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(store_id: impl Into<String>) -> Self {
+        Self {
+            store_id: store_id.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    StoreStatementRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 store_id "store_id" req plain Text
+    }
+}
 impl crate::Client {
     /// Read one item
     ///
@@ -693,6 +718,19 @@ impl crate::Client {
         let parts = crate::params::Parts::new(op);
         self.execute_empty(op, parts, Some(&request)).await
     }
+    /// A store's statement, as a PDF
+    ///
+    /// `POST /stores/statement` (operation `storeStatement`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    pub async fn store_statement(
+        &self,
+        request: StoreStatementRequest,
+    ) -> Result<Vec<u8>, crate::Error> {
+        let op = &OPERATIONS[7];
+        let parts = crate::params::Parts::new(op);
+        self.execute_bytes(op, parts, Some(&request)).await
+    }
     /// Lists store categories; public, so it needs no credentials
     ///
     /// `POST /stores/categories` (operation `storeCategories`).
@@ -701,7 +739,7 @@ impl crate::Client {
     pub async fn store_categories(
         &self,
     ) -> Result<StoreCategoriesResponse, crate::Error> {
-        let op = &OPERATIONS[7];
+        let op = &OPERATIONS[8];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, None::<&()>).await
     }
@@ -714,7 +752,7 @@ impl crate::Client {
         &self,
         params: StoreListParams,
     ) -> Result<StoreList, crate::Error> {
-        let op = &OPERATIONS[8];
+        let op = &OPERATIONS[9];
         let mut parts = crate::params::Parts::new(op);
         parts.query("limit", &params.limit, crate::params::Style::Form, true);
         parts.query("region", &params.region, crate::params::Style::Form, true);
@@ -732,7 +770,7 @@ impl crate::Client {
         params: StoreCreateParams,
         request: Store,
     ) -> Result<Store, crate::Error> {
-        let op = &OPERATIONS[9];
+        let op = &OPERATIONS[10];
         let mut parts = crate::params::Parts::new(op);
         parts
             .header(
@@ -749,7 +787,7 @@ impl crate::Client {
     ///
     /// Retries: *read* (no side effect): retried after any failure that may be transient.
     pub async fn store_options(&self) -> Result<(), crate::Error> {
-        let op = &OPERATIONS[10];
+        let op = &OPERATIONS[11];
         let parts = crate::params::Parts::new(op);
         self.execute_empty(op, parts, None::<&()>).await
     }
@@ -873,6 +911,22 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
             ("client_id", crate::Credential::ClientId),
             ("secret", crate::Credential::Secret),
         ],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
+    },
+    crate::Operation {
+        id: "storeStatement",
+        name: "store_statement",
+        method: "POST",
+        path: "/stores/statement",
+        group: "stores",
+        summary: "A store's statement, as a PDF",
+        params_type: None,
+        request_type: Some("StoreStatementRequest"),
+        response_type: Some("Vec<u8>"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
