@@ -80,6 +80,13 @@ fn plaid_error(status: u16, error_type: &str, error_code: &str, message: &str) -
     error_reply(status, error_type.into(), error_code, message)
 }
 
+/// A random id in the UUID form (8-4-4-4-12 hex digits), as Plaid's resource ids are.
+fn uuid() -> String {
+    let hex = crate::retry::fresh_key(32, Some(32));
+    let hex = format!("{hex:0>32}");
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
 /// `prefix-` and 32 random hex digits: tokens and ids no one else hands out.
 fn fresh(prefix: &str) -> String {
     format!("{prefix}-{}", crate::retry::fresh_key(32, Some(32)))
@@ -135,6 +142,9 @@ struct Inner {
     items: HashMap<String, Item>,
     /// Access tokens of removed Items: Plaid answers `ITEM_NOT_FOUND` for them.
     removed: HashSet<String>,
+    /// Objects created by operations of a resource family (`passes::mock::follow`), by family,
+    /// in the order they were made, with their ids.
+    resources: HashMap<String, Vec<(String, Value)>>,
     deliveries: Vec<WebhookDelivery>,
     handlers: Vec<Handler>,
     recorded: Vec<RecordedCall>,
@@ -372,6 +382,7 @@ impl State {
         let rotated = self.rotate(op.id, &request);
         let patch = |answer: &mut Value| {
             crate::mock_follow::apply(op.id, &request, answer);
+            self.resources(op.id, &request, answer);
             if let Some((at, token)) = rotated {
                 crate::mock_follow::set_at(answer, at, token.into());
             }
@@ -481,6 +492,37 @@ impl State {
                 }
             }
             _ => self.key_answer(op, request).map_or(Flow::None, Flow::Reply),
+        }
+    }
+
+    /// The resource families' rules: a created object gets a fresh id and is kept; a get of a
+    /// kept id answers it; a list answers the kept objects once there are any.
+    fn resources(&self, operation: &str, request: &Value, answer: &mut Value) {
+        let Some(rules) = crate::mock_check::rules().and_then(|r| r.answers(operation)) else { return };
+        let text = |rule: &Value, key: &str| rule.get(key).and_then(Value::as_str).map(str::to_string);
+        if let Some(create) = rules.get("create") {
+            let (Some(family), Some(object), Some(id)) = (text(create, "family"), text(create, "object"), text(create, "id")) else { return };
+            if let Some(Value::Object(made)) = answer.pointer_mut(&object) {
+                let fresh_id = uuid();
+                made.insert(id, fresh_id.clone().into());
+                let kept = Value::Object(made.clone());
+                self.lock().resources.entry(family).or_default().push((fresh_id, kept));
+            }
+        }
+        if let Some(get) = rules.get("get") {
+            let (Some(family), Some(object), Some(by)) = (text(get, "family"), text(get, "object"), text(get, "by")) else { return };
+            let Some(wanted) = request.pointer(&by).and_then(Value::as_str) else { return };
+            let kept = self.lock().resources.get(&family).and_then(|all| all.iter().find(|(id, _)| id == wanted).map(|(_, v)| v.clone()));
+            if let (Some(kept), Some(slot)) = (kept, answer.pointer_mut(&object)) {
+                *slot = kept;
+            }
+        }
+        if let Some(list) = rules.get("list") {
+            let (Some(family), Some(at)) = (text(list, "family"), text(list, "list")) else { return };
+            let kept: Vec<Value> = self.lock().resources.get(&family).map(|all| all.iter().map(|(_, v)| v.clone()).collect()).unwrap_or_default();
+            if let (false, Some(slot)) = (kept.is_empty(), answer.pointer_mut(&at)) {
+                *slot = Value::Array(kept);
+            }
         }
     }
 

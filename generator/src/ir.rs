@@ -76,6 +76,8 @@ pub struct MockFollow {
     pub page: usize,
     /// Operations that rotate a token (`access_token` in, `new_access_token` out).
     pub rotate: usize,
+    /// Resource families (a create with its get or list) whose created objects persist.
+    pub families: usize,
 }
 
 /// An operation's default answer.

@@ -90,7 +90,16 @@ fn success_and_error_types_come_from_2xx_answers_and_error_answers() {
 fn examples_behind_refs_become_round_trip_cases() {
     let (api, _) = generator::api(&[spec()]).expect("the fixture lowers");
     let origins: Vec<&str> = api.examples.iter().map(|e| e.origin.as_str()).collect();
-    assert_eq!(origins, ["PUT /stores/{storeId}/items/{itemId} request `plain`", "POST /things/status response 200 example", "GET /stores response 200 `two`"]);
+    assert_eq!(
+        origins,
+        [
+            "PUT /stores/{storeId}/items/{itemId} request `plain`",
+            "POST /things/status response 200 example",
+            "POST /things/widget/create response 200 example",
+            "POST /things/widget/get response 200 example",
+            "GET /stores response 200 `two`"
+        ]
+    );
 }
 
 #[test]

@@ -196,6 +196,36 @@ fn call_things_transfer_create<'a>(
         client.things_transfer_create(body).await.map(drop).map_err(|e| e.to_string())
     })
 }
+fn call_things_widget_create<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsWidgetCreateRequest = decode(body)?;
+        client.things_widget_create(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
+fn call_things_widget_get<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsWidgetGetRequest = decode(body)?;
+        client.things_widget_get(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
+fn call_things_widget_list<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsWidgetListRequest = decode(body)?;
+        client.things_widget_list(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
 fn call_things_payment_create<'a>(
     client: &'a Client,
     params: &'a str,
@@ -329,6 +359,30 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "{\"amount\":\"sample\",\"authorization_id\":\"sample\",\"ref\":\"sample\"}",
     ),
     (
+        "thingsWidgetCreate",
+        call_things_widget_create,
+        "",
+        "{\"label\":\"sample\"}",
+        "",
+        "{\"label\":\"sample\"}",
+    ),
+    (
+        "thingsWidgetGet",
+        call_things_widget_get,
+        "",
+        "{\"widget_id\":\"sample\"}",
+        "",
+        "{\"widget_id\":\"sample\"}",
+    ),
+    (
+        "thingsWidgetList",
+        call_things_widget_list,
+        "",
+        "{}",
+        "",
+        "{\"label\":\"sample\"}",
+    ),
+    (
         "thingsPaymentCreate",
         call_things_payment_create,
         "",
@@ -388,5 +442,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 20usize);
+    assert_eq!(CASES.len(), 23usize);
 }

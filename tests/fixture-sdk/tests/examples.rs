@@ -60,6 +60,16 @@ const CASES: &[(&str, Check, &str)] = &[
         "{\"phase\":\"shipped\",\"flag\":true,\"level\":2.5,\"code\":\"A1\",\"tags\":[\"x\"],\"detail\":{\"note\":\"n\"}}",
     ),
     (
+        "POST /things/widget/create response 200 example",
+        round_trip::<plaid_sdk::things::WidgetAnswer>,
+        "{\"widget\":{\"id\":\"widget-example\",\"label\":\"example\"},\"request_id\":\"r1\"}",
+    ),
+    (
+        "POST /things/widget/get response 200 example",
+        round_trip::<plaid_sdk::things::WidgetAnswer>,
+        "{\"widget\":{\"id\":\"widget-example\",\"label\":\"example\"},\"request_id\":\"r2\"}",
+    ),
+    (
         "GET /stores response 200 `two`",
         round_trip::<plaid_sdk::stores::StoreList>,
         "{\"stores\":[{\"id\":\"s1\",\"region\":\"north\"},{\"id\":\"s2\",\"region\":\"somewhere-new\"}]}",
@@ -77,5 +87,5 @@ fn every_spec_example_round_trips() {
         failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
-    assert_eq!(CASES.len(), 3usize);
+    assert_eq!(CASES.len(), 5usize);
 }

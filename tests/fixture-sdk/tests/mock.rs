@@ -134,3 +134,22 @@ async fn a_binary_answer_is_a_valid_file_with_its_type_and_documented_headers() 
     let expected: String = sha2::Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hash, expected);
 }
+
+#[tokio::test]
+async fn what_a_create_makes_is_what_get_and_list_answer() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    // Before anything is made, list answers the example.
+    let before = client.things_widget_list(ThingsWidgetListRequest::new()).await.expect("the example");
+    let made = client.things_widget_create(ThingsWidgetCreateRequest::new("lamp")).await.expect("made").widget;
+    let other = client.things_widget_create(ThingsWidgetCreateRequest::new("desk")).await.expect("made").widget;
+    // Fresh ids, in the UUID form, never the example's.
+    assert_ne!(made.id, other.id);
+    assert!(before.widgets.iter().all(|w| w.id != made.id));
+    assert_eq!(made.id.split('-').map(str::len).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+    assert_eq!(made.label, "lamp");
+    let got = client.things_widget_get(ThingsWidgetGetRequest::new(&made.id)).await.expect("got").widget;
+    assert_eq!(got, made);
+    let listed = client.things_widget_list(ThingsWidgetListRequest::new()).await.expect("listed").widgets;
+    assert_eq!(listed, [made, other]);
+}

@@ -41,6 +41,17 @@ const CASES: &[(&str, Check, &str)] = &[
         "thingsTransferCreate",
     ),
     (
+        "thingsWidgetCreate",
+        decodes::<plaid_sdk::things::WidgetAnswer>,
+        "thingsWidgetCreate",
+    ),
+    ("thingsWidgetGet", decodes::<plaid_sdk::things::WidgetAnswer>, "thingsWidgetGet"),
+    (
+        "thingsWidgetList",
+        decodes::<plaid_sdk::things::ThingsWidgetListResponse>,
+        "thingsWidgetList",
+    ),
+    (
         "thingsPaymentCreate",
         decodes::<plaid_sdk::things::ThingsMoneyResponse>,
         "thingsPaymentCreate",
@@ -63,5 +74,5 @@ fn every_default_answer_decodes() {
         failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
-    assert_eq!(CASES.len(), 15usize);
+    assert_eq!(CASES.len(), 18usize);
 }

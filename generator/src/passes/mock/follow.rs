@@ -19,6 +19,14 @@
 //!   (`access_token`, `new_access_token`) make the call a rotation: the mock issues a new token
 //!   for the same Item, answers it, and refuses the old one from then on.
 //!
+//! - **resources**: operations under one path prefix whose last segments are `create`, `get`
+//!   and `list` (`/transfer/create`, `/transfer/get`, `/transfer/list`) are a family when the
+//!   create answer holds an object (`transfer`) with a text id (`id` or `transfer_id`), the
+//!   get request names it by `<object>_id` and answers the same object type, and the list
+//!   answers a list of it. The mock gives each created object a fresh id (a UUID) and keeps it;
+//!   get answers the kept object of the id asked for, and list the kept objects once there
+//!   are any.
+//!
 //! The runtime applies them to the default answer only (a stub answers as written), in this
 //! order, before the Item's id is patched in.
 
@@ -158,6 +166,49 @@ fn paging_pointers(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
             };
             out.extend([count, offset].into_iter().filter_map(|f| at(&inner, &prefix, &f.field)));
             out.extend(std::iter::once(items).chain(total).filter_map(|f| at(&response, "", &f.field)));
+        }
+    }
+    out
+}
+
+/// A family of operations on one kind of resource: the create, get and list of one path
+/// prefix, as the module docs say.
+pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value)> {
+    let top = |ty: Option<&TypeRef>| match ty.and_then(|t| index.definition(t)).map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.iter().collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    let text = |f: &Field| *index.underlying(&f.ty) == TypeRef::String;
+    let mut out = Vec::new();
+    for create in ops.iter().filter(|o| o.path.ends_with("/create")) {
+        let prefix = &create.path[..create.path.len() - "create".len()];
+        let sibling = |last: &str| ops.iter().find(|o| o.path == format!("{prefix}{last}"));
+        // The created object: a struct field of the answer with a text id.
+        let found = top(create.response.as_ref()).into_iter().find_map(|object| {
+            let fields = top(Some(&object.ty));
+            let id = [format!("{}_id", object.wire), "id".to_string()].into_iter().find(|w| fields.iter().any(|f| f.wire == *w && text(f)))?;
+            Some((object, id))
+        });
+        let Some((object, id)) = found else { continue };
+        let family = prefix.trim_end_matches('/').to_string();
+        let same_object = |f: &&Field| index.underlying(&f.ty) == index.underlying(&object.ty);
+        let mut members = vec![(create.id.clone(), json!({ "create": { "family": family, "object": format!("/{}", object.wire), "id": id } }))];
+        if let Some(get) = sibling("get") {
+            let key = format!("{}_id", object.wire);
+            let asks = top(get.request.as_ref()).into_iter().any(|f| f.wire == key && text(f));
+            if let Some(answer) = top(get.response.as_ref()).into_iter().find(same_object).filter(|_| asks) {
+                members.push((get.id.clone(), json!({ "get": { "family": family, "object": format!("/{}", answer.wire), "by": format!("/{key}") } })));
+            }
+        }
+        if let Some(list) = sibling("list") {
+            let of_object = |f: &&Field| matches!(index.underlying(&f.ty), TypeRef::List(item) if index.underlying(item) == index.underlying(&object.ty));
+            if let Some(answer) = top(list.response.as_ref()).into_iter().find(of_object) {
+                members.push((list.id.clone(), json!({ "list": { "family": family, "list": format!("/{}", answer.wire) } })));
+            }
+        }
+        // A create alone keeps nothing anyone reads.
+        if members.len() > 1 {
+            out.extend(members);
         }
     }
     out

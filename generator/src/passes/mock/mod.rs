@@ -105,9 +105,18 @@ fn decide(api: &Api) -> Mock {
             (!required.is_empty()).then(|| (op.id.clone(), Value::Array(required)))
         })
         .collect();
-    let follow: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), follow::rules(&types, op)?))).collect();
+    let mut follow: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), follow::rules(&types, op)?))).collect();
+    let all: Vec<&crate::ir::Operation> = ops().map(|(_, _, op)| op).collect();
+    for (id, rule) in follow::families(&types, &all) {
+        match (follow.get_mut(&id), rule) {
+            (Some(Value::Object(rules)), Value::Object(more)) => rules.extend(more),
+            (_, rule) => {
+                follow.insert(id, rule);
+            }
+        }
+    }
     let covered = |rule: &str| follow.values().filter(|v| v.get(rule).is_some()).count();
-    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page"), rotate: covered("rotate") };
+    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page"), rotate: covered("rotate"), families: covered("create") };
     let security: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), credential_rule(api, op.security.as_ref()?)?))).collect();
     let binary: Map<String, Value> = ops()
         .filter_map(|(_, _, op)| {

@@ -35,7 +35,8 @@ pub use self::things::{
     ThingsHistoryRequest, ThingsHistoryResponse, ThingsListRequest, ThingsListResponse,
     ThingsMoneyResponse, ThingsPaymentCreateRequest, ThingsSyncRequest,
     ThingsSyncResponse, ThingsSyncResponseRequired, ThingsTransferAuthorizeRequest,
-    ThingsTransferCreateRequest,
+    ThingsTransferCreateRequest, ThingsWidgetCreateRequest, ThingsWidgetGetRequest,
+    ThingsWidgetListRequest, ThingsWidgetListResponse, Widget, WidgetAnswer,
 };
 /// The webhook payloads as one enum, re-exported by [`crate::webhooks`].
 pub(crate) mod webhooks;
@@ -80,7 +81,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "dc0cd8cc2ef90c4b")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "6ccc9c5eb5f7b205")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {

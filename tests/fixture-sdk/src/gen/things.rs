@@ -643,6 +643,169 @@ crate::codec::struct_impls! {
         2 ref_ "ref" req plain Text
     }
 }
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsWidgetCreateRequest {
+    #[allow(missing_docs)]
+    pub label: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsWidgetCreateRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsWidgetCreateRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 label "label" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsWidgetGetRequest {
+    #[allow(missing_docs)]
+    pub widget_id: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsWidgetGetRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(widget_id: impl Into<String>) -> Self {
+        Self {
+            widget_id: widget_id.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsWidgetGetRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 widget_id "widget_id" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsWidgetListRequest {
+    #[allow(missing_docs)]
+    pub label: Option<String>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsWidgetListRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            label: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`label`](Self::label).
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+}
+crate::codec::struct_impls! {
+    ThingsWidgetListRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 label "label" opt plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsWidgetListResponse {
+    #[allow(missing_docs)]
+    pub widgets: Vec<Widget>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsWidgetListResponse {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(widgets: impl Into<Vec<Widget>>) -> Self {
+        Self {
+            widgets: widgets.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsWidgetListResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 widgets "widgets" req plain Value
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Widget {
+    #[allow(missing_docs)]
+    pub id: String,
+    #[allow(missing_docs)]
+    pub label: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl Widget {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(id: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    Widget [Debug Serialize Deserialize] [additional_properties] {
+        0 id "id" req plain Text
+        1 label "label" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WidgetAnswer {
+    #[allow(missing_docs)]
+    pub widget: Widget,
+    #[allow(missing_docs)]
+    pub request_id: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl WidgetAnswer {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(widget: impl Into<Widget>, request_id: impl Into<String>) -> Self {
+        Self {
+            widget: widget.into(),
+            request_id: request_id.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    WidgetAnswer [Debug Serialize Deserialize] [additional_properties] {
+        0 widget "widget" req plain Value
+        1 request_id "request_id" req plain Text
+    }
+}
 impl crate::Client {
     /// Changes since a cursor, a page at a time (cursor and has_more)
     ///
@@ -832,6 +995,45 @@ impl crate::Client {
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
+    /// Makes a widget; with its get and list, a family whose objects the mock keeps
+    ///
+    /// `POST /things/widget/create` (operation `thingsWidgetCreate`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    pub async fn things_widget_create(
+        &self,
+        request: ThingsWidgetCreateRequest,
+    ) -> Result<WidgetAnswer, crate::Error> {
+        let op = &OPERATIONS[6];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
+    /// One widget by id
+    ///
+    /// `POST /things/widget/get` (operation `thingsWidgetGet`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
+    pub async fn things_widget_get(
+        &self,
+        request: ThingsWidgetGetRequest,
+    ) -> Result<WidgetAnswer, crate::Error> {
+        let op = &OPERATIONS[7];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
+    /// Every widget
+    ///
+    /// `POST /things/widget/list` (operation `thingsWidgetList`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
+    pub async fn things_widget_list(
+        &self,
+        request: ThingsWidgetListRequest,
+    ) -> Result<ThingsWidgetListResponse, crate::Error> {
+        let op = &OPERATIONS[8];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
     /// Moves money and has no idempotency key
     ///
     /// `POST /things/payment/create` (operation `thingsPaymentCreate`).
@@ -841,7 +1043,7 @@ impl crate::Client {
         &self,
         request: ThingsPaymentCreateRequest,
     ) -> Result<ThingsMoneyResponse, crate::Error> {
-        let op = &OPERATIONS[6];
+        let op = &OPERATIONS[9];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -854,7 +1056,7 @@ impl crate::Client {
         &self,
         request: ThingsHistoryRequest,
     ) -> Result<ThingsHistoryResponse, crate::Error> {
-        let op = &OPERATIONS[7];
+        let op = &OPERATIONS[10];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -997,6 +1199,54 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
             min_length: 0usize,
             max_length: Some(20usize),
         }),
+    },
+    crate::Operation {
+        id: "thingsWidgetCreate",
+        name: "things_widget_create",
+        method: "POST",
+        path: "/things/widget/create",
+        group: "things",
+        summary: "Makes a widget; with its get and list, a family whose objects the mock keeps",
+        params_type: None,
+        request_type: Some("ThingsWidgetCreateRequest"),
+        response_type: Some("WidgetAnswer"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
+        retry: crate::RetryClass::Acting,
+        idempotency_key: None,
+    },
+    crate::Operation {
+        id: "thingsWidgetGet",
+        name: "things_widget_get",
+        method: "POST",
+        path: "/things/widget/get",
+        group: "things",
+        summary: "One widget by id",
+        params_type: None,
+        request_type: Some("ThingsWidgetGetRequest"),
+        response_type: Some("WidgetAnswer"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
+    },
+    crate::Operation {
+        id: "thingsWidgetList",
+        name: "things_widget_list",
+        method: "POST",
+        path: "/things/widget/list",
+        group: "things",
+        summary: "Every widget",
+        params_type: None,
+        request_type: Some("ThingsWidgetListRequest"),
+        response_type: Some("ThingsWidgetListResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
     },
     crate::Operation {
         id: "thingsPaymentCreate",
