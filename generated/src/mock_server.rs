@@ -390,6 +390,9 @@ impl State {
                 set_item_id(answer, &item.item_id);
             }
         };
+        if let Some(reply) = self.change_state(op.id, &request) {
+            return reply;
+        }
         match self.sandbox(op, &request, token).await {
             Flow::Reply(reply) => return reply,
             Flow::Default => return default_reply(op, patch),
@@ -524,6 +527,47 @@ impl State {
                 *slot = Value::Array(kept);
             }
         }
+    }
+
+    /// The state changes of a resource family (`passes::mock::follow`): a simulated event sets
+    /// a kept object's status; a cancel cancels it, or fails as Plaid does once it is not
+    /// cancellable. Returns the failure; the call otherwise gets its default answer.
+    fn change_state(&self, operation: &str, request: &Value) -> Option<Reply> {
+        let rules = crate::mock_check::rules()?.answers(operation)?;
+        let text = |rule: &Value, key: &str| rule.get(key).and_then(Value::as_str).map(str::to_string);
+        let (rule, cancel) = match (rules.get("cancel"), rules.get("simulate")) {
+            (Some(rule), _) => (rule, true),
+            (None, Some(rule)) => (rule, false),
+            (None, None) => return None,
+        };
+        let (family, by) = (text(rule, "family")?, text(rule, "by")?);
+        let wanted = request.pointer(&by).and_then(Value::as_str)?;
+        let flag = text(rule, "flag");
+        let mut inner = self.lock();
+        let (_, kept) = inner.resources.get_mut(&family)?.iter_mut().find(|(id, _)| id == wanted)?;
+        let object = kept.as_object_mut()?;
+        if cancel {
+            if flag.as_ref().and_then(|f| object.get(f)).and_then(Value::as_bool) == Some(false) {
+                let (error_type, error_code) = (text(rule, "error_type")?, text(rule, "error_code")?);
+                return Some(plaid_error(400, &error_type, &error_code, "the object can no longer be cancelled"));
+            }
+            if let Some(status) = text(rule, "status") {
+                object.insert("status".into(), status.into());
+            }
+            if let Some(flag) = flag {
+                object.insert(flag, false.into());
+            }
+            return None;
+        }
+        let event = text(rule, "event").and_then(|at| request.pointer(&at)?.as_str().map(str::to_string))?;
+        let known = rule.get("statuses").and_then(Value::as_array).is_some_and(|all| all.iter().any(|s| s.as_str() == Some(event.as_str())));
+        if known {
+            object.insert("status".into(), event.clone().into());
+            if let Some(flag) = flag {
+                object.insert(flag, (event == "pending").into());
+            }
+        }
+        None
     }
 
     /// A rotation (`passes::mock::follow` recognizes it: `access_token` in, `new_access_token`

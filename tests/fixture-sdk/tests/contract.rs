@@ -6,7 +6,14 @@
 //!
 //! Each operation is called through a small function of its own whose future is boxed,
 //! so the test's stack frame stays the same size however many operations the spec has.
-#![cfg(all(feature = "stores", feature = "things", feature = "unreferenced"))]
+#![cfg(
+    all(
+        feature = "sandbox",
+        feature = "stores",
+        feature = "things",
+        feature = "unreferenced"
+    )
+)]
 #![allow(dead_code)]
 #![allow(deprecated, unused_variables)]
 use plaid_sdk::{Client, Config, RetryPolicy};
@@ -19,6 +26,20 @@ type Call = for<'a> fn(&'a Client, &'a str, &'a str) -> Pending<'a>;
 /// Decodes a sample value into the type the method takes.
 fn decode<T: ::serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
     ::serde_json::from_str(json).map_err(|e| format!("the sample does not decode: {e}"))
+}
+fn call_sandbox_things_widget_simulate<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::sandbox::SandboxThingsWidgetSimulateRequest = decode(body)?;
+        client
+            .sandbox_things_widget_simulate(body)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })
 }
 fn call_item_get<'a>(client: &'a Client, params: &'a str, body: &'a str) -> Pending<'a> {
     Box::pin(async move {
@@ -216,6 +237,16 @@ fn call_things_widget_get<'a>(
         client.things_widget_get(body).await.map(drop).map_err(|e| e.to_string())
     })
 }
+fn call_things_widget_cancel<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsWidgetCancelRequest = decode(body)?;
+        client.things_widget_cancel(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
 fn call_things_widget_list<'a>(
     client: &'a Client,
     params: &'a str,
@@ -249,6 +280,14 @@ fn call_things_history<'a>(
 /// Operation id; its call; parameters and body with required fields only; with every
 /// field.
 const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
+    (
+        "sandboxThingsWidgetSimulate",
+        call_sandbox_things_widget_simulate,
+        "",
+        "{\"widget_id\":\"sample\",\"event_type\":\"sample\"}",
+        "",
+        "{\"widget_id\":\"sample\",\"event_type\":\"sample\"}",
+    ),
     (
         "itemGet",
         call_item_get,
@@ -375,6 +414,14 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "{\"widget_id\":\"sample\"}",
     ),
     (
+        "thingsWidgetCancel",
+        call_things_widget_cancel,
+        "",
+        "{\"widget_id\":\"sample\"}",
+        "",
+        "{\"widget_id\":\"sample\"}",
+    ),
+    (
         "thingsWidgetList",
         call_things_widget_list,
         "",
@@ -442,5 +489,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 23usize);
+    assert_eq!(CASES.len(), 25usize);
 }

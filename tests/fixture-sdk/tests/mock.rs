@@ -153,3 +153,24 @@ async fn what_a_create_makes_is_what_get_and_list_answer() {
     let listed = client.things_widget_list(ThingsWidgetListRequest::new()).await.expect("listed").widgets;
     assert_eq!(listed, [made, other]);
 }
+
+#[tokio::test]
+async fn a_simulated_event_is_visible_and_forbids_what_plaid_forbids() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    let first = client.things_widget_create(ThingsWidgetCreateRequest::new("lamp")).await.expect("made").widget;
+    let second = client.things_widget_create(ThingsWidgetCreateRequest::new("desk")).await.expect("made").widget;
+    assert_eq!(first.status, Some(WidgetStatus::Pending));
+    // A pending widget can be cancelled, and get says so.
+    client.things_widget_cancel(ThingsWidgetCancelRequest::new(&first.id)).await.expect("cancelled");
+    let cancelled = client.things_widget_get(ThingsWidgetGetRequest::new(&first.id)).await.expect("got").widget;
+    assert_eq!((cancelled.status, cancelled.cancellable), (Some(WidgetStatus::Cancelled), Some(false)));
+    // Once the sandbox posts it, it no longer can: Plaid's error, named after the family.
+    client.sandbox_things_widget_simulate(SandboxThingsWidgetSimulateRequest::new(&second.id, "posted")).await.expect("simulated");
+    let posted = client.things_widget_get(ThingsWidgetGetRequest::new(&second.id)).await.expect("got").widget;
+    assert_eq!((posted.status, posted.cancellable), (Some(WidgetStatus::Posted), Some(false)));
+    match client.things_widget_cancel(ThingsWidgetCancelRequest::new(&second.id)).await {
+        Err(Error::Api(e)) => assert_eq!((e.error_type().to_string(), e.error_code()), ("WIDGET_ERROR".to_string(), "WIDGET_NOT_CANCELLABLE")),
+        other => panic!("expected WIDGET_NOT_CANCELLABLE, got {other:?}"),
+    }
+}

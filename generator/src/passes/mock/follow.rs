@@ -25,7 +25,12 @@
 //!   get request names it by `<object>_id` and answers the same object type, and the list
 //!   answers a list of it. The mock gives each created object a fresh id (a UUID) and keeps it;
 //!   get answers the kept object of the id asked for, and list the kept objects once there
-//!   are any.
+//!   are any. Two more members change a kept object's state: `<prefix>cancel` (naming it by
+//!   `<object>_id`) cancels it, and fails as Plaid does, `<FAMILY>_NOT_CANCELLABLE` of type
+//!   `<FAMILY>_ERROR` (`TRANSFER_NOT_CANCELLABLE`), once its `cancellable` is false; and
+//!   `/sandbox<prefix>simulate` (naming it the same way, with an `event_type`) sets its
+//!   `status` to the event when the status's values list it, `cancellable` true only while
+//!   `pending`.
 //!
 //! The runtime applies them to the default answer only (a stub answers as written), in this
 //! order, before the Item's id is patched in.
@@ -205,6 +210,35 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
             if let Some(answer) = top(list.response.as_ref()).into_iter().find(of_object) {
                 members.push((list.id.clone(), json!({ "list": { "family": family, "list": format!("/{}", answer.wire) } })));
             }
+        }
+        let object_fields = top(Some(&object.ty));
+        let key = format!("{}_id", object.wire);
+        let names_it = |o: &&&Operation| top(o.request.as_ref()).into_iter().any(|f| f.wire == key && text(f));
+        let status_values: Vec<String> = object_fields
+            .iter()
+            .find(|f| f.wire == "status")
+            .and_then(|f| match index.definition(&f.ty).map(|d| &d.kind) {
+                Some(TypeKind::Enum(e)) => Some(e.variants.iter().map(|v| v.wire.clone()).collect()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let flag = object_fields.iter().any(|f| f.wire == "cancellable" && *index.underlying(&f.ty) == TypeRef::Bool).then_some("cancellable");
+        let upper = family.rsplit('/').next().unwrap_or_default().to_ascii_uppercase();
+        if let Some(cancel) = sibling("cancel").filter(names_it) {
+            let cancelled = status_values.iter().any(|v| v == "cancelled").then_some("cancelled");
+            members.push((
+                cancel.id.clone(),
+                json!({ "cancel": { "family": family, "by": format!("/{key}"), "flag": flag, "status": cancelled,
+                    "error_type": format!("{upper}_ERROR"), "error_code": format!("{upper}_NOT_CANCELLABLE") } }),
+            ));
+        }
+        let simulate = ops.iter().find(|o| o.path == format!("/sandbox{prefix}simulate")).filter(names_it);
+        let says_event = |f: &Field| text(f) || matches!(index.definition(&f.ty).map(|d| &d.kind), Some(TypeKind::Enum(_)));
+        if let Some(simulate) = simulate.filter(|o| top(o.request.as_ref()).into_iter().any(|f| f.wire == "event_type" && says_event(f))) {
+            members.push((
+                simulate.id.clone(),
+                json!({ "simulate": { "family": family, "by": format!("/{key}"), "event": "/event_type", "statuses": status_values, "flag": flag } }),
+            ));
         }
         // A create alone keeps nothing anyone reads.
         if members.len() > 1 {

@@ -646,6 +646,61 @@ crate::codec::struct_impls! {
 #[allow(missing_docs)]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
+pub struct ThingsWidgetCancelRequest {
+    #[allow(missing_docs)]
+    pub widget_id: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsWidgetCancelRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(widget_id: impl Into<String>) -> Self {
+        Self {
+            widget_id: widget_id.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsWidgetCancelRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 widget_id "widget_id" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsWidgetCancelResponse {
+    #[allow(missing_docs)]
+    pub request_id: Option<String>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsWidgetCancelResponse {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            request_id: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+}
+crate::codec::struct_impls! {
+    ThingsWidgetCancelResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 request_id "request_id" opt plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ThingsWidgetCreateRequest {
     #[allow(missing_docs)]
     pub label: String,
@@ -756,6 +811,10 @@ pub struct Widget {
     pub id: String,
     #[allow(missing_docs)]
     pub label: String,
+    #[allow(missing_docs)]
+    pub status: Option<WidgetStatus>,
+    #[allow(missing_docs)]
+    pub cancellable: Option<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -767,14 +826,28 @@ impl Widget {
         Self {
             id: id.into(),
             label: label.into(),
+            status: None,
+            cancellable: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: impl Into<WidgetStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`cancellable`](Self::cancellable).
+    pub fn with_cancellable(mut self, value: impl Into<bool>) -> Self {
+        self.cancellable = Some(value.into());
+        self
     }
 }
 crate::codec::struct_impls! {
     Widget [Debug Serialize Deserialize] [additional_properties] {
         0 id "id" req plain Text
         1 label "label" req plain Text
+        2 status "status" opt plain Value
+        3 cancellable "cancellable" opt plain Value
     }
 }
 #[allow(missing_docs)]
@@ -804,6 +877,27 @@ crate::codec::struct_impls! {
     WidgetAnswer [Debug Serialize Deserialize] [additional_properties] {
         0 widget "widget" req plain Value
         1 request_id "request_id" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WidgetStatus {
+    /// `pending`
+    Pending,
+    /// `posted`
+    Posted,
+    /// `cancelled`
+    Cancelled,
+    /// A value this version of the SDK does not list; kept as received and sent back
+    /// unchanged.
+    UnknownValue(String),
+}
+crate::codec::enum_impls! {
+    WidgetStatus UnknownValue [Serialize Deserialize] {
+        Pending "pending"
+        Posted "posted"
+        Cancelled "cancelled"
     }
 }
 impl crate::Client {
@@ -1021,6 +1115,19 @@ impl crate::Client {
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
+    /// Cancels a widget while it can be
+    ///
+    /// `POST /things/widget/cancel` (operation `thingsWidgetCancel`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    pub async fn things_widget_cancel(
+        &self,
+        request: ThingsWidgetCancelRequest,
+    ) -> Result<ThingsWidgetCancelResponse, crate::Error> {
+        let op = &OPERATIONS[8];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
     /// Every widget
     ///
     /// `POST /things/widget/list` (operation `thingsWidgetList`).
@@ -1030,7 +1137,7 @@ impl crate::Client {
         &self,
         request: ThingsWidgetListRequest,
     ) -> Result<ThingsWidgetListResponse, crate::Error> {
-        let op = &OPERATIONS[8];
+        let op = &OPERATIONS[9];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -1043,7 +1150,7 @@ impl crate::Client {
         &self,
         request: ThingsPaymentCreateRequest,
     ) -> Result<ThingsMoneyResponse, crate::Error> {
-        let op = &OPERATIONS[9];
+        let op = &OPERATIONS[10];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -1056,7 +1163,7 @@ impl crate::Client {
         &self,
         request: ThingsHistoryRequest,
     ) -> Result<ThingsHistoryResponse, crate::Error> {
-        let op = &OPERATIONS[10];
+        let op = &OPERATIONS[11];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -1230,6 +1337,22 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         deprecated: false,
         body_credentials: &[],
         retry: crate::RetryClass::Read,
+        idempotency_key: None,
+    },
+    crate::Operation {
+        id: "thingsWidgetCancel",
+        name: "things_widget_cancel",
+        method: "POST",
+        path: "/things/widget/cancel",
+        group: "things",
+        summary: "Cancels a widget while it can be",
+        params_type: None,
+        request_type: Some("ThingsWidgetCancelRequest"),
+        response_type: Some("ThingsWidgetCancelResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: &[],
+        retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
     crate::Operation {
