@@ -1,7 +1,8 @@
 //! The `testing` mock's default answers follow the request, by rules the generator decided from
-//! each operation's types (`passes::mock::follow`, written into `gen::testing::RULES`): fields
-//! echoed from the request, lists filtered by the ids asked for, and `count` and `offset`
-//! honoured over a pool of items made from the example.
+//! each operation's types (`passes::mock::follow`, written into `gen::testing::RULES`): optional
+//! data filled in when an `include_*` option asks for it, fields echoed from the request, lists
+//! filtered by the ids asked for, and `count` and `offset` honoured over a pool of items made
+//! from the example.
 
 use serde_json::Value;
 
@@ -15,6 +16,13 @@ pub(crate) fn rotation(operation: &str) -> Option<(&'static str, &'static str)> 
 /// Applies `operation`'s rules to its default answer.
 pub(crate) fn apply(operation: &str, request: &Value, answer: &mut Value) {
     let Some(rules) = crate::mock_check::rules().and_then(|r| r.answers(operation)) else { return };
+    // Optional data asked for: the answer with every optional field filled, decided at regen.
+    if let Some(include) = rules.get("include") {
+        let asked = include.get("flags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).any(|p| request.pointer(p) == Some(&Value::Bool(true)));
+        if let (true, Some(full)) = (asked, include.get("answer")) {
+            *answer = full.clone();
+        }
+    }
     for pair in rules.get("echo").and_then(Value::as_array).into_iter().flatten() {
         let (Some(from), Some(to)) = (pair.get(0).and_then(Value::as_str), pair.get(1).and_then(Value::as_str)) else { continue };
         if let Some(value) = request.pointer(from).filter(|v| !v.is_null()) {

@@ -78,6 +78,8 @@ pub struct MockFollow {
     pub rotate: usize,
     /// Resource families (a create with its get or list) whose created objects persist.
     pub families: usize,
+    /// Operations whose `include_*` options fill the optional fields with samples.
+    pub include: usize,
 }
 
 /// An operation's default answer.

@@ -238,8 +238,8 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     );
     let m = s.mock;
     println!(
-        "mock:        {} default answers from examples, {} sampled, {} operations stubbed by request type (feature `testing`); answers that follow the request: {} echo, {} filter, {} page, {} rotate; {} resource families",
-        m.examples, m.samples, m.typed, m.follow.echo, m.follow.filter, m.follow.page, m.follow.rotate, m.follow.families
+        "mock:        {} default answers from examples, {} sampled, {} operations stubbed by request type (feature `testing`); answers that follow the request: {} echo, {} filter, {} page, {} rotate, {} include; {} resource families",
+        m.examples, m.samples, m.typed, m.follow.echo, m.follow.filter, m.follow.page, m.follow.rotate, m.follow.include, m.follow.families
     );
     let w = s.webhooks;
     println!(

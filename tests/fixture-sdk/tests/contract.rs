@@ -411,7 +411,7 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "",
         "{\"widget_id\":\"sample\"}",
         "",
-        "{\"widget_id\":\"sample\"}",
+        "{\"widget_id\":\"sample\",\"include_details\":true}",
     ),
     (
         "thingsWidgetCancel",

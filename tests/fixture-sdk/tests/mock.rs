@@ -174,3 +174,14 @@ async fn a_simulated_event_is_visible_and_forbids_what_plaid_forbids() {
         other => panic!("expected WIDGET_NOT_CANCELLABLE, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn an_include_option_fills_the_optional_fields() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    let plain = client.things_widget_get(ThingsWidgetGetRequest::new("widget-example")).await.expect("the example").widget;
+    assert_eq!((plain.status, plain.cancellable), (None, None));
+    let full = client.things_widget_get(ThingsWidgetGetRequest::new("widget-example").with_include_details(true)).await.expect("filled").widget;
+    assert!(full.status.is_some() && full.cancellable.is_some(), "{full:?}");
+    assert_eq!(full.id, "widget-example", "what the example says is kept");
+}

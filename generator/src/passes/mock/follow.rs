@@ -19,6 +19,9 @@
 //!   (`access_token`, `new_access_token`) make the call a rotation: the mock issues a new token
 //!   for the same Item, answers it, and refuses the old one from then on.
 //!
+//! - **include**: a request boolean named `include_*` (`options.include_optional_metadata`)
+//!   asks for optional data: when one is true, the answer is the default one with every
+//!   optional field it leaves out filled with a sample, in its objects and its lists' items;
 //! - **resources**: operations under one path prefix whose last segments are `create`, `get`
 //!   and `list` (`/transfer/create`, `/transfer/get`, `/transfer/list`) are a family when the
 //!   create answer holds an object (`transfer`) with a text id (`id` or `transfer_id`), the
@@ -39,6 +42,7 @@ use serde_json::{json, Map, Value};
 
 use crate::graph::TypeIndex;
 use crate::ir::{Field, Operation, Pagination, TypeKind, TypeRef};
+use crate::sample::Sampler;
 
 /// How many items a paged operation's pool holds (or the example's total, when larger).
 pub const POOL: usize = 25;
@@ -175,6 +179,41 @@ fn paging_pointers(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
     }
     out
 }
+
+/// The request's `include_*` booleans, as JSON pointers.
+pub fn include_flags(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
+    let Some(request) = &op.request else { return Vec::new() };
+    let mut asked = Vec::new();
+    reach(index, request, "", 0, &mut asked);
+    asked.into_iter().filter(|q| q.wire.starts_with("include_") && *q.ty == TypeRef::Bool).map(|q| q.pointer).collect()
+}
+
+/// Fills every field of `ty` that `value` leaves out with a sample, in objects and list
+/// items, to [`MAX_FILL_DEPTH`].
+pub fn fill(index: &TypeIndex<'_>, sampler: &Sampler<'_>, ty: &TypeRef, value: &mut Value, depth: usize) {
+    if depth > MAX_FILL_DEPTH {
+        return;
+    }
+    match (index.underlying(ty), value) {
+        (TypeRef::List(item), Value::Array(items)) => items.iter_mut().for_each(|v| fill(index, sampler, item, v, depth + 1)),
+        (under, Value::Object(map)) => {
+            let Some(TypeKind::Struct(s)) = index.definition(under).map(|d| &d.kind) else { return };
+            for f in &s.fields {
+                match map.get_mut(&f.wire) {
+                    Some(Value::Null) => {}
+                    Some(present) => fill(index, sampler, &f.ty, present, depth + 1),
+                    None => {
+                        map.insert(f.wire.clone(), sampler.value(&f.ty));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// How deep [`fill`] looks into an answer.
+const MAX_FILL_DEPTH: usize = 12;
 
 /// A family of operations on one kind of resource: the create, get and list of one path
 /// prefix, as the module docs say.

@@ -48,7 +48,7 @@ fn decide(api: &Api) -> Mock {
     let types = TypeIndex::new(api);
     let ops = || api.modules.iter().flat_map(|m| m.operations.iter().enumerate().map(move |(i, op)| (m, i, op)));
 
-    let answers = ops()
+    let answers: Vec<MockAnswer> = ops()
         .filter_map(|(_, _, op)| {
             let ty = op.response.as_ref().filter(|t| **t != TypeRef::Bytes)?;
             let example = api.examples.iter().find(|e| e.answer.as_deref() == Some(op.id.as_str()));
@@ -115,8 +115,26 @@ fn decide(api: &Api) -> Mock {
             }
         }
     }
+    for op in all.iter().copied() {
+        let flags = follow::include_flags(&types, op);
+        let base = answers.iter().find(|a| a.operation == op.id).and_then(|a| serde_json::from_str::<Value>(&a.json).ok());
+        let (Some(ty), Some(base), false) = (op.response.as_ref(), base, flags.is_empty()) else { continue };
+        let mut full = base.clone();
+        follow::fill(&types, &sampler, ty, &mut full, 0);
+        if full != base {
+            let include = json!({ "flags": flags, "answer": full });
+            match follow.get_mut(&op.id) {
+                Some(Value::Object(rules)) => {
+                    rules.insert("include".into(), include);
+                }
+                _ => {
+                    follow.insert(op.id.clone(), json!({ "include": include }));
+                }
+            }
+        }
+    }
     let covered = |rule: &str| follow.values().filter(|v| v.get(rule).is_some()).count();
-    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page"), rotate: covered("rotate"), families: covered("create") };
+    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page"), rotate: covered("rotate"), families: covered("create"), include: covered("include") };
     let security: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), credential_rule(api, op.security.as_ref()?)?))).collect();
     let binary: Map<String, Value> = ops()
         .filter_map(|(_, _, op)| {

@@ -729,6 +729,8 @@ crate::codec::struct_impls! {
 pub struct ThingsWidgetGetRequest {
     #[allow(missing_docs)]
     pub widget_id: String,
+    /// Asks for the optional fields too.
+    pub include_details: Option<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -739,13 +741,20 @@ impl ThingsWidgetGetRequest {
     pub fn new(widget_id: impl Into<String>) -> Self {
         Self {
             widget_id: widget_id.into(),
+            include_details: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets [`include_details`](Self::include_details).
+    pub fn with_include_details(mut self, value: impl Into<bool>) -> Self {
+        self.include_details = Some(value.into());
+        self
     }
 }
 crate::codec::struct_impls! {
     ThingsWidgetGetRequest [Debug Serialize Deserialize] [additional_properties] {
         0 widget_id "widget_id" req plain Text
+        1 include_details "include_details" opt plain Value
     }
 }
 #[allow(missing_docs)]
