@@ -189,7 +189,7 @@ pub fn include_flags(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
 }
 
 /// Fills every field of `ty` that `value` leaves out with a sample, in objects and list
-/// items, to [`MAX_FILL_DEPTH`].
+/// items, to a bounded depth.
 pub fn fill(index: &TypeIndex<'_>, sampler: &Sampler<'_>, ty: &TypeRef, value: &mut Value, depth: usize) {
     if depth > MAX_FILL_DEPTH {
         return;
