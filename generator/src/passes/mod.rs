@@ -18,8 +18,11 @@
 //! 10. [`docs`]: what each field's docs say (its type's first sentence, its limits);
 //! 11. [`webhooks`]: shared pairs (folding, markers, dispatch order), variant names from each
 //!     pair, the variant each example dispatches to, and the key operation;
-//! 12. [`mock`]: what the `testing` feature's mock answers by default, the rules it checks
-//!     requests against, the operations a typed stub names, a payload per webhook pair.
+//! 12. [`mock`]: what the `testing` feature's mock answers by default and how those answers
+//!     follow the request ([`mock::follow`]: echo, filters, paging, token rotation, optional
+//!     data, resource families), the rules it checks requests and credentials against, the
+//!     answers that are not JSON, the operations a typed stub names, a payload per webhook
+//!     pair.
 
 pub mod credentials;
 pub mod cycles;
