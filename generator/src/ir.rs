@@ -56,6 +56,9 @@ pub struct Mock {
     pub rules: String,
     /// How many operations' default answers echo, filter and page (`answers` of the rules).
     pub follow: MockFollow,
+    /// Per operation, the places of its answer whose spec word the evidence pass relaxed: the
+    /// generated `tests/mock_answers.rs` checks the default answer meets the spec there.
+    pub spec_fields: Vec<(String, Vec<SpecField>)>,
     /// The operations a stub names by their request type (the body type belongs to one
     /// operation only, which has no parameters and a JSON answer).
     pub endpoints: Vec<MockEndpoint>,
@@ -63,6 +66,17 @@ pub struct Mock {
     pub webhooks: Vec<(String, String, String)>,
     /// A valid error body and the JSON names of the fields the mock fills in.
     pub error: Option<MockError>,
+}
+
+/// A place in an answer whose spec word the evidence pass relaxed, and what the spec says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecField {
+    /// A JSON pointer pattern: `*` stands for every item of a list.
+    pub pointer: String,
+    /// The spec requires the field (when its object is there).
+    pub present: bool,
+    /// The spec forbids `null` in it.
+    pub not_null: bool,
 }
 
 /// How many operations each rule by which default answers follow the request covers.
@@ -482,6 +496,18 @@ pub struct Field {
     pub read: Read,
     /// What extensions decided (`x-rust-name`) instead of the spec's structure.
     pub stated: Stated,
+    /// What the evidence pass relaxed because an example contradicted the spec
+    /// ([`crate::passes::evidence`]); the mock repairs its default answers back to the spec.
+    pub relaxed: Relaxed,
+}
+
+/// The spec's word on a field that the evidence pass relaxed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Relaxed {
+    /// The spec requires it; an example leaves it out, so the type the client reads does not.
+    pub required: bool,
+    /// The spec forbids `null`; an example sends it, so the type the client reads allows it.
+    pub nullable: bool,
 }
 
 /// What JSON a field's decoder accepts beyond the letter of its type: servers send numbers

@@ -284,16 +284,56 @@ pub(super) fn mock_answers(api: &Api, crate_name: &str) -> TokenStream {
         .collect();
     let table = case_table(&cases, "Operation, check, operation.", "every_default_answer_decodes");
     let all = all_groups(api);
+    let spec_fields = api.mock.spec_fields.iter().map(|(op, fields)| {
+        let fields = fields.iter().map(|f| {
+            let (pointer, present, not_null) = (&f.pointer, f.present, f.not_null);
+            quote!((#pointer, #present, #not_null))
+        });
+        quote!((#op, &[#(#fields),*]))
+    });
     quote! {
         //! Generated from the specs: every default answer of the `testing` mock decodes into
-        //! its operation's success type.
+        //! its operation's success type, and meets the spec where the client's types are
+        //! more lenient than it (a client that trusts the spec decodes it too).
         #all
         #![cfg(feature = "testing")]
         #![allow(deprecated)]
 
+        /// A place in an answer whose spec word the client's types relaxed: `(pointer,
+        /// required, not null)`; `*` stands for every item of a list.
+        type SpecField = (&'static str, bool, bool);
+
+        /// Per operation, the places of its answer whose spec word the client's types relaxed.
+        const SPEC_FIELDS: &[(&str, &[SpecField])] = &[#(#spec_fields),*];
+
         fn decodes<T: ::serde::de::DeserializeOwned>(operation: &str) -> Result<(), String> {
             let json = #krate::testing::default_answer(operation).ok_or("the mock has no default answer")?;
-            ::serde_json::from_str::<T>(json).map(drop).map_err(|e| format!("does not decode: {e}"))
+            ::serde_json::from_str::<T>(json).map(drop).map_err(|e| format!("does not decode: {e}"))?;
+            let value: ::serde_json::Value = ::serde_json::from_str(json).map_err(|e| e.to_string())?;
+            let fields = SPEC_FIELDS.iter().find(|(id, _)| *id == operation).map(|(_, fields)| *fields).unwrap_or_default();
+            for (pointer, required, not_null) in fields {
+                let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+                meets_spec(&value, &segments, *required, *not_null).map_err(|e| format!("{pointer}: {e}"))?;
+            }
+            Ok(())
+        }
+
+        /// Whether the field at `segments` is there when its object is (if `required`), and not
+        /// `null` (if `not_null`).
+        fn meets_spec(value: &::serde_json::Value, segments: &[&str], required: bool, not_null: bool) -> Result<(), String> {
+            match segments {
+                [] => Ok(()),
+                ["*", rest @ ..] => value.as_array().into_iter().flatten().try_for_each(|item| meets_spec(item, rest, required, not_null)),
+                [last] => match value.as_object().map(|o| o.get(&last.replace("~1", "/").replace("~0", "~"))) {
+                    Some(None) if required => Err("the spec requires it; the answer leaves it out".into()),
+                    Some(Some(::serde_json::Value::Null)) if not_null => Err("the spec forbids null".into()),
+                    _ => Ok(()),
+                },
+                [key, rest @ ..] => match value.get(key.replace("~1", "/").replace("~0", "~")) {
+                    Some(inner) => meets_spec(inner, rest, required, not_null),
+                    None => Ok(()),
+                },
+            }
         }
 
         #table

@@ -89,6 +89,7 @@ impl<'a> Lowerer<'a> {
                 show: Show::Plain,
                 read: Read::Value,
                 stated: Stated::default(),
+                relaxed: Relaxed::default(),
             });
             let sensitive = fields.last().is_some_and(|f| f.sensitivity.is_some());
             items.push(Parameter { field, name: data.name.clone(), location, style, explode: explode(data, style), required, json, sensitive });

@@ -238,6 +238,7 @@ impl<'a> Lowerer<'a> {
                 show: Show::Plain,
                 read: Read::Value,
                 stated,
+                relaxed: Relaxed::default(),
             };
             match fields.iter_mut().find(|f| f.wire == *wire) {
                 Some(existing) => *existing = field,

@@ -268,8 +268,14 @@ fn apply(api: &mut Api, changes: &BTreeMap<(String, String), BTreeSet<(Kind, Str
                     _ => {
                         for f in s.fields.iter_mut().filter(|f| f.wire == *wire) {
                             match kind {
-                                Kind::Missing => f.required = false,
-                                Kind::Null => f.nullable = true,
+                                Kind::Missing => {
+                                    f.relaxed.required |= f.required;
+                                    f.required = false;
+                                }
+                                Kind::Null => {
+                                    f.relaxed.nullable |= !f.nullable;
+                                    f.nullable = true;
+                                }
                                 _ => {}
                             }
                         }

@@ -360,7 +360,7 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "{\"Idempotency-Key\":\"sample\"}",
         "{\"id\":\"sample\"}",
         "{\"Idempotency-Key\":\"sample\"}",
-        "{\"id\":\"sample\",\"region\":\"north\"}",
+        "{\"id\":\"sample\",\"region\":\"north\",\"website\":\"https://example.com/\",\"contact\":\"user@example.com\"}",
     ),
     ("storeOptions", call_store_options, "", "", "", ""),
     (

@@ -82,7 +82,7 @@ async fn default_answers_echo_what_the_request_says_and_page_as_asked() {
     // Echo: the answer's fields of the request's names and types carry the request's values.
     let replaced = client.item_replace(ItemReplaceParams::new("s1", "i-7"), Item::new("i-7").with_name("Lamp")).await.expect("an answer");
     assert_eq!((replaced.id.as_str(), replaced.name.as_deref()), ("i-7", Some("Lamp")));
-    let store = client.store_create(StoreCreateParams::new("key-1"), Store::new("store-9").with_region(Region::South)).await.expect("an answer");
+    let store = client.store_create(StoreCreateParams::new("key-1"), Store::new("store-9").with_region(Region::South).with_website("examplewebhook.com")).await.expect("an answer");
     assert_eq!((store.id.as_str(), store.region), ("store-9", Some(Region::South)));
     // Count and offset: exactly `count` items from `offset`, the total the pool's size.
     let page = |count: i32, offset: i32| ThingsGetRequest::new("any").with_options(ThingsGetRequestOptions::new().with_count(count).with_offset(offset));
@@ -184,4 +184,19 @@ async fn an_include_option_fills_the_optional_fields() {
     let full = client.things_widget_get(ThingsWidgetGetRequest::new("widget-example").with_include_details(true)).await.expect("filled").widget;
     assert!(full.status.is_some() && full.cancellable.is_some(), "{full:?}");
     assert_eq!(full.id, "widget-example", "what the example says is kept");
+}
+
+#[tokio::test]
+async fn checks_are_never_stricter_than_the_spec() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    // `format: url` is informal: Plaid takes a bare host, so the mock does.
+    let lenient = client.store_create(StoreCreateParams::new("key-2"), Store::new("s-1").with_website("examplewebhook.com")).await;
+    assert!(lenient.is_ok(), "{lenient:?}");
+    // `format: email` has a grammar: a value without `@` is refused, naming the field.
+    match client.store_create(StoreCreateParams::new("key-3"), Store::new("s-2").with_contact("not an address")).await {
+        Err(Error::Api(e)) => assert!(e.error_message().starts_with("contact "), "{}", e.error_message()),
+        other => panic!("expected INVALID_FIELD, got {other:?}"),
+    }
+    assert_eq!(mock.violations().len(), 1);
 }

@@ -7,7 +7,8 @@
 //! impl; the decisions:
 //! - an operation's default answer is the spec's first success example that decodes (the
 //!   [`evidence`](super::evidence) pass has left out those that do not), else a sample of its
-//!   type that meets every constraint ([`crate::sample`]);
+//!   type that meets every constraint ([`crate::sample`]), repaired to what the spec states
+//!   where the evidence pass relaxed a type ([`repair`]);
 //! - the request rules are the IR's view of each request type and the types it reaches:
 //!   required and nullable fields, types, enum values, formats, lengths, patterns, ranges and
 //!   item counts, as the client's types encode them; and each operation's required query and
@@ -29,13 +30,14 @@
 //!   payloads that share a pair, the one about an Item.
 
 pub mod follow;
+pub mod repair;
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Map, Value};
 
 use crate::graph::TypeIndex;
-use crate::ir::{Api, Constraints, Credential, Mock, MockFollow, MockAnswer, MockEndpoint, MockError, ParamLocation, TypeKind, TypeRef, WebhookVariant};
+use crate::ir::{Api, Constraints, Credential, Mock, MockFollow, SpecField, MockAnswer, MockEndpoint, MockError, ParamLocation, TypeKind, TypeRef, WebhookVariant};
 use crate::sample::Sampler;
 
 /// Settles [`Api::mock`]; runs after [`webhooks`](super::webhooks), whose variants it reads.
@@ -52,10 +54,20 @@ fn decide(api: &Api) -> Mock {
         .filter_map(|(_, _, op)| {
             let ty = op.response.as_ref().filter(|t| **t != TypeRef::Bytes)?;
             let example = api.examples.iter().find(|e| e.answer.as_deref() == Some(op.id.as_str()));
-            Some(match example {
-                Some(e) => MockAnswer { operation: op.id.clone(), json: e.json.clone(), from_example: true },
-                None => MockAnswer { operation: op.id.clone(), json: sampler.value(ty).to_string(), from_example: false },
-            })
+            let (mut value, from_example) = match example.map(|e| serde_json::from_str::<Value>(&e.json)) {
+                Some(Ok(value)) => (value, true),
+                _ => (sampler.value(ty), false),
+            };
+            // As the spec states it, where the evidence pass relaxed the type.
+            repair::repair(&types, &sampler, ty, &mut value, 0);
+            Some(MockAnswer { operation: op.id.clone(), json: value.to_string(), from_example })
+        })
+        .collect();
+    let spec_fields: Vec<(String, Vec<SpecField>)> = ops()
+        .filter_map(|(_, _, op)| {
+            let ty = op.response.as_ref().filter(|t| **t != TypeRef::Bytes)?;
+            let fields = repair::relaxed_fields(&types, ty);
+            (!fields.is_empty()).then(|| (op.id.clone(), fields))
         })
         .collect();
 
@@ -167,7 +179,7 @@ fn decide(api: &Api) -> Mock {
         })
         .collect();
 
-    Mock { answers, rules, follow: follow_counts, endpoints, webhooks, error: error_body(api, &types, &sampler) }
+    Mock { answers, rules, follow: follow_counts, spec_fields, endpoints, webhooks, error: error_body(api, &types, &sampler) }
 }
 
 /// The credential headers a call of an operation must carry, as alternatives of header sets,

@@ -91,7 +91,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "763d3a4c40b51442")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "f2e259b0b14bd3e6")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {

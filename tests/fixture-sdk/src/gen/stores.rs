@@ -334,6 +334,12 @@ pub struct Store {
     pub id: String,
     #[allow(missing_docs)]
     pub region: Option<Region>,
+    /// An informal format, as Plaid's webhook fields use it.
+    ///
+    /// Format: `url`.
+    pub website: Option<String>,
+    /// Format: `email`.
+    pub contact: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -345,6 +351,8 @@ impl Store {
         Self {
             id: id.into(),
             region: None,
+            website: None,
+            contact: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -353,11 +361,23 @@ impl Store {
         self.region = Some(value.into());
         self
     }
+    /// Sets [`website`](Self::website).
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+    /// Sets [`contact`](Self::contact).
+    pub fn with_contact(mut self, value: impl Into<String>) -> Self {
+        self.contact = Some(value.into());
+        self
+    }
 }
 crate::codec::struct_impls! {
     Store [Debug Serialize Deserialize] [additional_properties] {
         0 id "id" req plain Text
         1 region "region" opt plain Value
+        2 website "website" opt plain Text
+        3 contact "contact" opt plain Text
     }
 }
 #[allow(missing_docs)]
