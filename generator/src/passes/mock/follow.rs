@@ -13,12 +13,10 @@
 //! - **page**: an operation the pagination pass found paged by `count` and `offset` answers
 //!   exactly `count` items from `offset` of a pool of [`POOL`] items (the example's, then
 //!   copies of them whose own id, `<singular of the list>_id` or `id`, gets a `-<n>` suffix),
-//!   and its total says the pool's size; only when the request carries `count` or `offset`.
-//!
+//!   and its total says the pool's size; only when the request carries `count` or `offset`;
 //! - **rotate**: a request text field `<token>` and an answer text field `new_<token>`
 //!   (`access_token`, `new_access_token`) make the call a rotation: the mock issues a new token
-//!   for the same Item, answers it, and refuses the old one from then on.
-//!
+//!   for the same Item, answers it, and refuses the old one from then on;
 //! - **include**: a request boolean named `include_*` (`options.include_optional_metadata`)
 //!   asks for optional data: when one is true, the answer is the default one with every
 //!   optional field it leaves out filled with a sample, in its objects and its lists' items;
@@ -35,8 +33,9 @@
 //!   `status` to the event when the status's values list it, `cancellable` true only while
 //!   `pending`.
 //!
-//! The runtime applies them to the default answer only (a stub answers as written), in this
-//! order, before the Item's id is patched in.
+//! The runtime applies them to the default answer only (a stub answers as written): include,
+//! echo, filter and page (`mock_follow`), then the resource families and a rotated token
+//! (`mock_server`), and last the Item's id.
 
 use serde_json::{json, Map, Value};
 
