@@ -80,6 +80,11 @@ fn plaid_error(status: u16, error_type: &str, error_code: &str, message: &str) -
     error_reply(status, error_type.into(), error_code, message)
 }
 
+/// A text entry of a rule the generator wrote (`gen::testing::RULES`).
+fn rule_text(rule: &Value, key: &str) -> Option<String> {
+    rule.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
 /// A random id in the UUID form (8-4-4-4-12 hex digits), as Plaid's resource ids are.
 fn uuid() -> String {
     let hex = crate::retry::fresh_key(32, Some(32));
@@ -502,9 +507,8 @@ impl State {
     /// kept id answers it; a list answers the kept objects once there are any.
     fn resources(&self, operation: &str, request: &Value, answer: &mut Value) {
         let Some(rules) = crate::mock_check::rules().and_then(|r| r.answers(operation)) else { return };
-        let text = |rule: &Value, key: &str| rule.get(key).and_then(Value::as_str).map(str::to_string);
         if let Some(create) = rules.get("create") {
-            let (Some(family), Some(object), Some(id)) = (text(create, "family"), text(create, "object"), text(create, "id")) else { return };
+            let (Some(family), Some(object), Some(id)) = (rule_text(create, "family"), rule_text(create, "object"), rule_text(create, "id")) else { return };
             if let Some(Value::Object(made)) = answer.pointer_mut(&object) {
                 let fresh_id = uuid();
                 made.insert(id, fresh_id.clone().into());
@@ -513,7 +517,7 @@ impl State {
             }
         }
         if let Some(get) = rules.get("get") {
-            let (Some(family), Some(object), Some(by)) = (text(get, "family"), text(get, "object"), text(get, "by")) else { return };
+            let (Some(family), Some(object), Some(by)) = (rule_text(get, "family"), rule_text(get, "object"), rule_text(get, "by")) else { return };
             let Some(wanted) = request.pointer(&by).and_then(Value::as_str) else { return };
             let kept = self.lock().resources.get(&family).and_then(|all| all.iter().find(|(id, _)| id == wanted).map(|(_, v)| v.clone()));
             if let (Some(kept), Some(slot)) = (kept, answer.pointer_mut(&object)) {
@@ -521,7 +525,7 @@ impl State {
             }
         }
         if let Some(list) = rules.get("list") {
-            let (Some(family), Some(at)) = (text(list, "family"), text(list, "list")) else { return };
+            let (Some(family), Some(at)) = (rule_text(list, "family"), rule_text(list, "list")) else { return };
             let kept: Vec<Value> = self.lock().resources.get(&family).map(|all| all.iter().map(|(_, v)| v.clone()).collect()).unwrap_or_default();
             if let (false, Some(slot)) = (kept.is_empty(), answer.pointer_mut(&at)) {
                 *slot = Value::Array(kept);
@@ -534,24 +538,23 @@ impl State {
     /// cancellable. Returns the failure; the call otherwise gets its default answer.
     fn change_state(&self, operation: &str, request: &Value) -> Option<Reply> {
         let rules = crate::mock_check::rules()?.answers(operation)?;
-        let text = |rule: &Value, key: &str| rule.get(key).and_then(Value::as_str).map(str::to_string);
         let (rule, cancel) = match (rules.get("cancel"), rules.get("simulate")) {
             (Some(rule), _) => (rule, true),
             (None, Some(rule)) => (rule, false),
             (None, None) => return None,
         };
-        let (family, by) = (text(rule, "family")?, text(rule, "by")?);
+        let (family, by) = (rule_text(rule, "family")?, rule_text(rule, "by")?);
         let wanted = request.pointer(&by).and_then(Value::as_str)?;
-        let flag = text(rule, "flag");
+        let flag = rule_text(rule, "flag");
         let mut inner = self.lock();
         let (_, kept) = inner.resources.get_mut(&family)?.iter_mut().find(|(id, _)| id == wanted)?;
         let object = kept.as_object_mut()?;
         if cancel {
             if flag.as_ref().and_then(|f| object.get(f)).and_then(Value::as_bool) == Some(false) {
-                let (error_type, error_code) = (text(rule, "error_type")?, text(rule, "error_code")?);
+                let (error_type, error_code) = (rule_text(rule, "error_type")?, rule_text(rule, "error_code")?);
                 return Some(plaid_error(400, &error_type, &error_code, "the object can no longer be cancelled"));
             }
-            if let Some(status) = text(rule, "status") {
+            if let Some(status) = rule_text(rule, "status") {
                 object.insert("status".into(), status.into());
             }
             if let Some(flag) = flag {
@@ -559,7 +562,7 @@ impl State {
             }
             return None;
         }
-        let event = text(rule, "event").and_then(|at| request.pointer(&at)?.as_str().map(str::to_string))?;
+        let event = rule_text(rule, "event").and_then(|at| request.pointer(&at)?.as_str().map(str::to_string))?;
         let known = rule.get("statuses").and_then(Value::as_array).is_some_and(|all| all.iter().any(|s| s.as_str() == Some(event.as_str())));
         if known {
             object.insert("status".into(), event.clone().into());

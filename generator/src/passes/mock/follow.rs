@@ -39,6 +39,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::diag::pointer_segment;
 use crate::graph::TypeIndex;
 use crate::ir::{Field, Operation, Pagination, TypeKind, TypeRef};
 use crate::sample::Sampler;
@@ -63,7 +64,7 @@ fn reach<'a>(index: &TypeIndex<'a>, ty: &'a TypeRef, at: &str, depth: usize, out
     let Some(def) = index.definition(ty) else { return };
     let TypeKind::Struct(s) = &def.kind else { return };
     for f in &s.fields {
-        let pointer = format!("{at}/{}", f.wire.replace('~', "~0").replace('/', "~1"));
+        let pointer = format!("{at}/{}", pointer_segment(&f.wire));
         let under = index.underlying(&f.ty);
         out.push(Reached { pointer: pointer.clone(), wire: &f.wire, ty: under });
         if depth < MAX_DEPTH && matches!(index.definition(under).map(|d| &d.kind), Some(TypeKind::Struct(_))) {
@@ -81,13 +82,46 @@ fn echoable(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
     }
 }
 
-/// The struct fields of a list's items, when the list holds objects.
-fn item_fields<'a>(index: &TypeIndex<'a>, list: &'a TypeRef) -> Option<&'a [Field]> {
-    let TypeRef::List(item) = list else { return None };
-    match &index.definition(item)?.kind {
-        TypeKind::Struct(s) => Some(&s.fields),
-        _ => None,
+/// The fields of a struct type (under aliases and `Option`s); none for any other type.
+fn struct_fields<'a>(index: &TypeIndex<'a>, ty: Option<&TypeRef>) -> &'a [Field] {
+    match ty.and_then(|t| index.definition(t)).map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) => &s.fields,
+        _ => &[],
     }
+}
+
+/// The struct fields of a list's items, when the list holds objects.
+fn item_fields<'a>(index: &TypeIndex<'a>, list: &TypeRef) -> Option<&'a [Field]> {
+    let TypeRef::List(item) = list else { return None };
+    Some(struct_fields(index, Some(item))).filter(|f| !f.is_empty())
+}
+
+/// Where an `Offset` operation's paging fields are, as JSON pointers (the pagination pass
+/// names Rust fields): `count`, `offset` (in the request or its options holder), the answer's
+/// list and its total.
+struct OffsetAt {
+    count: String,
+    offset: String,
+    items: String,
+    total: Option<String>,
+}
+
+fn offset_at(index: &TypeIndex<'_>, op: &Operation, style: &Pagination) -> Option<OffsetAt> {
+    let Pagination::Offset { holder, count, offset, items, total } = style else { return None };
+    let request = struct_fields(index, op.request.as_ref());
+    let answer = struct_fields(index, op.response.as_ref());
+    let holder = holder.as_ref().and_then(|h| request.iter().find(|f| f.name == h.field));
+    let (inner, prefix) = match holder {
+        Some(h) => (struct_fields(index, Some(&h.ty)), format!("/{}", pointer_segment(&h.wire))),
+        None => (request, String::new()),
+    };
+    let at = |fields: &[Field], prefix: &str, rust: &str| fields.iter().find(|f| f.name == rust).map(|f| format!("{prefix}/{}", pointer_segment(&f.wire)));
+    Some(OffsetAt {
+        count: at(inner, &prefix, &count.field)?,
+        offset: at(inner, &prefix, &offset.field)?,
+        items: at(answer, "", &items.field)?,
+        total: total.as_ref().and_then(|t| at(answer, "", &t.field)),
+    })
 }
 
 /// The rules of one operation, or `None` when it has none.
@@ -150,33 +184,16 @@ pub fn rules(index: &TypeIndex<'_>, op: &Operation) -> Option<Value> {
 /// (top level and, for the request, its options holder).
 fn paging_pointers(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
     let Some(paging) = &op.pagination else { return Vec::new() };
-    let fields = |ty: Option<&TypeRef>| match ty.and_then(|t| index.definition(t)).map(|d| &d.kind) {
-        Some(TypeKind::Struct(s)) => s.fields.clone(),
-        _ => Vec::new(),
-    };
-    let (request, response) = (fields(op.request.as_ref()), fields(op.response.as_ref()));
-    let at = |fields: &[Field], prefix: &str, rust: &str| fields.iter().find(|f| f.name == rust).map(|f| format!("{prefix}/{}", f.wire));
-    let mut out = Vec::new();
+    let (request, response) = (struct_fields(index, op.request.as_ref()), struct_fields(index, op.response.as_ref()));
+    let at = |fields: &[Field], rust: &str| fields.iter().find(|f| f.name == rust).map(|f| format!("/{}", pointer_segment(&f.wire)));
     match &paging.style {
         Pagination::CursorHasMore { cursor, next_cursor, has_more, lists } => {
-            out.extend(at(&request, "", &cursor.field));
-            out.extend([next_cursor, has_more].into_iter().chain(lists).filter_map(|f| at(&response, "", &f.field)));
+            let answer = [next_cursor, has_more].into_iter().chain(lists).filter_map(|f| at(response, &f.field));
+            at(request, &cursor.field).into_iter().chain(answer).collect()
         }
-        Pagination::Cursor { cursor, next_cursor } => {
-            out.extend(at(&request, "", &cursor.field));
-            out.extend(at(&response, "", &next_cursor.field));
-        }
-        Pagination::Offset { holder, count, offset, items, total } => {
-            let holder = holder.as_ref().and_then(|h| request.iter().find(|f| f.name == h.field));
-            let (inner, prefix) = match holder {
-                Some(h) => (fields(Some(&h.ty)), format!("/{}", h.wire)),
-                None => (request.clone(), String::new()),
-            };
-            out.extend([count, offset].into_iter().filter_map(|f| at(&inner, &prefix, &f.field)));
-            out.extend(std::iter::once(items).chain(total).filter_map(|f| at(&response, "", &f.field)));
-        }
+        Pagination::Cursor { cursor, next_cursor } => at(request, &cursor.field).into_iter().chain(at(response, &next_cursor.field)).collect(),
+        Pagination::Offset { .. } => offset_at(index, op, &paging.style).map(|o| [o.count, o.offset, o.items].into_iter().chain(o.total).collect()).unwrap_or_default(),
     }
-    out
 }
 
 /// The request's `include_*` booleans, as JSON pointers.
@@ -217,10 +234,7 @@ const MAX_FILL_DEPTH: usize = 12;
 /// A family of operations on one kind of resource: the create, get and list of one path
 /// prefix, as the module docs say.
 pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value)> {
-    let top = |ty: Option<&TypeRef>| match ty.and_then(|t| index.definition(t)).map(|d| &d.kind) {
-        Some(TypeKind::Struct(s)) => s.fields.iter().collect::<Vec<_>>(),
-        _ => Vec::new(),
-    };
+    let top = |ty: Option<&TypeRef>| struct_fields(index, ty).iter();
     let text = |f: &Field| *index.underlying(&f.ty) == TypeRef::String;
     let mut out = Vec::new();
     for create in ops.iter().filter(|o| o.path.ends_with("/create")) {
@@ -228,7 +242,7 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
         let sibling = |last: &str| ops.iter().find(|o| o.path == format!("{prefix}{last}"));
         // The created object: a struct field of the answer with a text id.
         let found = top(create.response.as_ref()).into_iter().find_map(|object| {
-            let fields = top(Some(&object.ty));
+            let fields = struct_fields(index, Some(&object.ty));
             let id = [format!("{}_id", object.wire), "id".to_string()].into_iter().find(|w| fields.iter().any(|f| f.wire == *w && text(f)))?;
             Some((object, id))
         });
@@ -249,7 +263,7 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
                 members.push((list.id.clone(), json!({ "list": { "family": family, "list": format!("/{}", answer.wire) } })));
             }
         }
-        let object_fields = top(Some(&object.ty));
+        let object_fields = struct_fields(index, Some(&object.ty));
         let key = format!("{}_id", object.wire);
         let names_it = |o: &&&Operation| top(o.request.as_ref()).into_iter().any(|f| f.wire == key && text(f));
         let status_values: Vec<String> = object_fields
@@ -289,29 +303,11 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
 /// The paging rule of a `count` and `offset` operation: where the request says them, the
 /// answer's list and total, and the items' own id field.
 fn page_rule(index: &TypeIndex<'_>, op: &Operation, style: &Pagination, answered: &[Reached<'_>]) -> Option<Value> {
-    let Pagination::Offset { holder, count, offset, items, total } = style else { return None };
-    // The pagination pass names Rust fields; the rules need JSON pointers.
-    let request_struct = |ty: &TypeRef| match index.definition(ty).map(|d| &d.kind) {
-        Some(TypeKind::Struct(s)) => Some(s.fields.clone()),
-        _ => None,
-    };
-    let top = request_struct(op.request.as_ref()?)?;
-    let holder_field = holder.as_ref().and_then(|h| top.iter().find(|f| f.name == h.field));
-    let inner = match holder_field {
-        Some(h) => request_struct(&h.ty)?,
-        None => top.clone(),
-    };
-    let prefix = holder_field.map(|h| format!("/{}", h.wire)).unwrap_or_default();
-    let wire_of = |fields: &[Field], rust: &str| fields.iter().find(|f| f.name == rust).map(|f| f.wire.clone());
-    let count = format!("{prefix}/{}", wire_of(&inner, &count.field)?);
-    let offset = format!("{prefix}/{}", wire_of(&inner, &offset.field)?);
-    let answer = request_struct(op.response.as_ref()?)?;
-    let list_wire = wire_of(&answer, &items.field)?;
-    let list = answered.iter().find(|a| a.pointer == format!("/{list_wire}"))?;
+    let OffsetAt { count, offset, items, total } = offset_at(index, op, style)?;
+    let list = answered.iter().find(|a| a.pointer == items)?;
     // Items that are objects get their own id suffixed in copies; others are copied as they are.
     let fields = item_fields(index, list.ty).unwrap_or_default();
-    let singular = list_wire.strip_suffix('s').unwrap_or(&list_wire);
+    let singular = list.wire.strip_suffix('s').unwrap_or(list.wire);
     let id = [format!("{singular}_id"), "id".to_string()].into_iter().find(|w| fields.iter().any(|f| f.wire == *w && *index.underlying(&f.ty) == TypeRef::String));
-    let total = total.as_ref().and_then(|t| wire_of(&answer, &t.field)).map(|w| format!("/{w}"));
-    Some(json!({ "count": count, "offset": offset, "list": format!("/{list_wire}"), "total": total, "id": id, "pool": POOL }))
+    Some(json!({ "count": count, "offset": offset, "list": items, "total": total, "id": id, "pool": POOL }))
 }

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::diag::pointer_segment;
 use crate::graph::TypeIndex;
 use crate::ir::{SpecField, TypeKind, TypeRef};
 use crate::sample::Sampler;
@@ -63,7 +64,7 @@ fn walk<'a>(index: &TypeIndex<'a>, ty: &'a TypeRef, at: String, on_path: &mut Ha
                 return;
             }
             for f in &s.fields {
-                let pointer = format!("{at}/{}", f.wire.replace('~', "~0").replace('/', "~1"));
+                let pointer = format!("{at}/{}", pointer_segment(&f.wire));
                 if f.relaxed.required || f.relaxed.nullable {
                     out.push(SpecField { pointer: pointer.clone(), present: f.relaxed.required || f.required, not_null: !f.nullable || f.relaxed.nullable });
                 }
