@@ -7,11 +7,18 @@
 //! What the client manages itself cannot be replaced by accident: the credential headers and the
 //! headers that frame the request (`Content-Type`, `Content-Length`, `Host`, ...), and the body
 //! fields that carry credentials. Asking for one records an error that the next call returns
-//! before anything is sent.
+//! before anything is sent. Names are compared the way a server may read them: a header by
+//! [`header_key`] (case, and `_` as `-`), a body field or query parameter by its words
+//! (`client_id`, `clientId` and `CLIENT-ID` are one name), against the operation's
+//! [`body_credentials`](crate::Operation::body_credentials) and the credential headers.
+//!
+//! Every extra value joins the call's scrub list ([`Extras::secrets_into`]): it is the
+//! application's, and may be a secret of its own that a server echoes back.
 
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
+use crate::scrub::Secrets;
 use crate::{Error, Operation};
 
 /// Headers the HTTP exchange itself depends on: replacing one would break the request, not
@@ -74,10 +81,20 @@ impl Extras {
         if let Some(problem) = &self.problem {
             return Err(Error::Config { message: format!("{}: {problem}", op.name) });
         }
-        if let Some((name, _)) = self.body.iter().find(|(name, _)| op.body_credentials.iter().any(|(field, _)| field == name)) {
+        if let Some(name) = self.body.keys().find(|name| is_credential_field(op, name)) {
             return Err(Error::Config { message: format!("{}: body field `{name}` carries a credential, which comes from the Config", op.name) });
         }
+        if let Some((name, _)) = self.query.iter().find(|(name, _)| is_credential_query(op, name)) {
+            return Err(query_refused(op, name));
+        }
         Ok(())
+    }
+
+    /// Adds the extras' query and body values to a call's secrets (header values are added
+    /// with the headers hooks set, in one place).
+    pub(crate) fn secrets_into(&self, secrets: &mut Secrets) {
+        self.query.iter().for_each(|(_, value)| secrets.add(value));
+        self.body.values().for_each(|value| secrets.add_json(value));
     }
 
     /// `path_and_query` with the extra query parameters appended, encoded.
@@ -111,14 +128,45 @@ impl Extras {
     }
 }
 
+/// A header name as a server may compare it: without case, and with `_` read as `-` (CGI,
+/// many proxies and web servers treat the two alike, so `plaid_secret` can reach an
+/// application as `PLAID-SECRET`).
+pub(crate) fn header_key(name: &str) -> String {
+    name.to_ascii_lowercase().replace('_', "-")
+}
+
+/// Whether a header of this name would carry one of the credentials the client sends.
+fn is_credential_header(name: &str) -> bool {
+    let key = header_key(name);
+    crate::AUTH_HEADERS.iter().any(|(credential, _)| header_key(credential) == key)
+}
+
+/// Whether a query parameter of this name would carry a credential: named like a credential
+/// field or a credential header.
+pub(crate) fn is_credential_query(op: &Operation, name: &str) -> bool {
+    is_credential_field(op, name) || is_credential_header(name)
+}
+
+/// The refusal of a query parameter named like a credential; it names the parameter only.
+pub(crate) fn query_refused(op: &Operation, name: &str) -> Error {
+    Error::Config { message: format!("{}: query parameter `{name}` is named like a credential, which comes from the Config", op.name) }
+}
+
+/// Whether a body field or query parameter of this name would carry a credential: by its words,
+/// against the operation's credential fields and the API's own.
+fn is_credential_field(op: &Operation, name: &str) -> bool {
+    let words = crate::name_words::words(name);
+    !words.is_empty() && op.body_credentials.iter().chain(crate::gen::BODY_CREDENTIALS).any(|c| crate::name_words::words(c.name) == words)
+}
+
 /// A header the application may add: a valid name and value, and not one the client manages.
 /// The problem names the header, never the value.
 pub(crate) fn checked_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
     let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
-    if crate::AUTH_HEADERS.iter().any(|(credential, _)| credential.eq_ignore_ascii_case(name)) {
+    if is_credential_header(name) {
         return Err(format!("header `{name}` carries a credential, which comes from the Config"));
     }
-    if FRAMING_HEADERS.contains(&header.as_str()) {
+    if FRAMING_HEADERS.contains(&header_key(name).as_str()) {
         return Err(format!("header `{name}` is set by the client for every request"));
     }
     let mut value = HeaderValue::from_str(value).map_err(|_| format!("the value for header `{name}` is not a valid header value"))?;
@@ -140,8 +188,40 @@ mod tests {
             assert!(problem.contains(name) && !problem.contains("s3cr3t"), "{problem}");
         }
         assert!(checked_header("X-Trace", "bad\r\nvalue").is_err());
+        // Servers that read `_` as `-` would take these as the credential and framing headers.
+        for (name, _) in crate::AUTH_HEADERS {
+            let underscored = name.replace('-', "_").to_ascii_lowercase();
+            assert!(checked_header(&underscored, "v").is_err(), "{underscored}");
+        }
+        assert!(checked_header("content_type", "text/plain").is_err());
         let (name, value) = checked_header("X-Trace", "abc").expect("an ordinary header");
         assert_eq!((name.as_str(), value.is_sensitive()), ("x-trace", true));
+    }
+
+    #[test]
+    fn credential_fields_and_query_parameters_are_refused_in_any_spelling() {
+        let op = &crate::untyped::UNTYPED[0];
+        for credential in crate::gen::BODY_CREDENTIALS {
+            let words = crate::name_words::words(credential.name);
+            let camel: String = words.iter().enumerate().map(|(i, w)| if i == 0 { w.clone() } else { w[..1].to_ascii_uppercase() + &w[1..] }).collect();
+            for name in [credential.name.to_string(), camel, words.join("-").to_ascii_uppercase()] {
+                let mut body = Extras::default();
+                body.add_body_field(&name, Ok(Value::from("other")));
+                assert!(matches!(body.check(op), Err(Error::Config { .. })), "body {name}");
+                let mut query = Extras::default();
+                query.add_query(&name, "other");
+                assert!(matches!(query.check(op), Err(Error::Config { .. })), "query {name}");
+            }
+        }
+        for (header, _) in crate::AUTH_HEADERS {
+            let mut query = Extras::default();
+            query.add_query(&header.replace('-', "_"), "other");
+            assert!(matches!(query.check(op), Err(Error::Config { .. })), "query {header}");
+        }
+        let mut fine = Extras::default();
+        fine.add_query("tag", "x");
+        fine.add_body_field("secrets_count", Ok(Value::from(1)));
+        assert!(fine.check(op).is_ok());
     }
 
     #[test]

@@ -7,13 +7,10 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64ct::{Base64UrlUnpadded, Encoding};
+use base64::Engine;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey};
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::testing::{MockError, RecordedCall, Rejected, SandboxItem, Violation, ViolationKind, WebhookDelivery};
 use crate::{Credential, Operation};
@@ -161,7 +158,8 @@ pub(crate) type Handler = Arc<dyn Fn(&WebhookDelivery) + Send + Sync>;
 /// Everything the mock knows, shared by the test's handle and the server's tasks.
 pub(crate) struct State {
     inner: Mutex<Inner>,
-    key: SigningKey,
+    /// The signing key and its public point (SEC1, uncompressed), or why none could be made.
+    key: Result<MockKey, String>,
     kid: String,
     /// For webhook deliveries; `None` if no HTTP client could be built (deliveries are then
     /// recorded only).
@@ -306,18 +304,16 @@ impl State {
 
     /// A token as Plaid makes it: ES256 over `{"iat", "request_body_sha256"}`.
     fn sign(&self, body: &[u8]) -> Result<String, MockError> {
-        let header = json!({ "alg": "ES256", "kid": self.kid, "typ": "JWT" });
-        let digest = crate::webhooks::hex(&Sha256::digest(body));
-        let claims = json!({ "iat": now_secs(), "request_body_sha256": digest });
-        let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
-        let signature: Signature = self.key.try_sign(input.as_bytes()).map_err(|e| MockError::Sign(e.to_string()))?;
-        Ok(format!("{input}.{}", b64(&signature.to_bytes())))
+        let key = self.key.as_ref().map_err(|e| MockError::Sign(e.clone()))?;
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+        header.kid = Some(self.kid.clone());
+        let claims = json!({ "iat": now_secs(), "request_body_sha256": sha256_hex(body) });
+        jsonwebtoken::encode(&header, &claims, &key.encoding).map_err(|e| MockError::Sign(e.to_string()))
     }
 
     /// The mock's key as `/webhook_verification_key/get` answers it.
     fn jwk(&self) -> Value {
-        let point = self.key.verifying_key().to_sec1_point(false);
-        let bytes = point.as_bytes();
+        let bytes: &[u8] = self.key.as_ref().map(|k| k.point.as_slice()).unwrap_or_default();
         let (x, y) = (bytes.get(1..33).unwrap_or_default(), bytes.get(33..65).unwrap_or_default());
         json!({
             "alg": "ES256", "crv": "P-256", "kid": self.kid, "kty": "EC", "use": "sig",
@@ -646,7 +642,7 @@ fn binary_reply(rule: &crate::mock_check::BinaryRule) -> Reply {
     for (name, example) in &rule.headers {
         let value = match example {
             Some(example) => example.clone(),
-            None if name.to_ascii_lowercase().contains("hash") => crate::webhooks::hex(&Sha256::digest(&body)),
+            None if name.to_ascii_lowercase().contains("hash") => sha256_hex(&body),
             None => "sample".to_string(),
         };
         headers.push((name.clone(), value));
@@ -702,20 +698,27 @@ fn path_matches(template: &str, path: &str) -> bool {
     }
 }
 
-/// A fresh P-256 key (from `fastrand`: a test key, never a production one).
-fn signing_key() -> SigningKey {
-    loop {
-        let mut bytes = [0u8; 32];
-        bytes.iter_mut().for_each(|b| *b = fastrand::u8(..));
-        // Any 32 bytes below the curve order (nearly all of them) are a key.
-        if let Ok(key) = SigningKey::from_slice(&bytes) {
-            return key;
-        }
-    }
+/// The mock's webhook signing key: jsonwebtoken's form of it, and its public point.
+struct MockKey {
+    encoding: jsonwebtoken::EncodingKey,
+    point: Vec<u8>,
+}
+
+/// A fresh P-256 key from aws-lc-rs, the provider that verifies it.
+fn signing_key() -> Result<MockKey, String> {
+    use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).map_err(|_| "no P-256 key could be generated".to_string())?;
+    let pkcs8 = pair.to_pkcs8v1().map_err(|_| "the P-256 key could not be encoded".to_string())?;
+    Ok(MockKey { encoding: jsonwebtoken::EncodingKey::from_ec_der(pkcs8.as_ref()), point: pair.public_key().as_ref().to_vec() })
+}
+
+/// Lower-case hex of a body's SHA-256, as Plaid's hashes are written.
+fn sha256_hex(body: &[u8]) -> String {
+    crate::webhooks::hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body).as_ref())
 }
 
 fn b64(bytes: &[u8]) -> String {
-    Base64UrlUnpadded::encode_string(bytes)
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn now_secs() -> u64 {

@@ -30,9 +30,11 @@ pub struct Operation {
     pub error_type: Option<&'static str>,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
-    /// Credentials the body schema requires, as `(JSON name, credential)`: the request type
-    /// leaves them out and the client writes the configured values in.
-    pub body_credentials: &'static [(&'static str, crate::Credential)],
+    /// The body fields that carry credentials. Those the body schema requires are `written`:
+    /// the request type leaves them out and the client writes the configured values in. An
+    /// extra body field or query parameter named like any of them is refused with
+    /// [`Error::Config`](crate::Error::Config) before anything is sent.
+    pub body_credentials: &'static [BodyCredential],
     /// What resending it after a failure may cost, which decides what is retried (see
     /// [`RetryClass`](crate::RetryClass)).
     pub retry: crate::RetryClass,
@@ -50,4 +52,17 @@ pub struct IdempotencyKeyField {
     pub min_length: usize,
     /// The schema's `maxLength`.
     pub max_length: Option<usize>,
+}
+
+/// A request body field that carries a credential (`client_id`, `secret`), as the spec's
+/// security schemes imply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyCredential {
+    /// The JSON name.
+    pub name: &'static str,
+    /// What it carries.
+    pub credential: crate::Credential,
+    /// Whether the operation's body schema requires it, so the client writes the configured
+    /// value in; otherwise it is only a name no extra may have.
+    pub written: bool,
 }

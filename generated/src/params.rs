@@ -8,6 +8,11 @@
 //! and values likewise; a header value that is not a valid header value is an
 //! [`Error::Parameter`], never a panic. No error names a parameter's value, which may be a
 //! credential.
+//!
+//! A path value can never change which endpoint is called: every character outside RFC 3986's
+//! unreserved set is percent-encoded, and a segment that would read as `.` or `..` (which the
+//! URL standard removes, and `%2E` with it) is refused with [`Error::Config`] before anything
+//! is sent ([`dot_segment`], shared with calls by path).
 
 // A spec without parameters calls only `Parts::new` and `Parts::finish`; the writers are there
 // for the specs that have them.
@@ -83,6 +88,39 @@ fn encode_into(out: &mut String, text: &str) {
             let _ = write!(out, "%{b:02X}");
         }
     }
+}
+
+/// The first segment of `path` (the part before any `?`) that a URL parser would read as `.`
+/// or `..` and remove, taking the segment above with it: `.`, `..`, and their percent-encoded
+/// forms (`%2e`, `.%2E`, ...), which the URL standard decodes for this purpose.
+pub(crate) fn dot_segment(path: &str) -> Option<&str> {
+    let path = path.split('?').next().unwrap_or(path);
+    path.split('/').find(|segment| {
+        let lower = segment.to_ascii_lowercase();
+        matches!(lower.replace("%2e", ".").as_str(), "." | "..")
+    })
+}
+
+/// `text` with its percent-escapes decoded (bytes that are not UTF-8 replaced), as a server
+/// reads a query name.
+pub(crate) fn decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub(crate) fn encode(text: &str) -> String {
@@ -164,9 +202,15 @@ impl Parts {
 
     /// An untyped call's parts: `path_and_query` as the application wrote it (checked by the
     /// caller), with nothing to fill in.
+    /// The path's values join the call's secrets, since the application may have written a
+    /// token or an id into it: every query value, and every segment with a digit in it (ids
+    /// and tokens have them; the API's words do not).
     pub(crate) fn at(operation: &'static Operation, path_and_query: &str) -> Self {
         let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-        Parts { operation, path: path.to_string(), query: query.to_string(), headers: Vec::new(), secrets: Secrets::default(), error: None }
+        let mut secrets = Secrets::default();
+        path.split('/').filter(|segment| segment.bytes().any(|b| b.is_ascii_digit())).for_each(|segment| secrets.add(segment));
+        query.split('&').filter_map(|pair| pair.split_once('=')).for_each(|(_, value)| secrets.add(value));
+        Parts { operation, path: path.to_string(), query: query.to_string(), headers: Vec::new(), secrets, error: None }
     }
 
     /// What the call's span and hooks name as its path: the operation's template, or the path
@@ -222,7 +266,19 @@ impl Parts {
             (Shape::Pairs(pairs), Style::Matrix) => format!(";{}={}", encode(name), pairs_text(&pairs, false, ",")),
             (Shape::Pairs(pairs), _) => pairs_text(&pairs, explode, ","),
         };
+        if dot_segment(&text).is_some() {
+            // The value is named by its parameter only: it may be an identifier the
+            // application keeps private.
+            return self.refuse(format!("path parameter `{name}` is `.` or `..`, which would change the endpoint called"));
+        }
         self.path = self.path.replace(&format!("{{{name}}}"), &text);
+    }
+
+    /// Notes a value the client refuses to send at all (as opposed to one it cannot encode).
+    fn refuse(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(Error::Config { message: format!("{}: {message}", self.operation.name) });
+        }
     }
 
     fn push_pair(&mut self, name: &str, value: &str) {
@@ -294,6 +350,11 @@ impl Parts {
         if let Some(e) = self.error {
             return Err(e);
         }
+        // A template may put a value beside literal text (`{id}.json`, label style's `.`): the
+        // filled path is checked as a whole too.
+        if dot_segment(&self.path).is_some() {
+            return Err(Error::Config { message: format!("{}: a path parameter makes a `.` or `..` segment of the path, which would change the endpoint called", self.operation.name) });
+        }
         let path_and_query = if self.query.is_empty() { self.path } else { format!("{}?{}", self.path, self.query) };
         Ok(Target { path_and_query, headers: self.headers, secrets: self.secrets })
     }
@@ -329,6 +390,40 @@ mod tests {
         let mut p = Parts::new(&OP);
         p.path("id", "a/b c?d#e%f", Style::Simple, false);
         assert_eq!(tail(p), "/things/a%2Fb%20c%3Fd%23e%25f/parts");
+    }
+
+    #[test]
+    fn a_dot_segment_is_refused_in_every_form() {
+        // A value of `%2e` is the text `%2e`: encoded as `%252e`, it names no dot segment.
+        for value in [".", ".."] {
+            let mut p = Parts::new(&OP);
+            p.path("id", value, Style::Simple, false);
+            let e = p.finish().expect_err(value);
+            assert!(matches!(&e, Error::Config { message } if message.contains("`id`")), "{value}: {e:?}");
+        }
+        // Label style writes `.` before the value: `.` alone would be `..`.
+        let mut p = Parts::new(&OP);
+        p.path("id", ".", Style::Label, false);
+        assert!(matches!(p.finish(), Err(Error::Config { .. })));
+        for fine in ["...", ".a", "a..", "%2e%2e%2e", "%252e"] {
+            assert_eq!(dot_segment(fine), None, "{fine}");
+        }
+        assert_eq!(dot_segment("/a/%2E%2e/b?x=.."), Some("%2E%2e"));
+        assert_eq!(dot_segment("/a/.%2E"), Some(".%2E"));
+        let mut p = Parts::new(&OP);
+        p.path("id", "%2e", Style::Simple, false);
+        assert_eq!(tail(p), "/things/%252e/parts");
+        assert_eq!(dot_segment("/a/b?x=.."), None);
+    }
+
+    #[test]
+    fn every_reserved_character_is_encoded() {
+        let reserved = ":/?#[]@!$&'()*+,;=% \"<>^`{|}";
+        let mut p = Parts::new(&OP);
+        p.path("id", reserved, Style::Simple, false);
+        let path = tail(p);
+        let segment = path.trim_start_matches("/things/").trim_end_matches("/parts");
+        assert!(segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'%'), "{segment}");
     }
 
     #[test]

@@ -180,3 +180,25 @@ fn debug_output_never_shows_a_sensitive_value() {
     );
     assert_eq!(CASES.len(), 26usize);
 }
+/// Every operation lists, among its body credentials, a field for each credential the
+/// security schemes send as a header (the client id and the secret), so that an extra
+/// body field or query parameter named like one is refused on every operation.
+#[test]
+fn every_operation_refuses_each_header_credential_as_a_body_field() {
+    use plaid_sdk::Credential;
+    let carried: Vec<Credential> = plaid_sdk::AUTH_HEADERS
+        .iter()
+        .map(|(_, credential)| *credential)
+        .filter(|credential| {
+            matches!(credential, Credential::ClientId | Credential::Secret)
+        })
+        .collect();
+    for op in plaid_sdk::operations() {
+        for credential in &carried {
+            assert!(
+                op.body_credentials.iter().any(| field | field.credential == *
+                credential), "{} does not list a body field for {credential:?}", op.id
+            );
+        }
+    }
+}

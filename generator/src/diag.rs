@@ -72,6 +72,19 @@ pub enum Code {
     /// A stated decision the spec's structure cannot carry out (`x-rust-retry: keyed` on an
     /// operation without an idempotency key field): the structural one stands.
     ExtensionUnmet,
+    /// A method name, from the spec or stated, that would collide with what the crate already
+    /// has: a method of the runtime's `Client`, a std trait method every type has (`clone`,
+    /// `into`), or, for a stated name, a Rust keyword.
+    ReservedName,
+    /// A server URL the client must not send credentials to: not `https` (plain `http` is for
+    /// loopback only), or not a URL at all.
+    Server,
+    /// A server whose host is not in the domain of the spec's other servers.
+    ServerHost,
+    /// Input past the limits the generator puts on work before doing it: a file too large, YAML
+    /// nested too deep, an overlay target too complex, or an update that would grow the spec
+    /// too much.
+    Limit,
     /// Generated code did not parse: a bug in the generator.
     Internal,
 }
@@ -100,6 +113,10 @@ impl Code {
             Code::OverlayIgnored => "W0007 overlay-ignored",
             Code::Extension => "E0013 extension",
             Code::ExtensionUnmet => "W0006 extension-unmet",
+            Code::ReservedName => "E0014 reserved-name",
+            Code::Server => "E0015 server",
+            Code::ServerHost => "W0008 server-host",
+            Code::Limit => "E0016 limit",
             Code::Internal => "E0100 internal",
         }
     }
@@ -129,6 +146,10 @@ impl Code {
             Code::Extension => "`x-rust-name` and `x-feature` take text (any case; the naming rule makes an identifier of it), `x-rust-retry` one of `read`, `acting`, `keyed`",
             Code::ExtensionUnmet => "remove the extension, or fix the spec so that its structure can carry it out",
             Code::OverlayUnmatched => "check the target against the new spec: the fix may no longer be needed, or its node moved",
+            Code::ReservedName => "state another name with `x-rust-name` in an overlay (specs/overlays/)",
+            Code::Server => "list servers as `https://` URLs (plain `http://` only for localhost or 127.0.0.1); fix it with an overlay",
+            Code::ServerHost => "check that the server is Plaid's; credentials go to every server the crate lists",
+            Code::Limit => "the input is past a limit set against hostile input (generator/src/limits.rs): split it, or write the overlay's target more narrowly (name the path instead of searching with `..`)",
             Code::Internal => "this is a generator bug; please report it with the spec",
         }
     }
@@ -270,8 +291,13 @@ impl Diagnostics {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
+        // A hostile overlay can cause thousands; the first ones say what is wrong.
+        let max = crate::limits::MAX_PRINTED_DIAGNOSTICS;
+        for d in self.0.iter().take(max) {
             writeln!(f, "{d}")?;
+        }
+        if self.0.len() > max {
+            writeln!(f, "... and {} more not shown", self.0.len() - max)?;
         }
         let errors = self.error_count();
         let warnings = self.0.len() - errors;

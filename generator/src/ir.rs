@@ -16,6 +16,11 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// Header-based security schemes: what the client must send on every call.
     pub auth_headers: Vec<AuthHeader>,
+    /// The body fields that would carry a credential the security schemes carry
+    /// (`client_id`, `secret`), as `(JSON name, credential)`: what an extra body field or query
+    /// parameter may never be named, on any operation or call by path
+    /// ([`crate::passes::credentials`] decides).
+    pub body_credentials: Vec<(String, Credential)>,
     /// The modules, sorted by name; `shared` holds types reached from several groups.
     pub modules: Vec<Module>,
     /// Each spec file's name with a digest of its text, so that `regen --check` notices any
@@ -249,6 +254,17 @@ pub struct Server {
     pub name: String,
     /// Its base URL.
     pub url: String,
+}
+
+/// A request body field that carries a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyCredential {
+    /// The JSON name.
+    pub wire: String,
+    /// What it carries.
+    pub credential: Credential,
+    /// Whether the request schema requires it, so the runtime writes the configured value in.
+    pub written: bool,
 }
 
 /// A security scheme that is an API key in a header.
@@ -736,10 +752,12 @@ pub struct Operation {
     pub response_optional: bool,
     /// The error body type from the `default` response (or the first 4xx/5xx one).
     pub error: Option<TypeRef>,
-    /// Credentials the request body must carry because its schema requires them; the runtime
-    /// fills them in from the configuration, as `(JSON name, credential)`. The request type
-    /// has no such field ([`crate::passes::credentials`]).
-    pub body_credentials: Vec<(String, Credential)>,
+    /// The body fields that carry credentials, for every operation: the API's own
+    /// ([`Api::body_credentials`]) and any its request schema names otherwise. Those its
+    /// schema requires are `written`: the runtime fills them in from the configuration. The
+    /// request type has no such field, and an extra body field of one of these names is
+    /// refused ([`crate::passes::credentials`]).
+    pub body_credentials: Vec<BodyCredential>,
     /// How the operation pages its results, when it does ([`crate::passes::pagination`] decides).
     pub pagination: Option<Paging>,
     /// What a retry may cost, and so which failures are retried ([`crate::passes::retry`]

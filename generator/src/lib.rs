@@ -28,6 +28,7 @@ pub mod emit;
 pub mod finding;
 pub mod graph;
 pub mod ir;
+pub mod limits;
 pub mod load;
 pub mod locate;
 pub mod lower;

@@ -72,9 +72,30 @@ pub fn load(files: &[PathBuf]) -> Result<Vec<SpecFile>, Diagnostics> {
 
 /// Reads and parses one file.
 pub fn load_one(path: &Path) -> Result<SpecFile, Diagnostic> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read spec: {e}")).in_file(path))?;
+    let text = read_bounded(path, "spec")?;
     parse(path, text)
+}
+
+/// A file's text, refused before reading when it is larger than [`crate::limits::MAX_FILE_BYTES`].
+pub fn read_bounded(path: &Path, what: &str) -> Result<String, Diagnostic> {
+    let size = std::fs::metadata(path).map_err(|e| Diagnostic::error(Code::Io, format!("cannot read {what}: {e}")).in_file(path))?.len();
+    crate::limits::file_size(size).map_err(|why| Diagnostic::error(Code::Limit, why).in_file(path))?;
+    std::fs::read_to_string(path).map_err(|e| Diagnostic::error(Code::Io, format!("cannot read {what}: {e}")).in_file(path))
+}
+
+/// Refuses YAML whose flow collections nest deeper than [`crate::limits::MAX_FLOW_DEPTH`]
+/// before the YAML parser sees it.
+pub fn check_yaml_depth(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    match crate::limits::flow_depth(text) {
+        None => Ok(()),
+        Some((line, column)) => Err(Diagnostic::error(
+            Code::Limit,
+            format!("YAML flow collections (`[`, `{{`) nest more than {} deep here", crate::limits::MAX_FLOW_DEPTH),
+        )
+        .in_file(path)
+        .at_line(Some(line))
+        .at_column(Some(column))),
+    }
 }
 
 /// Parses spec text that was read from `path`.
@@ -86,6 +107,7 @@ pub fn load_one(path: &Path) -> Result<SpecFile, Diagnostic> {
 /// error-reporting parse of a `$ref`-or-schema node succeeds after the first failed (found by
 /// the fuzz test).
 pub fn parse(path: &Path, text: String) -> Result<SpecFile, Diagnostic> {
+    check_yaml_depth(path, &text)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("spec").to_string();
     let value: serde_json::Value = serde_yaml::from_str(&text).map_err(|e| {
         let location = e.location();
@@ -162,6 +184,15 @@ fn check_kind(path: &Path, text: &str, value: &serde_json::Value) -> Result<(), 
             .in_file(path)
             .at_line(at("/openapi"))
             .at_pointer("/openapi"));
+    }
+    // `info.version` is written into generated files, a manifest and a changelog heading.
+    if let Some(version) = map.get("info").and_then(|i| i.get("version")).and_then(serde_json::Value::as_str) {
+        if version.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}')) || version.len() > 200 {
+            return Err(Diagnostic::error(Code::Syntax, "`info.version` must be one line of at most 200 characters without control characters")
+                .in_file(path)
+                .at_line(at("/info/version"))
+                .at_pointer("/info/version"));
+        }
     }
     if !map.contains_key("paths") {
         return Err(Diagnostic::error(Code::Syntax, "not a valid OpenAPI document: `paths` is missing")

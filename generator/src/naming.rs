@@ -24,6 +24,41 @@ const RESERVED_TYPES: &[&str] = &[
     "Nullable", "ErrorBody", "ErrorType",
 ];
 
+/// Every method of the runtime's `impl Client` blocks, public or not: an operation's method of
+/// the same name would be a second definition (E0592) or would shadow what the runtime calls.
+/// A generator test reads the runtime's source and checks this list against it.
+pub const CLIENT_METHODS: &[&str] = &[
+    "attempts", "call", "config", "execute", "execute_bytes", "execute_empty", "execute_optional", "from_parts",
+    "http_builder", "keep_exchange", "new", "post_as", "post_json", "raw", "request_as", "send", "try_new",
+    "with_body_credentials", "with_body_field", "with_extras", "with_header", "with_hook", "with_http_client",
+    "with_query", "with_retry", "with_retry_class", "with_timeout",
+];
+
+/// Methods of std traits that `Client` implements or every type gets by a blanket impl: an
+/// inherent method of the same name would be called instead of the trait's (`client.clone()`
+/// taking a request).
+pub const STD_TRAIT_METHODS: &[&str] = &[
+    "as_mut", "as_ref", "borrow", "borrow_mut", "clone", "clone_from", "clone_into", "cmp", "default", "deref",
+    "deref_mut", "drop", "eq", "fmt", "from", "hash", "into", "ne", "partial_cmp", "to_owned", "to_string", "try_from",
+    "try_into", "type_id",
+];
+
+/// What a client method named `name` would collide with, if anything.
+pub fn method_clash(name: &str) -> Option<String> {
+    if CLIENT_METHODS.contains(&name) {
+        Some(format!("the runtime's own `Client::{name}`"))
+    } else if STD_TRAIT_METHODS.contains(&name) {
+        Some(format!("the std trait method `{name}` that `Client` has"))
+    } else {
+        None
+    }
+}
+
+/// Whether `name` is a Rust keyword (a stated name must not be one: it would be changed).
+pub fn is_rust_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// Replaces characters that cannot be in an identifier, so `heck` sees word breaks instead.
 fn clean(raw: &str) -> String {
     raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
@@ -119,6 +154,41 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The functions of every `impl Client` block of the runtime, read from its source.
+    fn runtime_client_methods() -> BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src");
+        let mut found = BTreeSet::new();
+        for entry in std::fs::read_dir(&dir).expect("the runtime's folder") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let file = syn::parse_file(&std::fs::read_to_string(&path).expect("readable")).expect("the runtime parses");
+            for item in file.items {
+                let syn::Item::Impl(block) = item else { continue };
+                let syn::Type::Path(ty) = &*block.self_ty else { continue };
+                if block.trait_.is_some() || !ty.path.is_ident("Client") {
+                    continue;
+                }
+                for item in block.items {
+                    if let syn::ImplItem::Fn(f) = item {
+                        found.insert(f.sig.ident.to_string());
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_client_methods_list_is_the_runtimes() {
+        let listed: BTreeSet<String> = CLIENT_METHODS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(listed, runtime_client_methods(), "update CLIENT_METHODS to the runtime's `impl Client` functions");
+        assert_eq!(method_clash("raw").as_deref(), Some("the runtime's own `Client::raw`"));
+        assert!(method_clash("clone").is_some_and(|c| c.contains("std trait")));
+        assert_eq!(method_clash("accounts_get"), None);
+    }
 
     #[test]
     fn names_are_valid_identifiers() {

@@ -72,12 +72,12 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<Overlay>, Diagnostics> {
     let mut overlays = Vec::new();
     let mut diags = Diagnostics::default();
     for path in paths {
-        match std::fs::read_to_string(path) {
+        match crate::load::read_bounded(path, "overlay") {
             Ok(text) => match parse(path, text) {
                 Ok(overlay) => overlays.push(overlay),
                 Err(errors) => diags.0.extend(errors.0),
             },
-            Err(e) => diags.push(Diagnostic::error(Code::Io, format!("cannot read overlay: {e}")).in_file(path)),
+            Err(d) => diags.push(d),
         }
     }
     diags.into_result()?;
@@ -93,13 +93,18 @@ pub fn in_folder(folder: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// How a target refused by [`crate::limits::target`] is reported (an `E0016 limit`).
+const LIMIT: &str = "target refused before evaluation";
+
 /// Checks an overlay's text: YAML, `overlay: 1.0.0`, an `info`, and `actions` whose targets are
 /// JSONPath and which each update or remove.
 pub fn parse(path: &Path, text: String) -> Result<Overlay, Diagnostics> {
     let error = |message: String, pointer: &str| {
-        let d = Diagnostic::error(Code::Overlay, message).in_file(path).at_line(crate::locate::line_of(&text, pointer).or(Some(1)));
+        let code = if message.starts_with(LIMIT) { Code::Limit } else { Code::Overlay };
+        let d = Diagnostic::error(code, message).in_file(path).at_line(crate::locate::line_of(&text, pointer).or(Some(1)));
         if pointer.is_empty() { d } else { d.at_pointer(pointer) }
     };
+    crate::load::check_yaml_depth(path, &text).map_err(|d| Diagnostics(vec![d]))?;
     let value: Value = serde_yaml::from_str(&text).map_err(|e| {
         let line = e.location().map(|l| l.line());
         Diagnostics(vec![Diagnostic::error(Code::Overlay, format!("invalid YAML: {e}")).in_file(path).at_line(line)])
@@ -137,6 +142,9 @@ pub fn parse(path: &Path, text: String) -> Result<Overlay, Diagnostics> {
 fn read_action(index: usize, action: &Value) -> Result<Action, (String, &'static str)> {
     let action = action.as_object().ok_or(("an action must be a mapping with `target` and `update` or `remove`".to_string(), ""))?;
     let written = action.get("target").and_then(Value::as_str).ok_or(("the action has no `target` (a JSONPath)".to_string(), ""))?;
+    // Checked on its text first: the parser recurses on nesting, and evaluation multiplies by
+    // every descendant segment.
+    crate::limits::target(written).map_err(|why| (format!("{LIMIT}: {why}"), "/target"))?;
     let target = JsonPath::parse(written).map_err(|e| (format!("`{written}` is not a valid JSONPath (RFC 9535): {e}"), "/target"))?;
     let remove = match action.get("remove") {
         None | Some(Value::Bool(false)) => false,
@@ -164,18 +172,45 @@ pub fn apply(overlays: &[Overlay], specs: &mut [SpecFile]) -> Result<(Counts, Di
     let mut diags = Diagnostics::default();
     let mut changed = vec![false; specs.len()];
     let mut updates: Vec<(usize, Touch, Vec<String>)> = Vec::new();
+    let mut grown = 0usize;
     for overlay in overlays {
         for action in &overlay.actions {
             counts.actions += 1;
             let line = crate::locate::line_of(&overlay.text, &format!("/actions/{}", action.index));
+            // Every match first, in every file: the limits are checked before anything changes.
+            let mut found: Vec<Vec<String>> = Vec::with_capacity(specs.len());
             let mut matched = 0;
-            for (spec_index, (spec, changed)) in specs.iter_mut().zip(changed.iter_mut()).enumerate() {
+            for spec in specs.iter() {
                 let mut pointers: Vec<String> = action.target.query_located(&spec.json).locations().map(|l| l.to_json_pointer()).collect();
                 // The last first (array indexes by number), so that removing an item leaves the
                 // pointers of the earlier ones valid.
                 pointers.sort_by(|a, b| document_order(b, a));
                 pointers.dedup();
                 matched += pointers.len();
+                found.push(pointers);
+            }
+            let growth = match &action.change {
+                Change::Update(update) => serde_json::to_string(update).map(|t| t.len()).unwrap_or(0).saturating_mul(matched),
+                Change::Remove => 0,
+            };
+            let refused = if matched > crate::limits::MAX_MATCHES {
+                Some(format!("matches {matched} nodes; the limit is {} for one action", crate::limits::MAX_MATCHES))
+            } else if grown.saturating_add(growth) > crate::limits::MAX_GROWTH_BYTES {
+                Some(format!("would add about {growth} bytes of JSON ({matched} matches of the update); the limit for all updates is {} bytes", crate::limits::MAX_GROWTH_BYTES))
+            } else {
+                None
+            };
+            if let Some(why) = refused {
+                let d = Diagnostic::error(Code::Limit, format!("overlay action {} (`{}`) {why}", action.index, action.written))
+                    .in_file(&overlay.path)
+                    .at_line(line)
+                    .at_pointer(format!("/actions/{}", action.index));
+                diags.push(d);
+                counts.matches += matched;
+                continue;
+            }
+            grown += growth;
+            for (spec_index, ((spec, changed), pointers)) in specs.iter_mut().zip(changed.iter_mut()).zip(found).enumerate() {
                 for pointer in pointers {
                     let at = |message: String| {
                         let line = crate::locate::line_of(&spec.text, &pointer);

@@ -145,7 +145,8 @@ async fn every_operation_sends_its_route_credentials_and_body() {
         let request = sampler.value(op.request.as_ref().expect("every operation has a body"));
         // And the credentials its schema requires, written in from the configuration.
         let mut sent = request.clone();
-        for (wire, credential) in &op.body_credentials {
+        for c in op.body_credentials.iter().filter(|c| c.written) {
+            let (wire, credential) = (&c.wire, &c.credential);
             let value = match credential {
                 generator::ir::Credential::ClientId => CLIENT_ID,
                 generator::ir::Credential::Secret => SECRET,
@@ -174,7 +175,7 @@ async fn every_operation_sends_its_route_credentials_and_body() {
     }
     assert_eq!(cases.len(), 24);
     let with_credentials: Vec<&str> =
-        api.modules.iter().flat_map(|m| &m.operations).filter(|op| !op.body_credentials.is_empty()).map(|op| op.id.as_str()).collect();
+        api.modules.iter().flat_map(|m| &m.operations).filter(|op| op.body_credentials.iter().any(|c| c.written)).map(|op| op.id.as_str()).collect();
     assert_eq!(with_credentials, ["profileGet"], "operations whose body schema requires credentials");
     assert_eq!(examples.len(), 22, "operations whose 200 response has an example");
     let client = client(&server, RetryPolicy::none());

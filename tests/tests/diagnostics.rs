@@ -41,6 +41,8 @@ case!(
     runtime_contract,
     webhook_pairs,
     evidence,
+    reserved_names,
+    servers,
 );
 
 #[test]
@@ -50,7 +52,7 @@ fn every_fixture_has_a_case() {
         .map(|e| e.expect("entry").path().file_stem().expect("stem").to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 18, "{names:?}");
+    assert_eq!(names.len(), 20, "{names:?}");
 }
 
 #[test]

@@ -108,6 +108,8 @@ case!(
     retry_unmet,
     beside_ref,
     dangling_after,
+    reserved_names,
+    insecure_server,
 );
 
 /// The IR records which decisions an extension made, with the structural ones they replaced.

@@ -58,6 +58,14 @@ pub const COMMANDS: &[Command] = &[
   --format <f>         text (default), markdown (a changelog section) or json",
     },
     Command {
+        name: "fuzz",
+        about: "the fuzz targets of tests/fuzz/ (cargo-fuzz, installed when missing), each for a bounded time; a crash fails",
+        usage: "cargo xtask fuzz [--seconds <n>] [--target <name>]... [--seeds]
+  --seconds <n>        how long each target runs (default: 20)
+  --target <name>      webhook_verify, answer_read, param_encoding or spec_pipeline (repeatable; default: all)
+  --seeds              write the seed corpus (tests/fuzz/seeds/) from the specs' examples instead",
+    },
+    Command {
         name: "semver-check",
         about: "api-diff checked against cargo-semver-checks on mutated copies of a spec, or a real pair",
         usage: "cargo xtask semver-check [--spec <file> [--against <file>]]

@@ -28,6 +28,7 @@ mod bench;
 mod cli;
 mod contract;
 mod fresh;
+mod fuzz;
 mod release;
 mod semver;
 mod standalone;
@@ -104,6 +105,7 @@ fn dispatch(args: &[String]) -> ExitCode {
         }),
         "semver-check" => semver_args(rest).map(|(spec, against)| semver::run(&root(), &spec, against.as_deref())),
         "api-diff" => api_diff::run(rest),
+        "fuzz" => fuzz::Args::parse(rest).map(|a| fuzz::run(&root(), &a)),
         _ => Err(format!("unknown command `{command}`")),
     };
     outcome.unwrap_or_else(|message| cli::usage_error(command, &message))
@@ -182,8 +184,12 @@ pub fn own_overlays() -> Vec<PathBuf> {
 /// runtime copy and README. Warnings are printed; nothing is written.
 pub fn crate_files(specs: &[PathBuf], overlays: &[PathBuf], dir: &Path) -> Result<(generator::Generated, Vec<generator::emit::File>), String> {
     let generated = generator::generate_overlaid(specs, overlays).map_err(|diags| diags.to_string())?;
-    for w in &generated.warnings.0 {
+    let shown = generator::limits::MAX_PRINTED_DIAGNOSTICS;
+    for w in generated.warnings.0.iter().take(shown) {
         eprintln!("{w}");
+    }
+    if generated.warnings.0.len() > shown {
+        eprintln!("... and {} more warnings not shown", generated.warnings.0.len() - shown);
     }
     let mut files = generated.files.clone();
     let own_crate = dir.canonicalize().ok() == root().join("generated").canonicalize().ok();

@@ -154,6 +154,20 @@ pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[
     ("PLAID-SECRET", crate::Credential::Secret),
     ("Plaid-Version", crate::Credential::ApiVersion),
 ];
+/// The request body fields that would carry one of those credentials: an extra body
+/// field or query parameter named like one is refused on every call, typed or by path.
+pub const BODY_CREDENTIALS: &[crate::BodyCredential] = &[
+    crate::BodyCredential {
+        name: "client_id",
+        credential: crate::Credential::ClientId,
+        written: false,
+    },
+    crate::BodyCredential {
+        name: "secret",
+        credential: crate::Credential::Secret,
+        written: false,
+    },
+];
 /// The type error answers decode into, as the specs' error responses declare it.
 pub type ErrorBody = self::shared::PlaidError;
 /// The type of an error's `error_type`, as [`ApiError::error_type`](crate::ApiError::error_type)

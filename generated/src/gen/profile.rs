@@ -522,8 +522,16 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[
-            ("client_id", crate::Credential::ClientId),
-            ("secret", crate::Credential::Secret),
+            crate::BodyCredential {
+                name: "client_id",
+                credential: crate::Credential::ClientId,
+                written: true,
+            },
+            crate::BodyCredential {
+                name: "secret",
+                credential: crate::Credential::Secret,
+                written: true,
+            },
         ],
         retry: crate::RetryClass::Read,
         idempotency_key: None,
@@ -540,7 +548,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("LinkProfileEligibilityCheckResponse"),
         error_type: None,
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },

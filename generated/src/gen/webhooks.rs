@@ -166,7 +166,7 @@ static KEY_OPERATION: crate::Operation = crate::Operation {
     response_type: Some("WebhookVerificationKeyGetResponse"),
     error_type: Some("PlaidError"),
     deprecated: false,
-    body_credentials: &[],
+    body_credentials: crate::gen::BODY_CREDENTIALS,
     retry: crate::RetryClass::Read,
     idempotency_key: None,
 };

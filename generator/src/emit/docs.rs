@@ -5,33 +5,92 @@
 //! an HTML tag, and a bare URL is a lint warning. Each of those is neutralised here, outside
 //! code spans, so that `cargo doc` shows the text as the spec meant it and stays warning-free.
 
-/// Rewrites one description for rustdoc.
+/// Rewrites one description for rustdoc. Spec text is never code: every form CommonMark has
+/// for a code block becomes a `text` block, which rustdoc shows and never compiles or runs:
+///
+/// - fences of backticks or tildes, of any length, also inside block quotes and list items
+///   (rustdoc finds doctests there too); an unclosed fence runs to the end, as in CommonMark;
+/// - indented code blocks: leading indentation is dropped, so none can start;
+/// - HTML (`<pre>`, `<code>`): every `<` outside code spans is escaped, so no tag opens.
+///
+/// A block's own lines cannot close the `text` fence early: it is longer than any run of
+/// backticks inside.
 pub fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
-    let mut in_fence = false;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") {
-            // Fences become plain text blocks so rustdoc never compiles them.
-            out.push(if in_fence { "```".to_string() } else { "```text".to_string() });
-            in_fence = !in_fence;
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(open) = fence(line) else {
+            // Leading indentation would start an indented code block (a doctest); lists survive
+            // without it because every item line starts with its marker.
+            out.push(inline(line.trim_start().trim_end()));
             continue;
+        };
+        let mut body = Vec::new();
+        for inner in lines.by_ref() {
+            if fence(inner).is_some_and(|close| close.closes(&open)) {
+                break;
+            }
+            body.push(inner.trim_end());
         }
-        if in_fence {
-            out.push(line.to_string());
-            continue;
-        }
-        // Leading indentation would start an indented code block (a doctest); lists survive
-        // without it because every item line starts with its marker.
-        out.push(inline(trimmed.trim_end()));
-    }
-    if in_fence {
-        out.push("```".to_string());
+        let longest = body.iter().map(|l| longest_run(l, '`')).max().unwrap_or(0);
+        let ticks = "`".repeat(longest.max(2) + 1);
+        out.push(format!("{ticks}text"));
+        out.extend(body.iter().map(|l| l.to_string()));
+        out.push(ticks);
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
     }
     out.join("\n")
+}
+
+/// A code fence line: its character, its length, and whether anything follows it.
+struct Fence {
+    mark: char,
+    len: usize,
+    bare: bool,
+}
+
+impl Fence {
+    /// Whether this line closes a block `open` opened: the same character, at least as many,
+    /// nothing after.
+    fn closes(&self, open: &Fence) -> bool {
+        self.mark == open.mark && self.len >= open.len && self.bare
+    }
+}
+
+/// The fence a line holds, once the markers of the block quotes and list items it sits in are
+/// set aside (`> `, `- `, `* `, `+ `, `1. `, `1) `).
+fn fence(line: &str) -> Option<Fence> {
+    let mut rest = line.trim_start();
+    loop {
+        let before = rest;
+        if let Some(r) = rest.strip_prefix('>') {
+            rest = r.trim_start();
+        } else if let Some(r) = rest.strip_prefix(['-', '*', '+']).filter(|r| r.starts_with([' ', '\t'])) {
+            rest = r.trim_start();
+        } else {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && digits <= 9 {
+                if let Some(r) = rest[digits..].strip_prefix(['.', ')']).filter(|r| r.starts_with([' ', '\t'])) {
+                    rest = r.trim_start();
+                }
+            }
+        }
+        if rest.len() == before.len() {
+            break;
+        }
+    }
+    let mark = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = rest.chars().take_while(|c| *c == mark).count();
+    // A backtick fence's info string cannot hold a backtick (CommonMark); a tilde's can.
+    let info = &rest[len..];
+    (len >= 3 && !(mark == '`' && info.contains('`'))).then(|| Fence { mark, len, bare: info.trim().is_empty() })
+}
+
+/// The longest run of `c` in `line`.
+fn longest_run(line: &str, c: char) -> usize {
+    line.split(|d| d != c).map(str::len).max().unwrap_or(0)
 }
 
 /// Escapes one line outside code spans.
@@ -153,5 +212,22 @@ mod tests {
         assert_eq!(sanitize("`a <b> [c]` code"), "`a <b> [c]` code");
         assert_eq!(sanitize("x\n\n    indented"), "x\n\nindented");
         assert_eq!(sanitize("```\nfn x\n```"), "```text\nfn x\n```");
+    }
+
+    #[test]
+    fn every_code_block_form_becomes_text() {
+        // Tilde fences, longer fences, fences in quotes and list items, an unclosed fence.
+        assert_eq!(sanitize("~~~\nstd::fs::write(\"x\", \"\");\n~~~"), "```text\nstd::fs::write(\"x\", \"\");\n```");
+        assert_eq!(sanitize("~~~~rust\na\n~~~\nb\n~~~~\nafter"), "```text\na\n~~~\nb\n```\nafter");
+        assert_eq!(sanitize("> ```rust\n> x\n> ```"), "```text\n> x\n```");
+        assert_eq!(sanitize("- item\n\n  ```\n  x\n  ```"), "- item\n\n```text\n  x\n```");
+        assert_eq!(sanitize("1. ~~~\nx"), "```text\nx\n```");
+        // A block holding a backtick fence is wrapped in a longer one.
+        assert_eq!(sanitize("~~~\n```\nx\n```\n~~~"), "````text\n```\nx\n```\n````");
+        // Indented code and HTML blocks cannot start.
+        assert_eq!(sanitize("a\n\n\tx\n        y"), "a\n\nx\ny");
+        assert_eq!(sanitize("<pre>\nx\n</pre>"), "&lt;pre&gt;\nx\n&lt;/pre&gt;");
+        // Not fences: two marks, a backtick in a backtick fence's info.
+        assert_eq!(sanitize("~~ x"), "~~ x");
     }
 }

@@ -20,7 +20,22 @@ pub use docs::sanitize as sanitize_docs;
 
 /// The first line of every generated Rust file, naming the spec files it came from.
 pub fn header_for(sources: &str) -> String {
-    format!("// {MARK} from {sources} — do not edit")
+    format!("// {MARK} from {} — do not edit", one_line(sources))
+}
+
+/// Text from outside (a spec file's name) fit for one comment line of Rust, TOML or HTML: line
+/// breaks and other control characters are escaped (a name with a newline would otherwise
+/// start a line of code or a manifest section), and so is `-->`.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace("-->", "--\\>")
 }
 
 /// The spec files an API came from, as the generated files' header names them.
@@ -339,6 +354,10 @@ fn root(api: &Api) -> TokenStream {
         let credential = credential_tokens(h.credential);
         quote!((#header, #credential))
     });
+    let body_credentials = api.body_credentials.iter().map(|(wire, c)| {
+        let credential = credential_tokens(*c);
+        quote!(crate::BodyCredential { name: #wire, credential: #credential, written: false })
+    });
     let error_body = error_body_tokens(api.error_body.as_ref());
     let rule = &api.redaction;
     let (last_words, words, partial, names) = (&rule.secret_last_words, &rule.secret_words, &rule.partial_names, &rule.secret_names);
@@ -361,6 +380,9 @@ fn root(api: &Api) -> TokenStream {
         pub const SERVERS: &[(&str, &str)] = &[#(#servers),*];
         /// The headers the specs' security schemes put on every call, with what each carries.
         pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[#(#headers),*];
+        /// The request body fields that would carry one of those credentials: an extra body
+        /// field or query parameter named like one is refused on every call, typed or by path.
+        pub const BODY_CREDENTIALS: &[crate::BodyCredential] = &[#(#body_credentials),*];
 
         #error_body
         /// The spec files this code was generated from, with an FNV-1a digest of each.

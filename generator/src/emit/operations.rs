@@ -153,10 +153,16 @@ pub(super) fn operation_row(op: &Operation, group: &str) -> TokenStream {
     let summary = op.summary.as_deref().unwrap_or("").trim();
     let deprecated = op.deprecated.is_some();
     let (request, response, error) = (type_label(&op.request), type_label(&op.response), type_label(&op.error));
-    let body_credentials = op.body_credentials.iter().map(|(wire, c)| {
-        let c = super::credential_tokens(*c);
-        quote!((#wire, #c))
-    });
+    // A row that writes no credential in lists the API's own fields: the shared table.
+    let body_credentials = if op.body_credentials.iter().any(|c| c.written) {
+        let rows = op.body_credentials.iter().map(|c| {
+            let (wire, credential, written) = (&c.wire, super::credential_tokens(c.credential), c.written);
+            quote!(crate::BodyCredential { name: #wire, credential: #credential, written: #written })
+        });
+        quote!(&[#(#rows),*])
+    } else {
+        quote!(crate::gen::BODY_CREDENTIALS)
+    };
     let params_type = match &op.params {
         Some(p) => {
             let name = &p.type_name;
@@ -189,7 +195,7 @@ pub(super) fn operation_row(op: &Operation, group: &str) -> TokenStream {
             response_type: #response,
             error_type: #error,
             deprecated: #deprecated,
-            body_credentials: &[#(#body_credentials),*],
+            body_credentials: #body_credentials,
             retry: crate::RetryClass::#retry,
             idempotency_key: #key,
         }

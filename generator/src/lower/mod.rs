@@ -101,7 +101,7 @@ pub fn lower(merged: &Merged) -> (Api, Diagnostics) {
         l.lower_component(name);
     }
     let lowered: Vec<(&crate::merge::SourceOperation, Operation)> = merged.operations.iter().filter_map(|op| Some((op, l.lower_operation(op)?))).collect();
-    l.check_stated_methods(&lowered);
+    l.check_method_names(&lowered);
     let mut ops: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
     for (src, op) in lowered {
         ops.entry(l.group_of(src)).or_default().push(op);

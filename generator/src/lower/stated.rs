@@ -87,7 +87,12 @@ impl<'a> Lowerer<'a> {
     /// A property's stated field name (`x-rust-name` on its inline schema).
     pub(super) fn stated_field_name(&mut self, prop: &'a ReferenceOr<Box<Schema>>, wire: &str, file: usize, pointer: &str) -> Stated {
         let ReferenceOr::Item(schema) = prop else { return Stated::default() };
-        let name = self.stated_text(&schema.schema_data.extensions, RUST_NAME, file, pointer).map(|stated| Renamed { stated: stated.to_string(), structural: naming::field_name(wire) });
+        let stated = self.stated_text(&schema.schema_data.extensions, RUST_NAME, file, pointer);
+        if let Some(keyword) = stated.map(str::trim).filter(|s| naming::is_rust_keyword(s)) {
+            let message = format!("`{RUST_NAME}: {keyword}` states a Rust keyword as a field name; it would become `{}`", naming::field_name(keyword));
+            self.push_located(file, format!("{pointer}/{RUST_NAME}"), Diagnostic::error(Code::ReservedName, message));
+        }
+        let name = stated.map(|stated| Renamed { stated: stated.to_string(), structural: naming::field_name(wire) });
         Stated { name, ..Stated::default() }
     }
 
@@ -107,19 +112,35 @@ impl<'a> Lowerer<'a> {
         Stated { name, group, retry }
     }
 
-    /// Every client method shares one `impl Client`: a stated method name another method has
-    /// would not compile, so it is a located error.
-    pub(super) fn check_stated_methods(&mut self, ops: &[(&'a SourceOperation, Operation)]) {
+    /// Every client method shares one `impl Client` with the runtime's methods: a method name
+    /// another operation's method has, one of the runtime's own (`raw`), or a std trait
+    /// method's (`clone`) would not compile or would break the runtime, so each is a located
+    /// error naming the clash, whether the name was stated or derived from the operationId.
+    /// A stated name that is a Rust keyword is refused too: the naming rule would change it.
+    pub(super) fn check_method_names(&mut self, ops: &[(&'a SourceOperation, Operation)]) {
         let mut count: HashMap<&str, usize> = HashMap::new();
         for (_, op) in ops {
             *count.entry(op.method_name.as_str()).or_default() += 1;
         }
         for (src, op) in ops {
-            if op.stated.name.is_some() && count.get(op.method_name.as_str()).is_some_and(|n| *n > 1) {
-                let pointer = format!("/paths/{}/{}/{RUST_NAME}", pointer_segment(&src.path), src.method);
+            let stated = op.stated.name.as_ref();
+            let base = format!("/paths/{}/{}", pointer_segment(&src.path), src.method);
+            let (pointer, origin) = match stated {
+                Some(_) => (format!("{base}/{RUST_NAME}"), format!("`{}` states the method name", op.id)),
+                None => (format!("{base}/operationId"), format!("the operationId `{}` makes the method name", op.id)),
+            };
+            if stated.is_some() && count.get(op.method_name.as_str()).is_some_and(|n| *n > 1) {
                 let message = format!("`{}` states the method name `{}`, which another operation's method has", op.id, op.method_name);
                 let d = Diagnostic::error(Code::Extension, message).with_hint("state a name no other operation's method has");
-                self.push_located(src.file, pointer, d);
+                self.push_located(src.file, pointer.clone(), d);
+            }
+            if let Some(clash) = naming::method_clash(&op.method_name) {
+                let message = format!("{origin} `{}`, which would clash with {clash}", op.method_name);
+                self.push_located(src.file, pointer.clone(), Diagnostic::error(Code::ReservedName, message));
+            }
+            if let Some(keyword) = stated.map(|r| r.stated.trim()).filter(|s| naming::is_rust_keyword(s)) {
+                let message = format!("{origin} `{keyword}`, a Rust keyword; it would become `{}`", op.method_name);
+                self.push_located(src.file, pointer, Diagnostic::error(Code::ReservedName, message));
             }
         }
     }

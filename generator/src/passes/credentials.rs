@@ -12,12 +12,17 @@
 //!   it and the runtime writes the configured value into the body.
 //!   A type that is also reached from a response, an error, a parameter or another type keeps
 //!   its fields: it is not only a request.
+//! - Every operation lists every body credential field ([`Api::body_credentials`]: the
+//!   conventional names of the credentials the schemes carry, plus any other spelling a
+//!   request schema used), written in or not: the runtime refuses an extra body field or query
+//!   parameter named like one on any call, typed or by path, so a credential never travels
+//!   beside the one the headers carry.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph::{named_in, refs_of, TypeIndex};
 use crate::name_words;
-use crate::ir::{Api, Credential, TypeKind, TypeRef};
+use crate::ir::{Api, BodyCredential, Credential, TypeKind, TypeRef};
 
 
 /// The credential a header security scheme carries, by the words of its name and header.
@@ -32,6 +37,15 @@ pub fn credential_of(scheme: &str, header: &str) -> Option<Credential> {
         Some(Credential::ApiVersion)
     } else {
         None
+    }
+}
+
+/// The JSON name a body field carrying `credential` has by Plaid's convention.
+fn conventional_name(credential: Credential) -> Option<&'static str> {
+    match credential {
+        Credential::ClientId => Some("client_id"),
+        Credential::Secret => Some("secret"),
+        Credential::ApiVersion => None,
     }
 }
 
@@ -71,6 +85,8 @@ pub fn settle_body_fields(api: &mut Api) {
     }
     drop(index);
     let mut required: BTreeMap<(String, String), Vec<(String, Credential)>> = BTreeMap::new();
+    let mut names: Vec<(String, Credential)> =
+        carried.iter().filter_map(|c| conventional_name(*c).map(|name| (name.to_string(), *c))).collect();
     for m in &mut api.modules {
         for t in &mut m.types {
             let key = (m.name.clone(), t.name.clone());
@@ -81,6 +97,9 @@ pub fn settle_body_fields(api: &mut Api) {
             let mut needs = Vec::new();
             s.fields.retain(|f| match body_credential(&f.wire).filter(|c| carried.contains(c)) {
                 Some(credential) => {
+                    if !names.iter().any(|(name, _)| *name == f.wire) {
+                        names.push((f.wire.clone(), credential));
+                    }
                     if !f.is_optional() {
                         needs.push((f.wire.clone(), credential));
                     }
@@ -94,12 +113,20 @@ pub fn settle_body_fields(api: &mut Api) {
         }
     }
     for op in api.modules.iter_mut().flat_map(|m| &mut m.operations) {
-        if let Some(TypeRef::Named { module, name }) = &op.request {
-            if let Some(needs) = required.get(&(module.clone(), name.clone())) {
-                op.body_credentials = needs.clone();
-            }
-        }
+        let needs = match &op.request {
+            Some(TypeRef::Named { module, name }) => required.get(&(module.clone(), name.clone())),
+            _ => None,
+        };
+        op.body_credentials = names
+            .iter()
+            .map(|(wire, credential)| BodyCredential {
+                wire: wire.clone(),
+                credential: *credential,
+                written: needs.is_some_and(|needs| needs.iter().any(|(w, _)| w == wire)),
+            })
+            .collect();
     }
+    api.body_credentials = names;
 }
 
 #[cfg(test)]

@@ -109,9 +109,9 @@ impl Answer {
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
             let path = (path != ".").then_some(path);
-            self.refuse(expected, path, e.into_inner().to_string())
+            self.refuse(expected, path, without_values(&e.into_inner().to_string()))
         })?;
-        de.end().map_err(|e| self.refuse(expected, None, e.to_string()))?;
+        de.end().map_err(|e| self.refuse(expected, None, without_values(&e.to_string())))?;
         Ok(value)
     }
 
@@ -162,7 +162,7 @@ impl Answer {
         // as decoded text, whatever escapes the server used.
         let mut value: Value = serde_json::from_slice(&self.body).map_err(|e| e.to_string())?;
         self.secrets.scrub_json(&mut value);
-        serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
+        serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), without_values(&e.inner().to_string())))
     }
 
     /// Why the body cannot be JSON, if it cannot.
@@ -209,6 +209,43 @@ impl Answer {
     }
 }
 
+/// A decoder's message without the values it quotes: serde names what it saw (`invalid type:
+/// string "access-production-…", expected u64`), and what it saw may be a token that a field of
+/// the wrong type carried. Every quoted run (`"…"`, `` `…` ``, escapes included) becomes `…`,
+/// except a field's name (`missing field `item_id``), which comes from the type, not the body.
+/// Answers and webhook bodies are read through this one function.
+pub(crate) fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' && c != '`' {
+            out.push(c);
+            continue;
+        }
+        let keep = out.ends_with("field ");
+        out.push(c);
+        let mut escaped = false;
+        let mut closed = false;
+        for inner in chars.by_ref() {
+            if inner == c && !escaped {
+                closed = true;
+                break;
+            }
+            escaped = c == '"' && inner == '\\' && !escaped;
+            if keep {
+                out.push(inner);
+            }
+        }
+        if !keep {
+            out.push('…');
+        }
+        if closed {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Runs `work` on the answer: on tokio's blocking pool when the body is large (see
 /// [`DECODE_OFF_RUNTIME_BYTES`]), in place otherwise or outside a tokio runtime.
 pub(crate) async fn off_runtime<T: Send + 'static>(answer: Answer, work: impl FnOnce(Answer) -> Result<T, Error> + Send + 'static) -> Result<T, Error> {
@@ -253,6 +290,19 @@ pub(crate) fn body_request_id(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoder_messages_keep_the_expectation_and_drop_the_value() {
+        let message = r#"invalid type: string "access-production-1234\"x", expected u64 at line 1 column 9"#;
+        assert_eq!(without_values(message), "invalid type: string \"…\", expected u64 at line 1 column 9");
+        assert_eq!(without_values("invalid type: integer `123456789`, expected a string"), "invalid type: integer `…`, expected a string");
+        assert_eq!(without_values("`2024-13-99` is not an RFC 3339 date-time: input is out of range"), "`…` is not an RFC 3339 date-time: input is out of range");
+        assert_eq!(without_values("unknown variant `tok`, expected `a`"), "unknown variant `…`, expected `…`");
+        assert_eq!(without_values("missing field `item_id`"), "missing field `item_id`");
+        assert_eq!(without_values("cut \"open"), "cut \"…");
+        let decoded = serde_json::from_str::<u64>(r#""access-production-secret""#).expect_err("a string");
+        assert!(!without_values(&decoded.to_string()).contains("access-production"));
+    }
 
     #[test]
     fn json_media_types() {

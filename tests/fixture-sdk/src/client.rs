@@ -134,6 +134,11 @@ impl Client {
     }
 
     fn from_parts(config: Config, http: Result<Http, String>) -> Self {
+        // A base URL that fails the https rule fails every call, before anything is sent.
+        let http = match config.refused() {
+            Some(reason) => Err(reason.to_string()),
+            None => http,
+        };
         let mut secrets = Secrets::default();
         secrets.add(config.secret());
         Client {
@@ -359,6 +364,7 @@ impl Client {
         if let Some(body) = &body {
             secrets.add_from_body(body);
         }
+        extras.secrets_into(&mut secrets);
         // The application's headers (extras, then what hooks set) after the operation's
         // parameters, so they replace one of the same name. Their values are the
         // application's, maybe credentials of its own: scrubbed like the call's secrets.
@@ -390,12 +396,12 @@ impl Client {
     /// The body with the credentials its schema requires written in (the request types leave
     /// them out: the headers carry them too).
     fn with_body_credentials(&self, op: &'static Operation, body: Vec<u8>) -> Vec<u8> {
-        if op.body_credentials.is_empty() || !body.starts_with(b"{") {
+        if !op.body_credentials.iter().any(|c| c.written) || !body.starts_with(b"{") {
             return body;
         }
         let mut fields = String::new();
-        for (name, credential) in op.body_credentials {
-            let (value, _) = self.shared.config.credential(*credential);
+        for c in op.body_credentials.iter().filter(|c| c.written) {
+            let (name, (value, _)) = (c.name, self.shared.config.credential(c.credential));
             let pair = serde_json::to_string(name).and_then(|k| serde_json::to_string(value).map(|v| format!("{k}:{v}")));
             if let Ok(pair) = pair {
                 fields.push_str(&pair);

@@ -105,12 +105,17 @@ pub struct Config {
     retry: RetryPolicy,
     max_response_bytes: usize,
     max_idle_connections_per_host: usize,
+    /// Why [`Config::base_url`] may not be used (see [`Config::new`]).
+    refused: Option<String>,
 }
 
 impl Config {
-    /// A configuration for one of Plaid's environments.
+    /// A configuration for one of Plaid's environments. Its URL meets the rule of
+    /// [`Config::with_base_url`] like any other (regen refuses a spec's server that does not,
+    /// so this holds even for a crate generated from a tampered spec); if it did not, every
+    /// call of a client made with it would fail with [`Error::Config`] before sending.
     pub fn new(environment: Environment, client_id: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self::unchecked(environment.base_url().to_string(), client_id.into(), secret.into())
+        Self::listed(environment.base_url(), client_id.into(), secret.into())
     }
 
     /// The Sandbox environment.
@@ -132,7 +137,17 @@ impl Config {
     /// `Production`, in any case), or `None` if the specs list no such server.
     pub fn for_server(name: &str, client_id: impl Into<String>, secret: impl Into<String>) -> Option<Self> {
         let url = crate::SERVERS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, url)| *url)?;
-        Some(Self::unchecked(url.to_string(), client_id.into(), secret.into()))
+        Some(Self::listed(url, client_id.into(), secret.into()))
+    }
+
+    /// A configuration for a server the crate lists, checked by the rule every base URL meets.
+    fn listed(url: &str, client_id: String, secret: String) -> Self {
+        let mut config = Self::unchecked(url.to_string(), client_id, secret);
+        config.refused = check_base_url(url).err().map(|e| match e {
+            Error::Config { message } => message,
+            other => other.to_string(),
+        });
+        config
     }
 
     /// Any base URL, for proxies and tests. It must be `https://`, or `http://` on a loopback
@@ -157,7 +172,14 @@ impl Config {
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_idle_connections_per_host: DEFAULT_MAX_IDLE_CONNECTIONS_PER_HOST,
+            refused: None,
         }
+    }
+
+    /// Why the base URL may not be used, when it may not: a client made with this
+    /// configuration fails every call with this reason.
+    pub(crate) fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
     }
 
     /// Sets the timeout of each request (one attempt, from connecting to the last body byte).
@@ -267,5 +289,26 @@ impl fmt::Debug for Config {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_idle_connections_per_host", &self.max_idle_connections_per_host)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_server_meets_the_base_url_rule_too() {
+        // Regen refuses such a server; the runtime does not rely on it.
+        let config = Config::listed("http://evil.example", "id".into(), "secret-value".into());
+        assert!(config.refused().is_some_and(|why| why.contains("plain http")), "{config:?}");
+        let e = crate::Client::try_new(config.clone()).expect_err("refused");
+        assert!(matches!(e, Error::Config { .. }) && !e.to_string().contains("secret-value"), "{e}");
+        assert!(Config::listed("https://sandbox.plaid.com", "id".into(), "s".into()).refused().is_none());
+        assert!(Config::listed("http://127.0.0.1:4010", "id".into(), "s".into()).refused().is_none());
+        for name in ["Sandbox", "Production"] {
+            if let Some(config) = Config::for_server(name, "id", "s") {
+                assert!(config.refused().is_none(), "{name}");
+            }
+        }
     }
 }

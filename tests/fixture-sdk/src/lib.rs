@@ -78,7 +78,7 @@ pub use error::{ApiError, Brief, DecodeError, Effect, Error, ErrorFields, Status
 pub use gen::*;
 pub use hooks::{CallOutcome, Hook, HookRequest};
 pub use nullable::Nullable;
-pub use operation::{IdempotencyKeyField, Operation};
+pub use operation::{BodyCredential, IdempotencyKeyField, Operation};
 pub use pages::{MAX_RESTARTS, MUTATION_DURING_PAGINATION};
 pub use raw::Raw;
 pub use retry::{RetryClass, RetryPolicy};

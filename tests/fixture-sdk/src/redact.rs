@@ -195,7 +195,10 @@ pub(crate) fn sensitive_values(text: &str, mut found: impl FnMut(Sensitivity, us
             continue;
         }
         let value = skip_whitespace(bytes, colon + 1);
-        match sensitivity(string_content(text, i, end)) {
+        // A key is read as JSON reads it: `"access\u005ftoken"` is `access_token`.
+        let key = string_content(text, i, end);
+        let unescaped = if key.contains('\\') { serde_json::from_str::<String>(&text[i..end]).ok() } else { None };
+        match sensitivity(unescaped.as_deref().unwrap_or(key)) {
             Some(sensitivity) => {
                 let value_end = value_end(bytes, value);
                 found(sensitivity, value, value_end);
@@ -305,6 +308,14 @@ mod tests {
         let shown = v.to_string();
         assert!(!shown.contains("AT-1") && !shown.contains("S-1") && !shown.contains("efgh"), "{shown}");
         assert!(shown.contains("visible") && shown.contains("abcd…"), "{shown}");
+    }
+
+    #[test]
+    fn escaped_keys_are_read_as_json_reads_them() {
+        let text = r#"{"access\u005ftoken":"access-sandbox-1234","\u0073ecret":"s3cr3t-value","plain":"x"}"#;
+        let redacted = redact_json_text(text);
+        assert!(!redacted.contains("access-sandbox-1234") && !redacted.contains("s3cr3t-value"), "{redacted}");
+        assert!(redacted.contains(r#""plain":"x""#), "{redacted}");
     }
 
     #[test]

@@ -26,7 +26,7 @@ const fn row(method: &'static str) -> Operation {
         response_type: Some("answer of the requested type"),
         error_type: None,
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: RetryClass::Acting,
         idempotency_key: None,
     }
@@ -64,19 +64,31 @@ impl Client {
             return Err(Error::Config { message: format!("untyped call: HTTP method `{method}` is not one an API operation uses") });
         };
         check_path(path).map_err(|message| Error::Config { message: format!("untyped call: {message}") })?;
+        // The path's own query is a per-call value like `with_query`'s, refused by the same
+        // rule; a name is read as the server will, percent-escapes decoded.
+        let query = path.split_once('?').map(|(_, q)| q).unwrap_or("");
+        if let Some(name) = query.split('&').map(|pair| crate::params::decoded(pair.split('=').next().unwrap_or(""))).find(|name| crate::extras::is_credential_query(op, name)) {
+            return Err(crate::extras::query_refused(op, &name));
+        }
         let parts = crate::params::Parts::at(op, path);
         self.execute(op, parts, body).await
     }
 }
 
-/// A path below the base URL: one leading `/` (two would name another host), and nothing that
-/// ends the path early or is not sent as written.
+/// A path below the base URL: one leading `/` (two would name another host), nothing that
+/// ends the path early or is not sent as written, and no `.` or `..` segment (a URL parser
+/// removes those, so `/../admin` would climb above the base URL's own path). A refused path is
+/// named without its query, which may carry values the application keeps private.
 fn check_path(path: &str) -> Result<(), String> {
+    let shown = path.split('?').next().unwrap_or(path);
     if !path.starts_with('/') || path.starts_with("//") {
-        return Err(format!("the path {path:?} must start with a single `/`"));
+        return Err(format!("the path {shown:?} must start with a single `/`"));
     }
     if let Some(c) = path.chars().find(|c| c.is_whitespace() || c.is_control() || matches!(c, '#' | '\\')) {
-        return Err(format!("the path {path:?} contains {c:?}, which a path cannot carry as written"));
+        return Err(format!("the path {shown:?} contains {c:?}, which a path cannot carry as written"));
+    }
+    if let Some(segment) = crate::params::dot_segment(path) {
+        return Err(format!("the path {shown:?} has a `{segment}` segment, which would leave the base URL's path"));
     }
     Ok(())
 }
@@ -87,8 +99,10 @@ mod tests {
     fn paths_stay_on_the_configured_host() {
         assert!(super::check_path("/beta/thing/get").is_ok());
         assert!(super::check_path("/fdx/consents/c-1?limit=2").is_ok());
-        for bad in ["beta/get", "//evil.example/x", "/x y", "/x#frag", "/a\\b", "", "@evil.example/x"] {
+        for bad in ["beta/get", "//evil.example/x", "/x y", "/x#frag", "/a\\b", "", "@evil.example/x", "/../../admin/x", "/a/./b", "/a/%2e%2E/b", "/a/.."] {
             assert!(super::check_path(bad).is_err(), "{bad}");
         }
+        let refused = super::check_path("/../x?access_token=access-sandbox-123").expect_err("climbs");
+        assert!(!refused.contains("access-sandbox"), "{refused}");
     }
 }

@@ -38,13 +38,11 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use base64ct::{Base64UrlUnpadded, Encoding};
-use p256::ecdsa::signature::Verifier;
-use p256::ecdsa::{Signature, VerifyingKey};
+use base64::Engine;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use crate::{Client, Error, Operation};
 
@@ -260,38 +258,10 @@ fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        WebhookError::Parse { path, message: without_values(&e.inner().to_string()) }
+        WebhookError::Parse { path, message: crate::answer::without_values(&e.inner().to_string()) }
     })?;
-    de.end().map_err(|e| WebhookError::Parse { path: ".".into(), message: without_values(&e.to_string()) })?;
+    de.end().map_err(|e| WebhookError::Parse { path: ".".into(), message: crate::answer::without_values(&e.to_string()) })?;
     Ok(value)
-}
-
-/// A decoder's message with quoted values blanked: `invalid type: string "…"`. Names of fields
-/// (`missing field `item_id``) stay, since they come from the payload type, not the body.
-fn without_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(open) = rest.find(['"', '`']) {
-        let quote = rest[open..].chars().next().unwrap_or('"');
-        let (before, after) = rest.split_at(open);
-        out.push_str(before);
-        let after = &after[1..];
-        let Some(close) = after.find(quote) else {
-            out.push(quote);
-            out.push('…');
-            return out;
-        };
-        out.push(quote);
-        if before.ends_with("field ") {
-            out.push_str(&after[..close]);
-        } else {
-            out.push('…');
-        }
-        out.push(quote);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The operation the verifier fetches keys with, as the generated code declares it.
@@ -319,7 +289,7 @@ struct Jwk {
 
 /// A cached answer for one `kid`.
 enum Entry {
-    Key { key: VerifyingKey, fetched: Instant },
+    Key { key: DecodingKey, fetched: Instant },
     Expired,
     Unknown { since: Instant },
 }
@@ -351,12 +321,6 @@ impl fmt::Debug for WebhookVerifier {
     }
 }
 
-/// The token's header.
-#[derive(Deserialize)]
-struct TokenHeader {
-    alg: String,
-    kid: Option<String>,
-}
 
 /// The token's claims.
 #[derive(Deserialize)]
@@ -406,25 +370,31 @@ impl WebhookVerifier {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(WebhookError::Malformed("longer than any token Plaid sends"));
         }
-        let mut parts = token.split('.');
-        let (Some(header_b64), Some(claims_b64), Some(signature_b64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-            return Err(WebhookError::Malformed("not three dot-separated parts"));
-        };
-        let header: TokenHeader = segment(header_b64, "the header is not base64url", "the header is not JSON with `alg`")?;
-        if header.alg != "ES256" {
-            return Err(WebhookError::Algorithm(shown(&header.alg)));
+        // The token's form and its signature are jsonwebtoken's to check, on aws-lc-rs (the
+        // provider rustls already brings); what is Plaid's is here: the algorithm Plaid signs
+        // with, the key fetch and its cache, the token's age and the body's hash.
+        ensure_jwt_provider();
+        let header = jsonwebtoken::decode_header(token).map_err(header_error)?;
+        if header.alg != Algorithm::ES256 {
+            return Err(WebhookError::Algorithm(format!("{:?}", header.alg)));
         }
         let kid = header.kid.filter(|k| !k.is_empty() && k.len() <= 256).ok_or(WebhookError::Malformed("no usable `kid` in the header"))?;
-        let signature = Base64UrlUnpadded::decode_vec(signature_b64).map_err(|_| WebhookError::Malformed("the signature is not base64url"))?;
-        let signature = Signature::from_slice(&signature).map_err(|_| WebhookError::Signature)?;
         let key = self.key(&kid).await?;
-        let signed = &token[..header_b64.len() + 1 + claims_b64.len()];
-        key.verify(signed.as_bytes(), &signature).map_err(|_| WebhookError::Signature)?;
-        let claims: Claims = segment(claims_b64, "the claims are not base64url", "the claims are not JSON with `iat` and `request_body_sha256`")?;
+        let mut validation = Validation::new(Algorithm::ES256);
+        // Plaid's tokens carry `iat`, not `exp`: their age is checked below, by Plaid's rule.
+        validation.required_spec_claims.clear();
+        validation.validate_exp = false;
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| match e.kind() {
+            ErrorKind::InvalidSignature | ErrorKind::InvalidEcdsaKey | ErrorKind::InvalidAlgorithm => WebhookError::Signature,
+            ErrorKind::Json(_) | ErrorKind::InvalidClaimFormat(_) | ErrorKind::MissingRequiredClaim(_) => {
+                WebhookError::Malformed("the claims are not JSON with `iat` and `request_body_sha256`")
+            }
+            _ => WebhookError::Malformed("not a JWS in compact form"),
+        })?.claims;
         self.check_age(claims.iat)?;
-        let digest = hex(&Sha256::digest(body));
+        let digest = hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body).as_ref());
         let claimed = claims.request_body_sha256.to_ascii_lowercase();
-        if !bool::from(digest.as_bytes().ct_eq(claimed.as_bytes())) {
+        if aws_lc_rs::constant_time::verify_slices_are_equal(digest.as_bytes(), claimed.as_bytes()).is_err() {
             return Err(WebhookError::BodyMismatch);
         }
         Webhook::parse(body)
@@ -447,7 +417,7 @@ impl WebhookVerifier {
     }
 
     /// The key for `kid`: from the cache, or fetched once for every caller waiting on it.
-    async fn key(&self, kid: &str) -> Result<VerifyingKey, WebhookError> {
+    async fn key(&self, kid: &str) -> Result<DecodingKey, WebhookError> {
         if let Some(known) = self.cached(kid) {
             return known;
         }
@@ -456,11 +426,11 @@ impl WebhookVerifier {
             return known;
         }
         let stale = match self.lock_keys().get(kid) {
-            Some(Entry::Key { key, .. }) => Some(*key),
+            Some(Entry::Key { key, .. }) => Some(key.clone()),
             _ => None,
         };
         let (entry, result) = match self.fetch(kid).await {
-            Ok(Some(key)) => (Some(Entry::Key { key, fetched: Instant::now() }), Ok(key)),
+            Ok(Some(key)) => (Some(Entry::Key { key: key.clone(), fetched: Instant::now() }), Ok(key)),
             Ok(None) => (Some(Entry::Expired), Err(WebhookError::KeyExpired { kid: shown(kid) })),
             Err(WebhookError::UnknownKey { kid }) => (Some(Entry::Unknown { since: Instant::now() }), Err(WebhookError::UnknownKey { kid })),
             // Plaid could not be asked; a key that was good an hour ago still is.
@@ -491,9 +461,9 @@ impl WebhookVerifier {
     }
 
     /// What the cache says of `kid`, if it says anything still current.
-    fn cached(&self, kid: &str) -> Option<Result<VerifyingKey, WebhookError>> {
+    fn cached(&self, kid: &str) -> Option<Result<DecodingKey, WebhookError>> {
         match self.lock_keys().get(kid)? {
-            Entry::Key { key, fetched } if fetched.elapsed() < self.key_refresh => Some(Ok(*key)),
+            Entry::Key { key, fetched } if fetched.elapsed() < self.key_refresh => Some(Ok(key.clone())),
             Entry::Key { .. } => None,
             Entry::Expired => Some(Err(WebhookError::KeyExpired { kid: shown(kid) })),
             Entry::Unknown { since } if since.elapsed() < UNKNOWN_KEY_PAUSE => Some(Err(WebhookError::UnknownKey { kid: shown(kid) })),
@@ -502,7 +472,7 @@ impl WebhookVerifier {
     }
 
     /// Asks Plaid for the key: `Some` key, or `None` when it has expired.
-    async fn fetch(&self, kid: &str) -> Result<Option<VerifyingKey>, WebhookError> {
+    async fn fetch(&self, kid: &str) -> Result<Option<DecodingKey>, WebhookError> {
         let source = self.source.ok_or(WebhookError::NoKeyOperation)?;
         let mut request = serde_json::Map::new();
         request.insert(source.key_id.to_string(), kid.into());
@@ -526,7 +496,7 @@ impl WebhookVerifier {
             return Err(bad("not an ES256 key on P-256"));
         }
         let coordinate = |c: &str| -> Result<[u8; 32], WebhookError> {
-            let bytes = Base64UrlUnpadded::decode_vec(c).map_err(|_| bad("a coordinate is not base64url"))?;
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).map_err(|_| bad("a coordinate is not base64url"))?;
             bytes.try_into().map_err(|_| bad("a coordinate is not 32 bytes"))
         };
         let (x, y) = (coordinate(&jwk.x)?, coordinate(&jwk.y)?);
@@ -535,14 +505,38 @@ impl WebhookVerifier {
         point.push(0x04);
         point.extend_from_slice(&x);
         point.extend_from_slice(&y);
-        VerifyingKey::from_sec1_bytes(&point).map(Some).map_err(|_| bad("the point is not on the curve"))
+        aws_lc_rs::signature::ParsedPublicKey::new(&aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED, &point).map_err(|_| bad("the point is not on the curve"))?;
+        // jsonwebtoken takes an EC public key as this same SEC1 point.
+        Ok(Some(DecodingKey::from_ec_der(&point)))
     }
 }
 
-/// Decodes one base64url JSON part of the token; the messages say what was wrong with it.
-fn segment<T: DeserializeOwned>(b64: &str, not_b64: &'static str, not_json: &'static str) -> Result<T, WebhookError> {
-    let bytes = Base64UrlUnpadded::decode_vec(b64).map_err(|_| WebhookError::Malformed(not_b64))?;
-    serde_json::from_slice(&bytes).map_err(|_| WebhookError::Malformed(not_json))
+/// jsonwebtoken needs a process-wide crypto provider. It picks aws-lc-rs by itself unless a
+/// build unifies both of its backends (another dependency asking for `rust_crypto`); then this
+/// installs aws-lc-rs's, so that verification never meets the library's panic for a missing
+/// provider. An application's own choice, installed first, stands.
+fn ensure_jwt_provider() {
+    use jsonwebtoken::crypto::CryptoProvider;
+    if CryptoProvider::try_get_default().is_none() {
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    }
+}
+
+/// What a header jsonwebtoken cannot read says: an algorithm it does not know (`none`, named
+/// as the token names it), or a token that is not a JWS.
+fn header_error(e: jsonwebtoken::errors::Error) -> WebhookError {
+    match e.kind() {
+        ErrorKind::Json(json) => {
+            // serde's message for an unknown `alg` names the variant: `unknown variant `none``.
+            let message = json.to_string();
+            match message.strip_prefix("unknown variant `").and_then(|rest| rest.split('`').next()) {
+                Some(alg) => WebhookError::Algorithm(shown(alg)),
+                None => WebhookError::Malformed("the header is not JSON with `alg`"),
+            }
+        }
+        ErrorKind::Base64(_) | ErrorKind::Utf8(_) => WebhookError::Malformed("the header is not base64url"),
+        _ => WebhookError::Malformed("not three dot-separated parts"),
+    }
 }
 
 /// A value from the token, shortened to 64 printable characters for an error message.
@@ -561,16 +555,3 @@ const _: fn() = || {
     shared::<WebhookVerifier>();
     shared::<Arc<WebhookVerifier>>();
 };
-
-#[cfg(test)]
-mod tests {
-    use super::without_values;
-
-    #[test]
-    fn decoder_messages_lose_values_and_keep_field_names() {
-        assert_eq!(without_values("invalid type: string \"acc-secret\", expected i64"), "invalid type: string \"…\", expected i64");
-        assert_eq!(without_values("unknown variant `tok`, expected `a`"), "unknown variant `…`, expected `…`");
-        assert_eq!(without_values("missing field `item_id`"), "missing field `item_id`");
-        assert_eq!(without_values("cut \"open"), "cut \"…");
-    }
-}

@@ -282,9 +282,16 @@ fn the_operation_table_lists_parameters_methods_and_paths() {
     assert!(ops.contains(&("storeOptions", "OPTIONS", "/stores", None)));
     assert_eq!(ops.len(), 25);
     let report = operations().find(|o| o.id == "storeReport").expect("storeReport");
-    assert_eq!(report.body_credentials, &[("client_id", Credential::ClientId), ("secret", Credential::Secret)]);
+    let written = |op: &plaid_sdk::Operation| op.body_credentials.iter().filter(|c| c.written).map(|c| (c.name, c.credential)).collect::<Vec<_>>();
+    assert_eq!(written(report), [("client_id", Credential::ClientId), ("secret", Credential::Secret)]);
     let ping = operations().find(|o| o.id == "storePing").expect("storePing");
-    assert_eq!(ping.body_credentials, report.body_credentials);
+    assert_eq!(written(ping), written(report));
+    // Every operation lists every credential field, written in or not: extras named like one
+    // are refused on all of them.
+    for op in operations() {
+        let names: Vec<&str> = op.body_credentials.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["client_id", "secret"], "{}", op.id);
+    }
 }
 
 #[test]
@@ -295,4 +302,26 @@ fn a_struct_without_fields_writes_and_keeps_only_unknown_properties() {
     assert_eq!(read.additional_properties.get("extra"), Some(&serde_json::json!([1, 2])));
     assert_eq!(serde_json::to_value(&read).expect("serializes"), serde_json::json!({"extra": [1, 2]}));
     assert!(serde_json::from_str::<StorePingRequest>("[]").is_err());
+}
+
+#[tokio::test]
+async fn a_dot_segment_path_value_is_refused_and_nothing_is_sent() {
+    // Issue 40: the URL standard removes `.` and `..` segments, `%2E` too, so `..` as an item
+    // id would have sent `DELETE /stores/s1/`.
+    for value in ["..", "."] {
+        let server = Server::start(vec![(204, None)]);
+        let e = server.client().item_delete(ItemDeleteParams::new("s1", value)).await.expect_err("refused");
+        assert!(matches!(&e, Error::Config { message } if message.contains("itemId")), "{e:?}");
+        assert!(server.nothing_received(), "no request went out for {value:?}");
+    }
+    // A call by path cannot climb above the base URL's path either.
+    let server = Server::start(vec![(200, Some(ITEM))]);
+    let e = server.client().post_json("/stores/../../admin", &serde_json::json!({})).await.expect_err("refused");
+    assert!(matches!(e, Error::Config { .. }), "{e:?}");
+    // Nor carry a credential in its own query (found by the param_encoding fuzz target).
+    for path in ["/items/i-1?secret=x", "/items/i-1?a=1&client_id=x", "/items/i-1?secre%74=x"] {
+        let e = server.client().post_json(path, &serde_json::json!({})).await.expect_err("refused");
+        assert!(matches!(&e, Error::Config { message } if message.contains("query parameter")), "{path}: {e:?}");
+    }
+    assert!(server.nothing_received(), "no request went out");
 }

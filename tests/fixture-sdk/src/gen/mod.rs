@@ -64,6 +64,20 @@ pub const AUTH_HEADERS: &[(&str, crate::Credential)] = &[
     ("PLAID-CLIENT-ID", crate::Credential::ClientId),
     ("PLAID-SECRET", crate::Credential::Secret),
 ];
+/// The request body fields that would carry one of those credentials: an extra body
+/// field or query parameter named like one is refused on every call, typed or by path.
+pub const BODY_CREDENTIALS: &[crate::BodyCredential] = &[
+    crate::BodyCredential {
+        name: "client_id",
+        credential: crate::Credential::ClientId,
+        written: false,
+    },
+    crate::BodyCredential {
+        name: "secret",
+        credential: crate::Credential::Secret,
+        written: false,
+    },
+];
 /// The type error answers decode into, as the specs' error responses declare it.
 pub type ErrorBody = self::shared::PlaidError;
 /// The type of an error's `error_type`, as [`ApiError::error_type`](crate::ApiError::error_type)
@@ -91,7 +105,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "f2e259b0b14bd3e6")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "4aa824e67e0f52c0")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {

@@ -94,7 +94,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("SandboxThingsWidgetSimulateResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },

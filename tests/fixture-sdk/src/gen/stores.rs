@@ -326,11 +326,40 @@ crate::codec::enum_impls! {
         South "south"
     }
 }
-#[allow(missing_docs)]
+/// A store. Its description holds every form of a code block CommonMark knows, each of
+/// which would fail `cargo test` if rustdoc ran it (issue 40: spec text never runs).
+///
+/// ```text
+/// panic!("a tilde fence ran as a doctest");
+/// ```
+///
+/// ```text
+/// panic!("a four-backtick fence ran as a doctest");
+/// ```
+///
+/// ```text
+/// > panic!("a fence in a block quote ran as a doctest");
+/// ```
+///
+/// - an item with a fence:
+///
+/// ```text
+///   panic!("a fence in a list item ran as a doctest");
+/// ```
+///
+/// And an indented block:
+///
+/// panic!("an indented block ran as a doctest");
+///
+/// &lt;pre&gt;panic!("an HTML block ran");&lt;/pre&gt;
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Store {
-    #[allow(missing_docs)]
+    /// The id.
+    ///
+    /// ```text
+    /// compile_error!("a tilde fence on a field compiled");
+    /// ```
     pub id: String,
     #[allow(missing_docs)]
     pub region: Option<Region>,
@@ -430,7 +459,7 @@ crate::codec::struct_impls! {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoreList {
-    #[allow(missing_docs)]
+    /// A store.
     pub stores: Vec<Store>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -828,7 +857,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Item"),
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Read,
         idempotency_key: None,
     },
@@ -844,7 +873,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Item"),
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
@@ -860,7 +889,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: None,
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
@@ -876,7 +905,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: None,
         error_type: None,
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Read,
         idempotency_key: None,
     },
@@ -892,7 +921,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Item"),
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
@@ -909,8 +938,16 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[
-            ("client_id", crate::Credential::ClientId),
-            ("secret", crate::Credential::Secret),
+            crate::BodyCredential {
+                name: "client_id",
+                credential: crate::Credential::ClientId,
+                written: true,
+            },
+            crate::BodyCredential {
+                name: "secret",
+                credential: crate::Credential::Secret,
+                written: true,
+            },
         ],
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
@@ -928,8 +965,16 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         error_type: Some("PlaidError"),
         deprecated: false,
         body_credentials: &[
-            ("client_id", crate::Credential::ClientId),
-            ("secret", crate::Credential::Secret),
+            crate::BodyCredential {
+                name: "client_id",
+                credential: crate::Credential::ClientId,
+                written: true,
+            },
+            crate::BodyCredential {
+                name: "secret",
+                credential: crate::Credential::Secret,
+                written: true,
+            },
         ],
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
@@ -946,7 +991,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Vec<u8>"),
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
@@ -962,7 +1007,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("StoreCategoriesResponse"),
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
@@ -978,7 +1023,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("StoreList"),
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Read,
         idempotency_key: None,
     },
@@ -994,7 +1039,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: Some("Store"),
         error_type: Some("PlaidError"),
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
@@ -1010,7 +1055,7 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         response_type: None,
         error_type: None,
         deprecated: false,
-        body_credentials: &[],
+        body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Read,
         idempotency_key: None,
     },
