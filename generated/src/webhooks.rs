@@ -320,7 +320,6 @@ impl fmt::Debug for WebhookVerifier {
     }
 }
 
-
 /// The token's claims.
 #[derive(Deserialize)]
 struct Claims {

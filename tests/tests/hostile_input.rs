@@ -125,6 +125,19 @@ fn text_that_reaches_generated_files_cannot_add_lines() {
         assert!(first.contains("evil\\") && first.contains("[patch.crates-io]"), "{}: {first}", file.path);
         assert!(!file.contents.lines().any(|l| l.starts_with("[patch.crates-io]")), "{}", file.path);
     }
+    // A server description and a title that try to end a string literal or a comment stay
+    // text: the table of servers is a string literal, escaped.
+    let spec = dir.join("strings.yml");
+    let text = std::fs::read_to_string(tests::fixture("overlays/spec/widgets.yml")).expect("fixture");
+    let text = text
+        .replacen("description: Production", "description: \"Prod\\\"), (\\\"x\\\", \\\"y\\\")]; compile_error!(\\\"ran\\\"); //\\n*/\"", 1)
+        .replacen("title: Overlay fixture", "title: \"t\\n//! injected */\"", 1);
+    std::fs::write(&spec, text).expect("written");
+    let generated = generator::generate(&[spec]).unwrap_or_else(|d| panic!("{d}"));
+    let module = generated.files.iter().find(|f| f.path == "src/gen/mod.rs").expect("gen/mod.rs");
+    let servers = module.contents.lines().skip_while(|l| !l.contains("pub const SERVERS")).take(4).collect::<Vec<_>>().join("\n");
+    assert!(servers.contains(r#"compile_error!(\"ran\")"#), "the description is one escaped literal: {servers}");
+    assert!(!module.contents.lines().any(|l| l.trim_start().starts_with("compile_error!") || l.starts_with("//! injected")), "{servers}");
     // `info.version` with a line break is refused, located.
     let spec = dir.join("version.yml");
     let text = std::fs::read_to_string(tests::fixture("overlays/spec/widgets.yml")).expect("fixture");

@@ -149,24 +149,9 @@ fn count(dir: &Path) -> usize {
     std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
 }
 
-/// The pinned cargo-fuzz: the one cargo runs, installed from crates.io when it is missing or of
-/// another version (once per machine, about two minutes on 2 cores).
+/// The pinned cargo-fuzz.
 fn install() -> Result<PathBuf, String> {
-    let bin = PathBuf::from("cargo-fuzz");
-    let current = Command::new(&bin).arg("--version").output().ok().filter(|o| o.status.success());
-    if current.is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains(CARGO_FUZZ_VERSION)) {
-        return Ok(bin);
-    }
-    println!("installing cargo-fuzz {CARGO_FUZZ_VERSION} (once per machine) ...");
-    let status = Command::new(crate::cargo())
-        .args(["install", "cargo-fuzz", "--locked", "--version", CARGO_FUZZ_VERSION])
-        .status()
-        .map_err(|e| format!("cannot run cargo install: {e}"))?;
-    if status.success() {
-        Ok(bin)
-    } else {
-        Err("cargo install cargo-fuzz failed".into())
-    }
+    crate::pinned_tool("cargo-fuzz", &["--version"], CARGO_FUZZ_VERSION, "about two minutes on 2 cores")
 }
 
 /// Writes `tests/fuzz/seeds/<target>/` from the committed specs' examples and fixtures.
@@ -208,9 +193,11 @@ fn write_seeds(root: &Path) -> Result<(), String> {
     put("webhook_verify", "raw-token".into(), b"\0eyJhbGciOiJFUzI1NiJ9.e30.AAAA\0\0\0{}".to_vec())?;
     put("webhook_verify", "hostile-key".into(), [vec![5u8, 0], header.clone(), vec![0, b'{', b'}', 0], br#"{"key":{"kty":"EC","crv":"P-256","kid":"fuzz-kid","x":"AAAA","y":"AAAA","expired_at":null}}"#.to_vec(), vec![0], b"{}".to_vec()].concat())?;
     // param_encoding: values that try to leave their place.
-    let values: [(&str, &str); 10] = [
+    // The last two are what the target found (a credential in a call's own query, any case).
+    let values: [(&str, &str); 12] = [
         ("s-1", "i-1"), ("..", "."), ("a/b", "c?d#e"), ("%2e%2E", ".%2e"), ("client_id", "x"), ("PLAID_SECRET", "x"),
         ("/../../admin", "x"), ("//evil.example/x", "x"), ("/items/access-sandbox-1?secret=x", "x"), ("plaid-client-id", "x"),
+        ("/items/i-1?seCret=x", "x"), ("/items/i-1?secre%74=x", "x"),
     ];
     for selector in 0..4u8 {
         for (i, (a, b)) in values.iter().enumerate() {

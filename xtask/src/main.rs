@@ -126,6 +126,27 @@ fn semver_args(args: &[String]) -> Result<(PathBuf, Option<PathBuf>), String> {
     Ok((spec, against))
 }
 
+/// A pinned cargo tool (`cargo-<name>`): the one cargo runs (`~/.cargo/bin`), installed from
+/// crates.io when it is missing or of another version. Installed where cargo installs tools
+/// rather than in the checkout, so that fresh clones on one machine build it once.
+pub fn pinned_tool(krate: &str, version_args: &[&str], version: &str, how_long: &str) -> Result<PathBuf, String> {
+    let bin = PathBuf::from(krate);
+    let current = std::process::Command::new(&bin).args(version_args).output().ok().filter(|o| o.status.success());
+    if current.is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains(version)) {
+        return Ok(bin);
+    }
+    println!("installing {krate} {version} (once per machine; {how_long}) ...");
+    let status = std::process::Command::new(cargo())
+        .args(["install", krate, "--locked", "--version", version])
+        .status()
+        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+    if status.success() {
+        Ok(bin)
+    } else {
+        Err(format!("cargo install {krate} failed"))
+    }
+}
+
 /// The cargo that runs xtask (or the one on `PATH`), for the builds xtask starts.
 pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())

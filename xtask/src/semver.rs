@@ -168,25 +168,9 @@ fn regen(root: &Path, spec: &Path, out: &Path) -> Result<(), String> {
     }
 }
 
-/// The pinned cargo-semver-checks: the one cargo runs (`~/.cargo/bin`), installed from
-/// crates.io when it is missing or of another version. Installed where cargo installs tools
-/// rather than in the checkout, so that fresh clones on one machine build it once.
+/// The pinned cargo-semver-checks.
 fn install(_root: &Path) -> Result<PathBuf, String> {
-    let bin = PathBuf::from("cargo-semver-checks");
-    let current = Command::new(&bin).args(["semver-checks", "--version"]).output().ok().filter(|o| o.status.success());
-    if current.is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains(SEMVER_CHECKS_VERSION)) {
-        return Ok(bin);
-    }
-    println!("installing cargo-semver-checks {SEMVER_CHECKS_VERSION} (once per machine; about 13 minutes on 2 cores) ...");
-    let status = Command::new("cargo")
-        .args(["install", "cargo-semver-checks", "--locked", "--version", SEMVER_CHECKS_VERSION])
-        .status()
-        .map_err(|e| format!("cannot run cargo install: {e}"))?;
-    if status.success() {
-        Ok(bin)
-    } else {
-        Err("cargo install cargo-semver-checks failed".into())
-    }
+    crate::pinned_tool("cargo-semver-checks", &["semver-checks", "--version"], SEMVER_CHECKS_VERSION, "about 13 minutes on 2 cores")
 }
 
 /// A copy with one change of each breaking kind, and what was changed.

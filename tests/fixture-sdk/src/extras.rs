@@ -9,8 +9,8 @@
 //! headers that frame the request (`Content-Type`, `Content-Length`, `Host`, ...), and the body
 //! fields that carry credentials. Asking for one records an error that the next call returns
 //! before anything is sent. Names are compared the way a server may read them: a header by
-//! [`header_key`] (case, and `_` as `-`), a body field or query parameter by its words
-//! (`client_id`, `clientId` and `CLIENT-ID` are one name), against the operation's
+//! [`header_key`] (case, and `_` as `-`), a body field or query parameter by its letters and
+//! digits (`client_id`, `clientId`, `CLIENT-ID` are one name), against the operation's
 //! [`body_credentials`](crate::Operation::body_credentials) and the credential headers.
 //!
 //! Every extra value joins the call's scrub list ([`Extras::secrets_into`]): it is the
@@ -143,9 +143,17 @@ fn is_credential_header(name: &str) -> bool {
 }
 
 /// Whether a query parameter of this name would carry a credential: named like a credential
-/// field or a credential header.
+/// field or a credential header, once case and separators are set aside.
 pub(crate) fn is_credential_query(op: &Operation, name: &str) -> bool {
-    is_credential_field(op, name) || is_credential_header(name)
+    let name = squashed(name);
+    is_credential_field(op, &name) || crate::AUTH_HEADERS.iter().any(|(header, _)| squashed(header) == name)
+}
+
+/// A field or parameter name as the credential checks compare it: its ASCII letters and digits,
+/// lower-cased. `client_id`, `clientId`, `CLIENT-ID` and `ClientID` are one name, and so are
+/// `secret` and `seCret` (a word split would read the last as `se cret`).
+fn squashed(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// The refusal of a query parameter named like a credential; it names the parameter only.
@@ -153,11 +161,11 @@ pub(crate) fn query_refused(op: &Operation, name: &str) -> Error {
     Error::Config { message: format!("{}: query parameter `{name}` is named like a credential, which comes from the Config", op.name) }
 }
 
-/// Whether a body field or query parameter of this name would carry a credential: by its words,
-/// against the operation's credential fields and the API's own.
+/// Whether a body field or query parameter of this name would carry a credential, against the
+/// operation's credential fields and the API's own, by [`squashed`] names.
 fn is_credential_field(op: &Operation, name: &str) -> bool {
-    let words = crate::name_words::words(name);
-    !words.is_empty() && op.body_credentials.iter().chain(crate::gen::BODY_CREDENTIALS).any(|c| crate::name_words::words(c.name) == words)
+    let name = squashed(name);
+    !name.is_empty() && op.body_credentials.iter().chain(crate::gen::BODY_CREDENTIALS).any(|c| squashed(c.name) == name)
 }
 
 /// A header the application may add: a valid name and value, and not one the client manages.
@@ -205,7 +213,8 @@ mod tests {
         for credential in crate::gen::BODY_CREDENTIALS {
             let words = crate::name_words::words(credential.name);
             let camel: String = words.iter().enumerate().map(|(i, w)| if i == 0 { w.clone() } else { w[..1].to_ascii_uppercase() + &w[1..] }).collect();
-            for name in [credential.name.to_string(), camel, words.join("-").to_ascii_uppercase()] {
+            let mixed: String = credential.name.chars().enumerate().map(|(i, c)| if i % 2 == 1 { c.to_ascii_uppercase() } else { c }).collect();
+            for name in [credential.name.to_string(), camel, words.join("-").to_ascii_uppercase(), mixed] {
                 let mut body = Extras::default();
                 body.add_body_field(&name, Ok(Value::from("other")));
                 assert!(matches!(body.check(op), Err(Error::Config { .. })), "body {name}");

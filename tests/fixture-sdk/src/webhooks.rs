@@ -321,7 +321,6 @@ impl fmt::Debug for WebhookVerifier {
     }
 }
 
-
 /// The token's claims.
 #[derive(Deserialize)]
 struct Claims {
