@@ -1,15 +1,16 @@
 //! Bounds on the work hostile input can cause, each checked before the work starts: a spec or
-//! overlay file's size, how deep its YAML flow collections nest (libyaml's scanner takes time
-//! quadratic in that depth), an overlay target's length, nesting and descendant searches
+//! overlay file's size, how deep its YAML collections nest (libyaml's scanner takes time
+//! quadratic in the depth of flow collections), an overlay target's length, nesting and
+//! descendant searches
 //! (RFC 9535 evaluation multiplies by each `..`), the nodes one target may match, and how much
 //! the updates may grow the specs. Each failure is a located `E0016 limit` error; no limit is
 //! near what a real Plaid spec or a maintainer's overlay needs (the complete spec is 2.1 MB and
-//! nests flow collections 3 deep).
+//! nests collections under 30 deep).
 
 /// The largest spec or overlay file read.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
-/// How deep YAML flow collections (`[`, `{`) may nest.
-pub const MAX_FLOW_DEPTH: usize = 64;
+/// How deep YAML collections (block or flow) may nest.
+pub const MAX_YAML_DEPTH: usize = 100;
 /// The longest overlay target, in characters.
 pub const MAX_TARGET_CHARS: usize = 1024;
 /// How deep brackets and parentheses may nest in an overlay target (filters in filters).
@@ -32,72 +33,52 @@ pub fn file_size(bytes: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// Where YAML flow collections first nest deeper than [`MAX_FLOW_DEPTH`], as `(line, column)`,
-/// found in one linear pass. Comments, quoted scalars and block scalars' text are skipped as
-/// well as a scanner can without parsing; prose brackets that are miscounted only raise the
-/// count, and real documents stay far below the limit.
-pub fn flow_depth(text: &str) -> Option<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut line, mut line_start) = (0usize, 1usize, 0usize);
-    // What the previous significant byte was: a quote opens a quoted scalar only where a
-    // scalar can start (after indentation, `: `, `- `, `[`, `{`, `,` or `? `).
-    let mut scalar_can_start = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'\n' => {
-                line += 1;
-                line_start = i + 1;
-                scalar_can_start = true;
-            }
-            b'#' if i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' || bytes[i - 1] == b'\n' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'\'' | b'"' if scalar_can_start => {
-                let quote = b;
-                i += 1;
-                while i < bytes.len() {
-                    match bytes[i] {
-                        b'\\' if quote == b'"' => i += 1,
-                        b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
-                        c if c == quote => break,
-                        b'\n' => {
-                            line += 1;
-                            line_start = i + 1;
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                scalar_can_start = false;
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_FLOW_DEPTH {
-                    return Some((line, i - line_start + 1));
-                }
-                scalar_can_start = true;
-            }
-            b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                scalar_can_start = false;
-            }
-            b',' => scalar_can_start = true,
-            b' ' | b'\t' => {
-                // `: `, `- ` and `? ` end with this space; indentation keeps the state.
-                if i > 0 && matches!(bytes[i - 1], b':' | b'-' | b'?') {
-                    scalar_can_start = true;
-                }
-            }
-            _ => scalar_can_start = false,
+/// Where YAML collections first nest deeper than [`MAX_YAML_DEPTH`], as `(line, column)`, or
+/// `None` (a document that is not YAML is left for the real parse to report).
+///
+/// The document is read by libyaml itself, the parser serde_yaml runs, one event at a time:
+/// no guess about quotes, block scalars or comments can differ from the real parse, and the
+/// read stops at the first collection past the limit. libyaml's cost per token grows with the
+/// flow depth and it looks at most 1,024 characters ahead, so stopping there keeps the whole
+/// pass linear in the input.
+pub fn yaml_depth(text: &str) -> Option<(usize, usize)> {
+    use std::mem::MaybeUninit;
+    use unsafe_libyaml as y;
+    // SAFETY: the parser is initialized before use and deleted once, on every path; its input is
+    // `text`, which outlives it; each event is deleted after it is read, and read only after
+    // `yaml_parser_parse` succeeded and filled it.
+    unsafe {
+        let mut parser = MaybeUninit::<y::yaml_parser_t>::uninit();
+        if y::yaml_parser_initialize(parser.as_mut_ptr()).fail {
+            return None;
         }
-        i += 1;
+        let parser = parser.as_mut_ptr();
+        y::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        let mut depth = 0usize;
+        let mut found = None;
+        let mut event = MaybeUninit::<y::yaml_event_t>::uninit();
+        while !y::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
+            let (kind, mark) = {
+                let read = &*event.as_ptr();
+                (read.type_, read.start_mark)
+            };
+            y::yaml_event_delete(event.as_mut_ptr());
+            match kind {
+                y::YAML_SEQUENCE_START_EVENT | y::YAML_MAPPING_START_EVENT => {
+                    depth += 1;
+                    if depth > MAX_YAML_DEPTH {
+                        found = Some((mark.line as usize + 1, mark.column as usize + 1));
+                        break;
+                    }
+                }
+                y::YAML_SEQUENCE_END_EVENT | y::YAML_MAPPING_END_EVENT => depth = depth.saturating_sub(1),
+                y::YAML_STREAM_END_EVENT => break,
+                _ => {}
+            }
+        }
+        y::yaml_parser_delete(parser);
+        found
     }
-    None
 }
 
 /// Why an overlay target is too costly to evaluate, if it is: checked on its text before it is
@@ -156,14 +137,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn flow_depth_is_found_where_it_passes_the_limit() {
-        let deep = format!("a: {}{}", "[".repeat(100), "]".repeat(100));
-        assert_eq!(flow_depth(&deep), Some((1, 4 + MAX_FLOW_DEPTH)));
-        let shallow = "a: [1, {b: [2]}]\nc: \"[[[[[[\"\nd: 'it''s [[[['\n# [[[[[[[[\n";
-        assert_eq!(flow_depth(shallow), None);
-        // An apostrophe inside a plain scalar opens no quoted scalar that could hide brackets.
-        let hidden = format!("a: don't\nb: {}", "[".repeat(100));
-        assert_eq!(flow_depth(&hidden), Some((2, 4 + MAX_FLOW_DEPTH)));
+    fn nesting_is_found_where_it_passes_the_limit() {
+        let deep = format!("a: {}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(yaml_depth(&deep), Some((1, 3 + MAX_YAML_DEPTH)));
+        let shallow = "a: [1, {b: [2]}]\nc: \"[[[[[[\"\nd: 'it''s [[[['\n# [[[[[[[[\ne: |\n  [[[[[[[[\n";
+        assert_eq!(yaml_depth(shallow), None);
+        // A quote that a text scanner could take for the start of a string does not hide what
+        // the parser sees: the quote on the plain scalar's next line is text.
+        let hidden = format!("a: text\n  \"\nb: {}", "[".repeat(200));
+        assert_eq!(yaml_depth(&hidden), Some((3, 3 + MAX_YAML_DEPTH)));
+        // Block nesting counts too; broken YAML is left to the real parse.
+        let block: String = (0..150).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        assert!(yaml_depth(&block).is_some());
+        assert_eq!(yaml_depth("a: [1, 2"), None);
     }
 
     #[test]

@@ -83,14 +83,14 @@ pub fn read_bounded(path: &Path, what: &str) -> Result<String, Diagnostic> {
     std::fs::read_to_string(path).map_err(|e| Diagnostic::error(Code::Io, format!("cannot read {what}: {e}")).in_file(path))
 }
 
-/// Refuses YAML whose flow collections nest deeper than [`crate::limits::MAX_FLOW_DEPTH`]
-/// before the YAML parser sees it.
+/// Refuses YAML whose collections nest deeper than [`crate::limits::MAX_YAML_DEPTH`], before
+/// the YAML parser builds anything of it.
 pub fn check_yaml_depth(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    match crate::limits::flow_depth(text) {
+    match crate::limits::yaml_depth(text) {
         None => Ok(()),
         Some((line, column)) => Err(Diagnostic::error(
             Code::Limit,
-            format!("YAML flow collections (`[`, `{{`) nest more than {} deep here", crate::limits::MAX_FLOW_DEPTH),
+            format!("YAML collections nest more than {} deep here", crate::limits::MAX_YAML_DEPTH),
         )
         .in_file(path)
         .at_line(Some(line))
