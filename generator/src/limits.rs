@@ -43,40 +43,39 @@ pub fn file_size(bytes: u64) -> Result<(), String> {
 /// pass linear in the input.
 pub fn yaml_depth(text: &str) -> Option<(usize, usize)> {
     use std::mem::MaybeUninit;
-    use unsafe_libyaml as y;
     // SAFETY: the parser is initialized before use and deleted once, on every path; its input is
     // `text`, which outlives it; each event is deleted after it is read, and read only after
     // `yaml_parser_parse` succeeded and filled it.
     unsafe {
-        let mut parser = MaybeUninit::<y::yaml_parser_t>::uninit();
-        if y::yaml_parser_initialize(parser.as_mut_ptr()).fail {
+        let mut parser = MaybeUninit::<unsafe_libyaml::yaml_parser_t>::uninit();
+        if unsafe_libyaml::yaml_parser_initialize(parser.as_mut_ptr()).fail {
             return None;
         }
         let parser = parser.as_mut_ptr();
-        y::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        unsafe_libyaml::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
         let mut depth = 0usize;
         let mut found = None;
-        let mut event = MaybeUninit::<y::yaml_event_t>::uninit();
-        while !y::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
+        let mut event = MaybeUninit::<unsafe_libyaml::yaml_event_t>::uninit();
+        while !unsafe_libyaml::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
             let (kind, mark) = {
                 let read = &*event.as_ptr();
                 (read.type_, read.start_mark)
             };
-            y::yaml_event_delete(event.as_mut_ptr());
+            unsafe_libyaml::yaml_event_delete(event.as_mut_ptr());
             match kind {
-                y::YAML_SEQUENCE_START_EVENT | y::YAML_MAPPING_START_EVENT => {
+                unsafe_libyaml::YAML_SEQUENCE_START_EVENT | unsafe_libyaml::YAML_MAPPING_START_EVENT => {
                     depth += 1;
                     if depth > MAX_YAML_DEPTH {
                         found = Some((mark.line as usize + 1, mark.column as usize + 1));
                         break;
                     }
                 }
-                y::YAML_SEQUENCE_END_EVENT | y::YAML_MAPPING_END_EVENT => depth = depth.saturating_sub(1),
-                y::YAML_STREAM_END_EVENT => break,
+                unsafe_libyaml::YAML_SEQUENCE_END_EVENT | unsafe_libyaml::YAML_MAPPING_END_EVENT => depth = depth.saturating_sub(1),
+                unsafe_libyaml::YAML_STREAM_END_EVENT => break,
                 _ => {}
             }
         }
-        y::yaml_parser_delete(parser);
+        unsafe_libyaml::yaml_parser_delete(parser);
         found
     }
 }
