@@ -34,9 +34,12 @@ pub fn resolve_afresh(dir: &Path) -> Result<(), String> {
     }
 }
 
-/// A version as numbers, for comparing `rust-version`s (`1.85` < `1.88.1`).
+/// A version as numbers, for comparing `rust-version`s (`1.85` < `1.88.1`); a missing part is
+/// 0, so `1.88` and `1.88.0` are the same version.
 fn numbers(text: &str) -> Vec<u64> {
-    text.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+    let mut parts: Vec<u64> = text.split('.').map(|p| p.parse().unwrap_or(0)).collect();
+    parts.resize(3.max(parts.len()), 0);
+    parts
 }
 
 /// Checks that the crate's `rust-version` is at least the highest one that any crate its
@@ -123,6 +126,8 @@ mod tests {
         assert!(e.contains("b 2.0.0") && e.contains("1.88"), "{e}");
         assert!(highest_rust_version(&metadata("1.88", "1.88", "1.70")).is_ok());
         assert!(highest_rust_version(&metadata("1.88.1", "1.88", "1.70")).is_ok());
+        // jsonwebtoken 12 declares `1.88.0`: the same version as the workspace's `1.88`.
+        assert!(highest_rust_version(&metadata("1.88", "1.88.0", "1.70")).is_ok());
     }
 
     #[test]
