@@ -131,7 +131,7 @@ impl Extras {
 /// A header name as a server may compare it: without case, and with `_` read as `-` (CGI,
 /// many proxies and web servers treat the two alike, so `plaid_secret` can reach an
 /// application as `PLAID-SECRET`).
-pub(crate) fn header_key(name: &str) -> String {
+fn header_key(name: &str) -> String {
     name.to_ascii_lowercase().replace('_', "-")
 }
 

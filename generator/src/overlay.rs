@@ -93,17 +93,14 @@ pub fn in_folder(folder: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// How a target refused by [`crate::limits::target`] is reported (an `E0016 limit`).
-const LIMIT: &str = "target refused before evaluation";
-
 /// Checks an overlay's text: YAML, `overlay: 1.0.0`, an `info`, and `actions` whose targets are
 /// JSONPath and which each update or remove.
 pub fn parse(path: &Path, text: String) -> Result<Overlay, Diagnostics> {
-    let error = |message: String, pointer: &str| {
-        let code = if message.starts_with(LIMIT) { Code::Limit } else { Code::Overlay };
+    let located = |code: Code, message: String, pointer: &str| {
         let d = Diagnostic::error(code, message).in_file(path).at_line(crate::locate::line_of(&text, pointer).or(Some(1)));
         if pointer.is_empty() { d } else { d.at_pointer(pointer) }
     };
+    let error = |message: String, pointer: &str| located(Code::Overlay, message, pointer);
     crate::load::check_yaml_depth(path, &text).map_err(|d| Diagnostics(vec![d]))?;
     let value: Value = serde_yaml::from_str(&text).map_err(|e| {
         let line = e.location().map(|l| l.line());
@@ -128,7 +125,7 @@ pub fn parse(path: &Path, text: String) -> Result<Overlay, Diagnostics> {
                 let pointer = format!("/actions/{index}");
                 match read_action(index, action) {
                     Ok(action) => actions.push(action),
-                    Err((message, at)) => diags.push(error(message, &format!("{pointer}{at}"))),
+                    Err((code, message, at)) => diags.push(located(code, message, &format!("{pointer}{at}"))),
                 }
             }
         }
@@ -138,24 +135,33 @@ pub fn parse(path: &Path, text: String) -> Result<Overlay, Diagnostics> {
     Ok(Overlay { path: path.to_path_buf(), text, actions })
 }
 
-/// One action, or what is wrong with it and where (a pointer below the action).
-fn read_action(index: usize, action: &Value) -> Result<Action, (String, &'static str)> {
-    let action = action.as_object().ok_or(("an action must be a mapping with `target` and `update` or `remove`".to_string(), ""))?;
-    let written = action.get("target").and_then(Value::as_str).ok_or(("the action has no `target` (a JSONPath)".to_string(), ""))?;
+/// What is wrong with an action: the diagnostic's code, the message, and a pointer below the
+/// action.
+type ActionError = (Code, String, &'static str);
+
+/// An `E0012 overlay` error of an action.
+fn malformed(message: impl Into<String>, at: &'static str) -> ActionError {
+    (Code::Overlay, message.into(), at)
+}
+
+/// One action, or what is wrong with it and where.
+fn read_action(index: usize, action: &Value) -> Result<Action, ActionError> {
+    let action = action.as_object().ok_or_else(|| malformed("an action must be a mapping with `target` and `update` or `remove`", ""))?;
+    let written = action.get("target").and_then(Value::as_str).ok_or_else(|| malformed("the action has no `target` (a JSONPath)", ""))?;
     // Checked on its text first: the parser recurses on nesting, and evaluation multiplies by
     // every descendant segment.
-    crate::limits::target(written).map_err(|why| (format!("{LIMIT}: {why}"), "/target"))?;
-    let target = JsonPath::parse(written).map_err(|e| (format!("`{written}` is not a valid JSONPath (RFC 9535): {e}"), "/target"))?;
+    crate::limits::target(written).map_err(|why| (Code::Limit, format!("target refused before evaluation: {why}"), "/target"))?;
+    let target = JsonPath::parse(written).map_err(|e| malformed(format!("`{written}` is not a valid JSONPath (RFC 9535): {e}"), "/target"))?;
     let remove = match action.get("remove") {
         None | Some(Value::Bool(false)) => false,
         Some(Value::Bool(true)) => true,
-        Some(_) => return Err(("`remove` must be `true` or `false`".into(), "/remove")),
+        Some(_) => return Err(malformed("`remove` must be `true` or `false`", "/remove")),
     };
     let change = match (action.get("update"), remove) {
-        (Some(_), true) => return Err(("an action either updates or removes, not both".into(), "")),
+        (Some(_), true) => return Err(malformed("an action either updates or removes, not both", "")),
         (Some(update), false) => Change::Update(update.clone()),
         (None, true) => Change::Remove,
-        (None, false) => return Err(("the action neither updates nor removes: add `update` or `remove: true`".into(), "")),
+        (None, false) => return Err(malformed("the action neither updates nor removes: add `update` or `remove: true`", "")),
     };
     Ok(Action { index, target, written: written.to_string(), change })
 }
