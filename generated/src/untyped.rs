@@ -51,6 +51,14 @@ impl Client {
         self.request_as(reqwest::Method::POST, path, Some(body)).await
     }
 
+    /// Like [`Client::post_json`] for an endpoint that answers with a file (a PDF) rather than
+    /// JSON: the success body as received, whatever its content type. Plaid's error bodies are
+    /// still JSON, and still become [`Error::Api`].
+    pub async fn post_bytes<B: Serialize + ?Sized>(&self, path: &str, body: &B) -> Result<Vec<u8>, Error> {
+        let (op, parts) = untyped_call(reqwest::Method::POST, path)?;
+        self.execute_bytes(op, parts, Some(body)).await
+    }
+
     /// Like [`Client::post_as`], with any of `GET`, `POST`, `PUT`, `PATCH` or `DELETE`, and
     /// without a body when `body` is `None`.
     pub async fn request_as<R: DeserializeOwned + Send + 'static, B: Serialize + ?Sized>(
@@ -59,19 +67,24 @@ impl Client {
         path: &str,
         body: Option<&B>,
     ) -> Result<R, Error> {
-        let Some(op) = UNTYPED.iter().find(|op| op.method == method.as_str()) else {
-            return Err(Error::Config { message: format!("untyped call: HTTP method `{method}` is not one an API operation uses") });
-        };
-        check_path(path).map_err(|message| Error::Config { message: format!("untyped call: {message}") })?;
-        // The path's own query is a per-call value like `with_query`'s, refused by the same
-        // rule; a name is read as the server will, percent-escapes decoded.
-        let query = path.split_once('?').map(|(_, q)| q).unwrap_or("");
-        if let Some(name) = query.split('&').map(|pair| crate::params::decoded(pair.split('=').next().unwrap_or(""))).find(|name| crate::extras::is_credential_query(op, name)) {
-            return Err(crate::extras::query_refused(op, &name));
-        }
-        let parts = crate::params::Parts::at(op, path);
+        let (op, parts) = untyped_call(method, path)?;
         self.execute(op, parts, body).await
     }
+}
+
+/// The row and parts of a call by path, or why it is refused before anything is sent.
+fn untyped_call(method: reqwest::Method, path: &str) -> Result<(&'static Operation, crate::params::Parts), Error> {
+    let Some(op) = UNTYPED.iter().find(|op| op.method == method.as_str()) else {
+        return Err(Error::Config { message: format!("untyped call: HTTP method `{method}` is not one an API operation uses") });
+    };
+    check_path(path).map_err(|message| Error::Config { message: format!("untyped call: {message}") })?;
+    // The path's own query is a per-call value like `with_query`'s, refused by the same
+    // rule; a name is read as the server will, percent-escapes decoded.
+    let query = path.split_once('?').map(|(_, q)| q).unwrap_or("");
+    if let Some(name) = query.split('&').map(|pair| crate::params::decoded(pair.split('=').next().unwrap_or(""))).find(|name| crate::extras::is_credential_query(op, name)) {
+        return Err(crate::extras::query_refused(op, &name));
+    }
+    Ok((op, crate::params::Parts::at(op, path)))
 }
 
 /// A path below the base URL: one leading `/` (two would name another host), nothing that

@@ -29,7 +29,7 @@ const RESERVED_TYPES: &[&str] = &[
 /// A generator test reads the runtime's source and checks this list against it.
 pub const CLIENT_METHODS: &[&str] = &[
     "attempts", "call", "config", "execute", "execute_bytes", "execute_empty", "execute_optional", "from_parts",
-    "http_builder", "keep_exchange", "new", "post_as", "post_json", "raw", "request_as", "send", "try_new",
+    "http_builder", "keep_exchange", "new", "post_as", "post_bytes", "post_json", "raw", "request_as", "send", "try_new",
     "with_body_credentials", "with_body_field", "with_extras", "with_header", "with_hook", "with_http_client",
     "with_query", "with_retry", "with_retry_class", "with_timeout",
 ];

@@ -12,7 +12,8 @@
 //! - on any other node an update is an error, as the standard allows none there.
 //!
 //! Every spec file is a document the actions are applied to; an action's target is evaluated
-//! on each in turn. A target that matches nothing in any file is a warning, an invalid one or
+//! on each in turn. A target that matches nothing in any file is a warning (unless the action
+//! says `x-optional: true`: a fix for a node only some spec versions have), an invalid one or
 //! a file that is not an overlay an error, and any error stops the run before anything is
 //! written. Each node an action changed is remembered ([`Touch`]), so that a diagnostic about
 //! it names the overlay's file, line and action as well as the spec's place.
@@ -46,6 +47,9 @@ struct Action {
     /// The target as written, for messages.
     written: String,
     change: Change,
+    /// `x-optional: true`: a fix for a node that some specs lack (an endpoint older or newer
+    /// versions do not have), so matching nothing is expected and not a warning.
+    optional: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -163,7 +167,12 @@ fn read_action(index: usize, action: &Value) -> Result<Action, ActionError> {
         (None, true) => Change::Remove,
         (None, false) => return Err(malformed("the action neither updates nor removes: add `update` or `remove: true`", "")),
     };
-    Ok(Action { index, target, written: written.to_string(), change })
+    let optional = match action.get("x-optional") {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => return Err(malformed("`x-optional` must be `true` or `false`", "/x-optional")),
+    };
+    Ok(Action { index, target, written: written.to_string(), change, optional })
 }
 
 /// A scalar as its text (`1.0.0`, not `"1.0.0"`).
@@ -247,7 +256,7 @@ pub fn apply(overlays: &[Overlay], specs: &mut [SpecFile]) -> Result<(Counts, Di
                 }
             }
             counts.matches += matched;
-            if matched == 0 {
+            if matched == 0 && !action.optional {
                 let message = format!("overlay action {} targets `{}`, which matches nothing in the specs", action.index, action.written);
                 let touch = Touch { pointer: String::new(), overlay: overlay.path.clone(), line, action: action.index };
                 diags.push(crate::finding::locate(Finding::warning(Code::OverlayUnmatched, At::Action(touch), message), None));

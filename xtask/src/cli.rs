@@ -58,6 +58,14 @@ pub const COMMANDS: &[Command] = &[
   --format <f>         text (default), markdown (a changelog section) or json",
     },
     Command {
+        name: "quickstart",
+        about: "Plaid's quickstart backend on the SDK of a complete Plaid spec (offline on the SDK's mock without keys)",
+        usage: "cargo xtask quickstart --spec <file> [--overlay <file>]... [--test]
+  --spec <file>        Plaid's complete spec (2020-09-14.yml from github.com/plaid/plaid-openapi)
+  --overlay <file>     an overlay applied to it, after specs/overlays/ (repeatable, in order)
+  --test               run the backend's route tests and browser test instead of serving",
+    },
+    Command {
         name: "fuzz",
         about: "the fuzz targets of tests/fuzz/ (cargo-fuzz, installed when missing), each for a bounded time; a crash fails",
         usage: "cargo xtask fuzz [--seconds <n>] [--target <name>]... [--seeds]

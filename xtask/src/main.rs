@@ -15,6 +15,9 @@
 //!   fresh dependency resolution and check its `rust-version` (see `fresh.rs`).
 //! - `cargo xtask release --spec <file> --out <dir> [--version X.Y.Z]`: a publishable release
 //!   with a version from api-diff's bump and a changelog (see `release.rs`).
+//! - `cargo xtask quickstart --spec <file>`: Plaid's quickstart backend (`quickstart/`) on the
+//!   complete spec's crate, in the foreground; `--test` runs its route and browser tests instead
+//!   (see `quickstart.rs`).
 //! - `cargo xtask --help`, `cargo xtask <command> --help`: usage (see `cli.rs`).
 
 use std::path::{Path, PathBuf};
@@ -29,6 +32,7 @@ mod cli;
 mod contract;
 mod fresh;
 mod fuzz;
+mod quickstart;
 mod release;
 mod semver;
 mod standalone;
@@ -78,9 +82,7 @@ fn dispatch(args: &[String]) -> ExitCode {
     }
     let outcome = match command {
         "regen" => RegenArgs::parse(rest).map(|mut a| {
-            if !a.specs_given {
-                a.overlays.splice(0..0, own_overlays());
-            }
+            a.overlays.splice(0..0, own_overlays());
             if a.out_given || a.specs_given {
                 return regen(a).map_or_else(|code| code, |_| ExitCode::SUCCESS);
             }
@@ -98,14 +100,18 @@ fn dispatch(args: &[String]) -> ExitCode {
             [flag] if flag == "--compile" => Ok(bench::run(&root(), &root().join(CORPUS), true)),
             [other, ..] => Err(cli::unknown(if other == "--compile" { &rest[1] } else { other })),
         },
-        "corpus" => RegenArgs::parse(rest).and_then(|a| match (a.check, a.out_given) {
-            (false, false) => Ok(corpus(a)),
+        "corpus" => RegenArgs::parse(rest).and_then(|mut a| match (a.check, a.out_given) {
+            (false, false) => {
+                a.overlays.splice(0..0, own_overlays());
+                Ok(corpus(a))
+            }
             (true, _) => Err(cli::unknown("--check")),
             (_, true) => Err(cli::unknown("--out")),
         }),
         "semver-check" => semver_args(rest).map(|(spec, against)| semver::run(&root(), &spec, against.as_deref())),
         "api-diff" => api_diff::run(rest),
         "fuzz" => fuzz::Args::parse(rest).map(|a| fuzz::run(&root(), &a)),
+        "quickstart" => quickstart::Args::parse(rest).map(|a| a.map_or_else(quickstart::no_spec, quickstart::run)),
         _ => Err(format!("unknown command `{command}`")),
     };
     outcome.unwrap_or_else(|message| cli::usage_error(command, &message))
@@ -162,8 +168,7 @@ struct RegenArgs {
     check: bool,
     specs: Vec<PathBuf>,
     specs_given: bool,
-    /// Applied in order after loading: `specs/overlays/` for the workspace's own specs, then
-    /// each `--overlay`.
+    /// Applied in order after loading: `specs/overlays/`, then each `--overlay`.
     overlays: Vec<PathBuf>,
     out: PathBuf,
     out_given: bool,
@@ -195,7 +200,9 @@ impl RegenArgs {
     }
 }
 
-/// The overlays of the workspace's own specs: `specs/overlays/*.yml`, by name.
+/// The workspace's fixes to Plaid's spec, `specs/overlays/*.yml` by name: applied first to
+/// whatever spec a command generates from (the workspace's own, or `--spec`'s), so that the
+/// complete spec gets the fixes its endpoints need wherever it is used.
 pub fn own_overlays() -> Vec<PathBuf> {
     generator::overlay::in_folder(&root().join("specs/overlays"))
 }
@@ -438,8 +445,8 @@ fn contract_args(args: &[String]) -> Result<Result<contract::Target, ExitCode>, 
             other => return Err(cli::unknown(other)),
         }
     }
+    overlays.splice(0..0, own_overlays());
     if specs.is_empty() {
-        overlays.splice(0..0, own_overlays());
         return Ok(Ok(contract::Target { specs: vec![root().join("specs")], overlays, manifest: None, target_dir: None, fuzz }));
     }
     let regen_args = RegenArgs { check: false, specs: specs.clone(), specs_given: true, overlays: overlays.clone(), out: root().join(SPEC_CRATE), out_given: true };
@@ -596,6 +603,8 @@ mod tests {
             &["api-diff", "only-one"],
             &["bench", "--fast"],
             &["corpus", "--check"],
+            &["quickstart"],
+            &["quickstart", "--port", "1"],
             &["contract", "--fuzz", "many"],
             &["semver-check", "--against"],
             &["release", "--out", "x"],

@@ -57,6 +57,7 @@ impl Args {
             return Err("release needs --spec".into());
         }
         let out = out.ok_or("release needs --out: the release folder")?;
+        overlays.splice(0..0, crate::own_overlays());
         Ok(Args { specs, overlays, out, version, date })
     }
 }

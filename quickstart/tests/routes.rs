@@ -1,0 +1,254 @@
+//! Every route against the SDK's mock, in-process on loopback: the flow a user clicks through
+//! answers with data, and bad input (no Item yet, a wrong form, an unknown route, a Plaid error,
+//! a server that is not there) answers with the quickstart's error envelope, never a panic.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use plaid_quickstart::settings::Settings;
+use plaid_quickstart::state::Shared;
+use plaid_sdk::reqwest;
+use plaid_sdk::testing::Answer;
+use serde_json::{json, Value};
+
+/// Every Item product with a panel.
+const PRODUCTS: &str = "auth,transactions,signal,identity,investments,liabilities,assets,statements,transfer,income_verification";
+
+/// Plaid Check's products, which run on a user rather than an Item.
+const CRA_PRODUCTS: &str = "cra_base_report,cra_income_insights,cra_partner_insights";
+
+/// A backend on loopback with these variables; its state and base URL.
+async fn backend(vars: &[(&str, &str)]) -> (Shared, String) {
+    let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let settings = Settings::from_vars(&vars).expect("settings");
+    let state = plaid_quickstart::start(settings).await.expect("start");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = plaid_quickstart::routes::router(state.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (state, url)
+}
+
+fn http() -> reqwest::Client {
+    plaid_sdk::Client::http_builder().expect("builder").timeout(Duration::from_secs(60)).build().expect("client")
+}
+
+/// A JSON body (this reqwest is built without its `json` feature).
+fn with_json(request: reqwest::RequestBuilder, body: &Value) -> reqwest::RequestBuilder {
+    request.header("content-type", "application/json").body(body.to_string())
+}
+
+/// A form body, every byte but unreserved ones percent-encoded.
+fn with_form(request: reqwest::RequestBuilder, pairs: &[(&str, &str)]) -> reqwest::RequestBuilder {
+    let encode = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
+    let body = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+    request.header("content-type", "application/x-www-form-urlencoded").body(body)
+}
+
+/// Status and JSON body.
+async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = request.send().await.expect("the backend answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    (status, body)
+}
+
+/// Asserts the quickstart's error envelope with this status and code.
+fn assert_envelope(status: u16, body: &Value, want_status: u16, want_code: &str) {
+    assert_eq!(status, want_status, "{body}");
+    let error = body.get("error").unwrap_or_else(|| panic!("no envelope: {body}"));
+    assert_eq!(error["status_code"], json!(want_status), "{body}");
+    assert_eq!(error["error_code"], json!(want_code), "{body}");
+    for field in ["error_type", "error_message"] {
+        assert!(error[field].as_str().is_some_and(|s| !s.is_empty()), "{field} in {body}");
+    }
+}
+
+#[tokio::test]
+async fn every_panel_answers_with_data_after_connecting() {
+    let (_, url) = backend(&[("PLAID_PRODUCTS", PRODUCTS)]).await;
+    let http = http();
+    let (status, info) = send(http.post(format!("{url}/api/info"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(info["mode"], "offline");
+    assert_eq!(info["access_token"], Value::Null);
+    assert_eq!(info["products"].as_array().map(Vec::len), Some(10));
+    let (status, token) = send(http.post(format!("{url}/api/create_link_token"))).await;
+    assert_eq!(status, 200, "{token}");
+    assert!(token["link_token"].as_str().is_some_and(|t| !t.is_empty()), "{token}");
+    let (status, linked) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
+    assert_eq!(status, 200, "{linked}");
+    assert_eq!(linked["error"], Value::Null);
+    let (_, info) = send(http.post(format!("{url}/api/info"))).await;
+    assert_eq!(info["item_id"], linked["item_id"]);
+
+    let panels: &[(&str, &str)] = &[
+        ("auth", "/numbers"),
+        ("transactions", "/latest_transactions/0"),
+        ("identity", "/identity/0/owners"),
+        ("balance", "/accounts/0"),
+        ("item", "/institution/name"),
+        ("accounts", "/accounts/0"),
+        ("holdings", "/holdings/holdings/0"),
+        ("investments_transactions", "/investments_transactions/investment_transactions/0"),
+        ("liabilities", "/liabilities/liabilities"),
+        ("assets", "/json/items/0"),
+        ("statements", "/json/accounts/0/statements/0"),
+        ("transfer_authorize", "/authorization/id"),
+        ("transfer_create", "/transfer/id"),
+        ("signal_evaluate", "/scores"),
+        ("income/verification/paystubs", "/paystubs/paystubs/0"),
+    ];
+    for (route, pointer) in panels {
+        let (status, body) = send(http.get(format!("{url}/api/{route}"))).await;
+        assert_eq!(status, 200, "{route}: {body}");
+        assert!(body.get("error").is_none_or(Value::is_null), "{route}: {body}");
+        assert!(body.pointer(pointer).is_some_and(|v| !v.is_null()), "{route} has no {pointer}: {body}");
+    }
+    // The PDFs are PDFs.
+    use base64::Engine as _;
+    for route in ["assets", "statements"] {
+        let (_, body) = send(http.get(format!("{url}/api/{route}"))).await;
+        let pdf = base64::engine::general_purpose::STANDARD.decode(body["pdf"].as_str().expect("pdf")).expect("base64");
+        assert!(pdf.starts_with(b"%PDF-"), "{route}");
+    }
+    // The newest eight, oldest first.
+    let (_, body) = send(http.get(format!("{url}/api/transactions"))).await;
+    let dates: Vec<&str> = body["latest_transactions"].as_array().expect("list").iter().filter_map(|t| t["date"].as_str()).collect();
+    assert!(!dates.is_empty() && dates.len() <= 8 && dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+}
+
+#[tokio::test]
+async fn the_consumer_report_panels_run_on_a_user() {
+    let (_, url) = backend(&[("PLAID_PRODUCTS", CRA_PRODUCTS)]).await;
+    let http = http();
+    let (status, body) = send(http.get(format!("{url}/api/cra/get_base_report"))).await;
+    assert_envelope(status, &body, 400, "NO_USER_TOKEN");
+    let (status, user) = send(http.post(format!("{url}/api/create_user_token"))).await;
+    assert_eq!(status, 200, "{user}");
+    let (status, linked) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
+    assert_eq!(status, 200, "{linked}");
+    for (route, pointer) in [("cra/get_base_report", "/report"), ("cra/get_income_insights", "/report"), ("cra/get_partner_insights", "/request_id")] {
+        let (status, body) = send(http.get(format!("{url}/api/{route}"))).await;
+        assert_eq!(status, 200, "{route}: {body}");
+        assert!(body.pointer(pointer).is_some_and(|v| !v.is_null()), "{route} has no {pointer}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_payment_flow_creates_a_payment_the_panel_reads() {
+    let (_, url) = backend(&[("PLAID_PRODUCTS", "payment_initiation"), ("PLAID_COUNTRY_CODES", "GB")]).await;
+    let http = http();
+    let (status, body) = send(http.get(format!("{url}/api/payment"))).await;
+    assert_envelope(status, &body, 400, "NO_PAYMENT");
+    let (status, token) = send(http.post(format!("{url}/api/create_link_token_for_payment"))).await;
+    assert_eq!(status, 200, "{token}");
+    let (status, body) = send(http.get(format!("{url}/api/payment"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.pointer("/payment/payment_id").is_some_and(Value::is_string), "{body}");
+}
+
+#[tokio::test]
+async fn panels_before_linking_answer_with_the_envelope() {
+    let (_, url) = backend(&[("PLAID_PRODUCTS", &format!("{PRODUCTS},{CRA_PRODUCTS}"))]).await;
+    let http = http();
+    for route in ["auth", "transactions", "identity", "balance", "item", "accounts", "holdings", "assets", "statements", "transfer_authorize", "signal_evaluate"] {
+        let (status, body) = send(http.get(format!("{url}/api/{route}"))).await;
+        assert_envelope(status, &body, 400, "NO_ACCESS_TOKEN");
+    }
+    let (status, body) = send(http.get(format!("{url}/api/transfer_create"))).await;
+    assert_envelope(status, &body, 400, "NO_ACCESS_TOKEN");
+    let (status, body) = send(http.get(format!("{url}/api/cra/get_base_report"))).await;
+    assert_envelope(status, &body, 400, "NO_USER_TOKEN");
+    // A CRA link token needs the user first.
+    let (status, body) = send(http.post(format!("{url}/api/create_link_token"))).await;
+    assert_envelope(status, &body, 400, "NO_USER_TOKEN");
+}
+
+#[tokio::test]
+async fn malformed_requests_answer_with_the_envelope() {
+    let (_, url) = backend(&[]).await;
+    let http = http();
+    // Not a form, an empty form, a form without the field, an empty token.
+    let (status, body) = send(with_json(http.post(format!("{url}/api/set_access_token")), &json!({ "public_token": "public-sandbox-x" }))).await;
+    assert_envelope(status, &body, 415, "INVALID_FORM");
+    for form in ["", "token=abc", "public_token=", "public_token=%20"] {
+        let request = http.post(format!("{url}/api/set_access_token")).header("content-type", "application/x-www-form-urlencoded").body(form);
+        let (status, body) = send(request).await;
+        assert!(status == 400 || status == 422, "{form:?}: {status}");
+        assert_envelope(status, &body, status, "INVALID_FORM");
+    }
+    // A well-formed token the server never issued: Plaid's error and status, passed through.
+    let request = with_form(http.post(format!("{url}/api/set_access_token")), &[("public_token", "public-sandbox-forged\u{7}\n")]);
+    let (status, body) = send(request).await;
+    assert_envelope(status, &body, 400, "INVALID_PUBLIC_TOKEN");
+    assert_eq!(body["error"]["error_type"], "INVALID_INPUT");
+    // Too large a body.
+    let large = "x".repeat(200_000);
+    let request = with_form(http.post(format!("{url}/api/set_access_token")), &[("public_token", &large)]);
+    let (status, body) = send(request).await;
+    assert_envelope(status, &body, 413, "INVALID_FORM");
+    // Link's exit report must be JSON.
+    let request = http.post(format!("{url}/api/link_exit_error")).header("content-type", "application/json").body("{not json");
+    let (status, body) = send(request).await;
+    assert_envelope(status, &body, 400, "INVALID_BODY");
+    let (status, body) = send(with_json(http.post(format!("{url}/api/link_exit_error")), &json!({ "error": { "error_code": "\u{1b}[31mX" } }))).await;
+    assert_eq!((status, body), (200, json!({ "status": "logged" })));
+    // An unknown product panel, an unknown route, a wrong method.
+    for route in ["unknown_product", "auth/extra", "cra/get_everything"] {
+        let (status, body) = send(http.get(format!("{url}/api/{route}"))).await;
+        assert_envelope(status, &body, 404, "UNKNOWN_ROUTE");
+    }
+    let (status, body) = send(http.get(format!("{url}/api/info"))).await;
+    assert_envelope(status, &body, 405, "METHOD_NOT_ALLOWED");
+    let (status, body) = send(http.post(format!("{url}/api/auth"))).await;
+    assert_envelope(status, &body, 405, "METHOD_NOT_ALLOWED");
+    // Still serving.
+    let (status, _) = send(http.post(format!("{url}/api/info"))).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn plaid_errors_keep_plaids_fields_and_status() {
+    let (state, url) = backend(&[]).await;
+    let http = http();
+    let (status, _) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
+    assert_eq!(status, 200);
+    let mock = state.mock.as_ref().expect("offline");
+    mock.on_operation("authGet", Answer::error("ITEM_ERROR", "ITEM_LOGIN_REQUIRED"));
+    let (status, body) = send(http.get(format!("{url}/api/auth"))).await;
+    assert_envelope(status, &body, 400, "ITEM_LOGIN_REQUIRED");
+    assert_eq!(body["error"]["error_type"], "ITEM_ERROR");
+    assert!(body["error"]["request_id"].is_string(), "Plaid's own fields pass through: {body}");
+    // A report that never becomes ready: bounded polling, then Plaid's error.
+    mock.on_operation("transactionsSync", Answer::json(500, &json!({ "error_type": "API_ERROR", "error_code": "INTERNAL_SERVER_ERROR", "error_message": "boom", "display_message": null, "request_id": "r" })));
+    let (status, body) = send(http.get(format!("{url}/api/transactions"))).await;
+    assert_envelope(status, &body, 500, "INTERNAL_SERVER_ERROR");
+}
+
+#[tokio::test]
+async fn a_server_that_is_not_there_is_a_500_envelope() {
+    // Port 9 (discard) on loopback: nothing listens in a test sandbox, so the connection is refused.
+    let (_, url) = backend(&[("PLAID_BASE_URL", "http://127.0.0.1:9"), ("PLAID_CLIENT_ID", "id"), ("PLAID_SECRET", "secret-never-shown")]).await;
+    let (status, body) = send(http().post(format!("{url}/api/sandbox/connect"))).await;
+    assert_envelope(status, &body, 500, "TRANSPORT_ERROR");
+    assert!(!body.to_string().contains("secret-never-shown"), "{body}");
+    let (status, body) = send(http().post(format!("{url}/api/info"))).await;
+    assert_eq!((status, body["mode"].as_str()), (200, Some("base_url")));
+}
+
+#[tokio::test]
+async fn refused_settings_never_start() {
+    let vars: HashMap<String, String> = [("PLAID_BASE_URL", "http://plaid.example.com")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let settings = Settings::from_vars(&vars).expect("read");
+    let error = plaid_quickstart::start(settings).await.err().expect("plain http to another host is refused");
+    assert!(error.contains("PLAID_BASE_URL"), "{error}");
+}
+
+#[tokio::test]
+async fn production_has_no_sandbox_button() {
+    let (_, url) = backend(&[("PLAID_CLIENT_ID", "id"), ("PLAID_SECRET", "s"), ("PLAID_ENV", "production")]).await;
+    let (status, body) = send(http().post(format!("{url}/api/sandbox/connect"))).await;
+    assert_envelope(status, &body, 400, "SANDBOX_ONLY");
+}
