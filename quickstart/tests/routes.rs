@@ -119,6 +119,72 @@ async fn every_panel_answers_with_data_after_connecting() {
     assert!(!dates.is_empty() && dates.len() <= 8 && dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
 }
 
+/// The ids of the objects in the list at `pointer`, under `key`.
+fn ids(body: &Value, pointer: &str, key: &str) -> Vec<String> {
+    body.pointer(pointer).and_then(Value::as_array).into_iter().flatten().filter_map(|o| o.get(key).and_then(Value::as_str).map(String::from)).collect()
+}
+
+/// Each list item at `from` refers (by `key`) to an item of the list at `to`, as Plaid's React
+/// frontend looks them up: a dangling reference would throw in its panel.
+fn assert_refers(route: &str, body: &Value, from: &str, to: &str, key: &str) {
+    let targets = ids(body, to, key);
+    let refs = ids(body, from, key);
+    assert!(!refs.is_empty(), "{route}: no {from}[].{key}: {body}");
+    for r in refs {
+        assert!(targets.contains(&r), "{route}: {from}[].{key} {r} is not in {to}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn answers_have_the_shapes_plaids_react_frontend_reads() {
+    let (_, url) = backend(&[("PLAID_PRODUCTS", PRODUCTS)]).await;
+    let http = http();
+    let (status, _) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
+    assert_eq!(status, 200);
+    let get = |route: &'static str| {
+        let http = http.clone();
+        let url = url.clone();
+        async move {
+            let (status, body) = send(http.get(format!("{url}/api/{route}"))).await;
+            assert_eq!(status, 200, "{route}: {body}");
+            body
+        }
+    };
+    // What each panel's transform reads, as pointers into the answer.
+    let reads: &[(&'static str, &[&str])] = &[
+        ("auth", &["/numbers/ach/0/account", "/numbers/ach/0/routing", "/accounts/0/name", "/accounts/0/balances"]),
+        ("transactions", &["/latest_transactions/0/name", "/latest_transactions/0/amount", "/latest_transactions/0/date"]),
+        ("identity", &["/identity/0/owners/0/names", "/identity/0/owners/0/emails", "/identity/0/owners/0/phone_numbers", "/identity/0/owners/0/addresses/0/data/street"]),
+        ("balance", &["/accounts/0/name", "/accounts/0/balances", "/accounts/0/subtype"]),
+        ("item", &["/institution/name", "/item/billed_products", "/item/available_products"]),
+        ("accounts", &["/accounts/0/name", "/accounts/0/balances"]),
+        ("holdings", &["/holdings/holdings/0/quantity", "/holdings/securities/0/close_price", "/holdings/accounts/0/mask"]),
+        ("investments_transactions", &["/investments_transactions/investment_transactions/0/amount", "/investments_transactions/securities/0/name"]),
+        ("liabilities", &["/liabilities/liabilities/credit/0/account_id", "/liabilities/accounts/0/name"]),
+        ("assets", &["/json/items/0/accounts/0/name", "/json/items/0/accounts/0/balances", "/json/items/0/accounts/0/transactions", "/json/items/0/accounts/0/days_available"]),
+        ("statements", &["/json/accounts/0/account_name", "/json/accounts/0/statements/0/year", "/json/accounts/0/statements/0/month"]),
+        ("transfer_authorize", &["/authorization/id", "/authorization/decision"]),
+        ("transfer_create", &["/transfer/id", "/transfer/amount", "/transfer/type", "/transfer/network", "/transfer/status"]),
+        ("signal_evaluate", &["/scores/customer_initiated_return_risk/score", "/scores/bank_initiated_return_risk/risk_tier"]),
+        ("income/verification/paystubs", &["/paystubs/paystubs/0/employer/name", "/paystubs/paystubs/0/earnings/breakdown/0/current_amount"]),
+    ];
+    for (route, pointers) in reads {
+        let body = get(route).await;
+        for pointer in *pointers {
+            assert!(body.pointer(pointer).is_some(), "{route}: the frontend reads {pointer}: {body}");
+        }
+        match *route {
+            "auth" => assert_refers(route, &body, "/numbers/ach", "/accounts", "account_id"),
+            "holdings" => {
+                assert_refers(route, &body, "/holdings/holdings", "/holdings/accounts", "account_id");
+                assert_refers(route, &body, "/holdings/holdings", "/holdings/securities", "security_id");
+            }
+            "liabilities" => assert_refers(route, &body, "/liabilities/liabilities/credit", "/liabilities/accounts", "account_id"),
+            _ => {}
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_consumer_report_panels_run_on_a_user() {
     let (_, url) = backend(&[("PLAID_PRODUCTS", CRA_PRODUCTS)]).await;

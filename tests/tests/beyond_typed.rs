@@ -165,6 +165,27 @@ async fn an_untyped_call_is_retried_by_its_class_and_its_plaid_error_is_typed() 
 }
 
 #[tokio::test]
+async fn a_file_by_path_comes_back_as_received_and_its_errors_are_typed() {
+    let server = MockServer::start().await;
+    let pdf = b"%PDF-1.4\n\x00\xff binary".to_vec();
+    Mock::given(path("/beta/report/pdf/get")).respond_with(ResponseTemplate::new(200).set_body_raw(pdf.clone(), "application/pdf")).mount(&server).await;
+    Mock::given(path("/beta/report/missing/get")).respond_with(plaid_error(400, "INVALID_INPUT", "INVALID_REPORT")).mount(&server).await;
+    let client = client(&server);
+    let body = json!({"access_token": ACCESS_TOKEN});
+    assert_eq!(client.post_bytes("/beta/report/pdf/get", &body).await.expect("the file"), pdf);
+    let error = client.post_bytes("/beta/report/missing/get", &body).await.expect_err("Plaid's error");
+    assert_eq!(error.api().map(ApiError::error_code), Some("INVALID_REPORT"));
+    assert_clean("untyped bytes error", &format!("{error} {error:?}"));
+    for bad in ["//evil.example/file", "/a/../b", "/file?secret=x"] {
+        let error = client.post_bytes(bad, &body).await.expect_err(bad);
+        assert!(matches!(error, Error::Config { .. }), "{bad}: {error:?}");
+    }
+    let sent = received(&server).await;
+    assert_eq!(sent.len(), 2, "the refused paths sent nothing");
+    assert!(sent.iter().all(|r| r.headers.get("plaid-client-id").is_some()), "credentials as for typed calls");
+}
+
+#[tokio::test]
 async fn an_untyped_path_cannot_leave_the_configured_host() {
     let server = MockServer::start().await;
     for bad in ["//evil.example/steal", "@evil.example/steal", "beta/get", "/x#y"] {

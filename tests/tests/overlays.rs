@@ -98,6 +98,7 @@ case!(
     remove_operation,
     append,
     filter,
+    optional,
     // Diagnostics.
     unmatched,
     bad_jsonpath,

@@ -63,7 +63,7 @@ pub const COMMANDS: &[Command] = &[
         usage: "cargo xtask quickstart --spec <file> [--overlay <file>]... [--test]
   --spec <file>        Plaid's complete spec (2020-09-14.yml from github.com/plaid/plaid-openapi)
   --overlay <file>     an overlay applied to it, after specs/overlays/ (repeatable, in order)
-  --test               run the backend's route tests and browser test instead of serving",
+  --test               run the backend's route tests, browser test and clippy instead of serving",
     },
     Command {
         name: "fuzz",

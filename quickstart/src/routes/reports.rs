@@ -50,7 +50,7 @@ pub async fn assets(State(state): State<Shared>) -> Answer {
     let token = text_at(&created, "/asset_report_token", "asset report token")?;
     let report = until_ready(REPORTS, || async {
         let body = request::<AssetReportGetRequest>(json!({ "asset_report_token": token }))?;
-        Ok(json(&state.client.asset_report_get(body).await?)?)
+        json(&state.client.asset_report_get(body).await?)
     })
     .await?;
     let pdf = state.client.asset_report_pdf_get(request::<AssetReportPdfGetRequest>(json!({ "asset_report_token": token }))?).await?;
