@@ -8,7 +8,9 @@ use std::time::Duration;
 use plaid_quickstart::settings::Settings;
 use plaid_quickstart::state::Shared;
 use plaid_sdk::reqwest;
-use plaid_sdk::testing::Answer;
+use plaid_quickstart::routes::reports::CONTENT_HASH;
+use plaid_sdk::testing::{default_response, Answer, Endpoint};
+use plaid_sdk::{AssetReportGetRequest, TransactionsSyncRequest};
 use serde_json::{json, Value};
 
 /// Every Item product with a panel.
@@ -183,6 +185,74 @@ async fn answers_have_the_shapes_plaids_react_frontend_reads() {
             _ => {}
         }
     }
+}
+
+/// `PRODUCT_NOT_READY`, as Plaid answers while it builds a report.
+fn not_ready<T>() -> Answer<T> {
+    Answer::error("ASSET_REPORT_ERROR", "PRODUCT_NOT_READY")
+}
+
+/// An operation's default answer changed as JSON (whatever the spec version's type is).
+fn changed<E: Endpoint>(edit: impl FnOnce(&mut Value)) -> E::Response {
+    let mut value = serde_json::to_value(default_response::<E>().expect("a default answer")).expect("json");
+    edit(&mut value);
+    serde_json::from_value(value).expect("still the answer's type")
+}
+
+#[tokio::test]
+async fn reports_and_a_new_items_transactions_are_polled_until_ready() {
+    let (state, url) = backend(&[("PLAID_PRODUCTS", "assets,transactions")]).await;
+    let http = http();
+    assert_eq!(send(http.post(format!("{url}/api/sandbox/connect"))).await.0, 200);
+    let mock = state.mock.as_ref().expect("offline");
+    mock.on::<AssetReportGetRequest>().respond_in_turn([not_ready(), not_ready(), Answer::ok(changed::<AssetReportGetRequest>(|_| {}))]);
+    let (status, body) = send(http.get(format!("{url}/api/assets"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(mock.calls::<AssetReportGetRequest>(), 3, "two waits, then the report");
+    // A new Item: the first sync has nothing yet and an empty cursor.
+    let empty = changed::<TransactionsSyncRequest>(|v| {
+        v["next_cursor"] = json!("");
+        v["added"] = json!([]);
+        v["has_more"] = json!(false);
+    });
+    mock.on::<TransactionsSyncRequest>().respond_in_turn([Answer::ok(empty), Answer::ok(changed::<TransactionsSyncRequest>(|_| {}))]);
+    let (status, body) = send(http.get(format!("{url}/api/transactions"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["latest_transactions"].as_array().is_some_and(|l| !l.is_empty()), "{body}");
+    assert_eq!(mock.calls::<TransactionsSyncRequest>(), 2);
+}
+
+#[tokio::test]
+async fn a_report_that_never_becomes_ready_ends_after_the_documented_polls() {
+    let (state, url) = backend(&[("PLAID_PRODUCTS", "assets")]).await;
+    let http = http();
+    assert_eq!(send(http.post(format!("{url}/api/sandbox/connect"))).await.0, 200);
+    let mock = state.mock.as_ref().expect("offline");
+    mock.on::<AssetReportGetRequest>().respond(not_ready());
+    let started = std::time::Instant::now();
+    let (status, body) = send(http.get(format!("{url}/api/assets"))).await;
+    assert_envelope(status, &body, 400, "PRODUCT_NOT_READY");
+    assert_eq!(mock.calls::<AssetReportGetRequest>() as u32, plaid_quickstart::poll::REPORTS.attempts);
+    assert!(started.elapsed() >= plaid_quickstart::poll::REPORTS.interval * (plaid_quickstart::poll::REPORTS.attempts - 1));
+}
+
+#[tokio::test]
+async fn a_statement_that_does_not_match_its_content_hash_is_refused() {
+    let (state, url) = backend(&[("PLAID_PRODUCTS", "statements")]).await;
+    let http = http();
+    assert_eq!(send(http.post(format!("{url}/api/sandbox/connect"))).await.0, 200);
+    // The mock sends the header (stated by the default overlay) with the file's SHA-256.
+    let (status, body) = send(http.get(format!("{url}/api/statements"))).await;
+    assert_eq!(status, 200, "{body}");
+    let mock = state.mock.as_ref().expect("offline");
+    let token = state.access_token().expect("linked");
+    let raw = mock.client().raw(async |c| c.post_bytes("/statements/download", &json!({ "access_token": token, "statement_id": "s-1" })).await).await.expect("a download");
+    assert!(raw.header(CONTENT_HASH).is_some_and(|h| h.len() == 64), "the mock sends the hash header");
+    // A file altered on the way.
+    let tampered = Answer::page(200, "%PDF-1.4 not the statement").with_header("Content-Type", "application/pdf").with_header(CONTENT_HASH, &"0".repeat(64));
+    mock.on_path("POST", "/statements/download", tampered);
+    let (status, body) = send(http.get(format!("{url}/api/statements"))).await;
+    assert_envelope(status, &body, 502, "CONTENT_HASH_MISMATCH");
 }
 
 #[tokio::test]

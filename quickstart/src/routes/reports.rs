@@ -73,9 +73,26 @@ pub async fn statements(State(state): State<Shared>) -> Answer {
     let Some(statement_id) = newest else {
         return Err(RouteError::unavailable(404, "NO_STATEMENTS", "/statements/list lists no statement for this Item"));
     };
-    let body = json!({ "access_token": access_token, "statement_id": statement_id });
-    let pdf = state.client.statements_download(request::<StatementsDownloadRequest>(body)?).await?;
+    let download = request::<StatementsDownloadRequest>(json!({ "access_token": access_token, "statement_id": statement_id }))?;
+    // The raw answer too: Plaid sends the file's SHA-256 in `Plaid-Content-Hash`, and a file
+    // that does not match it is not passed on.
+    let raw = state.client.raw(async move |c: &plaid_sdk::Client| c.statements_download(download).await).await?;
+    let pdf = raw.value().as_ref();
+    if let Some(expected) = raw.header(CONTENT_HASH) {
+        let actual = sha256_hex(pdf);
+        if !expected.trim().eq_ignore_ascii_case(&actual) {
+            return Err(RouteError::unavailable(502, "CONTENT_HASH_MISMATCH", format!("the statement's SHA-256 is {actual}, not the {CONTENT_HASH} header's")));
+        }
+    }
     Ok(Json(json!({ "json": list, "pdf": pdf_base64(pdf, "/statements/download's answer")? })))
+}
+
+/// The header in which Plaid sends a downloaded file's SHA-256.
+pub const CONTENT_HASH: &str = "Plaid-Content-Hash";
+
+/// SHA-256 in lowercase hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One of Plaid Check's report panels: where its report lives in each spec version, and the
