@@ -31,6 +31,15 @@ async fn backend(vars: &[(&str, &str)]) -> (Shared, String) {
     (state, url)
 }
 
+/// A backend with an Item linked by the sandbox button; its state, base URL and HTTP client.
+async fn linked_backend(vars: &[(&str, &str)]) -> (Shared, String, reqwest::Client) {
+    let (state, url) = backend(vars).await;
+    let http = http();
+    let (status, body) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
+    assert_eq!(status, 200, "{body}");
+    (state, url, http)
+}
+
 fn http() -> reqwest::Client {
     plaid_sdk::Client::http_builder().expect("builder").timeout(Duration::from_secs(60)).build().expect("client")
 }
@@ -54,6 +63,13 @@ async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
     let text = response.text().await.expect("body");
     let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
     (status, body)
+}
+
+/// Sends `request` and asserts that it is refused with the envelope, this status and code.
+async fn refused(request: reqwest::RequestBuilder, want_status: u16, want_code: &str) -> Value {
+    let (status, body) = send(request).await;
+    assert_envelope(status, &body, want_status, want_code);
+    body
 }
 
 /// Asserts the quickstart's error envelope with this status and code.
@@ -139,10 +155,7 @@ fn assert_refers(route: &str, body: &Value, from: &str, to: &str, key: &str) {
 
 #[tokio::test]
 async fn answers_have_the_shapes_plaids_react_frontend_reads() {
-    let (_, url) = backend(&[("PLAID_PRODUCTS", PRODUCTS)]).await;
-    let http = http();
-    let (status, _) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
-    assert_eq!(status, 200);
+    let (_, url, http) = linked_backend(&[("PLAID_PRODUCTS", PRODUCTS)]).await;
     let get = |route: &'static str| {
         let http = http.clone();
         let url = url.clone();
@@ -201,9 +214,7 @@ fn changed<E: Endpoint>(edit: impl FnOnce(&mut Value)) -> E::Response {
 
 #[tokio::test]
 async fn reports_and_a_new_items_transactions_are_polled_until_ready() {
-    let (state, url) = backend(&[("PLAID_PRODUCTS", "assets,transactions")]).await;
-    let http = http();
-    assert_eq!(send(http.post(format!("{url}/api/sandbox/connect"))).await.0, 200);
+    let (state, url, http) = linked_backend(&[("PLAID_PRODUCTS", "assets,transactions")]).await;
     let mock = state.mock.as_ref().expect("offline");
     mock.on::<AssetReportGetRequest>().respond_in_turn([not_ready(), not_ready(), Answer::ok(changed::<AssetReportGetRequest>(|_| {}))]);
     let (status, body) = send(http.get(format!("{url}/api/assets"))).await;
@@ -224,23 +235,18 @@ async fn reports_and_a_new_items_transactions_are_polled_until_ready() {
 
 #[tokio::test]
 async fn a_report_that_never_becomes_ready_ends_after_the_documented_polls() {
-    let (state, url) = backend(&[("PLAID_PRODUCTS", "assets")]).await;
-    let http = http();
-    assert_eq!(send(http.post(format!("{url}/api/sandbox/connect"))).await.0, 200);
+    let (state, url, http) = linked_backend(&[("PLAID_PRODUCTS", "assets")]).await;
     let mock = state.mock.as_ref().expect("offline");
     mock.on::<AssetReportGetRequest>().respond(not_ready());
     let started = std::time::Instant::now();
-    let (status, body) = send(http.get(format!("{url}/api/assets"))).await;
-    assert_envelope(status, &body, 400, "PRODUCT_NOT_READY");
+    refused(http.get(format!("{url}/api/assets")), 400, "PRODUCT_NOT_READY").await;
     assert_eq!(mock.calls::<AssetReportGetRequest>() as u32, plaid_quickstart::poll::REPORTS.attempts);
     assert!(started.elapsed() >= plaid_quickstart::poll::REPORTS.interval * (plaid_quickstart::poll::REPORTS.attempts - 1));
 }
 
 #[tokio::test]
 async fn a_statement_that_does_not_match_its_content_hash_is_refused() {
-    let (state, url) = backend(&[("PLAID_PRODUCTS", "statements")]).await;
-    let http = http();
-    assert_eq!(send(http.post(format!("{url}/api/sandbox/connect"))).await.0, 200);
+    let (state, url, http) = linked_backend(&[("PLAID_PRODUCTS", "statements")]).await;
     // The mock sends the header (stated by the default overlay) with the file's SHA-256.
     let (status, body) = send(http.get(format!("{url}/api/statements"))).await;
     assert_eq!(status, 200, "{body}");
@@ -251,16 +257,14 @@ async fn a_statement_that_does_not_match_its_content_hash_is_refused() {
     // A file altered on the way.
     let tampered = Answer::page(200, "%PDF-1.4 not the statement").with_header("Content-Type", "application/pdf").with_header(CONTENT_HASH, &"0".repeat(64));
     mock.on_path("POST", "/statements/download", tampered);
-    let (status, body) = send(http.get(format!("{url}/api/statements"))).await;
-    assert_envelope(status, &body, 502, "CONTENT_HASH_MISMATCH");
+    refused(http.get(format!("{url}/api/statements")), 502, "CONTENT_HASH_MISMATCH").await;
 }
 
 #[tokio::test]
 async fn the_consumer_report_panels_run_on_a_user() {
     let (_, url) = backend(&[("PLAID_PRODUCTS", CRA_PRODUCTS)]).await;
     let http = http();
-    let (status, body) = send(http.get(format!("{url}/api/cra/get_base_report"))).await;
-    assert_envelope(status, &body, 400, "NO_USER_TOKEN");
+    refused(http.get(format!("{url}/api/cra/get_base_report")), 400, "NO_USER_TOKEN").await;
     let (status, user) = send(http.post(format!("{url}/api/create_user_token"))).await;
     assert_eq!(status, 200, "{user}");
     let (status, linked) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
@@ -276,8 +280,7 @@ async fn the_consumer_report_panels_run_on_a_user() {
 async fn the_payment_flow_creates_a_payment_the_panel_reads() {
     let (_, url) = backend(&[("PLAID_PRODUCTS", "payment_initiation"), ("PLAID_COUNTRY_CODES", "GB")]).await;
     let http = http();
-    let (status, body) = send(http.get(format!("{url}/api/payment"))).await;
-    assert_envelope(status, &body, 400, "NO_PAYMENT");
+    refused(http.get(format!("{url}/api/payment")), 400, "NO_PAYMENT").await;
     let (status, token) = send(http.post(format!("{url}/api/create_link_token_for_payment"))).await;
     assert_eq!(status, 200, "{token}");
     let (status, body) = send(http.get(format!("{url}/api/payment"))).await;
@@ -290,16 +293,12 @@ async fn panels_before_linking_answer_with_the_envelope() {
     let (_, url) = backend(&[("PLAID_PRODUCTS", &format!("{PRODUCTS},{CRA_PRODUCTS}"))]).await;
     let http = http();
     for route in ["auth", "transactions", "identity", "balance", "item", "accounts", "holdings", "assets", "statements", "transfer_authorize", "signal_evaluate"] {
-        let (status, body) = send(http.get(format!("{url}/api/{route}"))).await;
-        assert_envelope(status, &body, 400, "NO_ACCESS_TOKEN");
+        refused(http.get(format!("{url}/api/{route}")), 400, "NO_ACCESS_TOKEN").await;
     }
-    let (status, body) = send(http.get(format!("{url}/api/transfer_create"))).await;
-    assert_envelope(status, &body, 400, "NO_ACCESS_TOKEN");
-    let (status, body) = send(http.get(format!("{url}/api/cra/get_base_report"))).await;
-    assert_envelope(status, &body, 400, "NO_USER_TOKEN");
+    refused(http.get(format!("{url}/api/transfer_create")), 400, "NO_ACCESS_TOKEN").await;
+    refused(http.get(format!("{url}/api/cra/get_base_report")), 400, "NO_USER_TOKEN").await;
     // A CRA link token needs the user first.
-    let (status, body) = send(http.post(format!("{url}/api/create_link_token"))).await;
-    assert_envelope(status, &body, 400, "NO_USER_TOKEN");
+    refused(http.post(format!("{url}/api/create_link_token")), 400, "NO_USER_TOKEN").await;
 }
 
 #[tokio::test]
@@ -307,8 +306,7 @@ async fn malformed_requests_answer_with_the_envelope() {
     let (_, url) = backend(&[]).await;
     let http = http();
     // Not a form, an empty form, a form without the field, an empty token.
-    let (status, body) = send(with_json(http.post(format!("{url}/api/set_access_token")), &json!({ "public_token": "public-sandbox-x" }))).await;
-    assert_envelope(status, &body, 415, "INVALID_FORM");
+    refused(with_json(http.post(format!("{url}/api/set_access_token")), &json!({ "public_token": "public-sandbox-x" })), 415, "INVALID_FORM").await;
     for form in ["", "token=abc", "public_token=", "public_token=%20"] {
         let request = http.post(format!("{url}/api/set_access_token")).header("content-type", "application/x-www-form-urlencoded").body(form);
         let (status, body) = send(request).await;
@@ -317,29 +315,23 @@ async fn malformed_requests_answer_with_the_envelope() {
     }
     // A well-formed token the server never issued: Plaid's error and status, passed through.
     let request = with_form(http.post(format!("{url}/api/set_access_token")), &[("public_token", "public-sandbox-forged\u{7}\n")]);
-    let (status, body) = send(request).await;
-    assert_envelope(status, &body, 400, "INVALID_PUBLIC_TOKEN");
+    let body = refused(request, 400, "INVALID_PUBLIC_TOKEN").await;
     assert_eq!(body["error"]["error_type"], "INVALID_INPUT");
     // Too large a body.
     let large = "x".repeat(200_000);
     let request = with_form(http.post(format!("{url}/api/set_access_token")), &[("public_token", &large)]);
-    let (status, body) = send(request).await;
-    assert_envelope(status, &body, 413, "INVALID_FORM");
+    refused(request, 413, "INVALID_FORM").await;
     // Link's exit report must be JSON.
     let request = http.post(format!("{url}/api/link_exit_error")).header("content-type", "application/json").body("{not json");
-    let (status, body) = send(request).await;
-    assert_envelope(status, &body, 400, "INVALID_BODY");
+    refused(request, 400, "INVALID_BODY").await;
     let (status, body) = send(with_json(http.post(format!("{url}/api/link_exit_error")), &json!({ "error": { "error_code": "\u{1b}[31mX" } }))).await;
     assert_eq!((status, body), (200, json!({ "status": "logged" })));
     // An unknown product panel, an unknown route, a wrong method.
     for route in ["unknown_product", "auth/extra", "cra/get_everything"] {
-        let (status, body) = send(http.get(format!("{url}/api/{route}"))).await;
-        assert_envelope(status, &body, 404, "UNKNOWN_ROUTE");
+        refused(http.get(format!("{url}/api/{route}")), 404, "UNKNOWN_ROUTE").await;
     }
-    let (status, body) = send(http.get(format!("{url}/api/info"))).await;
-    assert_envelope(status, &body, 405, "METHOD_NOT_ALLOWED");
-    let (status, body) = send(http.post(format!("{url}/api/auth"))).await;
-    assert_envelope(status, &body, 405, "METHOD_NOT_ALLOWED");
+    refused(http.get(format!("{url}/api/info")), 405, "METHOD_NOT_ALLOWED").await;
+    refused(http.post(format!("{url}/api/auth")), 405, "METHOD_NOT_ALLOWED").await;
     // Still serving.
     let (status, _) = send(http.post(format!("{url}/api/info"))).await;
     assert_eq!(status, 200);
@@ -347,28 +339,22 @@ async fn malformed_requests_answer_with_the_envelope() {
 
 #[tokio::test]
 async fn plaid_errors_keep_plaids_fields_and_status() {
-    let (state, url) = backend(&[]).await;
-    let http = http();
-    let (status, _) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
-    assert_eq!(status, 200);
+    let (state, url, http) = linked_backend(&[]).await;
     let mock = state.mock.as_ref().expect("offline");
     mock.on_operation("authGet", Answer::error("ITEM_ERROR", "ITEM_LOGIN_REQUIRED"));
-    let (status, body) = send(http.get(format!("{url}/api/auth"))).await;
-    assert_envelope(status, &body, 400, "ITEM_LOGIN_REQUIRED");
+    let body = refused(http.get(format!("{url}/api/auth")), 400, "ITEM_LOGIN_REQUIRED").await;
     assert_eq!(body["error"]["error_type"], "ITEM_ERROR");
     assert!(body["error"]["request_id"].is_string(), "Plaid's own fields pass through: {body}");
-    // A report that never becomes ready: bounded polling, then Plaid's error.
+    // A server error mid-walk: Plaid's error and status, after the SDK's retries.
     mock.on_operation("transactionsSync", Answer::json(500, &json!({ "error_type": "API_ERROR", "error_code": "INTERNAL_SERVER_ERROR", "error_message": "boom", "display_message": null, "request_id": "r" })));
-    let (status, body) = send(http.get(format!("{url}/api/transactions"))).await;
-    assert_envelope(status, &body, 500, "INTERNAL_SERVER_ERROR");
+    refused(http.get(format!("{url}/api/transactions")), 500, "INTERNAL_SERVER_ERROR").await;
 }
 
 #[tokio::test]
 async fn a_server_that_is_not_there_is_a_500_envelope() {
     // Port 9 (discard) on loopback: nothing listens in a test sandbox, so the connection is refused.
     let (_, url) = backend(&[("PLAID_BASE_URL", "http://127.0.0.1:9"), ("PLAID_CLIENT_ID", "id"), ("PLAID_SECRET", "secret-never-shown")]).await;
-    let (status, body) = send(http().post(format!("{url}/api/sandbox/connect"))).await;
-    assert_envelope(status, &body, 500, "TRANSPORT_ERROR");
+    let body = refused(http().post(format!("{url}/api/sandbox/connect")), 500, "TRANSPORT_ERROR").await;
     assert!(!body.to_string().contains("secret-never-shown"), "{body}");
     let (status, body) = send(http().post(format!("{url}/api/info"))).await;
     assert_eq!((status, body["mode"].as_str()), (200, Some("base_url")));
@@ -385,6 +371,5 @@ async fn refused_settings_never_start() {
 #[tokio::test]
 async fn production_has_no_sandbox_button() {
     let (_, url) = backend(&[("PLAID_CLIENT_ID", "id"), ("PLAID_SECRET", "s"), ("PLAID_ENV", "production")]).await;
-    let (status, body) = send(http().post(format!("{url}/api/sandbox/connect"))).await;
-    assert_envelope(status, &body, 400, "SANDBOX_ONLY");
+    refused(http().post(format!("{url}/api/sandbox/connect")), 400, "SANDBOX_ONLY").await;
 }
