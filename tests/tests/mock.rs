@@ -272,6 +272,21 @@ async fn dropping_the_mock_stops_it() {
 }
 
 #[tokio::test]
+async fn a_path_stub_answers_in_turn_then_repeats_its_last_answer() {
+    let mock = mock().await;
+    let route = "/beta/thing/get";
+    let busy = Answer::json(503, &json!({"error_type": "API_ERROR", "error_code": "PLANNED_MAINTENANCE", "error_message": "back soon", "display_message": null, "request_id": "r-1"}));
+    let fine = |n: u32| Answer::json(200, &json!({"n": n, "request_id": format!("r-{n}")}));
+    mock.on_path_in_turn("POST", route, [busy, fine(2), fine(3)]);
+    // Acting by default: the 503 (Plaid did not process it) is retried, then the second answer.
+    let client = mock.client();
+    assert_eq!(client.post_json(route, &json!({})).await.expect("after a retry")["n"], 2);
+    assert_eq!(client.post_json(route, &json!({})).await.expect("the third")["n"], 3);
+    assert_eq!(client.post_json(route, &json!({})).await.expect("the last again")["n"], 3);
+    assert_eq!(mock.calls_to("POST /beta/thing/get"), 4);
+}
+
+#[tokio::test]
 async fn extra_headers_and_calls_by_path_are_recorded_and_an_unlisted_path_can_be_stubbed() {
     let mock = mock().await;
     let item = mock.create_item();

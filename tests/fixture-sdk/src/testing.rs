@@ -390,7 +390,14 @@ impl MockPlaid {
     /// `"/beta/new/get"`. The credential headers are still required. On a path the specs list,
     /// it is one more stub of that operation (after the request checks, newest first).
     pub fn on_path(&self, method: &str, path: &str, answer: Answer<Value>) {
-        self.state.add_stub(StubEntry::new(crate::mock_server::route_key(method, path), None, vec![answer.reply]));
+        self.on_path_in_turn(method, path, [answer]);
+    }
+
+    /// Like [`MockPlaid::on_path`], answering calls with these answers in turn, then with the
+    /// last one again, as [`Stub::respond_in_turn`] does: a `503` and then a `200`, say.
+    pub fn on_path_in_turn(&self, method: &str, path: &str, answers: impl IntoIterator<Item = Answer<Value>>) {
+        let replies = answers.into_iter().map(|a| a.reply).collect();
+        self.state.add_stub(StubEntry::new(crate::mock_server::route_key(method, path), None, replies));
     }
 
     /// Every call that reached the mock, oldest first, as sent: rejected ones, calls of paths
