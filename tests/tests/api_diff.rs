@@ -98,3 +98,46 @@ fn additions_only_are_a_minor_release() {
     assert_eq!(json["bump"], "minor");
     assert!(json["changes"].as_array().is_some_and(|c| c.iter().any(|c| c["path"] == "BrandNew")));
 }
+
+/// The manifest of a spec file as regen makes it.
+fn manifest_of_file(path: &std::path::Path) -> Manifest {
+    let generated = generator::generate(&[path.to_path_buf()]).unwrap_or_else(|d| panic!("{}", tests::render(&d)));
+    let file = generated.files.iter().find(|f| f.path == MANIFEST).expect("a manifest");
+    api_diff::parse(&file.contents).expect("the manifest parses")
+}
+
+/// The changelog of the shared corpus bump (1.517.0 to 1.534.3) opens with the summary a person
+/// needs, and its breaking changes are grouped by cause, each change listed once.
+#[test]
+fn the_corpus_bump_changelog_opens_with_its_summary() {
+    let corpus = tests::root().join("../shared/corpus");
+    let old = manifest_of_file(&corpus.join("plaid-2020-09-14_1.517.0.yml"));
+    let new = manifest_of_file(&corpus.join("plaid-2020-09-14_1.534.3.yml"));
+    let changes = api_diff::diff(&old, &new);
+    let body = api_diff::summary::changelog_body(&old, &new, &changes);
+    let lines: Vec<&str> = body.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "### Summary");
+    assert_eq!(
+        lines[1],
+        "**major**: 114 of 659 changes break code that compiled against `2020-09-14_1.517.0` (58 items removed, 50 changed, 6 fields added to structs written as literals)."
+    );
+    assert_eq!(lines[2], "- Operations removed: none");
+    assert!(lines[3].starts_with("- Operations added: 11: `beacon_user_account_insights_get` (POST /beacon/user/account_insights/get, `beacon`), `cra_check_report_base_report_get`"), "{}", lines[3]);
+    assert_eq!(lines[4], "- Return types changed: none");
+    assert!(body.contains("  | `cra` | 21 | 12 | 0 |\n"), "{body}");
+    assert!(body.contains("  | `shared` | 10 | 12 | 2 |\n"), "{body}");
+    // Parts in order: summary, breaking by cause, additions by feature.
+    let at = |heading: &str| body.find(heading).unwrap_or_else(|| panic!("no {heading}"));
+    assert!(at("### Summary") < at("### Breaking changes") && at("### Breaking changes") < at("### Added") && at("### Added") < at("#### `cra`"));
+    // Every breaking change is a cause or folded under one, once.
+    let causes = api_diff::summary::causes(&changes);
+    let listed: usize = causes.iter().map(|c| 1 + c.entailed.len()).sum();
+    assert_eq!(listed, changes.iter().filter(|c| c.breaking).count());
+    assert!(causes.len() < listed, "grouping folds entailed changes: {} causes of {listed}", causes.len());
+    let setter = causes.iter().find(|c| c.head.path == "AccountsBalanceGetRequestPaymentDetails::account_id").expect("a field made required");
+    let folded: Vec<&str> = setter.entailed.iter().map(|c| c.path.as_str()).collect();
+    assert!(folded.contains(&"AccountsBalanceGetRequestPaymentDetails::with_account_id"), "{folded:?}");
+    // api-diff prints the same summary.
+    let text = api_diff::to_text(&old, &new, &changes);
+    assert!(text.contains(lines[1]) && text.contains("- Operations added: 11:"), "{text}");
+}

@@ -199,7 +199,7 @@ fn release(args: &Args) -> Result<(), String> {
                 Some(v) => v,
             };
             let lead = format!("\nFrom {} (Plaid spec `{}`): api-diff says {bump}, {breaking} breaking of {} changes.\n", p.version, p.manifest.spec_version, changes.len());
-            (version, format!("{lead}{}", api_diff::markdown_lists(&changes)), format!("{bump} release after {}: {breaking} breaking, {} changes in all", p.version, changes.len()))
+            (version, format!("{lead}{}", api_diff::summary::changelog_body(&p.manifest, &new, &changes)), format!("{bump} release after {}: {breaking} breaking, {} changes in all", p.version, changes.len()))
         }
     };
 

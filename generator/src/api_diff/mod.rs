@@ -14,6 +14,8 @@
 //!
 //! The bump is `major` with any breaking change, `minor` with any other, `patch` with none.
 
+pub mod summary;
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -38,6 +40,8 @@ pub struct Change {
     pub breaking: bool,
     /// What changed, in words.
     pub detail: String,
+    /// The item's kind (`method`, `struct`, `field`, `fn`, ...), as the manifest that has it says.
+    pub kind: String,
 }
 
 /// The keys of an item that code depends on.
@@ -61,7 +65,7 @@ pub fn diff(old: &Manifest, new: &Manifest) -> Vec<Change> {
     let mut changes = Vec::new();
     for (path, before) in &old.items {
         match new.items.get(path) {
-            None => changes.push(Change { path: path.clone(), change: "removed", breaking: true, detail: format!("the {} is gone", kind(before)) }),
+            None => changes.push(Change { path: path.clone(), change: "removed", breaking: true, detail: format!("the {} is gone", kind(before)), kind: kind(before).into() }),
             Some(after) if after != before => {
                 let shape_changed: Vec<String> = SHAPE_KEYS.iter().filter(|k| before.get(**k) != after.get(**k)).map(|k| describe(k, before, after)).collect();
                 let breaking = !shape_changed.is_empty();
@@ -73,7 +77,7 @@ pub fn diff(old: &Manifest, new: &Manifest) -> Vec<Change> {
                         [before, after].iter().filter_map(|v| v.as_object()).flat_map(|o| o.keys().map(String::as_str)).filter(|k| before.get(*k) != after.get(*k)).collect();
                     keys.into_iter().map(|k| describe(k, before, after)).collect::<Vec<_>>().join("; ")
                 };
-                changes.push(Change { path: path.clone(), change: "changed", breaking, detail });
+                changes.push(Change { path: path.clone(), change: "changed", breaking, detail, kind: kind(after).into() });
             }
             Some(_) => {}
         }
@@ -86,7 +90,7 @@ pub fn diff(old: &Manifest, new: &Manifest) -> Vec<Change> {
         let owner = path.rsplit_once("::").map(|(owner, _)| owner);
         let in_literal = owner.and_then(|o| new.items.get(o)).is_some_and(|o| o.get("exhaustive") == Some(&Value::Bool(true))) && old.items.contains_key(owner.unwrap_or_default());
         let detail = if in_literal { format!("a new {} of a struct written as a literal", kind(after)) } else { format!("a new {}", kind(after)) };
-        changes.push(Change { path: path.clone(), change: "added", breaking: in_literal, detail });
+        changes.push(Change { path: path.clone(), change: "added", breaking: in_literal, detail, kind: kind(after).into() });
     }
     changes.sort_by(|a, b| (!a.breaking, &a.path).cmp(&(!b.breaking, &b.path)));
     changes
@@ -122,8 +126,8 @@ pub fn to_json(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
-/// A summary a maintainer reads in ten seconds: the bump, counts by kind of change, and the
-/// first breaking items.
+/// What a maintainer reads first: the bump with counts by kind of change, the summary a
+/// changelog opens with ([`summary::summary`]), and the first breaking changes, grouped by cause.
 pub fn to_text(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
     let mut text = format!("{} -> {}: {}", old.spec_version, new.spec_version, bump(changes));
     if changes.is_empty() {
@@ -133,19 +137,24 @@ pub fn to_text(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
     let count = |change: &str, breaking: bool| changes.iter().filter(|c| c.change == change && c.breaking == breaking).count();
     let breaking = changes.iter().filter(|c| c.breaking).count();
     text.push_str(&format!(
-        " ({breaking} breaking: {} removed, {} changed, {} added to literals; {} added, {} changed without breaking)\n",
+        " ({breaking} breaking: {} removed, {} changed, {} added to literals; {} added, {} changed without breaking)\n\n",
         count("removed", true),
         count("changed", true),
         count("added", true),
         count("added", false),
         count("changed", false)
     ));
-    const SHOWN: usize = 20;
-    for c in changes.iter().filter(|c| c.breaking).take(SHOWN) {
-        text.push_str(&format!("  breaking  {} {}: {}\n", c.change, c.path, c.detail));
-    }
-    if breaking > SHOWN {
-        text.push_str(&format!("  ... and {} more breaking changes (--format json lists them all)\n", breaking - SHOWN));
+    text.push_str(&summary::summary(old, new, changes));
+    let lines = summary::breaking_lines(changes);
+    if !lines.is_empty() {
+        const SHOWN: usize = 40;
+        text.push_str("\nBreaking changes, by cause:\n");
+        for line in lines.iter().take(SHOWN) {
+            text.push_str(&format!("  {line}\n"));
+        }
+        if lines.len() > SHOWN {
+            text.push_str(&format!("  ... and {} more lines (--format markdown lists them all)\n", lines.len() - SHOWN));
+        }
     }
     text
 }
@@ -153,28 +162,6 @@ pub fn to_text(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
 /// A CHANGELOG section.
 pub fn to_markdown(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
     let mut text = format!("## Plaid spec {} (from {}): {} release\n", new.spec_version, old.spec_version, bump(changes));
-    text.push_str(&markdown_lists(changes));
-    text
-}
-
-/// The body of a changelog section: breaking changes first, then additions, then other
-/// changes, each a `###` list (or one line when nothing changed); `cargo xtask release` puts
-/// its own heading above it.
-pub fn markdown_lists(changes: &[Change]) -> String {
-    let mut text = String::new();
-    let section = |title: &str, pick: &dyn Fn(&Change) -> bool| -> String {
-        let lines: Vec<String> = changes.iter().filter(|c| pick(c)).map(|c| format!("- `{}`: {}", c.path, c.detail)).collect();
-        if lines.is_empty() {
-            String::new()
-        } else {
-            format!("\n### {title}\n\n{}\n", lines.join("\n"))
-        }
-    };
-    text.push_str(&section("Breaking changes", &|c| c.breaking));
-    text.push_str(&section("Added", &|c| !c.breaking && c.change == "added"));
-    text.push_str(&section("Changed", &|c| !c.breaking && c.change == "changed"));
-    if changes.is_empty() {
-        text.push_str("\nNo change to the public API.\n");
-    }
+    text.push_str(&summary::changelog_body(old, new, changes));
     text
 }
