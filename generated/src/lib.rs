@@ -39,35 +39,26 @@
 // needs. Stable builds never set `docsrs`, so they never see the unstable attribute.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod answer;
-mod client;
-mod codec;
-mod config;
-mod datetime;
-mod error;
-mod extras;
+// The runtime, one folder per concern (ARCHITECTURE.md has the map). Its modules are
+// re-exported here under their own names, so that every file (and the generated code) reaches
+// them as `crate::<module>` wherever they live.
+mod beyond;
+mod call;
 mod gen;
-mod hooks;
 #[cfg(feature = "testing")]
-mod mock_check;
-#[cfg(feature = "testing")]
-mod mock_follow;
-#[cfg(feature = "testing")]
-mod mock_server;
-mod name_words;
-mod nullable;
-mod operation;
-mod pages;
-mod params;
-mod raw;
-pub mod redact;
-mod retry;
-mod scrub;
+mod mock;
+mod secrets;
+mod types;
+pub mod webhooks;
+
+pub(crate) use beyond::{extras, hooks, raw};
+pub(crate) use call::{answer, client, config, error, operation, pages, params, retry};
+pub use secrets::redact;
+pub(crate) use secrets::{name_words, scrub};
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
-pub mod testing;
-mod untyped;
-pub mod webhooks;
+pub use mock::testing;
+pub(crate) use types::{codec, datetime, nullable};
 
 pub use answer::MAX_ERROR_BODY_BYTES;
 pub use client::Client;

@@ -53,7 +53,7 @@ pub struct Api {
 pub struct Mock {
     /// One default answer per operation with a JSON success body, in operation order.
     pub answers: Vec<MockAnswer>,
-    /// The request rules as JSON text, in the form the runtime's `mock_check` reads: the
+    /// The request rules as JSON text, in the form the runtime's `mock::check` reads: the
     /// named types requests reach (`types`), each operation's body type (`requests`), its
     /// required query and header parameters (`params`), the credential headers of those
     /// whose security requirements are not the default ones (`security`), and how default

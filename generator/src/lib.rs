@@ -35,7 +35,7 @@ pub mod lower;
 pub mod merge;
 pub mod naming;
 // The one word splitter of names, shared byte for byte with the runtime's redaction rule.
-#[path = "../../generated/src/name_words.rs"]
+#[path = "../../generated/src/secrets/name_words.rs"]
 mod name_words;
 pub mod output;
 pub mod overlay;

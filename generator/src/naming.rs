@@ -155,15 +155,28 @@ impl Scope {
 mod tests {
     use super::*;
 
+    /// The runtime's `.rs` files, in every folder but the generated `gen/`.
+    fn runtime_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("the runtime's folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "gen") {
+                    runtime_files(&path, out);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
     /// The functions of every `impl Client` block of the runtime, read from its source.
     fn runtime_client_methods() -> BTreeSet<String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src");
+        let mut files = Vec::new();
+        runtime_files(&dir, &mut files);
+        assert!(files.len() > 20, "the runtime's files: {files:?}");
         let mut found = BTreeSet::new();
-        for entry in std::fs::read_dir(&dir).expect("the runtime's folder") {
-            let path = entry.expect("an entry").path();
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
+        for path in files {
             let file = syn::parse_file(&std::fs::read_to_string(&path).expect("readable")).expect("the runtime parses");
             for item in file.items {
                 let syn::Item::Impl(block) = item else { continue };

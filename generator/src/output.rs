@@ -79,7 +79,7 @@ pub fn write(dir: &Path, files: &[File]) -> io::Result<Report> {
     Ok(report)
 }
 
-/// The `.rs` files in `dir` that start with the generated header.
+/// The `.rs` files under `dir`, at any depth, that start with the generated header.
 fn generated_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -89,7 +89,9 @@ fn generated_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for entry in entries {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "rs") {
+        if path.is_dir() {
+            found.extend(generated_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             if is_generated(&text) {
                 found.push(path);

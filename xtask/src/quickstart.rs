@@ -118,10 +118,12 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Cargo on the backend's manifest, with the flags and target folder `corpus` uses.
+/// Cargo on the backend's manifest, with the flags and target folder `corpus` uses: the
+/// subcommand (`args[0]`), `--manifest-path`, then the rest of `args` (which may hold a `--`).
 fn cargo(args: &[&str], manifest: &Path) -> std::process::Command {
     let mut command = std::process::Command::new(crate::cargo());
-    command.args(args).arg("--manifest-path").arg(manifest).env("RUSTFLAGS", "-D warnings").env("CARGO_TARGET_DIR", root().join(SPEC_CRATE_TARGET));
+    let (subcommand, rest) = args.split_first().map_or(("build", &[][..]), |(s, r)| (*s, r));
+    command.arg(subcommand).arg("--manifest-path").arg(manifest).args(rest).env("RUSTFLAGS", "-D warnings").env("CARGO_TARGET_DIR", root().join(SPEC_CRATE_TARGET));
     command
 }
 

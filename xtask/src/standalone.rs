@@ -41,19 +41,19 @@ pub fn files(root: &Path, groups: &[String], sources: &str, home: Home, folder: 
     Ok(files)
 }
 
-/// The `.rs` files of `dir` that regen did not write, as (file name, text), by name.
+/// The `.rs` files under `dir` (its folders included: the runtime is grouped by concern) that
+/// regen did not write, as (path relative to `dir`, with `/`, text), by path.
 fn hand_written_rust(dir: &Path) -> Result<Vec<(String, String)>, String> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
+    std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths = crate::rust_files(dir);
     paths.sort();
     let mut out = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if !generator::emit::is_generated(&text) {
-            out.push((path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), text));
+            let relative = path.strip_prefix(dir).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            out.push((name, text));
         }
     }
     Ok(out)

@@ -197,7 +197,9 @@ pub fn breaking_lines(changes: &[Change]) -> Vec<String> {
 /// The additions that break nothing, by feature: operations and types by name, then members
 /// added to types that were there before.
 pub fn additions_by_feature(old: &Manifest, new: &Manifest, changes: &[Change]) -> BTreeMap<String, Vec<String>> {
-    let mut by: BTreeMap<String, (Vec<String>, Vec<String>, Vec<String>)> = BTreeMap::new();
+    /// Operations, types, and members of existing types, each as written in the list.
+    type Added = (Vec<String>, Vec<String>, Vec<String>);
+    let mut by: BTreeMap<String, Added> = BTreeMap::new();
     for c in changes.iter().filter(|c| !c.breaking && c.change == "added") {
         let (owner, member) = split(&c.path);
         let entry = by.entry(feature_of(new, &c.path)).or_default();

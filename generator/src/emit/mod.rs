@@ -57,9 +57,10 @@ pub fn is_generated(text: &str) -> bool {
     text.lines().next().is_some_and(|first| first.contains(MARK))
 }
 
-/// The folders of the generated crate that hold generated files; `output` removes a generated
-/// file there that the specs no longer produce, and never touches any other file.
-pub const MANAGED_DIRS: &[&str] = &["src/gen", "tests", "examples"];
+/// The folders of the generated crate that hold generated files (at any depth: a standalone
+/// crate's runtime copy is grouped in folders); `output` removes a generated file there that
+/// the specs no longer produce, and never touches any other file (one without the header).
+pub const MANAGED_DIRS: &[&str] = &["src", "tests", "examples"];
 
 /// The manifest of the crate's public API, beside its `Cargo.toml` ([`manifest`]).
 pub const MANIFEST: &str = "api.json";

@@ -57,7 +57,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         /// Each operation's default answer, `(operationId, JSON)`: the spec's first success
         /// example that decodes, else a sample of the success type.
         pub(crate) const ANSWERS: &[(&str, &str)] = &[#(#answers)*];
-        /// The request rules, read once by `mock_check`: the named types requests reach, each
+        /// The request rules, read once by `mock::check`: the named types requests reach, each
         /// operation's body type, its required parameters and, where they are not the
         /// default ones, the credentials it needs.
         pub(crate) const RULES: &str = #rules;

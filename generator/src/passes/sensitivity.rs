@@ -5,7 +5,7 @@
 //! a request's sensitive fields to scrub them from everything it shows.
 //!
 //! The name rule, on the JSON name split into lower-case words (at every non-alphanumeric
-//! character and at camelCase and PascalCase boundaries, by `generated/src/name_words.rs`, the
+//! character and at camelCase and PascalCase boundaries, by `generated/src/secrets/name_words.rs`, the
 //! same file the runtime uses):
 //!
 //! - the last word is one of [`SECRET_LAST_WORDS`] (`secret`, `access_token`,

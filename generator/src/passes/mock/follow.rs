@@ -34,8 +34,8 @@
 //!   `pending`.
 //!
 //! The runtime applies them to the default answer only (a stub answers as written): include,
-//! echo, filter and page (`mock_follow`), then the resource families and a rotated token
-//! (`mock_server`), and last the Item's id.
+//! echo, filter and page (`mock::follow`), then the resource families and a rotated token
+//! (`mock::server`), and last the Item's id.
 
 use serde_json::{json, Map, Value};
 

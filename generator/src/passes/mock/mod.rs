@@ -2,8 +2,8 @@
 //! operation, checks every request against its schema, and lets a test stub an operation by
 //! its request type.
 //!
-//! Everything here is data for the hand-written runtime (`generated/src/testing.rs` and its
-//! `mock_*` modules), so that the code per operation stays one line of a table and one trait
+//! Everything here is data for the hand-written runtime (`generated/src/mock/`: `testing.rs`
+//! and its siblings), so that the code per operation stays one line of a table and one trait
 //! impl; the decisions:
 //! - an operation's default answer is the spec's first success example that decodes (the
 //!   [`evidence`](super::evidence) pass has left out those that do not), else a sample of its

@@ -10,13 +10,13 @@ use serde_json::Value;
 /// Where `operation` rotates a token, if it does: the request's pointer to the old token and
 /// the answer's to the new one.
 pub(crate) fn rotation(operation: &str) -> Option<(&'static str, &'static str)> {
-    let rotate = crate::mock_check::rules()?.answers(operation)?.get("rotate")?;
+    let rotate = crate::mock::check::rules()?.answers(operation)?.get("rotate")?;
     Some((rotate.get("old")?.as_str()?, rotate.get("new")?.as_str()?))
 }
 
 /// Applies `operation`'s rules to its default answer.
 pub(crate) fn apply(operation: &str, request: &Value, answer: &mut Value) {
-    let Some(rules) = crate::mock_check::rules().and_then(|r| r.answers(operation)) else { return };
+    let Some(rules) = crate::mock::check::rules().and_then(|r| r.answers(operation)) else { return };
     // Optional data asked for: the answer with every optional field filled, decided at regen.
     if let Some(include) = rules.get("include") {
         let asked = include.get("flags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).any(|p| request.pointer(p) == Some(&Value::Bool(true)));

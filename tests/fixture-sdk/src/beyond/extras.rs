@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn credential_fields_and_query_parameters_are_refused_in_any_spelling() {
-        let op = &crate::untyped::UNTYPED[0];
+        let op = &crate::beyond::untyped::UNTYPED[0];
         for credential in crate::gen::BODY_CREDENTIALS {
             let words = crate::name_words::words(credential.name);
             let camel: String = words.iter().enumerate().map(|(i, w)| if i == 0 { w.clone() } else { w[..1].to_ascii_uppercase() + &w[1..] }).collect();
@@ -241,10 +241,10 @@ mod tests {
         extras.add_body_field("new_field", Ok(Value::from(3)));
         assert_eq!(extras.with_query("/x".into()), "/x?tag=a%20b");
         assert_eq!(extras.with_query("/x?y=1".into()), "/x?y=1&tag=a%20b");
-        let body = extras.with_body(&crate::untyped::UNTYPED[0], Some(br#"{"a":1,"new_field":0}"#.to_vec())).expect("merged");
+        let body = extras.with_body(&crate::beyond::untyped::UNTYPED[0], Some(br#"{"a":1,"new_field":0}"#.to_vec())).expect("merged");
         let body: Value = serde_json::from_slice(&body.expect("a body")).expect("JSON");
         assert_eq!(body, serde_json::json!({"a": 1, "new_field": 3}));
-        let fresh = extras.with_body(&crate::untyped::UNTYPED[0], None).expect("a new object").expect("a body");
+        let fresh = extras.with_body(&crate::beyond::untyped::UNTYPED[0], None).expect("a new object").expect("a body");
         assert_eq!(fresh, br#"{"new_field":3}"#);
     }
 }

@@ -333,7 +333,7 @@ impl State {
         self.record(method, uri, op, headers, body);
         *self.lock().calls.entry(op.map_or_else(|| route.clone(), |op| op.id.to_string())).or_default() += 1;
         // Credentials as the operation's security requirements state them.
-        if let Some(header) = crate::mock_check::missing_credential(op.map(|op| op.id), |h| headers.get(h).is_some_and(|v| !v.is_empty())) {
+        if let Some(header) = crate::mock::check::missing_credential(op.map(|op| op.id), |h| headers.get(h).is_some_and(|v| !v.is_empty())) {
             let message = format!("{header} is required: the client id and secret go in the PLAID-CLIENT-ID and PLAID-SECRET headers");
             return plaid_error(400, "INVALID_REQUEST", "MISSING_FIELDS", &message);
         }
@@ -351,9 +351,9 @@ impl State {
                 }
             },
         };
-        let rules = crate::mock_check::rules();
-        let mut violations = rules.map(|r| crate::mock_check::check_params(r, op.id, uri.query(), |h| headers.contains_key(h))).unwrap_or_default();
-        violations.extend(rules.map(|r| crate::mock_check::check(r, op.id, &request)).unwrap_or_default());
+        let rules = crate::mock::check::rules();
+        let mut violations = rules.map(|r| crate::mock::check::check_params(r, op.id, uri.query(), |h| headers.contains_key(h))).unwrap_or_default();
+        violations.extend(rules.map(|r| crate::mock::check::check(r, op.id, &request)).unwrap_or_default());
         if !violations.is_empty() {
             return self.reject(op, violations);
         }
@@ -383,10 +383,10 @@ impl State {
         }
         let rotated = self.rotate(op.id, &request);
         let patch = |answer: &mut Value| {
-            crate::mock_follow::apply(op.id, &request, answer);
+            crate::mock::follow::apply(op.id, &request, answer);
             self.resources(op.id, &request, answer);
             if let Some((at, token)) = rotated {
-                crate::mock_follow::set_at(answer, at, token.into());
+                crate::mock::follow::set_at(answer, at, token.into());
             }
             if let Some(item) = &item {
                 set_item_id(answer, &item.item_id);
@@ -503,7 +503,7 @@ impl State {
     /// The resource families' rules: a created object gets a fresh id and is kept; a get of a
     /// kept id answers it; a list answers the kept objects once there are any.
     fn resources(&self, operation: &str, request: &Value, answer: &mut Value) {
-        let Some(rules) = crate::mock_check::rules().and_then(|r| r.answers(operation)) else { return };
+        let Some(rules) = crate::mock::check::rules().and_then(|r| r.answers(operation)) else { return };
         if let Some(create) = rules.get("create") {
             let (Some(family), Some(object), Some(id)) = (rule_text(create, "family"), rule_text(create, "object"), rule_text(create, "id")) else { return };
             if let Some(Value::Object(made)) = answer.pointer_mut(&object) {
@@ -534,7 +534,7 @@ impl State {
     /// a kept object's status; a cancel cancels it, or fails as Plaid does once it is not
     /// cancellable. Returns the failure; the call otherwise gets its default answer.
     fn change_state(&self, operation: &str, request: &Value) -> Option<Reply> {
-        let rules = crate::mock_check::rules()?.answers(operation)?;
+        let rules = crate::mock::check::rules()?.answers(operation)?;
         let (rule, cancel) = match (rules.get("cancel"), rules.get("simulate")) {
             (Some(rule), _) => (rule, true),
             (None, Some(rule)) => (rule, false),
@@ -574,7 +574,7 @@ impl State {
     /// out): a new token for the same Item, the old one refused from now on. Returns where the
     /// answer takes the new token, and the token.
     fn rotate(&self, operation: &str, request: &Value) -> Option<(&'static str, String)> {
-        let (old, new) = crate::mock_follow::rotation(operation)?;
+        let (old, new) = crate::mock::follow::rotation(operation)?;
         let token = request.pointer(old).and_then(Value::as_str)?;
         let mut inner = self.lock();
         let item = inner.items.remove(token)?;
@@ -610,7 +610,7 @@ pub(crate) fn route_key(method: &str, path: &str) -> String {
 /// The operation's default answer, changed by `edit`.
 fn default_reply(op: &Operation, edit: impl FnOnce(&mut Value)) -> Reply {
     let Some(json) = crate::testing::default_answer(op.id) else {
-        return match crate::mock_check::rules().and_then(|r| r.binary(op.id)) {
+        return match crate::mock::check::rules().and_then(|r| r.binary(op.id)) {
             Some(rule) => binary_reply(rule),
             None => Reply { status: 200, headers: Vec::new(), body: Vec::new(), delay: Duration::ZERO },
         };
@@ -633,7 +633,7 @@ const ZIP: &[u8] = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 /// An answer that is not JSON: a small valid body of its media type, its `Content-Type`, and
 /// the headers the spec documents (their examples; a header about a hash, the body's SHA-256
 /// in hex; any other, a sample).
-fn binary_reply(rule: &crate::mock_check::BinaryRule) -> Reply {
+fn binary_reply(rule: &crate::mock::check::BinaryRule) -> Reply {
     let body = match rule.media_type.as_str() {
         "application/pdf" => PDF.to_vec(),
         "application/zip" => ZIP.to_vec(),

@@ -25,7 +25,7 @@ pub(crate) struct Rules {
     /// alternatives (none: no credentials at all).
     #[serde(default)]
     security: HashMap<String, Vec<Vec<String>>>,
-    /// How each operation's default answer follows the request (`mock_follow` applies it).
+    /// How each operation's default answer follows the request (`mock::follow` applies it).
     #[serde(default)]
     answers: HashMap<String, Value>,
     /// The media type and documented headers of answers that are not JSON.

@@ -37,7 +37,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::mock_server::{Reply, State, StubEntry};
+use crate::mock::server::{Reply, State, StubEntry};
 use crate::{Client, Config, Operation, RetryPolicy};
 
 /// An operation a stub names by its request type: implemented by the request body type of
@@ -213,14 +213,14 @@ impl<T> Answer<T> {
     pub fn error(error_type: impl Into<crate::ErrorType>, error_code: &str) -> Self {
         let error_type = serde_json::to_value(error_type.into()).unwrap_or(Value::Null);
         let message = format!("the mock answers {error_code}");
-        Self::of(crate::mock_server::error_reply(400, error_type, error_code, &message))
+        Self::of(crate::mock::server::error_reply(400, error_type, error_code, &message))
     }
 
     /// `429` with `Retry-After` (whole seconds, rounded up) and Plaid's `RATE_LIMIT_EXCEEDED`
     /// error.
     pub fn rate_limited(retry_after: Duration) -> Self {
         let seconds = retry_after.as_secs().saturating_add(u64::from(retry_after.subsec_nanos() > 0));
-        let reply = crate::mock_server::error_reply(429, "RATE_LIMIT_EXCEEDED".into(), "RATE_LIMIT", "rate limit exceeded");
+        let reply = crate::mock::server::error_reply(429, "RATE_LIMIT_EXCEEDED".into(), "RATE_LIMIT", "rate limit exceeded");
         Self::of(reply).with_header("Retry-After", &seconds.to_string())
     }
 
@@ -350,7 +350,7 @@ impl MockPlaid {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State::new());
-        let server = tokio::spawn(crate::mock_server::serve(listener, state.clone()));
+        let server = tokio::spawn(crate::mock::server::serve(listener, state.clone()));
         Ok(MockPlaid { state, addr, server })
     }
 
@@ -396,7 +396,7 @@ impl MockPlaid {
     /// last one again, as [`Stub::respond_in_turn`] does: a `503` and then a `200`, say.
     pub fn on_path_in_turn(&self, method: &str, path: &str, answers: impl IntoIterator<Item = Answer<Value>>) {
         let replies = answers.into_iter().map(|a| a.reply).collect();
-        self.state.add_stub(StubEntry::new(crate::mock_server::route_key(method, path), None, replies));
+        self.state.add_stub(StubEntry::new(crate::mock::server::route_key(method, path), None, replies));
     }
 
     /// Every call that reached the mock, oldest first, as sent: rejected ones, calls of paths
@@ -537,7 +537,7 @@ impl<E: Endpoint> Stub<'_, E> {
     /// Answers matching calls with these answers in turn, then with the last one again.
     pub fn respond_in_turn(self, answers: impl IntoIterator<Item = Answer<E::Response>>) {
         let replies: Vec<Reply> = answers.into_iter().map(|a| a.reply).collect();
-        let matches = self.when.map(|when| -> crate::mock_server::Matcher {
+        let matches = self.when.map(|when| -> crate::mock::server::Matcher {
             Box::new(move |body: &Value| serde_json::from_value::<E>(body.clone()).is_ok_and(|request| when(&request)))
         });
         self.mock.state.add_stub(StubEntry::new(E::OPERATION.id.to_string(), matches, replies));

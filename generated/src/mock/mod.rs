@@ -1,0 +1,8 @@
+//! The `testing` feature's mock of Plaid: the public API (`testing`), the HTTP server and how a
+//! call is answered (`server`), the request checks (`check`) and default answers that follow
+//! the request (`follow`).
+
+pub(crate) mod check;
+pub(crate) mod follow;
+pub(crate) mod server;
+pub mod testing;
