@@ -95,6 +95,14 @@ async fn every_panel_answers_with_data_after_connecting() {
     let (status, token) = send(http.post(format!("{url}/api/create_link_token"))).await;
     assert_eq!(status, 200, "{token}");
     assert!(token["link_token"].as_str().is_some_and(|t| !t.is_empty()), "{token}");
+    // Each link token is a new one, and lives 4 hours from now (the mock's story).
+    let (_, second) = send(http.post(format!("{url}/api/create_link_token"))).await;
+    assert_ne!(token["link_token"], second["link_token"]);
+    assert_ne!(token["request_id"], second["request_id"]);
+    let expiration = token["expiration"].as_str().and_then(|t| t.parse::<plaid_sdk::DateTime>().ok()).expect("an expiration");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
+    let left = expiration.to_utc().timestamp() - now;
+    assert!((3 * 3600..=4 * 3600 + 60).contains(&left), "expires in {left} s");
     let (status, linked) = send(http.post(format!("{url}/api/sandbox/connect"))).await;
     assert_eq!(status, 200, "{linked}");
     assert_eq!(linked["error"], Value::Null);

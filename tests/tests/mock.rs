@@ -32,10 +32,35 @@ async fn an_issued_token_gets_the_spec_example_with_its_item() {
     let item = mock.create_item();
     let answer = mock.client().accounts_get(AccountsGetRequest::new(&item.access_token)).await.expect("the default answer");
     let example: AccountsGetResponse = serde_json::from_str(default_answer("accountsGet").expect("an answer")).expect("decodes");
-    assert_eq!(answer.accounts, example.accounts);
+    // The example's accounts, with ids of the Item's own.
+    assert_eq!(answer.accounts.len(), example.accounts.len());
+    for (got, want) in answer.accounts.iter().zip(&example.accounts) {
+        assert_eq!((&got.name, &got.mask, &got.balances, &got.type_), (&want.name, &want.mask, &want.balances, &want.type_));
+        assert_ne!(got.account_id, want.account_id);
+    }
     assert_eq!(answer.item.item_id, item.item_id, "the answer names the Item the token is for");
     assert_eq!(mock.calls::<AccountsGetRequest>(), 1);
     assert_eq!(mock.requests::<AccountsGetRequest>()[0].access_token, item.access_token);
+}
+
+#[tokio::test]
+async fn the_answers_about_one_item_tell_one_story() {
+    let mock = mock().await;
+    let client = mock.client();
+    let (first, second) = (mock.create_item(), mock.create_item());
+    let ids = |accounts: &[plaid_sdk::AccountBase]| accounts.iter().map(|a| a.account_id.clone()).collect::<Vec<_>>();
+    let accounts = client.accounts_get(AccountsGetRequest::new(&first.access_token)).await.expect("accounts");
+    let balances = client.accounts_balance_get(plaid_sdk::AccountsBalanceGetRequest::new(&first.access_token)).await.expect("balances");
+    let again = client.accounts_get(AccountsGetRequest::new(&first.access_token)).await.expect("accounts again");
+    assert_eq!(ids(&accounts.accounts), ids(&balances.accounts), "the same accounts in every answer about the Item");
+    assert_eq!(ids(&accounts.accounts), ids(&again.accounts));
+    let names = |accounts: &[plaid_sdk::AccountBase]| accounts.iter().map(|a| (a.name.clone(), a.mask.clone())).collect::<Vec<_>>();
+    assert_eq!(names(&accounts.accounts), names(&balances.accounts));
+    let other = client.accounts_get(AccountsGetRequest::new(&second.access_token)).await.expect("another Item");
+    assert!(ids(&other.accounts).iter().all(|id| !ids(&accounts.accounts).contains(id)), "another Item has accounts of its own");
+    // Every answer has its own request id.
+    assert_ne!(accounts.request_id, again.request_id);
+    assert_ne!(accounts.request_id, balances.request_id);
 }
 
 #[tokio::test]

@@ -13,16 +13,20 @@ pub(crate) fn rotation(operation: &str) -> Option<(&'static str, &'static str)> 
     Some((rotate.get("old")?.as_str()?, rotate.get("new")?.as_str()?))
 }
 
-/// Applies `operation`'s rules to its default answer.
+/// The answer with every optional field filled, decided at regen, when the request asks for
+/// optional data; it replaces the default answer, so it comes before every other rule.
+pub(crate) fn include(operation: &str, request: &Value, answer: &mut Value) {
+    let Some(include) = crate::mock::check::rules().and_then(|r| r.answers(operation)).and_then(|rules| rules.get("include")) else { return };
+    let asked = include.get("flags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).any(|p| request.pointer(p) == Some(&Value::Bool(true)));
+    if let (true, Some(full)) = (asked, include.get("answer")) {
+        *answer = full.clone();
+    }
+}
+
+/// Applies `operation`'s rules that shape an answer by the request: fields echoed, lists
+/// filtered by the ids asked for, pages.
 pub(crate) fn apply(operation: &str, request: &Value, answer: &mut Value) {
     let Some(rules) = crate::mock::check::rules().and_then(|r| r.answers(operation)) else { return };
-    // Optional data asked for: the answer with every optional field filled, decided at regen.
-    if let Some(include) = rules.get("include") {
-        let asked = include.get("flags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).any(|p| request.pointer(p) == Some(&Value::Bool(true)));
-        if let (true, Some(full)) = (asked, include.get("answer")) {
-            *answer = full.clone();
-        }
-    }
     for pair in rules.get("echo").and_then(Value::as_array).into_iter().flatten() {
         let (Some(from), Some(to)) = (pair.get(0).and_then(Value::as_str), pair.get(1).and_then(Value::as_str)) else { continue };
         if let Some(value) = request.pointer(from).filter(|v| !v.is_null()) {

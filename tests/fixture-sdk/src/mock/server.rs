@@ -148,6 +148,11 @@ struct Inner {
     /// Objects created by operations of a resource family (`passes::mock::follow`), by family,
     /// in the order they were made, with their ids.
     resources: HashMap<String, Vec<(String, Value)>>,
+    /// Each Item's accounts, by Item id, issued when an answer about it first names accounts
+    /// (`mock::story`).
+    accounts: HashMap<String, Vec<serde_json::Map<String, Value>>>,
+    /// The name each institution id was first answered with.
+    institutions: HashMap<String, String>,
     deliveries: Vec<WebhookDelivery>,
     handlers: Vec<Handler>,
     recorded: Vec<RecordedCall>,
@@ -383,7 +388,16 @@ impl State {
         }
         let rotated = self.rotate(op.id, &request);
         let patch = |answer: &mut Value| {
+            crate::mock::follow::include(op.id, &request, answer);
+            // One story: the Item's accounts before the rules that filter by the ids asked for
+            // (which are the Item's), the institutions' names after the echoed institution id.
+            if let Some(item) = &item {
+                self.tell_accounts(&item.item_id, answer);
+            }
             crate::mock::follow::apply(op.id, &request, answer);
+            crate::mock::story::tell_institutions(answer, &mut self.lock().institutions);
+            crate::mock::story::fresh_request_id(answer, crate::retry::fresh_key(15, Some(15)));
+            crate::mock::story::fresh_issued(answer, &request, i64::try_from(now_secs()).unwrap_or(i64::MAX), uuid);
             self.resources(op.id, &request, answer);
             if let Some((at, token)) = rotated {
                 crate::mock::follow::set_at(answer, at, token.into());
@@ -408,6 +422,15 @@ impl State {
             }
         }
         default_reply(op, patch)
+    }
+
+    /// The Item's accounts in `answer` (issued at the first answer that names accounts).
+    fn tell_accounts(&self, item_id: &str, answer: &mut Value) {
+        let accounts = {
+            let mut inner = self.lock();
+            inner.accounts.entry(item_id.to_string()).or_insert_with(|| crate::mock::story::issue_accounts(|| crate::retry::fresh_key(37, Some(37)))).clone()
+        };
+        crate::mock::story::tell_accounts(answer, &accounts);
     }
 
     fn reject(&self, op: &'static Operation, violations: Vec<Violation>) -> Reply {

@@ -1,0 +1,261 @@
+//! One Item, one story: the mock's answers about one Item agree with each other, as Plaid's
+//! sandbox does, although each comes from a different example of the spec.
+//!
+//! - **Accounts.** An Item's accounts are issued once, when an answer about it first names
+//!   accounts: as many as the largest `accounts` list among the spec's default answers, with
+//!   fresh ids, and that example's names, masks and official names. Every later answer about
+//!   the Item has exactly those accounts (the i-th account of an answer's own example becomes
+//!   the Item's i-th, wrapping around; its other fields stay the example's), and every
+//!   `account_id` (or `account_ids` item) elsewhere in the answer is renamed the same way, so
+//!   numbers, holdings and transactions point at accounts the Item has.
+//! - **Institutions.** An institution id names one institution: the first name the mock
+//!   answered for it (`name` or `institution_name` beside `institution_id`) is the name every
+//!   later answer gives it.
+//! - **Issued values are fresh**: request ids in every answer, a token an answer issues
+//!   (`link_token`), and its `expiration`, 4 hours from now.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+/// The fields of an account that are its identity in every answer.
+const ACCOUNT_IDENTITY: &[&str] = &["account_id", "name", "mask", "official_name"];
+
+/// The template every Item's accounts are issued from: of the top-level `accounts` lists
+/// (objects with an `account_id`) among the default answers, the one with the most kinds of
+/// account (`type`), then the most accounts, so an Item looks like a bank's customer (checking,
+/// card, loan) rather than one product's example.
+fn template() -> &'static [Value] {
+    static TEMPLATE: OnceLock<Vec<Value>> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let score = |accounts: &[Value]| {
+            let kinds: std::collections::BTreeSet<&str> = accounts.iter().filter_map(|a| a.get("type").and_then(Value::as_str)).collect();
+            (kinds.len(), accounts.len())
+        };
+        let mut best: Vec<Value> = Vec::new();
+        for op in crate::operations() {
+            let Some(answer) = crate::testing::default_answer(op.id).and_then(|text| serde_json::from_str::<Value>(text).ok()) else { continue };
+            if let Some(Value::Array(accounts)) = answer.get("accounts") {
+                if score(accounts) > score(&best) && accounts.iter().all(|a| a.get("account_id").is_some_and(Value::is_string)) {
+                    best = accounts.clone();
+                }
+            }
+        }
+        best
+    })
+}
+
+/// An Item's accounts: the template's identity fields, with fresh ids.
+pub(crate) fn issue_accounts(fresh_id: impl Fn() -> String) -> Vec<Map<String, Value>> {
+    template()
+        .iter()
+        .map(|account| {
+            let mut identity = Map::new();
+            for key in ACCOUNT_IDENTITY {
+                if let Some(value) = account.get(*key) {
+                    identity.insert(key.to_string(), value.clone());
+                }
+            }
+            identity.insert("account_id".into(), Value::String(fresh_id()));
+            identity
+        })
+        .collect()
+}
+
+/// Makes `answer` tell the Item's story: its `accounts` lists become the Item's accounts, and
+/// every account id in it is renamed to the Item's.
+pub(crate) fn tell_accounts(answer: &mut Value, accounts: &[Map<String, Value>]) {
+    if accounts.is_empty() {
+        return;
+    }
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    replace_account_lists(answer, accounts, &mut renamed);
+    if !renamed.is_empty() {
+        rename_ids(answer, &renamed);
+    }
+}
+
+/// Every `accounts` list of objects with an `account_id`, at any depth, becomes one object per
+/// Item account; `renamed` learns which example id became which.
+fn replace_account_lists(value: &mut Value, accounts: &[Map<String, Value>], renamed: &mut HashMap<String, String>) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                let is_account_list = key == "accounts"
+                    && matches!(child, Value::Array(list) if !list.is_empty() && list.iter().all(|a| a.get("account_id").is_some_and(Value::is_string)));
+                if is_account_list {
+                    if let Value::Array(list) = child {
+                        *list = told(list, accounts, renamed);
+                    }
+                } else {
+                    replace_account_lists(child, accounts, renamed);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| replace_account_lists(item, accounts, renamed)),
+        _ => {}
+    }
+}
+
+/// One account object per Item account: the example's i-th (wrapping) with the Item's identity.
+fn told(example: &[Value], accounts: &[Map<String, Value>], renamed: &mut HashMap<String, String>) -> Vec<Value> {
+    for (i, account) in example.iter().enumerate() {
+        if let (Some(Value::String(from)), Some(Value::String(to))) = (account.get("account_id"), accounts[i % accounts.len()].get("account_id")) {
+            renamed.entry(from.clone()).or_insert_with(|| to.clone());
+        }
+    }
+    accounts
+        .iter()
+        .enumerate()
+        .map(|(i, identity)| {
+            let mut account = example[i % example.len()].clone();
+            if let Value::Object(object) = &mut account {
+                for (key, value) in identity {
+                    if key == "account_id" || object.contains_key(key) {
+                        object.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+            account
+        })
+        .collect()
+}
+
+/// Renames every `account_id` value and `account_ids` item found in `renamed`.
+fn rename_ids(value: &mut Value, renamed: &HashMap<String, String>) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                match (key.as_str(), &mut *child) {
+                    ("account_id", Value::String(id)) => {
+                        if let Some(to) = renamed.get(id.as_str()) {
+                            *id = to.clone();
+                        }
+                    }
+                    ("account_ids", Value::Array(ids)) => {
+                        for id in ids.iter_mut() {
+                            if let Some(to) = id.as_str().and_then(|s| renamed.get(s)) {
+                                *id = Value::String(to.clone());
+                            }
+                        }
+                    }
+                    _ => rename_ids(child, renamed),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rename_ids(item, renamed)),
+        _ => {}
+    }
+}
+
+/// Gives every institution the answer names (an object with `institution_id` and `name` or
+/// `institution_name`) the name `names` has for it, or records the answer's as its name.
+pub(crate) fn tell_institutions(value: &mut Value, names: &mut HashMap<String, String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(id) = object.get("institution_id").and_then(Value::as_str).map(str::to_string) {
+                for key in ["name", "institution_name"] {
+                    if let Some(Value::String(name)) = object.get_mut(key) {
+                        match names.get(&id) {
+                            Some(known) => *name = known.clone(),
+                            None => {
+                                names.insert(id.clone(), name.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            object.values_mut().for_each(|child| tell_institutions(child, names));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| tell_institutions(item, names)),
+        _ => {}
+    }
+}
+
+/// How long a token the mock issues lives: Plaid's link tokens expire after 4 hours.
+pub(crate) const TOKEN_LIFETIME_SECS: i64 = 4 * 60 * 60;
+
+/// Issued values are fresh: a top-level `*_token` the answer issues (one the request did not
+/// send, shaped like Plaid's `link-sandbox-<uuid>`) gets a new uuid, and a top-level
+/// `expiration` becomes `now` plus [`TOKEN_LIFETIME_SECS`], where the example's date is long past.
+pub(crate) fn fresh_issued(answer: &mut Value, request: &Value, now_secs: i64, uuid: impl Fn() -> String) {
+    let Value::Object(object) = answer else { return };
+    for (key, value) in object.iter_mut() {
+        let Value::String(text) = value else { continue };
+        if key.ends_with("_token") && request.get(key).is_none() {
+            let environment = ["-sandbox-", "-production-", "-development-"].iter().find_map(|e| text.find(e).map(|at| at + e.len()));
+            if let Some(end) = environment {
+                *text = format!("{}{}", &text[..end], uuid());
+            }
+        } else if key == "expiration" {
+            if let Some(at) = rfc3339(now_secs.saturating_add(TOKEN_LIFETIME_SECS)) {
+                *text = at;
+            }
+        }
+    }
+}
+
+/// A time as RFC 3339 in UTC, to the second.
+fn rfc3339(secs: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// A fresh top-level `request_id`, as Plaid gives every answer its own.
+pub(crate) fn fresh_request_id(answer: &mut Value, id: String) {
+    if let Some(slot @ Value::String(_)) = answer.get_mut("request_id") {
+        *slot = Value::String(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn item_accounts() -> Vec<Map<String, Value>> {
+        ["a-1", "a-2", "a-3"]
+            .iter()
+            .zip(["Checking", "Saving", "Card"])
+            .map(|(id, name)| json!({ "account_id": id, "name": name, "mask": "0000" }).as_object().cloned().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn an_answer_gets_the_items_accounts_and_its_references_follow() {
+        let mut answer = json!({
+            "accounts": [{ "account_id": "ex-1", "name": "Example", "mask": "9606", "balances": { "current": 1 } }],
+            "numbers": { "ach": [{ "account_id": "ex-1", "routing": "011" }] },
+            "request_id": "same",
+        });
+        tell_accounts(&mut answer, &item_accounts());
+        let ids: Vec<&str> = answer["accounts"].as_array().into_iter().flatten().filter_map(|a| a["account_id"].as_str()).collect();
+        assert_eq!(ids, ["a-1", "a-2", "a-3"]);
+        assert_eq!(answer["accounts"][1]["name"], "Saving");
+        assert_eq!(answer["accounts"][2]["balances"]["current"], 1, "the example's other fields stay");
+        assert_eq!(answer["numbers"]["ach"][0]["account_id"], "a-1");
+        fresh_request_id(&mut answer, "r-9".into());
+        assert_eq!(answer["request_id"], "r-9");
+    }
+
+    #[test]
+    fn issued_tokens_are_fresh_and_expire_from_now() {
+        let example = json!({ "link_token": "link-sandbox-af1a0311-da53-4636-b754-dd15cc058176", "expiration": "2020-03-27T12:56:34Z", "access_token": "access-sandbox-x" });
+        let mut answer = example.clone();
+        fresh_issued(&mut answer, &json!({ "access_token": "access-sandbox-x" }), 1_800_000_000, || "new-uuid".into());
+        assert_eq!(answer["link_token"], "link-sandbox-new-uuid");
+        assert_eq!(answer["expiration"], "2027-01-15T12:00:00Z");
+        assert_eq!(answer["access_token"], "access-sandbox-x", "a token the request sent is not issued");
+    }
+
+    #[test]
+    fn an_institution_keeps_its_first_name() {
+        let mut names = HashMap::new();
+        let mut item = json!({ "item": { "institution_id": "ins_1", "institution_name": "First Platypus Bank" } });
+        tell_institutions(&mut item, &mut names);
+        let mut institution = json!({ "institution": { "institution_id": "ins_1", "name": "Houndstooth Bank" } });
+        tell_institutions(&mut institution, &mut names);
+        assert_eq!(institution["institution"]["name"], "First Platypus Bank");
+    }
+}
