@@ -139,6 +139,15 @@ async fn every_panel_answers_with_data_after_connecting() {
         let pdf = base64::engine::general_purpose::STANDARD.decode(body["pdf"].as_str().expect("pdf")).expect("base64");
         assert!(pdf.starts_with(b"%PDF-"), "{route}");
     }
+    // Dates follow the request: the investment transactions of the last 30 days are dated so.
+    let (_, body) = send(http.get(format!("{url}/api/investments_transactions"))).await;
+    let today = plaid_quickstart::routes::link::today();
+    let earliest = plaid_quickstart::routes::link::days_before(today, 30);
+    let latest_day = plaid_quickstart::routes::link::date(today);
+    for t in body.pointer("/investments_transactions/investment_transactions").and_then(Value::as_array).into_iter().flatten() {
+        let date = t["date"].as_str().unwrap_or_default();
+        assert!((earliest.as_str()..=latest_day.as_str()).contains(&date), "{date} is not within the 30 days asked for");
+    }
     // The newest eight, oldest first.
     let (_, body) = send(http.get(format!("{url}/api/transactions"))).await;
     let dates: Vec<&str> = body["latest_transactions"].as_array().expect("list").iter().filter_map(|t| t["date"].as_str()).collect();

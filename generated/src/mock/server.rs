@@ -394,6 +394,7 @@ impl State {
                 self.tell_accounts(&item.item_id, answer);
             }
             crate::mock::follow::apply(op.id, &request, answer);
+            crate::mock::story::dates_within_request(answer, &request);
             crate::mock::story::tell_institutions(answer, &mut self.lock().institutions);
             crate::mock::story::fresh_request_id(answer, crate::retry::fresh_key(15, Some(15)));
             crate::mock::story::fresh_issued(answer, &request, i64::try_from(now_secs()).unwrap_or(i64::MAX), uuid);

@@ -11,6 +11,8 @@
 //! - **Institutions.** An institution id names one institution: the first name the mock
 //!   answered for it (`name` or `institution_name` beside `institution_id`) is the name every
 //!   later answer gives it.
+//! - **Dates follow the request**: with a `start_date` and an `end_date`, the answer's dates
+//!   fall between them.
 //! - **Issued values are fresh**: request ids in every answer, a token an answer issues
 //!   (`link_token`), and its `expiration`, 4 hours from now.
 
@@ -201,6 +203,44 @@ fn rfc3339(secs: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(secs, 0).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
+/// Dates follow the request: when it names a `start_date` and an `end_date`, every date of the
+/// answer (a `YYYY-MM-DD` text at a key `date` or `*_date`) outside that range is moved into
+/// it, keeping its place in the example's cycle (`start + (date - start) mod span`), so
+/// transactions asked for this month are this month's.
+pub(crate) fn dates_within_request(answer: &mut Value, request: &Value) {
+    let day = |key: &str| request.get(key).and_then(Value::as_str).and_then(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
+    let (Some(start), Some(end)) = (day("start_date"), day("end_date")) else { return };
+    let span = (end - start).num_days().saturating_add(1);
+    if span <= 0 {
+        return;
+    }
+    move_dates(answer, start, end, span);
+}
+
+fn move_dates(value: &mut Value, start: chrono::NaiveDate, end: chrono::NaiveDate, span: i64) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                let is_date_key = key == "date" || key.ends_with("_date");
+                match child {
+                    Value::String(text) if is_date_key => {
+                        let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") else { continue };
+                        if date < start || date > end {
+                            let offset = (date - start).num_days().rem_euclid(span);
+                            if let Some(moved) = start.checked_add_signed(chrono::TimeDelta::days(offset)) {
+                                *text = moved.format("%Y-%m-%d").to_string();
+                            }
+                        }
+                    }
+                    other => move_dates(other, start, end, span),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| move_dates(item, start, end, span)),
+        _ => {}
+    }
+}
+
 /// A fresh top-level `request_id`, as Plaid gives every answer its own.
 pub(crate) fn fresh_request_id(answer: &mut Value, id: String) {
     if let Some(slot @ Value::String(_)) = answer.get_mut("request_id") {
@@ -247,6 +287,20 @@ mod tests {
         assert_eq!(answer["link_token"], "link-sandbox-new-uuid");
         assert_eq!(answer["expiration"], "2027-01-15T12:00:00Z");
         assert_eq!(answer["access_token"], "access-sandbox-x", "a token the request sent is not issued");
+    }
+
+    #[test]
+    fn dates_fall_within_the_range_asked_for() {
+        let mut answer = json!({ "investment_transactions": [{ "date": "2020-05-27", "settled_date": "2026-11-20" }, { "date": "2026-11-03" }], "start_date": "2020-01-01" });
+        dates_within_request(&mut answer, &json!({ "start_date": "2026-11-01", "end_date": "2026-11-30" }));
+        for date in [&answer["investment_transactions"][0]["date"], &answer["investment_transactions"][1]["date"], &answer["investment_transactions"][0]["settled_date"]] {
+            let text = date.as_str().unwrap_or_default();
+            assert!(("2026-11-01"..="2026-11-30").contains(&text), "{text}");
+        }
+        assert_eq!(answer["investment_transactions"][1]["date"], "2026-11-03", "a date in range stays");
+        let mut untouched = json!({ "date": "2020-05-27" });
+        dates_within_request(&mut untouched, &json!({}));
+        assert_eq!(untouched["date"], "2020-05-27");
     }
 
     #[test]
