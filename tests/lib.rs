@@ -1,5 +1,11 @@
 //! Helpers shared by the integration tests in `tests/tests/`.
 
+/// The workspace README's Rust blocks, compiled as doctests (`cargo test --workspace` runs
+/// them): the README is the API as it compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct RootReadme;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.
