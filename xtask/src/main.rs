@@ -87,7 +87,7 @@ fn dispatch(args: &[String]) -> ExitCode {
                 return regen(a).map_or_else(|code| code, |_| ExitCode::SUCCESS);
             }
             // Without --spec and --out: the workspace's own crate, then the fixture crate.
-            let fixture = RegenArgs { check: a.check, specs: vec![root().join(FIXTURE_SPEC)], specs_given: true, overlays: Vec::new(), out: root().join(FIXTURE_CRATE), out_given: true };
+            let fixture = RegenArgs { check: a.check, specs: vec![root().join(FIXTURE_SPEC)], specs_given: true, overlays: Vec::new(), out: root().join(FIXTURE_CRATE), out_given: true, quiet: false };
             match (regen(a), regen(fixture)) {
                 (Ok(_), Ok(_)) => ExitCode::SUCCESS,
                 _ => ExitCode::FAILURE,
@@ -172,11 +172,13 @@ struct RegenArgs {
     overlays: Vec<PathBuf>,
     out: PathBuf,
     out_given: bool,
+    /// Print the spec's warnings as a count only (the quickstart's users did not ask for them).
+    quiet: bool,
 }
 
 impl RegenArgs {
     fn parse(args: &[String]) -> Result<Self, String> {
-        let mut a = RegenArgs { check: false, specs: Vec::new(), specs_given: false, overlays: Vec::new(), out: root().join("generated"), out_given: false };
+        let mut a = RegenArgs { check: false, specs: Vec::new(), specs_given: false, overlays: Vec::new(), out: root().join("generated"), out_given: false, quiet: false };
         let mut flags = cli::Flags::new(args);
         while let Some(arg) = flags.next_arg() {
             match arg {
@@ -211,12 +213,19 @@ pub fn own_overlays() -> Vec<PathBuf> {
 /// and, for a folder other than the workspace's own crate, the standalone crate's manifest,
 /// runtime copy and README. Warnings are printed; nothing is written.
 pub fn crate_files(specs: &[PathBuf], overlays: &[PathBuf], dir: &Path) -> Result<(generator::Generated, Vec<generator::emit::File>), String> {
+    crate_files_shown(specs, overlays, dir, false)
+}
+
+/// [`crate_files`], printing the warnings as one count line when `quiet`.
+fn crate_files_shown(specs: &[PathBuf], overlays: &[PathBuf], dir: &Path, quiet: bool) -> Result<(generator::Generated, Vec<generator::emit::File>), String> {
     let generated = generator::generate_overlaid(specs, overlays).map_err(|diags| diags.to_string())?;
-    let shown = generator::limits::MAX_PRINTED_DIAGNOSTICS;
+    let shown = if quiet { 0 } else { generator::limits::MAX_PRINTED_DIAGNOSTICS };
     for w in generated.warnings.0.iter().take(shown) {
         eprintln!("{w}");
     }
-    if generated.warnings.0.len() > shown {
+    if quiet && !generated.warnings.0.is_empty() {
+        eprintln!("{} warnings about the spec (`cargo xtask regen --spec <file> --out <dir>` shows them)", generated.warnings.0.len());
+    } else if generated.warnings.0.len() > shown {
         eprintln!("... and {} more warnings not shown", generated.warnings.0.len() - shown);
     }
     let mut files = generated.files.clone();
@@ -239,7 +248,7 @@ pub fn crate_files(specs: &[PathBuf], overlays: &[PathBuf], dir: &Path) -> Resul
 fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     let start = Instant::now();
     let dir = args.out.clone();
-    let (generated, files) = match crate_files(&args.specs, &args.overlays, &dir) {
+    let (generated, files) = match crate_files_shown(&args.specs, &args.overlays, &dir, args.quiet) {
         Ok(made) => made,
         Err(e) => {
             eprintln!("{e}");
@@ -381,7 +390,7 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     for name in SMALL_SPECS {
         let spec = root().join("tests/fixtures/rules").join(format!("{name}.yml"));
         let out = root().join("target/small-sdk").join(name);
-        let small = RegenArgs { check: false, specs: vec![spec], specs_given: true, overlays: Vec::new(), out: out.clone(), out_given: true };
+        let small = RegenArgs { check: false, specs: vec![spec], specs_given: true, overlays: Vec::new(), out: out.clone(), out_given: true, quiet: false };
         if regen(small).is_err() || fresh::pin_lock(&root(), &out).is_err() {
             failed.push(format!("the {name} fixture"));
             continue;
@@ -418,7 +427,7 @@ const FRESH_CRATE_TARGET: &str = "target/corpus-fresh-target";
 fn fresh_build(specs: &[PathBuf], overlays: &[PathBuf]) -> Result<(), String> {
     let started = Instant::now();
     let dir = root().join(FRESH_CRATE);
-    let args = RegenArgs { check: false, specs: specs.to_vec(), specs_given: true, overlays: overlays.to_vec(), out: dir.clone(), out_given: true };
+    let args = RegenArgs { check: false, specs: specs.to_vec(), specs_given: true, overlays: overlays.to_vec(), out: dir.clone(), out_given: true, quiet: false };
     regen(args).map_err(|_| "the fresh crate did not generate".to_string())?;
     fresh::resolve_afresh(&dir)?;
     let (own, highest) = fresh::check_rust_version(&dir)?;
@@ -449,7 +458,7 @@ fn contract_args(args: &[String]) -> Result<Result<contract::Target, ExitCode>, 
     if specs.is_empty() {
         return Ok(Ok(contract::Target { specs: vec![root().join("specs")], overlays, manifest: None, target_dir: None, fuzz }));
     }
-    let regen_args = RegenArgs { check: false, specs: specs.clone(), specs_given: true, overlays: overlays.clone(), out: root().join(SPEC_CRATE), out_given: true };
+    let regen_args = RegenArgs { check: false, specs: specs.clone(), specs_given: true, overlays: overlays.clone(), out: root().join(SPEC_CRATE), out_given: true, quiet: false };
     let pinned = regen(regen_args).and_then(|_| {
         fresh::pin_lock(&root(), &root().join(SPEC_CRATE)).map_err(|e| {
             eprintln!("error: {e}");
