@@ -139,6 +139,12 @@ async fn every_panel_answers_with_data_after_connecting() {
         let pdf = base64::engine::general_purpose::STANDARD.decode(body["pdf"].as_str().expect("pdf")).expect("base64");
         assert!(pdf.starts_with(b"%PDF-"), "{route}");
     }
+    // The transfer is the one authorized: a 1.00 ACH debit.
+    let (_, authorized) = send(http.get(format!("{url}/api/transfer_authorize"))).await;
+    let (_, created) = send(http.get(format!("{url}/api/transfer_create"))).await;
+    let transfer = &created["transfer"];
+    assert_eq!((transfer["amount"].as_str(), transfer["type"].as_str(), transfer["network"].as_str()), (Some("1.00"), Some("debit"), Some("ach")), "{created}");
+    assert_eq!(transfer["authorization_id"], authorized["authorization"]["id"]);
     // Dates follow the request: the investment transactions of the last 30 days are dated so.
     let (_, body) = send(http.get(format!("{url}/api/investments_transactions"))).await;
     let today = plaid_quickstart::routes::link::today();

@@ -152,6 +152,8 @@ struct Inner {
     accounts: HashMap<String, Vec<serde_json::Map<String, Value>>>,
     /// The name each institution id was first answered with.
     institutions: HashMap<String, String>,
+    /// The objects answers issued, for a later create that names one (`mock::story`).
+    issued: crate::mock::story::Issued,
     deliveries: Vec<WebhookDelivery>,
     handlers: Vec<Handler>,
     recorded: Vec<RecordedCall>,
@@ -398,6 +400,7 @@ impl State {
             crate::mock::story::tell_institutions(answer, &mut self.lock().institutions);
             crate::mock::story::fresh_request_id(answer, crate::retry::fresh_key(15, Some(15)));
             crate::mock::story::fresh_issued(answer, &request, i64::try_from(now_secs()).unwrap_or(i64::MAX), uuid);
+            crate::mock::story::take_named(answer, &request, &self.lock().issued);
             self.resources(op.id, &request, answer);
             if let Some((at, token)) = rotated {
                 crate::mock::follow::set_at(answer, at, token.into());
@@ -405,6 +408,7 @@ impl State {
             if let Some(item) = &item {
                 set_item_id(answer, &item.item_id);
             }
+            crate::mock::story::remember(answer, &mut self.lock().issued);
         };
         if let Some(reply) = self.change_state(op.id, &request) {
             return reply;
