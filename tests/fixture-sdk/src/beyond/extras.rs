@@ -8,10 +8,11 @@
 //! What the client manages itself cannot be replaced by accident: the credential headers and the
 //! headers that frame the request (`Content-Type`, `Content-Length`, `Host`, ...), and the body
 //! fields that carry credentials. Asking for one records an error that the next call returns
-//! before anything is sent. Names are compared the way a server may read them: a header by
-//! [`header_key`] (case, and `_` as `-`), a body field or query parameter by its letters and
-//! digits (`client_id`, `clientId`, `CLIENT-ID` are one name), against the operation's
-//! [`body_credentials`](crate::Operation::body_credentials) and the credential headers.
+//! before anything is sent. Names are compared the widest way a server may read them: a
+//! credential header, body field or query parameter by its letters and digits (`client_id`,
+//! `clientId`, `CLIENT-ID` are one name; so are `PLAID-SECRET` and `PLAID-_SECRET`), against the
+//! operation's [`body_credentials`](crate::Operation::body_credentials) and the credential
+//! headers; a framing header by [`header_key`] (case, and `_` as `-`).
 //!
 //! Every extra value joins the call's scrub list ([`Extras::secrets_into`]): it is the
 //! application's, and may be a secret of its own that a server echoes back.
@@ -136,10 +137,12 @@ fn header_key(name: &str) -> String {
     name.to_ascii_lowercase().replace('_', "-")
 }
 
-/// Whether a header of this name would carry one of the credentials the client sends.
+/// Whether a header of this name would carry one of the credentials the client sends: named
+/// like one once case and every separator are set aside ([`squashed`]), the widest reading any
+/// server or proxy gives a name (`PLAID-_SECRET`, `plaid.secret` and `PlaidSecret` included).
 fn is_credential_header(name: &str) -> bool {
-    let key = header_key(name);
-    crate::AUTH_HEADERS.iter().any(|(credential, _)| header_key(credential) == key)
+    let key = squashed(name);
+    !key.is_empty() && crate::AUTH_HEADERS.iter().any(|(credential, _)| squashed(credential) == key)
 }
 
 /// Whether a query parameter of this name would carry a credential: named like a credential
@@ -203,6 +206,14 @@ mod tests {
             assert!(checked_header(&underscored, "v").is_err(), "{underscored}");
         }
         assert!(checked_header("content_type", "text/plain").is_err());
+        // Any separators at all, as the fuzzer found (`PLAID-_SECRET`): the name is the letters.
+        for (name, _) in crate::AUTH_HEADERS {
+            let doubled = name.replacen('-', "-_", 1);
+            let dotted = name.replace('-', ".");
+            for spelling in [doubled, dotted] {
+                assert!(checked_header(&spelling, "v").is_err(), "{spelling}");
+            }
+        }
         let (name, value) = checked_header("X-Trace", "abc").expect("an ordinary header");
         assert_eq!((name.as_str(), value.is_sensitive()), ("x-trace", true));
     }
