@@ -107,12 +107,9 @@ pub fn summary(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
 /// For each feature, the types added, changed (the type or any member) and removed.
 fn types_by_feature(old: &Manifest, new: &Manifest, changes: &[Change]) -> BTreeMap<String, [usize; 3]> {
     let is_type = |m: &Manifest, path: &str| m.items.get(path).and_then(|i| i.get("kind")).and_then(Value::as_str).is_some_and(|k| TYPE_KINDS.contains(&k));
-    let mut touched: BTreeMap<&str, ()> = BTreeMap::new();
-    for c in changes {
-        touched.insert(split(&c.path).0, ());
-    }
+    let touched: std::collections::BTreeSet<&str> = changes.iter().map(|c| split(&c.path).0).collect();
     let mut table: BTreeMap<String, [usize; 3]> = BTreeMap::new();
-    for owner in touched.keys() {
+    for owner in touched {
         let (was, is) = (is_type(old, owner), is_type(new, owner));
         let (column, manifest) = match (was, is) {
             (false, true) => (0, new),

@@ -4,10 +4,6 @@
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::State;
 use axum::{Form, Json};
-use plaid_sdk::{
-    ItemPublicTokenExchangeRequest, LinkTokenCreateRequest, PaymentInitiationPaymentCreateRequest, PaymentInitiationRecipientCreateRequest,
-    SandboxPublicTokenCreateRequest, UserCreateRequest,
-};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -62,7 +58,7 @@ pub async fn create_link_token(State(state): State<Shared>) -> Answer {
         body["consumer_report_permissible_purpose"] = json!("ACCOUNT_REVIEW_CREDIT");
         body["cra_options"] = json!({ "days_requested": 60 });
     }
-    let answer = state.client.link_token_create(request::<LinkTokenCreateRequest>(body)?).await?;
+    let answer = state.client.link_token_create(request(body)?).await?;
     Ok(Json(json(&answer)?))
 }
 
@@ -84,7 +80,7 @@ pub async fn set_access_token(State(state): State<Shared>, form: Result<Form<Pub
 /// Exchanges a public token, keeps the access token and Item id, and answers as the
 /// quickstarts do (the access token goes to the page only because this is a demo).
 async fn exchange(state: &Shared, public_token: String) -> Answer {
-    let answer = state.client.item_public_token_exchange(request::<ItemPublicTokenExchangeRequest>(json!({ "public_token": public_token }))?).await?;
+    let answer = state.client.item_public_token_exchange(request(json!({ "public_token": public_token }))?).await?;
     let answer = json(&answer)?;
     let access_token = text_at(&answer, "/access_token", "access token")?;
     let item_id = text_at(&answer, "/item_id", "Item id")?;
@@ -101,7 +97,7 @@ pub async fn sandbox_connect(State(state): State<Shared>) -> Answer {
         return Err(RouteError::bad_request("SANDBOX_ONLY", "the sandbox button creates test Items; against production, use Link"));
     }
     let body = json!({ "institution_id": SANDBOX_INSTITUTION, "initial_products": item_products(&state.settings.products) });
-    let answer = state.client.sandbox_public_token_create(request::<SandboxPublicTokenCreateRequest>(body)?).await?;
+    let answer = state.client.sandbox_public_token_create(request(body)?).await?;
     let public_token = text_at(&json(&answer)?, "/public_token", "public token")?;
     exchange(&state, public_token).await
 }
@@ -122,7 +118,7 @@ pub fn item_products(products: &[String]) -> Vec<String> {
 /// `POST /api/create_user_token`: a Plaid Check user, kept for Link and the `/cra` panels.
 pub async fn create_user_token(State(state): State<Shared>) -> Answer {
     let body = json!({ "client_user_id": unique("user") });
-    let answer = json(&state.client.user_create(request::<UserCreateRequest>(body)?).await?)?;
+    let answer = json(&state.client.user_create(request(body)?).await?)?;
     let mut tokens = state.tokens();
     tokens.user_token = answer.get("user_token").and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from);
     tokens.user_id = answer.get("user_id").and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from);
@@ -140,10 +136,10 @@ pub async fn create_link_token_for_payment(State(state): State<Shared>) -> Answe
         "iban": "GB33BUKB20201555555555",
         "address": { "street": ["4 Privet Drive"], "city": "Little Whinging", "postal_code": "11111", "country": "GB" },
     });
-    let recipient = json(&state.client.payment_initiation_recipient_create(request::<PaymentInitiationRecipientCreateRequest>(recipient)?).await?)?;
+    let recipient = json(&state.client.payment_initiation_recipient_create(request(recipient)?).await?)?;
     let recipient_id = text_at(&recipient, "/recipient_id", "recipient id")?;
     let payment = json!({ "recipient_id": recipient_id, "reference": "paymentRef", "amount": { "value": 1.23, "currency": "GBP" } });
-    let payment = json(&state.client.payment_initiation_payment_create(request::<PaymentInitiationPaymentCreateRequest>(payment)?).await?)?;
+    let payment = json(&state.client.payment_initiation_payment_create(request(payment)?).await?)?;
     let payment_id = text_at(&payment, "/payment_id", "payment id")?;
     state.tokens().payment_id = Some(payment_id.clone());
     let mut body = json!({
@@ -157,7 +153,7 @@ pub async fn create_link_token_for_payment(State(state): State<Shared>) -> Answe
     if let Some(uri) = &state.settings.redirect_uri {
         body["redirect_uri"] = json!(uri);
     }
-    let answer = state.client.link_token_create(request::<LinkTokenCreateRequest>(body)?).await?;
+    let answer = state.client.link_token_create(request(body)?).await?;
     Ok(Json(json(&answer)?))
 }
 

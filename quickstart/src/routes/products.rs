@@ -3,11 +3,6 @@
 
 use axum::extract::State;
 use axum::Json;
-use plaid_sdk::{
-    AccountsBalanceGetRequest, AccountsGetRequest, AuthGetRequest, IdentityGetRequest, IncomeVerificationPaystubsGetRequest, InstitutionsGetByIdRequest,
-    InvestmentsHoldingsGetRequest, InvestmentsTransactionsGetRequest, ItemGetRequest, LiabilitiesGetRequest, PaymentInitiationPaymentGetRequest,
-    SignalEvaluateRequest, TransactionsSyncRequest, TransferAuthorizationCreateRequest, TransferCreateRequest,
-};
 use serde_json::{json, Value};
 
 use crate::calls::{json, request, text_at};
@@ -22,7 +17,7 @@ pub const LATEST_TRANSACTIONS: usize = 8;
 /// `GET /api/auth`: account and routing numbers.
 pub async fn auth(State(state): State<Shared>) -> Answer {
     let body = json!({ "access_token": state.access_token()? });
-    Ok(Json(json(&state.client.auth_get(request::<AuthGetRequest>(body)?).await?)?))
+    Ok(Json(json(&state.client.auth_get(request(body)?).await?)?))
 }
 
 /// `GET /api/transactions`: `/transactions/sync` from the start until `has_more` is false;
@@ -36,7 +31,7 @@ pub async fn transactions(State(state): State<Shared>) -> Answer {
     let mut pages = 0;
     loop {
         let body = json!({ "access_token": access_token, "cursor": cursor });
-        let page = json(&state.client.transactions_sync(request::<TransactionsSyncRequest>(body)?).await?)?;
+        let page = json(&state.client.transactions_sync(request(body)?).await?)?;
         let next = page.get("next_cursor").and_then(Value::as_str).unwrap_or("").to_string();
         if next.is_empty() {
             if waits >= FIRST_SYNC.attempts {
@@ -70,14 +65,14 @@ pub fn latest(mut added: Vec<Value>, count: usize) -> Vec<Value> {
 /// `GET /api/identity`: the owners of each account, as `{identity: accounts}`.
 pub async fn identity(State(state): State<Shared>) -> Answer {
     let body = json!({ "access_token": state.access_token()? });
-    let answer = json(&state.client.identity_get(request::<IdentityGetRequest>(body)?).await?)?;
+    let answer = json(&state.client.identity_get(request(body)?).await?)?;
     Ok(Json(json!({ "identity": answer.get("accounts").cloned().unwrap_or(Value::Null) })))
 }
 
 /// `GET /api/balance`: real-time balances, as `{accounts}`.
 pub async fn balance(State(state): State<Shared>) -> Answer {
     let body = json!({ "access_token": state.access_token()? });
-    let answer = json(&state.client.accounts_balance_get(request::<AccountsBalanceGetRequest>(body)?).await?)?;
+    let answer = json(&state.client.accounts_balance_get(request(body)?).await?)?;
     Ok(Json(json!({ "accounts": answer.get("accounts").cloned().unwrap_or(Value::Null) })))
 }
 
@@ -88,7 +83,7 @@ pub async fn accounts(State(state): State<Shared>) -> Answer {
 
 async fn accounts_answer(state: &Shared) -> Result<Value, RouteError> {
     let body = json!({ "access_token": state.access_token()? });
-    json(&state.client.accounts_get(request::<AccountsGetRequest>(body)?).await?)
+    json(&state.client.accounts_get(request(body)?).await?)
 }
 
 /// The first account's id, kept for `transfer_create`.
@@ -101,18 +96,18 @@ async fn first_account(state: &Shared) -> Result<String, RouteError> {
 /// `GET /api/item`: the Item and its institution, as `{item, institution}`.
 pub async fn item(State(state): State<Shared>) -> Answer {
     let body = json!({ "access_token": state.access_token()? });
-    let answer = json(&state.client.item_get(request::<ItemGetRequest>(body)?).await?)?;
+    let answer = json(&state.client.item_get(request(body)?).await?)?;
     let item = answer.get("item").cloned().unwrap_or(Value::Null);
     let institution_id = text_at(&item, "/institution_id", "institution id")?;
     let body = json!({ "institution_id": institution_id, "country_codes": state.settings.country_codes });
-    let institution = json(&state.client.institutions_get_by_id(request::<InstitutionsGetByIdRequest>(body)?).await?)?;
+    let institution = json(&state.client.institutions_get_by_id(request(body)?).await?)?;
     Ok(Json(json!({ "item": item, "institution": institution.get("institution").cloned().unwrap_or(Value::Null) })))
 }
 
 /// `GET /api/holdings`: investment holdings, as `{error: null, holdings}`.
 pub async fn holdings(State(state): State<Shared>) -> Answer {
     let body = json!({ "access_token": state.access_token()? });
-    let answer = json(&state.client.investments_holdings_get(request::<InvestmentsHoldingsGetRequest>(body)?).await?)?;
+    let answer = json(&state.client.investments_holdings_get(request(body)?).await?)?;
     Ok(Json(json!({ "error": null, "holdings": answer })))
 }
 
@@ -120,21 +115,21 @@ pub async fn holdings(State(state): State<Shared>) -> Answer {
 pub async fn investments_transactions(State(state): State<Shared>) -> Answer {
     let today = today();
     let body = json!({ "access_token": state.access_token()?, "start_date": days_before(today, 30), "end_date": date(today) });
-    let answer = json(&state.client.investments_transactions_get(request::<InvestmentsTransactionsGetRequest>(body)?).await?)?;
+    let answer = json(&state.client.investments_transactions_get(request(body)?).await?)?;
     Ok(Json(json!({ "error": null, "investments_transactions": answer })))
 }
 
 /// `GET /api/liabilities`: as `{error: null, liabilities}`.
 pub async fn liabilities(State(state): State<Shared>) -> Answer {
     let body = json!({ "access_token": state.access_token()? });
-    let answer = json(&state.client.liabilities_get(request::<LiabilitiesGetRequest>(body)?).await?)?;
+    let answer = json(&state.client.liabilities_get(request(body)?).await?)?;
     Ok(Json(json!({ "error": null, "liabilities": answer })))
 }
 
 /// `GET /api/payment`: the payment `create_link_token_for_payment` made, as `{error: null, payment}`.
 pub async fn payment(State(state): State<Shared>) -> Answer {
     let payment_id = state.tokens().payment_id.clone().ok_or_else(|| RouteError::bad_request("NO_PAYMENT", "no payment yet: call /api/create_link_token_for_payment first"))?;
-    let answer = json(&state.client.payment_initiation_payment_get(request::<PaymentInitiationPaymentGetRequest>(json!({ "payment_id": payment_id }))?).await?)?;
+    let answer = json(&state.client.payment_initiation_payment_get(request(json!({ "payment_id": payment_id }))?).await?)?;
     Ok(Json(json!({ "error": null, "payment": answer })))
 }
 
@@ -143,7 +138,7 @@ pub async fn payment(State(state): State<Shared>) -> Answer {
 #[allow(deprecated)]
 pub async fn paystubs(State(state): State<Shared>) -> Answer {
     let body = json!({ "access_token": state.access_token()? });
-    let answer = json(&state.client.income_verification_paystubs_get(request::<IncomeVerificationPaystubsGetRequest>(body)?).await?)?;
+    let answer = json(&state.client.income_verification_paystubs_get(request(body)?).await?)?;
     Ok(Json(json!({ "error": null, "paystubs": answer })))
 }
 
@@ -164,7 +159,7 @@ pub async fn transfer_authorize(State(state): State<Shared>) -> Answer {
             "address": { "street": "123 Main St.", "city": "San Francisco", "region": "CA", "postal_code": "94053", "country": "US" },
         },
     });
-    let answer = json(&state.client.transfer_authorization_create(request::<TransferAuthorizationCreateRequest>(body)?).await?)?;
+    let answer = json(&state.client.transfer_authorization_create(request(body)?).await?)?;
     state.tokens().authorization_id = Some(text_at(&answer, "/authorization/id", "authorization id")?);
     Ok(Json(answer))
 }
@@ -180,7 +175,7 @@ pub async fn transfer_create(State(state): State<Shared>) -> Answer {
         return Err(RouteError::bad_request("NO_AUTHORIZATION", "no transfer authorization yet: call /api/transfer_authorize first"));
     };
     let body = json!({ "access_token": access_token, "account_id": account_id, "authorization_id": authorization_id, "description": "Debit" });
-    let answer = json(&state.client.transfer_create(request::<TransferCreateRequest>(body)?).await?)?;
+    let answer = json(&state.client.transfer_create(request(body)?).await?)?;
     Ok(Json(json!({ "error": null, "transfer": answer.get("transfer").cloned().unwrap_or(Value::Null) })))
 }
 
@@ -192,7 +187,7 @@ pub async fn signal_evaluate(State(state): State<Shared>) -> Answer {
     if let Some(key) = &state.settings.signal_ruleset_key {
         body["ruleset_key"] = json!(key);
     }
-    Ok(Json(json(&state.client.signal_evaluate(request::<SignalEvaluateRequest>(body)?).await?)?))
+    Ok(Json(json(&state.client.signal_evaluate(request(body)?).await?)?))
 }
 
 #[cfg(test)]

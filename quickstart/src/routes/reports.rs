@@ -5,7 +5,6 @@
 use axum::extract::State;
 use axum::Json;
 use base64::Engine as _;
-use plaid_sdk::{AssetReportCreateRequest, AssetReportGetRequest, AssetReportPdfGetRequest, StatementsDownloadRequest, StatementsListRequest};
 use serde_json::{json, Value};
 
 use crate::calls::{json, listed_path, request, text_at};
@@ -46,21 +45,21 @@ pub async fn assets(State(state): State<Shared>) -> Answer {
             },
         },
     });
-    let created = json(&state.client.asset_report_create(request::<AssetReportCreateRequest>(body)?).await?)?;
+    let created = json(&state.client.asset_report_create(request(body)?).await?)?;
     let token = text_at(&created, "/asset_report_token", "asset report token")?;
     let report = until_ready(REPORTS, || async {
-        let body = request::<AssetReportGetRequest>(json!({ "asset_report_token": token }))?;
+        let body = request(json!({ "asset_report_token": token }))?;
         json(&state.client.asset_report_get(body).await?)
     })
     .await?;
-    let pdf = state.client.asset_report_pdf_get(request::<AssetReportPdfGetRequest>(json!({ "asset_report_token": token }))?).await?;
+    let pdf = state.client.asset_report_pdf_get(request(json!({ "asset_report_token": token }))?).await?;
     Ok(Json(json!({ "json": report.get("report").cloned().unwrap_or(Value::Null), "pdf": pdf_base64(pdf, "/asset_report/pdf/get's answer")? })))
 }
 
 /// `GET /api/statements`: the statements list, and the newest statement's PDF: `{json, pdf}`.
 pub async fn statements(State(state): State<Shared>) -> Answer {
     let access_token = state.access_token()?;
-    let list = json(&state.client.statements_list(request::<StatementsListRequest>(json!({ "access_token": access_token }))?).await?)?;
+    let list = json(&state.client.statements_list(request(json!({ "access_token": access_token }))?).await?)?;
     let newest = list
         .get("accounts")
         .and_then(Value::as_array)
@@ -73,7 +72,7 @@ pub async fn statements(State(state): State<Shared>) -> Answer {
     let Some(statement_id) = newest else {
         return Err(RouteError::unavailable(404, "NO_STATEMENTS", "/statements/list lists no statement for this Item"));
     };
-    let download = request::<StatementsDownloadRequest>(json!({ "access_token": access_token, "statement_id": statement_id }))?;
+    let download = request(json!({ "access_token": access_token, "statement_id": statement_id }))?;
     // The raw answer too: Plaid sends the file's SHA-256 in `Plaid-Content-Hash`, and a file
     // that does not match it is not passed on.
     let raw = state.client.raw(async move |c: &plaid_sdk::Client| c.statements_download(download).await).await?;
