@@ -1,8 +1,8 @@
 //! The `testing` mock's default answers follow the request, by rules the generator decided from
 //! each operation's types (`passes::mock::follow`, written into `gen::testing::RULES`): optional
-//! data filled in when an `include_*` option asks for it, fields echoed from the request, lists
-//! filtered by the ids asked for, and `count` and `offset` honoured over a pool of items made
-//! from the example.
+//! data filled in when an `include_*` option asks for it and left out when it is off, fields
+//! and lists echoed from the request, one answer item per request item, lists filtered by the
+//! ids asked for, and `count` and `offset` honoured over a pool of items made from the example.
 
 use serde_json::Value;
 
@@ -15,11 +15,61 @@ pub(crate) fn rotation(operation: &str) -> Option<(&'static str, &'static str)> 
 
 /// The answer with every optional field filled, decided at regen, when the request asks for
 /// optional data; it replaces the default answer, so it comes before every other rule.
+/// Then what an option that is off would add is left out (`primary_color` without
+/// `include_optional_metadata`).
 pub(crate) fn include(operation: &str, request: &Value, answer: &mut Value) {
     let Some(include) = crate::mock::check::rules().and_then(|r| r.answers(operation)).and_then(|rules| rules.get("include")) else { return };
-    let asked = include.get("flags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).any(|p| request.pointer(p) == Some(&Value::Bool(true)));
+    let on = |pointer: &str| request.pointer(pointer) == Some(&Value::Bool(true));
+    let asked = include.get("flags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).any(on);
     if let (true, Some(full)) = (asked, include.get("answer")) {
         *answer = full.clone();
+    }
+    for option in include.get("leave_out").and_then(Value::as_array).into_iter().flatten() {
+        if option.get("flag").and_then(Value::as_str).is_some_and(on) {
+            continue;
+        }
+        for pattern in option.get("fields").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            let segments: Vec<&str> = pattern.split('/').skip(1).collect();
+            remove_at(answer, &segments);
+        }
+    }
+}
+
+/// Removes the field at a pointer pattern (`*` for every item of a list).
+fn remove_at(value: &mut Value, segments: &[&str]) {
+    match (segments, value) {
+        ([last], Value::Object(object)) => {
+            object.remove(&last.replace("~1", "/").replace("~0", "~"));
+        }
+        (["*", rest @ ..], Value::Array(items)) => items.iter_mut().for_each(|item| remove_at(item, rest)),
+        ([first, rest @ ..], Value::Object(object)) => {
+            if let Some(child) = object.get_mut(&first.replace("~1", "/").replace("~0", "~")) {
+                remove_at(child, rest);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One answer item per request item (`transactions` in, `enriched_transactions` out): the
+/// example's items in turn, each with the request item's fields of the same name and type.
+fn each(rule: &Value, request: &Value, answer: &mut Value) {
+    let (Some(from), Some(to)) = (rule.get("from").and_then(Value::as_str), rule.get("to").and_then(Value::as_str)) else { return };
+    let Some(asked) = request.pointer(from).and_then(Value::as_array) else { return };
+    let Some(Value::Array(items)) = answer.pointer_mut(to) else { return };
+    if items.is_empty() {
+        return;
+    }
+    let example = std::mem::take(items);
+    for (i, source) in asked.iter().enumerate() {
+        let mut item = example[i % example.len()].clone();
+        for pair in rule.get("fields").and_then(Value::as_array).into_iter().flatten() {
+            let (Some(field_from), Some(field_to)) = (pair.get(0).and_then(Value::as_str), pair.get(1).and_then(Value::as_str)) else { continue };
+            if let Some(value) = source.pointer(field_from) {
+                set_at(&mut item, field_to, value.clone());
+            }
+        }
+        items.push(item);
     }
 }
 
@@ -32,6 +82,9 @@ pub(crate) fn apply(operation: &str, request: &Value, answer: &mut Value) {
         if let Some(value) = request.pointer(from).filter(|v| !v.is_null()) {
             set_at(answer, to, value.clone());
         }
+    }
+    for rule in rules.get("each").and_then(Value::as_array).into_iter().flatten() {
+        each(rule, request, answer);
     }
     for filter in rules.get("filter").and_then(Value::as_array).into_iter().flatten() {
         let text = |key: &str| filter.get(key).and_then(Value::as_str);

@@ -8,6 +8,7 @@
 //! so the test's stack frame stays the same size however many operations the spec has.
 #![cfg(
     all(
+        feature = "gadget",
         feature = "sandbox",
         feature = "stores",
         feature = "things",
@@ -26,6 +27,46 @@ type Call = for<'a> fn(&'a Client, &'a str, &'a str) -> Pending<'a>;
 /// Decodes a sample value into the type the method takes.
 fn decode<T: ::serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
     ::serde_json::from_str(json).map_err(|e| format!("the sample does not decode: {e}"))
+}
+fn call_gadget_create<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::gadget::GadgetCreateRequest = decode(body)?;
+        client.gadget_create(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
+fn call_gadget_get<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::gadget::GadgetGetRequest = decode(body)?;
+        client.gadget_get(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
+fn call_gadget_update<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::gadget::GadgetUpdateRequest = decode(body)?;
+        client.gadget_update(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
+fn call_gadget_list<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::gadget::GadgetListRequest = decode(body)?;
+        client.gadget_list(body).await.map(drop).map_err(|e| e.to_string())
+    })
 }
 fn call_sandbox_things_widget_simulate<'a>(
     client: &'a Client,
@@ -257,6 +298,26 @@ fn call_things_widget_list<'a>(
         client.things_widget_list(body).await.map(drop).map_err(|e| e.to_string())
     })
 }
+fn call_things_widget_event_sync<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsWidgetEventSyncRequest = decode(body)?;
+        client.things_widget_event_sync(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
+fn call_things_enrich<'a>(
+    client: &'a Client,
+    params: &'a str,
+    body: &'a str,
+) -> Pending<'a> {
+    Box::pin(async move {
+        let body: plaid_sdk::things::ThingsEnrichRequest = decode(body)?;
+        client.things_enrich(body).await.map(drop).map_err(|e| e.to_string())
+    })
+}
 fn call_things_payment_create<'a>(
     client: &'a Client,
     params: &'a str,
@@ -280,6 +341,38 @@ fn call_things_history<'a>(
 /// Operation id; its call; parameters and body with required fields only; with every
 /// field.
 const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
+    (
+        "gadgetCreate",
+        call_gadget_create,
+        "",
+        "{\"terms\":{},\"owner\":\"sample\"}",
+        "",
+        "{\"terms\":{\"name\":\"sample\",\"program\":\"sample\"},\"owner\":\"sample\",\"parts\":[\"sample\"],\"note\":\"sample\"}",
+    ),
+    (
+        "gadgetGet",
+        call_gadget_get,
+        "",
+        "{\"gadget_id\":\"sample\"}",
+        "",
+        "{\"gadget_id\":\"sample\"}",
+    ),
+    (
+        "gadgetUpdate",
+        call_gadget_update,
+        "",
+        "{\"gadget_id\":\"sample\"}",
+        "",
+        "{\"gadget_id\":\"sample\",\"terms\":{\"name\":\"sample\",\"program\":\"sample\"},\"status\":\"rejected\"}",
+    ),
+    (
+        "gadgetList",
+        call_gadget_list,
+        "",
+        "{\"program\":\"sample\"}",
+        "",
+        "{\"program\":\"sample\",\"owner\":\"sample\",\"count\":1,\"offset\":1}",
+    ),
     (
         "sandboxThingsWidgetSimulate",
         call_sandbox_things_widget_simulate,
@@ -430,6 +523,22 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "{\"label\":\"sample\"}",
     ),
     (
+        "thingsWidgetEventSync",
+        call_things_widget_event_sync,
+        "",
+        "{\"after_id\":1}",
+        "",
+        "{\"after_id\":1,\"count\":1,\"widget_id\":\"sample\",\"event_types\":[\"pending\"]}",
+    ),
+    (
+        "thingsEnrich",
+        call_things_enrich,
+        "",
+        "{\"items\":[{\"id\":\"sample\",\"text\":\"sample\"}]}",
+        "",
+        "{\"items\":[{\"id\":\"sample\",\"text\":\"sample\"}]}",
+    ),
+    (
         "thingsPaymentCreate",
         call_things_payment_create,
         "",
@@ -489,5 +598,5 @@ async fn every_operation_keeps_the_contract_prism_checks() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(CASES.len(), 25usize);
+    assert_eq!(CASES.len(), 31usize);
 }

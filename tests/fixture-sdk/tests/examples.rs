@@ -3,6 +3,7 @@
 //! generated type and round-trips without losing a key.
 #![cfg(
     all(
+        feature = "gadget",
         feature = "sandbox",
         feature = "stores",
         feature = "things",
@@ -74,7 +75,27 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /things/widget/get response 200 example",
         round_trip::<plaid_sdk::things::WidgetAnswer>,
-        "{\"widget\":{\"id\":\"widget-example\",\"label\":\"example\"},\"request_id\":\"r2\"}",
+        "{\"widget\":{\"id\":\"widget-example\",\"label\":\"example\",\"color\":\"red\"},\"request_id\":\"r2\"}",
+    ),
+    (
+        "POST /things/widget/event/sync response 200 example",
+        round_trip::<plaid_sdk::things::ThingsWidgetEventSyncResponse>,
+        "{\"widget_events\":[{\"event_id\":7,\"event_type\":\"posted\",\"timestamp\":\"2020-01-01T00:00:00Z\",\"widget_id\":\"widget-example\",\"widget_label\":\"example\"}],\"has_more\":false}",
+    ),
+    (
+        "POST /gadget/create response 200 example",
+        round_trip::<plaid_sdk::gadget::GadgetAnswer>,
+        "{\"id\":\"gadget-sandbox-0000\",\"terms\":{\"name\":\"Example\",\"program\":\"prog-example\"},\"owner\":\"someone\",\"status\":\"rejected\",\"initial_parts\":[\"example\"],\"request_id\":\"r\"}",
+    ),
+    (
+        "POST /gadget/get response 200 example",
+        round_trip::<plaid_sdk::gadget::GadgetAnswer>,
+        "{\"id\":\"gadget-sandbox-0000\",\"terms\":{\"name\":\"Example\",\"program\":\"prog-example\"},\"owner\":\"someone\",\"status\":\"rejected\",\"initial_parts\":[\"example\"],\"request_id\":\"r\"}",
+    ),
+    (
+        "POST /things/enrich response 200 example",
+        round_trip::<plaid_sdk::things::ThingsEnrichResponse>,
+        "{\"enriched\":[{\"id\":\"e-1\",\"text\":\"one\",\"score\":1},{\"id\":\"e-2\",\"text\":\"two\",\"score\":2}]}",
     ),
     (
         "GET /stores response 200 `two`",
@@ -94,5 +115,5 @@ fn every_spec_example_round_trips() {
         failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
-    assert_eq!(CASES.len(), 5usize);
+    assert_eq!(CASES.len(), 9usize);
 }

@@ -187,6 +187,88 @@ async fn an_include_option_fills_the_optional_fields() {
 }
 
 #[tokio::test]
+async fn an_include_option_that_is_off_leaves_its_data_out() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    // The example has a color; the option whose description names it is off.
+    let plain = client.things_widget_get(ThingsWidgetGetRequest::new("widget-example")).await.expect("the example").widget;
+    assert_eq!(plain.color, None);
+    let full = client.things_widget_get(ThingsWidgetGetRequest::new("widget-example").with_include_details(true)).await.expect("filled").widget;
+    assert_eq!(full.color.as_deref(), Some("red"));
+}
+
+#[tokio::test]
+async fn a_created_object_is_the_request_made_whole_and_update_get_and_list_agree() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    let terms = |name: &str, program: &str| GadgetTermsAsked::new().with_name(name).with_program(program);
+    let ada = client.gadget_create(GadgetCreateRequest::new(terms("Ada", "prog-1"), "u-1").with_parts(vec!["wheel".to_string(), "axle".to_string()])).await.expect("made");
+    // The request's fields, nested ones and a list of the same item type included; a fresh
+    // id in the example's form; the status a new gadget has, not the example's.
+    assert_eq!((ada.terms.name.as_str(), ada.terms.program.as_str(), ada.owner.as_str()), ("Ada", "prog-1", "u-1"));
+    assert_eq!(ada.initial_parts.as_deref(), Some(&["wheel".to_string(), "axle".to_string()][..]));
+    assert_eq!(ada.status, GadgetStatus::PendingReview);
+    assert!(ada.id.starts_with("gadget-sandbox-") && ada.id != "gadget-sandbox-0000", "{}", ada.id);
+    let bob = client.gadget_create(GadgetCreateRequest::new(terms("Bob", "prog-1"), "u-2")).await.expect("made");
+    let cy = client.gadget_create(GadgetCreateRequest::new(terms("Cy", "prog-2"), "u-1")).await.expect("made");
+    // Update changes the kept gadget; get answers it so.
+    let updated = client.gadget_update(GadgetUpdateRequest::new(&ada.id).with_terms(GadgetTermsAsked::new().with_name("Ada L.")).with_status(GadgetStatus::Cleared)).await.expect("updated");
+    assert_eq!((updated.terms.name.as_str(), updated.terms.program.as_str(), &updated.status), ("Ada L.", "prog-1", &GadgetStatus::Cleared));
+    let got = client.gadget_get(GadgetGetRequest::new(&ada.id)).await.expect("got");
+    assert_eq!((got.terms.name.as_str(), got.status, got.id), ("Ada L.", GadgetStatus::Cleared, ada.id.clone()));
+    assert_ne!(got.request_id, updated.request_id, "each answer has its own request id");
+    // List: the kept gadgets that match the request's fields, paged, with the matches' total.
+    let ids = |list: &GadgetListResponse| list.gadgets.iter().map(|g| g.id.clone()).collect::<Vec<_>>();
+    let program = client.gadget_list(GadgetListRequest::new("prog-1")).await.expect("listed");
+    assert_eq!((ids(&program), program.total), (vec![ada.id.clone(), bob.id.clone()], 2));
+    let owned = client.gadget_list(GadgetListRequest::new("prog-2").with_owner("u-1")).await.expect("listed");
+    assert_eq!(ids(&owned), [cy.id.clone()]);
+    let paged = client.gadget_list(GadgetListRequest::new("prog-1").with_count(1).with_offset(1)).await.expect("listed");
+    assert_eq!((ids(&paged), paged.total), (vec![bob.id.clone()], 2));
+    assert_eq!(paged.gadgets[0].terms.name, "Bob");
+    let none = client.gadget_list(GadgetListRequest::new("prog-9")).await.expect("listed");
+    assert!(none.gadgets.is_empty());
+}
+
+#[tokio::test]
+async fn a_familys_events_record_what_was_done_and_follow_after_id_and_count() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    let lamp = client.things_widget_create(ThingsWidgetCreateRequest::new("lamp")).await.expect("made").widget;
+    let desk = client.things_widget_create(ThingsWidgetCreateRequest::new("desk")).await.expect("made").widget;
+    client.sandbox_things_widget_simulate(SandboxThingsWidgetSimulateRequest::new(&desk.id, "posted")).await.expect("simulated");
+    client.things_widget_cancel(ThingsWidgetCancelRequest::new(&lamp.id)).await.expect("cancelled");
+    let all = client.things_widget_event_sync(ThingsWidgetEventSyncRequest::new(0)).await.expect("events").widget_events;
+    let seen: Vec<(String, String, Option<String>)> = all.iter().map(|e| (e.widget_id.clone(), e.event_type.to_string(), e.widget_label.clone())).collect();
+    assert_eq!(
+        seen,
+        [
+            (lamp.id.clone(), "pending".to_string(), Some("lamp".to_string())),
+            (desk.id.clone(), "pending".to_string(), Some("desk".to_string())),
+            (desk.id.clone(), "posted".to_string(), Some("desk".to_string())),
+            (lamp.id.clone(), "cancelled".to_string(), Some("lamp".to_string())),
+        ]
+    );
+    assert!(all.windows(2).all(|w| w[0].event_id < w[1].event_id), "event ids grow");
+    let after = client.things_widget_event_sync(ThingsWidgetEventSyncRequest::new(all[1].event_id).with_count(1)).await.expect("events");
+    assert_eq!((after.widget_events.len(), after.widget_events[0].event_id, after.has_more), (1, all[2].event_id, true));
+    let desks = client.things_widget_event_sync(ThingsWidgetEventSyncRequest::new(0).with_widget_id(&desk.id)).await.expect("events");
+    assert_eq!((desks.widget_events.len(), desks.has_more), (2, false));
+    let cancelled = client.things_widget_event_sync(ThingsWidgetEventSyncRequest::new(0).with_event_types(vec![WidgetEventType::Cancelled])).await.expect("events");
+    assert_eq!(cancelled.widget_events.iter().map(|e| e.widget_id.clone()).collect::<Vec<_>>(), [lamp.id.clone()]);
+}
+
+#[tokio::test]
+async fn an_answer_has_one_item_per_request_item() {
+    let mock = MockPlaid::start().await.expect("a loopback port");
+    let client = mock.client();
+    let items: Vec<ThingsEnrichRequestItemsItem> = (1..=4).map(|n| ThingsEnrichRequestItemsItem::new(format!("t-{n}"), format!("text {n}"))).collect();
+    let enriched = client.things_enrich(ThingsEnrichRequest::new(items)).await.expect("enriched").enriched;
+    let seen: Vec<(String, String, i64)> = enriched.iter().map(|e| (e.id.clone(), e.text.clone(), e.score)).collect();
+    assert_eq!(seen, [("t-1".into(), "text 1".into(), 1), ("t-2".into(), "text 2".into(), 2), ("t-3".into(), "text 3".into(), 1), ("t-4".into(), "text 4".into(), 2)]);
+}
+
+#[tokio::test]
 async fn checks_are_never_stricter_than_the_spec() {
     let mock = MockPlaid::start().await.expect("a loopback port");
     let client = mock.client();

@@ -4,6 +4,7 @@
 //! more lenient than it (a client that trusts the spec decodes it too).
 #![cfg(
     all(
+        feature = "gadget",
         feature = "sandbox",
         feature = "stores",
         feature = "things",
@@ -82,6 +83,10 @@ fn meets_spec(
 type Check = fn(&str) -> Result<(), String>;
 /// Operation, check, operation.
 const CASES: &[(&str, Check, &str)] = &[
+    ("gadgetCreate", decodes::<plaid_sdk::gadget::GadgetAnswer>, "gadgetCreate"),
+    ("gadgetGet", decodes::<plaid_sdk::gadget::GadgetAnswer>, "gadgetGet"),
+    ("gadgetUpdate", decodes::<plaid_sdk::gadget::GadgetAnswer>, "gadgetUpdate"),
+    ("gadgetList", decodes::<plaid_sdk::gadget::GadgetListResponse>, "gadgetList"),
     (
         "sandboxThingsWidgetSimulate",
         decodes::<plaid_sdk::sandbox::SandboxThingsWidgetSimulateResponse>,
@@ -129,6 +134,12 @@ const CASES: &[(&str, Check, &str)] = &[
         "thingsWidgetList",
     ),
     (
+        "thingsWidgetEventSync",
+        decodes::<plaid_sdk::things::ThingsWidgetEventSyncResponse>,
+        "thingsWidgetEventSync",
+    ),
+    ("thingsEnrich", decodes::<plaid_sdk::things::ThingsEnrichResponse>, "thingsEnrich"),
+    (
         "thingsPaymentCreate",
         decodes::<plaid_sdk::things::ThingsMoneyResponse>,
         "thingsPaymentCreate",
@@ -151,5 +162,5 @@ fn every_default_answer_decodes() {
         failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), CASES.len(),
         failures.join("\n")
     );
-    assert_eq!(CASES.len(), 20usize);
+    assert_eq!(CASES.len(), 26usize);
 }

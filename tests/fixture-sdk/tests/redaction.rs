@@ -3,6 +3,7 @@
 //! hides it in `Debug` output.
 #![cfg(
     all(
+        feature = "gadget",
         feature = "sandbox",
         feature = "stores",
         feature = "things",

@@ -3,6 +3,7 @@
 //! of its schema (never `Unknown`) and is written back as the same JSON value.
 #![cfg(
     all(
+        feature = "gadget",
         feature = "sandbox",
         feature = "stores",
         feature = "things",

@@ -20,18 +20,8 @@
 //! - **include**: a request boolean named `include_*` (`options.include_optional_metadata`)
 //!   asks for optional data: when one is true, the answer is the default one with every
 //!   optional field it leaves out filled with a sample, in its objects and its lists' items;
-//! - **resources**: operations under one path prefix whose last segments are `create`, `get`
-//!   and `list` (`/transfer/create`, `/transfer/get`, `/transfer/list`) are a family when the
-//!   create answer holds an object (`transfer`) with a text id (`id` or `transfer_id`), the
-//!   get request names it by `<object>_id` and answers the same object type, and the list
-//!   answers a list of it. The mock gives each created object a fresh id (a UUID) and keeps it;
-//!   get answers the kept object of the id asked for, and list the kept objects once there
-//!   are any. Two more members change a kept object's state: `<prefix>cancel` (naming it by
-//!   `<object>_id`) cancels it, and fails as Plaid does, `<FAMILY>_NOT_CANCELLABLE` of type
-//!   `<FAMILY>_ERROR` (`TRANSFER_NOT_CANCELLABLE`), once its `cancellable` is false; and
-//!   `/sandbox<prefix>simulate` (naming it the same way, with an `event_type`) sets its
-//!   `status` to the event when the status's values list it, `cancellable` true only while
-//!   `pending`.
+//! - **families**: the create, get, update, list, cancel, simulate and events of one kind of
+//!   resource keep what was made; [`families`](super::families) has their rules.
 //!
 //! The runtime applies them to the default answer only (a stub answers as written): include,
 //! echo, filter and page (`mock::follow`), then the resource families and a rotated token
@@ -52,21 +42,22 @@ const MAX_DEPTH: usize = 3;
 
 /// A field reachable from a type's root without going through a list: its JSON pointer, JSON
 /// name and type under aliases and `Option`s.
-struct Reached<'a> {
-    pointer: String,
-    wire: &'a str,
-    ty: &'a TypeRef,
+pub(super) struct Reached<'a> {
+    pub(super) pointer: String,
+    pub(super) wire: &'a str,
+    pub(super) ty: &'a TypeRef,
+    pub(super) field: &'a Field,
 }
 
 /// The fields of a struct type and of the structs it holds (not through lists), to
 /// [`MAX_DEPTH`].
-fn reach<'a>(index: &TypeIndex<'a>, ty: &'a TypeRef, at: &str, depth: usize, out: &mut Vec<Reached<'a>>) {
+pub(super) fn reach<'a>(index: &TypeIndex<'a>, ty: &'a TypeRef, at: &str, depth: usize, out: &mut Vec<Reached<'a>>) {
     let Some(def) = index.definition(ty) else { return };
     let TypeKind::Struct(s) = &def.kind else { return };
     for f in &s.fields {
         let pointer = format!("{at}/{}", pointer_segment(&f.wire));
         let under = index.underlying(&f.ty);
-        out.push(Reached { pointer: pointer.clone(), wire: &f.wire, ty: under });
+        out.push(Reached { pointer: pointer.clone(), wire: &f.wire, ty: under, field: f });
         if depth < MAX_DEPTH && matches!(index.definition(under).map(|d| &d.kind), Some(TypeKind::Struct(_))) {
             reach(index, under, &pointer, depth + 1, out);
         }
@@ -74,7 +65,7 @@ fn reach<'a>(index: &TypeIndex<'a>, ty: &'a TypeRef, at: &str, depth: usize, out
 }
 
 /// Whether a value of the type can be echoed: a scalar or an enum.
-fn echoable(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
+pub(super) fn echoable(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Date | TypeRef::DateTime => true,
         TypeRef::Named { .. } => matches!(index.definition(ty).map(|d| &d.kind), Some(TypeKind::Enum(_))),
@@ -82,8 +73,16 @@ fn echoable(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
     }
 }
 
+/// Whether a value of the type can be echoed, or is a list of such values (`products`).
+fn echoable_or_list(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::List(item) => echoable(index, index.underlying(item)),
+        other => echoable(index, other),
+    }
+}
+
 /// The fields of a struct type (under aliases and `Option`s); none for any other type.
-fn struct_fields<'a>(index: &TypeIndex<'a>, ty: Option<&TypeRef>) -> &'a [Field] {
+pub(super) fn struct_fields<'a>(index: &TypeIndex<'a>, ty: Option<&TypeRef>) -> &'a [Field] {
     match ty.and_then(|t| index.definition(t)).map(|d| &d.kind) {
         Some(TypeKind::Struct(s)) => &s.fields,
         _ => &[],
@@ -91,7 +90,7 @@ fn struct_fields<'a>(index: &TypeIndex<'a>, ty: Option<&TypeRef>) -> &'a [Field]
 }
 
 /// The struct fields of a list's items, when the list holds objects.
-fn item_fields<'a>(index: &TypeIndex<'a>, list: &TypeRef) -> Option<&'a [Field]> {
+pub(super) fn item_fields<'a>(index: &TypeIndex<'a>, list: &TypeRef) -> Option<&'a [Field]> {
     let TypeRef::List(item) = list else { return None };
     Some(struct_fields(index, Some(item))).filter(|f| !f.is_empty())
 }
@@ -99,14 +98,14 @@ fn item_fields<'a>(index: &TypeIndex<'a>, list: &TypeRef) -> Option<&'a [Field]>
 /// Where an `Offset` operation's paging fields are, as JSON pointers (the pagination pass
 /// names Rust fields): `count`, `offset` (in the request or its options holder), the answer's
 /// list and its total.
-struct OffsetAt {
-    count: String,
-    offset: String,
-    items: String,
-    total: Option<String>,
+pub(super) struct OffsetAt {
+    pub(super) count: String,
+    pub(super) offset: String,
+    pub(super) items: String,
+    pub(super) total: Option<String>,
 }
 
-fn offset_at(index: &TypeIndex<'_>, op: &Operation, style: &Pagination) -> Option<OffsetAt> {
+pub(super) fn offset_at(index: &TypeIndex<'_>, op: &Operation, style: &Pagination) -> Option<OffsetAt> {
     let Pagination::Offset { holder, count, offset, items, total } = style else { return None };
     let request = struct_fields(index, op.request.as_ref());
     let answer = struct_fields(index, op.response.as_ref());
@@ -138,7 +137,7 @@ pub fn rules(index: &TypeIndex<'_>, op: &Operation) -> Option<Value> {
     let echo: Vec<Value> = answered
         .iter()
         // A cursor in an answer is where the next page starts, never the one asked with.
-        .filter(|a| echoable(index, a.ty) && !paging.contains(&a.pointer) && !a.wire.contains("cursor"))
+        .filter(|a| echoable_or_list(index, a.ty) && !paging.contains(&a.pointer) && !a.wire.contains("cursor"))
         .filter_map(|a| {
             let same: Vec<&Reached> = asked.iter().filter(|q| q.wire == a.wire && q.ty == a.ty && !paging.contains(&q.pointer)).collect();
             let source = same.iter().find(|q| q.pointer == a.pointer).or(match same.as_slice() {
@@ -167,6 +166,11 @@ pub fn rules(index: &TypeIndex<'_>, op: &Operation) -> Option<Value> {
         out.insert("filter".into(), Value::Array(filter));
     }
 
+    let each = each_rules(index, &asked, &answered);
+    if !each.is_empty() {
+        out.insert("each".into(), Value::Array(each));
+    }
+
     let rotate = asked.iter().filter(|q| !q.pointer[1..].contains('/') && *q.ty == TypeRef::String).find_map(|q| {
         let new = format!("/new_{}", q.wire);
         answered.iter().any(|a| a.pointer == new && *a.ty == TypeRef::String).then(|| json!({ "old": q.pointer, "new": new }))
@@ -182,7 +186,7 @@ pub fn rules(index: &TypeIndex<'_>, op: &Operation) -> Option<Value> {
 
 /// The JSON pointers of the request and answer fields an operation's paging reads or writes
 /// (top level and, for the request, its options holder).
-fn paging_pointers(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
+pub(super) fn paging_pointers(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
     let Some(paging) = &op.pagination else { return Vec::new() };
     let (request, response) = (struct_fields(index, op.request.as_ref()), struct_fields(index, op.response.as_ref()));
     let at = |fields: &[Field], rust: &str| fields.iter().find(|f| f.name == rust).map(|f| format!("/{}", pointer_segment(&f.wire)));
@@ -193,6 +197,107 @@ fn paging_pointers(index: &TypeIndex<'_>, op: &Operation) -> Vec<String> {
         }
         Pagination::Cursor { cursor, next_cursor } => at(request, &cursor.field).into_iter().chain(at(response, &next_cursor.field)).collect(),
         Pagination::Offset { .. } => offset_at(index, op, &paging.style).map(|o| [o.count, o.offset, o.items].into_iter().chain(o.total).collect()).unwrap_or_default(),
+    }
+}
+
+/// One answer item per request item: a request list of objects and an answer list of objects
+/// correspond when their items are of one type, or both have a text `id` (`transactions` and
+/// `enriched_transactions`); the answer then has one item per request item, each taking the
+/// request item's fields of the same name and type.
+fn each_rules<'a>(index: &TypeIndex<'a>, asked: &[Reached<'a>], answered: &[Reached<'a>]) -> Vec<Value> {
+    let item = |r: &Reached<'a>| -> Option<&'a TypeRef> { match r.ty {
+        TypeRef::List(item) if item_fields(index, r.ty).is_some() => Some(index.underlying(item)),
+        _ => None,
+    } };
+    let has_id = |ty: &TypeRef| struct_fields(index, Some(ty)).iter().any(|f| f.wire == "id" && *index.underlying(&f.ty) == TypeRef::String);
+    let mut out = Vec::new();
+    for a in answered {
+        let Some(answer_item) = item(a) else { continue };
+        let corresponding: Vec<(&Reached, &TypeRef)> = asked
+            .iter()
+            .filter_map(|q| Some((q, item(q)?)))
+            .filter(|(_, asked_item)| *asked_item == answer_item || (has_id(asked_item) && has_id(answer_item)))
+            .collect();
+        if let [(q, asked_item)] = corresponding.as_slice() {
+            let fields: Vec<Value> = super::families::pairs(index, asked_item, answer_item, "", &[]).into_iter().map(|(from, to)| json!([from, to])).collect();
+            out.push(json!({ "from": q.pointer, "to": a.pointer, "fields": fields }));
+        }
+    }
+    out
+}
+
+/// What each `include_*` option adds, to leave out when it is off: the optional answer fields
+/// it names (`include_status` names `status`), or, for an option that names no field
+/// (`include_optional_metadata`), the optional fields of the objects those options concern
+/// whose names' words its description uses ("return an institution's logo, brand color, and
+/// URL": `logo`, `primary_color`, `url`). An option that is deprecated, or whose description
+/// says the data is returned by default, adds nothing. As JSON pointer patterns, `*` for every
+/// list item.
+pub fn leave_out(index: &TypeIndex<'_>, op: &Operation) -> Vec<(String, Vec<String>)> {
+    let (Some(request), Some(response)) = (&op.request, &op.response) else { return Vec::new() };
+    let mut asked = Vec::new();
+    reach(index, request, "", 0, &mut asked);
+    let flags: Vec<&Reached> = asked.iter().filter(|q| q.wire.starts_with("include_") && *q.ty == TypeRef::Bool).collect();
+    if flags.is_empty() {
+        return Vec::new();
+    }
+    let mut optional = Vec::new();
+    optional_fields(index, response, "", 0, &mut optional);
+    let subject = |flag: &Reached<'_>| flag.wire.trim_start_matches("include_").to_string();
+    let named_by_some = |wire: &str| flags.iter().any(|f| subject(f) == wire);
+    let mut out = Vec::new();
+    for flag in &flags {
+        let docs = flag.field.docs.as_deref().unwrap_or_default();
+        // "Personal finance categories are now returned by default": the option adds nothing.
+        if flag.field.deprecated.is_some() || docs.to_lowercase().contains("by default") {
+            continue;
+        }
+        let own = subject(flag);
+        let exact: Vec<String> = optional.iter().filter(|(_, f)| f.wire == own).map(|(p, _)| p.clone()).collect();
+        let patterns = if exact.is_empty() {
+            let words: Vec<String> = flag.field.docs.as_deref().unwrap_or_default().to_lowercase().split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect();
+            let concerned: Vec<&str> = optional.iter().filter(|(_, f)| named_by_some(&f.wire)).map(|(p, _)| parent(p)).collect();
+            optional
+                .iter()
+                .filter(|(p, f)| !named_by_some(&f.wire) && (concerned.is_empty() || concerned.contains(&parent(p))))
+                .filter(|(_, f)| f.wire.split('_').any(|w| w.len() >= 3 && !COMMON_WORDS.contains(&w) && words.iter().any(|d| d == w)))
+                .map(|(p, _)| p.clone())
+                .collect()
+        } else {
+            exact
+        };
+        // What lies under a field left out goes with it.
+        let outermost: Vec<String> = patterns.iter().filter(|p| !patterns.iter().any(|q| p.starts_with(&format!("{q}/")))).cloned().collect();
+        if !outermost.is_empty() {
+            out.push((flag.pointer.clone(), outermost));
+        }
+    }
+    out
+}
+
+/// Words of a field name too common to say that a description speaks of it.
+const COMMON_WORDS: [&str; 8] = ["the", "and", "for", "type", "name", "data", "date", "value"];
+
+fn parent(pattern: &str) -> &str {
+    pattern.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
+
+/// The optional fields of a type and of the objects it holds (through lists as `*`).
+fn optional_fields<'a>(index: &TypeIndex<'a>, ty: &'a TypeRef, at: &str, depth: usize, out: &mut Vec<(String, &'a Field)>) {
+    if depth > MAX_FILL_DEPTH {
+        return;
+    }
+    match index.underlying(ty) {
+        TypeRef::List(item) => optional_fields(index, item, &format!("{at}/*"), depth + 1, out),
+        under => {
+            for f in struct_fields(index, Some(under)) {
+                let pointer = format!("{at}/{}", pointer_segment(&f.wire));
+                if !f.required {
+                    out.push((pointer.clone(), f));
+                }
+                optional_fields(index, &f.ty, &pointer, depth + 1, out);
+            }
+        }
     }
 }
 
@@ -230,75 +335,6 @@ pub fn fill(index: &TypeIndex<'_>, sampler: &Sampler<'_>, ty: &TypeRef, value: &
 
 /// How deep [`fill`] looks into an answer.
 const MAX_FILL_DEPTH: usize = 12;
-
-/// A family of operations on one kind of resource: the create, get and list of one path
-/// prefix, as the module docs say.
-pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value)> {
-    let top = |ty: Option<&TypeRef>| struct_fields(index, ty).iter();
-    let text = |f: &Field| *index.underlying(&f.ty) == TypeRef::String;
-    let mut out = Vec::new();
-    for create in ops.iter().filter(|o| o.path.ends_with("/create")) {
-        let prefix = &create.path[..create.path.len() - "create".len()];
-        let sibling = |last: &str| ops.iter().find(|o| o.path == format!("{prefix}{last}"));
-        // The created object: a struct field of the answer with a text id.
-        let found = top(create.response.as_ref()).into_iter().find_map(|object| {
-            let fields = struct_fields(index, Some(&object.ty));
-            let id = [format!("{}_id", object.wire), "id".to_string()].into_iter().find(|w| fields.iter().any(|f| f.wire == *w && text(f)))?;
-            Some((object, id))
-        });
-        let Some((object, id)) = found else { continue };
-        let family = prefix.trim_end_matches('/').to_string();
-        let same_object = |f: &&Field| index.underlying(&f.ty) == index.underlying(&object.ty);
-        let mut members = vec![(create.id.clone(), json!({ "create": { "family": family, "object": format!("/{}", object.wire), "id": id } }))];
-        if let Some(get) = sibling("get") {
-            let key = format!("{}_id", object.wire);
-            let asks = top(get.request.as_ref()).into_iter().any(|f| f.wire == key && text(f));
-            if let Some(answer) = top(get.response.as_ref()).into_iter().find(same_object).filter(|_| asks) {
-                members.push((get.id.clone(), json!({ "get": { "family": family, "object": format!("/{}", answer.wire), "by": format!("/{key}") } })));
-            }
-        }
-        if let Some(list) = sibling("list") {
-            let of_object = |f: &&Field| matches!(index.underlying(&f.ty), TypeRef::List(item) if index.underlying(item) == index.underlying(&object.ty));
-            if let Some(answer) = top(list.response.as_ref()).into_iter().find(of_object) {
-                members.push((list.id.clone(), json!({ "list": { "family": family, "list": format!("/{}", answer.wire) } })));
-            }
-        }
-        let object_fields = struct_fields(index, Some(&object.ty));
-        let key = format!("{}_id", object.wire);
-        let names_it = |o: &&&Operation| top(o.request.as_ref()).into_iter().any(|f| f.wire == key && text(f));
-        let status_values: Vec<String> = object_fields
-            .iter()
-            .find(|f| f.wire == "status")
-            .and_then(|f| match index.definition(&f.ty).map(|d| &d.kind) {
-                Some(TypeKind::Enum(e)) => Some(e.variants.iter().map(|v| v.wire.clone()).collect()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let flag = object_fields.iter().any(|f| f.wire == "cancellable" && *index.underlying(&f.ty) == TypeRef::Bool).then_some("cancellable");
-        let upper = family.rsplit('/').next().unwrap_or_default().to_ascii_uppercase();
-        if let Some(cancel) = sibling("cancel").filter(names_it) {
-            let cancelled = status_values.iter().any(|v| v == "cancelled").then_some("cancelled");
-            members.push((
-                cancel.id.clone(),
-                json!({ "cancel": { "family": family, "by": format!("/{key}"), "flag": flag, "status": cancelled,
-                    "error_type": format!("{upper}_ERROR"), "error_code": format!("{upper}_NOT_CANCELLABLE") } }),
-            ));
-        }
-        let simulate = ops.iter().find(|o| o.path == format!("/sandbox{prefix}simulate")).filter(names_it);
-        let says_event = |f: &Field| text(f) || matches!(index.definition(&f.ty).map(|d| &d.kind), Some(TypeKind::Enum(_)));
-        if let Some(simulate) = simulate.filter(|o| top(o.request.as_ref()).into_iter().any(|f| f.wire == "event_type" && says_event(f))) {
-            members.push((
-                simulate.id.clone(),
-                json!({ "simulate": { "family": family, "by": format!("/{key}"), "event": "/event_type", "statuses": status_values, "flag": flag } }),
-            ));
-        }
-        // A create alone keeps nothing anyone reads.
-        if members.len() > 1 {
-            out.extend(members);
-        }
-    }
-    out
-}
 
 /// The paging rule of a `count` and `offset` operation: where the request says them, the
 /// answer's list and total, and the items' own id field.

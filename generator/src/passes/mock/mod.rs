@@ -29,6 +29,7 @@
 //! - a webhook pair's payload is its first example, else a sample of its payload type; of the
 //!   payloads that share a pair, the one about an Item.
 
+pub mod families;
 pub mod follow;
 pub mod repair;
 
@@ -119,7 +120,7 @@ fn decide(api: &Api) -> Mock {
         .collect();
     let mut follow: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), follow::rules(&types, op)?))).collect();
     let all: Vec<&crate::ir::Operation> = ops().map(|(_, _, op)| op).collect();
-    for (id, rule) in follow::families(&types, &all) {
+    for (id, rule) in families::families(&types, &all) {
         match (follow.get_mut(&id), rule) {
             (Some(Value::Object(rules)), Value::Object(more)) => rules.extend(more),
             (_, rule) => {
@@ -133,15 +134,20 @@ fn decide(api: &Api) -> Mock {
         let (Some(ty), Some(base), false) = (op.response.as_ref(), base, flags.is_empty()) else { continue };
         let mut full = base.clone();
         follow::fill(&types, &sampler, ty, &mut full, 0);
+        let leave_out: Vec<Value> = follow::leave_out(&types, op).into_iter().map(|(flag, fields)| json!({ "flag": flag, "fields": fields })).collect();
+        if full == base && leave_out.is_empty() {
+            continue;
+        }
+        let mut include = json!({ "flags": flags, "leave_out": leave_out });
         if full != base {
-            let include = json!({ "flags": flags, "answer": full });
-            match follow.get_mut(&op.id) {
-                Some(Value::Object(rules)) => {
-                    rules.insert("include".into(), include);
-                }
-                _ => {
-                    follow.insert(op.id.clone(), json!({ "include": include }));
-                }
+            include["answer"] = full;
+        }
+        match follow.get_mut(&op.id) {
+            Some(Value::Object(rules)) => {
+                rules.insert("include".into(), include);
+            }
+            _ => {
+                follow.insert(op.id.clone(), json!({ "include": include }));
             }
         }
     }

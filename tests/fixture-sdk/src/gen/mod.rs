@@ -2,6 +2,17 @@
 //! The generated part of the crate: one module per API group, and the tables the
 //! hand-written runtime reads.
 #![allow(deprecated)]
+/// Types and operations from the `/gadget/...` operations.
+#[cfg(feature = "gadget")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gadget")))]
+pub mod gadget;
+#[cfg(feature = "gadget")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gadget")))]
+pub use self::gadget::{
+    Gadget, GadgetRequired, GadgetAnswer, GadgetAnswerRequired, GadgetCreateRequest,
+    GadgetGetRequest, GadgetListRequest, GadgetListResponse, GadgetStatus, GadgetTerms,
+    GadgetTermsAsked, GadgetUpdateRequest,
+};
 /// Types and operations from the `/sandbox/...` operations.
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
@@ -40,13 +51,17 @@ pub mod things;
 #[cfg_attr(docsrs, doc(cfg(feature = "things")))]
 pub use self::things::{
     ThingFlag, ThingPhase, ThingStatus, ThingStatusRequired, ThingStatusDetail,
-    ThingStatusLevel, ThingsGetRequest, ThingsGetRequestOptions, ThingsGetResponse,
-    ThingsHistoryRequest, ThingsHistoryResponse, ThingsListRequest, ThingsListResponse,
-    ThingsMoneyResponse, ThingsPaymentCreateRequest, ThingsSyncRequest,
-    ThingsSyncResponse, ThingsSyncResponseRequired, ThingsTransferAuthorizeRequest,
+    ThingStatusLevel, ThingsEnrichRequest, ThingsEnrichRequestItemsItem,
+    ThingsEnrichResponse, ThingsEnrichResponseEnrichedItem, ThingsGetRequest,
+    ThingsGetRequestOptions, ThingsGetResponse, ThingsHistoryRequest,
+    ThingsHistoryResponse, ThingsListRequest, ThingsListResponse, ThingsMoneyResponse,
+    ThingsPaymentCreateRequest, ThingsSyncRequest, ThingsSyncResponse,
+    ThingsSyncResponseRequired, ThingsTransferAuthorizeRequest,
     ThingsTransferCreateRequest, ThingsWidgetCancelRequest, ThingsWidgetCancelResponse,
-    ThingsWidgetCreateRequest, ThingsWidgetGetRequest, ThingsWidgetListRequest,
-    ThingsWidgetListResponse, Widget, WidgetAnswer, WidgetStatus,
+    ThingsWidgetCreateRequest, ThingsWidgetEventSyncRequest,
+    ThingsWidgetEventSyncResponse, ThingsWidgetGetRequest, ThingsWidgetListRequest,
+    ThingsWidgetListResponse, Widget, WidgetAnswer, WidgetEvent, WidgetEventRequired,
+    WidgetEventType, WidgetStatus,
 };
 /// The webhook payloads as one enum, re-exported by [`crate::webhooks`].
 pub(crate) mod webhooks;
@@ -105,7 +120,7 @@ impl crate::ErrorFields for ErrorBody {
     }
 }
 /// The spec files this code was generated from, with an FNV-1a digest of each.
-pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "4aa824e67e0f52c0")];
+pub const SPEC_DIGESTS: &[(&str, &str)] = &[("operation_model.yml", "2987f190c9580f9f")];
 /// The generator's rule for which field names hold secrets or personal data; see
 /// [`crate::redact`].
 pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {
@@ -115,12 +130,13 @@ pub const REDACTION_RULE: crate::redact::Rule = crate::redact::Rule {
     secret_names: &[],
 };
 /// The API groups, each a module and a Cargo feature of this crate (all on by default).
-pub const GROUPS: &[&str] = &["sandbox", "stores", "things"];
+pub const GROUPS: &[&str] = &["gadget", "sandbox", "stores", "things"];
 /// Every operation of the API, group by group (of the groups whose features are on).
 #[allow(clippy::vec_init_then_push)]
 pub fn operations() -> impl Iterator<Item = &'static crate::Operation> {
     #[allow(unused_mut)]
     let mut tables: Vec<&'static [crate::Operation]> = Vec::new();
+    #[cfg(feature = "gadget")] tables.push(gadget::OPERATIONS);
     #[cfg(feature = "sandbox")] tables.push(sandbox::OPERATIONS);
     #[cfg(feature = "stores")] tables.push(stores::OPERATIONS);
     #[cfg(feature = "things")] tables.push(things::OPERATIONS);

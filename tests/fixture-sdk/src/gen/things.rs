@@ -167,6 +167,122 @@ crate::codec::enum_impls! {
 #[allow(missing_docs)]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
+pub struct ThingsEnrichRequest {
+    #[allow(missing_docs)]
+    pub items: Vec<ThingsEnrichRequestItemsItem>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsEnrichRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(items: impl Into<Vec<ThingsEnrichRequestItemsItem>>) -> Self {
+        Self {
+            items: items.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsEnrichRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 items "items" req plain Value
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsEnrichRequestItemsItem {
+    #[allow(missing_docs)]
+    pub id: String,
+    #[allow(missing_docs)]
+    pub text: String,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsEnrichRequestItemsItem {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            text: text.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsEnrichRequestItemsItem [Debug Serialize Deserialize] [additional_properties] {
+        0 id "id" req plain Text
+        1 text "text" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsEnrichResponse {
+    #[allow(missing_docs)]
+    pub enriched: Vec<ThingsEnrichResponseEnrichedItem>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsEnrichResponse {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(enriched: impl Into<Vec<ThingsEnrichResponseEnrichedItem>>) -> Self {
+        Self {
+            enriched: enriched.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsEnrichResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 enriched "enriched" req plain Value
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsEnrichResponseEnrichedItem {
+    #[allow(missing_docs)]
+    pub id: String,
+    #[allow(missing_docs)]
+    pub text: String,
+    #[allow(missing_docs)]
+    pub score: i64,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsEnrichResponseEnrichedItem {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        text: impl Into<String>,
+        score: impl Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            text: text.into(),
+            score: score.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsEnrichResponseEnrichedItem [Debug Serialize Deserialize] [additional_properties] {
+        0 id "id" req plain Text
+        1 text "text" req plain Text
+        2 score "score" req plain Value
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ThingsGetRequest {
     #[allow(missing_docs)]
     pub kind: String,
@@ -726,10 +842,94 @@ crate::codec::struct_impls! {
 #[allow(missing_docs)]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
+pub struct ThingsWidgetEventSyncRequest {
+    #[allow(missing_docs)]
+    pub after_id: i64,
+    #[allow(missing_docs)]
+    pub count: Option<i64>,
+    #[allow(missing_docs)]
+    pub widget_id: Option<String>,
+    #[allow(missing_docs)]
+    pub event_types: Option<Vec<WidgetEventType>>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsWidgetEventSyncRequest {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(after_id: impl Into<i64>) -> Self {
+        Self {
+            after_id: after_id.into(),
+            count: None,
+            widget_id: None,
+            event_types: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`count`](Self::count).
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets [`widget_id`](Self::widget_id).
+    pub fn with_widget_id(mut self, value: impl Into<String>) -> Self {
+        self.widget_id = Some(value.into());
+        self
+    }
+    /// Sets [`event_types`](Self::event_types).
+    pub fn with_event_types(mut self, value: impl Into<Vec<WidgetEventType>>) -> Self {
+        self.event_types = Some(value.into());
+        self
+    }
+}
+crate::codec::struct_impls! {
+    ThingsWidgetEventSyncRequest [Debug Serialize Deserialize] [additional_properties] {
+        0 after_id "after_id" req plain Value
+        1 count "count" opt plain Value
+        2 widget_id "widget_id" opt plain Text
+        3 event_types "event_types" opt plain Value
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThingsWidgetEventSyncResponse {
+    #[allow(missing_docs)]
+    pub widget_events: Vec<WidgetEvent>,
+    #[allow(missing_docs)]
+    pub has_more: bool,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ThingsWidgetEventSyncResponse {
+    /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
+    pub fn new(
+        widget_events: impl Into<Vec<WidgetEvent>>,
+        has_more: impl Into<bool>,
+    ) -> Self {
+        Self {
+            widget_events: widget_events.into(),
+            has_more: has_more.into(),
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+crate::codec::struct_impls! {
+    ThingsWidgetEventSyncResponse [Debug Serialize Deserialize] [additional_properties] {
+        0 widget_events "widget_events" req plain Value
+        1 has_more "has_more" req plain Value
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ThingsWidgetGetRequest {
     #[allow(missing_docs)]
     pub widget_id: String,
-    /// Asks for the optional fields too.
+    /// Asks for the optional fields too, and for the widget's color.
     pub include_details: Option<bool>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -824,6 +1024,8 @@ pub struct Widget {
     pub status: Option<WidgetStatus>,
     #[allow(missing_docs)]
     pub cancellable: Option<bool>,
+    /// Sent only with `include_details`.
+    pub color: Option<String>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -837,6 +1039,7 @@ impl Widget {
             label: label.into(),
             status: None,
             cancellable: None,
+            color: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -850,6 +1053,11 @@ impl Widget {
         self.cancellable = Some(value.into());
         self
     }
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
 }
 crate::codec::struct_impls! {
     Widget [Debug Serialize Deserialize] [additional_properties] {
@@ -857,6 +1065,7 @@ crate::codec::struct_impls! {
         1 label "label" req plain Text
         2 status "status" opt plain Value
         3 cancellable "cancellable" opt plain Value
+        4 color "color" opt plain Text
     }
 }
 #[allow(missing_docs)]
@@ -886,6 +1095,84 @@ crate::codec::struct_impls! {
     WidgetAnswer [Debug Serialize Deserialize] [additional_properties] {
         0 widget "widget" req plain Value
         1 request_id "request_id" req plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WidgetEvent {
+    #[allow(missing_docs)]
+    pub event_id: i64,
+    #[allow(missing_docs)]
+    pub event_type: WidgetEventType,
+    #[allow(missing_docs)]
+    pub timestamp: crate::DateTime,
+    #[allow(missing_docs)]
+    pub widget_id: String,
+    #[allow(missing_docs)]
+    pub widget_label: Option<String>,
+    /// Properties the spec does not list, kept as received and written back when
+    /// this value is serialized.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl WidgetEvent {
+    /// Creates a value from its required fields, named in one struct; optional fields start empty.
+    #[inline]
+    pub fn new(required: WidgetEventRequired) -> Self {
+        Self {
+            event_id: required.event_id,
+            event_type: required.event_type,
+            timestamp: required.timestamp,
+            widget_id: required.widget_id,
+            widget_label: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`widget_label`](Self::widget_label).
+    pub fn with_widget_label(mut self, value: impl Into<String>) -> Self {
+        self.widget_label = Some(value.into());
+        self
+    }
+}
+/// The required values of [`WidgetEvent::new`], each named, so that two of one type cannot trade places unnoticed.
+pub struct WidgetEventRequired {
+    /// Sets [`WidgetEvent::event_id`].
+    pub event_id: i64,
+    /// Sets [`WidgetEvent::event_type`].
+    pub event_type: WidgetEventType,
+    /// Sets [`WidgetEvent::timestamp`].
+    pub timestamp: crate::DateTime,
+    /// Sets [`WidgetEvent::widget_id`].
+    pub widget_id: String,
+}
+crate::codec::struct_impls! {
+    WidgetEvent [Debug Serialize Deserialize] [additional_properties] {
+        0 event_id "event_id" req plain Value
+        1 event_type "event_type" req plain Value
+        2 timestamp "timestamp" req plain Value
+        3 widget_id "widget_id" req plain Text
+        4 widget_label "widget_label" opt plain Text
+    }
+}
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WidgetEventType {
+    /// `pending`
+    Pending,
+    /// `posted`
+    Posted,
+    /// `cancelled`
+    Cancelled,
+    /// A value this version of the SDK does not list; kept as received and sent back
+    /// unchanged.
+    UnknownValue(String),
+}
+crate::codec::enum_impls! {
+    WidgetEventType UnknownValue [Serialize Deserialize] {
+        Pending "pending"
+        Posted "posted"
+        Cancelled "cancelled"
     }
 }
 #[allow(missing_docs)]
@@ -1150,6 +1437,32 @@ impl crate::Client {
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
+    /// What was done to widgets, after an event id; a family's event feed
+    ///
+    /// `POST /things/widget/event/sync` (operation `thingsWidgetEventSync`).
+    ///
+    /// Retries: *read* (no side effect): retried after any failure that may be transient.
+    pub async fn things_widget_event_sync(
+        &self,
+        request: ThingsWidgetEventSyncRequest,
+    ) -> Result<ThingsWidgetEventSyncResponse, crate::Error> {
+        let op = &OPERATIONS[10];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
+    /// One enriched item per item sent
+    ///
+    /// `POST /things/enrich` (operation `thingsEnrich`).
+    ///
+    /// Retries: *acting* (it may act, and has no idempotency key): never sent again after a failure that leaves unknown whether it acted (a `5xx`, a timeout, a lost connection); [`Error::may_have_been_processed`](crate::Error::may_have_been_processed) then says so. Refused connections, `429` and Plaid's not-processed errors are retried.
+    pub async fn things_enrich(
+        &self,
+        request: ThingsEnrichRequest,
+    ) -> Result<ThingsEnrichResponse, crate::Error> {
+        let op = &OPERATIONS[11];
+        let parts = crate::params::Parts::new(op);
+        self.execute(op, parts, Some(&request)).await
+    }
     /// Moves money and has no idempotency key
     ///
     /// `POST /things/payment/create` (operation `thingsPaymentCreate`).
@@ -1159,7 +1472,7 @@ impl crate::Client {
         &self,
         request: ThingsPaymentCreateRequest,
     ) -> Result<ThingsMoneyResponse, crate::Error> {
-        let op = &OPERATIONS[10];
+        let op = &OPERATIONS[12];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -1172,7 +1485,7 @@ impl crate::Client {
         &self,
         request: ThingsHistoryRequest,
     ) -> Result<ThingsHistoryResponse, crate::Error> {
-        let op = &OPERATIONS[11];
+        let op = &OPERATIONS[13];
         let parts = crate::params::Parts::new(op);
         self.execute(op, parts, Some(&request)).await
     }
@@ -1378,6 +1691,38 @@ pub(crate) static OPERATIONS: &[crate::Operation] = &[
         deprecated: false,
         body_credentials: crate::gen::BODY_CREDENTIALS,
         retry: crate::RetryClass::Read,
+        idempotency_key: None,
+    },
+    crate::Operation {
+        id: "thingsWidgetEventSync",
+        name: "things_widget_event_sync",
+        method: "POST",
+        path: "/things/widget/event/sync",
+        group: "things",
+        summary: "What was done to widgets, after an event id; a family's event feed",
+        params_type: None,
+        request_type: Some("ThingsWidgetEventSyncRequest"),
+        response_type: Some("ThingsWidgetEventSyncResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: crate::gen::BODY_CREDENTIALS,
+        retry: crate::RetryClass::Read,
+        idempotency_key: None,
+    },
+    crate::Operation {
+        id: "thingsEnrich",
+        name: "things_enrich",
+        method: "POST",
+        path: "/things/enrich",
+        group: "things",
+        summary: "One enriched item per item sent",
+        params_type: None,
+        request_type: Some("ThingsEnrichRequest"),
+        response_type: Some("ThingsEnrichResponse"),
+        error_type: Some("PlaidError"),
+        deprecated: false,
+        body_credentials: crate::gen::BODY_CREDENTIALS,
+        retry: crate::RetryClass::Acting,
         idempotency_key: None,
     },
     crate::Operation {

@@ -78,11 +78,6 @@ fn plaid_error(status: u16, error_type: &str, error_code: &str, message: &str) -
     error_reply(status, error_type.into(), error_code, message)
 }
 
-/// A text entry of a rule the generator wrote (`gen::testing::RULES`).
-fn rule_text(rule: &Value, key: &str) -> Option<String> {
-    rule.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
 /// A random id in the UUID form (8-4-4-4-12 hex digits), as Plaid's resource ids are.
 fn uuid() -> String {
     let hex = crate::retry::fresh_key(32, Some(32));
@@ -145,9 +140,8 @@ struct Inner {
     items: HashMap<String, Item>,
     /// Access tokens of removed Items: Plaid answers `ITEM_NOT_FOUND` for them.
     removed: HashSet<String>,
-    /// Objects created by operations of a resource family (`passes::mock::follow`), by family,
-    /// in the order they were made, with their ids.
-    resources: HashMap<String, Vec<(String, Value)>>,
+    /// The objects resource families made, and what was done to them (`mock::families`).
+    families: crate::mock::families::Families,
     /// Each Item's accounts, by Item id, issued when an answer about it first names accounts
     /// (`mock::story`).
     accounts: HashMap<String, Vec<serde_json::Map<String, Value>>>,
@@ -399,10 +393,11 @@ impl State {
             crate::mock::follow::apply(op.id, &request, answer);
             crate::mock::story::dates_within_request(answer, &request);
             crate::mock::story::tell_institutions(answer, &mut self.lock().institutions);
-            crate::mock::story::fresh_request_id(answer, crate::retry::fresh_key(15, Some(15)));
             crate::mock::story::fresh_issued(answer, &request, i64::try_from(now_secs()).unwrap_or(i64::MAX), uuid);
             crate::mock::story::take_named(answer, &request, &self.lock().issued);
             self.resources(op.id, &request, answer);
+            // After the families, whose kept objects were answered with their own request id.
+            crate::mock::story::fresh_request_id(answer, crate::retry::fresh_key(15, Some(15)));
             if let Some((at, token)) = rotated {
                 crate::mock::follow::set_at(answer, at, token.into());
             }
@@ -528,74 +523,22 @@ impl State {
         }
     }
 
-    /// The resource families' rules: a created object gets a fresh id and is kept; a get of a
-    /// kept id answers it; a list answers the kept objects once there are any.
+    /// The resource families' rules (`mock::families`): what a create made is kept, and what
+    /// get, update, list and the event feeds answer.
     fn resources(&self, operation: &str, request: &Value, answer: &mut Value) {
         let Some(rules) = crate::mock::check::rules().and_then(|r| r.answers(operation)) else { return };
-        if let Some(create) = rules.get("create") {
-            let (Some(family), Some(object), Some(id)) = (rule_text(create, "family"), rule_text(create, "object"), rule_text(create, "id")) else { return };
-            if let Some(Value::Object(made)) = answer.pointer_mut(&object) {
-                let fresh_id = uuid();
-                made.insert(id, fresh_id.clone().into());
-                let kept = Value::Object(made.clone());
-                self.lock().resources.entry(family).or_default().push((fresh_id, kept));
-            }
-        }
-        if let Some(get) = rules.get("get") {
-            let (Some(family), Some(object), Some(by)) = (rule_text(get, "family"), rule_text(get, "object"), rule_text(get, "by")) else { return };
-            let Some(wanted) = request.pointer(&by).and_then(Value::as_str) else { return };
-            let kept = self.lock().resources.get(&family).and_then(|all| all.iter().find(|(id, _)| id == wanted).map(|(_, v)| v.clone()));
-            if let (Some(kept), Some(slot)) = (kept, answer.pointer_mut(&object)) {
-                *slot = kept;
-            }
-        }
-        if let Some(list) = rules.get("list") {
-            let (Some(family), Some(at)) = (rule_text(list, "family"), rule_text(list, "list")) else { return };
-            let kept: Vec<Value> = self.lock().resources.get(&family).map(|all| all.iter().map(|(_, v)| v.clone()).collect()).unwrap_or_default();
-            if let (false, Some(slot)) = (kept.is_empty(), answer.pointer_mut(&at)) {
-                *slot = Value::Array(kept);
-            }
-        }
+        let now = i64::try_from(now_secs()).unwrap_or(i64::MAX);
+        self.lock().families.answer(operation, rules, request, answer, now, |example| crate::mock::story::fresh_like(example, uuid));
     }
 
-    /// The state changes of a resource family (`passes::mock::follow`): a simulated event sets
-    /// a kept object's status; a cancel cancels it, or fails as Plaid does once it is not
+    /// The state changes of a resource family (`mock::families`): a simulated event sets a
+    /// kept object's status; a cancel cancels it, or fails as Plaid does once it is not
     /// cancellable. Returns the failure; the call otherwise gets its default answer.
     fn change_state(&self, operation: &str, request: &Value) -> Option<Reply> {
         let rules = crate::mock::check::rules()?.answers(operation)?;
-        let (rule, cancel) = match (rules.get("cancel"), rules.get("simulate")) {
-            (Some(rule), _) => (rule, true),
-            (None, Some(rule)) => (rule, false),
-            (None, None) => return None,
-        };
-        let (family, by) = (rule_text(rule, "family")?, rule_text(rule, "by")?);
-        let wanted = request.pointer(&by).and_then(Value::as_str)?;
-        let flag = rule_text(rule, "flag");
-        let mut inner = self.lock();
-        let (_, kept) = inner.resources.get_mut(&family)?.iter_mut().find(|(id, _)| id == wanted)?;
-        let object = kept.as_object_mut()?;
-        if cancel {
-            if flag.as_ref().and_then(|f| object.get(f)).and_then(Value::as_bool) == Some(false) {
-                let (error_type, error_code) = (rule_text(rule, "error_type")?, rule_text(rule, "error_code")?);
-                return Some(plaid_error(400, &error_type, &error_code, "the object can no longer be cancelled"));
-            }
-            if let Some(status) = rule_text(rule, "status") {
-                object.insert("status".into(), status.into());
-            }
-            if let Some(flag) = flag {
-                object.insert(flag, false.into());
-            }
-            return None;
-        }
-        let event = rule_text(rule, "event").and_then(|at| request.pointer(&at)?.as_str().map(str::to_string))?;
-        let known = rule.get("statuses").and_then(Value::as_array).is_some_and(|all| all.iter().any(|s| s.as_str() == Some(event.as_str())));
-        if known {
-            object.insert("status".into(), event.clone().into());
-            if let Some(flag) = flag {
-                object.insert(flag, (event == "pending").into());
-            }
-        }
-        None
+        let now = i64::try_from(now_secs()).unwrap_or(i64::MAX);
+        let refusal = self.lock().families.change_state(rules, request, now)?;
+        Some(plaid_error(400, &refusal.error_type, &refusal.error_code, "the object can no longer be cancelled"))
     }
 
     /// A rotation (`passes::mock::follow` recognizes it: `access_token` in, `new_access_token`

@@ -188,11 +188,9 @@ pub(crate) fn fresh_issued(answer: &mut Value, request: &Value, now_secs: i64, u
     let Value::Object(object) = answer else { return };
     for (key, value) in object.iter_mut() {
         let Value::String(text) = value else { continue };
-        if key.ends_with("_token") && request.get(key).is_none() {
-            let environment = ["-sandbox-", "-production-", "-development-"].iter().find_map(|e| text.find(e).map(|at| at + e.len()));
-            if let Some(end) = environment {
-                *text = format!("{}{}", &text[..end], uuid());
-            }
+        if key.ends_with("_token") && request.get(key).is_none() && environment_end(text).is_some() {
+            let fresh = fresh_like(text, &uuid);
+            *text = fresh;
         } else if key == "expiration" {
             if let Some(at) = rfc3339(now_secs.saturating_add(TOKEN_LIFETIME_SECS)) {
                 *text = at;
@@ -201,8 +199,22 @@ pub(crate) fn fresh_issued(answer: &mut Value, request: &Value, now_secs: i64, u
     }
 }
 
+/// Where an example id's environment marker ends (`link-sandbox-`), if it has one.
+fn environment_end(text: &str) -> Option<usize> {
+    ["-sandbox-", "-production-", "-development-"].iter().find_map(|e| text.find(e).map(|at| at + e.len()))
+}
+
+/// A fresh id in the form of `example`: its `<kind>-sandbox-` part and a new UUID, or a bare
+/// UUID when it has no environment marker.
+pub(crate) fn fresh_like(example: &str, uuid: impl Fn() -> String) -> String {
+    match environment_end(example) {
+        Some(end) => format!("{}{}", &example[..end], uuid()),
+        None => uuid(),
+    }
+}
+
 /// A time as RFC 3339 in UTC, to the second.
-fn rfc3339(secs: i64) -> Option<String> {
+pub(crate) fn rfc3339(secs: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(secs, 0).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
