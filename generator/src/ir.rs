@@ -95,8 +95,11 @@ pub struct MockFollow {
     pub page: usize,
     /// Operations that rotate a token (`access_token` in, `new_access_token` out).
     pub rotate: usize,
-    /// Resource families (a create with its get or list) whose created objects persist.
+    /// Resource families (a create with its get, update, list or event feeds) whose created
+    /// objects persist.
     pub families: usize,
+    /// Operations that answer one list item per request list item.
+    pub each: usize,
     /// Operations whose `include_*` options fill the optional fields with samples.
     pub include: usize,
 }

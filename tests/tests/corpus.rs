@@ -12,7 +12,7 @@ fn the_complete_plaid_spec_generates() {
     assert_eq!(generated.summary.components, 1699);
     // How many operations' default answers follow the request, by rule (passes::mock::follow).
     let follow = generated.summary.mock.follow;
-    assert_eq!((follow.echo, follow.filter, follow.page, follow.rotate, follow.include, follow.families), (43, 15, 14, 1, 12, 7), "{follow:?}");
+    assert_eq!((follow.echo, follow.filter, follow.page, follow.rotate, follow.include, follow.each, follow.families), (43, 15, 14, 1, 12, 2, 25), "{follow:?}");
     // Every emitted file parsed with syn before it was printed; the module holds real code.
     assert!(generated.files.iter().all(|f| generator::emit::is_generated(&f.contents)));
     assert!(generated.files.iter().map(|f| f.contents.len()).sum::<usize>() > 1_000_000);

@@ -97,6 +97,10 @@ fn examples_behind_refs_become_round_trip_cases() {
             "POST /things/status response 200 example",
             "POST /things/widget/create response 200 example",
             "POST /things/widget/get response 200 example",
+            "POST /things/widget/event/sync response 200 example",
+            "POST /gadget/create response 200 example",
+            "POST /gadget/get response 200 example",
+            "POST /things/enrich response 200 example",
             "GET /stores response 200 `two`"
         ]
     );
@@ -144,6 +148,7 @@ fn paging_is_read_from_the_structure_of_requests_and_responses() {
     assert_eq!(
         styles,
         [
+            ("gadgetList".to_string(), "offset"),
             ("thingsSync".to_string(), "cursor + has_more"),
             ("thingsList".to_string(), "cursor"),
             ("thingsGet".to_string(), "offset"),

@@ -281,8 +281,8 @@ fn regen(args: RegenArgs) -> Result<Vec<String>, ExitCode> {
     );
     let m = s.mock;
     println!(
-        "mock:        {} default answers from examples, {} sampled, {} operations stubbed by request type (feature `testing`); answers that follow the request: {} echo, {} filter, {} page, {} rotate, {} include; {} resource families",
-        m.examples, m.samples, m.typed, m.follow.echo, m.follow.filter, m.follow.page, m.follow.rotate, m.follow.include, m.follow.families
+        "mock:        {} default answers from examples, {} sampled, {} operations stubbed by request type (feature `testing`); answers that follow the request: {} echo, {} filter, {} page, {} rotate, {} include, {} one item per request item; {} resource families",
+        m.examples, m.samples, m.typed, m.follow.echo, m.follow.filter, m.follow.page, m.follow.rotate, m.follow.include, m.follow.each, m.follow.families
     );
     let w = s.webhooks;
     println!(

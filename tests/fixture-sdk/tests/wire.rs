@@ -280,7 +280,7 @@ fn the_operation_table_lists_parameters_methods_and_paths() {
     let ops: Vec<(&str, &str, &str, Option<&str>)> = operations().map(|o| (o.id, o.method, o.path, o.params_type)).collect();
     assert!(ops.contains(&("itemGet", "GET", "/stores/{storeId}/items/{itemId}", Some("ItemGetParams"))));
     assert!(ops.contains(&("storeOptions", "OPTIONS", "/stores", None)));
-    assert_eq!(ops.len(), 25);
+    assert_eq!(ops.len(), 31);
     let report = operations().find(|o| o.id == "storeReport").expect("storeReport");
     let written = |op: &plaid_sdk::Operation| op.body_credentials.iter().filter(|c| c.written).map(|c| (c.name, c.credential)).collect::<Vec<_>>();
     assert_eq!(written(report), [("client_id", Credential::ClientId), ("secret", Credential::Secret)]);

@@ -18,8 +18,11 @@
 //!   `[]`, or lists `{}`, needs none); the API version header is never required, as Plaid's
 //!   sandbox defaults it. Only operations whose requirement differs from "every client id and
 //!   secret header" get a rule;
-//! - default answers follow the request: fields echoed, lists filtered by the ids asked for,
-//!   `count` and `offset` honoured ([`follow`] has the rules);
+//! - default answers follow the request: fields and lists echoed, one answer item per request
+//!   item, lists filtered by the ids asked for, `count` and `offset` honoured, the data of an
+//!   `include_*` option filled in when it is on and left out when it is off ([`follow`] has
+//!   the rules); the objects a family creates are kept, and its get, update, list and event
+//!   feeds answer them ([`families`]);
 //! - an answer that is not JSON is a small valid body of its media type (a one-page PDF, an
 //!   empty ZIP) with the headers the spec documents for it (their examples; a `*hash*` header
 //!   the body's SHA-256);
@@ -152,7 +155,7 @@ fn decide(api: &Api) -> Mock {
         }
     }
     let covered = |rule: &str| follow.values().filter(|v| v.get(rule).is_some()).count();
-    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page"), rotate: covered("rotate"), families: covered("create"), include: covered("include") };
+    let follow_counts = MockFollow { echo: covered("echo"), filter: covered("filter"), page: covered("page"), rotate: covered("rotate"), families: covered("create"), include: covered("include"), each: covered("each") };
     let security: Map<String, Value> = ops().filter_map(|(_, _, op)| Some((op.id.clone(), credential_rule(api, op.security.as_ref()?)?))).collect();
     let binary: Map<String, Value> = ops()
         .filter_map(|(_, _, op)| {
