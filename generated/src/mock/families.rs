@@ -72,6 +72,25 @@ fn page(items: Vec<Value>, request: &Value, count: Option<String>, offset: Optio
     items.into_iter().skip(skip).take(take).collect()
 }
 
+/// Whether `object`'s time (the rule's `range.at`) is within the request's start and end, each
+/// when given; times compare as instants, a date as its first instant.
+fn within(rule: &Value, request: &Value, object: &Value) -> bool {
+    let Some(range) = rule.get("range").filter(|r| r.is_object()) else { return true };
+    let time = |value: Option<&Value>| value.and_then(Value::as_str).and_then(instant);
+    let Some(at) = text(range, "at").and_then(|p| time(object.pointer(&p))) else { return true };
+    let bound = |key: &str| text(range, key).and_then(|p| time(request.pointer(&p)));
+    bound("start").is_none_or(|start| at >= start) && bound("end").is_none_or(|end| at <= end)
+}
+
+/// An RFC 3339 time or a `YYYY-MM-DD` date (its first instant, UTC) as seconds.
+fn instant(text: &str) -> Option<i64> {
+    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(time.timestamp());
+    }
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    Some(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
+}
+
 impl Families {
     /// Applies `operation`'s family rule to its default answer: a create keeps the object it
     /// answers, get and update answer a kept object, list and the event feeds answer what is
@@ -96,6 +115,9 @@ impl Families {
         copy(pairs(rule, "take"), request, object);
         if let (Some(status), Some(fields)) = (text(rule, "status"), object.as_object_mut()) {
             fields.insert("status".into(), status.into());
+        }
+        if let (Some(at), Some(now)) = (text(rule, "now"), crate::mock::story::rfc3339(now_secs)) {
+            set_at(object, &at, now.into());
         }
         let id = fresh_id(object.get(&id_field).and_then(Value::as_str).unwrap_or_default());
         if let Some(fields) = object.as_object_mut() {
@@ -129,6 +151,7 @@ impl Families {
         let items: Vec<Value> = all
             .iter()
             .filter(matches)
+            .filter(|kept| within(rule, request, &kept.object))
             .map(|kept| {
                 let mut item = base.clone();
                 copy(pairs(rule, "fields"), &kept.object, &mut item);
@@ -172,6 +195,7 @@ impl Families {
                 set_at(&mut item, &id_at, e.id.clone().into());
                 Some(item)
             })
+            .filter(|item| within(rule, request, item))
             .filter(|item| pairs(rule, "equal").all(|(asked, field)| request.pointer(asked).filter(|v| !v.is_null()).is_none_or(|v| item.pointer(field) == Some(v))))
             .filter(|item| {
                 pairs(rule, "within").all(|(asked, field)| match request.pointer(asked).and_then(Value::as_array).filter(|l| !l.is_empty()) {

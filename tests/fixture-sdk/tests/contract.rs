@@ -371,7 +371,7 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "",
         "{\"program\":\"sample\"}",
         "",
-        "{\"program\":\"sample\",\"owner\":\"sample\",\"count\":1,\"offset\":1}",
+        "{\"program\":\"sample\",\"owner\":\"sample\",\"count\":1,\"offset\":1,\"start_date\":\"2024-05-17T10:11:12Z\",\"end_date\":\"2024-05-17T10:11:12Z\"}",
     ),
     (
         "sandboxThingsWidgetSimulate",

@@ -85,12 +85,12 @@ const CASES: &[(&str, Check, &str)] = &[
     (
         "POST /gadget/create response 200 example",
         round_trip::<plaid_sdk::gadget::GadgetAnswer>,
-        "{\"id\":\"gadget-sandbox-0000\",\"terms\":{\"name\":\"Example\",\"program\":\"prog-example\"},\"owner\":\"someone\",\"status\":\"rejected\",\"initial_parts\":[\"example\"],\"request_id\":\"r\"}",
+        "{\"id\":\"gadget-sandbox-0000\",\"terms\":{\"name\":\"Example\",\"program\":\"prog-example\"},\"owner\":\"someone\",\"status\":\"rejected\",\"initial_parts\":[\"example\"],\"created\":\"2020-01-01T00:00:00Z\",\"request_id\":\"r\"}",
     ),
     (
         "POST /gadget/get response 200 example",
         round_trip::<plaid_sdk::gadget::GadgetAnswer>,
-        "{\"id\":\"gadget-sandbox-0000\",\"terms\":{\"name\":\"Example\",\"program\":\"prog-example\"},\"owner\":\"someone\",\"status\":\"rejected\",\"initial_parts\":[\"example\"],\"request_id\":\"r\"}",
+        "{\"id\":\"gadget-sandbox-0000\",\"terms\":{\"name\":\"Example\",\"program\":\"prog-example\"},\"owner\":\"someone\",\"status\":\"rejected\",\"initial_parts\":[\"example\"],\"created\":\"2020-01-01T00:00:00Z\",\"request_id\":\"r\"}",
     ),
     (
         "POST /things/enrich response 200 example",

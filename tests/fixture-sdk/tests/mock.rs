@@ -222,12 +222,18 @@ async fn a_created_object_is_the_request_made_whole_and_update_get_and_list_agre
     let program = client.gadget_list(GadgetListRequest::new("prog-1")).await.expect("listed");
     assert_eq!((ids(&program), program.total), (vec![ada.id.clone(), bob.id.clone()], 2));
     let owned = client.gadget_list(GadgetListRequest::new("prog-2").with_owner("u-1")).await.expect("listed");
-    assert_eq!(ids(&owned), [cy.id.clone()]);
+    assert_eq!(ids(&owned), std::slice::from_ref(&cy.id));
     let paged = client.gadget_list(GadgetListRequest::new("prog-1").with_count(1).with_offset(1)).await.expect("listed");
     assert_eq!((ids(&paged), paged.total), (vec![bob.id.clone()], 2));
     assert_eq!(paged.gadgets[0].terms.name, "Bob");
     let none = client.gadget_list(GadgetListRequest::new("prog-9")).await.expect("listed");
     assert!(none.gadgets.is_empty());
+    // Made now, not when the example was: a range from yesterday has them, one from tomorrow not.
+    let made = ada.created.expect("a creation time");
+    let day = chrono::TimeDelta::days(1);
+    let since = |at: chrono::DateTime<chrono::Utc>| client.gadget_list(GadgetListRequest::new("prog-1").with_start_date(DateTime::from(at)));
+    let (yesterday, tomorrow) = (since(made.to_utc() - day).await.expect("listed"), since(made.to_utc() + day).await.expect("listed"));
+    assert_eq!((yesterday.gadgets.len(), tomorrow.gadgets.len()), (2, 0));
 }
 
 #[tokio::test]
@@ -255,7 +261,7 @@ async fn a_familys_events_record_what_was_done_and_follow_after_id_and_count() {
     let desks = client.things_widget_event_sync(ThingsWidgetEventSyncRequest::new(0).with_widget_id(&desk.id)).await.expect("events");
     assert_eq!((desks.widget_events.len(), desks.has_more), (2, false));
     let cancelled = client.things_widget_event_sync(ThingsWidgetEventSyncRequest::new(0).with_event_types(vec![WidgetEventType::Cancelled])).await.expect("events");
-    assert_eq!(cancelled.widget_events.iter().map(|e| e.widget_id.clone()).collect::<Vec<_>>(), [lamp.id.clone()]);
+    assert_eq!(cancelled.widget_events.iter().map(|e| e.widget_id.clone()).collect::<Vec<_>>(), std::slice::from_ref(&lamp.id));
 }
 
 #[tokio::test]

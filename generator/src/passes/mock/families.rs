@@ -11,17 +11,19 @@
 //!   and sync (`<prefix>event/list`, `<prefix>event/sync`).
 //! - **Create** gives the object a fresh id (in the example id's form: `<kind>-sandbox-<uuid>`
 //!   stays so) and keeps it; the object takes the request's fields of the same JSON name and
-//!   type, nested objects included ([`pairs`]), and starts in the status its enum documents
-//!   for a new object ([`initial_status`]). What the request says that the object has no field
+//!   type, nested objects included (`pairs`), and starts in the status its enum documents
+//!   for a new object (`initial_status`). What the request says that the object has no field
 //!   for (a recipient's `name` and `bacs`) is kept beside it.
 //! - **Get** answers the kept object of the id asked for: the same type whole, else field by
-//!   field ([`pairs`]), from the object and then from the create's request.
+//!   field (`pairs`), from the object and then from the create's request.
 //! - **Update** (naming the object the same way) changes the kept object with the request's
 //!   fields of the same name and type, and answers as get does.
 //! - **List** answers the kept objects once there are any, built as get builds its answer,
 //!   keeping those that match the request's text, number and enum fields the object also has
-//!   (`client_user_id`, `search_terms.watchlist_program_id`), and honouring `count` and
-//!   `offset` over them when the pagination pass found the list paged so.
+//!   (`client_user_id`, `search_terms.watchlist_program_id`) and whose creation time (or the
+//!   field `<x>`) falls within the request's `start_<x>` and `end_<x>` (`range_rule`), and
+//!   honouring `count` and `offset` over them when the pagination pass found the list paged so.
+//!   A create sets the object's creation time (`created`, `created_at`) to now.
 //! - **Cancel** and **simulate** change a kept object's state: cancel sets `cancelled` and fails
 //!   as Plaid does, `<FAMILY>_NOT_CANCELLABLE` of type `<FAMILY>_ERROR`, once its `cancellable`
 //!   is false; simulate (with an `event_type`) sets `status` to the event when the status's
@@ -160,9 +162,10 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
         let status = status_of(index, object.ty);
         let take = pairs(index, asked, object.ty, "", &[]);
         let initial = status.as_ref().and_then(|(values, docs)| initial_status(docs, values));
+        let now = creation_time(index, object.ty);
         let mut members = vec![(
             create.id.clone(),
-            json!({ "create": { "family": family, "object": object.at, "id": object.id, "take": pairs_json(&take), "status": initial } }),
+            json!({ "create": { "family": family, "object": object.at, "id": object.id, "take": pairs_json(&take), "status": initial, "now": now } }),
         )];
         // What get, update and list answer: the object's fields, then what only the create's
         // request said.
@@ -290,6 +293,7 @@ fn list_rule(index: &TypeIndex<'_>, list: &Operation, object: &Object<'_>, answe
     let paging = list.pagination.as_ref().and_then(|p| offset_at(index, list, &p.style));
     let skip: Vec<String> = paging.iter().flat_map(|p| [p.count.clone(), p.offset.clone()]).chain(super::follow::paging_pointers(index, list)).collect();
     rule["filters"] = pairs_json(&filters(index, list, object.ty, "", &skip));
+    rule["range"] = range_rule(index, list, object.ty);
     rule["page"] = paging.map_or(Value::Null, |p| json!({ "count": p.count, "offset": p.offset, "total": p.total }));
     Some(rule)
 }
@@ -304,6 +308,36 @@ fn filters(index: &TypeIndex<'_>, op: &Operation, ty: &TypeRef, prefix: &str, sk
         .filter(|(_, asked)| struct_fields(index, Some(request)).iter().any(|f| format!("/{}", f.wire) == *asked && echoable(index, index.underlying(&f.ty))))
         .map(|(at, asked)| (asked, at))
         .collect()
+}
+
+/// Where an object says when it was made: its top-level date-time `created`, `created_at` or
+/// `timestamp`. A create sets it to now.
+fn creation_time(index: &TypeIndex<'_>, ty: &TypeRef) -> Option<String> {
+    let fields = struct_fields(index, Some(ty));
+    ["created", "created_at", "timestamp"]
+        .into_iter()
+        .find(|w| fields.iter().any(|f| f.wire == *w && *index.underlying(&f.ty) == TypeRef::DateTime))
+        .map(|w| format!("/{w}"))
+}
+
+/// A request's time range over the objects a list answers: top-level `start_<x>` and
+/// `end_<x>` (dates or date-times) bound the objects' creation time when `<x>` is `date` or
+/// `time` (a transfer list's `start_date` and its transfers' `created`), else the object's
+/// date-time field `<x>` (`start_virtual_time`, `virtual_time`).
+fn range_rule(index: &TypeIndex<'_>, op: &Operation, ty: &TypeRef) -> Value {
+    let request = struct_fields(index, op.request.as_ref());
+    let fields = struct_fields(index, Some(ty));
+    let timely = |t: &TypeRef| matches!(index.underlying(t), TypeRef::DateTime | TypeRef::Date);
+    let found = request.iter().filter(|f| timely(&f.ty)).find_map(|start| {
+        let x = start.wire.strip_prefix("start_")?;
+        let end = request.iter().find(|f| f.wire == format!("end_{x}") && timely(&f.ty))?;
+        let at = match x {
+            "date" | "time" => creation_time(index, ty)?,
+            other => fields.iter().find(|f| f.wire == other && timely(&f.ty)).map(|f| format!("/{}", f.wire))?,
+        };
+        Some(json!({ "start": format!("/{}", start.wire), "end": format!("/{}", end.wire), "at": at }))
+    });
+    found.unwrap_or(Value::Null)
 }
 
 /// A family's event list or sync: the events' list and the places of their sequence number,
@@ -347,6 +381,7 @@ fn events_rule(index: &TypeIndex<'_>, op: &Operation, object: &Object<'_>, famil
         "kinds": kinds,
         "fields": pairs_json(&fields),
         "equal": pairs_json(&filters(index, op, item, "", &paging)),
+        "range": range_rule(index, op, item),
         "within": within,
         "count": top_integer("count"),
         "offset": top_integer("offset"),

@@ -20,6 +20,8 @@ pub struct Gadget {
     pub initial_parts: Option<Vec<String>>,
     #[allow(missing_docs)]
     pub note: Option<String>,
+    #[allow(missing_docs)]
+    pub created: Option<crate::DateTime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -35,6 +37,7 @@ impl Gadget {
             status: required.status,
             initial_parts: None,
             note: None,
+            created: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -46,6 +49,11 @@ impl Gadget {
     /// Sets [`note`](Self::note).
     pub fn with_note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
+        self
+    }
+    /// Sets [`created`](Self::created).
+    pub fn with_created(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created = Some(value.into());
         self
     }
 }
@@ -70,6 +78,7 @@ crate::codec::struct_impls! {
         3 status "status" req plain Value
         4 initial_parts "initial_parts" opt plain Texts
         5 note "note" opt plain Text
+        6 created "created" opt plain Value
     }
 }
 #[allow(missing_docs)]
@@ -89,6 +98,8 @@ pub struct GadgetAnswer {
     #[allow(missing_docs)]
     pub note: Option<String>,
     #[allow(missing_docs)]
+    pub created: Option<crate::DateTime>,
+    #[allow(missing_docs)]
     pub request_id: String,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
@@ -105,6 +116,7 @@ impl GadgetAnswer {
             status: required.status,
             initial_parts: None,
             note: None,
+            created: None,
             request_id: required.request_id,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
@@ -117,6 +129,11 @@ impl GadgetAnswer {
     /// Sets [`note`](Self::note).
     pub fn with_note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
+        self
+    }
+    /// Sets [`created`](Self::created).
+    pub fn with_created(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created = Some(value.into());
         self
     }
 }
@@ -143,7 +160,8 @@ crate::codec::struct_impls! {
         3 status "status" req plain Value
         4 initial_parts "initial_parts" opt plain Texts
         5 note "note" opt plain Text
-        6 request_id "request_id" req plain Text
+        6 created "created" opt plain Value
+        7 request_id "request_id" req plain Text
     }
 }
 #[allow(missing_docs)]
@@ -230,6 +248,10 @@ pub struct GadgetListRequest {
     pub count: Option<i64>,
     #[allow(missing_docs)]
     pub offset: Option<i64>,
+    #[allow(missing_docs)]
+    pub start_date: Option<crate::DateTime>,
+    #[allow(missing_docs)]
+    pub end_date: Option<crate::DateTime>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -243,6 +265,8 @@ impl GadgetListRequest {
             owner: None,
             count: None,
             offset: None,
+            start_date: None,
+            end_date: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -261,6 +285,16 @@ impl GadgetListRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
 }
 crate::codec::struct_impls! {
     GadgetListRequest [Debug Serialize Deserialize] [additional_properties] {
@@ -268,6 +302,8 @@ crate::codec::struct_impls! {
         1 owner "owner" opt plain Text
         2 count "count" opt plain Value
         3 offset "offset" opt plain Value
+        4 start_date "start_date" opt plain Value
+        5 end_date "end_date" opt plain Value
     }
 }
 #[allow(missing_docs)]
