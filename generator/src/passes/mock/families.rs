@@ -89,6 +89,11 @@ pub(super) fn pairs(index: &TypeIndex<'_>, from: &TypeRef, to: &TypeRef, prefix:
     out
 }
 
+/// The JSON pointer of a top-level field, its name escaped (`~1` for `/`).
+fn top_pointer(wire: &str) -> String {
+    format!("/{}", crate::diag::pointer_segment(wire))
+}
+
 fn pairs_json(pairs: &[Pair]) -> Value {
     Value::Array(pairs.iter().map(|(from, to)| json!([from, to])).collect())
 }
@@ -158,7 +163,7 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
         let Some(object) = find_object(index, answer, &[sibling("get"), sibling("update")].into_iter().flatten().copied().collect::<Vec<_>>()) else { continue };
         let family = prefix.trim_end_matches('/').to_string();
         let names_it = |o: &&&Operation| top(o.request.as_ref()).any(|f| f.wire == object.key && text(f));
-        let by = format!("/{}", object.key);
+        let by = top_pointer(&object.key);
         let status = status_of(index, object.ty);
         let take = pairs(index, asked, object.ty, "", &[]);
         let initial = status.as_ref().and_then(|(values, docs)| initial_status(docs, values));
@@ -184,7 +189,7 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
                 return Some((String::new(), response.clone()));
             }
             let field = top(Some(response)).find(|f| index.underlying(&f.ty) == index.underlying(object.ty))?;
-            Some((format!("/{}", crate::diag::pointer_segment(&field.wire)), field.ty.clone()))
+            Some((top_pointer(&field.wire), field.ty.clone()))
         };
         if let Some(get) = sibling("get").filter(names_it) {
             if let Some((at, ty)) = answered_at(get) {
@@ -257,7 +262,7 @@ fn find_object<'a>(index: &TypeIndex<'a>, answer: &'a TypeRef, namers: &[&Operat
         .filter_map(|object| {
             let inner = struct_fields(index, Some(&object.ty));
             let id = [format!("{}_id", object.wire), "id".to_string()].into_iter().find(|w| inner.iter().any(|f| f.wire == *w && text(f)))?;
-            Some(Object { at: format!("/{}", crate::diag::pointer_segment(&object.wire)), ty: &object.ty, id, key: format!("{}_id", object.wire) })
+            Some(Object { at: top_pointer(&object.wire), ty: &object.ty, id, key: format!("{}_id", object.wire) })
         })
         .collect();
     let named = |key: &str| namers.iter().any(|o| struct_fields(index, o.request.as_ref()).iter().any(|f| f.wire == key && text(f)));
@@ -289,7 +294,7 @@ fn list_rule(index: &TypeIndex<'_>, list: &Operation, object: &Object<'_>, answe
     })?;
     let TypeRef::List(item) = index.underlying(&field.ty) else { return None };
     let mut rule = answer_rule(item, "");
-    rule["list"] = json!(format!("/{}", crate::diag::pointer_segment(&field.wire)));
+    rule["list"] = json!(top_pointer(&field.wire));
     let paging = list.pagination.as_ref().and_then(|p| offset_at(index, list, &p.style));
     let skip: Vec<String> = paging.iter().flat_map(|p| [p.count.clone(), p.offset.clone()]).chain(super::follow::paging_pointers(index, list)).collect();
     rule["filters"] = pairs_json(&filters(index, list, object.ty, "", &skip));
@@ -305,7 +310,7 @@ fn filters(index: &TypeIndex<'_>, op: &Operation, ty: &TypeRef, prefix: &str, sk
     pairs(index, ty, request, prefix, &[])
         .into_iter()
         .filter(|(_, asked)| !skip.contains(asked) && !asked[1..].contains('/'))
-        .filter(|(_, asked)| struct_fields(index, Some(request)).iter().any(|f| format!("/{}", f.wire) == *asked && echoable(index, index.underlying(&f.ty))))
+        .filter(|(_, asked)| struct_fields(index, Some(request)).iter().any(|f| top_pointer(&f.wire) == *asked && echoable(index, index.underlying(&f.ty))))
         .map(|(at, asked)| (asked, at))
         .collect()
 }
@@ -333,9 +338,9 @@ fn range_rule(index: &TypeIndex<'_>, op: &Operation, ty: &TypeRef) -> Value {
         let end = request.iter().find(|f| f.wire == format!("end_{x}") && timely(&f.ty))?;
         let at = match x {
             "date" | "time" => creation_time(index, ty)?,
-            other => fields.iter().find(|f| f.wire == other && timely(&f.ty)).map(|f| format!("/{}", f.wire))?,
+            other => fields.iter().find(|f| f.wire == other && timely(&f.ty)).map(|f| top_pointer(&f.wire))?,
         };
-        Some(json!({ "start": format!("/{}", start.wire), "end": format!("/{}", end.wire), "at": at }))
+        Some(json!({ "start": top_pointer(&start.wire), "end": top_pointer(&end.wire), "at": at }))
     });
     found.unwrap_or(Value::Null)
 }
@@ -360,10 +365,10 @@ fn events_rule(index: &TypeIndex<'_>, op: &Operation, object: &Object<'_>, famil
         })
         .unwrap_or_default();
     let name = family.rsplit('/').next().unwrap_or_default();
-    let own = ["/event_id".to_string(), "/event_type".to_string(), "/timestamp".to_string(), format!("/{}", object.key)];
+    let own = ["/event_id".to_string(), "/event_type".to_string(), "/timestamp".to_string(), top_pointer(&object.key)];
     let fields: Vec<Pair> = pairs(index, object.ty, item, &format!("{name}_"), &[]).into_iter().filter(|(_, to)| !own.contains(to)).collect();
     let request = struct_fields(index, op.request.as_ref());
-    let top_integer = |wire: &str| request.iter().find(|f| f.wire == wire && integer(f)).map(|f| format!("/{}", f.wire));
+    let top_integer = |wire: &str| request.iter().find(|f| f.wire == wire && integer(f)).map(|f| top_pointer(&f.wire));
     let paging: Vec<String> = ["count", "offset", "after_id"].iter().filter_map(|w| top_integer(w)).collect();
     let within: Vec<Value> = request
         .iter()
@@ -371,13 +376,13 @@ fn events_rule(index: &TypeIndex<'_>, op: &Operation, object: &Object<'_>, famil
         .filter_map(|f| {
             let key = f.wire.strip_suffix('s')?;
             let TypeRef::List(of) = index.underlying(&f.ty) else { return None };
-            item_fields.iter().any(|i| i.wire == key && index.underlying(&i.ty) == index.underlying(of)).then(|| json!([format!("/{}", f.wire), format!("/{key}")]))
+            item_fields.iter().any(|i| i.wire == key && index.underlying(&i.ty) == index.underlying(of)).then(|| json!([top_pointer(&f.wire), top_pointer(key)]))
         })
         .collect();
     let has_more = struct_fields(index, op.response.as_ref()).iter().find(|f| f.wire == "has_more" && *index.underlying(&f.ty) == TypeRef::Bool).map(|_| "/has_more");
     Some(json!({
-        "list": format!("/{}", crate::diag::pointer_segment(&list.wire)),
-        "id": format!("/{}", object.key),
+        "list": top_pointer(&list.wire),
+        "id": top_pointer(&object.key),
         "kinds": kinds,
         "fields": pairs_json(&fields),
         "equal": pairs_json(&filters(index, op, item, "", &paging)),
