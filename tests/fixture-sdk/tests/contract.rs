@@ -453,7 +453,7 @@ const CASES: &[(&str, Call, &str, &str, &str, &str)] = &[
         "{\"Idempotency-Key\":\"sample\"}",
         "{\"id\":\"sample\"}",
         "{\"Idempotency-Key\":\"sample\"}",
-        "{\"id\":\"sample\",\"region\":\"north\",\"website\":\"https://example.com/\",\"contact\":\"user@example.com\"}",
+        "{\"id\":\"sample\",\"region\":\"north\",\"website\":\"https://example.com/\",\"contact\":\"user@example.com\",\"regions_served\":[\"north\"]}",
     ),
     ("storeOptions", call_store_options, "", "", "", ""),
     (

@@ -84,6 +84,9 @@ async fn default_answers_echo_what_the_request_says_and_page_as_asked() {
     assert_eq!((replaced.id.as_str(), replaced.name.as_deref()), ("i-7", Some("Lamp")));
     let store = client.store_create(StoreCreateParams::new("key-1"), Store::new("store-9").with_region(Region::South).with_website("examplewebhook.com")).await.expect("an answer");
     assert_eq!((store.id.as_str(), store.region), ("store-9", Some(Region::South)));
+    // A list of the request's name and item type is echoed too.
+    let served = client.store_create(StoreCreateParams::new("key-4"), Store::new("store-8").with_regions_served(vec![Region::South, Region::North])).await.expect("an answer");
+    assert_eq!(served.regions_served, Some(vec![Region::South, Region::North]));
     // Count and offset: exactly `count` items from `offset`, the total the pool's size.
     let page = |count: i32, offset: i32| ThingsGetRequest::new("any").with_options(ThingsGetRequestOptions::new().with_count(count).with_offset(offset));
     let got = client.things_get(page(3, 2)).await.expect("a page");

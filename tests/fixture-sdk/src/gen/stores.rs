@@ -369,6 +369,8 @@ pub struct Store {
     pub website: Option<String>,
     /// Format: `email`.
     pub contact: Option<String>,
+    #[allow(missing_docs)]
+    pub regions_served: Option<Vec<Region>>,
     /// Properties the spec does not list, kept as received and written back when
     /// this value is serialized.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -382,6 +384,7 @@ impl Store {
             region: None,
             website: None,
             contact: None,
+            regions_served: None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -400,6 +403,11 @@ impl Store {
         self.contact = Some(value.into());
         self
     }
+    /// Sets [`regions_served`](Self::regions_served).
+    pub fn with_regions_served(mut self, value: impl Into<Vec<Region>>) -> Self {
+        self.regions_served = Some(value.into());
+        self
+    }
 }
 crate::codec::struct_impls! {
     Store [Debug Serialize Deserialize] [additional_properties] {
@@ -407,6 +415,7 @@ crate::codec::struct_impls! {
         1 region "region" opt plain Value
         2 website "website" opt plain Text
         3 contact "contact" opt plain Text
+        4 regions_served "regions_served" opt plain Value
     }
 }
 #[allow(missing_docs)]
