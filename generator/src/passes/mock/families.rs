@@ -126,7 +126,7 @@ pub(super) fn initial_status(docs: &str, values: &[String]) -> Option<String> {
     values.iter().find(is_new).or(values.first()).cloned()
 }
 
-/// A kept object's status field: its pointer in the object, the enum's values and docs.
+/// A kept object's top-level `status` enum: its values, and its docs with each value's own.
 fn status_of(index: &TypeIndex<'_>, object: &TypeRef) -> Option<(Vec<String>, String)> {
     let field = struct_fields(index, Some(object)).iter().find(|f| f.wire == "status")?;
     let def = index.definition(&field.ty)?;
@@ -209,8 +209,7 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
             }
         }
         if let Some(list) = sibling("list") {
-            if let Some(rule) = list_rule(index, list, &object, &answer_rule) {
-                let mut rule = rule;
+            if let Some(mut rule) = list_rule(index, list, &object, &answer_rule) {
                 rule["family"] = json!(family);
                 members.push((list.id.clone(), json!({ "list": rule })));
             }
@@ -297,7 +296,7 @@ fn list_rule(index: &TypeIndex<'_>, list: &Operation, object: &Object<'_>, answe
     rule["list"] = json!(top_pointer(&field.wire));
     let paging = list.pagination.as_ref().and_then(|p| offset_at(index, list, &p.style));
     let skip: Vec<String> = paging.iter().flat_map(|p| [p.count.clone(), p.offset.clone()]).chain(super::follow::paging_pointers(index, list)).collect();
-    rule["filters"] = pairs_json(&filters(index, list, object.ty, "", &skip));
+    rule["filters"] = pairs_json(&filters(index, list, object.ty, &skip));
     rule["range"] = range_rule(index, list, object.ty);
     rule["page"] = paging.map_or(Value::Null, |p| json!({ "count": p.count, "offset": p.offset, "total": p.total }));
     Some(rule)
@@ -305,11 +304,11 @@ fn list_rule(index: &TypeIndex<'_>, list: &Operation, object: &Object<'_>, answe
 
 /// The request's text, number, boolean and enum fields that `ty` has too (same name and
 /// type): an answer keeps only the items that have the value asked for.
-fn filters(index: &TypeIndex<'_>, op: &Operation, ty: &TypeRef, prefix: &str, skip: &[String]) -> Vec<Pair> {
+fn filters(index: &TypeIndex<'_>, op: &Operation, ty: &TypeRef, skip: &[String]) -> Vec<Pair> {
     let Some(request) = op.request.as_ref() else { return Vec::new() };
-    pairs(index, ty, request, prefix, &[])
+    pairs(index, ty, request, "", &[])
         .into_iter()
-        .filter(|(_, asked)| !skip.contains(asked) && !asked[1..].contains('/'))
+        .filter(|(_, asked)| !skip.contains(asked) && asked.get(1..).is_some_and(|rest| !rest.contains('/')))
         .filter(|(_, asked)| struct_fields(index, Some(request)).iter().any(|f| top_pointer(&f.wire) == *asked && echoable(index, index.underlying(&f.ty))))
         .map(|(at, asked)| (asked, at))
         .collect()
@@ -385,7 +384,7 @@ fn events_rule(index: &TypeIndex<'_>, op: &Operation, object: &Object<'_>, famil
         "id": top_pointer(&object.key),
         "kinds": kinds,
         "fields": pairs_json(&fields),
-        "equal": pairs_json(&filters(index, op, item, "", &paging)),
+        "equal": pairs_json(&filters(index, op, item, &paging)),
         "range": range_rule(index, op, item),
         "within": within,
         "count": top_integer("count"),
