@@ -87,7 +87,7 @@ fn dispatch(args: &[String]) -> ExitCode {
                 return regen(a).map_or_else(|code| code, |_| ExitCode::SUCCESS);
             }
             // Without --spec and --out: the workspace's own crate, then the fixture crate.
-            let fixture = RegenArgs { check: a.check, specs: vec![root().join(FIXTURE_SPEC)], specs_given: true, overlays: Vec::new(), out: root().join(FIXTURE_CRATE), out_given: true, quiet: false };
+            let fixture = RegenArgs { check: a.check, ..RegenArgs::for_crate(vec![root().join(FIXTURE_SPEC)], Vec::new(), root().join(FIXTURE_CRATE)) };
             match (regen(a), regen(fixture)) {
                 (Ok(_), Ok(_)) => ExitCode::SUCCESS,
                 _ => ExitCode::FAILURE,
@@ -177,6 +177,12 @@ struct RegenArgs {
 }
 
 impl RegenArgs {
+    /// Generating these specs, with these overlays, into the crate at `out` (written, warnings
+    /// shown).
+    fn for_crate(specs: Vec<PathBuf>, overlays: Vec<PathBuf>, out: PathBuf) -> Self {
+        RegenArgs { check: false, specs, specs_given: true, overlays, out, out_given: true, quiet: false }
+    }
+
     fn parse(args: &[String]) -> Result<Self, String> {
         let mut a = RegenArgs { check: false, specs: Vec::new(), specs_given: false, overlays: Vec::new(), out: root().join("generated"), out_given: false, quiet: false };
         let mut flags = cli::Flags::new(args);
@@ -390,7 +396,7 @@ fn corpus(mut args: RegenArgs) -> ExitCode {
     for name in SMALL_SPECS {
         let spec = root().join("tests/fixtures/rules").join(format!("{name}.yml"));
         let out = root().join("target/small-sdk").join(name);
-        let small = RegenArgs { check: false, specs: vec![spec], specs_given: true, overlays: Vec::new(), out: out.clone(), out_given: true, quiet: false };
+        let small = RegenArgs::for_crate(vec![spec], Vec::new(), out.clone());
         if regen(small).is_err() || fresh::pin_lock(&root(), &out).is_err() {
             failed.push(format!("the {name} fixture"));
             continue;
@@ -427,7 +433,7 @@ const FRESH_CRATE_TARGET: &str = "target/corpus-fresh-target";
 fn fresh_build(specs: &[PathBuf], overlays: &[PathBuf]) -> Result<(), String> {
     let started = Instant::now();
     let dir = root().join(FRESH_CRATE);
-    let args = RegenArgs { check: false, specs: specs.to_vec(), specs_given: true, overlays: overlays.to_vec(), out: dir.clone(), out_given: true, quiet: false };
+    let args = RegenArgs::for_crate(specs.to_vec(), overlays.to_vec(), dir.clone());
     regen(args).map_err(|_| "the fresh crate did not generate".to_string())?;
     fresh::resolve_afresh(&dir)?;
     let (own, highest) = fresh::check_rust_version(&dir)?;
@@ -458,7 +464,7 @@ fn contract_args(args: &[String]) -> Result<Result<contract::Target, ExitCode>, 
     if specs.is_empty() {
         return Ok(Ok(contract::Target { specs: vec![root().join("specs")], overlays, manifest: None, target_dir: None, fuzz }));
     }
-    let regen_args = RegenArgs { check: false, specs: specs.clone(), specs_given: true, overlays: overlays.clone(), out: root().join(SPEC_CRATE), out_given: true, quiet: false };
+    let regen_args = RegenArgs::for_crate(specs.clone(), overlays.clone(), root().join(SPEC_CRATE));
     let pinned = regen(regen_args).and_then(|_| {
         fresh::pin_lock(&root(), &root().join(SPEC_CRATE)).map_err(|e| {
             eprintln!("error: {e}");

@@ -57,7 +57,7 @@ pub fn no_spec() -> ExitCode {
 pub fn run(args: Args) -> ExitCode {
     let mut overlays = crate::own_overlays();
     overlays.extend(args.overlays);
-    let regen = RegenArgs { check: false, specs: args.specs, specs_given: true, overlays, out: root().join(SPEC_CRATE), out_given: true, quiet: true };
+    let regen = RegenArgs { quiet: true, ..RegenArgs::for_crate(args.specs, overlays, root().join(SPEC_CRATE)) };
     if crate::regen(regen).is_err() {
         return ExitCode::FAILURE;
     }

@@ -13,8 +13,19 @@ use crate::mock::follow::set_at;
 /// object has no field for).
 struct Kept {
     id: String,
+    /// The request field that names it (`transfer_id`).
+    key: Option<String>,
     object: Value,
     asked: Value,
+}
+
+impl Kept {
+    /// Writes the object into an answer (or a list item) as a get, update or list rule says:
+    /// its fields, then what only the create's request said.
+    fn show(&self, rule: &Value, target: &mut Value) {
+        copy(pairs(rule, "fields"), &self.object, target);
+        copy(pairs(rule, "asked"), &self.asked, target);
+    }
 }
 
 /// Something done to a kept object, for the family's event feeds.
@@ -72,6 +83,12 @@ fn page(items: Vec<Value>, request: &Value, count: Option<String>, offset: Optio
     items.into_iter().skip(skip).take(take).collect()
 }
 
+/// Whether `object` has every value the request asks for at the rule's `[asked, field]` pairs
+/// under `key` (a field the request leaves out or sends as `null` asks for nothing).
+fn asked_for(rule: &Value, key: &str, request: &Value, object: &Value) -> bool {
+    pairs(rule, key).all(|(asked, field)| request.pointer(asked).filter(|v| !v.is_null()).is_none_or(|v| object.pointer(field) == Some(v)))
+}
+
 /// Whether `object`'s time (the rule's `range.at`) is within the request's start and end, each
 /// when given; times compare as instants, a date as its first instant.
 fn within(rule: &Value, request: &Value, object: &Value) -> bool {
@@ -124,7 +141,7 @@ impl Families {
             fields.insert(id_field, id.clone().into());
         }
         let kind = object.get("status").and_then(Value::as_str).unwrap_or("created").to_string();
-        let kept = Kept { id: id.clone(), object: object.clone(), asked: request.clone() };
+        let kept = Kept { id: id.clone(), key: text(rule, "key"), object: object.clone(), asked: request.clone() };
         self.kept.entry(family.clone()).or_default().push(kept);
         self.record(&family, &id, &kind, now_secs);
     }
@@ -138,8 +155,7 @@ impl Families {
         if update {
             copy(pairs(rule, "take"), request, &mut kept.object);
         }
-        copy(pairs(rule, "fields"), &kept.object, answer);
-        copy(pairs(rule, "asked"), &kept.asked, answer);
+        kept.show(rule, answer);
     }
 
     /// The kept objects, once there are any, that match the request's filters, paged.
@@ -147,15 +163,12 @@ impl Families {
         let (Some(family), Some(at)) = (text(rule, "family"), text(rule, "list")) else { return };
         let Some(all) = self.kept.get(&family).filter(|all| !all.is_empty()) else { return };
         let base = template(operation, &at).unwrap_or(Value::Object(Default::default()));
-        let matches = |kept: &&Kept| pairs(rule, "filters").all(|(asked, field)| request.pointer(asked).filter(|v| !v.is_null()).is_none_or(|v| kept.object.pointer(field) == Some(v)));
         let items: Vec<Value> = all
             .iter()
-            .filter(matches)
-            .filter(|kept| within(rule, request, &kept.object))
+            .filter(|kept| asked_for(rule, "filters", request, &kept.object) && within(rule, request, &kept.object))
             .map(|kept| {
                 let mut item = base.clone();
-                copy(pairs(rule, "fields"), &kept.object, &mut item);
-                copy(pairs(rule, "asked"), &kept.asked, &mut item);
+                kept.show(rule, &mut item);
                 item
             })
             .collect();
@@ -195,8 +208,7 @@ impl Families {
                 set_at(&mut item, &id_at, e.id.clone().into());
                 Some(item)
             })
-            .filter(|item| within(rule, request, item))
-            .filter(|item| pairs(rule, "equal").all(|(asked, field)| request.pointer(asked).filter(|v| !v.is_null()).is_none_or(|v| item.pointer(field) == Some(v))))
+            .filter(|item| asked_for(rule, "equal", request, item) && within(rule, request, item))
             .filter(|item| {
                 pairs(rule, "within").all(|(asked, field)| match request.pointer(asked).and_then(Value::as_array).filter(|l| !l.is_empty()) {
                     Some(listed) => item.pointer(field).is_some_and(|v| listed.contains(v)),
@@ -212,6 +224,11 @@ impl Families {
             set_at(answer, &more, (u64::try_from(total).unwrap_or(u64::MAX) > shown).into());
         }
         set_at(answer, &at, Value::Array(items));
+    }
+
+    /// The kept object that a request field (`authorization_id`) names by its id.
+    pub(crate) fn named(&self, key: &str, id: &str) -> Option<Value> {
+        self.kept.values().flatten().find(|k| k.id == id && k.key.as_deref() == Some(key)).map(|k| k.object.clone())
     }
 
     /// The state changes (`cancel`, `simulate`) of `operation`, on the kept object the request
@@ -278,7 +295,7 @@ mod tests {
     #[test]
     fn a_created_object_takes_the_request_and_get_list_and_update_answer_it() {
         let mut families = Families::default();
-        let create = json!({ "create": { "family": "/w", "object": "", "id": "id", "take": [["/terms/name", "/terms/name"], ["/owner", "/owner"]], "status": "pending" } });
+        let create = json!({ "create": { "family": "/w", "object": "", "id": "id", "key": "w_id", "take": [["/terms/name", "/terms/name"], ["/owner", "/owner"]], "status": "pending" } });
         let fresh = sequential();
         for (name, owner) in [("Ada", "u-1"), ("Bob", "u-2"), ("Cy", "u-1")] {
             let mut made = json!({ "id": "example", "terms": { "name": "Example", "program": "p-1" }, "owner": "x", "status": "cleared" });
@@ -288,6 +305,9 @@ mod tests {
         let mut got = json!({ "terms": { "name": "Example" }, "status": "cleared" });
         families.answer("g", &get, &json!({ "w_id": "obj-1" }), &mut got, 0, &fresh);
         assert_eq!((got["terms"]["name"].as_str(), got["status"].as_str()), (Some("Ada"), Some("pending")));
+        // What a create made is there for a later request that names it.
+        assert!(families.named("w_id", "obj-1").is_some_and(|kept| kept["terms"]["name"] == "Ada"));
+        assert!(families.named("other_id", "obj-1").is_none());
         let update = json!({ "update": { "family": "/w", "by": "/w_id", "take": [["/terms/name", "/terms/name"]], "fields": [["/terms", "/terms"]], "asked": [] } });
         let mut updated = json!({ "terms": {} });
         families.answer("u", &update, &json!({ "w_id": "obj-1", "terms": { "name": "Ada L." } }), &mut updated, 0, &fresh);

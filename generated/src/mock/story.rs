@@ -13,7 +13,7 @@
 //!   later answer gives it.
 //! - **Dates follow the request**: with a `start_date` and an `end_date`, the answer's dates
 //!   fall between them.
-//! - **A create follows what it names**: a request naming an object an earlier answer issued
+//! - **A create follows what it names**: a request naming an object a family keeps
 //!   (`authorization_id`) creates an object with that object's fields (amount, type, network).
 //! - **Issued values are fresh**: request ids in every answer, a token an answer issues
 //!   (`link_token`), and its `expiration`, 4 hours from now.
@@ -255,21 +255,17 @@ fn move_dates(value: &mut Value, start: chrono::NaiveDate, end: chrono::NaiveDat
     }
 }
 
-/// The objects answers issued, by the key they came under (`authorization`) and their `id`:
-/// a later request that names one (`authorization_id`) makes the object it creates take the
-/// named object's fields.
-pub(crate) type Issued = HashMap<String, HashMap<String, Value>>;
-
 /// Fields never taken from a named object: its own identity and time.
 fn taken(field: &str) -> bool {
     field != "id" && field != "created" && (field == "account_id" || !field.ends_with("_id"))
 }
 
-/// A create that follows an object takes its fields: when the request names an object an
-/// earlier answer issued (`authorization_id` of an `authorization`), every other top-level
-/// object of the answer takes the values of the fields of the same name and JSON type that the
-/// named object has, at its top level or one level down (`proposed_transfer.amount`).
-pub(crate) fn take_named(answer: &mut Value, request: &Value, issued: &Issued) {
+/// A create that follows an object takes its fields: when the request names, by `<key>_id`, an
+/// object kept earlier (`authorization_id` of an `authorization`: `named` looks it up among the
+/// families' kept objects, `mock::families`), every other top-level object of the answer takes
+/// the values of the fields of the same name and JSON type that the named object has, at its
+/// top level or one level down (`proposed_transfer.amount`).
+pub(crate) fn take_named(answer: &mut Value, request: &Value, named: impl Fn(&str, &str) -> Option<Value>) {
     let Value::Object(object) = answer else { return };
     let named: Vec<(String, Value)> = request
         .as_object()
@@ -277,8 +273,7 @@ pub(crate) fn take_named(answer: &mut Value, request: &Value, issued: &Issued) {
         .flatten()
         .filter_map(|(field, value)| {
             let key = field.strip_suffix("_id")?;
-            let kept = issued.get(key)?.get(value.as_str()?)?;
-            Some((key.to_string(), kept.clone()))
+            Some((key.to_string(), named(field, value.as_str()?)?))
         })
         .collect();
     for (key, kept) in &named {
@@ -292,16 +287,6 @@ pub(crate) fn take_named(answer: &mut Value, request: &Value, issued: &Issued) {
                     *value = source.clone();
                 }
             }
-        }
-    }
-}
-
-/// Remembers the answer's top-level objects that have an `id`, for [`take_named`].
-pub(crate) fn remember(answer: &Value, issued: &mut Issued) {
-    let Value::Object(object) = answer else { return };
-    for (key, value) in object {
-        if let Some(id) = value.get("id").and_then(Value::as_str) {
-            issued.entry(key.clone()).or_default().insert(id.to_string(), value.clone());
         }
     }
 }
@@ -370,17 +355,13 @@ mod tests {
 
     #[test]
     fn a_create_takes_the_fields_of_the_object_it_names() {
-        let mut issued = Issued::new();
-        let mut authorization = json!({ "authorization": { "id": "auth-1", "created": "2020-08-06T17:27:15Z", "proposed_transfer": { "amount": "1.00", "type": "debit", "network": "ach", "account_id": "a-1" } }, "request_id": "r" });
-        take_named(&mut authorization, &json!({ "amount": "1.00" }), &issued);
-        remember(&authorization, &mut issued);
+        let authorization = json!({ "id": "auth-1", "created": "2020-08-06T17:27:15Z", "proposed_transfer": { "amount": "1.00", "type": "debit", "network": "ach", "account_id": "a-1" } });
+        let kept = |key: &str, id: &str| (key == "authorization_id" && id == "auth-1").then(|| authorization.clone());
         let mut transfer = json!({ "transfer": { "id": "t-1", "created": "2020-01-01T00:00:00Z", "amount": "12.34", "type": "credit", "network": "rtp", "account_id": "a-9", "authorization_id": "auth-1", "description": "Debit" } });
-        take_named(&mut transfer, &json!({ "authorization_id": "auth-1", "description": "Debit" }), &issued);
-        remember(&transfer, &mut issued);
+        take_named(&mut transfer, &json!({ "authorization_id": "auth-1", "description": "Debit" }), kept);
         let t = &transfer["transfer"];
         assert_eq!((t["amount"].as_str(), t["type"].as_str(), t["network"].as_str(), t["account_id"].as_str()), (Some("1.00"), Some("debit"), Some("ach"), Some("a-1")));
         assert_eq!((t["id"].as_str(), t["created"].as_str()), (Some("t-1"), Some("2020-01-01T00:00:00Z")), "its own id and time stay");
-        assert!(issued.get("transfer").is_some_and(|kept| kept.contains_key("t-1")));
     }
 
     #[test]

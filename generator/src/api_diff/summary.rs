@@ -4,7 +4,7 @@
 //! setter and the `*Required` struct it entails folded under it); then the additions by
 //! feature; then the changes of behaviour. `api-diff` prints the same summary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -107,7 +107,7 @@ pub fn summary(old: &Manifest, new: &Manifest, changes: &[Change]) -> String {
 /// For each feature, the types added, changed (the type or any member) and removed.
 fn types_by_feature(old: &Manifest, new: &Manifest, changes: &[Change]) -> BTreeMap<String, [usize; 3]> {
     let is_type = |m: &Manifest, path: &str| m.items.get(path).and_then(|i| i.get("kind")).and_then(Value::as_str).is_some_and(|k| TYPE_KINDS.contains(&k));
-    let touched: std::collections::BTreeSet<&str> = changes.iter().map(|c| split(&c.path).0).collect();
+    let touched: BTreeSet<&str> = changes.iter().map(|c| split(&c.path).0).collect();
     let mut table: BTreeMap<String, [usize; 3]> = BTreeMap::new();
     for owner in touched {
         let (was, is) = (is_type(old, owner), is_type(new, owner));
@@ -135,9 +135,9 @@ pub struct Cause<'a> {
 /// The breaking changes grouped by cause, in path order.
 pub fn causes<'a>(changes: &'a [Change]) -> Vec<Cause<'a>> {
     let breaking: Vec<&'a Change> = changes.iter().filter(|c| c.breaking).collect();
-    let owners: std::collections::BTreeSet<&'a str> = breaking.iter().map(|c| split(&c.path).0).collect();
+    let owners: BTreeSet<&'a str> = breaking.iter().map(|c| split(&c.path).0).collect();
     // Types that changed or went as a whole: their members' changes are theirs.
-    let whole: std::collections::BTreeSet<&'a str> = breaking.iter().filter(|c| split(&c.path).1.is_none()).map(|c| c.path.as_str()).collect();
+    let whole: BTreeSet<&'a str> = breaking.iter().filter(|c| split(&c.path).1.is_none()).map(|c| c.path.as_str()).collect();
     // `FooRequired` (the struct of `Foo::new`'s required fields) belongs to `Foo`.
     let base = |owner: &'a str| -> &'a str { owner.strip_suffix("Required").filter(|b| owners.contains(b)).unwrap_or(owner) };
     let mut heads: Vec<Cause<'a>> = Vec::new();

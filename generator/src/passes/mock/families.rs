@@ -37,66 +37,10 @@
 
 use serde_json::{json, Value};
 
-use super::follow::{echoable, offset_at, reach, struct_fields, Reached};
+use super::follow::{offset_at, paging_pointers};
+use super::shape::{echoable, enum_values, pairs, pairs_json, struct_fields, top_pointer, Pair};
 use crate::graph::TypeIndex;
 use crate::ir::{Field, Operation, TypeKind, TypeRef};
-
-/// A pair of JSON pointers: where a datum is read, where it is written.
-type Pair = (String, String);
-
-/// Pairs of places that hold the same datum in two types: for each field of `to` (not under a
-/// field already paired), the field of `from` with the same JSON name and type, at the same
-/// place when there is one there, else the only one of that name. `prefix` lets a `to` field
-/// also be `from`'s name behind it (`bank_transfer_` + `amount`), and a list may take the
-/// list of the same item type whose name it ends with (`initial_products` from `products`).
-pub(super) fn pairs(index: &TypeIndex<'_>, from: &TypeRef, to: &TypeRef, prefix: &str, skip: &[String]) -> Vec<Pair> {
-    let (mut sources, mut targets): (Vec<Reached>, Vec<Reached>) = (Vec::new(), Vec::new());
-    reach(index, from, "", 0, &mut sources);
-    reach(index, to, "", 0, &mut targets);
-    sources.retain(|q| !skip.contains(&q.pointer));
-    let only = |found: Vec<&Reached<'_>>| match found.as_slice() {
-        [one] => Some(one.pointer.clone()),
-        _ => None,
-    };
-    // First the fields at the same place, then, shallowest first, the only unused field of
-    // that name elsewhere: a source serves one target, so `/description` is not also a nested
-    // `failure_reason.description`.
-    let mut out: Vec<Pair> = Vec::new();
-    let named = |q: &Reached<'_>, target: &Reached<'_>| q.ty == target.ty && (q.wire == target.wire || (!prefix.is_empty() && target.wire == format!("{prefix}{}", q.wire)));
-    let under = |pointer: &str, at: &str| pointer == at || pointer.starts_with(&format!("{at}/"));
-    for target in &targets {
-        if let Some(q) = sources.iter().find(|q| q.pointer == target.pointer && named(q, target)) {
-            if !out.iter().any(|(_, at)| under(&target.pointer, at)) {
-                out.push((q.pointer.clone(), target.pointer.clone()));
-            }
-        }
-    }
-    let mut by_depth: Vec<&Reached> = targets.iter().collect();
-    by_depth.sort_by_key(|t| t.pointer.matches('/').count());
-    for target in by_depth {
-        if out.iter().any(|(_, at)| under(&target.pointer, at) || under(at, &target.pointer)) {
-            continue;
-        }
-        let unused: Vec<&Reached> = sources.iter().filter(|q| !out.iter().any(|(from, _)| under(&q.pointer, from) || under(from, &q.pointer))).collect();
-        let source = only(unused.iter().copied().filter(|q| named(q, target)).collect()).or_else(|| {
-            let is_list = matches!(target.ty, TypeRef::List(_));
-            is_list.then(|| only(unused.iter().copied().filter(|q| q.ty == target.ty && target.wire.ends_with(&format!("_{}", q.wire))).collect())).flatten()
-        });
-        if let Some(source) = source {
-            out.push((source, target.pointer.clone()));
-        }
-    }
-    out
-}
-
-/// The JSON pointer of a top-level field, its name escaped (`~1` for `/`).
-fn top_pointer(wire: &str) -> String {
-    format!("/{}", crate::diag::pointer_segment(wire))
-}
-
-fn pairs_json(pairs: &[Pair]) -> Value {
-    Value::Array(pairs.iter().map(|(from, to)| json!([from, to])).collect())
-}
 
 /// The status a new object starts in, of its status enum's values. Looking at Plaid's
 /// families: a transfer's `pending` is documented as "a new transfer was created", a payment's
@@ -170,7 +114,7 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
         let now = creation_time(index, object.ty);
         let mut members = vec![(
             create.id.clone(),
-            json!({ "create": { "family": family, "object": object.at, "id": object.id, "take": pairs_json(&take), "status": initial, "now": now } }),
+            json!({ "create": { "family": family, "object": object.at, "id": object.id, "key": object.key, "take": pairs_json(&take), "status": initial, "now": now } }),
         )];
         // What get, update and list answer: the object's fields, then what only the create's
         // request said.
@@ -227,7 +171,7 @@ pub fn families(index: &TypeIndex<'_>, ops: &[&Operation]) -> Vec<(String, Value
             ));
         }
         let simulate = ops.iter().find(|o| o.path == format!("/sandbox{prefix}simulate")).filter(names_it);
-        let says_event = |f: &Field| text(f) || matches!(index.definition(&f.ty).map(|d| &d.kind), Some(TypeKind::Enum(_)));
+        let says_event = |f: &Field| text(f) || enum_values(index, &f.ty).is_some();
         if let Some(simulate) = simulate.filter(|o| top(o.request.as_ref()).any(|f| f.wire == "event_type" && says_event(f))) {
             members.push((
                 simulate.id.clone(),
@@ -295,7 +239,7 @@ fn list_rule(index: &TypeIndex<'_>, list: &Operation, object: &Object<'_>, answe
     let mut rule = answer_rule(item, "");
     rule["list"] = json!(top_pointer(&field.wire));
     let paging = list.pagination.as_ref().and_then(|p| offset_at(index, list, &p.style));
-    let skip: Vec<String> = paging.iter().flat_map(|p| [p.count.clone(), p.offset.clone()]).chain(super::follow::paging_pointers(index, list)).collect();
+    let skip: Vec<String> = paging.iter().flat_map(|p| [p.count.clone(), p.offset.clone()]).chain(paging_pointers(index, list)).collect();
     rule["filters"] = pairs_json(&filters(index, list, object.ty, &skip));
     rule["range"] = range_rule(index, list, object.ty);
     rule["page"] = paging.map_or(Value::Null, |p| json!({ "count": p.count, "offset": p.offset, "total": p.total }));
@@ -355,14 +299,7 @@ fn events_rule(index: &TypeIndex<'_>, op: &Operation, object: &Object<'_>, famil
         (has(&object.key) && fields.iter().any(|i| i.wire == "event_id" && integer(i)) && has("event_type")).then_some((f, item))
     })?;
     let item_fields = struct_fields(index, Some(item));
-    let kinds: Vec<String> = item_fields
-        .iter()
-        .find(|f| f.wire == "event_type")
-        .and_then(|f| match index.definition(&f.ty).map(|d| &d.kind) {
-            Some(TypeKind::Enum(e)) => Some(e.variants.iter().map(|v| v.wire.clone()).collect()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let kinds: Vec<String> = item_fields.iter().find(|f| f.wire == "event_type").and_then(|f| enum_values(index, &f.ty)).unwrap_or_default();
     let name = family.rsplit('/').next().unwrap_or_default();
     let own = ["/event_id".to_string(), "/event_type".to_string(), "/timestamp".to_string(), top_pointer(&object.key)];
     let fields: Vec<Pair> = pairs(index, object.ty, item, &format!("{name}_"), &[]).into_iter().filter(|(_, to)| !own.contains(to)).collect();

@@ -1,12 +1,14 @@
 //! How the mock's default answers follow the request, decided from the structure of each
 //! operation's request and answer types (no Plaid path is named):
 //!
-//! - **echo**: a text, number, boolean, date or enum field of the answer (outside its lists)
-//!   takes the value of the request field of the same JSON name and type: the id looked up
-//!   (`institution_id` into `institution.institution_id`), the URL set (`webhook`), the token
-//!   asked about (`link_token`), the terms searched. A request field at the same place as the
-//!   answer field is preferred; otherwise the name must be unambiguous in the request. What
-//!   paging reads or writes, and cursors, are never echoed;
+//! - **echo**: a field of the answer (outside its lists) takes the value of the request field
+//!   of the same JSON name and type, as the shape module pairs them (`shape::pairs`): the id
+//!   looked up (`institution_id` into `institution.institution_id`), the URL set (`webhook`),
+//!   the token asked about (`link_token`), the terms searched, the country codes asked for, an
+//!   object of the same type whole (a transfer's `user`). A request field at the same place
+//!   as the answer field is preferred; otherwise the name must be unambiguous among the fields
+//!   not yet used, so `description` is not also a failure reason's `description`. What paging
+//!   reads or writes, and cursors, are never echoed;
 //! - **filter**: a request list of texts named `<key>s` (`account_ids`, in the body or its
 //!   options) keeps, of each answer list whose items have a text field `<key>`, the items
 //!   whose `<key>` it lists;
@@ -29,6 +31,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::shape::{item_fields, pairs, reach, struct_fields, Reached};
 use crate::diag::pointer_segment;
 use crate::graph::TypeIndex;
 use crate::ir::{Field, Operation, Pagination, TypeKind, TypeRef};
@@ -36,64 +39,6 @@ use crate::sample::Sampler;
 
 /// How many items a paged operation's pool holds (or the example's total, when larger).
 pub const POOL: usize = 25;
-
-/// How deep into nested objects a field is looked for.
-const MAX_DEPTH: usize = 3;
-
-/// A field reachable from a type's root without going through a list: its JSON pointer, JSON
-/// name and type under aliases and `Option`s.
-pub(super) struct Reached<'a> {
-    pub(super) pointer: String,
-    pub(super) wire: &'a str,
-    pub(super) ty: &'a TypeRef,
-    pub(super) field: &'a Field,
-}
-
-/// The fields of a struct type and of the structs it holds (not through lists), to
-/// [`MAX_DEPTH`].
-pub(super) fn reach<'a>(index: &TypeIndex<'a>, ty: &'a TypeRef, at: &str, depth: usize, out: &mut Vec<Reached<'a>>) {
-    let Some(def) = index.definition(ty) else { return };
-    let TypeKind::Struct(s) = &def.kind else { return };
-    for f in &s.fields {
-        let pointer = format!("{at}/{}", pointer_segment(&f.wire));
-        let under = index.underlying(&f.ty);
-        out.push(Reached { pointer: pointer.clone(), wire: &f.wire, ty: under, field: f });
-        if depth < MAX_DEPTH && matches!(index.definition(under).map(|d| &d.kind), Some(TypeKind::Struct(_))) {
-            reach(index, under, &pointer, depth + 1, out);
-        }
-    }
-}
-
-/// Whether a value of the type can be echoed: a scalar or an enum.
-pub(super) fn echoable(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Date | TypeRef::DateTime => true,
-        TypeRef::Named { .. } => matches!(index.definition(ty).map(|d| &d.kind), Some(TypeKind::Enum(_))),
-        _ => false,
-    }
-}
-
-/// Whether a value of the type can be echoed, or is a list of such values (`products`).
-fn echoable_or_list(index: &TypeIndex<'_>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::List(item) => echoable(index, index.underlying(item)),
-        other => echoable(index, other),
-    }
-}
-
-/// The fields of a struct type (under aliases and `Option`s); none for any other type.
-pub(super) fn struct_fields<'a>(index: &TypeIndex<'a>, ty: Option<&TypeRef>) -> &'a [Field] {
-    match ty.and_then(|t| index.definition(t)).map(|d| &d.kind) {
-        Some(TypeKind::Struct(s)) => &s.fields,
-        _ => &[],
-    }
-}
-
-/// The struct fields of a list's items, when the list holds objects.
-pub(super) fn item_fields<'a>(index: &TypeIndex<'a>, list: &TypeRef) -> Option<&'a [Field]> {
-    let TypeRef::List(item) = list else { return None };
-    Some(struct_fields(index, Some(item))).filter(|f| !f.is_empty())
-}
 
 /// Where an `Offset` operation's paging fields are, as JSON pointers (the pagination pass
 /// names Rust fields): `count`, `offset` (in the request or its options holder), the answer's
@@ -134,18 +79,12 @@ pub fn rules(index: &TypeIndex<'_>, op: &Operation) -> Option<Value> {
     // echoed into the next one would page forever.
     let paging = paging_pointers(index, op);
 
-    let echo: Vec<Value> = answered
-        .iter()
-        // A cursor in an answer is where the next page starts, never the one asked with.
-        .filter(|a| echoable_or_list(index, a.ty) && !paging.contains(&a.pointer) && !a.wire.contains("cursor"))
-        .filter_map(|a| {
-            let same: Vec<&Reached> = asked.iter().filter(|q| q.wire == a.wire && q.ty == a.ty && !paging.contains(&q.pointer)).collect();
-            let source = same.iter().find(|q| q.pointer == a.pointer).or(match same.as_slice() {
-                [only] => Some(only),
-                _ => None,
-            })?;
-            Some(json!([source.pointer, a.pointer]))
-        })
+    // A cursor in an answer is where the next page starts, never the one asked with.
+    let echo: Vec<Value> = pairs(index, request, response, "", &paging)
+        .into_iter()
+        .filter(|(_, to)| !paging.contains(to))
+        .filter(|(_, to)| answered.iter().any(|a| a.pointer == *to && !a.wire.contains("cursor")))
+        .map(|(from, to)| json!([from, to]))
         .collect();
     if !echo.is_empty() {
         out.insert("echo".into(), Value::Array(echo));
@@ -219,7 +158,7 @@ fn each_rules<'a>(index: &TypeIndex<'a>, asked: &[Reached<'a>], answered: &[Reac
             .filter(|(_, asked_item)| *asked_item == answer_item || (has_id(asked_item) && has_id(answer_item)))
             .collect();
         if let [(q, asked_item)] = corresponding.as_slice() {
-            let fields: Vec<Value> = super::families::pairs(index, asked_item, answer_item, "", &[]).into_iter().map(|(from, to)| json!([from, to])).collect();
+            let fields: Vec<Value> = pairs(index, asked_item, answer_item, "", &[]).into_iter().map(|(from, to)| json!([from, to])).collect();
             out.push(json!({ "from": q.pointer, "to": a.pointer, "fields": fields }));
         }
     }

@@ -35,6 +35,7 @@
 pub mod families;
 pub mod follow;
 pub mod repair;
+mod shape;
 
 use std::collections::{BTreeMap, HashMap};
 

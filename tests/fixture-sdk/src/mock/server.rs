@@ -147,8 +147,6 @@ struct Inner {
     accounts: HashMap<String, Vec<serde_json::Map<String, Value>>>,
     /// The name each institution id was first answered with.
     institutions: HashMap<String, String>,
-    /// The objects answers issued, for a later create that names one (`mock::story`).
-    issued: crate::mock::story::Issued,
     deliveries: Vec<WebhookDelivery>,
     handlers: Vec<Handler>,
     recorded: Vec<RecordedCall>,
@@ -394,7 +392,7 @@ impl State {
             crate::mock::story::dates_within_request(answer, &request);
             crate::mock::story::tell_institutions(answer, &mut self.lock().institutions);
             crate::mock::story::fresh_issued(answer, &request, i64::try_from(now_secs()).unwrap_or(i64::MAX), uuid);
-            crate::mock::story::take_named(answer, &request, &self.lock().issued);
+            crate::mock::story::take_named(answer, &request, |key, id| self.lock().families.named(key, id));
             self.resources(op.id, &request, answer);
             // After the families, whose kept objects were answered with their own request id.
             crate::mock::story::fresh_request_id(answer, crate::retry::fresh_key(15, Some(15)));
@@ -404,7 +402,6 @@ impl State {
             if let Some(item) = &item {
                 set_item_id(answer, &item.item_id);
             }
-            crate::mock::story::remember(answer, &mut self.lock().issued);
         };
         if let Some(reply) = self.change_state(op.id, &request) {
             return reply;
